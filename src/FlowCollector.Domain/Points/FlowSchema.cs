@@ -1,0 +1,53 @@
+namespace FlowCollector.Domain.Points;
+
+/// <summary>
+/// Names of everything FlowCollector writes (docs/schema.md). Dashboards and alert rules query these
+/// names; tests hold them to the schema document. Tags are low-cardinality only: ids, SHAs and numbers are fields.
+/// </summary>
+public static class FlowSchema
+{
+    /// <summary>Written as the <c>schema</c> tag on every point; bumped on a breaking change of measurement, tag or field meaning.</summary>
+    public const string Version = "1";
+
+    public static class Measurements
+    {
+        /// <summary>One point per change per present stage. Timestamp: the stage's end.</summary>
+        public const string ChangeStage = "change_stage";
+
+        /// <summary>One point per target per run: the collector's own health.</summary>
+        public const string CollectorSync = "collector_sync";
+    }
+
+    public static class Tags
+    {
+        public const string Schema = "schema";
+        public const string Source = "source";
+        public const string Org = "org";
+        public const string Repo = "repo";
+        public const string Stage = "stage";
+        public const string Kind = "kind";
+        public const string Result = "result";
+
+        /// <summary>Every tag key the schema allows; a point with another key is a defect.</summary>
+        public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.Ordinal)
+        {
+            Schema, Source, Org, Repo, Stage, Kind, Result, "environment", "pipeline", "team", "fallback",
+        };
+    }
+
+    public static class Fields
+    {
+        public const string Seconds = "seconds";
+        public const string ChangeId = "change_id";
+        public const string Url = "url";
+        public const string Clamped = "clamped";
+        public const string Direct = "direct";
+        public const string LastSuccess = "last_success";
+        public const string LagSeconds = "lag_seconds";
+        public const string ApiRequests = "api_requests";
+        public const string RateLimitRemaining = "rate_limit_remaining";
+        public const string Errors = "errors";
+        public const string Points = "points";
+        public const string Events = "events";
+    }
+}

@@ -1,0 +1,55 @@
+namespace FlowCollector.Domain.ValueStream;
+
+/// <summary>
+/// The ordered stages of the value stream and the environment path. The default follows the product
+/// spec; teams may rename, drop or re-kind stages through configuration (<c>ValueStream</c> section).
+/// </summary>
+public sealed class ValueStreamDefinition
+{
+    public ValueStreamDefinition(IReadOnlyList<StageDefinition> stages, IReadOnlyList<string> environmentPath, IReadOnlyCollection<string> productionEnvironments)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        ArgumentNullException.ThrowIfNull(environmentPath);
+        ArgumentNullException.ThrowIfNull(productionEnvironments);
+        this.Stages = stages;
+        this.EnvironmentPath = environmentPath;
+        this.ProductionEnvironments = new HashSet<string>(productionEnvironments, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public IReadOnlyList<StageDefinition> Stages { get; }
+
+    /// <summary>Environments in the order a change travels through them, e.g. <c>staging</c>, <c>production</c>.</summary>
+    public IReadOnlyList<string> EnvironmentPath { get; }
+
+    /// <summary>The environments whose first successful deployment makes a change arrive.</summary>
+    public IReadOnlySet<string> ProductionEnvironments { get; }
+
+    /// <summary>The spec's default stream for the given environment path (default: just <c>production</c>).</summary>
+    public static ValueStreamDefinition Default(IReadOnlyList<string>? environmentPath = null, IReadOnlyCollection<string>? productionEnvironments = null)
+    {
+        var path = environmentPath is { Count: > 0 } ? environmentPath : ["production"];
+        var production = productionEnvironments is { Count: > 0 } ? productionEnvironments : [path[^1]];
+        var stages = new List<StageDefinition>
+        {
+            new("backlog", StageKind.Wait, StageRule.Backlog),
+            new("coding", StageKind.Process, StageRule.Coding),
+            new("pickup", StageKind.Wait, StageRule.Pickup),
+            new("review", StageKind.Process, StageRule.Review),
+            new("merge", StageKind.Wait, StageRule.Merge),
+            new("ci_queue", StageKind.Wait, StageRule.CiQueue),
+            new("ci", StageKind.Process, StageRule.Ci),
+            new("release_wait", StageKind.Wait, StageRule.ReleaseWait),
+        };
+        for (var i = 0; i < path.Count; i++)
+        {
+            if (i > 0)
+            {
+                stages.Add(new($"promotion_wait:{path[i]}", StageKind.Wait, StageRule.PromotionWait, path[i]));
+            }
+
+            stages.Add(new($"deploy:{path[i]}", StageKind.Process, StageRule.Deploy, path[i]));
+        }
+
+        return new ValueStreamDefinition(stages, path, production);
+    }
+}
