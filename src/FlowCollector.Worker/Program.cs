@@ -1,1 +1,3 @@
-namespace FlowCollector.Worker; internal static class Program { private static int Main() => 0; }
+using FlowCollector.Worker.Cli;
+
+return await FlowCollectorApp.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,231 @@
+using FlowCollector.Domain.Ports;
+using FlowCollector.Domain.Statistics;
+using FlowCollector.Worker.Collection;
+using FlowCollector.Worker.Health;
+using FlowCollector.Worker.Hosting;
+using FlowCollector.Worker.Scheduling;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace FlowCollector.Worker.Cli;
+
+/// <summary>The three commands on one binary. Tests call <see cref="RunAsync"/> in-process with their own writers.</summary>
+public static class FlowCollectorApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        var commandLine = CommandLine.Parse(args);
+        if (commandLine.Error is not null)
+        {
+            await stderr.WriteLineAsync($"flowcollector: {commandLine.Error}");
+            await stderr.WriteLineAsync(CommandLine.Usage);
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        try
+        {
+            return commandLine.Verb switch
+            {
+                Verb.Run => await RunServiceAsync(commandLine, stderr, configureServices, cancellationToken),
+                Verb.Once => await OnceAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
+                Verb.Validate => await ValidateAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
+                _ => await HelpAsync(stdout),
+            };
+        }
+        catch (InvalidDataException e)
+        {
+            // A configuration file that is not valid JSON.
+            await stderr.WriteLineAsync($"flowcollector: cannot read the configuration: {e.Message}");
+            return ExitCodes.InvalidConfiguration;
+        }
+        catch (FileNotFoundException e) when (commandLine.ConfigFile is not null)
+        {
+            await stderr.WriteLineAsync($"flowcollector: the --config file was not found: {e.FileName ?? commandLine.ConfigFile}");
+            return ExitCodes.InvalidConfiguration;
+        }
+    }
+
+    private static async Task<int> HelpAsync(TextWriter stdout)
+    {
+        await stdout.WriteLineAsync(CommandLine.Usage);
+        return ExitCodes.Ok;
+    }
+
+    private static HostApplicationBuilder CreateBuilder(CommandLine commandLine, Action<IServiceCollection>? configureServices)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+        });
+        ConfigurationSetup.Apply(builder.Configuration, commandLine, builder.Environment.EnvironmentName);
+        ConfigureLogging(builder.Logging, builder.Configuration.GetSection("Logging"));
+        builder.Services.AddFlowCollector(builder.Configuration, prometheus: false);
+        configureServices?.Invoke(builder.Services);
+        return builder;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, IConfigurationSection section)
+    {
+        logging.AddConfiguration(section);
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        });
+    }
+
+    private static async Task<int> OnceAsync(CommandLine commandLine, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
+    {
+        using var host = CreateBuilder(commandLine, configureServices).Build();
+        var errors = StartupValidation.Errors(host.Services, host.Services.GetRequiredService<IConfiguration>());
+        if (errors.Count > 0)
+        {
+            StartupValidation.Print(errors, stderr);
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        var targets = host.Services.GetRequiredService<CollectionTargets>().All;
+        if (targets.Count == 0)
+        {
+            await stderr.WriteLineAsync("flowcollector: nothing to collect: no targets are configured. Set Sources:GitHub:Repositories or pass --repo owner/name.");
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        var store = host.Services.GetRequiredService<IStateStore>();
+        try
+        {
+            await store.InitializeAsync(cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            await stderr.WriteLineAsync($"flowcollector: {e.Message}");
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        var collector = host.Services.GetRequiredService<TargetCollector>();
+        var concurrency = host.Services.GetRequiredService<IOptions<CollectionOptions>>().Value.MaxConcurrentTargets;
+        var outcomes = new CollectionOutcome[targets.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, targets.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (i, ct) => outcomes[i] = await collector.CollectAsync(targets[i], ct));
+
+        var sink = host.Services.GetRequiredService<IPointSink>();
+        await stdout.WriteLineAsync();
+        foreach (var outcome in outcomes)
+        {
+            var line = outcome.Succeeded
+                ? $"ok      {outcome.TargetKey}: {outcome.EventsRead} events, {outcome.Timelines.Count} merged changes, {outcome.PointsWritten} points, {outcome.ApiRequests} API requests"
+                : $"FAILED  {outcome.TargetKey}: {outcome.Error}";
+            await stdout.WriteLineAsync(line);
+        }
+
+        await stdout.WriteLineAsync($"Points written to: {sink.Description}");
+        await stdout.WriteLineAsync();
+        var settings = host.Services.GetRequiredService<ValueStreamSettings>();
+        SummaryPrinter.Print(StageSummary.From(outcomes.SelectMany(o => o.Timelines), settings.Definition), stdout);
+        return outcomes.All(o => o.Succeeded) ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private static async Task<int> ValidateAsync(CommandLine commandLine, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
+    {
+        using var host = CreateBuilder(commandLine, configureServices).Build();
+        var errors = StartupValidation.Errors(host.Services, host.Services.GetRequiredService<IConfiguration>());
+        if (errors.Count > 0)
+        {
+            StartupValidation.Print(errors, stderr);
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        await stdout.WriteLineAsync("Configuration is valid.");
+        var targets = host.Services.GetRequiredService<CollectionTargets>().All;
+        var failed = 0;
+        await stdout.WriteLineAsync($"Targets ({targets.Count}):");
+        foreach (var target in targets)
+        {
+            var check = await target.Source.CheckAsync(target.Repository, cancellationToken);
+            var schedule = string.IsNullOrWhiteSpace(target.Schedule.Cron) ? $"every {target.Schedule.Interval}" : $"cron '{target.Schedule.Cron}'";
+            await stdout.WriteLineAsync($"  {(check.Ok ? "ok    " : "FAILED")} {target.Key} ({schedule}, backfill {target.Schedule.Backfill.TotalDays:0} days): {check.Message}");
+            failed += check.Ok ? 0 : 1;
+        }
+
+        var sink = host.Services.GetRequiredService<IPointSink>();
+        var sinkProblem = await sink.CheckAsync(cancellationToken);
+        await stdout.WriteLineAsync($"Sink: {sink.Description}: {sinkProblem ?? "reachable"}");
+        failed += sinkProblem is null ? 0 : 1;
+        if (targets.Count == 0)
+        {
+            await stdout.WriteLineAsync("Nothing would be collected: set Sources:GitHub:Repositories (or pass --repo owner/name).");
+        }
+
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private static async Task<int> RunServiceAsync(CommandLine commandLine, TextWriter stderr, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environments.Production,
+        });
+        ConfigurationSetup.Apply(builder.Configuration, commandLine, builder.Environment.EnvironmentName);
+        builder.Logging.ClearProviders();
+        ConfigureLogging(builder.Logging, builder.Configuration.GetSection("Logging"));
+        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://0.0.0.0:8080");
+        builder.Services.AddFlowCollector(builder.Configuration, prometheus: true);
+        builder.Services.AddCollectionSchedule(builder.Configuration);
+        builder.Services.AddHealthChecks()
+            .AddCheck<SchedulerLivenessCheck>("scheduler", tags: ["live"])
+            .AddCheck<TargetsReadinessCheck>("targets", tags: ["ready"]);
+        configureServices?.Invoke(builder.Services);
+
+        await using var app = builder.Build();
+        var errors = StartupValidation.Errors(app.Services, app.Configuration);
+        if (errors.Count > 0)
+        {
+            StartupValidation.Print(errors, stderr);
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        try
+        {
+            await app.Services.GetRequiredService<Domain.Ports.IStateStore>().InitializeAsync(cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            await stderr.WriteLineAsync($"flowcollector: {e.Message}");
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteReadiness });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        await app.RunAsync(cancellationToken);
+        return ExitCodes.Ok;
+    }
+
+    private static Task WriteReadiness(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var lines = report.Entries.Select(e => $"{e.Key}: {e.Value.Status}: {e.Value.Description}");
+        return context.Response.WriteAsync($"{report.Status}\n{string.Join('\n', lines)}\n");
+    }
+}
+
+/// <summary>Live = the scheduler has not shut down (a dead scheduler would never collect again: restart the pod).</summary>
+internal sealed class SchedulerLivenessCheck(ISchedulerFactory schedulers) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var status = await scheduler.GetStatus(cancellationToken);
+        return status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown
+            ? HealthCheckResult.Unhealthy($"the scheduler is {status}")
+            : HealthCheckResult.Healthy($"scheduler {status}");
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+using FlowCollector.Domain.Statistics;
+using FlowCollector.Domain.ValueStream;
+
+namespace FlowCollector.Worker.Cli;
+
+/// <summary>The table <c>once</c> prints: per repository and stage, changes, median and p90 time; flow efficiency per repository.</summary>
+internal static class SummaryPrinter
+{
+    public static void Print(StageSummary summary, TextWriter output)
+    {
+        if (summary.Rows.Count == 0)
+        {
+            output.WriteLine("No merged changes in the collected window.");
+            return;
+        }
+
+        var header = new[] { "repository", "stage", "kind", "changes", "median", "p90" };
+        var rows = summary.Rows.Select(r => new[]
+        {
+            r.Repository, r.Stage, r.Kind == StageKind.Process ? "process" : "wait",
+            r.Changes.ToString(CultureInfo.InvariantCulture), Human(r.MedianSeconds), Human(r.P90Seconds),
+        }).ToList();
+        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+        output.WriteLine(Line(header, widths));
+        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        foreach (var row in rows)
+        {
+            output.WriteLine(Line(row, widths));
+        }
+
+        output.WriteLine();
+        foreach (var repository in summary.Repositories)
+        {
+            var efficiency = repository.FlowEfficiency is { } e ? e.ToString("P0", CultureInfo.InvariantCulture) : "n/a";
+            output.WriteLine($"{repository.Repository}: {repository.Changes} changes, flow efficiency {efficiency} (process time / flow time up to the last measured stage)");
+        }
+    }
+
+    /// <summary>Durations as a person reads them: 45s, 12m, 3h05m, 2d04h.</summary>
+    public static string Human(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Round(seconds));
+        return t.TotalMinutes < 1 ? $"{t.Seconds}s"
+            : t.TotalHours < 1 ? $"{t.Minutes}m{t.Seconds:00}s"
+            : t.TotalDays < 1 ? $"{t.Hours}h{t.Minutes:00}m"
+            : $"{(int)t.TotalDays}d{t.Hours:00}h";
+    }
+
+    private static string Line(string[] cells, int[] widths) =>
+        string.Join("  ", cells.Select((c, i) => i >= 3 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using FlowCollector.Domain.Points;
+using FlowCollector.Domain.Ports;
+using FlowCollector.Domain.ValueStream;
+using FlowCollector.Worker.Health;
+using FlowCollector.Worker.Telemetry;
+
+namespace FlowCollector.Worker.Collection;
+
+/// <summary>
+/// The use case for one target: read what changed since the watermark, run the value-stream engine,
+/// write the points, and only then advance the watermark. Any failure leaves the watermark where it was,
+/// so the next run re-reads the same window; idempotent points make that re-read harmless.
+/// </summary>
+public sealed partial class TargetCollector(
+    IStateStore store,
+    IPointSink sink,
+    ValueStreamSettings valueStream,
+    TargetHealthRegistry health,
+    FlowCollectorTelemetry telemetry,
+    TimeProvider time,
+    ILogger<TargetCollector> logger)
+{
+    public async Task<CollectionOutcome> CollectAsync(CollectionTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        using var activity = FlowCollectorTelemetry.ActivitySource.StartActivity("collect " + target.Key);
+        activity?.SetTag("flowcollector.target", target.Key);
+        activity?.SetTag("vcs.repository.name", target.Repository.FullName);
+        var started = time.GetTimestamp();
+        var sourceTag = new KeyValuePair<string, object?>("source", target.Source.Source);
+        var state = await store.GetTargetAsync(target.Key, cancellationToken);
+        SourceReadResult? read = null;
+        try
+        {
+            var now = time.GetUtcNow();
+            var since = state?.Watermark is { } watermark ? watermark - target.Schedule.Overlap : now - target.Schedule.Backfill;
+            read = await target.Source.ReadAsync(target.Repository, since, cancellationToken);
+            telemetry.EventsRead.Add(read.Events.Count, sourceTag);
+            if (read.Usage.RateLimitRemaining is { } remaining)
+            {
+                telemetry.RecordRateLimit(target.Key, target.Source.Source, remaining);
+            }
+
+            var flow = new RepositoryFlow(target.Repository, valueStream.Definition, valueStream.Counting);
+            flow.Apply(read.Events);
+            var timelines = flow.MergedTimelines();
+            var clamped = timelines.Sum(t => t.Spans.Count(s => s.Clamped));
+            if (clamped > 0)
+            {
+                telemetry.SpansClamped.Add(clamped, sourceTag);
+            }
+
+            var newWatermark = Max(state?.Watermark, read.HighWatermark) ?? since;
+            var points = timelines.SelectMany(ChangeStagePoints.From).ToList();
+            points.Add(CollectorSyncPoints.Success(target, now, newWatermark, read, points.Count + 1));
+
+            // Shutdown may have been requested while reading: abandon rather than write half a picture.
+            cancellationToken.ThrowIfCancellationRequested();
+            await sink.WriteAsync(points, cancellationToken);
+            telemetry.PointsWritten.Add(points.Count, sourceTag);
+
+            var finished = time.GetUtcNow();
+            await store.SaveTargetAsync(new TargetState(target.Key, newWatermark, finished, finished, null), CancellationToken.None);
+            telemetry.RecordWatermark(target.Key, newWatermark);
+            health.Succeeded(target.Key, finished);
+            this.Record(target, CollectionResult.Success, started);
+            LogCollected(logger, target.Key, read.Events.Count, timelines.Count, points.Count, read.Usage.Requests);
+            return new CollectionOutcome(target.Key, CollectionResult.Success, null, read.Events.Count, points.Count, read.Usage.Requests, timelines);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            LogAbandoned(logger, target.Key);
+            this.Record(target, CollectionResult.Cancelled, started);
+            return new CollectionOutcome(target.Key, CollectionResult.Cancelled, "cancelled by shutdown; watermark not advanced", read?.Events.Count ?? 0, 0, read?.Usage.Requests ?? 0, []);
+        }
+        catch (Exception e) when (e is SourceException or SinkException)
+        {
+            return await this.FailAsync(target, state, e.Message, read, started);
+        }
+#pragma warning disable CA1031 // One target's defect must never stop the others; it is logged with its stack and reported.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogUnexpected(logger, e, target.Key);
+            return await this.FailAsync(target, state, $"unexpected {e.GetType().Name}: {e.Message}", read, started);
+        }
+    }
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
+
+    private async Task<CollectionOutcome> FailAsync(CollectionTarget target, TargetState? state, string error, SourceReadResult? read, long started)
+    {
+        var now = time.GetUtcNow();
+        LogFailed(logger, target.Key, error);
+        health.Failed(target.Key, now, error);
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, error);
+        this.Record(target, CollectionResult.Failure, started);
+        try
+        {
+            // The watermark and last success stay as they were: nothing after them was written.
+            await store.SaveTargetAsync(new TargetState(target.Key, state?.Watermark, state?.LastSuccess, now, error), CancellationToken.None);
+            await sink.WriteAsync([CollectorSyncPoints.Failure(target, now, state, read)], CancellationToken.None);
+        }
+#pragma warning disable CA1031 // Reporting the failure is best effort; the sink may be the thing that is down.
+        catch (Exception reportError)
+#pragma warning restore CA1031
+        {
+            LogReportFailed(logger, target.Key, reportError.Message);
+        }
+
+        return new CollectionOutcome(target.Key, CollectionResult.Failure, error, read?.Events.Count ?? 0, 0, read?.Usage.Requests ?? 0, []);
+    }
+
+    private void Record(CollectionTarget target, CollectionResult result, long started)
+    {
+        var tags = new TagList { { "source", target.Source.Source }, { "outcome", result.ToString().ToLowerInvariant() } };
+        telemetry.JobRuns.Add(1, tags);
+        telemetry.JobDuration.Record(time.GetElapsedTime(started).TotalSeconds, tags);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Collected {Target}: {Events} events, {Changes} merged changes, {Points} points written, {Requests} API requests")]
+    private static partial void LogCollected(ILogger logger, string target, int events, int changes, int points, int requests);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Collecting {Target} failed: {Error}")]
+    private static partial void LogFailed(ILogger logger, string target, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Collecting {Target} failed unexpectedly (a FlowCollector bug: please report it)")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string target);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Collection of {Target} abandoned by shutdown; its watermark was not advanced")]
+    private static partial void LogAbandoned(ILogger logger, string target);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the failure of {Target}: {Error}")]
+    private static partial void LogReportFailed(ILogger logger, string target, string error);
+}
+
+/// <summary>The configured value stream, resolved once from options.</summary>
+public sealed record ValueStreamSettings(ValueStreamDefinition Definition, ReviewCounting Counting);

@@ -1,0 +1,79 @@
+using FlowCollector.Domain.ValueStream;
+using Microsoft.Extensions.Options;
+
+namespace FlowCollector.Worker.Collection;
+
+/// <summary>The value stream to measure (docs/metrics.md). Bound from <c>ValueStream</c>; every key is optional.</summary>
+public sealed class ValueStreamOptions
+{
+    public const string SectionName = "ValueStream";
+
+    /// <summary>Environments in the order a change travels through them (default <c>["production"]</c>).</summary>
+    public List<string> Environments { get; set; } = [];
+
+    /// <summary>Which of <see cref="Environments"/> count as production (default: the last one).</summary>
+    public List<string> ProductionEnvironments { get; set; } = [];
+
+    /// <summary>When true (default) a single review comment ends <c>pickup</c>; when false only a submitted review does.</summary>
+    public bool CommentsEndPickup { get; set; } = true;
+
+    /// <summary>Replaces the default stage list when given: each entry names a stage, its kind and the rule bounding it.</summary>
+    public List<StageOption> Stages { get; set; } = [];
+
+    public ValueStreamDefinition ToDefinition()
+    {
+        var standard = ValueStreamDefinition.Default(this.Environments, this.ProductionEnvironments);
+        if (this.Stages.Count == 0)
+        {
+            return standard;
+        }
+
+        var stages = this.Stages.Select(s => new StageDefinition(s.Name, s.Kind, s.Rule, s.Environment)).ToList();
+        return new ValueStreamDefinition(stages, standard.EnvironmentPath, standard.ProductionEnvironments.ToList());
+    }
+}
+
+/// <summary>One configured stage (<c>ValueStream:Stages:N</c>).</summary>
+public sealed class StageOption
+{
+    public string Name { get; set; } = "";
+
+    public StageKind Kind { get; set; }
+
+    public StageRule Rule { get; set; }
+
+    public string? Environment { get; set; }
+}
+
+internal sealed class ValueStreamOptionsValidator : IValidateOptions<ValueStreamOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ValueStreamOptions options)
+    {
+        var result = new ValidateOptionsResultBuilder();
+        foreach (var production in options.ProductionEnvironments.Where(p => options.Environments.Count > 0 && !options.Environments.Contains(p, StringComparer.OrdinalIgnoreCase)))
+        {
+            result.AddError($"ValueStream:ProductionEnvironments contains '{production}', which is not in ValueStream:Environments ({string.Join(", ", options.Environments)}); add it there or remove it.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Stages.Count; i++)
+        {
+            var stage = options.Stages[i];
+            if (string.IsNullOrWhiteSpace(stage.Name))
+            {
+                result.AddError($"ValueStream:Stages:{i}:Name is empty; give every stage a name (it becomes the 'stage' tag).");
+            }
+            else if (!seen.Add(stage.Name))
+            {
+                result.AddError($"ValueStream:Stages:{i}:Name '{stage.Name}' is used twice; stage names must be unique.");
+            }
+
+            if (stage.Rule is StageRule.Deploy or StageRule.PromotionWait && string.IsNullOrWhiteSpace(stage.Environment))
+            {
+                result.AddError($"ValueStream:Stages:{i}:Environment is required for rule {stage.Rule}; set it to an environment of ValueStream:Environments.");
+            }
+        }
+
+        return result.Build();
+    }
+}
