@@ -11,6 +11,12 @@ public sealed class ChangeFacts
     private readonly HashSet<string> commitShas = new(StringComparer.Ordinal);
     private readonly HashSet<ReviewFact> reviews = [];
 
+    // When the fact each single-valued property was taken from happened: with a tie-break on the value,
+    // these make "which report wins" depend on the reports, never on the order they arrive in.
+    private DateTimeOffset? authorAt;
+    private DateTimeOffset? mergeShaAt;
+    private (int Rank, DateTimeOffset At)? urlFrom;
+
     public ChangeFacts(RepositoryRef repository, string changeId)
     {
         this.Repository = repository;
@@ -55,7 +61,7 @@ public sealed class ChangeFacts
     public void Apply(FlowEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        this.Url ??= e.Url;
+        this.OfferUrl(e);
         switch (e.Kind)
         {
             case FlowEventKind.CommitAuthored:
@@ -67,14 +73,19 @@ public sealed class ChangeFacts
 
                 break;
             case FlowEventKind.ChangeOpened:
-                // Several "opened" facts (a re-read, a reopen) keep the first; the draft flag belongs to that first one.
+                // Several "opened" facts (a re-read, a reopen) keep the first; the draft flag belongs to that first one
+                // (on a tie, draft wins: it is the state that makes the later ready-for-review event meaningful).
                 if (this.Opened is null || e.OccurredAt < this.Opened)
                 {
                     this.Opened = e.OccurredAt;
                     this.OpenedAsDraft = e.IsDraft;
                 }
+                else if (e.OccurredAt == this.Opened)
+                {
+                    this.OpenedAsDraft |= e.IsDraft;
+                }
 
-                this.Author ??= e.Actor;
+                this.OfferAuthor(e);
                 break;
             case FlowEventKind.ReadyForReview:
                 this.FirstReadyForReview = Min(this.FirstReadyForReview, e.OccurredAt);
@@ -84,22 +95,12 @@ public sealed class ChangeFacts
                 this.reviews.Add(new ReviewFact(e.Actor ?? "", e.ActorIsBot, e.Kind == FlowEventKind.ReviewCommented ? ReviewState.None : e.ReviewState, e.OccurredAt));
                 break;
             case FlowEventKind.ChangeMerged:
-                if (this.Merged is null || e.OccurredAt < this.Merged)
-                {
-                    this.Merged = e.OccurredAt;
-                    this.MergeSha = e.Sha ?? this.MergeSha;
-                }
-
+                this.OfferMerge(e);
                 break;
             case FlowEventKind.DirectPush:
                 this.IsDirect = true;
-                this.Author ??= e.Actor;
-                if (this.Merged is null || e.OccurredAt < this.Merged)
-                {
-                    this.Merged = e.OccurredAt;
-                    this.MergeSha = e.Sha ?? this.MergeSha;
-                }
-
+                this.OfferAuthor(e);
+                this.OfferMerge(e);
                 break;
             case FlowEventKind.ChangeClosed:
                 this.Closed = Min(this.Closed, e.OccurredAt);
@@ -114,6 +115,49 @@ public sealed class ChangeFacts
                 break;
         }
     }
+
+    /// <summary>The author is whoever opened (or pushed) the change first.</summary>
+    private void OfferAuthor(FlowEvent e)
+    {
+        if (e.Actor is not null && Precedes(e.OccurredAt, e.Actor, this.authorAt, this.Author))
+        {
+            this.Author = e.Actor;
+            this.authorAt = e.OccurredAt;
+        }
+    }
+
+    /// <summary>The first merge wins; its SHA comes from the earliest report that names one (a report may lack it).</summary>
+    private void OfferMerge(FlowEvent e)
+    {
+        this.Merged = Min(this.Merged, e.OccurredAt);
+        if (e.Sha is not null && Precedes(e.OccurredAt, e.Sha, this.mergeShaAt, this.MergeSha))
+        {
+            this.MergeSha = e.Sha;
+            this.mergeShaAt = e.OccurredAt;
+        }
+    }
+
+    /// <summary>The change's own page (from the opening or the push) is preferred over a review's or a commit's link.</summary>
+    private void OfferUrl(FlowEvent e)
+    {
+        if (e.Url is null)
+        {
+            return;
+        }
+
+        var rank = e.Kind is FlowEventKind.ChangeOpened or FlowEventKind.DirectPush ? 0 : 1;
+        var better = this.urlFrom is not { } current
+            || rank < current.Rank
+            || (rank == current.Rank && Precedes(e.OccurredAt, e.Url, current.At, this.Url));
+        if (better)
+        {
+            this.Url = e.Url;
+            this.urlFrom = (rank, e.OccurredAt);
+        }
+    }
+
+    private static bool Precedes(DateTimeOffset at, string value, DateTimeOffset? currentAt, string? current) =>
+        currentAt is not { } c || at < c || (at == c && string.CompareOrdinal(value, current) < 0);
 
     private static DateTimeOffset Min(DateTimeOffset? current, DateTimeOffset candidate) =>
         current is { } c && c <= candidate ? c : candidate;

@@ -49,8 +49,11 @@ public sealed class PipelineRunFacts
                 this.Started = this.Started is { } s && s <= e.OccurredAt ? s : e.OccurredAt;
                 break;
             case FlowEventKind.RunFinished:
-                // A finished attempt is final; the earliest report wins so duplicates cannot move it.
-                if (this.Finished is null || e.OccurredAt < this.Finished)
+                // A finished attempt is final; the earliest report wins so duplicates cannot move it. Two reports of
+                // the same instant keep the ordinally first result, so arrival order never decides the outcome.
+                if (this.Finished is null
+                    || e.OccurredAt < this.Finished
+                    || (e.OccurredAt == this.Finished && string.CompareOrdinal(e.Result, this.Result) < 0))
                 {
                     this.Finished = e.OccurredAt;
                     this.Result = e.Result;

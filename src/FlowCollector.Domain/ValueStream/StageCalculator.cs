@@ -53,9 +53,16 @@ public static class StageCalculator
         return new ChangeTimeline(change, start, spans);
     }
 
+    /// <summary>
+    /// When work on the change started: its first commit or, when the source reported no commits, its opening
+    /// or landing. The stream's start and the end of <c>backlog</c> both use it, so they cannot disagree.
+    /// </summary>
+    private static DateTimeOffset? WorkStarted(ChangeFacts change) =>
+        change.FirstCommitAuthored ?? change.Opened ?? change.Merged;
+
     private static DateTimeOffset? StreamStart(ChangeFacts change, ValueStreamDefinition stream)
     {
-        var codingStart = change.FirstCommitAuthored ?? change.Opened ?? change.Merged;
+        var codingStart = WorkStarted(change);
         var hasBacklog = change.WorkItemCreated is not null && stream.Stages.Any(s => s.Rule == StageRule.Backlog);
         if (hasBacklog)
         {
@@ -77,13 +84,17 @@ public static class StageCalculator
             this.change = change;
             this.runs = runs;
 
-            // Reviews by the author or by bots never count; nor do reviews after the merge (they cannot have held it up).
+            // Reviews by the author or by bots never count; nor do reviews after the merge (they cannot have held
+            // it up), nor feedback on a draft before it was marked ready: that happened during coding, and the
+            // change was not yet waiting for anyone.
+            var ready = this.CodingEnd();
             this.counted = change.IsDirect
                 ? []
                 : change.Reviews
                     .Where(r => !counting.IsBot(r.Reviewer, r.IsBot)
                                 && !string.Equals(r.Reviewer, change.Author, StringComparison.OrdinalIgnoreCase)
                                 && (change.Merged is null || r.At <= change.Merged.Value)
+                                && (!change.OpenedAsDraft || ready is null || r.At >= ready.Value)
                                 && (counting.CommentsEndPickup || r.State != ReviewState.None))
                     .ToList();
         }
@@ -114,7 +125,7 @@ public static class StageCalculator
                 return null;
             }
 
-            var firstCommit = this.change.FirstCommitAuthored ?? this.change.Opened;
+            var firstCommit = WorkStarted(this.change);
             var activated = this.change.WorkItemActivated;
             return (activated, firstCommit) switch
             {
