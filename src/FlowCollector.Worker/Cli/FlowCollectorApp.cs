@@ -192,6 +192,12 @@ public static class FlowCollectorApp
             return ExitCodes.InvalidConfiguration;
         }
 
+        if (app.Services.GetRequiredService<CollectionTargets>().All.Count == 0)
+        {
+            await stderr.WriteLineAsync("flowcollector: nothing to collect: no targets are configured. Set Sources:GitHub:Repositories or pass --repo owner/name.");
+            return ExitCodes.InvalidConfiguration;
+        }
+
         try
         {
             await app.Services.GetRequiredService<Domain.Ports.IStateStore>().InitializeAsync(cancellationToken);

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Worker.Collection;
@@ -9,13 +8,28 @@ public sealed class CollectionOptions
     public const string SectionName = "Collection";
 
     /// <summary>At most this many targets are collected at the same time (default 4). Bounds memory and API concurrency.</summary>
-    [Range(1, 64)]
     public int MaxConcurrentTargets { get; set; } = 4;
 
     /// <summary>On shutdown, a running collection gets this long to finish (default 20 s); after that it is abandoned without advancing its watermark.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
 }
 
-[OptionsValidator]
-internal sealed partial class CollectionOptionsValidator : IValidateOptions<CollectionOptions>;
+/// <summary>Range rules with messages that name the key and the value (the generated validator's messages name neither).</summary>
+internal sealed class CollectionOptionsValidator : IValidateOptions<CollectionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CollectionOptions options)
+    {
+        var result = new ValidateOptionsResultBuilder();
+        if (options.MaxConcurrentTargets is < 1 or > 64)
+        {
+            result.AddError($"Collection:MaxConcurrentTargets is {options.MaxConcurrentTargets}; it must be between 1 and 64.");
+        }
+
+        if (options.ShutdownGrace < TimeSpan.Zero || options.ShutdownGrace > TimeSpan.FromMinutes(10))
+        {
+            result.AddError($"Collection:ShutdownGrace is {options.ShutdownGrace}; it must be between 00:00:00 and 00:10:00.");
+        }
+
+        return result.Build();
+    }
+}

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Worker.Health;
@@ -9,9 +8,13 @@ public sealed class HealthOptions
     public const string SectionName = "Health";
 
     /// <summary>A target failing for longer than this (default 1 h) makes <c>/readyz</c> report unhealthy.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan MaxFailureDuration { get; set; } = TimeSpan.FromHours(1);
 }
 
-[OptionsValidator]
-internal sealed partial class HealthOptionsValidator : IValidateOptions<HealthOptions>;
+internal sealed class HealthOptionsValidator : IValidateOptions<HealthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HealthOptions options) =>
+        options.MaxFailureDuration < TimeSpan.FromMinutes(1) || options.MaxFailureDuration > TimeSpan.FromDays(7)
+            ? ValidateOptionsResult.Fail($"Health:MaxFailureDuration is {options.MaxFailureDuration}; it must be between 00:01:00 and 7.00:00:00.")
+            : ValidateOptionsResult.Success;
+}

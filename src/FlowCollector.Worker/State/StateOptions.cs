@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Worker.State;
@@ -9,9 +8,13 @@ public sealed class StateOptions
     public const string SectionName = "State";
 
     /// <summary>The embedded SQLite file (default <c>data/flowcollector.db</c>, relative to the working directory). Its folder must be writable.</summary>
-    [Required]
     public string SqlitePath { get; set; } = "data/flowcollector.db";
 }
 
-[OptionsValidator]
-internal sealed partial class StateOptionsValidator : IValidateOptions<StateOptions>;
+internal sealed class StateOptionsValidator : IValidateOptions<StateOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StateOptions options) =>
+        string.IsNullOrWhiteSpace(options.SqlitePath)
+            ? ValidateOptionsResult.Fail("State:SqlitePath is empty; set it to a file in a writable folder, e.g. data/flowcollector.db.")
+            : ValidateOptionsResult.Success;
+}

@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Text;
+using FlowCollector.Domain.Points;
+
+namespace FlowCollector.Sinks.LineProtocol;
+
+/// <summary>
+/// Serialises <see cref="FlowPoint"/>s to InfluxDB line protocol
+/// (<c>measurement,tag=value field=value timestamp</c>, timestamps in nanoseconds).
+/// </summary>
+/// <remarks>
+/// Escaping follows InfluxDB's reference: the measurement escapes comma and space; tag keys, tag values and field
+/// keys escape comma, equals sign and space; string field values are double-quoted with <c>"</c> and <c>\</c>
+/// escaped. Decisions where line protocol cannot express a value (each verified against InfluxDB 1.6):
+/// <list type="bullet">
+/// <item>A tag with an empty value is <b>dropped</b>: InfluxDB rejects the whole line ("missing tag value"), its
+/// own client libraries drop such tags, and InfluxQL's <c>WHERE tag = ''</c> matches a point without the tag, so
+/// queries see the same thing.</item>
+/// <item>Names and tag values that end in a backslash, or contain a line break, cannot be written (InfluxDB reads
+/// the backslash as escaping the following separator) and are rejected with <see cref="ArgumentException"/>, as are
+/// empty names, points without fields, duplicate keys, NaN and infinities (InfluxDB rejects those).</item>
+/// <item>String field values may contain line breaks (InfluxDB 1.x/2.x keep them inside the quotes).</item>
+/// <item>Floats are written as plain decimals with the shortest round-trip digits and never with an exponent
+/// (<c>1000000</c>, <c>0.0000001</c>): every line-protocol parser reads that form exactly, while exponent syntax
+/// differs between implementations. A float without a decimal point is still a float (no <c>i</c> suffix).</item>
+/// </list>
+/// </remarks>
+public static class LineProtocolWriter
+{
+    /// <summary>One line, without a trailing line feed.</summary>
+    /// <exception cref="ArgumentException">The point cannot be expressed in line protocol; the message names the measurement and key.</exception>
+    public static string Write(FlowPoint point)
+    {
+        var builder = new StringBuilder(128);
+        Append(builder, point);
+        return builder.ToString();
+    }
+
+    /// <summary>The lines of <paramref name="points"/> joined by <c>'\n'</c> (no trailing line feed; empty for no points).</summary>
+    /// <exception cref="ArgumentException">A point cannot be expressed in line protocol.</exception>
+    public static string WriteBatch(IEnumerable<FlowPoint> points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var builder = new StringBuilder();
+        var first = true;
+        foreach (var point in points)
+        {
+            if (!first)
+            {
+                builder.Append('\n');
+            }
+
+            Append(builder, point);
+            first = false;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Appends one line (without line feed) to <paramref name="builder"/>; nothing is appended when it throws.</summary>
+    public static void Append(StringBuilder builder, FlowPoint point)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(point);
+        var start = builder.Length;
+        try
+        {
+            AppendPoint(builder, point);
+        }
+        catch
+        {
+            builder.Length = start;
+            throw;
+        }
+    }
+
+    /// <summary>A float field value: shortest round-trip digits as a plain decimal, invariant culture, no exponent.</summary>
+    public static string FormatFloat(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            throw new ArgumentException($"{value.ToString(CultureInfo.InvariantCulture)} cannot be written: InfluxDB has no NaN or infinity.", nameof(value));
+        }
+
+        var roundTrip = value.ToString("R", CultureInfo.InvariantCulture);
+        var exponentAt = roundTrip.IndexOf('E', StringComparison.Ordinal);
+        return exponentAt < 0 ? roundTrip : ExpandExponent(roundTrip, exponentAt);
+    }
+
+    private static void AppendPoint(StringBuilder builder, FlowPoint point)
+    {
+        var measurement = point.Measurement;
+        RequireWritableName(measurement, point, "the measurement name");
+        if (measurement[0] == '#')
+        {
+            throw new ArgumentException($"Point of measurement '{measurement}': a line starting with '#' is a comment in line protocol.", nameof(point));
+        }
+
+        AppendEscaped(builder, measurement, escapeEquals: false);
+
+        foreach (var tag in SortedTags(point))
+        {
+            RequireWritableName(tag.Key, point, $"tag key '{tag.Key}'");
+            if (string.IsNullOrEmpty(tag.Value))
+            {
+                continue; // see remarks: dropped, not rejected
+            }
+
+            RequireWritableName(tag.Value, point, $"the value of tag '{tag.Key}'");
+            builder.Append(',');
+            AppendEscaped(builder, tag.Key, escapeEquals: true);
+            builder.Append('=');
+            AppendEscaped(builder, tag.Value, escapeEquals: true);
+        }
+
+        if (point.Fields.Count == 0)
+        {
+            throw new ArgumentException($"Point of measurement '{measurement}' has no fields; InfluxDB requires at least one.", nameof(point));
+        }
+
+        var fieldKeys = new HashSet<string>(StringComparer.Ordinal);
+        var separator = ' ';
+        foreach (var field in point.Fields)
+        {
+            RequireWritableName(field.Key, point, $"field key '{field.Key}'");
+            if (!fieldKeys.Add(field.Key))
+            {
+                throw new ArgumentException($"Point of measurement '{measurement}' has the field '{field.Key}' twice.", nameof(point));
+            }
+
+            builder.Append(separator);
+            separator = ',';
+            AppendEscaped(builder, field.Key, escapeEquals: true);
+            builder.Append('=');
+            AppendFieldValue(builder, field.Value, point, field.Key);
+        }
+
+        builder.Append(' ').Append(point.TimestampNanoseconds.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> SortedTags(FlowPoint point)
+    {
+        // The domain sorts tags by key; InfluxDB performs best with sorted tags, so keep the order
+        // when it is sorted and sort a copy otherwise (ordinal, as InfluxDB compares bytes).
+        var tags = point.Tags;
+        var sorted = true;
+        for (var i = 1; i < tags.Count; i++)
+        {
+            var order = string.CompareOrdinal(tags[i - 1].Key, tags[i].Key);
+            if (order == 0)
+            {
+                throw new ArgumentException($"Point of measurement '{point.Measurement}' has the tag '{tags[i].Key}' twice.", nameof(point));
+            }
+
+            sorted &= order < 0;
+        }
+
+        if (sorted)
+        {
+            return tags;
+        }
+
+        var copy = tags.OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+        for (var i = 1; i < copy.Count; i++)
+        {
+            if (string.Equals(copy[i - 1].Key, copy[i].Key, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Point of measurement '{point.Measurement}' has the tag '{copy[i].Key}' twice.", nameof(point));
+            }
+        }
+
+        return copy;
+    }
+
+    private static void AppendFieldValue(StringBuilder builder, FieldValue value, FlowPoint point, string key)
+    {
+        switch (value.Type)
+        {
+            case FieldType.Real:
+                if (!double.IsFinite(value.Number))
+                {
+                    throw new ArgumentException(
+                        $"Point of measurement '{point.Measurement}' has the float field '{key}' = {value.Number.ToString(CultureInfo.InvariantCulture)}; InfluxDB accepts no NaN or infinity.",
+                        nameof(point));
+                }
+
+                builder.Append(FormatFloat(value.Number));
+                break;
+            case FieldType.Whole:
+                builder.Append(value.WholeNumber.ToString(CultureInfo.InvariantCulture)).Append('i');
+                break;
+            case FieldType.Text:
+                builder.Append('"');
+                foreach (var c in value.Text ?? "")
+                {
+                    if (c is '"' or '\\')
+                    {
+                        builder.Append('\\');
+                    }
+
+                    builder.Append(c);
+                }
+
+                builder.Append('"');
+                break;
+            case FieldType.Flag:
+                builder.Append(value.Flag ? "true" : "false");
+                break;
+            default:
+                throw new ArgumentException($"Point of measurement '{point.Measurement}' has the field '{key}' of unknown type {value.Type}.", nameof(point));
+        }
+    }
+
+    private static void AppendEscaped(StringBuilder builder, string text, bool escapeEquals)
+    {
+        foreach (var c in text)
+        {
+            if (c is ',' or ' ' || (escapeEquals && c == '='))
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+    }
+
+    private static void RequireWritableName(string? text, FlowPoint point, string subject)
+    {
+        var measurement = point.Measurement;
+        if (string.IsNullOrEmpty(text))
+        {
+            throw new ArgumentException($"Point of measurement '{measurement}': {subject} is empty; InfluxDB requires a name.", nameof(point));
+        }
+
+        if (text[^1] == '\\')
+        {
+            throw new ArgumentException($"Point of measurement '{measurement}': {subject} ends with a backslash, which line protocol cannot express.", nameof(point));
+        }
+
+        if (text.AsSpan().IndexOfAny('\n', '\r') >= 0)
+        {
+            throw new ArgumentException($"Point of measurement '{measurement}': {subject} contains a line break, which line protocol cannot express.", nameof(point));
+        }
+    }
+
+    private static string ExpandExponent(string roundTrip, int exponentAt)
+    {
+        // "-1.2345E-07" → sign "-", digits "12345", the decimal point after 1 digit, moved by -7 places.
+        var exponent = int.Parse(roundTrip.AsSpan(exponentAt + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var mantissa = roundTrip.AsSpan(0, exponentAt);
+        var negative = mantissa[0] == '-';
+        if (negative)
+        {
+            mantissa = mantissa[1..];
+        }
+
+        var pointAt = mantissa.IndexOf('.');
+        var digits = pointAt < 0 ? mantissa.ToString() : string.Concat(mantissa[..pointAt], mantissa[(pointAt + 1)..]);
+        var integerDigits = (pointAt < 0 ? mantissa.Length : pointAt) + exponent;
+
+        var builder = new StringBuilder(digits.Length + Math.Abs(exponent) + 3);
+        if (negative)
+        {
+            builder.Append('-');
+        }
+
+        if (integerDigits <= 0)
+        {
+            builder.Append("0.").Append('0', -integerDigits).Append(digits);
+        }
+        else if (integerDigits >= digits.Length)
+        {
+            builder.Append(digits).Append('0', integerDigits - digits.Length);
+        }
+        else
+        {
+            builder.Append(digits, 0, integerDigits).Append('.').Append(digits, integerDigits, digits.Length - integerDigits);
+        }
+
+        return builder.ToString();
+    }
+}

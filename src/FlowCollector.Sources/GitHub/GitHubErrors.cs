@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Net;
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Ports;
+using Microsoft.AspNetCore.WebUtilities;
+using Octokit;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace FlowCollector.Sources.GitHub;
+
+/// <summary>
+/// Turns what can go wrong talking to GitHub into one-line <see cref="SourceException"/>s: what failed, for which
+/// repository, which key to fix. Messages carry URLs and GitHub's own error text, never the token.
+/// </summary>
+internal sealed class GitHubErrors
+{
+    private const string Section = GitHubSourceOptions.SectionName;
+
+    private readonly RepositoryRef repository;
+    private readonly Uri baseAddress;
+    private readonly TimeProvider time;
+
+    public GitHubErrors(RepositoryRef repository, Uri baseAddress, TimeProvider time)
+    {
+        this.repository = repository;
+        this.baseAddress = baseAddress;
+        this.time = time;
+    }
+
+    private string Repo => this.repository.FullName;
+
+    /// <summary>Translates a failure of one request; returns null for cancellation by the caller (rethrow it unchanged).</summary>
+    public SourceException? Translate(Exception exception, string endpoint, CancellationToken cancellationToken) => exception switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        ApiException api => this.FromResponse(api, endpoint),
+        TimeoutRejectedException or OperationCanceledException => new SourceException(
+            $"GitHub did not answer {endpoint} for {this.Repo} in time, even after retries; the next run tries again (timeouts: {GitHubSourceOptions.ResilienceSectionName}).", exception),
+        BrokenCircuitException => new SourceException(
+            $"GitHub requests are paused after repeated failures (circuit open) while reading {this.Repo}; the next run tries again.", exception),
+        HttpRequestException http => new SourceException(
+            $"Could not reach GitHub at {this.baseAddress} for {this.Repo} ({OneLine(http.Message)}); check {Section}:ApiBaseAddress and the network.", exception),
+        _ => this.MalformedPayload(endpoint, OneLine(exception.Message), exception),
+    };
+
+    public SourceException MalformedPayload(string endpoint, string detail, Exception? inner = null)
+    {
+        var message = $"GitHub returned a malformed payload for {endpoint} ({this.Repo}): {detail}. Check that {Section}:ApiBaseAddress ({this.baseAddress}) is a GitHub REST root.";
+        return inner is null ? new SourceException(message) : new SourceException(message, inner);
+    }
+
+    public SourceException ForeignPageLink(string endpoint, Uri next) =>
+        new($"GitHub's next-page link for {endpoint} ({this.Repo}) points to {next.GetLeftPart(UriPartial.Authority)}, not {this.baseAddress.GetLeftPart(UriPartial.Authority)}; the token is not sent elsewhere. Check {Section}:ApiBaseAddress.");
+
+    private SourceException FromResponse(ApiException e, string endpoint)
+    {
+        var status = (int)e.StatusCode;
+        var said = OneLine(e.ApiError?.Message ?? ReasonPhrase(e.StatusCode));
+        var limits = RateLimitHeaders.From(e.HttpResponse);
+        var body = e.HttpResponse?.Body as string ?? "";
+
+        switch (e.StatusCode)
+        {
+            case HttpStatusCode.Unauthorized:
+                return new SourceException($"GitHub rejected the token for {this.Repo} ({status} {said}): check {Section}:Token.", e);
+            case HttpStatusCode.NotFound when endpoint.EndsWith($"/repos/{this.Repo}", StringComparison.OrdinalIgnoreCase):
+                return new SourceException(
+                    $"GitHub repository {this.Repo} was not found or is not visible to the token ({status} {said}): check {Section}:Repositories and that the token can read the repository.", e);
+            case HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests
+                when limits.Remaining == 0 || limits.RetryAfter is not null || body.Contains("rate limit", StringComparison.OrdinalIgnoreCase):
+                return this.RateLimited(status, limits, e);
+            case HttpStatusCode.Forbidden:
+                return new SourceException(
+                    $"GitHub refused {endpoint} for {this.Repo} ({status} {said}): give the token read access to the repository's pull requests, contents and metadata ({Section}:Token).", e);
+            default:
+                return new SourceException(
+                    $"GitHub answered {status} {said} for {endpoint} ({this.Repo}); transient errors were retried, the next run tries again.", e);
+        }
+    }
+
+    private SourceException RateLimited(int status, RateLimitHeaders limits, Exception inner)
+    {
+        const string Advice = "Nothing after the watermark was lost; the next run continues from it. Poll less often (" + Section + ":Interval) or use a token with a larger budget.";
+        if (limits.Remaining == 0 && limits.Reset is { } reset)
+        {
+            var minutes = Math.Max(0, (int)Math.Ceiling((reset - this.time.GetUtcNow()).TotalMinutes));
+            var budget = limits.Limit is { } limit ? $", 0 of {limit} requests left" : "";
+            return new SourceException(
+                $"GitHub rate limit exhausted while reading {this.Repo} ({status}{budget}); the budget resets at {reset.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} (in {minutes} min). {Advice}", inner);
+        }
+
+        var wait = limits.RetryAfter is { } after ? $"retry after {after.TotalSeconds:0} s" : "wait at least a minute";
+        return new SourceException($"GitHub secondary rate limit hit while reading {this.Repo} ({status}); {wait}. {Advice}", inner);
+    }
+
+    private static string ReasonPhrase(HttpStatusCode status) =>
+        ReasonPhrases.GetReasonPhrase((int)status) is { Length: > 0 } phrase ? phrase : status.ToString();
+
+    private static string OneLine(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length <= 200 ? line : line[..200] + "…";
+    }
+}
+
+/// <summary>GitHub's <c>x-ratelimit-*</c> and <c>retry-after</c> response headers; null where absent (e.g. a server without rate limiting).</summary>
+internal sealed record RateLimitHeaders(int? Limit, int? Remaining, DateTimeOffset? Reset, TimeSpan? RetryAfter)
+{
+    public static RateLimitHeaders From(IResponse? response)
+    {
+        var headers = response?.Headers;
+        if (headers is null)
+        {
+            return new(null, null, null, null);
+        }
+
+        var reset = Number(headers, "x-ratelimit-reset") is { } epoch ? DateTimeOffset.FromUnixTimeSeconds(epoch) : (DateTimeOffset?)null;
+        var retryAfter = Number(headers, "retry-after") is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        return new((int?)Number(headers, "x-ratelimit-limit"), (int?)Number(headers, "x-ratelimit-remaining"), reset, retryAfter);
+    }
+
+    private static long? Number(IReadOnlyDictionary<string, string> headers, string name)
+    {
+        foreach (var header in headers)
+        {
+            if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return long.TryParse(header.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,147 @@
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Ports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Octokit;
+using Octokit.Internal;
+
+namespace FlowCollector.Sources.GitHub;
+
+/// <summary>
+/// Reads pull requests of GitHub repositories into <see cref="FlowEvent"/>s. Each read builds its own Octokit
+/// connection on the <c>github</c> handler pipeline of <see cref="IHttpMessageHandlerFactory"/> (API-version header,
+/// standard resilience, telemetry), so handlers rotate as the factory intends.
+/// </summary>
+/// <remarks>
+/// Cost of one read: 1 request for the repository, 1 per page of pull requests updated since the given time
+/// (plus the page holding the first older one), and for each such pull request on the default branch
+/// 3 (commits, reviews, timeline; more when a list spans several pages). Pull requests to other branches cost nothing extra.
+/// </remarks>
+public sealed partial class GitHubEventSource : IFlowEventSource
+{
+    /// <summary>The <c>source</c> tag value and the <see cref="RepositoryRef.Source"/> of every repository this source reads.</summary>
+    public const string SourceName = "github";
+
+    private static readonly ProductHeaderValue Product = new("FlowCollector");
+
+    private readonly GitHubSourceOptions options;
+    private readonly IHttpMessageHandlerFactory handlers;
+    private readonly TimeProvider time;
+    private readonly ILogger<GitHubEventSource> logger;
+    private readonly Uri baseAddress;
+    private readonly GitHubBots bots;
+
+    public GitHubEventSource(IOptions<GitHubSourceOptions> options, IHttpMessageHandlerFactory handlers, TimeProvider time, ILogger<GitHubEventSource> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options.Value;
+        this.handlers = handlers;
+        this.time = time;
+        this.logger = logger;
+
+        // Without the trailing slash, relative paths would replace the last segment (…/api/v3 → …/api/repos/…).
+        var address = this.options.ApiBaseAddress.OriginalString;
+        this.baseAddress = new Uri(address.EndsWith('/') ? address : address + "/", UriKind.Absolute);
+        this.bots = new GitHubBots(this.options.BotLogins);
+        this.ConfiguredRepositories = this.options.Repositories
+            .Select(r => r?.Split('/') is [{ Length: > 0 } owner, { Length: > 0 } name] ? new RepositoryRef(SourceName, owner, name) : null)
+            .OfType<RepositoryRef>()
+            .ToList();
+    }
+
+    public string Source => SourceName;
+
+    public IReadOnlyList<RepositoryRef> ConfiguredRepositories { get; }
+
+    public async Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        EnsureOurs(repository);
+        using var http = this.CreateHttpClient();
+        var reader = this.CreateReader(repository, http);
+
+        var defaultBranch = await reader.GetDefaultBranchAsync(cancellationToken);
+        var listEndpoint = GitHubRestReader.Endpoint($"repos/{repository.FullName}/pulls");
+        var selected = new List<PullRequest>();
+        DateTimeOffset? highWatermark = null;
+        var listed = 0;
+        await foreach (var page in reader.GetPullRequestPagesByUpdateAsync(cancellationToken))
+        {
+            var reachedOlder = false;
+            foreach (var pr in page)
+            {
+                reader.EnsureUsable(pr, listEndpoint);
+
+                // Sorted by updated_at, newest first: GitHub has no "since" for pull requests, so stop at the first older one.
+                if (pr.UpdatedAt < since)
+                {
+                    reachedOlder = true;
+                    break;
+                }
+
+                listed++;
+                highWatermark = highWatermark is { } h && h >= pr.UpdatedAt ? h : pr.UpdatedAt;
+                if (string.Equals(pr.Base.Ref, defaultBranch, StringComparison.Ordinal))
+                {
+                    selected.Add(pr);
+                }
+            }
+
+            if (reachedOlder)
+            {
+                break;
+            }
+        }
+
+        var mapper = new PullRequestEventMapper(repository, this.bots);
+        var events = new List<FlowEvent>();
+        foreach (var pr in selected)
+        {
+            var snapshot = await reader.ReadPullRequestAsync(pr, cancellationToken);
+            events.AddRange(mapper.Map(snapshot));
+        }
+
+        LogRead(this.logger, repository.Key, since, listed, selected.Count, defaultBranch, events.Count, reader.Requests, reader.RateLimitRemaining);
+        return new SourceReadResult(events, highWatermark, new SourceUsage(reader.Requests, reader.RateLimitRemaining));
+    }
+
+    public async Task<TargetCheck> CheckAsync(RepositoryRef repository, CancellationToken cancellationToken)
+    {
+        EnsureOurs(repository);
+        using var http = this.CreateHttpClient();
+        var reader = this.CreateReader(repository, http);
+        try
+        {
+            var defaultBranch = await reader.GetDefaultBranchAsync(cancellationToken);
+            return new TargetCheck(repository, true, $"default branch {defaultBranch}");
+        }
+        catch (SourceException e)
+        {
+            return new TargetCheck(repository, false, e.Message);
+        }
+    }
+
+    private HttpClientAdapter CreateHttpClient() =>
+        new(() => this.handlers.CreateHandler(GitHubSourceServiceCollectionExtensions.HttpClientName));
+
+    private GitHubRestReader CreateReader(RepositoryRef repository, HttpClientAdapter http)
+    {
+        var credentials = string.IsNullOrEmpty(this.options.Token) ? Credentials.Anonymous : new Credentials(this.options.Token);
+
+        // Built by hand: GitHubClient(header, uri) would append api/v3/ to any host other than github.com.
+        var connection = new Connection(Product, this.baseAddress, new InMemoryCredentialStore(credentials), http, new SimpleJsonSerializer());
+        var errors = new GitHubErrors(repository, this.baseAddress, this.time);
+        return new GitHubRestReader(connection, repository, this.options.PageSize, errors);
+    }
+
+    private static void EnsureOurs(RepositoryRef repository)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        if (!string.Equals(repository.Source, SourceName, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Repository {repository.Key} belongs to source '{repository.Source}', not '{SourceName}'.", nameof(repository));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Read {Repository} since {Since:O}: {Listed} pull requests updated, {Selected} to {DefaultBranch}, {Events} events, {Requests} requests, rate limit left {RateLimitRemaining}")]
+    private static partial void LogRead(ILogger logger, string repository, DateTimeOffset since, int listed, int selected, string defaultBranch, int events, int requests, int? rateLimitRemaining);
+}

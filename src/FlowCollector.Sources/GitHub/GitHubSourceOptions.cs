@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FlowCollector.Sources.GitHub;
+
+/// <summary>
+/// Where and what the GitHub source polls. Bound from <c>Sources:GitHub</c>. Retries of transient errors
+/// (5xx, timeouts) are configured under <c>Sources:GitHub:Resilience</c> with the keys of
+/// Microsoft.Extensions.Http.Resilience's standard handler (e.g. <c>Retry:MaxRetryAttempts</c>, <c>Retry:Delay</c>).
+/// </summary>
+public sealed class GitHubSourceOptions
+{
+    public const string SectionName = "Sources:GitHub";
+
+    /// <summary>The section of the standard resilience handler's options for the GitHub HTTP client.</summary>
+    public const string ResilienceSectionName = "Sources:GitHub:Resilience";
+
+    /// <summary>
+    /// REST root, used as given (default <c>https://api.github.com/</c>). GitHub Enterprise Server:
+    /// <c>https://host/api/v3/</c>. A missing trailing slash is added, so the last path segment is kept.
+    /// </summary>
+    [Required(ErrorMessage = "Sources:GitHub:ApiBaseAddress is empty; set the REST root, e.g. https://api.github.com/ or https://github.example.com/api/v3/.")]
+    public Uri ApiBaseAddress { get; set; } = new("https://api.github.com/");
+
+    /// <summary>
+    /// A token with read access to pull requests, contents and metadata. Required when <see cref="Repositories"/>
+    /// is not empty. Secret: comes from the environment or a mounted secret, is never logged or echoed.
+    /// </summary>
+    public string Token { get; set; } = "";
+
+    /// <summary>Repositories to collect, each <c>owner/name</c>, in the order they are scheduled. Empty (default): the source collects nothing.</summary>
+    [Required(ErrorMessage = "Sources:GitHub:Repositories is null; leave it out or set a list of owner/name entries.")]
+    public List<string> Repositories { get; set; } = [];
+
+    /// <summary>How often each repository is polled (default 15 minutes, at least 1 minute). Ignored when <see cref="Cron"/> is set.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A Quartz cron expression (UTC) that replaces <see cref="Interval"/>; empty (default) means use the interval. The worker validates its syntax.</summary>
+    public string? Cron { get; set; }
+
+    /// <summary>How much history the first run of a repository reads (default 30 days, at least 1 hour).</summary>
+    public TimeSpan Backfill { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How far before the watermark each run starts reading again (default 1 hour, zero allowed), so updates GitHub indexes late are not missed. Re-written points replace themselves.</summary>
+    public TimeSpan Overlap { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Logins treated as bots (case-insensitive), besides accounts of type <c>Bot</c> and logins ending in <c>[bot]</c>. Default: none.</summary>
+    [Required(ErrorMessage = "Sources:GitHub:BotLogins is null; leave it out or set a list of logins.")]
+    public List<string> BotLogins { get; set; } = [];
+
+    /// <summary>Items per page of list requests, 1 to 100 (default 100, GitHub's maximum: fewer requests per run).</summary>
+    public int PageSize { get; set; } = 100;
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using FlowCollector.Domain.Ports;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace FlowCollector.Sources.GitHub;
+
+public static class GitHubSourceServiceCollectionExtensions
+{
+    /// <summary>The named <see cref="HttpClient"/> pipeline every GitHub request goes through (also the <c>client</c> tag of request metrics).</summary>
+    public const string HttpClientName = "github";
+
+    /// <summary>
+    /// Binds and validates (at start-up) <c>Sources:GitHub</c>, registers the <c>github</c> HTTP pipeline with the
+    /// standard resilience handler (configured from <c>Sources:GitHub:Resilience</c>) and adds
+    /// <see cref="GitHubEventSource"/> as one of the <see cref="IFlowEventSource"/>s. With no repositories
+    /// configured the source has nothing to collect and needs no token.
+    /// </summary>
+    public static IServiceCollection AddGitHubSource(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var section = configuration.GetSection(GitHubSourceOptions.SectionName);
+        services.AddOptionsWithValidateOnStart<GitHubSourceOptions, GitHubSourceOptionsValidator>().Bind(section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubSourceOptions>, GitHubSourceOptionsRulesValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+
+        var http = services.AddHttpClient(HttpClientName).AddHttpMessageHandler(() => new GitHubApiHeadersHandler());
+
+        // Retries 408/5xx/timeouts with jittered backoff, per-attempt and total timeouts, circuit breaker. The
+        // section overload refuses a missing section, and most deployments keep the defaults.
+        var resilienceSection = configuration.GetSection(GitHubSourceOptions.ResilienceSectionName);
+        var resilience = resilienceSection.Exists() ? http.AddStandardResilienceHandler(resilienceSection) : http.AddStandardResilienceHandler();
+        resilience.Configure(options => options.Retry.ShouldHandle = args => ValueTask.FromResult(
+            // GitHub answers 429 (and 403) when a rate limit is exhausted; retrying before the reset only
+            // burns the secondary limit, so the source reports it and the next run continues.
+            args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests
+            && HttpClientResiliencePredicates.IsTransient(args.Outcome)));
+
+        services.AddSingleton<IFlowEventSource, GitHubEventSource>();
+        return services;
+    }
+}

@@ -1,0 +1,32 @@
+namespace FlowCollector.Sources.GitHub;
+
+/// <summary>
+/// What the source knows about one pull request, independent of how it was fetched (REST today, GraphQL
+/// later): the reader fills it, <see cref="PullRequestEventMapper"/> turns it into events.
+/// </summary>
+internal sealed record PullRequestSnapshot(
+    int Number,
+    string HtmlUrl,
+    GitHubAccount? Author,
+    string BaseRef,
+    bool IsDraft,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? MergedAt,
+    string? MergeCommitSha,
+    DateTimeOffset? ClosedAt,
+    IReadOnlyList<CommitSnapshot> Commits,
+    IReadOnlyList<ReviewSnapshot> Reviews,
+    IReadOnlyList<TimelineSnapshot> Timeline);
+
+/// <summary>A user, bot or organisation as GitHub reports it; <see cref="Type"/> is <c>User</c>, <c>Bot</c> or <c>Organization</c> when known.</summary>
+internal sealed record GitHubAccount(string Login, string? Type);
+
+/// <summary>A commit of the pull request; <see cref="AuthoredAt"/> is the git author date.</summary>
+internal sealed record CommitSnapshot(string Sha, DateTimeOffset AuthoredAt, GitHubAccount? Author);
+
+/// <summary>A review as listed by GitHub; <see cref="State"/> is GitHub's upper-case state, <see cref="SubmittedAt"/> is null while pending.</summary>
+internal sealed record ReviewSnapshot(long Id, GitHubAccount? User, string State, DateTimeOffset? SubmittedAt);
+
+/// <summary>An issue-timeline event; <see cref="Event"/> is GitHub's event name (<c>ready_for_review</c>, …).</summary>
+internal sealed record TimelineSnapshot(string Event, DateTimeOffset CreatedAt, GitHubAccount? Actor);

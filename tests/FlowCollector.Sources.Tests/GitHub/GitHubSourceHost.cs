@@ -1,0 +1,60 @@
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub;
+using FlowCollector.Testing.Simulation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowCollector.Sources.Tests.GitHub;
+
+/// <summary>The GitHub source as production registers it (<c>AddGitHubSource</c>); only configuration differs.</summary>
+internal sealed class GitHubSourceHost : IDisposable
+{
+    private readonly ServiceProvider provider;
+
+    public GitHubSourceHost(IDictionary<string, string?> settings, TimeProvider? time = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        services.AddGitHubSource(configuration);
+        this.provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        this.Source = this.provider.GetServices<IFlowEventSource>().Single(s => s.Source == "github");
+    }
+
+    public IFlowEventSource Source { get; }
+
+    /// <summary>A source pointed at <paramref name="simulator"/> with its token and retries without delay.</summary>
+    public static GitHubSourceHost For(GitHubSimulator simulator, string[] repositories, IDictionary<string, string?>? overrides = null, TimeProvider? time = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Sources:GitHub:ApiBaseAddress"] = simulator.Url,
+            ["Sources:GitHub:Token"] = simulator.Token,
+            ["Sources:GitHub:Resilience:Retry:Delay"] = "00:00:00", // keep retry tests fast
+        };
+        for (var i = 0; i < repositories.Length; i++)
+        {
+            settings[$"Sources:GitHub:Repositories:{i}"] = repositories[i];
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return new GitHubSourceHost(settings, time);
+    }
+
+    public static RepositoryRef Repo(string fullName) =>
+        fullName.Split('/') is [var owner, var name] ? new RepositoryRef("github", owner, name) : throw new ArgumentException(fullName);
+
+    public Task<SourceReadResult> ReadAsync(string fullName, DateTimeOffset since) =>
+        this.Source.ReadAsync(Repo(fullName), since, TestContext.Current.CancellationToken);
+
+    public void Dispose() => this.provider.Dispose();
+}

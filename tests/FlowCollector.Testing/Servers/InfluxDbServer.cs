@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text.Json;
+
+namespace FlowCollector.Testing.Servers;
+
+/// <summary>
+/// A throwaway InfluxDB 1.x (Debian's <c>influxd</c>, v1 API only: <c>/write</c>, <c>/query</c>, <c>/ping</c>) on a
+/// free loopback port with its data in a temp directory. <see cref="DisposeAsync"/> stops it and deletes the data.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var influx = await InfluxDbServer.StartAsync(ct);
+/// await influx.CreateDatabaseAsync("flow", ct);
+/// // … write to influx.Url + "write?db=flow&amp;precision=ns" …
+/// var rows = await influx.QueryRowsAsync("flow", "SELECT * FROM change_stage", ct);
+/// </code>
+/// </example>
+public sealed class InfluxDbServer : IAsyncDisposable
+{
+    public const string BinaryPath = "/usr/bin/influxd";
+    public const string DebianPackage = "influxdb";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ServerProcess process;
+    private readonly HttpClient http;
+
+    private InfluxDbServer(ServerProcess process, Uri url)
+    {
+        this.process = process;
+        this.Url = url;
+        this.http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234/</c> (no authentication).</summary>
+    public Uri Url { get; }
+
+    /// <summary>The last lines of the server's log, for failure messages.</summary>
+    public string Log => this.process.Log;
+
+    /// <summary>
+    /// Starts <c>influxd</c> and waits until <c>GET /ping</c> answers 204 (at most 30 s). Skips the test (or fails it
+    /// on CI) when the binary is missing, see <see cref="RequiredBinary"/>.
+    /// </summary>
+    public static async Task<InfluxDbServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var binary = RequiredBinary.Find(BinaryPath, DebianPackage);
+
+        // Two ports are picked free and bound a moment later; another process may take one in between, so retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            var directory = ServerProcess.CreateTempDirectory("flowcollector-influxdb");
+            var httpPort = ServerProcess.FreeLoopbackPort();
+            var rpcPort = ServerProcess.FreeLoopbackPort();
+            var config = Path.Combine(directory, "influxdb.conf");
+            await File.WriteAllTextAsync(config, Config(directory, httpPort, rpcPort), cancellationToken);
+            var url = new Uri($"http://127.0.0.1:{httpPort}/");
+            try
+            {
+                var process = await ServerProcess.StartAsync(
+                    "influxd", binary, ["-config", config], directory, new Uri(url, "ping"), HttpStatusCode.NoContent, StartTimeout, cancellationToken);
+                return new InfluxDbServer(process, url);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // Port taken between picking and binding: try other ports.
+            }
+        }
+    }
+
+    /// <summary><c>CREATE DATABASE</c> (idempotent in InfluxDB 1.x).</summary>
+    public async Task CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        await this.QueryAsync(null, $"CREATE DATABASE \"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"", cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs InfluxQL (<c>POST /query</c> with <c>epoch=ns</c>, so times are Unix nanoseconds) and returns the parsed
+    /// response (<c>{"results":[{"series":[…]}]}</c>). Throws when InfluxDB reports an error.
+    /// </summary>
+    /// <param name="database">The database (<c>db</c> parameter); null for server-level statements.</param>
+    public async Task<JsonElement> QueryAsync(string? database, string influxQl, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(influxQl);
+        var form = new List<KeyValuePair<string, string>> { new("q", influxQl), new("epoch", "ns") };
+        if (database is not null)
+        {
+            form.Add(new("db", database));
+        }
+
+        using var content = new FormUrlEncodedContent(form);
+        using var response = await this.http.PostAsync(new Uri("query", UriKind.Relative), content, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"InfluxQL '{influxQl}' failed with HTTP {(int)response.StatusCode}: {body}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement.Clone();
+        foreach (var result in root.GetProperty("results").EnumerateArray())
+        {
+            if (result.TryGetProperty("error", out var error))
+            {
+                throw new InvalidOperationException($"InfluxQL '{influxQl}' failed: {error.GetString()}");
+            }
+        }
+
+        return root;
+    }
+
+    /// <summary>
+    /// Runs InfluxQL and flattens every series of every result into rows: column name → value (times in ns). With
+    /// <c>GROUP BY</c>, each row also carries its series' tags. No series → no rows.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<string, JsonElement>>> QueryRowsAsync(string database, string influxQl, CancellationToken cancellationToken = default)
+    {
+        var root = await this.QueryAsync(database, influxQl, cancellationToken);
+        var rows = new List<IReadOnlyDictionary<string, JsonElement>>();
+        foreach (var result in root.GetProperty("results").EnumerateArray())
+        {
+            if (!result.TryGetProperty("series", out var seriesList))
+            {
+                continue;
+            }
+
+            foreach (var series in seriesList.EnumerateArray())
+            {
+                var columns = series.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
+                foreach (var values in series.GetProperty("values").EnumerateArray())
+                {
+                    var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                    if (series.TryGetProperty("tags", out var tags))
+                    {
+                        foreach (var tag in tags.EnumerateObject())
+                        {
+                            row[tag.Name] = tag.Value;
+                        }
+                    }
+
+                    var i = 0;
+                    foreach (var value in values.EnumerateArray())
+                    {
+                        row[columns[i++]] = value;
+                    }
+
+                    rows.Add(row);
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>Stops the server (process tree) and deletes its data directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        this.http.Dispose();
+        await this.process.DisposeAsync();
+    }
+
+    private static string Config(string directory, int httpPort, int rpcPort) => $"""
+        reporting-disabled = true
+        bind-address = "127.0.0.1:{rpcPort}"
+
+        [meta]
+          dir = {ServerProcess.TomlString(Path.Combine(directory, "meta"))}
+
+        [data]
+          dir = {ServerProcess.TomlString(Path.Combine(directory, "data"))}
+          wal-dir = {ServerProcess.TomlString(Path.Combine(directory, "wal"))}
+          query-log-enabled = false
+
+        [monitor]
+          store-enabled = false
+
+        [http]
+          bind-address = "127.0.0.1:{httpPort}"
+
+        """;
+}

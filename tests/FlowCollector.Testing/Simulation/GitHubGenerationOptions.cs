@@ -1,0 +1,20 @@
+namespace FlowCollector.Testing.Simulation;
+
+/// <summary>Shape of a generated organisation (<see cref="SimulatedGitHub.Generate"/>).</summary>
+public sealed record GitHubGenerationOptions
+{
+    /// <summary>How many owners the repositories are spread over, round robin (default 1: <c>contoso</c>).</summary>
+    public int Organisations { get; init; } = 1;
+
+    /// <summary>Average time between two pull requests opening in one repository (default 3 hours).</summary>
+    public TimeSpan AverageGap { get; init; } = TimeSpan.FromHours(3);
+
+    /// <summary>
+    /// "Now" of the generated world: anything planned after it (a merge, a review, even the opening) does not happen
+    /// yet, so the newest pull requests are naturally still open or in review. Null (default): every storyline completes.
+    /// </summary>
+    public DateTimeOffset? Now { get; init; }
+
+    /// <summary>A login that is a bot only by configuration (type <c>User</c>, no <c>[bot]</c> suffix); it reviews now and then. Default <c>ci-reviewer</c>.</summary>
+    public string ConfiguredBotLogin { get; init; } = "ci-reviewer";
+}

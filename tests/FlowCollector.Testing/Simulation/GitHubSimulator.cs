@@ -1,0 +1,566 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using WireMock;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace FlowCollector.Testing.Simulation;
+
+/// <summary>
+/// A GitHub REST API on a free loopback port (WireMock.Net), serving a <see cref="SimulatedGitHub"/> with GitHub's
+/// payload shapes, <c>Link</c> paging, rate-limit headers, token check, ETags and injectable faults. Every response is
+/// rendered from the model at request time, so a test can change the model between polls.
+/// </summary>
+/// <remarks>
+/// Endpoints (also under <c>/repositories/{id}</c>, the form GitHub's page links use):
+/// <c>GET /repos/{o}/{r}</c>; <c>/pulls</c> (<c>state</c>, <c>sort=created|updated</c>, <c>direction</c>, <c>base</c>,
+/// <c>per_page</c>, <c>page</c>); <c>/pulls/{n}</c>; <c>/pulls/{n}/commits</c>; <c>/pulls/{n}/reviews</c>;
+/// <c>/issues/{n}/timeline</c>. Lists default to 30 per page, at most 100, as on GitHub.
+/// </remarks>
+public sealed class GitHubSimulator : IDisposable
+{
+    /// <summary>The token a simulator accepts unless <see cref="GitHubSimulatorOptions.Token"/> says otherwise.</summary>
+    public const string DefaultToken = "ghp_SimulatedGitHubToken000000000000000";
+
+    private const string Docs = "https://docs.github.com/rest";
+
+    private readonly WireMockServer server;
+    private readonly GitHubSimulatorOptions options;
+    private readonly GitHubPayloads payloads;
+    private readonly string prefix;
+    private readonly string root;
+    private readonly Lock counters = new();
+    private readonly List<SimulatedRequest> requests = [];
+    private readonly List<Fault> faults = [];
+    private int rateLimitRemaining;
+
+    public GitHubSimulator(SimulatedGitHub model, GitHubSimulatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        this.Model = model;
+        this.options = options ?? new GitHubSimulatorOptions();
+        this.prefix = "/" + this.options.PathPrefix.Trim('/');
+        this.prefix = this.prefix == "/" ? "" : this.prefix;
+        this.rateLimitRemaining = this.options.RateLimit;
+        this.RateLimitReset = this.options.Time.GetUtcNow().AddHours(1);
+
+        this.server = WireMockServer.Start(new WireMockServerSettings
+        {
+            Urls = [$"http://127.0.0.1:{FreeLoopbackPort()}"],
+            StartAdminInterface = false,
+            MaxRequestLogCount = 100, // the simulator keeps its own log; WireMock's would grow with every page
+        });
+        var response = Response.Create().WithCallback(this.Handle);
+        if (this.options.Latency > TimeSpan.Zero)
+        {
+            response = response.WithDelay(this.options.Latency);
+        }
+
+        this.server.Given(Request.Create().UsingAnyMethod()).RespondWith(response);
+        this.root = this.server.Url!.TrimEnd('/');
+        this.Url = this.root + this.prefix + "/";
+        this.payloads = new GitHubPayloads(this.Url);
+    }
+
+    /// <summary>The model served; change it at any time.</summary>
+    public SimulatedGitHub Model { get; }
+
+    /// <summary>The REST root to configure as <c>Sources:GitHub:ApiBaseAddress</c>, ending with '/', e.g. <c>http://127.0.0.1:5123/</c> (or <c>…/api/v3/</c> with a prefix).</summary>
+    public string Url { get; }
+
+    /// <summary><see cref="Url"/> as a <see cref="Uri"/>.</summary>
+    public Uri BaseAddress => new(this.Url);
+
+    /// <summary>The token requests must carry.</summary>
+    public string Token => this.options.Token;
+
+    /// <summary>Requests received so far (any path, any outcome).</summary>
+    public int RequestCount
+    {
+        get
+        {
+            lock (this.counters)
+            {
+                return this.requests.Count;
+            }
+        }
+    }
+
+    /// <summary>Every request answered so far, in order.</summary>
+    public IReadOnlyList<SimulatedRequest> Requests
+    {
+        get
+        {
+            lock (this.counters)
+            {
+                return [.. this.requests];
+            }
+        }
+    }
+
+    /// <summary>Requests per canonical path (<see cref="SimulatedRequest.Path"/>).</summary>
+    public IReadOnlyDictionary<string, int> RequestCountsByPath =>
+        this.Requests.GroupBy(r => r.Path, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The primary budget left (<c>x-ratelimit-remaining</c>); set it (e.g. to 0) to simulate an exhausted token.</summary>
+    public int RateLimitRemaining
+    {
+        get => Volatile.Read(ref this.rateLimitRemaining);
+        set => Volatile.Write(ref this.rateLimitRemaining, Math.Max(0, value));
+    }
+
+    /// <summary>When the budget resets (<c>x-ratelimit-reset</c>, epoch seconds on the wire).</summary>
+    public DateTimeOffset RateLimitReset { get; set; }
+
+    /// <summary>
+    /// How many requests went to <paramref name="path"/>, a canonical path such as <c>/repos/contoso/web/pulls</c>
+    /// (case-insensitive; <c>*</c> matches one path segment, e.g. <c>/repos/contoso/web/pulls/*/commits</c>).
+    /// </summary>
+    public int RequestsTo(string path)
+    {
+        var pattern = PathPattern(path);
+        return this.Requests.Count(r => pattern.IsMatch(r.Path));
+    }
+
+    /// <summary>Forgets the request log (counts start again from 0); the rate-limit budget is not reset.</summary>
+    public void ResetCounts()
+    {
+        lock (this.counters)
+        {
+            this.requests.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Makes the next <paramref name="times"/> requests to <paramref name="path"/> (canonical, <c>*</c> per segment as in
+    /// <see cref="RequestsTo"/>) fail with <paramref name="status"/>, before any other check, with a GitHub-style JSON
+    /// body (<paramref name="message"/>, default the reason phrase) and extra <paramref name="headers"/> (e.g. <c>retry-after</c>).
+    /// </summary>
+    public void FailNext(string path, int times, HttpStatusCode status, string? message = null, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
+        lock (this.counters)
+        {
+            this.faults.Add(new Fault(PathPattern(path), times, (int)status, message, headers ?? new Dictionary<string, string>()));
+        }
+    }
+
+    public void Dispose()
+    {
+        this.server.Stop();
+        this.server.Dispose();
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static Regex PathPattern(string path) =>
+        new("^" + Regex.Escape(path.TrimEnd('/')).Replace(@"\*", "[^/]+", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    private static string? Header(IRequestMessage request, string name) =>
+        request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+
+    private IResponseMessage Handle(IRequestMessage request)
+    {
+        var rawPath = request.Path;
+        var query = QueryOf(request);
+        var route = this.Resolve(rawPath);
+        var reply = this.Answer(request, route, query);
+        lock (this.counters)
+        {
+            this.requests.Add(new SimulatedRequest(
+                request.Method, route.CanonicalPath, rawPath, query.Raw, reply.Status, Header(request, "Accept"), Header(request, "X-GitHub-Api-Version"), Header(request, "User-Agent")));
+        }
+
+        return this.ToMessage(reply);
+    }
+
+    private Reply Answer(IRequestMessage request, Route route, Query query)
+    {
+        if (this.TakeFault(route.CanonicalPath) is { } fault)
+        {
+            var reply = Reply.Error(fault.Status, fault.Message ?? ReasonPhrase(fault.Status));
+            foreach (var (name, value) in fault.Headers)
+            {
+                reply.Headers[name] = value;
+            }
+
+            return reply;
+        }
+
+        if (!this.Authorised(Header(request, "Authorization")))
+        {
+            return Reply.Error(401, "Bad credentials");
+        }
+
+        if (this.RateLimitRemaining <= 0)
+        {
+            var status = this.options.RateLimitExceededStatus;
+            return Reply.Error(status, "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.", "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api");
+        }
+
+        if (!string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase) || route.Repository is null || route.Kind == RouteKind.Unknown)
+        {
+            this.Spend();
+            return Reply.Error(404, "Not Found");
+        }
+
+        Reply rendered;
+        lock (this.Model.Gate)
+        {
+            rendered = this.Render(route, query);
+        }
+
+        if (rendered.Status == 200 && Header(request, "If-None-Match") is { } etag && etag == rendered.ETag)
+        {
+            // GitHub: a 304 to an authorised conditional request costs no primary budget.
+            var notModified = new Reply(304, null, rendered.Headers);
+            notModified.Headers["ETag"] = etag;
+            return notModified;
+        }
+
+        this.Spend();
+        return rendered;
+    }
+
+    private Reply Render(Route route, Query query)
+    {
+        var repo = route.Repository!;
+        if (route.Kind == RouteKind.Repository)
+        {
+            return Reply.Ok(GitHubPayloads.Json(w => this.payloads.Repository(w, repo, full: true)));
+        }
+
+        if (route.Kind == RouteKind.PullRequests)
+        {
+            return this.Page(route, query, ListPullRequests(repo, query), (w, pr) => this.payloads.PullRequest(w, pr, full: false));
+        }
+
+        var pr = repo.FindPullRequest(route.Number);
+        if (pr is null)
+        {
+            return Reply.Error(404, "Not Found");
+        }
+
+        return route.Kind switch
+        {
+            RouteKind.PullRequest => Reply.Ok(GitHubPayloads.Json(w => this.payloads.PullRequest(w, pr, full: true))),
+            RouteKind.Commits => this.Page(route, query, Chain(pr.Commits), (w, c) => this.payloads.Commit(w, pr, c.Commit, c.Parent)),
+            RouteKind.Reviews => this.Page(route, query, pr.Reviews.OrderBy(r => r.Id).ToList(), (w, r) => this.payloads.Review(w, pr, r, asTimelineEvent: false)),
+            _ => this.Page(route, query, this.Timeline(pr), (w, write) => write(w)),
+        };
+    }
+
+    private static List<SimulatedPullRequest> ListPullRequests(SimulatedRepository repo, Query query)
+    {
+        var state = query.Get("state") ?? "open";
+        var sort = query.Get("sort") ?? "created";
+        var baseBranch = query.Get("base");
+
+        // GitHub: "desc when sort is created or sort is not specified, otherwise asc".
+        var descending = (query.Get("direction") ?? (sort == "created" ? "desc" : "asc")) == "desc";
+        var selected = repo.PullRequests
+            .Where(pr => state == "all" || pr.State == state)
+            .Where(pr => baseBranch is null || pr.BaseBranch == baseBranch)
+            .Select(pr => (pr, Key: sort == "updated" ? pr.UpdatedAt : pr.CreatedAt))
+            .ToList();
+        var ordered = descending
+            ? selected.OrderByDescending(x => x.Key).ThenByDescending(x => x.pr.Number)
+            : selected.OrderBy(x => x.Key).ThenBy(x => x.pr.Number);
+        return ordered.Select(x => x.pr).ToList();
+    }
+
+    /// <summary>The issue timeline: commits, draft toggles, review requests, submitted reviews, merge and close, in time order.</summary>
+    private List<Action<System.Text.Json.Utf8JsonWriter>> Timeline(SimulatedPullRequest pr)
+    {
+        var entries = new List<(DateTimeOffset At, Action<System.Text.Json.Utf8JsonWriter> Write)>();
+        foreach (var (commit, parent) in Chain(pr.Commits))
+        {
+            entries.Add((commit.CommittedAt, w => this.payloads.CommittedEvent(w, pr, commit, parent)));
+        }
+
+        foreach (var e in pr.TimelineEvents)
+        {
+            entries.Add((e.At, w => this.payloads.IssueEvent(w, pr, e.Id, e.WireName, e.At, e.Actor, requestedReviewer: e.RequestedReviewer)));
+        }
+
+        foreach (var review in pr.Reviews.Where(r => r.SubmittedAt is not null))
+        {
+            entries.Add((review.SubmittedAt!.Value, w => this.payloads.Review(w, pr, review, asTimelineEvent: true)));
+        }
+
+        var eventId = SimulatedIds.StableNumber($"{pr}/events");
+        if (pr.MergedAt is { } merged)
+        {
+            var by = pr.MergedBy ?? pr.Author;
+            entries.Add((merged, w => this.payloads.IssueEvent(w, pr, eventId, "merged", merged, by, pr.MergeCommitSha)));
+            entries.Add((merged, w => this.payloads.IssueEvent(w, pr, eventId + 1, "closed", merged, by)));
+        }
+        else if (pr.ClosedAt is { } closed)
+        {
+            entries.Add((closed, w => this.payloads.IssueEvent(w, pr, eventId + 1, "closed", closed, pr.Author)));
+        }
+
+        return entries.Select((e, i) => (e, i)).OrderBy(x => x.e.At).ThenBy(x => x.i).Select(x => x.e.Write).ToList();
+    }
+
+    private static List<(SimulatedCommit Commit, SimulatedCommit? Parent)> Chain(IReadOnlyList<SimulatedCommit> commits) =>
+        commits.Select((c, i) => (c, i == 0 ? null : commits[i - 1])).ToList();
+
+    private Reply Page<T>(Route route, Query query, IReadOnlyList<T> items, Action<System.Text.Json.Utf8JsonWriter, T> write)
+    {
+        var perPage = Math.Clamp(query.Int("per_page") ?? 30, 1, 100);
+        var page = Math.Max(1, query.Int("page") ?? 1);
+        var last = Math.Max(1, (items.Count + perPage - 1) / perPage);
+        var body = GitHubPayloads.Json(w =>
+        {
+            w.WriteStartArray();
+            foreach (var item in items.Skip((page - 1) * perPage).Take(perPage))
+            {
+                write(w, item);
+            }
+
+            w.WriteEndArray();
+        });
+
+        var reply = Reply.Ok(body);
+        var links = new List<string>();
+        if (page > 1)
+        {
+            links.Add(this.Link(route, query, Math.Min(page - 1, last), "prev"));
+        }
+
+        if (page < last)
+        {
+            links.Add(this.Link(route, query, page + 1, "next"));
+            links.Add(this.Link(route, query, last, "last"));
+        }
+
+        if (page > 1)
+        {
+            links.Add(this.Link(route, query, 1, "first"));
+        }
+
+        if (links.Count > 0)
+        {
+            reply.Headers["Link"] = string.Join(", ", links);
+        }
+
+        return reply;
+    }
+
+    /// <summary>A page link as GitHub writes it: the request's query in its order, with <c>page</c> replaced in place or appended.</summary>
+    private string Link(Route route, Query query, int page, string rel)
+    {
+        var path = this.options.PageLinksUseRepositoryId
+            ? $"{this.prefix}/repositories/{route.Repository!.Id.ToString(CultureInfo.InvariantCulture)}{route.SubPath}"
+            : route.RawPath;
+        var pageParameter = "page=" + page.ToString(CultureInfo.InvariantCulture);
+        var parts = query.Raw.Split('&', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var index = parts.FindIndex(p => p.StartsWith("page=", StringComparison.Ordinal));
+        if (index >= 0)
+        {
+            parts[index] = pageParameter;
+        }
+        else
+        {
+            parts.Add(pageParameter);
+        }
+
+        return $"<{this.root}{path}?{string.Join('&', parts)}>; rel=\"{rel}\"";
+    }
+
+    private Route Resolve(string rawPath)
+    {
+        if (!rawPath.StartsWith(this.prefix + "/", StringComparison.Ordinal))
+        {
+            return Route.Unknown(rawPath);
+        }
+
+        var segments = rawPath[this.prefix.Length..].Trim('/').Split('/');
+        SimulatedRepository? repo = null;
+        int rest;
+        if (segments is ["repos", var owner, var name, ..])
+        {
+            this.Model.TryFindRepository(owner, name, out repo);
+            rest = 3;
+        }
+        else if (segments is ["repositories", var id, ..] && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var repositoryId))
+        {
+            repo = this.Model.FindById(repositoryId);
+            rest = 2;
+        }
+        else
+        {
+            return Route.Unknown(rawPath);
+        }
+
+        if (repo is null)
+        {
+            return Route.Unknown(rawPath);
+        }
+
+        var tail = segments[rest..];
+        var subPath = tail.Length == 0 ? "" : "/" + string.Join('/', tail);
+        var number = tail.Length >= 2 && int.TryParse(tail[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        var kind = tail switch
+        {
+            [] => RouteKind.Repository,
+            ["pulls"] => RouteKind.PullRequests,
+            ["pulls", _] when number > 0 => RouteKind.PullRequest,
+            ["pulls", _, "commits"] when number > 0 => RouteKind.Commits,
+            ["pulls", _, "reviews"] when number > 0 => RouteKind.Reviews,
+            ["issues", _, "timeline"] when number > 0 => RouteKind.Timeline,
+            _ => RouteKind.Unknown,
+        };
+        return new Route(kind, repo, number, $"/repos/{repo.FullName}{subPath}", rawPath, subPath);
+    }
+
+    private bool Authorised(string? authorization)
+    {
+        // GitHub accepts "token <t>" and "Bearer <t>"; Octokit sends "Token <t>".
+        var parts = authorization?.Split(' ', 2, StringSplitOptions.TrimEntries);
+        return parts is [var scheme, var value]
+            && (scheme.Equals("token", StringComparison.OrdinalIgnoreCase) || scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase))
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value), Encoding.UTF8.GetBytes(this.options.Token));
+    }
+
+    private void Spend() => Interlocked.Decrement(ref this.rateLimitRemaining);
+
+    private Fault? TakeFault(string path)
+    {
+        lock (this.counters)
+        {
+            var fault = this.faults.Find(f => f.Remaining > 0 && f.Pattern.IsMatch(path));
+            if (fault is not null)
+            {
+                fault.Remaining--;
+            }
+
+            return fault;
+        }
+    }
+
+    private ResponseMessage ToMessage(Reply reply)
+    {
+        var remaining = Math.Max(0, this.RateLimitRemaining);
+        var headers = new Dictionary<string, WireMockList<string>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Content-Type"] = new("application/json; charset=utf-8"),
+            ["Cache-Control"] = new("private, max-age=60, s-maxage=60"),
+            ["Vary"] = new("Accept, Authorization, Cookie, X-GitHub-OTP"),
+            ["X-GitHub-Media-Type"] = new("github.v3; format=json"),
+            ["X-GitHub-Api-Version-Selected"] = new("2022-11-28"),
+            ["X-GitHub-Request-Id"] = new($"SIM0:{Guid.NewGuid():N}"),
+            ["X-OAuth-Scopes"] = new("repo"),
+            ["X-Accepted-OAuth-Scopes"] = new("repo"),
+            ["x-ratelimit-limit"] = new(this.options.RateLimit.ToString(CultureInfo.InvariantCulture)),
+            ["x-ratelimit-remaining"] = new(remaining.ToString(CultureInfo.InvariantCulture)),
+            ["x-ratelimit-used"] = new((this.options.RateLimit - remaining).ToString(CultureInfo.InvariantCulture)),
+            ["x-ratelimit-reset"] = new(this.RateLimitReset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            ["x-ratelimit-resource"] = new("core"),
+        };
+        foreach (var (name, value) in reply.Headers)
+        {
+            headers[name] = new(value);
+        }
+
+        if (reply.ETag is { } etag)
+        {
+            headers["ETag"] = new(etag);
+        }
+
+        var message = new ResponseMessage { StatusCode = reply.Status, Headers = headers };
+        if (reply.Body is not null)
+        {
+            message.BodyData = new BodyData { BodyAsString = reply.Body, DetectedBodyType = BodyType.String, Encoding = Encoding.UTF8 };
+        }
+
+        return message;
+    }
+
+    private static string ReasonPhrase(int status) =>
+        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+
+    private static Query QueryOf(IRequestMessage request)
+    {
+        var url = request.Url ?? "";
+        var at = url.IndexOf('?', StringComparison.Ordinal);
+        return new Query(at < 0 ? "" : url[(at + 1)..]);
+    }
+
+    private enum RouteKind
+    {
+        Unknown,
+        Repository,
+        PullRequests,
+        PullRequest,
+        Commits,
+        Reviews,
+        Timeline,
+    }
+
+    private sealed record Route(RouteKind Kind, SimulatedRepository? Repository, int Number, string CanonicalPath, string RawPath, string SubPath)
+    {
+        public static Route Unknown(string rawPath) => new(RouteKind.Unknown, null, 0, rawPath, rawPath, "");
+    }
+
+    private sealed class Fault(Regex pattern, int remaining, int status, string? message, IReadOnlyDictionary<string, string> headers)
+    {
+        public Regex Pattern { get; } = pattern;
+
+        public int Remaining { get; set; } = remaining;
+
+        public int Status { get; } = status;
+
+        public string? Message { get; } = message;
+
+        public IReadOnlyDictionary<string, string> Headers { get; } = headers;
+    }
+
+    private sealed class Reply(int status, string? body, Dictionary<string, string>? headers = null)
+    {
+        public int Status { get; } = status;
+
+        public string? Body { get; } = body;
+
+        public Dictionary<string, string> Headers { get; } = headers ?? new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>A weak validator over the body, as GitHub sends for lists and objects.</summary>
+        public string? ETag => this.Status == 200 && this.Body is not null
+            ? $"W/\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(this.Body)))}\""
+            : null;
+
+        public static Reply Ok(string body) => new(200, body);
+
+        public static Reply Error(int status, string message, string documentation = Docs) =>
+            new(status, GitHubPayloads.Message(message, documentation, status));
+    }
+
+    private sealed class Query(string raw)
+    {
+        private readonly Dictionary<string, string> values = raw.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .GroupBy(p => Uri.UnescapeDataString(p[0]), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Uri.UnescapeDataString(g.Last().ElementAtOrDefault(1) ?? ""), StringComparer.Ordinal);
+
+        public string Raw { get; } = raw;
+
+        public string? Get(string name) => this.values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+        public int? Int(string name) => int.TryParse(this.Get(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+    }
+}

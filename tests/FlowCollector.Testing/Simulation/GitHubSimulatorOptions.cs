@@ -1,0 +1,32 @@
+namespace FlowCollector.Testing.Simulation;
+
+/// <summary>How a <see cref="GitHubSimulator"/> behaves; the defaults behave like api.github.com with a PAT.</summary>
+public sealed record GitHubSimulatorOptions
+{
+    /// <summary>The token requests must carry (<c>Authorization: token …</c> or <c>Bearer …</c>); default <see cref="GitHubSimulator.DefaultToken"/>.</summary>
+    public string Token { get; init; } = GitHubSimulator.DefaultToken;
+
+    /// <summary>
+    /// A path prefix the REST root lives under, e.g. <c>/api/v3</c> to look like GitHub Enterprise Server; requests
+    /// outside it get 404. Default: none (the root is <c>/</c>, like api.github.com).
+    /// </summary>
+    public string PathPrefix { get; init; } = "";
+
+    /// <summary>The primary rate-limit budget (<c>x-ratelimit-limit</c>, default 5000); each authorised request except a 304 spends one.</summary>
+    public int RateLimit { get; init; } = 5000;
+
+    /// <summary>403 (default, like GitHub for PATs) or 429: the status of requests once the budget is spent.</summary>
+    public int RateLimitExceededStatus { get; init; } = 403;
+
+    /// <summary>
+    /// True (default): page links point at <c>/repositories/{id}/…</c> as GitHub's do, so a client that builds page
+    /// URLs by hand instead of following <c>Link</c> breaks here as it would in production. False: links repeat the requested path.
+    /// </summary>
+    public bool PageLinksUseRepositoryId { get; init; } = true;
+
+    /// <summary>Added before every response (default none); for benchmarks that want network-like latency.</summary>
+    public TimeSpan Latency { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The clock behind <c>x-ratelimit-reset</c> (an hour after the simulator starts). Default: the system clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,305 @@
+namespace FlowCollector.Testing.Simulation;
+
+/// <summary>
+/// Fills a <see cref="SimulatedGitHub"/> with storylines of pull requests. Every choice comes from one seeded
+/// <see cref="Random"/> in a fixed order, so a seed always yields the same world.
+/// </summary>
+internal sealed class SimulatedGitHubGenerator
+{
+    private static readonly string[] Owners = ["contoso", "fabrikam", "northwind", "adatum", "tailspin", "woodgrove", "litware", "proseware"];
+    private static readonly string[] RepositoryNames =
+        ["web", "api", "billing", "search", "mobile", "payments", "identity", "catalog", "orders", "shipping", "inventory", "notifications", "gateway", "reports", "analytics", "checkout"];
+
+    private static readonly string[] People =
+        ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yasmin"];
+
+    private static readonly string[] BotAuthors = ["dependabot[bot]", "renovate[bot]"];
+    private static readonly string[] BotReviewers = ["copilot-pull-request-reviewer[bot]", "sonarcloud[bot]"];
+    private static readonly string[] OtherBranches = ["develop", "release/2.x"];
+
+    private readonly SimulatedGitHub github;
+    private readonly GitHubGenerationOptions options;
+    private readonly Random random;
+
+    public SimulatedGitHubGenerator(SimulatedGitHub github, int seed, GitHubGenerationOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Organisations, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.AverageGap, TimeSpan.Zero);
+        this.github = github;
+        this.options = options;
+#pragma warning disable CA5394 // Test data, not security: a seeded, reproducible generator is the point.
+        this.random = new Random(seed);
+#pragma warning restore CA5394
+    }
+
+    public void Generate(int repositories, int pullRequestsPerRepository, DateTimeOffset start)
+    {
+        for (var r = 0; r < repositories; r++)
+        {
+            var ownerIndex = r % this.options.Organisations;
+            var owner = ownerIndex < Owners.Length ? Owners[ownerIndex] : $"org-{ownerIndex:D2}";
+            var index = r / this.options.Organisations;
+            var name = index < RepositoryNames.Length ? RepositoryNames[index] : $"service-{index:D3}";
+            var repository = this.github.AddRepository($"{owner}/{name}", this.Chance(0.8) ? "main" : "master", isPrivate: this.Chance(0.5));
+
+            var gapSeconds = (long)this.options.AverageGap.TotalSeconds;
+            for (var i = 0; i < pullRequestsPerRepository; i++)
+            {
+                var created = start.AddSeconds((i * gapSeconds) + this.random.NextInt64(0, Math.Max(1, gapSeconds)));
+                if (this.options.Now is { } now && created > now)
+                {
+                    break; // later openings are in the future too
+                }
+
+                this.PullRequest(repository, created);
+            }
+        }
+    }
+
+    private void PullRequest(SimulatedRepository repository, DateTimeOffset created)
+    {
+        var byBot = this.Chance(0.08);
+        var author = byBot ? this.Pick(BotAuthors) : this.Pick(People);
+        var reviewers = People.Where(p => p != author).ToArray();
+        var reviewer = this.Pick(reviewers);
+        var secondReviewer = this.Pick(reviewers.Where(p => p != reviewer).ToArray());
+        var draft = !byBot && this.Chance(0.25);
+        var otherBranch = this.Chance(0.04) ? this.Pick(OtherBranches) : null;
+        var tags = new List<string>();
+        var plan = new Plan();
+
+        var commitCount = byBot ? 1 : this.random.Next(1, 6);
+        var firstCommit = created - this.Minutes(5, 2 * 1440);
+        for (var c = 0; c < commitCount; c++)
+        {
+            var at = firstCommit + ((created - firstCommit) * c / commitCount);
+            plan.Add(at, pr => pr.Commit(at));
+        }
+
+        // t: when the pull request is ready for review.
+        var t = created;
+        if (draft)
+        {
+            tags.Add("draft");
+            var ready = t = created + this.Minutes(20, 1440);
+            plan.Add(ready, pr => pr.MarkReadyForReview(ready));
+            if (this.Chance(0.15))
+            {
+                tags.Add("draft-again");
+                var back = ready + this.Minutes(10, 240);
+                var again = t = back + this.Minutes(30, 1440);
+                plan.Add(back, pr => pr.ConvertToDraft(back));
+                plan.Add(again, pr => pr.MarkReadyForReview(again));
+            }
+        }
+
+        var (scenario, end) = byBot ? this.BotStory(plan, t, reviewer) : this.HumanStory(plan, t, author, reviewer, secondReviewer);
+        if (!byBot)
+        {
+            this.Extras(plan, tags, t, end, scenario, author, secondReviewer);
+        }
+
+        if (otherBranch is not null)
+        {
+            tags.Add("other-branch");
+        }
+
+        var now = this.options.Now;
+        if (now is { } n && created > n)
+        {
+            return;
+        }
+
+        var pullRequest = repository.OpenPullRequest(author, created, draft, otherBranch);
+        pullRequest.Scenario = string.Join('+', [scenario, .. tags]);
+        plan.Apply(pullRequest, now);
+    }
+
+    private (string Scenario, DateTimeOffset? End) BotStory(Plan plan, DateTimeOffset t, string reviewer)
+    {
+        if (this.Chance(0.6))
+        {
+            var merged = t + this.Minutes(5, 360);
+            plan.Add(merged, pr => pr.Merge(merged));
+            return ("bot-no-review-merge", merged);
+        }
+
+        var approved = t + this.Minutes(30, 1440);
+        var merge = approved + this.Minutes(1, 120);
+        plan.Add(approved, pr => pr.Review(reviewer, SimulatedReviewState.Approved, approved));
+        plan.Add(merge, pr => pr.Merge(merge, mergedBy: reviewer));
+        return ("bot-approved-merge", merge);
+    }
+
+    private (string Scenario, DateTimeOffset? End) HumanStory(Plan plan, DateTimeOffset t, string author, string reviewer, string secondReviewer)
+    {
+        var roll = this.random.NextDouble();
+        if (roll < 0.10)
+        {
+            var merged = t + this.Minutes(5, 360);
+            plan.Add(merged, pr => pr.Merge(merged));
+            return ("no-review-merge", merged);
+        }
+
+        var requested = t + this.Minutes(0, 5);
+        plan.Add(requested, pr => pr.RequestReview(reviewer, requested));
+        if (roll < 0.17)
+        {
+            var last = requested;
+            if (this.Chance(0.5))
+            {
+                var rejected = last = requested + this.Minutes(30, 1440);
+                plan.Add(rejected, pr => pr.Review(reviewer, SimulatedReviewState.ChangesRequested, rejected));
+            }
+
+            var closed = last + this.Minutes(60, 5 * 1440);
+            plan.Add(closed, pr => pr.Close(closed));
+            return ("closed-unmerged", closed);
+        }
+
+        if (roll < 0.23)
+        {
+            if (this.Chance(0.5))
+            {
+                var commented = requested + this.Minutes(30, 1440);
+                plan.Add(commented, pr => pr.Review(reviewer, SimulatedReviewState.Commented, commented));
+            }
+
+            return ("open", null);
+        }
+
+        if (roll < 0.33)
+        {
+            var approved = requested + this.Minutes(15, 1440);
+            plan.Add(approved, pr => pr.Review(reviewer, SimulatedReviewState.Approved, approved));
+            var last = this.MoreCommits(plan, approved, author);
+            if (this.Chance(0.5))
+            {
+                var again = last = last + this.Minutes(10, 600);
+                plan.Add(again, pr => pr.Review(reviewer, SimulatedReviewState.Approved, again));
+            }
+
+            var merged = last + this.Minutes(5, 600);
+            plan.Add(merged, pr => pr.Merge(merged, mergedBy: reviewer));
+            return ("approved-then-commits", merged);
+        }
+
+        if (roll < 0.55)
+        {
+            var at = requested;
+            var rounds = this.random.Next(2, 4);
+            for (var round = 1; round < rounds; round++)
+            {
+                var reviewed = at + this.Minutes(15, 1440);
+                var verdict = this.Chance(0.7) ? SimulatedReviewState.ChangesRequested : SimulatedReviewState.Commented;
+                plan.Add(reviewed, pr => pr.Review(reviewer, verdict, reviewed));
+                at = this.MoreCommits(plan, reviewed, author);
+            }
+
+            var approved = at + this.Minutes(15, 1440);
+            var merged = approved + this.Minutes(5, 1440);
+            plan.Add(approved, pr => pr.Review(reviewer, SimulatedReviewState.Approved, approved));
+            plan.Add(merged, pr => pr.Merge(merged, mergedBy: reviewer));
+            return ("review-rounds", merged);
+        }
+
+        var approval = requested + this.Minutes(15, 2 * 1440);
+        plan.Add(approval, pr => pr.Review(reviewer, SimulatedReviewState.Approved, approval));
+        var end = approval;
+        if (this.Chance(0.3))
+        {
+            var second = end = approval + this.Minutes(5, 600);
+            plan.Add(second, pr => pr.Review(secondReviewer, SimulatedReviewState.Approved, second));
+        }
+
+        var merge = end + this.Minutes(5, 1440);
+        plan.Add(merge, pr => pr.Merge(merge, mergedBy: reviewer));
+        return ("reviewed-merge", merge);
+    }
+
+    /// <summary>Side events that test the counting rules: bot reviews, self-reviews, pending and dismissed reviews, a configured bot.</summary>
+    private void Extras(Plan plan, List<string> tags, DateTimeOffset t, DateTimeOffset? end, string scenario, string author, string secondReviewer)
+    {
+        var window = (end ?? t.AddDays(2)) - t;
+        DateTimeOffset Within() => t + (window * (0.05 + (0.4 * this.random.NextDouble())));
+
+        if (this.Chance(0.15))
+        {
+            tags.Add("bot-review");
+            var at = t + this.Minutes(1, 4);
+            var bot = this.Pick(BotReviewers);
+            plan.Add(at, pr => pr.Review(bot, SimulatedReviewState.Commented, at));
+        }
+
+        if (this.Chance(0.03))
+        {
+            tags.Add("self-review");
+            var at = Within();
+            plan.Add(at, pr => pr.Review(author, SimulatedReviewState.Commented, at));
+        }
+
+        if (this.Chance(0.03))
+        {
+            tags.Add("pending-review");
+            plan.Add(t, pr => pr.PendingReview(secondReviewer));
+        }
+
+        if (this.Chance(0.03))
+        {
+            tags.Add("configured-bot-review");
+            var at = Within();
+            var login = this.options.ConfiguredBotLogin;
+            plan.Add(at, pr => pr.Review(login, SimulatedReviewState.Commented, at, reviewerIsBot: false));
+        }
+
+        if (scenario != "no-review-merge" && this.Chance(0.02))
+        {
+            tags.Add("dismissed-review");
+            var at = Within();
+            plan.Add(at, pr => pr.Review(secondReviewer, SimulatedReviewState.Dismissed, at));
+        }
+    }
+
+    /// <summary>One to two commits after <paramref name="after"/>, pushed a little later; returns the push time.</summary>
+    private DateTimeOffset MoreCommits(Plan plan, DateTimeOffset after, string author)
+    {
+        var at = after;
+        var count = this.random.Next(1, 3);
+        for (var i = 0; i < count; i++)
+        {
+            var authored = at = at + this.Minutes(30, 1440);
+            var pushed = authored + this.Minutes(1, 120);
+            at = pushed;
+            plan.Add(pushed, pr => pr.Commit(authored, author: author, committedAt: pushed));
+        }
+
+        return at;
+    }
+
+    private bool Chance(double probability) => this.random.NextDouble() < probability;
+
+    private T Pick<T>(T[] items) => items[this.random.Next(items.Length)];
+
+    private TimeSpan Minutes(int min, int max) => TimeSpan.FromSeconds(this.random.Next(min * 60, (max * 60) + 1));
+
+    /// <summary>What happens to one pull request, applied in time order up to "now".</summary>
+    private sealed class Plan
+    {
+        private readonly List<(DateTimeOffset At, int Order, Action<SimulatedPullRequest> Step)> steps = [];
+
+        public void Add(DateTimeOffset at, Action<SimulatedPullRequest> step) => this.steps.Add((at, this.steps.Count, step));
+
+        public void Apply(SimulatedPullRequest pullRequest, DateTimeOffset? now)
+        {
+            foreach (var (at, _, step) in this.steps.OrderBy(s => s.At).ThenBy(s => s.Order))
+            {
+                if (now is { } n && at > n)
+                {
+                    break;
+                }
+
+                step(pullRequest);
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using FlowCollector.Testing.Servers;
+using FlowCollector.Worker.Cli;
+
+namespace FlowCollector.Worker.Tests.EndToEnd;
+
+/// <summary>The walking skeleton end to end: simulated GitHub → once → the sink, through the production code paths.</summary>
+public sealed class OnceCommandTests : IDisposable
+{
+    private readonly WorkerScenario scenario = new();
+
+    public void Dispose() => this.scenario.Dispose();
+
+    [Fact]
+    public async Task Once_writes_the_hand_worked_stage_points_to_a_real_InfluxDB_and_a_rerun_changes_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var influx = await InfluxDbServer.StartAsync(ct);
+        await influx.CreateDatabaseAsync("flow", ct);
+        var config = this.scenario.WriteConfig(new Dictionary<string, object?>
+        {
+            ["Sinks:InfluxDb:Url"] = influx.Url.ToString(),
+            ["Sinks:InfluxDb:ApiVersion"] = "V1",
+            ["Sinks:InfluxDb:Database"] = "flow",
+        });
+
+        var first = await WorkerScenario.RunAsync("once", "--config", config);
+
+        Assert.True(first.Code == ExitCodes.Ok, first.Stdout + first.Stderr);
+        var stages = await ReadStagesAsync(influx, ct);
+        Assert.Equal(WorkerScenario.ExpectedStages.Order(), stages.Select(s => (s.Change, s.Stage, s.Seconds)).Order());
+        Assert.All(stages, s => Assert.Equal("1", s.Schema));
+        var sync = await influx.QueryRowsAsync("flow", "SELECT \"errors\", \"api_requests\" FROM \"collector_sync\" WHERE \"repo\" = 'web'", ct);
+        Assert.Equal(0, Assert.Single(sync)["errors"].GetInt64());
+
+        var second = await WorkerScenario.RunAsync("once", "--config", config);
+
+        Assert.True(second.Code == ExitCodes.Ok, second.Stdout + second.Stderr);
+        var again = await ReadStagesAsync(influx, ct);
+        Assert.Equal(stages.Order(), again.Order());
+    }
+
+    [Fact]
+    public async Task Once_without_a_sink_writes_the_line_protocol_file_and_prints_the_summary()
+    {
+        var config = this.scenario.WriteConfig();
+
+        var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
+
+        Assert.True(code == ExitCodes.Ok, stdout + stderr);
+        var lines = await File.ReadAllLinesAsync(this.scenario.PointsPath, TestContext.Current.CancellationToken);
+        var stageLines = lines.Where(l => l.StartsWith("change_stage,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(WorkerScenario.ExpectedStages.Count, stageLines.Count);
+        Assert.Contains(stageLines, l => l.StartsWith("change_stage,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup change_id=\"1\",", StringComparison.Ordinal) && l.Contains("seconds=7200", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("collector_sync,", StringComparison.Ordinal));
+
+        // The summary: per stage the number of changes, median and p90 (nearest rank), and flow efficiency.
+        Assert.Contains("ok      github:contoso/web", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"contoso/web\s+coding\s+process\s+3\s+1h00m\s+3h00m", stdout);
+        Assert.Matches(@"contoso/web\s+pickup\s+wait\s+1\s+2h00m\s+2h00m", stdout);
+        Assert.Matches(@"contoso/web\s+merge\s+wait\s+3\s+1h00m\s+4h00m", stdout);
+
+        // Process (coding + review): 7200 + 10800 + 1800 = 19800 s of flow 15300 + 25200 + 5400 = 45900 s → 43 %.
+        Assert.Contains("contoso/web: 3 changes, flow efficiency 43 %", stdout, StringComparison.Ordinal);
+        Assert.Contains($"Points written to: file {this.scenario.PointsPath}", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_target_does_not_stop_the_others_and_once_exits_1()
+    {
+        var config = this.scenario.WriteConfig(repositories: ["contoso/missing", "contoso/web"]);
+
+        var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
+
+        Assert.True(code == ExitCodes.Failed, stdout + stderr);
+        Assert.Contains("ok      github:contoso/web", stdout, StringComparison.Ordinal);
+        Assert.Matches("FAILED  github:contoso/missing: .*Sources:GitHub:Repositories", stdout);
+        var lines = await File.ReadAllLinesAsync(this.scenario.PointsPath, TestContext.Current.CancellationToken);
+        Assert.Equal(WorkerScenario.ExpectedStages.Count, lines.Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_rejected_token_is_reported_by_key_and_never_printed()
+    {
+        const string wrong = "ghp_wrong_token_value_0123456789";
+        var config = this.scenario.WriteConfig(token: wrong);
+
+        var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
+
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains("Sources:GitHub:Token", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(WorkerScenario.Token, stdout + stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<(string Change, string Stage, double Seconds, string Schema, long Time)>> ReadStagesAsync(InfluxDbServer influx, CancellationToken ct)
+    {
+        var rows = await influx.QueryRowsAsync("flow", "SELECT * FROM \"change_stage\"", ct);
+        return rows.Select(r => (
+                r["change_id"].GetString()!,
+                r["stage"].GetString()!,
+                r["seconds"].GetDouble(),
+                r["schema"].GetString()!,
+                r["time"].ValueKind == System.Text.Json.JsonValueKind.Number ? r["time"].GetInt64() : long.Parse(r["time"].GetString()!, CultureInfo.InvariantCulture)))
+            .ToList();
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Sockets;
+using FlowCollector.Worker.Cli;
+
+namespace FlowCollector.Worker.Tests.EndToEnd;
+
+public sealed class ValidateAndRunCommandTests : IDisposable
+{
+    private readonly WorkerScenario scenario = new();
+
+    public void Dispose() => this.scenario.Dispose();
+
+    [Fact]
+    public async Task Validate_with_a_broken_config_prints_every_problem_by_key_and_exits_2()
+    {
+        var config = this.scenario.WriteConfig(
+            new Dictionary<string, object?>
+            {
+                ["Sinks:InfluxDb:Url"] = "http://influx:8086",
+                ["Collection:MaxConcurrentTargets"] = 0,
+                ["Sources:GitHub:Cron"] = "every quarter hour",
+            },
+            repositories: ["contoso"],
+            token: "");
+
+        var (code, stdout, stderr) = await WorkerScenario.RunAsync("validate", "--config", config);
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, code);
+        Assert.Contains("Sources:GitHub:Repositories", stderr, StringComparison.Ordinal);
+        Assert.Contains("'contoso'", stderr, StringComparison.Ordinal);
+        Assert.Contains("Sources:GitHub:Token", stderr, StringComparison.Ordinal);
+        Assert.Contains("Sinks:InfluxDb:Bucket", stderr, StringComparison.Ordinal);
+        Assert.Contains("MaxConcurrentTargets", stderr, StringComparison.Ordinal);
+        Assert.Contains("Sources:GitHub:Cron", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal); // no stack trace for expected errors
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public async Task Validate_with_a_good_config_checks_each_target_and_the_sink_and_writes_nothing()
+    {
+        var config = this.scenario.WriteConfig(repositories: ["contoso/web", "contoso/missing"]);
+
+        var (code, stdout, stderr) = await WorkerScenario.RunAsync("validate", "--config", config);
+
+        Assert.True(code == ExitCodes.Failed, stdout + stderr);
+        Assert.Contains("Configuration is valid.", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"ok\s+github:contoso/web \(every 00:15:00", stdout);
+        Assert.Matches(@"FAILED github:contoso/missing", stdout);
+        Assert.False(File.Exists(this.scenario.PointsPath), "validate must not write points");
+    }
+
+    [Fact]
+    public async Task Run_serves_liveness_readiness_and_metrics_while_it_collects()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var port = FreePort();
+        var config = this.scenario.WriteConfig();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var run = FlowCollectorApp.RunAsync(["run", "--config", config, "--urls", $"http://127.0.0.1:{port}"], stdout, stderr, cancellationToken: stop.Token);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        try
+        {
+            var live = await EventuallyAsync(() => http.GetAsync("/healthz", ct), r => r.StatusCode == HttpStatusCode.OK, run);
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+            var ready = await http.GetAsync("/readyz", ct);
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+            // The first collection starts right away; its run counter shows up on /metrics once it finished.
+            var metrics = await EventuallyAsync(() => http.GetAsync("/metrics", ct), r => r.Content.ReadAsStringAsync(ct).Result.Contains("flowcollector_job_runs", StringComparison.Ordinal), run);
+            var text = await metrics.Content.ReadAsStringAsync(ct);
+            Assert.Contains("outcome=\"success\"", text, StringComparison.Ordinal);
+            Assert.Contains("flowcollector_api_requests", text, StringComparison.Ordinal);
+            Assert.True(File.Exists(this.scenario.PointsPath));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            var code = await run;
+            Assert.True(code == ExitCodes.Ok, stderr.ToString());
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> request, Func<HttpResponseMessage, bool> done, Task<int> run)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (run.IsCompleted)
+            {
+                throw new InvalidOperationException($"run exited early with code {await run}");
+            }
+
+            try
+            {
+                var response = await request();
+                if (done(response) || DateTime.UtcNow > deadline)
+                {
+                    return response;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}

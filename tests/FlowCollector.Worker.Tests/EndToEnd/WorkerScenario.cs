@@ -1,0 +1,135 @@
+using System.Text.Json;
+using FlowCollector.Testing.Simulation;
+using FlowCollector.Worker.Cli;
+
+namespace FlowCollector.Worker.Tests.EndToEnd;
+
+/// <summary>
+/// A hand-made repository whose stage durations are worked out below, served by the GitHub simulator, and a
+/// temp folder for the collector's state and files. Times are relative to "three days ago" so they fall in the
+/// default 30-day backfill of a first run.
+/// </summary>
+internal sealed class WorkerScenario : IDisposable
+{
+    public const string Token = "ghp_test_token_that_must_never_be_printed";
+
+    public WorkerScenario()
+    {
+        this.Directory = System.IO.Directory.CreateTempSubdirectory("flowcollector-e2e-").FullName;
+        this.Model = new SimulatedGitHub();
+        var web = this.Model.AddRepository("contoso/web");
+        var t = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-3).AddHours(9);
+        this.T = t;
+
+        // #1: commit 1 h before opening; bob comments after 2 h, approves after 3 h; merged 15 min later.
+        //     coding 3600, pickup 7200, review 3600, merge 900.
+        web.OpenPullRequest("alice", t).Commit(t.AddHours(-1))
+            .Review("bob", SimulatedReviewState.Commented, t.AddHours(2))
+            .Review("bob", SimulatedReviewState.Approved, t.AddHours(3))
+            .Merge(t.AddHours(3.25));
+
+        // #2: opened as a draft, first commit 2 h before, ready after 1 h, nobody reviews, merged after 5 h.
+        //     coding 10800 (t-2h → t+1h), merge 14400 (t+1h → t+5h).
+        web.OpenPullRequest("carol", t, draft: true).Commit(t.AddHours(-2))
+            .MarkReadyForReview(t.AddHours(1))
+            .Merge(t.AddHours(5));
+
+        // #3: only a bot approves and the author reviews herself: neither counts.
+        //     coding 1800 (t-30m → t), merge 3600 (t → t+1h).
+        web.OpenPullRequest("dave", t).Commit(t.AddMinutes(-30))
+            .Review("renovate[bot]", SimulatedReviewState.Approved, t.AddMinutes(10), reviewerIsBot: true)
+            .Review("dave", SimulatedReviewState.Commented, t.AddMinutes(20))
+            .Merge(t.AddHours(1));
+
+        // #4 closed without merge, #5 still open, #6 merged into a release branch: no stage points.
+        web.OpenPullRequest("erin", t).Commit(t.AddMinutes(-10)).Close(t.AddHours(1));
+        web.OpenPullRequest("frank", t).Commit(t.AddMinutes(-10)).Review("bob", SimulatedReviewState.Approved, t.AddHours(1));
+        web.OpenPullRequest("grace", t, baseBranch: "release/1.0").Commit(t.AddMinutes(-10)).Merge(t.AddHours(2));
+
+        this.GitHub = new GitHubSimulator(this.Model, new GitHubSimulatorOptions { Token = Token });
+    }
+
+    /// <summary>Expected <c>change_stage</c> points: (change id, stage, seconds), worked out by hand above.</summary>
+    public static IReadOnlyList<(string Change, string Stage, double Seconds)> ExpectedStages { get; } =
+    [
+        ("1", "coding", 3600), ("1", "pickup", 7200), ("1", "review", 3600), ("1", "merge", 900),
+        ("2", "coding", 10800), ("2", "merge", 14400),
+        ("3", "coding", 1800), ("3", "merge", 3600),
+    ];
+
+    public string Directory { get; }
+
+    public SimulatedGitHub Model { get; }
+
+    public GitHubSimulator GitHub { get; }
+
+    public DateTimeOffset T { get; }
+
+    public string StatePath => Path.Combine(this.Directory, "state.db");
+
+    public string PointsPath => Path.Combine(this.Directory, "points.lp");
+
+    /// <summary>Writes a configuration file for the collector; <paramref name="extra"/> overrides or adds keys.</summary>
+    public string WriteConfig(IReadOnlyDictionary<string, object?>? extra = null, IReadOnlyList<string>? repositories = null, string token = Token)
+    {
+        var github = new Dictionary<string, object?>
+        {
+            ["ApiBaseAddress"] = this.GitHub.Url,
+            ["Token"] = token,
+            ["Repositories"] = repositories ?? ["contoso/web"],
+            ["Resilience"] = new Dictionary<string, object?> { ["Retry"] = new Dictionary<string, object?> { ["Delay"] = "00:00:00.010" } },
+        };
+        var config = new Dictionary<string, object?>
+        {
+            ["Sources"] = new Dictionary<string, object?> { ["GitHub"] = github },
+            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = this.StatePath },
+            ["Sinks"] = new Dictionary<string, object?> { ["File"] = new Dictionary<string, object?> { ["Path"] = this.PointsPath } },
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, object?>())
+        {
+            Set(config, key.Split(':'), value);
+        }
+
+        var path = Path.Combine(this.Directory, $"config-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(config));
+        return path;
+    }
+
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await FlowCollectorApp.RunAsync(args, stdout, stderr, cancellationToken: TestContext.Current.CancellationToken);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    public void Dispose()
+    {
+        this.GitHub.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(this.Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a finishing process; the OS temp cleaner gets it.
+        }
+    }
+
+    private static void Set(Dictionary<string, object?> node, string[] path, object? value)
+    {
+        for (var i = 0; i < path.Length - 1; i++)
+        {
+            if (!node.TryGetValue(path[i], out var child) || child is not Dictionary<string, object?> dictionary)
+            {
+                dictionary = new Dictionary<string, object?>();
+                node[path[i]] = dictionary;
+            }
+
+            node = dictionary;
+        }
+
+        node[path[^1]] = value;
+    }
+}
