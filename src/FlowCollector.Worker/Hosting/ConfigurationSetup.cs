@@ -13,8 +13,13 @@ public static class ConfigurationSetup
 {
     public const string DefaultSecretsDirectory = "/var/run/secrets/flowcollector";
 
-    public static void Apply(IConfigurationManager configuration, CommandLine commandLine, string environmentName)
+    /// <param name="configuration">The builder's configuration; its sources are replaced.</param>
+    /// <param name="commandLine">The parsed command line.</param>
+    /// <param name="environmentName">Selects <c>appsettings.{Environment}.json</c>.</param>
+    /// <param name="environment">Reads an environment variable (the process's by default; tests pass their own).</param>
+    public static void Apply(IConfigurationManager configuration, CommandLine commandLine, string environmentName, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(commandLine);
         configuration.Sources.Clear();
@@ -27,7 +32,7 @@ public static class ConfigurationSetup
         }
 
         configuration.AddEnvironmentVariables();
-        var secrets = Environment.GetEnvironmentVariable("FLOWCOLLECTOR_SECRETS_DIR") ?? DefaultSecretsDirectory;
+        var secrets = environment("FLOWCOLLECTOR_SECRETS_DIR") ?? DefaultSecretsDirectory;
         if (Directory.Exists(secrets))
         {
             configuration.AddKeyPerFile(secrets, optional: true);
@@ -44,7 +49,7 @@ public static class ConfigurationSetup
         }
 
         if (string.IsNullOrEmpty(configuration["Sources:GitHub:Token"])
-            && Environment.GetEnvironmentVariable("GITHUB_TOKEN") is { Length: > 0 } token)
+            && environment("GITHUB_TOKEN") is { Length: > 0 } token)
         {
             overrides["Sources:GitHub:Token"] = token;
         }

@@ -118,7 +118,7 @@ public sealed class LineProtocolWriterTests
             PointTimestamps.For(new DateTimeOffset(2025, 3, 3, 12, 0, 0, TimeSpan.Zero), "42"));
 
         Assert.Equal(
-            "change_stage,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=deploy:production change_id=\"42\",clamped=false,direct=false,seconds=10800,url=\"https://github.com/contoso/web/pull/42\" 1741003200000000042",
+            "change_stage,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=deploy:production change_id=\"42\",clamped=false,direct=false,seconds=10800,url=\"https://github.com/contoso/web/pull/42\" 1741003200042000000",
             LineProtocolWriter.Write(point));
     }
 

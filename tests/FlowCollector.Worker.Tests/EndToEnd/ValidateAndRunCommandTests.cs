@@ -51,6 +51,27 @@ public sealed class ValidateAndRunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_reports_an_unreachable_sink_on_one_line_and_exits_1()
+    {
+        var port = FreePort();
+        var config = this.scenario.WriteConfig(new Dictionary<string, object?>
+        {
+            ["Sinks:InfluxDb:Url"] = $"http://127.0.0.1:{port}",
+            ["Sinks:InfluxDb:ApiVersion"] = "V1",
+            ["Sinks:InfluxDb:Database"] = "flow",
+            ["Sinks:InfluxDb:Password"] = "influx-secret-password",
+            ["Sinks:InfluxDb:Username"] = "flow",
+        });
+
+        var (code, stdout, stderr) = await WorkerScenario.RunAsync("validate", "--config", config);
+
+        Assert.True(code == ExitCodes.Failed, stdout + stderr);
+        Assert.Matches($@"Sink: influxdb v1 http://127\.0\.0\.1:{port}/? db=flow: .+", stdout);
+        Assert.DoesNotContain(": reachable", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("influx-secret-password", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_serves_liveness_readiness_and_metrics_while_it_collects()
     {
         var ct = TestContext.Current.CancellationToken;
