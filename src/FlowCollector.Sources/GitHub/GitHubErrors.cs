@@ -74,8 +74,8 @@ internal sealed class GitHubErrors
                 return new SourceException(
                     $"GitHub refused {endpoint} for {this.Repo} ({status} {said}): give the token read access to the repository's pull requests, contents and metadata ({Section}:Token).", e);
             default:
-                return new SourceException(
-                    $"GitHub answered {status} {said} for {endpoint} ({this.Repo}); transient errors were retried, the next run tries again.", e);
+                var retried = status >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout ? " after retries" : "";
+                return new SourceException($"GitHub answered {status} {said} for {endpoint} ({this.Repo}){retried}; the next run tries again.", e);
         }
     }
 

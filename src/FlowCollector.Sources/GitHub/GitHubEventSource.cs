@@ -62,6 +62,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         var defaultBranch = await reader.GetDefaultBranchAsync(cancellationToken);
         var listEndpoint = GitHubRestReader.Endpoint($"repos/{repository.FullName}/pulls");
         var selected = new List<PullRequest>();
+        var seen = new HashSet<int>();
         DateTimeOffset? highWatermark = null;
         var listed = 0;
         await foreach (var page in reader.GetPullRequestPagesByUpdateAsync(cancellationToken))
@@ -76,6 +77,12 @@ public sealed partial class GitHubEventSource : IFlowEventSource
                 {
                     reachedOlder = true;
                     break;
+                }
+
+                // A pull request updated while we page moves to page 1 and may show up twice; read it once.
+                if (!seen.Add(pr.Number))
+                {
+                    continue;
                 }
 
                 listed++;

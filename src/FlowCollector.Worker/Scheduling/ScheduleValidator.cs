@@ -3,7 +3,7 @@ using Quartz;
 
 namespace FlowCollector.Worker.Scheduling;
 
-/// <summary>Checks every source's schedule keys, which Quartz would otherwise reject only when the trigger is built.</summary>
+/// <summary>Checks every source's cron expression, which Quartz would otherwise reject only when the trigger is built (intervals are checked by each source's options).</summary>
 internal static class ScheduleValidator
 {
     public static IEnumerable<string> Validate(IConfiguration configuration, IEnumerable<string> sourceSections)
@@ -16,10 +16,6 @@ internal static class ScheduleValidator
                 yield return $"Sources:{section}:Cron '{schedule.Cron}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. '0 */15 * * * ?').";
             }
 
-            if (schedule.Interval < TimeSpan.FromMinutes(1))
-            {
-                yield return $"Sources:{section}:Interval is {schedule.Interval}; it must be at least 00:01:00.";
-            }
         }
     }
 }

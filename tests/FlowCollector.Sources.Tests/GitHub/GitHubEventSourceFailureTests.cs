@@ -80,7 +80,7 @@ public sealed class GitHubEventSourceFailureTests
         var error = await Assert.ThrowsAsync<SourceException>(() => host.ReadAsync("contoso/web", T0.AddDays(-1)));
 
         Assert.Equal(
-            "GitHub answered 502 Bad Gateway for GET /repos/contoso/web/pulls/1/reviews?per_page=100 (contoso/web); transient errors were retried, the next run tries again.",
+            "GitHub answered 502 Bad Gateway for GET /repos/contoso/web/pulls/1/reviews?per_page=100 (contoso/web) after retries; the next run tries again.",
             error.Message);
         Assert.Equal(3, github.RequestsTo("/repos/contoso/web/pulls/1/reviews"));
     }

@@ -144,6 +144,35 @@ public sealed class GitHubEventSourceReadingTests
     }
 
     [Fact]
+    public async Task Reads_a_pull_request_once_when_an_update_during_paging_shows_it_twice()
+    {
+        var model = new SimulatedGitHub();
+        var repo = model.AddRepository("contoso/web");
+        for (var i = 0; i < 15; i++)
+        {
+            repo.OpenPullRequest("alice", T0.AddHours(i));
+        }
+
+        using var github = new GitHubSimulator(model);
+
+        // Between page 1 (#15..#6) and page 2, #1 is updated and jumps to the front: page 2 then repeats #6.
+        github.BeforeRender = (path, query) =>
+        {
+            if (path == Pulls && query.Contains("page=2", StringComparison.Ordinal))
+            {
+                repo.PullRequest(1).Touch(T0.AddDays(1));
+            }
+        };
+        using var host = GitHubSourceHost.For(github, ["contoso/web"], PagesOfTen);
+
+        var read = await host.ReadAsync("contoso/web", since: T0.AddDays(-1));
+
+        Assert.Equal(14, read.Events.Count(e => e.Kind == FlowEventKind.ChangeOpened)); // #1 waits for the next read
+        Assert.Equal(1, github.RequestsTo("/repos/contoso/web/pulls/6/commits"));
+        Assert.Equal(T0.AddHours(14), read.HighWatermark); // so the next read still sees #1's update
+    }
+
+    [Fact]
     public async Task Sends_the_pinned_api_version_media_type_and_token_on_every_request()
     {
         var model = new SimulatedGitHub();

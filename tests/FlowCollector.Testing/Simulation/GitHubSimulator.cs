@@ -121,6 +121,13 @@ public sealed class GitHubSimulator : IDisposable
     public DateTimeOffset RateLimitReset { get; set; }
 
     /// <summary>
+    /// Called for every authorised GET of a known resource just before its response is rendered, with the canonical
+    /// path and the raw query (e.g. <c>/repos/contoso/web/pulls</c>, <c>state=all&amp;…&amp;page=2</c>): change the model
+    /// here to simulate activity in the middle of a read.
+    /// </summary>
+    public Action<string, string>? BeforeRender { get; set; }
+
+    /// <summary>
     /// How many requests went to <paramref name="path"/>, a canonical path such as <c>/repos/contoso/web/pulls</c>
     /// (case-insensitive; <c>*</c> matches one path segment, e.g. <c>/repos/contoso/web/pulls/*/commits</c>).
     /// </summary>
@@ -218,6 +225,7 @@ public sealed class GitHubSimulator : IDisposable
             return Reply.Error(404, "Not Found");
         }
 
+        this.BeforeRender?.Invoke(route.CanonicalPath, query.Raw);
         Reply rendered;
         lock (this.Model.Gate)
         {
