@@ -82,10 +82,8 @@ public static class FlowCollectorApp
     private static async Task<int> OnceAsync(CommandLine commandLine, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
         using var host = CreateBuilder(commandLine, configureServices).Build();
-        var errors = StartupValidation.Errors(host.Services, host.Services.GetRequiredService<IConfiguration>());
-        if (errors.Count > 0)
+        if (StartupValidation.Rejects(host.Services, host.Services.GetRequiredService<IConfiguration>(), stderr))
         {
-            StartupValidation.Print(errors, stderr);
             return ExitCodes.InvalidConfiguration;
         }
 
@@ -135,10 +133,8 @@ public static class FlowCollectorApp
     private static async Task<int> ValidateAsync(CommandLine commandLine, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
         using var host = CreateBuilder(commandLine, configureServices).Build();
-        var errors = StartupValidation.Errors(host.Services, host.Services.GetRequiredService<IConfiguration>());
-        if (errors.Count > 0)
+        if (StartupValidation.Rejects(host.Services, host.Services.GetRequiredService<IConfiguration>(), stderr))
         {
-            StartupValidation.Print(errors, stderr);
             return ExitCodes.InvalidConfiguration;
         }
 
@@ -185,10 +181,8 @@ public static class FlowCollectorApp
         configureServices?.Invoke(builder.Services);
 
         await using var app = builder.Build();
-        var errors = StartupValidation.Errors(app.Services, app.Configuration);
-        if (errors.Count > 0)
+        if (StartupValidation.Rejects(app.Services, app.Configuration, stderr))
         {
-            StartupValidation.Print(errors, stderr);
             return ExitCodes.InvalidConfiguration;
         }
 

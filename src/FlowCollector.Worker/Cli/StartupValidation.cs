@@ -27,6 +27,18 @@ internal static class StartupValidation
         return errors.Distinct(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Prints every configuration problem to <paramref name="stderr"/>; true when there was any (the caller exits with 2).</summary>
+    public static bool Rejects(IServiceProvider services, IConfiguration configuration, TextWriter stderr)
+    {
+        var errors = Errors(services, configuration);
+        if (errors.Count > 0)
+        {
+            Print(errors, stderr);
+        }
+
+        return errors.Count > 0;
+    }
+
     public static void Print(IReadOnlyList<string> errors, TextWriter stderr)
     {
         stderr.WriteLine($"flowcollector: the configuration has {errors.Count} problem(s):");
