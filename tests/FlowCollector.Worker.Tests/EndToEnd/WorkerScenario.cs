@@ -13,7 +13,7 @@ internal sealed class WorkerScenario : IDisposable
 {
     public const string Token = "ghp_test_token_that_must_never_be_printed";
 
-    public WorkerScenario()
+    public WorkerScenario(TimeSpan? latency = null)
     {
         this.Directory = System.IO.Directory.CreateTempSubdirectory("flowcollector-e2e-").FullName;
         this.Model = new SimulatedGitHub();
@@ -46,7 +46,7 @@ internal sealed class WorkerScenario : IDisposable
         web.OpenPullRequest("frank", t).Commit(t.AddMinutes(-10)).Review("bob", SimulatedReviewState.Approved, t.AddHours(1));
         web.OpenPullRequest("grace", t, baseBranch: "release/1.0").Commit(t.AddMinutes(-10)).Merge(t.AddHours(2));
 
-        this.GitHub = new GitHubSimulator(this.Model, new GitHubSimulatorOptions { Token = Token });
+        this.GitHub = new GitHubSimulator(this.Model, new GitHubSimulatorOptions { Token = Token, Latency = latency ?? TimeSpan.Zero });
     }
 
     /// <summary>Expected <c>change_stage</c> points: (change id, stage, seconds), worked out by hand above.</summary>
