@@ -28,7 +28,10 @@ public sealed record FlowEvent
     /// <summary>For <see cref="FlowEventKind.ChangeOpened"/>: opened as a draft.</summary>
     public bool IsDraft { get; init; }
 
-    /// <summary>A commit SHA: the merge commit, the commit authored, the run's or deployment's SHA.</summary>
+    /// <summary>
+    /// A commit SHA: the merge commit, the commit authored, the run's or deployment's SHA; for
+    /// <see cref="FlowEventKind.DeploymentIncludes"/>, one commit of the deployment's change set.
+    /// </summary>
     public string? Sha { get; init; }
 
     /// <summary>Where the thing happened: the deployment environment.</summary>
@@ -48,4 +51,11 @@ public sealed record FlowEvent
 
     /// <summary>For change events: the trunk (base) branch the change targets.</summary>
     public string? TargetBranch { get; init; }
+
+    /// <summary>
+    /// For deployment events: how the deployed SHA relates to the previous successful deployment to the same
+    /// environment, when the source compared them. May be set on any event of the deployment (typically its
+    /// <see cref="FlowEventKind.DeploymentFinished"/>); <see cref="DeploymentComparison.Unknown"/> when not compared.
+    /// </summary>
+    public DeploymentComparison Comparison { get; init; }
 }

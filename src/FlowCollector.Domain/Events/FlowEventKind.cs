@@ -68,4 +68,14 @@ public enum FlowEventKind
 
     /// <summary>A work item linked to the change was activated (work started).</summary>
     WorkItemActivated,
+
+    /// <summary>
+    /// One commit of a deployment's change set: <see cref="FlowEvent.SubjectId"/> is the deployment id and
+    /// <see cref="FlowEvent.Sha"/> a commit reachable from the deployed SHA and not from the previous successful
+    /// deployment to the same environment. Sources compute the set (GitHub compare API, Azure DevOps run changes)
+    /// and send one event per commit; the engine cannot walk git. A rollback or a redeploy has no such events
+    /// (its <see cref="FlowEvent.Comparison"/> says why). <see cref="FlowEvent.OccurredAt"/> is not used by the fold;
+    /// sources set it to the deployment's creation.
+    /// </summary>
+    DeploymentIncludes,
 }

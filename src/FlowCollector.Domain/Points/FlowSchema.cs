@@ -14,6 +14,12 @@ public static class FlowSchema
         /// <summary>One point per change per present stage. Timestamp: the stage's end.</summary>
         public const string ChangeStage = "change_stage";
 
+        /// <summary>One point per arrived change. Timestamp: the arrival (its first successful production deployment finished).</summary>
+        public const string Change = "change";
+
+        /// <summary>One point per finished deployment, any environment. Timestamp: the deployment finished.</summary>
+        public const string Deployment = "deployment";
+
         /// <summary>One point per target per run: the collector's own health.</summary>
         public const string CollectorSync = "collector_sync";
     }
@@ -27,11 +33,15 @@ public static class FlowSchema
         public const string Stage = "stage";
         public const string Kind = "kind";
         public const string Result = "result";
+        public const string Environment = "environment";
+        public const string Pipeline = "pipeline";
+        public const string Team = "team";
+        public const string Fallback = "fallback";
 
         /// <summary>Every tag key the schema allows; a point with another key is a defect.</summary>
         public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.Ordinal)
         {
-            Schema, Source, Org, Repo, Stage, Kind, Result, "environment", "pipeline", "team", "fallback",
+            Schema, Source, Org, Repo, Stage, Kind, Result, Environment, Pipeline, Team, Fallback,
         };
     }
 
@@ -49,5 +59,22 @@ public static class FlowSchema
         public const string Errors = "errors";
         public const string Points = "points";
         public const string Events = "events";
+
+        // change
+        public const string LeadSeconds = "lead_seconds";
+        public const string FlowSeconds = "flow_seconds";
+        public const string ProcessSeconds = "process_seconds";
+        public const string WaitSeconds = "wait_seconds";
+        public const string FlowEfficiency = "flow_efficiency";
+        public const string Commits = "commits";
+
+        // deployment
+        public const string DurationSeconds = "duration_seconds";
+        public const string QueueSeconds = "queue_seconds";
+        public const string Changes = "changes";
+        public const string Rollback = "rollback";
+        public const string Redeploy = "redeploy";
+        public const string DeploymentId = "deployment_id";
+        public const string Sha = "sha";
     }
 }

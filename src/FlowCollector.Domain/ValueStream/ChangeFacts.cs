@@ -38,6 +38,9 @@ public sealed class ChangeFacts
 
     public int CommitCount => this.commitShas.Count;
 
+    /// <summary>The SHAs of the change's own commits (rebase merges land them on the trunk under these SHAs).</summary>
+    public IReadOnlyCollection<string> CommitShas => this.commitShas;
+
     public DateTimeOffset? Opened { get; private set; }
 
     public bool OpenedAsDraft { get; private set; }
@@ -115,6 +118,101 @@ public sealed class ChangeFacts
                 break;
         }
     }
+
+    /// <summary>
+    /// A short list of events that reproduces these facts exactly when folded again — alone, or together with
+    /// more events of the same change (the tie-breaks of author, merge SHA and URL are reproduced too). The Worker
+    /// stores it for a change merged but not yet arrived and replays it on the next run, so the working set does
+    /// not depend on the source re-reading old pull requests. One event per commit, review and milestone.
+    /// </summary>
+    public IReadOnlyList<FlowEvent> ToEvents()
+    {
+        var events = new List<FlowEvent>();
+        if (this.FirstCommitAuthored is { } firstCommit)
+        {
+            // Only the earliest authoring time matters, so every SHA is carried at that time.
+            if (this.commitShas.Count == 0)
+            {
+                events.Add(this.Event(FlowEventKind.CommitAuthored, firstCommit));
+            }
+
+            events.AddRange(this.commitShas.Order(StringComparer.Ordinal).Select(sha => this.Event(FlowEventKind.CommitAuthored, firstCommit) with { Sha = sha }));
+        }
+
+        if (this.Opened is { } opened)
+        {
+            events.Add(this.Event(FlowEventKind.ChangeOpened, opened) with { IsDraft = this.OpenedAsDraft });
+        }
+
+        if (this.FirstReadyForReview is { } ready)
+        {
+            events.Add(this.Event(FlowEventKind.ReadyForReview, ready));
+        }
+
+        events.AddRange(this.reviews
+            .OrderBy(r => r.At).ThenBy(r => r.Reviewer, StringComparer.Ordinal).ThenBy(r => r.State).ThenBy(r => r.IsBot)
+            .Select(r => this.Event(r.State == ReviewState.None ? FlowEventKind.ReviewCommented : FlowEventKind.ReviewSubmitted, r.At) with
+            {
+                Actor = r.Reviewer,
+                ActorIsBot = r.IsBot,
+                ReviewState = r.State,
+            }));
+
+        // A direct push and a merge fold the same way (first time, SHA from the earliest report that names one);
+        // the push kind also carries the direct flag.
+        var landed = this.IsDirect ? FlowEventKind.DirectPush : FlowEventKind.ChangeMerged;
+        if (this.Merged is { } merged)
+        {
+            events.Add(this.Event(landed, merged) with { Sha = this.mergeShaAt == merged ? this.MergeSha : null });
+        }
+
+        if (this.MergeSha is { } mergeSha && this.mergeShaAt is { } mergeShaAt && mergeShaAt != this.Merged)
+        {
+            events.Add(this.Event(landed, mergeShaAt) with { Sha = mergeSha });
+        }
+
+        if (this.Closed is { } closed)
+        {
+            events.Add(this.Event(FlowEventKind.ChangeClosed, closed));
+        }
+
+        if (this.WorkItemCreated is { } created)
+        {
+            events.Add(this.Event(FlowEventKind.WorkItemCreated, created));
+        }
+
+        if (this.WorkItemActivated is { } activated)
+        {
+            events.Add(this.Event(FlowEventKind.WorkItemActivated, activated));
+        }
+
+        // The author and the URL came from particular reports; each is carried by an event of a kind that yields the
+        // same tie-break and moves nothing else: an opening no earlier than the first opening, or a push no earlier
+        // than the landing (the author and a rank-0 URL came from one of the two), or a review request for a URL
+        // taken from any other event (review requests only offer their URL).
+        if (this.Author is { } author && this.authorAt is { } authorAt)
+        {
+            events.Add(this.Event(this.Opened <= authorAt ? FlowEventKind.ChangeOpened : FlowEventKind.DirectPush, authorAt) with { Actor = author });
+        }
+
+        if (this.Url is { } url && this.urlFrom is { } from)
+        {
+            var kind = from.Rank == 1 ? FlowEventKind.ReviewRequested
+                : this.Opened <= from.At ? FlowEventKind.ChangeOpened
+                : FlowEventKind.DirectPush;
+            events.Add(this.Event(kind, from.At) with { Url = url });
+        }
+
+        return events;
+    }
+
+    private FlowEvent Event(FlowEventKind kind, DateTimeOffset at) => new()
+    {
+        Kind = kind,
+        Repository = this.Repository,
+        SubjectId = this.ChangeId,
+        OccurredAt = at,
+    };
 
     /// <summary>The author is whoever opened (or pushed) the change first.</summary>
     private void OfferAuthor(FlowEvent e)

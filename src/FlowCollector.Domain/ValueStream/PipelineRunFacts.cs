@@ -34,6 +34,40 @@ public sealed class PipelineRunFacts
 
     public bool Succeeded => this.Finished is not null && string.Equals(this.Result, "success", StringComparison.Ordinal);
 
+    /// <summary>Events that reproduce these facts when folded again (the Worker persists them with a pending change).</summary>
+    public IReadOnlyList<FlowEvent> ToEvents()
+    {
+        var events = new List<FlowEvent>(3);
+        if (this.Queued is { } queued)
+        {
+            events.Add(this.Event(FlowEventKind.RunQueued, queued));
+        }
+
+        if (this.Started is { } started)
+        {
+            events.Add(this.Event(FlowEventKind.RunStarted, started));
+        }
+
+        if (this.Finished is { } finished)
+        {
+            events.Add(this.Event(FlowEventKind.RunFinished, finished) with { Result = this.Result });
+        }
+
+        return events;
+    }
+
+    private FlowEvent Event(FlowEventKind kind, DateTimeOffset at) => new()
+    {
+        Kind = kind,
+        Repository = this.Repository,
+        SubjectId = this.RunId,
+        OccurredAt = at,
+        Attempt = this.Attempt,
+        Pipeline = this.Pipeline,
+        Sha = this.Sha,
+        Url = this.Url,
+    };
+
     public void Apply(FlowEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);

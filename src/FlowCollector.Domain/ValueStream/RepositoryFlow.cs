@@ -3,14 +3,20 @@ using FlowCollector.Domain.Events;
 namespace FlowCollector.Domain.ValueStream;
 
 /// <summary>
-/// The engine's working set for one repository: folds a stream of events into per-change and per-run
-/// facts and yields the timelines of changes that reached the trunk. Feeding the same events again, late
-/// or in another order yields the same timelines (every fold is commutative and idempotent).
+/// The engine's working set for one repository: folds a stream of events into per-change, per-run and
+/// per-deployment facts, attributes deployments to changes and yields the timelines of changes that reached the
+/// trunk. Feeding the same events again, late or in another order yields the same results (every fold is
+/// commutative and idempotent).
 /// </summary>
+/// <remarks>
+/// Memory grows with the changes not yet deployed, not with history: a caller keeps only
+/// <see cref="PendingChanges"/> between runs (as events, replayed into the next run's flow) and drops the rest.
+/// </remarks>
 public sealed class RepositoryFlow
 {
     private readonly Dictionary<string, ChangeFacts> changes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string RunId, int Attempt), PipelineRunFacts> runs = [];
+    private readonly Dictionary<string, DeploymentFacts> deployments = new(StringComparer.Ordinal);
     private readonly ValueStreamDefinition stream;
     private readonly ReviewCounting counting;
 
@@ -25,6 +31,9 @@ public sealed class RepositoryFlow
 
     /// <summary>Changes seen so far (merged, open or closed).</summary>
     public int ChangeCount => this.changes.Count;
+
+    /// <summary>Deployments seen so far (any environment, any state).</summary>
+    public int DeploymentCount => this.deployments.Count;
 
     public void Apply(IEnumerable<FlowEvent> events)
     {
@@ -52,14 +61,23 @@ public sealed class RepositoryFlow
 
                 run.Apply(e);
                 break;
-            case FlowEventKind.StageStarted:
-            case FlowEventKind.StageFinished:
             case FlowEventKind.DeploymentQueued:
             case FlowEventKind.DeploymentStarted:
             case FlowEventKind.DeploymentFinished:
+            case FlowEventKind.DeploymentIncludes:
+                if (!this.deployments.TryGetValue(e.SubjectId, out var deployment))
+                {
+                    deployment = new DeploymentFacts(e.Repository, e.SubjectId);
+                    this.deployments.Add(e.SubjectId, deployment);
+                }
+
+                deployment.Apply(e);
+                break;
+            case FlowEventKind.StageStarted:
+            case FlowEventKind.StageFinished:
             case FlowEventKind.IncidentOpened:
             case FlowEventKind.IncidentResolved:
-                // Deployment attribution, incidents and run stages are folded by the DORA part of the engine (issue #3).
+                // Incidents and run stages are folded by the DORA part of the engine (issue #3, later slices).
                 break;
             default:
                 if (!this.changes.TryGetValue(e.SubjectId, out var change))
@@ -73,23 +91,148 @@ public sealed class RepositoryFlow
         }
     }
 
-    /// <summary>Timelines of every change merged into the trunk (or pushed directly), in change-id order.</summary>
+    /// <summary>Timelines of every change merged into the trunk (or pushed directly), in change-id order, with their deployment stages and arrival.</summary>
     public IReadOnlyList<ChangeTimeline> MergedTimelines()
     {
-        var result = new List<ChangeTimeline>();
-        foreach (var change in this.changes.Values.OrderBy(c => c.ChangeId, StringComparer.Ordinal))
+        var index = new DeploymentIndex(this.deployments.Values);
+        return this.Merged().Select(change => this.Timeline(change, index)).ToList();
+    }
+
+    /// <summary>
+    /// Every finished deployment (any environment) with the ids of the merged changes it carries, ordered by finish
+    /// time then id. Rollbacks and redeploys carry none. Only changes this flow knows are counted (the window's and
+    /// the replayed pending ones).
+    /// </summary>
+    /// <param name="finishedSince">
+    /// When given, only deployments that finished at or after it: pass the start of the window read, so a
+    /// deployment that is only replayed from state (with a partial change set) is not written again.
+    /// </param>
+    public IReadOnlyList<AttributedDeployment> FinishedDeployments(DateTimeOffset? finishedSince = null)
+    {
+        var index = new DeploymentIndex(this.deployments.Values);
+        var carried = new Dictionary<DeploymentFacts, List<string>>();
+        foreach (var change in this.Merged())
         {
-            if (change.Merged is null)
+            foreach (var deployment in index.Candidates(change).Where(d => d.Contains(change)))
+            {
+                if (!carried.TryGetValue(deployment, out var ids))
+                {
+                    ids = [];
+                    carried.Add(deployment, ids);
+                }
+
+                ids.Add(change.ChangeId);
+            }
+        }
+
+        return this.deployments.Values
+            .Where(d => d.Finished is { } finished && (finishedSince is null || finished >= finishedSince))
+            .OrderBy(d => d.Finished).ThenBy(d => d.DeploymentId, StringComparer.Ordinal)
+            .Select(d => new AttributedDeployment(d, carried.TryGetValue(d, out var ids) ? ids : []))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The merged changes a caller must keep between runs, each as the events that reproduce its timeline when
+    /// replayed into the next run's flow: the change's own facts, the pipeline runs on its merge commit and the
+    /// deployments to path / production environments that carry it (their change sets cut to the change's SHAs).
+    /// A change leaves the set once it reached the last environment of the path (<see cref="ChangeTimeline.Completed"/>)
+    /// before <paramref name="retainCompletedSince"/>.
+    /// </summary>
+    /// <param name="retainCompletedSince">
+    /// Pass the start of the next run's window (new watermark − overlap): a change completed inside it stays one
+    /// more run, so a re-read deployment of the overlap still finds the changes it carried.
+    /// </param>
+    public IReadOnlyList<PendingChange> PendingChanges(DateTimeOffset retainCompletedSince)
+    {
+        var index = new DeploymentIndex(this.deployments.Values);
+        var result = new List<PendingChange>();
+        foreach (var change in this.Merged())
+        {
+            var timeline = this.Timeline(change, index);
+            if (timeline.Completed is { } completed && completed < retainCompletedSince)
             {
                 continue;
             }
 
-            var onMergeSha = change.MergeSha is null
-                ? (IReadOnlyCollection<PipelineRunFacts>)[]
-                : this.runs.Values.Where(r => string.Equals(r.Sha, change.MergeSha, StringComparison.Ordinal)).ToList();
-            result.Add(StageCalculator.Compute(change, onMergeSha, this.stream, this.counting));
+            var ownShas = new HashSet<string>(change.CommitShas, StringComparer.Ordinal);
+            if (change.MergeSha is not null)
+            {
+                ownShas.Add(change.MergeSha);
+            }
+
+            var events = new List<FlowEvent>(change.ToEvents());
+            events.AddRange(this.RunsOn(change).SelectMany(r => r.ToEvents()));
+            events.AddRange(index.Candidates(change)
+                .Where(d => d.Contains(change) && this.IsTracked(d.Environment))
+                .OrderBy(d => d.DeploymentId, StringComparer.Ordinal)
+                .SelectMany(d => d.ToEvents(ownShas.Contains)));
+            result.Add(new PendingChange(change.ChangeId, change.Merged!.Value, timeline.Arrived, events));
         }
 
         return result;
     }
+
+    private IEnumerable<ChangeFacts> Merged() =>
+        this.changes.Values.Where(c => c.Merged is not null).OrderBy(c => c.ChangeId, StringComparer.Ordinal);
+
+    private ChangeTimeline Timeline(ChangeFacts change, DeploymentIndex index) =>
+        StageCalculator.Compute(change, this.RunsOn(change), index.Candidates(change), this.stream, this.counting);
+
+    private List<PipelineRunFacts> RunsOn(ChangeFacts change) => change.MergeSha is null
+        ? []
+        : this.runs.Values.Where(r => string.Equals(r.Sha, change.MergeSha, StringComparison.Ordinal)).ToList();
+
+    private bool IsTracked(string? environment) =>
+        environment is not null
+        && (this.stream.ProductionEnvironments.Contains(environment)
+            || this.stream.EnvironmentPath.Contains(environment, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>Deployments that add changes, by every SHA they carry (their change set and the deployed SHA).</summary>
+    private sealed class DeploymentIndex
+    {
+        private readonly Dictionary<string, List<DeploymentFacts>> bySha = new(StringComparer.Ordinal);
+
+        public DeploymentIndex(IEnumerable<DeploymentFacts> deployments)
+        {
+            foreach (var deployment in deployments.Where(d => d.AddsChanges))
+            {
+                foreach (var sha in deployment.IncludedShas.Append(deployment.Sha).OfType<string>().Distinct(StringComparer.Ordinal))
+                {
+                    if (!this.bySha.TryGetValue(sha, out var list))
+                    {
+                        list = [];
+                        this.bySha.Add(sha, list);
+                    }
+
+                    list.Add(deployment);
+                }
+            }
+        }
+
+        /// <summary>Deployments carrying the change's merge commit or one of its own commits (not yet checked against its merge time).</summary>
+        public HashSet<DeploymentFacts> Candidates(ChangeFacts change)
+        {
+            var found = new HashSet<DeploymentFacts>();
+            foreach (var sha in change.CommitShas.Append(change.MergeSha).OfType<string>())
+            {
+                if (this.bySha.TryGetValue(sha, out var list))
+                {
+                    found.UnionWith(list);
+                }
+            }
+
+            return found;
+        }
+    }
 }
+
+/// <summary>A finished deployment and the ids of the changes it carried (none for a rollback or a redeploy).</summary>
+public sealed record AttributedDeployment(DeploymentFacts Deployment, IReadOnlyList<string> ChangeIds);
+
+/// <summary>
+/// A merged change the caller keeps between runs. <see cref="Events"/> replayed into the next run's
+/// <see cref="RepositoryFlow"/> reproduce its timeline; they are plain <see cref="FlowEvent"/> records, so they can
+/// be stored as JSON. <see cref="Merged"/> lets the caller cap how long an undeployed change is kept.
+/// </summary>
+public sealed record PendingChange(string ChangeId, DateTimeOffset Merged, DateTimeOffset? Arrived, IReadOnlyList<FlowEvent> Events);

@@ -27,12 +27,12 @@ public enum StageRule
     /// <summary>→ the first successful attempt finished. Process.</summary>
     Ci,
 
-    /// <summary>→ the deployment to the first environment of the path started. Wait.</summary>
+    /// <summary>→ the first deployment carrying the change to the first environment of the path started (whatever its result). Wait.</summary>
     ReleaseWait,
 
-    /// <summary>→ a successful deployment to the stage's environment finished. Process.</summary>
+    /// <summary>→ the first successful deployment carrying the change to the stage's environment finished; failed attempts before it are part of it. Process.</summary>
     Deploy,
 
-    /// <summary>→ the deployment to a later environment of the path started. Wait.</summary>
+    /// <summary>→ the first deployment carrying the change to the stage's (later) environment started. Wait.</summary>
     PromotionWait,
 }

@@ -12,6 +12,13 @@ public sealed class CollectionOptions
 
     /// <summary>On shutdown, a running collection gets this long to finish (default 20 s); after that it is abandoned without advancing its watermark.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// A merged change that has not reached the end of the environment path after this long (default 90 days) is
+    /// forgotten: its stages so far stay written, but a much later deployment no longer completes it. Bounds the state
+    /// kept for repositories whose changes are never deployed.
+    /// </summary>
+    public TimeSpan PendingMaxAge { get; set; } = TimeSpan.FromDays(90);
 }
 
 /// <summary>Range rules with messages that name the key and the value (the generated validator's messages name neither).</summary>
@@ -28,6 +35,11 @@ internal sealed class CollectionOptionsValidator : IValidateOptions<CollectionOp
         if (options.ShutdownGrace < TimeSpan.Zero || options.ShutdownGrace > TimeSpan.FromMinutes(10))
         {
             result.AddError($"Collection:ShutdownGrace is {options.ShutdownGrace}; it must be between 00:00:00 and 00:10:00.");
+        }
+
+        if (options.PendingMaxAge < TimeSpan.FromDays(1) || options.PendingMaxAge > TimeSpan.FromDays(3650))
+        {
+            result.AddError($"Collection:PendingMaxAge is {options.PendingMaxAge}; it must be between 1.00:00:00 and 3650.00:00:00.");
         }
 
         return result.Build();

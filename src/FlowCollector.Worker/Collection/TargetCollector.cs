@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Points;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Domain.ValueStream;
 using FlowCollector.Worker.Health;
 using FlowCollector.Worker.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Worker.Collection;
 
@@ -14,6 +16,7 @@ namespace FlowCollector.Worker.Collection;
 /// </summary>
 public sealed partial class TargetCollector(
     IStateStore store,
+    IOptions<CollectionOptions> collection,
     IPointSink sink,
     ValueStreamSettings valueStream,
     TargetHealthRegistry health,
@@ -42,9 +45,21 @@ public sealed partial class TargetCollector(
                 telemetry.RecordRateLimit(target.Key, target.Source.Source, remaining);
             }
 
+            // Changes merged in earlier runs but not yet through the environment path come back from the
+            // state store, so a deployment read today completes a change merged last week.
+            var pending = await store.GetPendingChangesAsync(target.Key, cancellationToken);
             var flow = new RepositoryFlow(target.Repository, valueStream.Definition, valueStream.Counting);
+            foreach (var payload in pending.Values)
+            {
+                flow.Apply(PendingChangeCodec.Decode(payload));
+            }
+
             flow.Apply(read.Events);
-            var timelines = flow.MergedTimelines();
+            // Only deployments this read reported are (re)written; older ones replayed from the pending set are not.
+            var readDeployments = read.Events.Where(e => IsDeploymentEvent(e.Kind)).Select(e => e.SubjectId).ToHashSet(StringComparer.Ordinal);
+            var deployments = flow.FinishedDeployments().Where(d => readDeployments.Contains(d.Deployment.DeploymentId)).ToList();
+            var touched = TouchedChanges(read, deployments);
+            var timelines = flow.MergedTimelines().Where(t => touched.Contains(t.Change.ChangeId) || (t.Change.MergeSha is { } sha && touched.Contains(sha))).ToList();
             var clamped = timelines.Sum(t => t.Spans.Count(s => s.Clamped));
             if (clamped > 0)
             {
@@ -52,8 +67,14 @@ public sealed partial class TargetCollector(
             }
 
             var newWatermark = Max(state?.Watermark, read.HighWatermark) ?? since;
-            var points = timelines.SelectMany(ChangeStagePoints.From).ToList();
+            var points = timelines.SelectMany(ChangeStagePoints.From)
+                .Concat(timelines.SelectMany(ChangePoints.From))
+                .Concat(deployments.SelectMany(DeploymentPoints.From))
+                .ToList();
             points.Add(CollectorSyncPoints.Success(target, now, newWatermark, read, points.Count + 1));
+            var stillPending = flow.PendingChanges(newWatermark - target.Schedule.Overlap)
+                .Where(p => p.Merged >= now - collection.Value.PendingMaxAge)
+                .ToDictionary(p => p.ChangeId, p => PendingChangeCodec.Encode(p.Events), StringComparer.Ordinal);
 
             // Shutdown may have been requested while reading: abandon rather than write half a picture.
             cancellationToken.ThrowIfCancellationRequested();
@@ -61,6 +82,7 @@ public sealed partial class TargetCollector(
             telemetry.PointsWritten.Add(points.Count, sourceTag);
 
             var finished = time.GetUtcNow();
+            await store.ReplacePendingChangesAsync(target.Key, stillPending, CancellationToken.None);
             await store.SaveTargetAsync(new TargetState(target.Key, newWatermark, finished, finished, null), CancellationToken.None);
             telemetry.RecordWatermark(target.Key, newWatermark);
             health.Succeeded(target.Key, finished);
@@ -88,6 +110,37 @@ public sealed partial class TargetCollector(
     }
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
+
+    /// <summary>
+    /// Ids of the changes (and SHAs of the runs) this read said something about, plus the changes carried by the
+    /// deployments it read: only their points can have changed, so pending changes nobody touched are not rewritten.
+    /// </summary>
+    private static bool IsDeploymentEvent(FlowEventKind kind) =>
+        kind is FlowEventKind.DeploymentQueued or FlowEventKind.DeploymentStarted or FlowEventKind.DeploymentFinished or FlowEventKind.DeploymentIncludes;
+
+    private static HashSet<string> TouchedChanges(SourceReadResult read, IReadOnlyList<AttributedDeployment> deployments)
+    {
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in read.Events)
+        {
+            var isRun = e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished;
+            if (isRun && e.Sha is not null)
+            {
+                touched.Add(e.Sha);
+            }
+            else if (!isRun && !IsDeploymentEvent(e.Kind))
+            {
+                touched.Add(e.SubjectId);
+            }
+        }
+
+        foreach (var deployment in deployments)
+        {
+            touched.UnionWith(deployment.ChangeIds);
+        }
+
+        return touched;
+    }
 
     private async Task<CollectionOutcome> FailAsync(CollectionTarget target, TargetState? state, string error, SourceReadResult? read, long started)
     {

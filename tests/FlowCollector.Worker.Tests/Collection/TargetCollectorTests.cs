@@ -110,16 +110,59 @@ public sealed class TargetCollectorTests : IDisposable
         Assert.Null(await store.GetTargetAsync(Web.Key, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task A_change_merged_in_one_run_is_completed_by_a_deployment_read_in_a_later_run()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var opened = Now.AddDays(-2);
+        var merged = opened.AddHours(2.75);
+        var sink = new RecordingSink();
+        var (collector, store) = await this.CreateAsync(sink);
+        await collector.CollectAsync(Target(new ScriptedSource(MergedPullRequest("42", opened))), ct);
+        Assert.Equal(["42"], (await store.GetPendingChangesAsync(Web.Key, ct)).Keys);
+        sink.Points.Clear();
+
+        // The next run reads only the production deployment of the merge commit, 1 h after the merge, lasting 10 min.
+        this.time.Advance(TimeSpan.FromHours(1));
+        var deployment = new ScriptedSource(
+            new FlowEvent { Kind = FlowEventKind.DeploymentStarted, Repository = Web, SubjectId = "d1", OccurredAt = merged.AddHours(1), Sha = "m42", Environment = "production" },
+            new FlowEvent { Kind = FlowEventKind.DeploymentFinished, Repository = Web, SubjectId = "d1", OccurredAt = merged.AddHours(1).AddMinutes(10), Sha = "m42", Environment = "production", Result = "success" });
+        var outcome = await collector.CollectAsync(Target(deployment), ct);
+
+        Assert.True(outcome.Succeeded, outcome.Error);
+        var stages = sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.ChangeStage).Select(p => (p.Tag("stage"), p.Field("seconds")!.Value.Number)).ToList();
+        Assert.Equal([("coding", 3600.0), ("pickup", 7200.0), ("review", 1800.0), ("merge", 900.0), ("release_wait", 3600.0), ("deploy:production", 600.0)], stages);
+
+        // Lead time: first commit (opened − 1 h) → deployed (merged + 1 h 10 min) = 4 h 55 min; process = coding + review + deploy.
+        var change = Assert.Single(sink.Points, p => p.Measurement == FlowSchema.Measurements.Change);
+        Assert.Equal(17700, change.Field(FlowSchema.Fields.LeadSeconds)!.Value.Number);
+        Assert.Equal(6000, change.Field(FlowSchema.Fields.ProcessSeconds)!.Value.Number);
+        Assert.Equal(11700, change.Field(FlowSchema.Fields.WaitSeconds)!.Value.Number);
+        var delivered = Assert.Single(sink.Points, p => p.Measurement == FlowSchema.Measurements.Deployment);
+        Assert.Equal(1, delivered.Field(FlowSchema.Fields.Changes)!.Value.WholeNumber);
+    }
+
+    [Fact]
+    public async Task A_pending_change_older_than_the_cap_is_forgotten()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (collector, store) = await this.CreateAsync(new RecordingSink());
+
+        await collector.CollectAsync(Target(new ScriptedSource([.. MergedPullRequest("42", Now.AddDays(-2)), .. MergedPullRequest("7", Now.AddDays(-120))])), ct);
+
+        Assert.Equal(["42"], (await store.GetPendingChangesAsync(Web.Key, ct)).Keys);
+    }
+
     private static CollectionTarget Target(IFlowEventSource source) => new(Web, source, new SourceScheduleOptions());
 
     /// <summary>Opened at t, first commit 1 h before, reviewed 2 h after opening, approved 30 min later, merged 15 min after that.</summary>
     private static FlowEvent[] MergedPullRequest(string number, DateTimeOffset opened) =>
     [
-        new() { Kind = FlowEventKind.CommitAuthored, Repository = Web, SubjectId = number, OccurredAt = opened.AddHours(-1), Sha = "c1" },
+        new() { Kind = FlowEventKind.CommitAuthored, Repository = Web, SubjectId = number, OccurredAt = opened.AddHours(-1), Sha = "c" + number },
         new() { Kind = FlowEventKind.ChangeOpened, Repository = Web, SubjectId = number, OccurredAt = opened, Actor = "alice" },
         new() { Kind = FlowEventKind.ReviewSubmitted, Repository = Web, SubjectId = number, OccurredAt = opened.AddHours(2), Actor = "bob", ReviewState = ReviewState.ChangesRequested },
         new() { Kind = FlowEventKind.ReviewSubmitted, Repository = Web, SubjectId = number, OccurredAt = opened.AddHours(2.5), Actor = "bob", ReviewState = ReviewState.Approved },
-        new() { Kind = FlowEventKind.ChangeMerged, Repository = Web, SubjectId = number, OccurredAt = opened.AddHours(2.75), Sha = "m1" },
+        new() { Kind = FlowEventKind.ChangeMerged, Repository = Web, SubjectId = number, OccurredAt = opened.AddHours(2.75), Sha = "m" + number },
     ];
 
     private async Task<(TargetCollector Collector, SqliteStateStore Store)> CreateAsync(IPointSink sink)
@@ -128,7 +171,7 @@ public sealed class TargetCollectorTests : IDisposable
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         var telemetry = new FlowCollectorTelemetry(this.services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.time);
         var settings = new ValueStreamSettings(ValueStreamDefinition.Default(), ReviewCounting.Default);
-        return (new TargetCollector(store, sink, settings, this.health, telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
+        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, settings, this.health, telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
     }
 
     private sealed class ScriptedSource(params FlowEvent[] events) : IFlowEventSource

@@ -1,0 +1,216 @@
+using FlowCollector.Domain.Events;
+
+namespace FlowCollector.Domain.ValueStream;
+
+/// <summary>
+/// Everything known about one deployment, folded from its <c>Deployment*</c> events. Every fold is commutative
+/// and idempotent (minimums, sets, ordinal minimums, the highest comparison), so duplicates and any arrival
+/// order give the same facts.
+/// </summary>
+public sealed class DeploymentFacts
+{
+    private readonly HashSet<string> includedShas = new(StringComparer.Ordinal);
+
+    public DeploymentFacts(RepositoryRef repository, string deploymentId)
+    {
+        this.Repository = repository;
+        this.DeploymentId = deploymentId;
+    }
+
+    public RepositoryRef Repository { get; }
+
+    public string DeploymentId { get; }
+
+    /// <summary>The environment as the source reported it (several reports that disagree: the ordinally first).</summary>
+    public string? Environment { get; private set; }
+
+    /// <summary>The deployed commit (several reports that disagree: the ordinally first).</summary>
+    public string? Sha { get; private set; }
+
+    /// <summary>The deployment's page, from its own status events (several that disagree: the ordinally first).</summary>
+    public string? Url { get; private set; }
+
+    /// <summary>Created / queued: the earliest report.</summary>
+    public DateTimeOffset? Queued { get; private set; }
+
+    /// <summary>The first <c>in_progress</c> status.</summary>
+    public DateTimeOffset? Started { get; private set; }
+
+    /// <summary>The first final status (<c>success</c>, <c>failure</c>, <c>error</c>); later statuses (<c>inactive</c>) never move it.</summary>
+    public DateTimeOffset? Finished { get; private set; }
+
+    /// <summary>The result of the earliest final status; two at the same instant keep the ordinally first.</summary>
+    public string? Result { get; private set; }
+
+    public DeploymentComparison Comparison { get; private set; }
+
+    /// <summary>The change set as the source computed it (see <see cref="FlowEventKind.DeploymentIncludes"/>).</summary>
+    public IReadOnlyCollection<string> IncludedShas => this.includedShas;
+
+    public bool Succeeded => this.Finished is not null && string.Equals(this.Result, "success", StringComparison.Ordinal);
+
+    /// <summary>An older SHA than the environment's previous successful deployment was deployed.</summary>
+    public bool IsRollback => this.Comparison == DeploymentComparison.Behind;
+
+    /// <summary>The SHA of the environment's previous successful deployment was deployed again.</summary>
+    public bool IsRedeploy => this.Comparison == DeploymentComparison.Identical;
+
+    /// <summary>Rollbacks and redeploys bring nothing new: no change is attributed to them.</summary>
+    public bool AddsChanges => !this.IsRollback && !this.IsRedeploy;
+
+    /// <summary>
+    /// When the deployment started working: its first <c>in_progress</c> status or, for a finished deployment that
+    /// never reported one, its creation (or, lacking that too, its end). Null while it is only queued: a deployment
+    /// waiting for an approval has not started, and the stage before it has not ended.
+    /// </summary>
+    public DateTimeOffset? EffectiveStart => this.Started ?? (this.Finished is null ? null : this.Queued ?? this.Finished);
+
+    /// <summary>The latest moment known about it; a deployment that ended before a change merged cannot carry it.</summary>
+    public DateTimeOffset? LastKnown => this.Finished ?? this.Started ?? this.Queued;
+
+    /// <summary>Started → finished, or queued → finished when it never reported a start; null until finished. Never negative.</summary>
+    public TimeSpan? Duration => this.Finished is { } f && (this.Started ?? this.Queued) is { } s ? NonNegative(f - s) : null;
+
+    /// <summary>Queued → started when both are known. Never negative.</summary>
+    public TimeSpan? QueueTime => this.Queued is { } q && this.Started is { } s ? NonNegative(s - q) : null;
+
+    /// <summary>Whether <paramref name="environment"/> names this deployment's environment (environment names are case-insensitive).</summary>
+    public bool IsIn(string? environment) =>
+        environment is not null && string.Equals(this.Environment, environment, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether this deployment carries <paramref name="change"/> (docs/metrics.md, "Deployments"): it adds changes,
+    /// the change reached the trunk, the deployment did not end before that, and its change set — which always
+    /// includes the deployed SHA itself — holds the change's merge commit (merge and squash merges) or one of the
+    /// change's own commits (rebase merges).
+    /// </summary>
+    public bool Contains(ChangeFacts change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (!this.AddsChanges || change.Merged is not { } merged || this.LastKnown is not { } last || last < merged)
+        {
+            return false;
+        }
+
+        if (change.MergeSha is { } mergeSha && this.Carries(mergeSha))
+        {
+            return true;
+        }
+
+        return change.CommitShas.Any(this.Carries);
+    }
+
+    /// <summary>Whether the change set (or the deployed SHA itself) holds <paramref name="sha"/>.</summary>
+    public bool Carries(string sha) =>
+        this.includedShas.Contains(sha) || string.Equals(this.Sha, sha, StringComparison.Ordinal);
+
+    public void Apply(FlowEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        this.Environment = OrdinalMin(this.Environment, e.Environment);
+        if (e.Comparison > this.Comparison)
+        {
+            this.Comparison = e.Comparison;
+        }
+
+        if (e.Kind is not FlowEventKind.DeploymentIncludes)
+        {
+            // An includes event's link (if a source sets one) is the commit's page, not the deployment's.
+            this.Url = OrdinalMin(this.Url, e.Url);
+        }
+
+        switch (e.Kind)
+        {
+            case FlowEventKind.DeploymentQueued:
+                this.Sha = OrdinalMin(this.Sha, e.Sha);
+                this.Queued = Min(this.Queued, e.OccurredAt);
+                break;
+            case FlowEventKind.DeploymentStarted:
+                this.Sha = OrdinalMin(this.Sha, e.Sha);
+                this.Started = Min(this.Started, e.OccurredAt);
+                break;
+            case FlowEventKind.DeploymentFinished:
+                this.Sha = OrdinalMin(this.Sha, e.Sha);
+                if (this.Finished is null
+                    || e.OccurredAt < this.Finished
+                    || (e.OccurredAt == this.Finished && string.CompareOrdinal(e.Result, this.Result) < 0))
+                {
+                    this.Finished = e.OccurredAt;
+                    this.Result = e.Result;
+                }
+
+                break;
+            case FlowEventKind.DeploymentIncludes:
+                // The SHA of an includes event is a member of the change set, not the deployed commit.
+                if (e.Sha is not null)
+                {
+                    this.includedShas.Add(e.Sha);
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Events that reproduce these facts when folded again (into a fresh <see cref="DeploymentFacts"/> or together
+    /// with more events of the same deployment). <paramref name="keepIncluded"/> limits the change set to the SHAs
+    /// a caller needs (a pending change's own), so persisting a deployment does not persist its whole history.
+    /// </summary>
+    public IReadOnlyList<FlowEvent> ToEvents(Func<string, bool>? keepIncluded = null)
+    {
+        var anchor = this.Queued ?? this.Started ?? this.Finished;
+        var events = new List<FlowEvent>();
+        if (this.Queued is { } queued)
+        {
+            events.Add(this.Event(FlowEventKind.DeploymentQueued, queued));
+        }
+
+        if (this.Started is { } started)
+        {
+            events.Add(this.Event(FlowEventKind.DeploymentStarted, started));
+        }
+
+        if (this.Finished is { } finished)
+        {
+            events.Add(this.Event(FlowEventKind.DeploymentFinished, finished) with { Result = this.Result });
+        }
+
+        if (events.Count == 0 && (this.Environment is not null || this.Comparison != DeploymentComparison.Unknown))
+        {
+            // Only includes were seen: carry environment and comparison on an includes event, which moves no time.
+            events.Add(this.Event(FlowEventKind.DeploymentIncludes, DateTimeOffset.UnixEpoch) with { Sha = null, Url = null });
+        }
+
+        foreach (var sha in this.includedShas.Order(StringComparer.Ordinal))
+        {
+            if (keepIncluded is null || keepIncluded(sha))
+            {
+                events.Add(this.Event(FlowEventKind.DeploymentIncludes, anchor ?? DateTimeOffset.UnixEpoch) with { Sha = sha, Url = null });
+            }
+        }
+
+        return events;
+    }
+
+    private FlowEvent Event(FlowEventKind kind, DateTimeOffset at) => new()
+    {
+        Kind = kind,
+        Repository = this.Repository,
+        SubjectId = this.DeploymentId,
+        OccurredAt = at,
+        Environment = this.Environment,
+        Sha = this.Sha,
+        Url = this.Url,
+        Comparison = this.Comparison,
+    };
+
+    private static TimeSpan NonNegative(TimeSpan span) => span < TimeSpan.Zero ? TimeSpan.Zero : span;
+
+    private static string? OrdinalMin(string? current, string? candidate) =>
+        candidate is null || (current is not null && string.CompareOrdinal(current, candidate) <= 0) ? current : candidate;
+
+    private static DateTimeOffset Min(DateTimeOffset? current, DateTimeOffset candidate) =>
+        current is { } c && c <= candidate ? c : candidate;
+}
