@@ -11,6 +11,9 @@ public static class FlowSchema
 
     public static class Measurements
     {
+        /// <summary>The waiting-now snapshot: per repository and wait stage, one point per poll. Timestamp: the poll.</summary>
+        public const string StageQueue = "stage_queue";
+
         /// <summary>One point per change per present stage. Timestamp: the stage's end.</summary>
         public const string ChangeStage = "change_stage";
 
@@ -47,6 +50,11 @@ public static class FlowSchema
 
     public static class Fields
     {
+        public const string Count = "count";
+        public const string MedianAgeSeconds = "median_age_seconds";
+        public const string OldestAgeSeconds = "oldest_age_seconds";
+        public const string OldestChangeId = "oldest_change_id";
+
         public const string Seconds = "seconds";
         public const string ChangeId = "change_id";
         public const string Url = "url";

@@ -12,7 +12,7 @@ namespace FlowCollector.Domain.ValueStream;
 /// Memory grows with the changes not yet deployed, not with history: a caller keeps only
 /// <see cref="PendingChanges"/> between runs (as events, replayed into the next run's flow) and drops the rest.
 /// </remarks>
-public sealed class RepositoryFlow
+public sealed partial class RepositoryFlow
 {
     private readonly Dictionary<string, ChangeFacts> changes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string RunId, int Attempt), PipelineRunFacts> runs = [];

@@ -45,8 +45,9 @@ public sealed partial class TargetCollector(
                 telemetry.RecordRateLimit(target.Key, target.Source.Source, remaining);
             }
 
-            // Changes merged in earlier runs but not yet through the environment path come back from the
-            // state store, so a deployment read today completes a change merged last week.
+            // Changes merged in earlier runs but not yet through the environment path, and open changes, come back
+            // from the state store: a deployment read today completes a change merged last week, and a pull request
+            // nobody touched for days still shows in the waiting-now snapshot.
             var pending = await store.GetPendingChangesAsync(target.Key, cancellationToken);
             var flow = new RepositoryFlow(target.Repository, valueStream.Definition, valueStream.Counting);
             foreach (var payload in pending.Values)
@@ -70,10 +71,13 @@ public sealed partial class TargetCollector(
             var points = timelines.SelectMany(ChangeStagePoints.From)
                 .Concat(timelines.SelectMany(ChangePoints.From))
                 .Concat(deployments.SelectMany(DeploymentPoints.From))
+                .Concat(StageQueuePoints.From(target.Repository, valueStream.Definition, flow.WaitingNow(now), now))
                 .ToList();
             points.Add(CollectorSyncPoints.Success(target, now, newWatermark, read, points.Count + 1));
             var stillPending = flow.PendingChanges(newWatermark - target.Schedule.Overlap)
                 .Where(p => p.Merged >= now - collection.Value.PendingMaxAge)
+                .Select(p => (p.ChangeId, p.Events))
+                .Concat(flow.OpenChanges().Where(o => o.Opened >= now - collection.Value.PendingMaxAge).Select(o => (o.ChangeId, o.Events)))
                 .ToDictionary(p => p.ChangeId, p => PendingChangeCodec.Encode(p.Events), StringComparer.Ordinal);
 
             // Shutdown may have been requested while reading: abandon rather than write half a picture.

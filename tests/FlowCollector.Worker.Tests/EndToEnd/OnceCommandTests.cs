@@ -54,6 +54,11 @@ public sealed class OnceCommandTests : IDisposable
         Assert.Contains(stageLines, l => l.StartsWith("change_stage,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup change_id=\"1\",", StringComparison.Ordinal) && l.Contains("seconds=7200", StringComparison.Ordinal));
         Assert.Single(lines, l => l.StartsWith("collector_sync,", StringComparison.Ordinal));
 
+        // Waiting now: #5 approved but not merged; #1–#3 merged, no CI and no deployment read, so waiting for a release.
+        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=merge count=1i,", StringComparison.Ordinal) && l.Contains("oldest_change_id=\"5\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=release_wait count=3i,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup count=0i ", StringComparison.Ordinal));
+
         // The summary: per stage the number of changes, median and p90 (nearest rank), and flow efficiency.
         Assert.Contains("ok      github:contoso/web", stdout, StringComparison.Ordinal);
         Assert.Matches(@"contoso/web\s+coding\s+process\s+3\s+1h00m\s+3h00m", stdout);

@@ -1,0 +1,47 @@
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Statistics;
+using FlowCollector.Domain.ValueStream;
+
+namespace FlowCollector.Domain.Points;
+
+/// <summary>
+/// The <c>stage_queue</c> snapshot: per repository and wait stage, how many changes wait there now, the oldest and
+/// the median age. Every wait stage of the stream gets a point on every poll — with count 0 when empty — so boards show
+/// zero rather than a gap and alert rules resolve when a queue drains.
+/// </summary>
+public static class StageQueuePoints
+{
+    public static IEnumerable<FlowPoint> From(RepositoryRef repository, ValueStreamDefinition stream, IReadOnlyList<WaitingItem> waiting, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(waiting);
+
+        // One snapshot per run: the run's second is unique per series (runs of one target never overlap).
+        var timestamp = now.ToUnixTimeSeconds() * 1_000_000_000;
+        foreach (var stage in stream.Stages.Where(s => s.Kind == StageKind.Wait && s.Rule != StageRule.Backlog))
+        {
+            var items = waiting.Where(w => w.Stage == stage).ToList();
+            var ages = items.Select(w => (now - w.Since).TotalSeconds).Order().ToList();
+            var fields = new List<KeyValuePair<string, FieldValue>> { new(FlowSchema.Fields.Count, FieldValue.Of((long)items.Count)) };
+            if (items.Count > 0)
+            {
+                var oldest = items.OrderBy(w => w.Since).ThenBy(w => w.ChangeId, StringComparer.Ordinal).First();
+                fields.Add(new(FlowSchema.Fields.MedianAgeSeconds, FieldValue.Of(Percentile.NearestRank(ages, 50)!.Value)));
+                fields.Add(new(FlowSchema.Fields.OldestAgeSeconds, FieldValue.Of(ages[^1])));
+                fields.Add(new(FlowSchema.Fields.OldestChangeId, FieldValue.Of(oldest.ChangeId)));
+            }
+
+            var tags = new KeyValuePair<string, string>[]
+            {
+                new(FlowSchema.Tags.Kind, "wait"),
+                new(FlowSchema.Tags.Org, repository.Owner),
+                new(FlowSchema.Tags.Repo, repository.Name),
+                new(FlowSchema.Tags.Schema, FlowSchema.Version),
+                new(FlowSchema.Tags.Source, repository.Source),
+                new(FlowSchema.Tags.Stage, stage.Name),
+            };
+            yield return new FlowPoint(FlowSchema.Measurements.StageQueue, tags, fields, timestamp);
+        }
+    }
+}

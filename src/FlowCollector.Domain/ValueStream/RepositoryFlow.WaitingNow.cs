@@ -1,0 +1,114 @@
+using FlowCollector.Domain.Events;
+
+namespace FlowCollector.Domain.ValueStream;
+
+/// <summary>A change that sits in a wait stage right now, and since when.</summary>
+public sealed record WaitingItem(string ChangeId, StageDefinition Stage, DateTimeOffset Since);
+
+/// <summary>An open (not yet merged, not closed) change the caller keeps between runs, so the waiting-now snapshot still sees it when it is not updated.</summary>
+public sealed record OpenChange(string ChangeId, DateTimeOffset Opened, IReadOnlyList<FlowEvent> Events);
+
+public sealed partial class RepositoryFlow
+{
+    /// <summary>
+    /// The waiting-now snapshot (the value-stream map's inventory): every known change that is waiting in a wait stage
+    /// at <paramref name="now"/> — open pull requests waiting for a first review (<c>pickup</c>), approved but unmerged
+    /// (<c>merge</c>), merged but not yet in CI or released (<c>ci_queue</c>, <c>release_wait</c>), deployed to one
+    /// environment and waiting for the next (<c>promotion_wait:&lt;env&gt;</c>). Changes being worked on (draft, in review,
+    /// CI or a deployment running) are in a process stage and not listed. Stages dropped from the configured stream are not listed.
+    /// </summary>
+    public IReadOnlyList<WaitingItem> WaitingNow(DateTimeOffset now)
+    {
+        var index = new DeploymentIndex(this.deployments.Values);
+        var items = new List<WaitingItem>();
+        foreach (var change in this.changes.Values.OrderBy(c => c.ChangeId, StringComparer.Ordinal))
+        {
+            var waiting = change.Merged is null ? this.WaitingOpen(change) : this.WaitingMerged(change, index);
+            if (waiting is { } w && w.Since <= now && this.StageFor(w.Rule, w.Environment) is { } stage)
+            {
+                items.Add(new WaitingItem(change.ChangeId, stage, w.Since));
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>Open changes (opened, not merged, not closed), as events to keep between runs.</summary>
+    public IReadOnlyList<OpenChange> OpenChanges() =>
+        this.changes.Values
+            .Where(c => c.Merged is null && c.Closed is null && c.Opened is not null)
+            .OrderBy(c => c.ChangeId, StringComparer.Ordinal)
+            .Select(c => new OpenChange(c.ChangeId, c.Opened!.Value, c.ToEvents()))
+            .ToList();
+
+    private (StageRule Rule, string? Environment, DateTimeOffset Since)? WaitingOpen(ChangeFacts change)
+    {
+        if (change.Closed is not null || change.Opened is null)
+        {
+            return null;
+        }
+
+        var ready = change.OpenedAsDraft ? change.FirstReadyForReview : change.Opened;
+        if (ready is null)
+        {
+            return null; // still a draft: coding
+        }
+
+        var counted = change.Reviews
+            .Where(r => !this.counting.IsBot(r.Reviewer, r.IsBot)
+                        && !string.Equals(r.Reviewer, change.Author, StringComparison.OrdinalIgnoreCase)
+                        && r.At >= ready.Value
+                        && (this.counting.CommentsEndPickup || r.State != ReviewState.None))
+            .ToList();
+        if (counted.Count == 0)
+        {
+            return (StageRule.Pickup, null, ready.Value);
+        }
+
+        // Waiting to be merged once the latest verdict is an approval; after "changes requested" the author is working.
+        var lastVerdict = counted.Where(r => r.State is ReviewState.Approved or ReviewState.ChangesRequested).OrderBy(r => r.At).LastOrDefault();
+        return lastVerdict.State == ReviewState.Approved ? (StageRule.Merge, null, lastVerdict.At) : null;
+    }
+
+    private (StageRule Rule, string? Environment, DateTimeOffset Since)? WaitingMerged(ChangeFacts change, DeploymentIndex index)
+    {
+        var timeline = this.Timeline(change, index);
+        var path = this.stream.EnvironmentPath;
+        var next = Enumerable.Range(0, path.Count).FirstOrDefault(i => !timeline.Deployed.ContainsKey(path[i]), -1);
+        if (timeline.Completed is not null || next < 0)
+        {
+            return null;
+        }
+
+        var candidates = index.Candidates(change).Where(d => d.Contains(change) && d.IsIn(path[next])).ToList();
+        if (candidates.Any(d => d.Started is not null && d.Finished is null))
+        {
+            return null; // deploying now: process
+        }
+
+        if (next > 0)
+        {
+            return (StageRule.PromotionWait, path[next], timeline.Deployed[path[next - 1]]);
+        }
+
+        var runs = this.RunsOn(change);
+        if (runs.Any(r => r.Started is not null && r.Finished is null))
+        {
+            return null; // CI running: process
+        }
+
+        var merged = change.Merged!.Value;
+        if (runs.Count > 0 && runs.All(r => r.Started is null))
+        {
+            return (StageRule.CiQueue, null, merged);
+        }
+
+        // CI done (or never ran): waiting for the release since the later of the merge and the last CI finish.
+        var lastFinish = runs.Select(r => r.Finished).Max();
+        return (StageRule.ReleaseWait, null, lastFinish is { } f && f > merged ? f : merged);
+    }
+
+    private StageDefinition? StageFor(StageRule rule, string? environment) =>
+        this.stream.Stages.FirstOrDefault(s => s.Rule == rule && s.Kind == StageKind.Wait
+            && (environment is null || string.Equals(s.Environment, environment, StringComparison.OrdinalIgnoreCase)));
+}
