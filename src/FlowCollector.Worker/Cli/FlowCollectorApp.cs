@@ -152,7 +152,7 @@ public static class FlowCollectorApp
 
         var sink = host.Services.GetRequiredService<IPointSink>();
         var sinkProblem = await sink.CheckAsync(cancellationToken);
-        await stdout.WriteLineAsync($"Sink: {sink.Description}: {sinkProblem ?? "reachable"}");
+        await stdout.WriteLineAsync(sinkProblem is null ? $"Sink: {sink.Description}: reachable" : $"Sink: {sinkProblem}");
         failed += sinkProblem is null ? 0 : 1;
         if (targets.Count == 0)
         {

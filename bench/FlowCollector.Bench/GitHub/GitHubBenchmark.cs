@@ -1,0 +1,313 @@
+using System.Diagnostics;
+using FlowCollector.Bench.Measurement;
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub;
+using FlowCollector.Testing.Simulation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowCollector.Bench.GitHub;
+
+/// <summary>
+/// <c>github</c>: what collecting a simulated organisation costs through the real GitHub source (registered with
+/// <c>AddGitHubSource</c> as production does) against <see cref="GitHubSimulator"/>: API requests in total and per
+/// pull request, for a first read and for an immediate incremental one (since = high watermark − 1 h), events
+/// produced and wall time. The simulator runs in this process, so wall time and allocations include its work.
+/// </summary>
+internal sealed class GitHubBenchmark
+{
+    private static readonly DateTimeOffset Start = new(2025, 1, 6, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Overlap = TimeSpan.FromHours(1);
+
+    /// <summary>GitHub's primary budget for a personal access token.</summary>
+    private const int HourlyBudget = 5_000;
+
+    private readonly GitHubSettings settings;
+    private readonly TextWriter output;
+    private readonly TextWriter progress;
+
+    private GitHubBenchmark(GitHubSettings settings, TextWriter output, TextWriter progress)
+    {
+        this.settings = settings;
+        this.output = output;
+        this.progress = progress;
+    }
+
+    public static Task RunAsync(BenchArguments arguments, TextWriter output, TextWriter progress) =>
+        new GitHubBenchmark(GitHubSettings.From(arguments), output, progress).RunAsync();
+
+    private async Task RunAsync()
+    {
+        var s = this.settings;
+        this.output.WriteLine("## github");
+        this.output.WriteLine();
+        MachineInfo.WriteTo(this.output);
+        this.output.WriteLine($"Settings: {s.Repositories} repositories × {string.Join(" / ", s.PullRequests.Select(count => Figures.Count(count)))} pull requests each " +
+            $"(SimulatedGitHub.Generate, seed {s.Seed}); page size 100; simulator latency {s.LatencyMs} ms; {s.Repetitions} repetitions (wall time: median).");
+        this.output.WriteLine();
+
+        // Bounded in time: a benchmark against a local server must stop by itself.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        this.progress.WriteLine("warming up …");
+        await this.MeasureAsync(20, 1, deadline.Token);
+
+        var rows = new List<SizeResult>();
+        foreach (var prs in s.PullRequests)
+        {
+            this.progress.WriteLine($"{s.Repositories} × {prs} pull requests …");
+            rows.Add(await this.MeasureAsync(prs, s.Repetitions, deadline.Token));
+        }
+
+        this.WriteFirstRead(rows);
+        this.WriteIncrementalRead(rows);
+        this.WriteEndpoints(rows);
+        this.WriteServedAlone(rows);
+    }
+
+    private async Task<SizeResult> MeasureAsync(int pullRequests, int repetitions, CancellationToken cancellationToken)
+    {
+        var model = SimulatedGitHub.Generate(this.settings.Seed, this.settings.Repositories, pullRequests, Start);
+        using var simulator = new GitHubSimulator(model, new GitHubSimulatorOptions
+        {
+            RateLimit = 10_000_000, // the benchmark measures requests; the budget is reported, not enforced
+            Latency = TimeSpan.FromMilliseconds(this.settings.LatencyMs),
+        });
+        using var host = SourceHost.For(simulator);
+
+        var first = new List<ReadResult>();
+        var incremental = new List<ReadResult>();
+        for (var i = 0; i < repetitions; i++)
+        {
+            var read = await ReadAllAsync(host.Source, simulator, _ => Start.AddDays(-1), cancellationToken);
+            first.Add(read);
+            incremental.Add(await ReadAllAsync(host.Source, simulator, repository => read.Watermarks[repository] - Overlap, cancellationToken));
+        }
+
+        var served = await ServedAloneAsync(simulator, cancellationToken);
+        var onDefaultBranch = model.Repositories.Sum(r => r.PullRequests.Count(pr => pr.BaseBranch == r.DefaultBranch));
+        var merged = model.Repositories.Sum(r => r.PullRequests.Count(pr => pr.IsMerged && pr.BaseBranch == r.DefaultBranch));
+        var closedUnmerged = model.Repositories.Sum(r => r.PullRequests.Count(pr => !pr.IsMerged && pr.ClosedAt is not null && pr.BaseBranch == r.DefaultBranch));
+        return new SizeResult(pullRequests, model.PullRequestCount, onDefaultBranch, merged, closedUnmerged, first, incremental, served);
+    }
+
+    /// <summary>
+    /// What the simulator alone takes to serve the requests a read makes (plain GETs, no Octokit, no mapping), so the
+    /// wall time of a read can be split between the in-process simulator and the collector.
+    /// </summary>
+    private static async Task<Served> ServedAloneAsync(GitHubSimulator simulator, CancellationToken cancellationToken)
+    {
+        using var services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+        using var http = services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("token", simulator.Token);
+        http.DefaultRequestHeaders.UserAgent.ParseAdd("FlowCollector.Bench");
+        var repository = simulator.Model.Repositories[0];
+        var pr = repository.PullRequests.Last(p => p.BaseBranch == repository.DefaultBranch);
+        var root = $"{simulator.Url}repos/{repository.FullName}";
+        var number = pr.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        async Task<(TimeSpan Elapsed, long Bytes)> GetAsync(params string[] urls)
+        {
+            var samples = new List<(TimeSpan, long)>();
+            for (var i = 0; i < 6; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                long bytes = 0;
+                foreach (var url in urls)
+                {
+                    bytes += (await http.GetByteArrayAsync(new Uri(url), cancellationToken)).LongLength;
+                }
+
+                samples.Add((watch.Elapsed, bytes));
+            }
+
+            // The first sample opens the connection; the median of the rest is the steady cost.
+            return (Median.Of(samples.Skip(1).Select(s => s.Item1)), samples[^1].Item2);
+        }
+
+        var list = await GetAsync($"{root}/pulls?state=all&sort=updated&direction=desc&per_page=100");
+        var lists = await GetAsync($"{root}/pulls/{number}/commits?per_page=100", $"{root}/pulls/{number}/reviews?per_page=100", $"{root}/issues/{number}/timeline?per_page=100");
+        simulator.ResetCounts();
+        return new Served(list.Elapsed, list.Bytes, lists.Elapsed, lists.Bytes);
+    }
+
+    /// <summary>Reads every configured repository once, one after the other (as one collection run does per target).</summary>
+    private static async Task<ReadResult> ReadAllAsync(IFlowEventSource source, GitHubSimulator simulator, Func<RepositoryRef, DateTimeOffset> since, CancellationToken cancellationToken)
+    {
+        simulator.ResetCounts();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var watch = Stopwatch.StartNew();
+        var events = 0;
+        var sourceRequests = 0;
+        var watermarks = new Dictionary<RepositoryRef, DateTimeOffset>();
+        foreach (var repository in source.ConfiguredRepositories)
+        {
+            var result = await source.ReadAsync(repository, since(repository), cancellationToken);
+            events += result.Events.Count;
+            sourceRequests += result.Usage.Requests;
+            watermarks[repository] = result.HighWatermark ?? since(repository);
+        }
+
+        watch.Stop();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return new ReadResult(watch.Elapsed, simulator.RequestCount, sourceRequests, events, allocated, Endpoints.Count(simulator.Requests), watermarks);
+    }
+
+    private void WriteFirstRead(List<SizeResult> rows)
+    {
+        this.output.WriteLine("### First read (everything since before the first pull request)");
+        this.output.WriteLine();
+        var table = new MarkdownTable("repos × PRs", "PRs to default branch (merged / closed unmerged / open)", "requests", "requests per PR", "events", "events per PR", "wall ms", "ms per request", "allocated MiB (incl. simulator)", "PRs per 5,000-request hour");
+        foreach (var row in rows)
+        {
+            var read = row.First[0];
+            var wall = Median.Of(row.First.Select(r => r.Wall));
+            table.Add(
+                $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}",
+                $"{Figures.Count(row.OnDefaultBranch)} ({Figures.Count(row.Merged)} / {Figures.Count(row.ClosedUnmerged)} / {Figures.Count(row.OnDefaultBranch - row.Merged - row.ClosedUnmerged)})",
+                Figures.Count(read.Requests),
+                Figures.Decimal((double)read.Requests / row.Total, 2), Figures.Count(read.Events), Figures.Decimal((double)read.Events / row.Total),
+                Figures.Milliseconds(wall), Figures.Decimal(wall.TotalMilliseconds / read.Requests, 2), Memory.Megabytes((long)Median.Of(row.First.Select(r => r.Allocated))),
+                Figures.Count(HourlyBudget / ((double)read.Requests / row.Total)));
+            EnsureSameCount(row.First, row.Incremental);
+        }
+
+        table.WriteTo(this.output);
+    }
+
+    private void WriteIncrementalRead(List<SizeResult> rows)
+    {
+        this.output.WriteLine($"### Immediate second read (since = first read's high watermark − {Overlap.TotalHours:0} h)");
+        this.output.WriteLine();
+        var table = new MarkdownTable("repos × PRs", "PRs re-read", "requests", "of first read", "events", "wall ms");
+        foreach (var row in rows)
+        {
+            var read = row.Incremental[0];
+            table.Add(
+                $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}", Figures.Count(read.Endpoints.Commits), Figures.Count(read.Requests),
+                Figures.Decimal(100.0 * read.Requests / row.First[0].Requests) + " %", Figures.Count(read.Events), Figures.Milliseconds(Median.Of(row.Incremental.Select(r => r.Wall))));
+        }
+
+        table.WriteTo(this.output);
+    }
+
+    private void WriteEndpoints(List<SizeResult> rows)
+    {
+        this.output.WriteLine("### Requests by endpoint (first read / second read)");
+        this.output.WriteLine();
+        var table = new MarkdownTable("repos × PRs", "GET repo", "GET pulls (pages)", "GET …/commits", "GET …/reviews", "GET …/timeline", "other", "source's own count");
+        foreach (var row in rows)
+        {
+            var (a, b) = (row.First[0].Endpoints, row.Incremental[0].Endpoints);
+            table.Add(
+                $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}",
+                $"{a.Repository} / {b.Repository}", $"{a.PullPages} / {b.PullPages}", $"{a.Commits} / {b.Commits}", $"{a.Reviews} / {b.Reviews}",
+                $"{a.Timeline} / {b.Timeline}", $"{a.Other} / {b.Other}", $"{row.First[0].SourceRequests} / {row.Incremental[0].SourceRequests}");
+        }
+
+        table.WriteTo(this.output);
+        this.output.WriteLine("\"source's own count\" is SourceReadResult.Usage.Requests; it matches the simulator's log unless a request was retried.");
+        this.output.WriteLine();
+    }
+
+    private void WriteServedAlone(List<SizeResult> rows)
+    {
+        this.output.WriteLine("### The simulator alone (plain GETs from an HttpClient; median of 5 after 1)");
+        this.output.WriteLine();
+        var table = new MarkdownTable("repos × PRs", "GET pulls page (100 PRs) ms", "its size KiB", "one PR's commits + reviews + timeline ms", "their size KiB", "simulator's share of the first read (estimate)");
+        foreach (var row in rows)
+        {
+            var read = row.First[0];
+            var endpoints = read.Endpoints;
+            var simulated = (row.Served.ListPage * endpoints.PullPages) + (row.Served.PullRequestLists * endpoints.Commits);
+            var wall = Median.Of(row.First.Select(r => r.Wall));
+            table.Add(
+                $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}",
+                Figures.Milliseconds(row.Served.ListPage), Figures.Decimal(row.Served.ListPageBytes / 1024.0), Figures.Milliseconds(row.Served.PullRequestLists),
+                Figures.Decimal(row.Served.PullRequestListsBytes / 1024.0), Figures.Decimal(100 * simulated / wall, 0) + " %");
+        }
+
+        table.WriteTo(this.output);
+        this.output.WriteLine("The estimate multiplies these medians by the first read's requests (pages × list page + pull requests × their three lists).");
+        this.output.WriteLine();
+    }
+
+    /// <summary>Request counts must not vary between repetitions; if they do, the medians would mix different work.</summary>
+    private static void EnsureSameCount(List<ReadResult> first, List<ReadResult> incremental)
+    {
+        if (first.Select(r => r.Requests).Distinct().Count() > 1 || incremental.Select(r => r.Requests).Distinct().Count() > 1)
+        {
+            throw new InvalidOperationException("Request counts differ between repetitions of the same read; the simulator or the source is not deterministic.");
+        }
+    }
+
+    private sealed record SizeResult(int PerRepository, int Total, int OnDefaultBranch, int Merged, int ClosedUnmerged, List<ReadResult> First, List<ReadResult> Incremental, Served Served);
+
+    /// <summary>Median time and size of raw responses: the first page of the pull-request list, and one pull request's three lists.</summary>
+    private sealed record Served(TimeSpan ListPage, long ListPageBytes, TimeSpan PullRequestLists, long PullRequestListsBytes);
+
+    private sealed record ReadResult(TimeSpan Wall, int Requests, int SourceRequests, int Events, long Allocated, Endpoints Endpoints, Dictionary<RepositoryRef, DateTimeOffset> Watermarks);
+
+    /// <summary>The simulator's request log by endpoint.</summary>
+    private sealed record Endpoints(int Repository, int PullPages, int Commits, int Reviews, int Timeline, int Other)
+    {
+        public static Endpoints Count(IReadOnlyList<SimulatedRequest> requests)
+        {
+            int Ending(string suffix) => requests.Count(r => r.Path.EndsWith(suffix, StringComparison.Ordinal));
+            var repository = requests.Count(r => r.Path.Count(c => c == '/') == 3);
+            var (pulls, commits, reviews, timeline) = (Ending("/pulls"), Ending("/commits"), Ending("/reviews"), Ending("/timeline"));
+            return new Endpoints(repository, pulls, commits, reviews, timeline, requests.Count - repository - pulls - commits - reviews - timeline);
+        }
+    }
+
+    /// <summary>The GitHub source as the worker registers it; only the configuration points it at the simulator.</summary>
+    private sealed class SourceHost : IDisposable
+    {
+        private readonly ServiceProvider provider;
+
+        private SourceHost(ServiceProvider provider)
+        {
+            this.provider = provider;
+            this.Source = provider.GetServices<IFlowEventSource>().Single(s => s.Source == GitHubEventSource.SourceName);
+        }
+
+        public IFlowEventSource Source { get; }
+
+        public static SourceHost For(GitHubSimulator simulator)
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Sources:GitHub:ApiBaseAddress"] = simulator.Url,
+                ["Sources:GitHub:Token"] = simulator.Token,
+            };
+            var repositories = simulator.Model.Repositories;
+            for (var i = 0; i < repositories.Count; i++)
+            {
+                settings[$"Sources:GitHub:Repositories:{i}"] = repositories[i].FullName;
+            }
+
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+            var services = new ServiceCollection().AddGitHubSource(configuration);
+            return new SourceHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
+        }
+
+        public void Dispose() => this.provider.Dispose();
+    }
+}
+
+/// <summary>Options of <c>github</c>.</summary>
+internal sealed record GitHubSettings(IReadOnlyList<int> PullRequests, int Repositories, int Repetitions, int Seed, int LatencyMs)
+{
+    public static GitHubSettings From(BenchArguments arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var settings = new GitHubSettings(
+            arguments.Ints("prs", [100, 500]),
+            arguments.Int("repos", 1),
+            arguments.Int("reps", 3),
+            arguments.Int("seed", 7),
+            arguments.Int("latency-ms", 0, minimum: 0));
+        arguments.EnsureAllRead();
+        return settings;
+    }
+}

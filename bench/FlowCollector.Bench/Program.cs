@@ -1,0 +1,45 @@
+using FlowCollector.Bench;
+using FlowCollector.Bench.Engine;
+using FlowCollector.Bench.GitHub;
+
+const string Usage = """
+    usage: dotnet run -c Release --project bench/FlowCollector.Bench -- <scenario> [options]
+
+    engine   value-stream engine throughput and allocations on synthetic events
+             --sizes 10000,100000,1000000  --repos 100  --reps 5  --seed 42
+             --breakdown-size 100000  --sweep-repos 100,10,1  --no-breakdown
+    github   API requests and wall time of the GitHub source against the simulator
+             --prs 100,500  --repos 1  --reps 3  --seed 7  --latency-ms 0
+
+    Figures go to standard output as Markdown tables; progress goes to standard error.
+    """;
+
+if (args is ["help" or "--help" or "-h", ..])
+{
+    Console.Out.WriteLine(Usage);
+    return 0;
+}
+
+try
+{
+    var arguments = BenchArguments.Parse(args);
+    switch (arguments.Scenario)
+    {
+        case "engine":
+            EngineBenchmark.Run(arguments, Console.Out, Console.Error);
+            break;
+        case "github":
+            await GitHubBenchmark.RunAsync(arguments, Console.Out, Console.Error);
+            break;
+        default:
+            throw new BenchUsageException($"unknown scenario '{arguments.Scenario}' (engine or github)");
+    }
+
+    return 0;
+}
+catch (BenchUsageException e)
+{
+    Console.Error.WriteLine($"bench: {e.Message}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}

@@ -1,0 +1,65 @@
+{{/*
+The collector's configuration file (the JSON shape of appsettings.json, docs/configuration.md), built from
+`config`. Keys the user left empty are omitted so the binary's defaults apply. Credentials are never part of it:
+they come from `secrets.existingSecret` as files or environment variables.
+*/}}
+{{- define "flowcollector.configJson" -}}
+{{- $c := .Values.config }}
+
+{{- $github := dict
+  "ApiBaseAddress" $c.github.apiBaseAddress
+  "Repositories" $c.github.repositories
+  "Interval" $c.github.interval
+  "Backfill" $c.github.backfill
+  "Overlap" $c.github.overlap
+  "BotLogins" $c.github.botLogins
+  "PageSize" $c.github.pageSize
+  "ReadWorkflowRuns" $c.github.readWorkflowRuns
+  "ReadDeployments" $c.github.readDeployments }}
+{{- with $c.github.cron }}{{ $_ := set $github "Cron" . }}{{ end }}
+{{- with $c.github.resilience }}{{ $_ := set $github "Resilience" . }}{{ end }}
+
+{{- $stages := list }}
+{{- range $c.valueStream.stages }}
+{{- $stage := dict "Name" .name "Kind" .kind "Rule" .rule }}
+{{- with .environment }}{{ $_ := set $stage "Environment" . }}{{ end }}
+{{- $stages = append $stages $stage }}
+{{- end }}
+{{- $valueStream := dict "CommentsEndPickup" $c.valueStream.commentsEndPickup }}
+{{- with $c.valueStream.environments }}{{ $_ := set $valueStream "Environments" . }}{{ end }}
+{{- with $c.valueStream.productionEnvironments }}{{ $_ := set $valueStream "ProductionEnvironments" . }}{{ end }}
+{{- with $stages }}{{ $_ := set $valueStream "Stages" . }}{{ end }}
+
+{{- $sinks := dict "File" (dict
+  "Path" (printf "%s/points.lp" (trimSuffix "/" .Values.persistence.mountPath))
+  "MaxFileBytes" $c.file.maxFileBytes
+  "MaxFiles" $c.file.maxFiles) }}
+{{- with $c.influxdb.url }}
+{{- $influx := dict
+  "Url" .
+  "ApiVersion" $c.influxdb.apiVersion
+  "BatchSize" $c.influxdb.batchSize
+  "Timeout" $c.influxdb.timeout
+  "Gzip" $c.influxdb.gzip }}
+{{- if eq $c.influxdb.apiVersion "V2" }}
+{{- $_ := set $influx "Org" $c.influxdb.org }}
+{{- $_ := set $influx "Bucket" $c.influxdb.bucket }}
+{{- else }}
+{{- $_ := set $influx "Database" $c.influxdb.database }}
+{{- with $c.influxdb.retentionPolicy }}{{ $_ := set $influx "RetentionPolicy" . }}{{ end }}
+{{- with $c.influxdb.username }}{{ $_ := set $influx "Username" . }}{{ end }}
+{{- end }}
+{{- with $c.influxdb.resilience }}{{ $_ := set $influx "Resilience" . }}{{ end }}
+{{- $_ := set $sinks "InfluxDb" $influx }}
+{{- end }}
+
+{{- $root := dict
+  "Sources" (dict "GitHub" $github)
+  "ValueStream" $valueStream
+  "Sinks" $sinks
+  "State" (dict "SqlitePath" (printf "%s/flowcollector.db" (trimSuffix "/" .Values.persistence.mountPath)))
+  "Collection" (dict "MaxConcurrentTargets" $c.collection.maxConcurrentTargets "ShutdownGrace" $c.collection.shutdownGrace "PendingMaxAge" $c.collection.pendingMaxAge)
+  "Health" (dict "MaxFailureDuration" $c.health.maxFailureDuration) }}
+{{- with $c.logLevel }}{{ $_ := set $root "Logging" (dict "LogLevel" .) }}{{ end }}
+{{- toPrettyJson $root }}
+{{- end }}

@@ -1,0 +1,168 @@
+{{/* The --config argument: the ConfigMap's file, which sits above the image's appsettings.json and below environment variables and secret files. */}}
+{{- define "flowcollector.configArgs" -}}
+- --config
+- {{ include "flowcollector.configDir" . }}/{{ include "flowcollector.configFile" . }}
+{{- end }}
+
+{{/* Environment of every container running the binary: where secrets are, the OTLP endpoint, credentials as variables in `env` mode, then the user's extras (which win). */}}
+{{- define "flowcollector.env" -}}
+{{- $items := (include "flowcollector.secretItems" . | fromJson).items }}
+{{- if eq .Values.secrets.mountAs "files" }}
+- name: FLOWCOLLECTOR_SECRETS_DIR
+  value: {{ include "flowcollector.secretsDir" . }}
+{{- else }}
+{{- range $items }}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $.Values.secrets.existingSecret }}
+      key: {{ .key }}
+{{- end }}
+{{- end }}
+{{- with .Values.telemetry.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Mounts shared by the collector and the validate test: the configuration file, /tmp, and the credentials in `files` mode. */}}
+{{- define "flowcollector.commonVolumeMounts" -}}
+- name: config
+  mountPath: {{ include "flowcollector.configDir" . }}
+  readOnly: true
+- name: tmp
+  mountPath: /tmp
+{{- if and (eq .Values.secrets.mountAs "files") (include "flowcollector.secretItems" . | fromJson).items }}
+- name: secrets
+  mountPath: {{ include "flowcollector.secretsDir" . }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "flowcollector.commonVolumes" -}}
+- name: config
+  configMap:
+    name: {{ include "flowcollector.fullname" . }}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- $items := (include "flowcollector.secretItems" . | fromJson).items }}
+{{- if and (eq .Values.secrets.mountAs "files") $items }}
+- name: secrets
+  secret:
+    secretName: {{ .Values.secrets.existingSecret }}
+    # Group-readable: the files belong to fsGroup, and the process runs with that group.
+    defaultMode: 0440
+    items:
+      {{- range $items }}
+      - key: {{ .key }}
+        path: {{ .name }}
+      {{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Pod settings every pod of the release shares. */}}
+{{- define "flowcollector.podCommon" -}}
+serviceAccountName: {{ include "flowcollector.serviceAccountName" . }}
+automountServiceAccountToken: {{ .Values.serviceAccount.automountServiceAccountToken }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- with .Values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/*
+The collector's pod template, for the Deployment (`run`) and the CronJob (`once`).
+Called with (dict "root" $ "verb" "run"|"once").
+*/}}
+{{- define "flowcollector.podTemplate" -}}
+{{- $root := .root }}
+{{- $serves := eq .verb "run" -}}
+metadata:
+  labels:
+    {{- include "flowcollector.labels" $root | nindent 4 }}
+    app.kubernetes.io/component: collector
+    {{- with $root.Values.podLabels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  annotations:
+    # A changed configuration restarts the pod: the binary reads its configuration once, at start-up.
+    checksum/config: {{ include "flowcollector.configJson" $root | sha256sum }}
+    {{- with $root.Values.podAnnotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  {{- include "flowcollector.podCommon" $root | trim | nindent 2 }}
+  terminationGracePeriodSeconds: {{ $root.Values.terminationGracePeriodSeconds }}
+  {{- if not $serves }}
+  restartPolicy: Never
+  {{- end }}
+  containers:
+    - name: flowcollector
+      image: {{ include "flowcollector.image" $root }}
+      imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+      args:
+        - {{ .verb }}
+        {{- include "flowcollector.configArgs" $root | trim | nindent 8 }}
+      {{- with include "flowcollector.env" $root | trim }}
+      env:
+        {{- . | nindent 8 }}
+      {{- end }}
+      {{- if $serves }}
+      ports:
+        # The binary's default `urls` (http://0.0.0.0:8080): /healthz, /readyz, /metrics.
+        - name: http
+          containerPort: 8080
+          protocol: TCP
+      {{- with $root.Values.startupProbe }}
+      startupProbe:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $root.Values.livenessProbe }}
+      livenessProbe:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $root.Values.readinessProbe }}
+      readinessProbe:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- end }}
+      resources:
+        {{- toYaml $root.Values.resources | nindent 8 }}
+      securityContext:
+        {{- toYaml $root.Values.securityContext | nindent 8 }}
+      volumeMounts:
+        {{- include "flowcollector.commonVolumeMounts" $root | trim | nindent 8 }}
+        - name: state
+          mountPath: {{ $root.Values.persistence.mountPath }}
+  volumes:
+    {{- include "flowcollector.commonVolumes" $root | trim | nindent 4 }}
+    - name: state
+      {{- if $root.Values.persistence.enabled }}
+      persistentVolumeClaim:
+        claimName: {{ $root.Values.persistence.existingClaim | default (include "flowcollector.fullname" $root) }}
+      {{- else }}
+      emptyDir:
+        sizeLimit: {{ $root.Values.persistence.emptyDirSizeLimit }}
+      {{- end }}
+{{- end }}

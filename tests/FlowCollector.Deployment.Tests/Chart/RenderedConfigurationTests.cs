@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using FlowCollector.Deployment.Tests.Helm;
+using FlowCollector.Sinks.File;
+using FlowCollector.Sinks.InfluxDb;
+using FlowCollector.Sources.GitHub;
+using FlowCollector.Worker.Cli;
+using FlowCollector.Worker.Collection;
+using FlowCollector.Worker.Health;
+using FlowCollector.Worker.Hosting;
+using FlowCollector.Worker.State;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace FlowCollector.Deployment.Tests.Chart;
+
+/// <summary>
+/// The configuration the chart renders, read the way the container reads it — the ConfigMap file through
+/// <c>--config</c>, credentials from the mounted secret files or env vars — and validated by the binary's own
+/// composition and options validators (what <c>run</c> does before it starts).
+/// </summary>
+public sealed class RenderedConfigurationTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("flowcollector-chart-config-").FullName;
+
+    public void Dispose() => Directory.Delete(this.directory, recursive: true);
+
+    [Theory]
+    [MemberData(nameof(ChartCases.Names), MemberType = typeof(ChartCases))]
+    public async Task The_binary_accepts_the_rendered_configuration(string valuesFile)
+    {
+        var chart = await HelmCli.RenderAsync(ChartCases.Get(valuesFile).ValuesFiles);
+        var configuration = this.LoadAsTheContainerDoes(chart, withCredentials: true);
+
+        using var provider = Compose(configuration);
+        var problems = StartupProblems(provider, configuration);
+
+        Assert.True(problems.Count == 0, $"{valuesFile}: the binary rejects the rendered configuration:\n{string.Join('\n', problems)}\n{chart.ConfigJson()}");
+    }
+
+    [Theory]
+    [MemberData(nameof(ChartCases.Names), MemberType = typeof(ChartCases))]
+    public async Task The_binary_reads_the_values_and_the_credentials_from_where_the_chart_puts_them(string valuesFile)
+    {
+        var @case = ChartCases.Get(valuesFile);
+        var chart = await HelmCli.RenderAsync(@case.ValuesFiles);
+        var values = ValuesOf(@case);
+        var configuration = this.LoadAsTheContainerDoes(chart, withCredentials: true);
+
+        using var provider = Compose(configuration);
+        var github = provider.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
+        var influx = provider.GetRequiredService<IOptions<InfluxDbSinkOptions>>().Value;
+        var state = provider.GetRequiredService<IOptions<StateOptions>>().Value;
+
+        Assert.Equal(values["config"]?["github"]?["repositories"]?.AsArray().Select(r => (string)r!) ?? [], github.Repositories);
+        Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sources__GitHub__Token") ? FakeCredential("Sources__GitHub__Token") : "", github.Token);
+        Assert.Equal((string?)values["config"]?["influxdb"]?["url"] ?? "", influx.Url?.OriginalString ?? "");
+        Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sinks__InfluxDb__Token") ? FakeCredential("Sinks__InfluxDb__Token") : null, influx.Token);
+        Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sinks__InfluxDb__Password") ? FakeCredential("Sinks__InfluxDb__Password") : null, influx.Password);
+        Assert.StartsWith("/var/lib/flowcollector/", state.SqlitePath, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("default-values.yaml", "Sources:GitHub:Token is empty")]
+    [InlineData("influxdb2-values.yaml", "Sinks:InfluxDb:Token is required")]
+    [InlineData("influxdb1-values.yaml", "Sinks:InfluxDb:Username and Sinks:InfluxDb:Password go together")]
+    public async Task Without_the_secret_the_binary_rejects_the_rendered_configuration(string valuesFile, string expected)
+    {
+        var chart = await HelmCli.RenderAsync(ChartCases.Get(valuesFile).ValuesFiles);
+        var configuration = this.LoadAsTheContainerDoes(chart, withCredentials: false);
+
+        using var provider = Compose(configuration);
+        var problems = StartupProblems(provider, configuration);
+
+        Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_chart_defaults_are_the_binary_defaults()
+    {
+        var chart = await HelmCli.RenderAsync([RepositoryPaths.CiValues("influxdb1-values.yaml")]);
+        var rendered = JsonNode.Parse(chart.ConfigJson())!;
+        var github = new GitHubSourceOptions();
+        var influx = new InfluxDbSinkOptions();
+        var file = new FileSinkOptions();
+        var collection = new CollectionOptions();
+        var health = new HealthOptions();
+
+        Assert.Equal(github.ApiBaseAddress.ToString(), (string?)ValuesOf(ChartCases.Get(ChartCase.ChartDefaults))["config"]!["github"]!["apiBaseAddress"]);
+        Assert.Equal(github.Interval, Duration(rendered["Sources"]!["GitHub"]!["Interval"]!));
+        Assert.Equal(github.Backfill, Duration(rendered["Sources"]!["GitHub"]!["Backfill"]!));
+        Assert.Equal(github.Overlap, Duration(rendered["Sources"]!["GitHub"]!["Overlap"]!));
+        Assert.Equal(github.PageSize, (int)rendered["Sources"]!["GitHub"]!["PageSize"]!);
+        Assert.Equal(influx.BatchSize, (int)rendered["Sinks"]!["InfluxDb"]!["BatchSize"]!);
+        Assert.Equal(influx.Timeout, Duration(rendered["Sinks"]!["InfluxDb"]!["Timeout"]!));
+        Assert.Equal(influx.Gzip, (bool)rendered["Sinks"]!["InfluxDb"]!["Gzip"]!);
+        Assert.Equal(file.MaxFileBytes, (long)rendered["Sinks"]!["File"]!["MaxFileBytes"]!);
+        Assert.Equal(file.MaxFiles, (int)rendered["Sinks"]!["File"]!["MaxFiles"]!);
+        Assert.Equal(collection.MaxConcurrentTargets, (int)rendered["Collection"]!["MaxConcurrentTargets"]!);
+        Assert.Equal(collection.ShutdownGrace, Duration(rendered["Collection"]!["ShutdownGrace"]!));
+        Assert.Equal(collection.PendingMaxAge, Duration(rendered["Collection"]!["PendingMaxAge"]!));
+        Assert.Equal(github.ReadWorkflowRuns, (bool)rendered["Sources"]!["GitHub"]!["ReadWorkflowRuns"]!);
+        Assert.Equal(github.ReadDeployments, (bool)rendered["Sources"]!["GitHub"]!["ReadDeployments"]!);
+        Assert.Equal(health.MaxFailureDuration, Duration(rendered["Health"]!["MaxFailureDuration"]!));
+        Assert.Equal(new ValueStreamOptions().CommentsEndPickup, (bool)rendered["ValueStream"]!["CommentsEndPickup"]!);
+    }
+
+    /// <summary>Every options class of the binary, found by its <c>SectionName</c> constant, so a new one is covered without editing this test.</summary>
+    public static TheoryData<string, Type> OptionsSections()
+    {
+        var sections = new TheoryData<string, Type>();
+        var assemblies = new[] { typeof(FlowCollectorComposition), typeof(GitHubSourceOptions), typeof(InfluxDbSinkOptions) }.Select(t => t.Assembly).Distinct();
+        foreach (var type in assemblies.SelectMany(a => a.GetExportedTypes()).OrderBy(t => t.FullName, StringComparer.Ordinal))
+        {
+            if (type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } field && field.GetRawConstantValue() is string name)
+            {
+                sections.Add(name, type);
+            }
+        }
+
+        return sections;
+    }
+
+    [Fact]
+    public void The_options_classes_are_found()
+    {
+        var found = OptionsSections().Select(row => row.Data.Item2).ToList();
+
+        Assert.Contains(typeof(GitHubSourceOptions), found);
+        Assert.Contains(typeof(CollectionOptions), found);
+        Assert.True(found.Count >= 7, $"found {found.Count} options classes");
+    }
+
+    /// <summary>A new option of the binary fails here until the chart can set it; a credential must never be one of them.</summary>
+    [Theory]
+    [MemberData(nameof(OptionsSections))]
+    public async Task Every_option_of_the_binary_can_be_set_from_values_and_no_credential_can(string section, Type options)
+    {
+        string[] credentials = ["Token", "Password"];
+        var rendered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var @case in ChartCases.All)
+        {
+            var node = JsonNode.Parse((await HelmCli.RenderAsync(@case.ValuesFiles)).ConfigJson());
+            foreach (var part in section.Split(':'))
+            {
+                node = node?[part];
+            }
+
+            rendered.UnionWith(node?.AsObject().Select(p => p.Key) ?? []);
+        }
+
+        var settable = options.GetProperties().Where(p => p.SetMethod?.IsPublic == true).Select(p => p.Name).ToList();
+        Assert.NotEmpty(settable);
+        Assert.Empty(settable.Except(credentials).Except(rendered, StringComparer.OrdinalIgnoreCase));
+        Assert.Empty(rendered.Intersect(credentials, StringComparer.OrdinalIgnoreCase));
+    }
+
+    private static TimeSpan Duration(JsonNode? node) => TimeSpan.Parse((string)node!, CultureInfo.InvariantCulture);
+
+    /// <summary>A recognisable stand-in for a credential; never a real one.</summary>
+    private static string FakeCredential(string variable) => $"fake-{variable}";
+
+    private static JsonNode ValuesOf(ChartCase @case) =>
+        ChartValues.Merge(@case.ValuesFiles.Select(File.ReadAllText).Select(YamlJson.Parse));
+
+    private static ServiceProvider Compose(ConfigurationManager configuration)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddFlowCollector(configuration, prometheus: false);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+
+    /// <summary>What the binary's start-up validation reports: every options validator, then the cron syntax (Worker's ScheduleValidator).</summary>
+    private static List<string> StartupProblems(ServiceProvider provider, ConfigurationManager configuration)
+    {
+        var problems = new List<string>();
+        try
+        {
+            provider.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException e)
+        {
+            problems.AddRange(e.Failures);
+        }
+        catch (AggregateException e)
+        {
+            problems.AddRange(e.Flatten().InnerExceptions.SelectMany(i => i is OptionsValidationException o ? o.Failures : [i.Message]));
+        }
+
+        foreach (var section in FlowCollectorComposition.SourceSections)
+        {
+            var cron = configuration[$"Sources:{section}:Cron"];
+            if (!string.IsNullOrWhiteSpace(cron) && !CronExpression.TryParse(cron, out _))
+            {
+                problems.Add($"Sources:{section}:Cron '{cron}' is not a valid Quartz cron expression");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// Builds the configuration as the container would: the ConfigMap's file at the path the args name, the secret
+    /// files at the mount FLOWCOLLECTOR_SECRETS_DIR names, through the binary's own <see cref="ConfigurationSetup"/>.
+    /// Credentials from env <c>secretKeyRef</c>s are added as the environment would (ConfigurationSetup reads the real
+    /// process environment, which a test must not change).
+    /// </summary>
+    private ConfigurationManager LoadAsTheContainerDoes(RenderedChart chart, bool withCredentials)
+    {
+        var pod = chart.CollectorPodSpec();
+        var container = chart.CollectorContainer();
+        var args = container["args"]!.AsArray().Select(a => (string)a!).ToList();
+        var configPath = args[args.IndexOf("--config") + 1];
+
+        // The --config path must be inside the mounted ConfigMap; the test reads the same file from a temp copy.
+        var configMount = MountOf(pod, container, v => v["configMap"] is not null);
+        Assert.Equal(configMount.TrimEnd('/') + "/flowcollector.json", configPath);
+        var configFile = Path.Combine(this.directory, "flowcollector.json");
+        File.WriteAllText(configFile, chart.ConfigJson());
+        args[args.IndexOf("--config") + 1] = configFile;
+
+        var environment = (container["env"]?.AsArray() ?? [])
+            .Where(e => e!["value"] is not null)
+            .ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
+        var secretsDirectory = Directory.CreateDirectory(Path.Combine(this.directory, "secrets")).FullName;
+        var references = RenderedManifestTests.SecretReferences(pod, container);
+        if (references.Any(r => r.Via == "files"))
+        {
+            Assert.Equal(MountOf(pod, container, v => v["secret"] is not null), environment["FLOWCOLLECTOR_SECRETS_DIR"]);
+        }
+
+        environment["FLOWCOLLECTOR_SECRETS_DIR"] = secretsDirectory;
+        var fromEnvironment = new Dictionary<string, string?>();
+        foreach (var reference in references.Where(_ => withCredentials))
+        {
+            if (reference.Via == "files")
+            {
+                // Kubernetes writes the Secret's bytes as they are; a value created with --from-literal has no newline.
+                File.WriteAllText(Path.Combine(secretsDirectory, reference.Variable), FakeCredential(reference.Variable));
+            }
+            else
+            {
+                fromEnvironment[reference.Variable.Replace("__", ":", StringComparison.Ordinal)] = FakeCredential(reference.Variable);
+            }
+        }
+
+        var configuration = new ConfigurationManager();
+        ConfigurationSetup.Apply(configuration, CommandLine.Parse(args), "Production", name => environment.GetValueOrDefault(name));
+        configuration.AddInMemoryCollection(fromEnvironment);
+        return configuration;
+    }
+
+    private static string MountOf(JsonObject pod, JsonObject container, Func<JsonNode, bool> volumeKind)
+    {
+        var volume = (string)pod["volumes"]!.AsArray().Single(v => volumeKind(v!))!["name"]!;
+        return (string)container["volumeMounts"]!.AsArray().Single(m => (string?)m!["name"] == volume)!["mountPath"]!;
+    }
+}
