@@ -127,7 +127,25 @@ public static class FlowCollectorApp
         await stdout.WriteLineAsync();
         var settings = host.Services.GetRequiredService<ValueStreamSettings>();
         SummaryPrinter.Print(StageSummary.From(outcomes.SelectMany(o => o.Timelines), settings.Definition), stdout);
+        SummaryPrinter.PrintDora(outcomes.Where(o => o.Window is not null).Select(o => Dora(o, settings)).OfType<(string, DoraReport)>(), stdout);
         return outcomes.All(o => o.Succeeded) ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>DORA over the window a run read, for the repositories where production deployments were read.</summary>
+    private static (string, DoraReport)? Dora(CollectionOutcome outcome, ValueStreamSettings settings)
+    {
+        var production = outcome.Deployments
+            .Where(d => d.Deployment.Environment is { } e && settings.Definition.ProductionEnvironments.Contains(e))
+            .Select(d => new DoraDeployment(d.Deployment.Environment!, d.Deployment.Finished!.Value, d.Deployment.Succeeded, d.Deployment.IsRollback))
+            .ToList();
+        if (production.Count == 0)
+        {
+            return null;
+        }
+
+        var (from, to) = outcome.Window!.Value;
+        var leadTimes = outcome.Timelines.Where(t => t.Arrived >= from && t.Arrived < to && t.LeadTime is not null).Select(t => t.LeadTime!.Value).ToList();
+        return (outcome.TargetKey, DoraMetrics.Compute(from, to, production, leadTimes, [], TimeSpan.FromDays(1)));
     }
 
     private static async Task<int> ValidateAsync(CommandLine commandLine, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)

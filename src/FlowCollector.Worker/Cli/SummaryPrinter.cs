@@ -37,6 +37,20 @@ internal static class SummaryPrinter
         }
     }
 
+    /// <summary>The four keys per repository over the window read, where production deployments were read.</summary>
+    public static void PrintDora(IEnumerable<(string Repository, DoraReport Report)> reports, TextWriter output)
+    {
+        foreach (var (repository, report) in reports)
+        {
+            var lead = report.LeadTime.Median is { } median ? $"median {Human(median.TotalSeconds)}, p90 {Human(report.LeadTime.P90!.Value.TotalSeconds)} ({report.LeadTimeBand})" : "n/a";
+            var failure = report.ChangeFailureRate is { } rate ? rate.ToString("P0", CultureInfo.InvariantCulture) : "n/a";
+            var recovery = report.RecoveryTime.Median is { } r ? Human(r.TotalSeconds) : "n/a";
+            output.WriteLine(
+                $"{repository}: DORA — {report.Deployments} production deployments ({report.DeploymentsPerDay.ToString("0.##", CultureInfo.InvariantCulture)}/day, {report.DeploymentFrequencyBand}), " +
+                $"lead time {lead}, change failure rate {failure}, recovery {recovery}");
+        }
+    }
+
     /// <summary>Durations as a person reads them: 45s, 12m, 3h05m, 2d04h.</summary>
     public static string Human(double seconds)
     {

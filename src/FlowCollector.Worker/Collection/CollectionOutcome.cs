@@ -13,6 +13,12 @@ public sealed record CollectionOutcome(
     IReadOnlyList<ChangeTimeline> Timelines)
 {
     public bool Succeeded => this.Result == CollectionResult.Success;
+
+    /// <summary>The finished deployments this run read, with the changes each carried.</summary>
+    public IReadOnlyList<AttributedDeployment> Deployments { get; init; } = [];
+
+    /// <summary>The window this run read: from the watermark (minus overlap) or the backfill start, to the run's time.</summary>
+    public (DateTimeOffset From, DateTimeOffset To)? Window { get; init; }
 }
 
 public enum CollectionResult

@@ -92,7 +92,11 @@ public sealed partial class TargetCollector(
             health.Succeeded(target.Key, finished);
             this.Record(target, CollectionResult.Success, started);
             LogCollected(logger, target.Key, read.Events.Count, timelines.Count, points.Count, read.Usage.Requests);
-            return new CollectionOutcome(target.Key, CollectionResult.Success, null, read.Events.Count, points.Count, read.Usage.Requests, timelines);
+            return new CollectionOutcome(target.Key, CollectionResult.Success, null, read.Events.Count, points.Count, read.Usage.Requests, timelines)
+            {
+                Deployments = deployments,
+                Window = (since, now),
+            };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
