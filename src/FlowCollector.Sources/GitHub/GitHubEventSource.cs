@@ -16,6 +16,10 @@ namespace FlowCollector.Sources.GitHub;
 /// Cost of one read: 1 request for the repository, 1 per page of pull requests updated since the given time
 /// (plus the page holding the first older one), and for each such pull request on the default branch
 /// 3 (commits, reviews, timeline; more when a list spans several pages). Pull requests to other branches cost nothing extra.
+/// Workflow runs and deployments add what <see cref="GitHubDeliveryReader"/> lists (at least 1 request each when enabled).
+/// Runs and deployments do not move the watermark: they are read by creation time from the same window. A run created
+/// before the window start that finishes later is not seen again (the overlap is the margin); a deployment is, for up
+/// to <see cref="GitHubDeliveryReader.PendingLookback"/>, because its updated_at moves with its statuses.
 /// </remarks>
 public sealed partial class GitHubEventSource : IFlowEventSource
 {
@@ -107,7 +111,27 @@ public sealed partial class GitHubEventSource : IFlowEventSource
             events.AddRange(mapper.Map(snapshot));
         }
 
+        var delivery = new GitHubDeliveryReader(reader, repository, this.Errors(repository));
+        var runs = 0;
+        if (this.options.ReadWorkflowRuns)
+        {
+            var read = await RefusedAsHint(
+                () => delivery.ReadRunsAsync(defaultBranch, since, this.time.GetUtcNow(), cancellationToken), repository, "workflow runs", "Actions", nameof(GitHubSourceOptions.ReadWorkflowRuns));
+            runs = read.Count;
+            events.AddRange(read.SelectMany(run => WorkflowRunEventMapper.Map(repository, run)));
+        }
+
+        var deployments = 0;
+        if (this.options.ReadDeployments)
+        {
+            var read = await RefusedAsHint(
+                () => delivery.ReadDeploymentsAsync(since, cancellationToken), repository, "deployments", "Deployments", nameof(GitHubSourceOptions.ReadDeployments));
+            deployments = read.Count;
+            events.AddRange(read.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)));
+        }
+
         LogRead(this.logger, repository.Key, since, listed, selected.Count, defaultBranch, events.Count, reader.Requests, reader.RateLimitRemaining);
+        LogDelivery(this.logger, repository.Key, runs, delivery.RunRangeSplits, deployments);
         return new SourceReadResult(events, highWatermark, new SourceUsage(reader.Requests, reader.RateLimitRemaining));
     }
 
@@ -136,9 +160,24 @@ public sealed partial class GitHubEventSource : IFlowEventSource
 
         // Built by hand: GitHubClient(header, uri) would append api/v3/ to any host other than github.com.
         var connection = new Connection(Product, this.baseAddress, new InMemoryCredentialStore(credentials), http, new SimpleJsonSerializer());
-        var errors = new GitHubErrors(repository, this.baseAddress, this.time);
-        return new GitHubRestReader(connection, repository, this.options.PageSize, errors);
+        return new GitHubRestReader(connection, repository, this.options.PageSize, this.Errors(repository));
     }
+
+    /// <summary>A token without the Actions or Deployments permission gets a 403 that names the permission and the switch to turn the read off.</summary>
+    private static async Task<T> RefusedAsHint<T>(Func<Task<T>> read, RepositoryRef repository, string what, string permission, string key)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (SourceException e) when (e.InnerException is ApiException { StatusCode: System.Net.HttpStatusCode.Forbidden } && !e.Message.Contains("rate limit", StringComparison.Ordinal))
+        {
+            throw new SourceException(
+                $"GitHub refused to list the {what} of {repository.FullName} (403): give {GitHubSourceOptions.SectionName}:Token read access to {permission} (fine-grained token: \"{permission}: Read-only\") or set {GitHubSourceOptions.SectionName}:{key} to false.", e);
+        }
+    }
+
+    private GitHubErrors Errors(RepositoryRef repository) => new(repository, this.baseAddress, this.time);
 
     private static void EnsureOurs(RepositoryRef repository)
     {
@@ -151,4 +190,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Read {Repository} since {Since:O}: {Listed} pull requests updated, {Selected} to {DefaultBranch}, {Events} events, {Requests} requests, rate limit left {RateLimitRemaining}")]
     private static partial void LogRead(ILogger logger, string repository, DateTimeOffset since, int listed, int selected, string defaultBranch, int events, int requests, int? rateLimitRemaining);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Read {Repository}: {Runs} workflow runs on the default branch ({Splits} range splits), {Deployments} deployments")]
+    private static partial void LogDelivery(ILogger logger, string repository, int runs, int splits, int deployments);
 }

@@ -94,6 +94,11 @@ internal sealed class GitHubRestReader
         }
     }
 
+    /// <summary>The <c>repos/{owner}/{name}</c> path of this read, escaped.</summary>
+    internal string RepositoryPath => this.repositoryPath;
+
+    internal string PageSizeValue => this.PageSizeText;
+
     public static string Endpoint(string pathOrUrl) =>
         "GET " + (Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : "/" + pathOrUrl);
 
@@ -123,13 +128,17 @@ internal sealed class GitHubRestReader
         return all;
     }
 
-    private async IAsyncEnumerable<IReadOnlyList<T>> GetPagesAsync<T>(
+    private IAsyncEnumerable<IReadOnlyList<T>> GetPagesAsync<T>(string path, IDictionary<string, string> parameters, CancellationToken cancellationToken) =>
+        this.GetWrappedPagesAsync<List<T>>(path, parameters, cancellationToken);
+
+    /// <summary>Pages of a list whose body is <typeparamref name="TPage"/> (a plain array or an object wrapping one), following <c>Link: rel="next"</c>.</summary>
+    internal async IAsyncEnumerable<TPage> GetWrappedPagesAsync<TPage>(
         string path, IDictionary<string, string> parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var uri = new Uri(path, UriKind.Relative);
         while (true)
         {
-            var response = await this.SendAsync<List<T>>(uri, parameters, cancellationToken);
+            var response = await this.SendAsync<TPage>(uri, parameters, cancellationToken);
             yield return response.Body;
 
             if (!response.HttpResponse.ApiInfo.Links.TryGetValue("next", out var next))

@@ -49,4 +49,17 @@ public sealed class GitHubSourceOptions
 
     /// <summary>Items per page of list requests, 1 to 100 (default 100, GitHub's maximum: fewer requests per run).</summary>
     public int PageSize { get; set; } = 100;
+
+    /// <summary>
+    /// Read GitHub Actions workflow runs on the default branch (default true): they give the <c>ci_queue</c> and
+    /// <c>ci</c> stages. Costs 1 request per 100 runs created in the read window.
+    /// </summary>
+    public bool ReadWorkflowRuns { get; set; } = true;
+
+    /// <summary>
+    /// Read deployments, their statuses and change sets (default true): they give <c>release_wait</c>,
+    /// <c>deploy:&lt;env&gt;</c>, <c>promotion_wait:&lt;env&gt;</c> and the arrival. Costs 1 request per 100 deployments,
+    /// plus 2 per deployment in the read window (statuses, compare).
+    /// </summary>
+    public bool ReadDeployments { get; set; } = true;
 }

@@ -7,6 +7,9 @@ namespace FlowCollector.Sources.Tests.GitHub;
 public sealed class GitHubEventSourceReadingTests
 {
     private const string Pulls = "/repos/contoso/web/pulls";
+
+    /// <summary>A repository without runs and deployments adds one runs page and one deployments page to every read.</summary>
+    private const int Delivery = 2;
     private static readonly DateTimeOffset T0 = new(2025, 3, 3, 9, 0, 0, TimeSpan.Zero);
     private static readonly Dictionary<string, string?> PagesOfTen = new() { ["Sources:GitHub:PageSize"] = "10" };
 
@@ -30,7 +33,7 @@ public sealed class GitHubEventSourceReadingTests
         Assert.Equal(Enumerable.Range(11, 15).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal),
             read.Events.Where(e => e.Kind == FlowEventKind.ChangeOpened).Select(e => e.SubjectId).Order(StringComparer.Ordinal));
         Assert.Equal(T0.AddHours(24), read.HighWatermark);
-        Assert.Equal(1 + 2 + (3 * 15), read.Usage.Requests);
+        Assert.Equal(1 + 2 + (3 * 15) + Delivery, read.Usage.Requests);
         Assert.Equal(github.RequestCount, read.Usage.Requests);
         Assert.Equal(5000 - github.RequestCount, read.Usage.RateLimitRemaining);
     }
@@ -69,7 +72,7 @@ public sealed class GitHubEventSourceReadingTests
 
         Assert.Empty(read.Events);
         Assert.Null(read.HighWatermark);
-        Assert.Equal(2, read.Usage.Requests);
+        Assert.Equal(2 + Delivery, read.Usage.Requests);
     }
 
     [Fact]
@@ -91,7 +94,7 @@ public sealed class GitHubEventSourceReadingTests
         Assert.All(read.Events, e => Assert.Equal("main", e.TargetBranch));
         Assert.Equal(0, github.RequestsTo("/repos/contoso/web/pulls/2/*") + github.RequestsTo("/repos/contoso/web/issues/2/*"));
         Assert.Equal(0, github.RequestsTo("/repos/contoso/web/pulls/4/*") + github.RequestsTo("/repos/contoso/web/issues/4/*"));
-        Assert.Equal(1 + 1 + (2 * 3), read.Usage.Requests);
+        Assert.Equal(1 + 1 + (2 * 3) + Delivery, read.Usage.Requests);
 
         // The newest update among everything listed still moves the watermark.
         Assert.Equal(T0.AddHours(4), read.HighWatermark);
@@ -122,7 +125,7 @@ public sealed class GitHubEventSourceReadingTests
 
         // 25 commits also make a 3-page timeline ("committed" entries).
         Assert.Equal(3, github.RequestsTo("/repos/contoso/web/issues/2/timeline"));
-        Assert.Equal(1 + 1 + 3 + 3 + 1 + 3, read.Usage.Requests);
+        Assert.Equal(1 + 1 + 3 + 3 + 1 + 3 + Delivery, read.Usage.Requests);
     }
 
     [Fact]
@@ -182,7 +185,7 @@ public sealed class GitHubEventSourceReadingTests
 
         await host.ReadAsync("contoso/web", since: T0.AddDays(-1));
 
-        Assert.Equal(5, github.RequestCount);
+        Assert.Equal(5 + Delivery, github.RequestCount);
         Assert.All(github.Requests, r =>
         {
             Assert.Equal(200, r.StatusCode); // the simulator answers 401 without the token
@@ -216,7 +219,11 @@ public sealed class GitHubEventSourceReadingTests
         var model = SimulatedGitHub.Generate(seed: 7, repositories: 2, pullRequestsPerRepository: 120, start, new GitHubGenerationOptions { Now = T0 });
         using var github = new GitHubSimulator(model);
         var names = model.Repositories.Select(r => r.FullName).ToArray();
-        using var host = GitHubSourceHost.For(github, names);
+        using var host = GitHubSourceHost.For(github, names, new Dictionary<string, string?>
+        {
+            ["Sources:GitHub:ReadWorkflowRuns"] = "false",
+            ["Sources:GitHub:ReadDeployments"] = "false",
+        });
 
         foreach (var repo in model.Repositories)
         {
@@ -231,7 +238,7 @@ public sealed class GitHubEventSourceReadingTests
             Assert.Equal(onTrunk.Sum(p => p.Reviews.Count(r => r.State != SimulatedReviewState.Pending)), read.Events.Count(e => e.Kind == FlowEventKind.ReviewSubmitted));
             Assert.Equal(onTrunk.Count(p => p.OpenedAsDraft), read.Events.Count(e => e.Kind == FlowEventKind.ChangeOpened && e.IsDraft));
             Assert.Equal(repo.PullRequests.Max(p => p.UpdatedAt), read.HighWatermark);
-            Assert.Equal(1 + 2 + (3 * onTrunk.Count), read.Usage.Requests); // 120 pull requests: 2 pages of 100
+            Assert.Equal(1 + 2 + (3 * onTrunk.Count), read.Usage.Requests); // 120 pull requests: 2 pages of 100 (runs and deployments off)
         }
     }
 }

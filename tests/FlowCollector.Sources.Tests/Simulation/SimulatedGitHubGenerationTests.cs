@@ -70,6 +70,40 @@ public sealed class SimulatedGitHubGenerationTests
     }
 
     [Fact]
+    public void Delivers_merges_deterministically_through_ci_staging_and_production_up_to_now()
+    {
+        var now = Start.AddDays(20);
+        static List<string> Delivery(SimulatedGitHub world) => world.Repositories.SelectMany(r =>
+            r.WorkflowRuns.Select(x => $"{r} run {x.HeadSha[..7]} {x.CreatedAt:O} {x.StartedAt:O} {x.UpdatedAt:O} {x.Status} {x.Conclusion} {x.Attempt}")
+                .Concat(r.Deployments.Select(d => $"{r} deploy {d.Environment} {d.Sha[..7]} {d.CreatedAt:O} {string.Join(',', d.Statuses.Select(s => s.State + s.CreatedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture)))}"))).ToList();
+
+        var world = SimulatedGitHub.Generate(5, 2, 200, Start, new GitHubGenerationOptions { Now = now });
+        var again = SimulatedGitHub.Generate(5, 2, 200, Start, new GitHubGenerationOptions { Now = now });
+        var withoutDelivery = SimulatedGitHub.Generate(5, 2, 200, Start, new GitHubGenerationOptions { Now = now, WorkflowRuns = false, Deployments = false });
+
+        Assert.Equal(Delivery(world), Delivery(again));
+        Assert.Equal(Fingerprint(withoutDelivery), Fingerprint(world)); // delivery never changes the pull requests of a seed
+        Assert.Empty(Delivery(withoutDelivery));
+        foreach (var repo in world.Repositories)
+        {
+            var merges = repo.PullRequests.Where(p => p.IsMerged && p.BaseBranch == repo.DefaultBranch).Select(p => p.MergeCommitSha!).ToList();
+            Assert.Equal(merges.Order(StringComparer.Ordinal), repo.Trunk.Select(c => c.Sha).Order(StringComparer.Ordinal));
+            Assert.Equal(merges.Order(StringComparer.Ordinal), repo.WorkflowRuns.Select(r => r.HeadSha).Order(StringComparer.Ordinal)); // one run per merge
+            Assert.All(repo.WorkflowRuns, r => Assert.True(r.CreatedAt <= now && r.UpdatedAt <= now, $"run on {r.HeadSha} after now"));
+            Assert.All(repo.Deployments, d => Assert.True(d.CreatedAt <= now && d.UpdatedAt <= now, $"deployment {d.Id} after now"));
+            Assert.Equal(["production", "staging"], repo.Deployments.Select(d => d.Environment).Distinct().Order());
+
+            // Production only ever gets a SHA that staging deployed successfully before.
+            Assert.All(repo.Deployments.Where(d => d.Environment == "production"), p => Assert.Contains(repo.Deployments, s =>
+                s.Environment == "staging" && s.Sha == p.Sha && s.CreatedAt < p.CreatedAt && s.Statuses.Any(x => x.State == "success")));
+        }
+
+        var all = world.Repositories.SelectMany(r => r.Deployments).ToList();
+        Assert.Contains(all, d => d.Statuses.Any(s => s.State == "failure"));
+        Assert.Contains(world.Repositories.SelectMany(r => r.WorkflowRuns), r => r.Attempt == 2);
+    }
+
+    [Fact]
     public void Scales_to_thousands_of_pull_requests()
     {
         var clock = Stopwatch.StartNew();

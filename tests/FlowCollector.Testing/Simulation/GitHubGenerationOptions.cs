@@ -17,4 +17,16 @@ public sealed record GitHubGenerationOptions
 
     /// <summary>A login that is a bot only by configuration (type <c>User</c>, no <c>[bot]</c> suffix); it reviews now and then. Default <c>ci-reviewer</c>.</summary>
     public string ConfiguredBotLogin { get; init; } = "ci-reviewer";
+
+    /// <summary>Give every pull request merged into the default branch a CI run (<c>build</c>) on its merge commit (default true).</summary>
+    public bool WorkflowRuns { get; init; } = true;
+
+    /// <summary>
+    /// Deploy the trunk in batches every <see cref="DeploymentInterval"/>: first to <c>staging</c>, then, after a wait,
+    /// the same SHA to <c>production</c>; some deployments fail, now and then production is redeployed or rolled back (default true).
+    /// </summary>
+    public bool Deployments { get; init; } = true;
+
+    /// <summary>Time between two batch deployments to staging (default 8 hours).</summary>
+    public TimeSpan DeploymentInterval { get; init; } = TimeSpan.FromHours(8);
 }

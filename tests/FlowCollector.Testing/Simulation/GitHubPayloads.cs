@@ -414,6 +414,144 @@ internal sealed class GitHubPayloads
         _ => "ClosedEvent",
     };
 
+    /// <summary>A workflow run as <c>GET …/actions/runs</c> lists it (fixture <c>actions-workflow-runs-list.json</c>).</summary>
+    public void WorkflowRun(Utf8JsonWriter w, SimulatedRepository repository, SimulatedWorkflowRun run)
+    {
+        var repo = repository.FullName;
+        var id = run.Id.ToString(CultureInfo.InvariantCulture);
+        var runs = $"{this.api}repos/{repo}/actions/runs/{id}";
+        w.WriteStartObject();
+        w.WriteNumber("id", run.Id);
+        w.WriteString("name", run.Name);
+        w.WriteString("node_id", SimulatedIds.NodeId("WorkflowRun", run.Id));
+        w.WriteString("head_branch", run.HeadBranch);
+        w.WriteString("head_sha", run.HeadSha);
+        w.WriteString("path", $".github/workflows/{run.Name.ToLowerInvariant().Replace(' ', '-')}.yml");
+        w.WriteString("display_title", run.Name);
+        w.WriteNumber("run_number", run.Id % 10_000);
+        w.WriteString("event", "push");
+        w.WriteString("status", run.Status);
+        if (run.Conclusion is null)
+        {
+            w.WriteNull("conclusion");
+        }
+        else
+        {
+            w.WriteString("conclusion", run.Conclusion);
+        }
+
+        w.WriteNumber("workflow_id", SimulatedIds.StableNumber(repo + "/workflow/" + run.Name));
+        w.WriteNumber("check_suite_id", SimulatedIds.StableNumber(repo + "/suite/" + id));
+        w.WriteString("url", runs);
+        w.WriteString("html_url", run.HtmlUrl(repository));
+        w.WriteStartArray("pull_requests");
+        w.WriteEndArray();
+        w.WriteString("created_at", Time(run.CreatedAt));
+        w.WriteString("updated_at", Time(run.UpdatedAt));
+        w.WriteNumber("run_attempt", run.Attempt);
+        w.WriteStartArray("referenced_workflows");
+        w.WriteEndArray();
+
+        // GitHub fills run_started_at with created_at while a run is still queued.
+        w.WriteString("run_started_at", Time(run.StartedAt ?? run.CreatedAt));
+        w.WriteString("jobs_url", runs + "/jobs");
+        w.WriteString("logs_url", runs + "/logs");
+        w.WriteString("check_suite_url", $"{this.api}repos/{repo}/check-suites/{SimulatedIds.StableNumber(repo + "/suite/" + id)}");
+        w.WriteString("artifacts_url", runs + "/artifacts");
+        w.WriteString("cancel_url", runs + "/cancel");
+        w.WriteString("rerun_url", runs + "/rerun");
+        if (run.Attempt > 1)
+        {
+            w.WriteString("previous_attempt_url", $"{runs}/attempts/{(run.Attempt - 1).ToString(CultureInfo.InvariantCulture)}");
+        }
+        else
+        {
+            w.WriteNull("previous_attempt_url");
+        }
+
+        w.WriteString("workflow_url", $"{this.api}repos/{repo}/actions/workflows/{SimulatedIds.StableNumber(repo + "/workflow/" + run.Name)}");
+        w.WriteEndObject();
+    }
+
+    /// <summary>A deployment (fixture <c>deployments-list.json</c>).</summary>
+    public void Deployment(Utf8JsonWriter w, SimulatedDeployment deployment)
+    {
+        var repo = deployment.Repository.FullName;
+        var url = $"{this.api}repos/{repo}/deployments/{deployment.Id.ToString(CultureInfo.InvariantCulture)}";
+        w.WriteStartObject();
+        w.WriteString("url", url);
+        w.WriteNumber("id", deployment.Id);
+        w.WriteString("node_id", SimulatedIds.NodeId("Deployment", deployment.Id));
+        w.WriteString("sha", deployment.Sha);
+        w.WriteString("ref", deployment.Ref);
+        w.WriteString("task", "deploy");
+        w.WriteStartObject("payload");
+        w.WriteEndObject();
+        w.WriteString("original_environment", deployment.Environment);
+        w.WriteString("environment", deployment.Environment);
+        w.WriteNull("description");
+        this.User(w, SimulatedUser.Named("github-actions[bot]"), "creator");
+        w.WriteString("created_at", Time(deployment.CreatedAt));
+        w.WriteString("updated_at", Time(deployment.UpdatedAt));
+        w.WriteString("statuses_url", url + "/statuses");
+        w.WriteString("repository_url", $"{this.api}repos/{repo}");
+        w.WriteBoolean("transient_environment", false);
+        w.WriteBoolean("production_environment", deployment.Environment.Equals("production", StringComparison.OrdinalIgnoreCase));
+        w.WriteEndObject();
+    }
+
+    /// <summary>A deployment status (fixture <c>deployment-statuses-list.json</c>).</summary>
+    public void DeploymentStatus(Utf8JsonWriter w, SimulatedDeployment deployment, SimulatedDeploymentStatus status)
+    {
+        var repo = deployment.Repository.FullName;
+        var url = $"{this.api}repos/{repo}/deployments/{deployment.Id.ToString(CultureInfo.InvariantCulture)}";
+        w.WriteStartObject();
+        w.WriteString("url", $"{url}/statuses/{status.Id.ToString(CultureInfo.InvariantCulture)}");
+        w.WriteNumber("id", status.Id);
+        w.WriteString("node_id", SimulatedIds.NodeId("DeploymentStatus", status.Id));
+        w.WriteString("state", status.State);
+        this.User(w, SimulatedUser.Named("github-actions[bot]"), "creator");
+        w.WriteString("description", "");
+        w.WriteString("environment", deployment.Environment);
+        w.WriteString("target_url", $"{Html}{repo}/actions/runs/{deployment.Id.ToString(CultureInfo.InvariantCulture)}");
+        w.WriteString("created_at", Time(status.CreatedAt));
+        w.WriteString("updated_at", Time(status.CreatedAt));
+        w.WriteString("deployment_url", url);
+        w.WriteString("repository_url", $"{this.api}repos/{repo}");
+        w.WriteString("environment_url", "");
+        w.WriteString("log_url", $"{Html}{repo}/actions/runs/{deployment.Id.ToString(CultureInfo.InvariantCulture)}");
+        w.WriteEndObject();
+    }
+
+    /// <summary>A commit of a compare (fixture <c>compare-commits.json</c>), authored and committed when it landed.</summary>
+    public void TrunkCommit(Utf8JsonWriter w, SimulatedRepository repository, SimulatedTrunkCommit commit, string? parentSha)
+    {
+        var model = new SimulatedCommit(commit.Sha, commit.At, commit.At, SimulatedUser.Named("web-flow", false), "Merge to " + repository.DefaultBranch);
+        var repo = repository.FullName;
+        w.WriteStartObject();
+        w.WriteString("sha", commit.Sha);
+        w.WriteString("node_id", SimulatedIds.NodeId("Commit", SimulatedIds.StableNumber(commit.Sha)));
+        w.WritePropertyName("commit");
+        this.GitCommit(w, repo, model);
+        w.WriteString("url", $"{this.api}repos/{repo}/commits/{commit.Sha}");
+        w.WriteString("html_url", $"{Html}{repo}/commit/{commit.Sha}");
+        w.WriteString("comments_url", $"{this.api}repos/{repo}/commits/{commit.Sha}/comments");
+        this.User(w, model.Author, "author");
+        this.User(w, model.Author, "committer");
+        w.WriteStartArray("parents");
+        if (parentSha is not null)
+        {
+            w.WriteStartObject();
+            w.WriteString("sha", parentSha);
+            w.WriteString("url", $"{this.api}repos/{repo}/commits/{parentSha}");
+            w.WriteString("html_url", $"{Html}{repo}/commit/{parentSha}");
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
     private void GitCommit(Utf8JsonWriter w, string repo, SimulatedCommit commit)
     {
         w.WriteStartObject();

@@ -23,7 +23,9 @@ namespace FlowCollector.Testing.Simulation;
 /// Endpoints (also under <c>/repositories/{id}</c>, the form GitHub's page links use):
 /// <c>GET /repos/{o}/{r}</c>; <c>/pulls</c> (<c>state</c>, <c>sort=created|updated</c>, <c>direction</c>, <c>base</c>,
 /// <c>per_page</c>, <c>page</c>); <c>/pulls/{n}</c>; <c>/pulls/{n}/commits</c>; <c>/pulls/{n}/reviews</c>;
-/// <c>/issues/{n}/timeline</c>. Lists default to 30 per page, at most 100, as on GitHub.
+/// <c>/issues/{n}/timeline</c>; <c>/actions/runs</c> (<c>branch</c>, <c>head_sha</c>, <c>status</c>, <c>created</c>; at most 1,000 runs
+/// for a filtered query); <c>/deployments</c> (<c>environment</c>, <c>sha</c>, <c>ref</c>); <c>/deployments/{id}/statuses</c>;
+/// <c>/compare/{base}...{head}</c> (on the linear trunk). Lists default to 30 per page, at most 100, as on GitHub.
 /// </remarks>
 public sealed class GitHubSimulator : IDisposable
 {
@@ -31,6 +33,9 @@ public sealed class GitHubSimulator : IDisposable
     public const string DefaultToken = "ghp_SimulatedGitHubToken000000000000000";
 
     private const string Docs = "https://docs.github.com/rest";
+
+    /// <summary>Runs a filtered runs query serves at most (GitHub's search limit).</summary>
+    private const int RunSearchCap = 1000;
 
     private readonly WireMockServer server;
     private readonly GitHubSimulatorOptions options;
@@ -257,7 +262,12 @@ public sealed class GitHubSimulator : IDisposable
             return this.Page(route, query, ListPullRequests(repo, query), (w, pr) => this.payloads.PullRequest(w, pr, full: false));
         }
 
-        var pr = repo.FindPullRequest(route.Number);
+        if (route.Kind is RouteKind.WorkflowRuns or RouteKind.Deployments or RouteKind.DeploymentStatuses or RouteKind.Compare)
+        {
+            return this.RenderDelivery(route, query);
+        }
+
+        var pr = route.Number <= int.MaxValue ? repo.FindPullRequest((int)route.Number) : null;
         if (pr is null)
         {
             return Reply.Error(404, "Not Found");
@@ -270,6 +280,102 @@ public sealed class GitHubSimulator : IDisposable
             RouteKind.Reviews => this.Page(route, query, pr.Reviews.OrderBy(r => r.Id).ToList(), (w, r) => this.payloads.Review(w, pr, r, asTimelineEvent: false)),
             _ => this.Page(route, query, this.Timeline(pr), (w, write) => write(w)),
         };
+    }
+
+    private Reply RenderDelivery(Route route, Query query)
+    {
+        var repo = route.Repository!;
+        switch (route.Kind)
+        {
+            case RouteKind.WorkflowRuns:
+                var runs = ListRuns(repo, query, out var filtered);
+
+                // GitHub: with any filter a runs query serves at most 1,000 runs, while total_count tells the full number.
+                var served = filtered ? runs.Take(RunSearchCap).ToList() : runs;
+                return this.Page(route, query, served, (w, run) => this.payloads.WorkflowRun(w, repo, run), wrap: (w, items) =>
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("total_count", runs.Count);
+                    w.WritePropertyName("workflow_runs");
+                    items();
+                    w.WriteEndObject();
+                });
+            case RouteKind.Deployments:
+                var environment = query.Get("environment");
+                var sha = query.Get("sha");
+                var reference = query.Get("ref");
+                var deployments = repo.Deployments
+                    .Where(d => environment is null || string.Equals(d.Environment, environment, StringComparison.OrdinalIgnoreCase))
+                    .Where(d => sha is null || d.Sha == sha)
+                    .Where(d => reference is null || d.Ref == reference)
+                    .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+                    .ToList();
+                return this.Page(route, query, deployments, this.payloads.Deployment);
+            case RouteKind.DeploymentStatuses:
+                var deployment = repo.FindDeployment(route.Number);
+                return deployment is null
+                    ? Reply.Error(404, "Not Found")
+                    : this.Page(route, query, deployment.Statuses.Reverse().ToList(), (w, status) => this.payloads.DeploymentStatus(w, deployment, status));
+            default:
+                return this.RenderCompare(route, query);
+        }
+    }
+
+    private Reply RenderCompare(Route route, Query query)
+    {
+        var repo = route.Repository!;
+        var parts = route.Spec?.Split("...", 2);
+        if (parts is not [{ Length: > 0 } baseSha, { Length: > 0 } headSha] || repo.Compare(baseSha, headSha) is not { } compare)
+        {
+            return Reply.Error(404, "Not Found");
+        }
+
+        // Without paging GitHub lists the first 250 commits; with per_page/page it pages like any list.
+        var paged = query.Int("per_page") is not null || query.Int("page") is not null;
+        var trunk = repo.Trunk;
+        var parents = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i < trunk.Count; i++)
+        {
+            parents.TryAdd(trunk[i].Sha, trunk[i - 1].Sha);
+        }
+
+        string? Parent(SimulatedTrunkCommit c) => parents.GetValueOrDefault(c.Sha);
+
+        var commits = paged ? compare.Commits : compare.Commits.Take(250).ToList();
+        return this.Page(route, paged ? query : new Query("per_page=250"), commits, (w, c) => this.payloads.TrunkCommit(w, repo, c, Parent(c)), wrap: (w, items) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("url", $"{this.Url}repos/{repo.FullName}/compare/{baseSha}...{headSha}");
+            w.WriteString("html_url", $"https://github.com/{repo.FullName}/compare/{baseSha}...{headSha}");
+            w.WriteString("status", compare.Status);
+            w.WriteNumber("ahead_by", compare.AheadBy);
+            w.WriteNumber("behind_by", compare.BehindBy);
+            w.WriteNumber("total_commits", compare.AheadBy);
+            w.WritePropertyName("commits");
+            items();
+            w.WriteStartArray("files");
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }, maxPerPage: paged ? 100 : 250);
+    }
+
+    /// <summary>Runs newest first, filtered by <c>branch</c>, <c>head_sha</c>, <c>status</c> and <c>created</c> (search date syntax).</summary>
+    private static List<SimulatedWorkflowRun> ListRuns(SimulatedRepository repo, Query query, out bool filtered)
+    {
+        var branch = query.Get("branch");
+        var headSha = query.Get("head_sha");
+        var status = query.Get("status");
+        var created = query.Get("created");
+        filtered = branch is not null || headSha is not null || status is not null || created is not null
+            || query.Get("actor") is not null || query.Get("event") is not null || query.Get("check_suite_id") is not null;
+        var range = created is null ? null : DateRange.Parse(created);
+        return repo.WorkflowRuns
+            .Where(r => branch is null || r.HeadBranch == branch)
+            .Where(r => headSha is null || r.HeadSha == headSha)
+            .Where(r => status is null || r.Status == status || r.Conclusion == status)
+            .Where(r => range is null || range.Contains(r.CreatedAt))
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+            .ToList();
     }
 
     private static List<SimulatedPullRequest> ListPullRequests(SimulatedRepository repo, Query query)
@@ -328,20 +434,38 @@ public sealed class GitHubSimulator : IDisposable
     private static List<(SimulatedCommit Commit, SimulatedCommit? Parent)> Chain(IReadOnlyList<SimulatedCommit> commits) =>
         commits.Select((c, i) => (c, i == 0 ? null : commits[i - 1])).ToList();
 
-    private Reply Page<T>(Route route, Query query, IReadOnlyList<T> items, Action<System.Text.Json.Utf8JsonWriter, T> write)
+    private Reply Page<T>(
+        Route route,
+        Query query,
+        IReadOnlyList<T> items,
+        Action<System.Text.Json.Utf8JsonWriter, T> write,
+        Action<System.Text.Json.Utf8JsonWriter, Action>? wrap = null,
+        int maxPerPage = 100)
     {
-        var perPage = Math.Clamp(query.Int("per_page") ?? 30, 1, 100);
+        var perPage = Math.Clamp(query.Int("per_page") ?? 30, 1, maxPerPage);
         var page = Math.Max(1, query.Int("page") ?? 1);
         var last = Math.Max(1, (items.Count + perPage - 1) / perPage);
         var body = GitHubPayloads.Json(w =>
         {
-            w.WriteStartArray();
-            foreach (var item in items.Skip((page - 1) * perPage).Take(perPage))
+            void Items()
             {
-                write(w, item);
+                w.WriteStartArray();
+                foreach (var item in items.Skip((page - 1) * perPage).Take(perPage))
+                {
+                    write(w, item);
+                }
+
+                w.WriteEndArray();
             }
 
-            w.WriteEndArray();
+            if (wrap is null)
+            {
+                Items();
+            }
+            else
+            {
+                wrap(w, Items);
+            }
         });
 
         var reply = Reply.Ok(body);
@@ -423,7 +547,7 @@ public sealed class GitHubSimulator : IDisposable
 
         var tail = segments[rest..];
         var subPath = tail.Length == 0 ? "" : "/" + string.Join('/', tail);
-        var number = tail.Length >= 2 && int.TryParse(tail[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        var number = tail.Length >= 2 && long.TryParse(tail[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
         var kind = tail switch
         {
             [] => RouteKind.Repository,
@@ -432,9 +556,13 @@ public sealed class GitHubSimulator : IDisposable
             ["pulls", _, "commits"] when number > 0 => RouteKind.Commits,
             ["pulls", _, "reviews"] when number > 0 => RouteKind.Reviews,
             ["issues", _, "timeline"] when number > 0 => RouteKind.Timeline,
+            ["actions", "runs"] => RouteKind.WorkflowRuns,
+            ["deployments"] => RouteKind.Deployments,
+            ["deployments", _, "statuses"] when number > 0 => RouteKind.DeploymentStatuses,
+            ["compare", _] => RouteKind.Compare,
             _ => RouteKind.Unknown,
         };
-        return new Route(kind, repo, number, $"/repos/{repo.FullName}{subPath}", rawPath, subPath);
+        return new Route(kind, repo, number, $"/repos/{repo.FullName}{subPath}", rawPath, subPath, tail is ["compare", var spec] ? Uri.UnescapeDataString(spec) : null);
     }
 
     private bool Authorised(string? authorization)
@@ -519,9 +647,13 @@ public sealed class GitHubSimulator : IDisposable
         Commits,
         Reviews,
         Timeline,
+        WorkflowRuns,
+        Deployments,
+        DeploymentStatuses,
+        Compare,
     }
 
-    private sealed record Route(RouteKind Kind, SimulatedRepository? Repository, int Number, string CanonicalPath, string RawPath, string SubPath)
+    private sealed record Route(RouteKind Kind, SimulatedRepository? Repository, long Number, string CanonicalPath, string RawPath, string SubPath, string? Spec = null)
     {
         public static Route Unknown(string rawPath) => new(RouteKind.Unknown, null, 0, rawPath, rawPath, "");
     }
@@ -570,5 +702,32 @@ public sealed class GitHubSimulator : IDisposable
         public string? Get(string name) => this.values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
         public int? Int(string name) => int.TryParse(this.Get(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+    }
+
+    /// <summary>GitHub's search date syntax for <c>created</c>: <c>A..B</c>, <c>&gt;=A</c>, <c>&gt;A</c>, <c>&lt;=A</c>, <c>&lt;A</c>, or a day.</summary>
+    private sealed record DateRange(DateTimeOffset From, bool FromInclusive, DateTimeOffset To, bool ToInclusive)
+    {
+        public static DateRange Parse(string text)
+        {
+            static DateTimeOffset At(string value) =>
+                value == "*" ? DateTimeOffset.MinValue : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+            if (text.Split("..", 2) is [var from, var to])
+            {
+                return new DateRange(At(from), true, to == "*" ? DateTimeOffset.MaxValue : At(to), true);
+            }
+
+            return text switch
+            {
+                _ when text.StartsWith(">=", StringComparison.Ordinal) => new DateRange(At(text[2..]), true, DateTimeOffset.MaxValue, true),
+                _ when text.StartsWith('>') => new DateRange(At(text[1..]), false, DateTimeOffset.MaxValue, true),
+                _ when text.StartsWith("<=", StringComparison.Ordinal) => new DateRange(DateTimeOffset.MinValue, true, At(text[2..]), true),
+                _ when text.StartsWith('<') => new DateRange(DateTimeOffset.MinValue, true, At(text[1..]), false),
+                _ => new DateRange(At(text), true, At(text).AddDays(1), false),
+            };
+        }
+
+        public bool Contains(DateTimeOffset at) =>
+            (this.FromInclusive ? at >= this.From : at > this.From) && (this.ToInclusive ? at <= this.To : at < this.To);
     }
 }

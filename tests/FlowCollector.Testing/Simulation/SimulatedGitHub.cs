@@ -38,7 +38,9 @@ public sealed class SimulatedGitHub
     /// logins, times and SHAs. The mix: drafts (some toggled back and forth), merges without review, bot-authored
     /// pull requests, bot reviews, several review rounds, approval followed by more commits, self-reviews, pending
     /// reviews, dismissed approvals, pull requests to non-default branches, closed unmerged and still open ones.
-    /// Each pull request's <see cref="SimulatedPullRequest.Scenario"/> names its storyline.
+    /// Each pull request's <see cref="SimulatedPullRequest.Scenario"/> names its storyline. Unless the options turn them
+    /// off, every merge into the default branch gets a CI run on its merge commit and the trunk is deployed in batches
+    /// to <c>staging</c> and then <c>production</c> (some failures, an occasional redeploy or rollback).
     /// </summary>
     /// <param name="seed">Seed of the pseudo-random choices.</param>
     /// <param name="repositories">How many repositories (spread over <see cref="GitHubGenerationOptions.Organisations"/> owners).</param>

@@ -20,6 +20,7 @@ internal sealed class SimulatedGitHubGenerator
     private readonly SimulatedGitHub github;
     private readonly GitHubGenerationOptions options;
     private readonly Random random;
+    private readonly int seed;
 
     public SimulatedGitHubGenerator(SimulatedGitHub github, int seed, GitHubGenerationOptions options)
     {
@@ -27,6 +28,7 @@ internal sealed class SimulatedGitHubGenerator
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.AverageGap, TimeSpan.Zero);
         this.github = github;
         this.options = options;
+        this.seed = seed;
 #pragma warning disable CA5394 // Test data, not security: a seeded, reproducible generator is the point.
         this.random = new Random(seed);
 #pragma warning restore CA5394
@@ -53,8 +55,112 @@ internal sealed class SimulatedGitHubGenerator
 
                 this.PullRequest(repository, created);
             }
+
+            // A random of its own per repository, so adding delivery never changes the pull requests of a seed.
+#pragma warning disable CA5394 // Test data, not security.
+            var delivery = new Random(this.seed ^ (int)SimulatedIds.StableNumber("delivery:" + repository.FullName));
+#pragma warning restore CA5394
+            if (this.options.WorkflowRuns)
+            {
+                this.Runs(repository, delivery);
+            }
+
+            if (this.options.Deployments)
+            {
+                this.Deployments(repository, delivery);
+            }
         }
     }
+
+    /// <summary>A <c>build</c> run on each merge commit of the trunk; one in ten failed once and shows its green re-run (attempt 2).</summary>
+    private void Runs(SimulatedRepository repository, Random random)
+    {
+        foreach (var commit in repository.Trunk)
+        {
+            var created = commit.At + Seconds(random, 5, 120);
+            var rerun = random.NextDouble() < 0.1;
+            var started = created + Seconds(random, 5, 300);
+            if (rerun)
+            {
+                started += Seconds(random, 600, 3600); // the failed first attempt and the decision to re-run
+            }
+
+            var finished = started + Seconds(random, 180, 900);
+            var cancelled = !rerun && random.NextDouble() < 0.03;
+            if (this.options.Now is { } now && created > now)
+            {
+                continue;
+            }
+
+            DateTimeOffset? Until(DateTimeOffset at) => this.options.Now is { } n && at > n ? null : at;
+            repository.Run("build", commit.Sha, created, Until(started), Until(finished), cancelled ? "cancelled" : "success", rerun ? 2 : 1);
+        }
+    }
+
+    /// <summary>Batch deployments of the trunk head: staging, then production; failures, redeploys and rollbacks now and then.</summary>
+    private void Deployments(SimulatedRepository repository, Random random)
+    {
+        var trunk = repository.Trunk;
+        if (trunk.Count == 0)
+        {
+            return;
+        }
+
+        var now = this.options.Now ?? DateTimeOffset.MaxValue;
+        var interval = this.options.DeploymentInterval;
+        string? lastProduction = null;
+        string? previousProduction = null;
+        for (var at = trunk[0].At + interval; at <= trunk[^1].At + interval && at <= now; at += interval)
+        {
+            var head = trunk.LastOrDefault(c => c.At <= at - TimeSpan.FromMinutes(30)); // its CI had time to finish
+            if (head is null)
+            {
+                continue;
+            }
+
+            var (stagingOk, stagingEnd) = Deployment(repository, random, "staging", head.Sha, at, failureRate: 0.1, now);
+            if (!stagingOk || head.Sha == lastProduction)
+            {
+                continue;
+            }
+
+            var promoted = stagingEnd + Seconds(random, 1800, 6 * 3600);
+            var (productionOk, productionEnd) = Deployment(repository, random, "production", head.Sha, promoted, failureRate: 0.08, now);
+            if (!productionOk)
+            {
+                continue;
+            }
+
+            previousProduction = lastProduction;
+            lastProduction = head.Sha;
+            var roll = random.NextDouble();
+            if (roll < 0.05)
+            {
+                Deployment(repository, random, "production", head.Sha, productionEnd + Seconds(random, 600, 3600), failureRate: 0, now); // redeploy
+            }
+            else if (roll < 0.08 && previousProduction is not null)
+            {
+                Deployment(repository, random, "production", previousProduction, productionEnd + Seconds(random, 600, 3600), failureRate: 0, now); // rollback
+                lastProduction = previousProduction;
+            }
+        }
+    }
+
+    private static (bool Succeeded, DateTimeOffset Finished) Deployment(SimulatedRepository repository, Random random, string environment, string sha, DateTimeOffset created, double failureRate, DateTimeOffset now)
+    {
+        var started = created + Seconds(random, 5, 300);
+        var finished = started + Seconds(random, 120, 1200);
+        var failed = random.NextDouble() < failureRate;
+        if (created > now)
+        {
+            return (false, finished);
+        }
+
+        repository.Deploy(environment, sha, created, started <= now ? started : null, finished <= now ? finished : null, failed ? "failure" : "success");
+        return (!failed && finished <= now, finished);
+    }
+
+    private static TimeSpan Seconds(Random random, int min, int max) => TimeSpan.FromSeconds(random.Next(min, max + 1));
 
     private void PullRequest(SimulatedRepository repository, DateTimeOffset created)
     {

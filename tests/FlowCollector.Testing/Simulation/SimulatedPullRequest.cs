@@ -234,6 +234,11 @@ public sealed class SimulatedPullRequest
             this.MergedAt = this.ClosedAt = SimulatedIds.Second(at);
             this.MergeCommitSha = mergeCommitSha ?? SimulatedIds.Sha($"{this.Repository.FullName}#{this.Number}/merge");
             this.MergedBy = mergedBy is null ? this.Author : SimulatedUser.Named(mergedBy);
+            if (string.Equals(this.BaseBranch, this.Repository.DefaultBranch, StringComparison.Ordinal))
+            {
+                this.Repository.Push(this.MergeCommitSha, this.MergedAt.Value);
+            }
+
             return this;
         }
     }

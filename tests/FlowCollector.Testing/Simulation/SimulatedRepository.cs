@@ -4,6 +4,9 @@ namespace FlowCollector.Testing.Simulation;
 public sealed class SimulatedRepository
 {
     private readonly List<SimulatedPullRequest> pullRequests = [];
+    private readonly List<SimulatedWorkflowRun> runs = [];
+    private readonly List<SimulatedDeployment> deployments = [];
+    private readonly List<SimulatedTrunkCommit> trunk = [];
 
     internal SimulatedRepository(SimulatedGitHub github, long id, string owner, string name, string defaultBranch, bool isPrivate)
     {
@@ -75,6 +78,151 @@ public sealed class SimulatedRepository
         lock (this.GitHub.Gate)
         {
             return number >= 1 && number <= this.pullRequests.Count ? this.pullRequests[number - 1] : null;
+        }
+    }
+
+    /// <summary>The workflow runs, in the order they were added.</summary>
+    public IReadOnlyList<SimulatedWorkflowRun> WorkflowRuns
+    {
+        get
+        {
+            lock (this.GitHub.Gate)
+            {
+                return [.. this.runs];
+            }
+        }
+    }
+
+    /// <summary>The deployments, in the order they were added.</summary>
+    public IReadOnlyList<SimulatedDeployment> Deployments
+    {
+        get
+        {
+            lock (this.GitHub.Gate)
+            {
+                return [.. this.deployments];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The default branch's history, oldest first: a simple linear trunk. Merging a pull request into the default
+    /// branch appends its merge commit; <see cref="Push"/> appends any other commit. Commits land in time order.
+    /// </summary>
+    public IReadOnlyList<SimulatedTrunkCommit> Trunk
+    {
+        get
+        {
+            lock (this.GitHub.Gate)
+            {
+                return [.. this.trunk];
+            }
+        }
+    }
+
+    /// <summary>Puts a commit on the trunk at <paramref name="at"/> (after every commit of the same or an earlier time).</summary>
+    public SimulatedRepository Push(string sha, DateTimeOffset at)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sha);
+        var second = SimulatedIds.Second(at);
+        lock (this.GitHub.Gate)
+        {
+            var index = this.trunk.FindLastIndex(c => c.At <= second) + 1;
+            this.trunk.Insert(index, new SimulatedTrunkCommit(sha, second));
+            return this;
+        }
+    }
+
+    /// <summary>Adds a workflow run (its latest attempt) on <paramref name="branch"/> (default: the default branch).</summary>
+    /// <param name="name">The workflow name.</param>
+    /// <param name="headSha">The commit it ran on.</param>
+    /// <param name="createdAt">created_at.</param>
+    /// <param name="startedAt">run_started_at; null: still queued.</param>
+    /// <param name="finishedAt">When it completed (served as updated_at); null: not completed.</param>
+    /// <param name="conclusion">The conclusion of a completed run (default <c>success</c>).</param>
+    /// <param name="attempt">run_attempt.</param>
+    /// <param name="branch">head_branch; null for <see cref="DefaultBranch"/>.</param>
+    public SimulatedWorkflowRun Run(
+        string name, string headSha, DateTimeOffset createdAt, DateTimeOffset? startedAt, DateTimeOffset? finishedAt, string conclusion = "success", int attempt = 1, string? branch = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(headSha);
+        var created = SimulatedIds.Second(createdAt);
+        DateTimeOffset? started = startedAt is { } s ? SimulatedIds.Second(s) : null;
+        DateTimeOffset? finished = finishedAt is { } f ? SimulatedIds.Second(f) : null;
+        var status = finished is not null ? "completed" : started is not null ? "in_progress" : "queued";
+        lock (this.GitHub.Gate)
+        {
+            var run = new SimulatedWorkflowRun(
+                this.GitHub.NextId(), name, branch ?? this.DefaultBranch, headSha, created, started, finished ?? started ?? created, status, finished is null ? null : conclusion, attempt);
+            this.runs.Add(run);
+            return run;
+        }
+    }
+
+    /// <summary>
+    /// Adds a deployment of <paramref name="sha"/> to <paramref name="environment"/> with an <c>in_progress</c> status at
+    /// <paramref name="startedAt"/> and a final <paramref name="state"/> at <paramref name="finishedAt"/> (each when given).
+    /// A <c>success</c> marks the environment's earlier successful deployments <c>inactive</c> at the same moment, as
+    /// GitHub's <c>auto_inactive</c> does.
+    /// </summary>
+    public SimulatedDeployment Deploy(string environment, string sha, DateTimeOffset createdAt, DateTimeOffset? startedAt, DateTimeOffset? finishedAt, string state = "success")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(environment);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sha);
+        lock (this.GitHub.Gate)
+        {
+            var deployment = new SimulatedDeployment(this, this.GitHub.NextId(), environment, sha, this.DefaultBranch, SimulatedIds.Second(createdAt));
+            if (startedAt is { } started)
+            {
+                deployment.Status("in_progress", started);
+            }
+
+            if (finishedAt is { } finished)
+            {
+                if (state == "success")
+                {
+                    foreach (var previous in this.deployments.Where(d =>
+                                 string.Equals(d.Environment, environment, StringComparison.OrdinalIgnoreCase) && d.Statuses is [.., { State: "success" }]))
+                    {
+                        previous.Status("inactive", finished);
+                    }
+                }
+
+                deployment.Status(state, finished);
+            }
+
+            this.deployments.Add(deployment);
+            return deployment;
+        }
+    }
+
+    internal SimulatedDeployment? FindDeployment(long id)
+    {
+        lock (this.GitHub.Gate)
+        {
+            return this.deployments.Find(d => d.Id == id);
+        }
+    }
+
+    /// <summary>
+    /// <c>git log base...head</c> on the linear trunk: <c>ahead</c> with the commits after base up to head,
+    /// <c>behind</c> (no commits) when head comes before base, <c>identical</c> when equal; null when either is unknown.
+    /// </summary>
+    internal (string Status, int AheadBy, int BehindBy, IReadOnlyList<SimulatedTrunkCommit> Commits)? Compare(string baseSha, string headSha)
+    {
+        lock (this.GitHub.Gate)
+        {
+            var b = this.trunk.FindIndex(c => c.Sha == baseSha);
+            var h = this.trunk.FindIndex(c => c.Sha == headSha);
+            if (b < 0 || h < 0)
+            {
+                return baseSha == headSha && b >= 0 ? ("identical", 0, 0, []) : null;
+            }
+
+            return h > b ? ("ahead", h - b, 0, this.trunk.GetRange(b + 1, h - b))
+                : h < b ? ("behind", 0, b - h, [])
+                : ("identical", 0, 0, []);
         }
     }
 

@@ -1,0 +1,370 @@
+using System.Globalization;
+using System.Net;
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Ports;
+using Octokit;
+
+namespace FlowCollector.Sources.GitHub;
+
+/// <summary>
+/// Reads workflow runs on the default branch and deployments with their statuses and change sets, through the
+/// <see cref="GitHubRestReader"/> of one read.
+/// </summary>
+/// <remarks>
+/// Cost: runs, 1 request per page of 100 runs created in the window (plus 1 wasted first page per split of a range
+/// holding more than 1,000 runs); deployments, 1 per page of 100 listed back to <see cref="PendingLookback"/> before the
+/// window, 1 status list per deployment created in the window or updated in it (a previous deployment marked
+/// <c>inactive</c> by a new one costs its status list once), 1 compare per distinct (base, head) pair, and — only when an
+/// environment's previous successful deployment is older than the window — up to <see cref="MaxBaselinePages"/> more
+/// list pages and <see cref="MaxBaselineStatusReads"/> more status lists per environment.
+/// </remarks>
+internal sealed class GitHubDeliveryReader
+{
+    /// <summary>GitHub returns at most this many runs for a filtered runs query, whatever total_count says.</summary>
+    internal const int RunSearchCap = 1000;
+
+    /// <summary>List pages read beyond the window while looking for environments' previous successful deployments.</summary>
+    internal const int MaxBaselinePages = 3;
+
+    /// <summary>
+    /// How far before the window the deployments list is read to find deployments created earlier that reported a
+    /// status in the window (a production deployment waiting for an approval longer than the overlap).
+    /// </summary>
+    internal static readonly TimeSpan PendingLookback = TimeSpan.FromDays(3);
+
+    /// <summary>Status lists of deployments older than the window read per environment while looking for its baseline.</summary>
+    internal const int MaxBaselineStatusReads = 10;
+
+    private readonly GitHubRestReader reader;
+    private readonly RepositoryRef repository;
+    private readonly GitHubErrors errors;
+
+    public GitHubDeliveryReader(GitHubRestReader reader, RepositoryRef repository, GitHubErrors errors)
+    {
+        this.reader = reader;
+        this.repository = repository;
+        this.errors = errors;
+    }
+
+    /// <summary>Runs were split because a range held more than <see cref="RunSearchCap"/> (for tests and logs).</summary>
+    public int RunRangeSplits { get; private set; }
+
+    /// <summary>
+    /// Runs on <paramref name="branch"/> created since <paramref name="since"/>, latest attempt each. The query is open-ended
+    /// (a run GitHub stamps a little after our clock is still found); <paramref name="now"/> only guides where to split.
+    /// </summary>
+    public async Task<List<WorkflowRunSnapshot>> ReadRunsAsync(string branch, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var runs = new Dictionary<long, WorkflowRunSnapshot>();
+        await this.ReadRunRangeAsync(branch, Second(since), to: null, Second(now), runs, cancellationToken);
+        return runs.Values.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToList();
+    }
+
+    /// <summary>One range of creation times [from, to]; <c>to</c> null means open-ended.</summary>
+    private async Task ReadRunRangeAsync(
+        string branch, DateTimeOffset from, DateTimeOffset? to, DateTimeOffset now, Dictionary<long, WorkflowRunSnapshot> runs, CancellationToken cancellationToken)
+    {
+        var path = $"{this.reader.RepositoryPath}/actions/runs";
+        var parameters = new Dictionary<string, string>
+        {
+            ["branch"] = branch,
+            ["created"] = to is { } end ? $"{Iso(from)}..{Iso(end)}" : $">={Iso(from)}",
+            ["per_page"] = this.reader.PageSizeValue,
+        };
+        var first = true;
+        await foreach (var page in this.reader.GetWrappedPagesAsync<WorkflowRunsResponse>(path, parameters, cancellationToken))
+        {
+            // A filtered query serves only the first 1,000 runs: halve the range until each half fits (a single second cannot be split).
+            var last = to ?? now;
+            if (first && page.TotalCount > RunSearchCap && last - from >= TimeSpan.FromSeconds(2))
+            {
+                this.RunRangeSplits++;
+                var middle = Second(from + ((last - from) / 2));
+                await this.ReadRunRangeAsync(branch, from, middle, now, runs, cancellationToken);
+                await this.ReadRunRangeAsync(branch, middle.AddSeconds(1), to, now, runs, cancellationToken);
+                return;
+            }
+
+            first = false;
+            foreach (var run in page.WorkflowRuns ?? [])
+            {
+                var snapshot = this.Snapshot(run, path);
+                runs[snapshot.Id] = snapshot; // a run created while we page may show up twice
+            }
+        }
+    }
+
+    private WorkflowRunSnapshot Snapshot(WorkflowRun run, string path)
+    {
+        if (run.Id <= 0 || string.IsNullOrEmpty(run.HeadSha) || run.CreatedAt == default || run.UpdatedAt == default || string.IsNullOrEmpty(run.Status.StringValue))
+        {
+            throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"a workflow run without id, head_sha, created_at, updated_at or status (id {run.Id})");
+        }
+
+        return new WorkflowRunSnapshot(
+            run.Id,
+            (int)Math.Max(1, run.RunAttempt),
+            string.IsNullOrEmpty(run.Name) ? run.Path ?? "" : run.Name,
+            run.HeadSha,
+            run.CreatedAt,
+            run.RunStartedAt == default ? null : run.RunStartedAt,
+            run.UpdatedAt,
+            run.Status.StringValue.ToLowerInvariant(),
+            run.Conclusion?.StringValue,
+            run.HtmlUrl);
+    }
+
+    /// <summary>
+    /// Deployments created since <paramref name="since"/> — or up to <see cref="PendingLookback"/> before it and given a
+    /// status other than <c>inactive</c> since then — oldest first, each with its statuses and its change set against the
+    /// previous successful deployment to the same environment.
+    /// </summary>
+    public async Task<List<(DeploymentSnapshot Deployment, ChangeSet Changes)>> ReadDeploymentsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var listPath = $"{this.reader.RepositoryPath}/deployments";
+        var pages = this.reader.GetWrappedPagesAsync<List<Deployment>>(listPath, new Dictionary<string, string> { ["per_page"] = this.reader.PageSizeValue }, cancellationToken)
+            .GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            var recent = new List<Deployment>();
+            var revisit = new List<Deployment>();
+            var older = new List<Deployment>();
+            var seen = new HashSet<long>();
+            var lookbackStart = since - PendingLookback;
+            var reachedOlder = false;
+            while (!reachedOlder && await pages.MoveNextAsync())
+            {
+                foreach (var d in pages.Current)
+                {
+                    this.EnsureUsable(d, listPath);
+                    if (!seen.Add(d.Id))
+                    {
+                        continue;
+                    }
+
+                    // Newest first and no "since" filter: everything after the first one older than the look-back is older too.
+                    if (!reachedOlder && d.CreatedAt >= since)
+                    {
+                        recent.Add(d);
+                        continue;
+                    }
+
+                    older.Add(d);
+                    reachedOlder |= d.CreatedAt < lookbackStart;
+
+                    // updated_at moves with every status: an older deployment touched in the window may have started or finished in it.
+                    if (!reachedOlder && d.UpdatedAt >= since)
+                    {
+                        revisit.Add(d);
+                    }
+                }
+            }
+
+            var snapshots = new Dictionary<long, DeploymentSnapshot>();
+            foreach (var d in recent)
+            {
+                snapshots[d.Id] = await this.ReadStatusesAsync(d, cancellationToken);
+            }
+
+            foreach (var d in revisit)
+            {
+                var snapshot = snapshots[d.Id] = await this.ReadStatusesAsync(d, cancellationToken);
+
+                // An approval wait longer than the overlap: report it again now that it moved. Only marked inactive: nothing new.
+                if (snapshot.Statuses.Any(status => status.State != "inactive" && status.CreatedAt >= since))
+                {
+                    recent.Add(d);
+                }
+            }
+
+            var baselines = new BaselineSearch(this, pages, older, seen, snapshots, listPath, reachedOlder);
+            var comparisons = new Dictionary<(string Base, string Head), ChangeSet>();
+            var result = new List<(DeploymentSnapshot, ChangeSet)>();
+            foreach (var deployment in recent.Select(d => snapshots[d.Id]).OrderBy(d => d.CreatedAt).ThenBy(d => d.Id))
+            {
+                var baseline = await baselines.PreviousSuccessAsync(deployment, cancellationToken);
+                ChangeSet changes;
+                if (baseline is null)
+                {
+                    // First deployment to the environment (or its baseline lies beyond the capped search): the deployed SHA alone.
+                    changes = new ChangeSet(null, DeploymentComparison.Unknown, [deployment.Sha]);
+                }
+                else if (!comparisons.TryGetValue((baseline.Sha, deployment.Sha), out var known))
+                {
+                    changes = await this.CompareAsync(baseline.Sha, deployment.Sha, cancellationToken);
+                    comparisons[(baseline.Sha, deployment.Sha)] = changes;
+                }
+                else
+                {
+                    changes = known;
+                }
+
+                result.Add((deployment, changes));
+            }
+
+            return result;
+        }
+        finally
+        {
+            await pages.DisposeAsync();
+        }
+    }
+
+    private async Task<DeploymentSnapshot> ReadStatusesAsync(Deployment deployment, CancellationToken cancellationToken)
+    {
+        var path = $"{this.reader.RepositoryPath}/deployments/{deployment.Id.ToString(CultureInfo.InvariantCulture)}/statuses";
+        var statuses = new List<DeploymentStatusSnapshot>();
+        await foreach (var page in this.reader.GetWrappedPagesAsync<List<DeploymentStatus>>(path, new Dictionary<string, string> { ["per_page"] = this.reader.PageSizeValue }, cancellationToken))
+        {
+            foreach (var status in page)
+            {
+                if (string.IsNullOrEmpty(status.State.StringValue) || status.CreatedAt == default)
+                {
+                    throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), "a deployment status without state or created_at");
+                }
+
+                statuses.Add(new DeploymentStatusSnapshot(status.State.StringValue.ToLowerInvariant(), status.CreatedAt, string.IsNullOrEmpty(status.TargetUrl) ? null : status.TargetUrl));
+            }
+        }
+
+        return new DeploymentSnapshot(deployment.Id, deployment.Sha, deployment.Environment, deployment.CreatedAt, statuses);
+    }
+
+    private async Task<ChangeSet> CompareAsync(string baseSha, string headSha, CancellationToken cancellationToken)
+    {
+        var path = $"{this.reader.RepositoryPath}/compare/{Uri.EscapeDataString(baseSha)}...{Uri.EscapeDataString(headSha)}";
+        var shas = new List<string>();
+        string? status = null;
+        try
+        {
+            await foreach (var page in this.reader.GetWrappedPagesAsync<CompareResult>(path, new Dictionary<string, string> { ["per_page"] = this.reader.PageSizeValue }, cancellationToken))
+            {
+                status ??= page.Status;
+                shas.AddRange((page.Commits ?? []).Select(c => c.Sha).Where(s => !string.IsNullOrEmpty(s)));
+            }
+        }
+        catch (SourceException e) when (e.InnerException is ApiException { StatusCode: HttpStatusCode.NotFound })
+        {
+            // The base commit is gone (force-push, deleted branch): nothing to compare against.
+            return new ChangeSet(null, DeploymentComparison.Unknown, [headSha]);
+        }
+
+        return status switch
+        {
+            "ahead" => new ChangeSet(baseSha, DeploymentComparison.Ahead, shas),
+            "diverged" => new ChangeSet(baseSha, DeploymentComparison.Diverged, shas),
+            "identical" => new ChangeSet(baseSha, DeploymentComparison.Identical, []),
+            "behind" => new ChangeSet(baseSha, DeploymentComparison.Behind, []),
+            _ => throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"unknown compare status '{status}'"),
+        };
+    }
+
+    private void EnsureUsable(Deployment d, string path)
+    {
+        if (d.Id <= 0 || string.IsNullOrEmpty(d.Sha) || string.IsNullOrEmpty(d.Environment) || d.CreatedAt == default)
+        {
+            throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"a deployment without id, sha, environment or created_at (id {d.Id})");
+        }
+    }
+
+    private static DateTimeOffset Second(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    }
+
+    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Finds an environment's previous successful deployment: among the deployments read, else further back in the
+    /// list (environment by environment, capped), reading statuses only of the older deployments of that environment.
+    /// </summary>
+    private sealed class BaselineSearch(
+        GitHubDeliveryReader owner,
+        IAsyncEnumerator<List<Deployment>> pages,
+        List<Deployment> older,
+        HashSet<long> seen,
+        Dictionary<long, DeploymentSnapshot> snapshots,
+        string listPath,
+        bool listContinues)
+    {
+        private readonly Dictionary<string, int> statusReads = new(StringComparer.OrdinalIgnoreCase);
+        private int extraPages;
+        private bool more = listContinues;
+
+        public async Task<DeploymentSnapshot?> PreviousSuccessAsync(DeploymentSnapshot deployment, CancellationToken cancellationToken)
+        {
+            var known = snapshots.Values
+                .Where(d => Same(d.Environment, deployment.Environment) && d.Succeeded && Before(d, deployment))
+                .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+                .FirstOrDefault();
+            if (known is not null)
+            {
+                return known;
+            }
+
+            // Walk the deployments older than the window, newest first, reading more pages when needed.
+            for (var i = 0; ; i++)
+            {
+                if (i == older.Count && !await this.NextPageAsync())
+                {
+                    return null;
+                }
+
+                var candidate = older[i];
+                if (!Same(candidate.Environment, deployment.Environment))
+                {
+                    continue;
+                }
+
+                if (!snapshots.TryGetValue(candidate.Id, out var snapshot))
+                {
+                    var reads = this.statusReads.GetValueOrDefault(deployment.Environment);
+                    if (reads >= MaxBaselineStatusReads)
+                    {
+                        return null;
+                    }
+
+                    this.statusReads[deployment.Environment] = reads + 1;
+                    snapshot = snapshots[candidate.Id] = await owner.ReadStatusesAsync(candidate, cancellationToken);
+                }
+
+                if (snapshot.Succeeded && Before(snapshot, deployment))
+                {
+                    return snapshot;
+                }
+            }
+        }
+
+        private async Task<bool> NextPageAsync()
+        {
+            if (!this.more || this.extraPages >= MaxBaselinePages)
+            {
+                return false;
+            }
+
+            this.extraPages++;
+            if (!await pages.MoveNextAsync())
+            {
+                this.more = false;
+                return false;
+            }
+
+            var before = older.Count;
+            foreach (var d in pages.Current)
+            {
+                owner.EnsureUsable(d, listPath);
+                if (seen.Add(d.Id))
+                {
+                    older.Add(d);
+                }
+            }
+
+            return older.Count > before || await this.NextPageAsync();
+        }
+
+        private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+        private static bool Before(DeploymentSnapshot a, DeploymentSnapshot b) => a.CreatedAt < b.CreatedAt || (a.CreatedAt == b.CreatedAt && a.Id < b.Id);
+    }
+}
