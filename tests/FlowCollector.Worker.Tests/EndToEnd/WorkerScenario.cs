@@ -21,12 +21,15 @@ internal sealed class WorkerScenario : IDisposable
         var t = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-3).AddHours(9);
         this.T = t;
 
-        // #1: commit 1 h before opening; bob comments after 2 h, approves after 3 h; merged 15 min later.
-        //     coding 3600, pickup 7200, review 3600, merge 900.
-        web.OpenPullRequest("alice", t).Commit(t.AddHours(-1))
+        // #1: commit 1 h before opening; bob comments after 2 h, approves after 3 h; merged 15 min later;
+        //     its merge commit deployed to production 45 min after the merge, for 10 min (the first deployment).
+        //     coding 3600, pickup 7200, review 3600, merge 900, release_wait 2700, deploy:production 600;
+        //     lead time t-1h → t+4h10m = 18600.
+        var first = web.OpenPullRequest("alice", t).Commit(t.AddHours(-1))
             .Review("bob", SimulatedReviewState.Commented, t.AddHours(2))
             .Review("bob", SimulatedReviewState.Approved, t.AddHours(3))
             .Merge(t.AddHours(3.25));
+        web.Deploy("production", first.MergeCommitSha!, t.AddHours(4), t.AddHours(4), t.AddHours(4).AddMinutes(10));
 
         // #2: opened as a draft, first commit 2 h before, ready after 1 h, nobody reviews, merged after 5 h.
         //     coding 10800 (t-2h → t+1h), merge 14400 (t+1h → t+5h).
@@ -52,7 +55,7 @@ internal sealed class WorkerScenario : IDisposable
     /// <summary>Expected <c>change_stage</c> points: (change id, stage, seconds), worked out by hand above.</summary>
     public static IReadOnlyList<(string Change, string Stage, double Seconds)> ExpectedStages { get; } =
     [
-        ("1", "coding", 3600), ("1", "pickup", 7200), ("1", "review", 3600), ("1", "merge", 900),
+        ("1", "coding", 3600), ("1", "pickup", 7200), ("1", "review", 3600), ("1", "merge", 900), ("1", "release_wait", 2700), ("1", "deploy:production", 600),
         ("2", "coding", 10800), ("2", "merge", 14400),
         ("3", "coding", 1800), ("3", "merge", 3600),
     ];
