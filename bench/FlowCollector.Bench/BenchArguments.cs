@@ -74,6 +74,14 @@ internal sealed class BenchArguments
         return values.Count > 0 ? values : throw new BenchUsageException($"--{name} needs a value, e.g. --{name} 100");
     }
 
+    public string? Text(string name)
+    {
+        this.read.Add(name);
+        return this.options.TryGetValue(name, out var value)
+            ? value ?? throw new BenchUsageException($"--{name} needs a value")
+            : null;
+    }
+
     public bool Flag(string name)
     {
         this.read.Add(name);

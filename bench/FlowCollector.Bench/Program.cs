@@ -10,6 +10,7 @@ const string Usage = """
              --breakdown-size 100000  --sweep-repos 100,10,1  --no-breakdown
     github   API requests and wall time of the GitHub source against the simulator
              --prs 100,500  --repos 1  --reps 3  --seed 7  --latency-ms 0
+             --set "Key=Value;…"  (Sources:GitHub keys, e.g. PageSize=50)
 
     Figures go to standard output as Markdown tables; progress goes to standard error.
     """;

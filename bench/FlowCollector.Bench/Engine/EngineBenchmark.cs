@@ -18,14 +18,14 @@ internal sealed class EngineBenchmark
 
     private readonly EngineSettings settings;
     private readonly TextWriter output;
-    private readonly TextWriter progress;
+    private readonly ProgressLog progress;
     private readonly EnginePass pass = new();
 
     private EngineBenchmark(EngineSettings settings, TextWriter output, TextWriter progress)
     {
         this.settings = settings;
         this.output = output;
-        this.progress = progress;
+        this.progress = new ProgressLog(progress);
     }
 
     public static void Run(BenchArguments arguments, TextWriter output, TextWriter progress)
@@ -59,7 +59,7 @@ internal sealed class EngineBenchmark
     /// <summary>Passes until tiered compilation has promoted the hot methods (≥ 1 s of work, then a pause for the background JIT).</summary>
     private void WarmUp()
     {
-        this.progress.WriteLine("warming up …");
+        this.progress.Write("warming up …");
         var stream = SyntheticFlowStream.Generate(100_000, this.settings.Repositories, this.settings.Seed + 1);
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 3 || watch.Elapsed < TimeSpan.FromSeconds(1); i++)
@@ -74,10 +74,10 @@ internal sealed class EngineBenchmark
     {
         Memory.Settle();
         var resetPeak = Memory.TryResetPeakWorkingSet();
-        this.progress.WriteLine($"{Figures.Count(size)} events: generating …");
+        this.progress.Write($"{Figures.Count(size)} events: generating …");
         var generated = Stopwatch.StartNew();
         var stream = SyntheticFlowStream.Generate(size, this.settings.Repositories, this.settings.Seed);
-        this.progress.WriteLine($"{Figures.Count(size)} events: generated in {Figures.Milliseconds(generated.Elapsed)} ms; measuring …");
+        this.progress.Write($"{Figures.Count(size)} events: generated in {Figures.Milliseconds(generated.Elapsed)} ms; measuring …");
 
         // Passes of a second or more need no warm-up of their own (the JIT is warm) and fewer repetitions for a stable median.
         var large = size >= LargeSize;
@@ -90,10 +90,14 @@ internal sealed class EngineBenchmark
             .Select(_ => this.pass.Run(stream.Repositories, stream.EventsByRepository))
             .ToList();
         var peak = Memory.PeakWorkingSetBytes();
+        this.progress.Write($"{Figures.Count(size)} events: {passes.Count} passes done; measuring the retained heap …");
         var retained = this.pass.Retained(stream.Repositories, stream.EventsByRepository);
+        this.progress.Write($"{Figures.Count(size)} events: measuring the sketch …");
         var sketch = this.SketchTimelinesAt(stream, passes.Count, retained.Timelines);
-        this.progress.WriteLine($"{Figures.Count(size)} events: total median {Figures.Milliseconds(Median.Of(passes.Select(p => p.Total.Elapsed)))} ms");
-        return new SizeResult(stream, passes, peak, resetPeak, retained.State, retained.WithTimelinesAndPoints, sketch);
+        this.progress.Write($"{Figures.Count(size)} events: total median {Figures.Milliseconds(Median.Of(passes.Select(p => p.Total.Elapsed)))} ms");
+        // Only the counts are kept: the events themselves would slow every later full GC of the run.
+        var shape = new StreamShape(stream.EventCount, stream.ChangeCount, stream.MergedCount, stream.RunAttemptCount);
+        return new SizeResult(shape, passes, peak, resetPeak, retained.State, retained.WithTimelinesAndPoints, sketch);
     }
 
     private void WriteThroughput(List<SizeResult> rows)
@@ -188,7 +192,7 @@ internal sealed class EngineBenchmark
     private void WriteBreakdown()
     {
         var size = this.settings.BreakdownSize;
-        this.progress.WriteLine($"breakdown at {Figures.Count(size)} events …");
+        this.progress.Write($"breakdown at {Figures.Count(size)} events …");
         var stream = SyntheticFlowStream.Generate(size, this.settings.Repositories, this.settings.Seed);
         var runsOnly = stream.EventsByRepository.Select(events => events.Where(IsRunEvent).ToArray()).ToList();
         var changesOnly = stream.EventsByRepository.Select(events => events.Where(e => !IsRunEvent(e)).ToArray()).ToList();
@@ -245,7 +249,7 @@ internal sealed class EngineBenchmark
             "timelines ms, runs indexed (sketch)");
         foreach (var repositories in this.settings.SweepRepositories)
         {
-            this.progress.WriteLine($"sweep: {repositories} repositories …");
+            this.progress.Write($"sweep: {repositories} repositories …");
             var stream = SyntheticFlowStream.Generate(size, repositories, this.settings.Seed);
             // At most 3 repetitions, 1 for a single repository: the slow case this table is about takes seconds per pass.
             var repetitions = repositories == 1 ? 1 : Math.Min(3, this.settings.Repetitions);
@@ -316,7 +320,9 @@ internal sealed class EngineBenchmark
         return subjects;
     });
 
-    private sealed record SizeResult(SyntheticFlowStream Stream, List<PassCost> Passes, long PeakWorkingSet, bool PeakIsPerSize, long RetainedState, long RetainedAll, TimeSpan SketchTimelines)
+    private sealed record StreamShape(int EventCount, int ChangeCount, int MergedCount, int RunAttemptCount);
+
+    private sealed record SizeResult(StreamShape Stream, List<PassCost> Passes, long PeakWorkingSet, bool PeakIsPerSize, long RetainedState, long RetainedAll, TimeSpan SketchTimelines)
     {
         public int Events => this.Stream.EventCount;
 

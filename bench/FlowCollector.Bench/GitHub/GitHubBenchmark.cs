@@ -20,18 +20,21 @@ internal sealed class GitHubBenchmark
     private static readonly DateTimeOffset Start = new(2025, 1, 6, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Overlap = TimeSpan.FromHours(1);
 
+    private const int WarmSamples = 5;
+    private const int Samples = 20;
+
     /// <summary>GitHub's primary budget for a personal access token.</summary>
     private const int HourlyBudget = 5_000;
 
     private readonly GitHubSettings settings;
     private readonly TextWriter output;
-    private readonly TextWriter progress;
+    private readonly ProgressLog progress;
 
     private GitHubBenchmark(GitHubSettings settings, TextWriter output, TextWriter progress)
     {
         this.settings = settings;
         this.output = output;
-        this.progress = progress;
+        this.progress = new ProgressLog(progress);
     }
 
     public static Task RunAsync(BenchArguments arguments, TextWriter output, TextWriter progress) =>
@@ -44,18 +47,19 @@ internal sealed class GitHubBenchmark
         this.output.WriteLine();
         MachineInfo.WriteTo(this.output);
         this.output.WriteLine($"Settings: {s.Repositories} repositories × {string.Join(" / ", s.PullRequests.Select(count => Figures.Count(count)))} pull requests each " +
-            $"(SimulatedGitHub.Generate, seed {s.Seed}); page size 100; simulator latency {s.LatencyMs} ms; {s.Repetitions} repetitions (wall time: median).");
+            $"(SimulatedGitHub.Generate, seed {s.Seed}); simulator latency {s.LatencyMs} ms; {s.Repetitions} repetitions (wall time: median); " +
+            $"source settings: {(s.SourceSettings.Count == 0 ? "defaults" : string.Join(", ", s.SourceSettings.Select(p => $"{p.Key}={p.Value}")))}.");
         this.output.WriteLine();
 
         // Bounded in time: a benchmark against a local server must stop by itself.
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        this.progress.WriteLine("warming up …");
+        this.progress.Write("warming up …");
         await this.MeasureAsync(20, 1, deadline.Token);
 
         var rows = new List<SizeResult>();
         foreach (var prs in s.PullRequests)
         {
-            this.progress.WriteLine($"{s.Repositories} × {prs} pull requests …");
+            this.progress.Write($"{s.Repositories} × {prs} pull requests …");
             rows.Add(await this.MeasureAsync(prs, s.Repetitions, deadline.Token));
         }
 
@@ -73,7 +77,7 @@ internal sealed class GitHubBenchmark
             RateLimit = 10_000_000, // the benchmark measures requests; the budget is reported, not enforced
             Latency = TimeSpan.FromMilliseconds(this.settings.LatencyMs),
         });
-        using var host = SourceHost.For(simulator);
+        using var host = SourceHost.For(simulator, this.settings.SourceSettings);
 
         var first = new List<ReadResult>();
         var incremental = new List<ReadResult>();
@@ -109,7 +113,7 @@ internal sealed class GitHubBenchmark
         async Task<(TimeSpan Elapsed, long Bytes)> GetAsync(params string[] urls)
         {
             var samples = new List<(TimeSpan, long)>();
-            for (var i = 0; i < 6; i++)
+            for (var i = 0; i < WarmSamples + Samples; i++)
             {
                 var watch = Stopwatch.StartNew();
                 long bytes = 0;
@@ -121,8 +125,8 @@ internal sealed class GitHubBenchmark
                 samples.Add((watch.Elapsed, bytes));
             }
 
-            // The first sample opens the connection; the median of the rest is the steady cost.
-            return (Median.Of(samples.Skip(1).Select(s => s.Item1)), samples[^1].Item2);
+            // The first samples open the connection and let the JIT tier up; the median of the rest is the steady cost.
+            return (Median.Of(samples.Skip(WarmSamples).Select(s => s.Item1)), samples[^1].Item2);
         }
 
         var list = await GetAsync($"{root}/pulls?state=all&sort=updated&direction=desc&per_page=100");
@@ -184,7 +188,7 @@ internal sealed class GitHubBenchmark
         {
             var read = row.Incremental[0];
             table.Add(
-                $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}", Figures.Count(read.Endpoints.Commits), Figures.Count(read.Requests),
+                $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}", Figures.Count(read.Endpoints[Endpoints.PullRequestCommits]), Figures.Count(read.Requests),
                 Figures.Decimal(100.0 * read.Requests / row.First[0].Requests) + " %", Figures.Count(read.Events), Figures.Milliseconds(Median.Of(row.Incremental.Select(r => r.Wall))));
         }
 
@@ -193,33 +197,33 @@ internal sealed class GitHubBenchmark
 
     private void WriteEndpoints(List<SizeResult> rows)
     {
-        this.output.WriteLine("### Requests by endpoint (first read / second read)");
+        this.output.WriteLine("### Requests by endpoint (first read / second read), paths after /repos/{owner}/{name}");
         this.output.WriteLine();
-        var table = new MarkdownTable("repos × PRs", "GET repo", "GET pulls (pages)", "GET …/commits", "GET …/reviews", "GET …/timeline", "other", "source's own count");
-        foreach (var row in rows)
+        var names = rows.SelectMany(r => r.First[0].Endpoints.Names.Concat(r.Incremental[0].Endpoints.Names))
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(name => rows[^1].First[0].Endpoints[name]).ThenBy(name => name, StringComparer.Ordinal)
+            .ToList();
+        var table = new MarkdownTable(["GET", .. rows.Select(r => $"{this.settings.Repositories} × {Figures.Count(r.PerRepository)}")]);
+        foreach (var name in names)
         {
-            var (a, b) = (row.First[0].Endpoints, row.Incremental[0].Endpoints);
-            table.Add(
-                $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}",
-                $"{a.Repository} / {b.Repository}", $"{a.PullPages} / {b.PullPages}", $"{a.Commits} / {b.Commits}", $"{a.Reviews} / {b.Reviews}",
-                $"{a.Timeline} / {b.Timeline}", $"{a.Other} / {b.Other}", $"{row.First[0].SourceRequests} / {row.Incremental[0].SourceRequests}");
+            table.Add([name == "/" ? "(the repository)" : name, .. rows.Select(r => $"{r.First[0].Endpoints[name]} / {r.Incremental[0].Endpoints[name]}")]);
         }
 
+        table.Add(["total (simulator's log)", .. rows.Select(r => $"{r.First[0].Requests} / {r.Incremental[0].Requests}")]);
+        table.Add(["total (SourceReadResult.Usage.Requests)", .. rows.Select(r => $"{r.First[0].SourceRequests} / {r.Incremental[0].SourceRequests}")]);
         table.WriteTo(this.output);
-        this.output.WriteLine("\"source's own count\" is SourceReadResult.Usage.Requests; it matches the simulator's log unless a request was retried.");
-        this.output.WriteLine();
     }
 
     private void WriteServedAlone(List<SizeResult> rows)
     {
-        this.output.WriteLine("### The simulator alone (plain GETs from an HttpClient; median of 5 after 1)");
+        this.output.WriteLine($"### The simulator alone (plain GETs from an HttpClient; median of {Samples} after {WarmSamples})");
         this.output.WriteLine();
         var table = new MarkdownTable("repos × PRs", "GET pulls page (100 PRs) ms", "its size KiB", "one PR's commits + reviews + timeline ms", "their size KiB", "simulator's share of the first read (estimate)");
         foreach (var row in rows)
         {
             var read = row.First[0];
             var endpoints = read.Endpoints;
-            var simulated = (row.Served.ListPage * endpoints.PullPages) + (row.Served.PullRequestLists * endpoints.Commits);
+            var simulated = (row.Served.ListPage * endpoints[Endpoints.PullRequestList]) + (row.Served.PullRequestLists * endpoints[Endpoints.PullRequestCommits]);
             var wall = Median.Of(row.First.Select(r => r.Wall));
             table.Add(
                 $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}",
@@ -228,7 +232,8 @@ internal sealed class GitHubBenchmark
         }
 
         table.WriteTo(this.output);
-        this.output.WriteLine("The estimate multiplies these medians by the first read's requests (pages × list page + pull requests × their three lists).");
+        this.output.WriteLine("The estimate multiplies these medians by the first read's pull-request requests (pages × list page + pull requests × their");
+        this.output.WriteLine("three lists); requests to other endpoints (workflow runs, deployments) are not in it.");
         this.output.WriteLine();
     }
 
@@ -248,15 +253,47 @@ internal sealed class GitHubBenchmark
 
     private sealed record ReadResult(TimeSpan Wall, int Requests, int SourceRequests, int Events, long Allocated, Endpoints Endpoints, Dictionary<RepositoryRef, DateTimeOffset> Watermarks);
 
-    /// <summary>The simulator's request log by endpoint.</summary>
-    private sealed record Endpoints(int Repository, int PullPages, int Commits, int Reviews, int Timeline, int Other)
+    /// <summary>
+    /// The simulator's request log by endpoint: the path after <c>/repos/{owner}/{name}</c> with numbers, SHAs and
+    /// compare ranges replaced by placeholders, so endpoints the source adds later show up without a change here.
+    /// </summary>
+    private sealed class Endpoints
     {
-        public static Endpoints Count(IReadOnlyList<SimulatedRequest> requests)
+        public const string PullRequestList = "/pulls";
+        public const string PullRequestCommits = "/pulls/{n}/commits";
+        public const string PullRequestReviews = "/pulls/{n}/reviews";
+        public const string IssueTimeline = "/issues/{n}/timeline";
+
+        private readonly Dictionary<string, int> counts;
+
+        private Endpoints(Dictionary<string, int> counts)
         {
-            int Ending(string suffix) => requests.Count(r => r.Path.EndsWith(suffix, StringComparison.Ordinal));
-            var repository = requests.Count(r => r.Path.Count(c => c == '/') == 3);
-            var (pulls, commits, reviews, timeline) = (Ending("/pulls"), Ending("/commits"), Ending("/reviews"), Ending("/timeline"));
-            return new Endpoints(repository, pulls, commits, reviews, timeline, requests.Count - repository - pulls - commits - reviews - timeline);
+            this.counts = counts;
+        }
+
+        public IEnumerable<string> Names => this.counts.Keys;
+
+        public int this[string endpoint] => this.counts.GetValueOrDefault(endpoint);
+
+        public static Endpoints Count(IReadOnlyList<SimulatedRequest> requests) =>
+            new(requests.GroupBy(r => Pattern(r.Path), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
+
+        private static string Pattern(string path)
+        {
+            var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (segments is not ["repos", _, _, ..])
+            {
+                return path;
+            }
+
+            var rest = segments[3..].Select(segment => segment switch
+            {
+                _ when segment.Contains("...", StringComparison.Ordinal) => "{base}...{head}",
+                _ when segment.All(char.IsAsciiDigit) => "{n}",
+                _ when segment.Length >= 7 && segment.All(char.IsAsciiHexDigitLower) => "{sha}",
+                _ => segment,
+            });
+            return "/" + string.Join('/', rest);
         }
     }
 
@@ -273,13 +310,18 @@ internal sealed class GitHubBenchmark
 
         public IFlowEventSource Source { get; }
 
-        public static SourceHost For(GitHubSimulator simulator)
+        public static SourceHost For(GitHubSimulator simulator, IReadOnlyDictionary<string, string> extra)
         {
             var settings = new Dictionary<string, string?>
             {
                 ["Sources:GitHub:ApiBaseAddress"] = simulator.Url,
                 ["Sources:GitHub:Token"] = simulator.Token,
             };
+            foreach (var (key, value) in extra)
+            {
+                settings[$"{GitHubSourceOptions.SectionName}:{key}"] = value;
+            }
+
             var repositories = simulator.Model.Repositories;
             for (var i = 0; i < repositories.Count; i++)
             {
@@ -295,8 +337,8 @@ internal sealed class GitHubBenchmark
     }
 }
 
-/// <summary>Options of <c>github</c>.</summary>
-internal sealed record GitHubSettings(IReadOnlyList<int> PullRequests, int Repositories, int Repetitions, int Seed, int LatencyMs)
+/// <summary>Options of <c>github</c>; <see cref="SourceSettings"/> are extra <c>Sources:GitHub</c> keys, relative to the section.</summary>
+internal sealed record GitHubSettings(IReadOnlyList<int> PullRequests, int Repositories, int Repetitions, int Seed, int LatencyMs, IReadOnlyDictionary<string, string> SourceSettings)
 {
     public static GitHubSettings From(BenchArguments arguments)
     {
@@ -306,8 +348,26 @@ internal sealed record GitHubSettings(IReadOnlyList<int> PullRequests, int Repos
             arguments.Int("repos", 1),
             arguments.Int("reps", 3),
             arguments.Int("seed", 7),
-            arguments.Int("latency-ms", 0, minimum: 0));
+            arguments.Int("latency-ms", 0, minimum: 0),
+            Pairs(arguments.Text("set")));
         arguments.EnsureAllRead();
         return settings;
+    }
+
+    /// <summary><c>Key=Value;Key=Value</c>.</summary>
+    private static Dictionary<string, string> Pairs(string? text)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in (text ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (pair.Split('=', 2) is not [{ Length: > 0 } key, var value])
+            {
+                throw new BenchUsageException($"--set {text}: '{pair}' is not Key=Value (keys are relative to Sources:GitHub, e.g. --set PageSize=50)");
+            }
+
+            pairs[key] = value;
+        }
+
+        return pairs;
     }
 }
