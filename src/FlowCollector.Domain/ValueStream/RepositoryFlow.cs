@@ -17,6 +17,7 @@ public sealed partial class RepositoryFlow
     private readonly Dictionary<string, ChangeFacts> changes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string RunId, int Attempt), PipelineRunFacts> runs = [];
     private readonly Dictionary<string, DeploymentFacts> deployments = new(StringComparer.Ordinal);
+    private ILookup<string, PipelineRunFacts>? runsBySha;
     private readonly ValueStreamDefinition stream;
     private readonly ReviewCounting counting;
 
@@ -60,6 +61,7 @@ public sealed partial class RepositoryFlow
                 }
 
                 run.Apply(e);
+                this.runsBySha = null;
                 break;
             case FlowEventKind.DeploymentQueued:
             case FlowEventKind.DeploymentStarted:
@@ -179,9 +181,17 @@ public sealed partial class RepositoryFlow
     private ChangeTimeline Timeline(ChangeFacts change, DeploymentIndex index) =>
         StageCalculator.Compute(change, this.RunsOn(change), index.Candidates(change), this.stream, this.counting);
 
-    private List<PipelineRunFacts> RunsOn(ChangeFacts change) => change.MergeSha is null
-        ? []
-        : this.runs.Values.Where(r => string.Equals(r.Sha, change.MergeSha, StringComparison.Ordinal)).ToList();
+    private List<PipelineRunFacts> RunsOn(ChangeFacts change)
+    {
+        if (change.MergeSha is null)
+        {
+            return [];
+        }
+
+        // Indexed by SHA once per batch of events: a scan per change made timelines quadratic in repository size.
+        this.runsBySha ??= this.runs.Values.Where(r => r.Sha is not null).ToLookup(r => r.Sha!, StringComparer.Ordinal);
+        return [.. this.runsBySha[change.MergeSha]];
+    }
 
     private bool IsTracked(string? environment) =>
         environment is not null
