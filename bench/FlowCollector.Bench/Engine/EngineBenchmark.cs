@@ -92,12 +92,10 @@ internal sealed class EngineBenchmark
         var peak = Memory.PeakWorkingSetBytes();
         this.progress.Write($"{Figures.Count(size)} events: {passes.Count} passes done; measuring the retained heap …");
         var retained = this.pass.Retained(stream.Repositories, stream.EventsByRepository);
-        this.progress.Write($"{Figures.Count(size)} events: measuring the sketch …");
-        var sketch = this.SketchTimelinesAt(stream, passes.Count, retained.Timelines);
         this.progress.Write($"{Figures.Count(size)} events: total median {Figures.Milliseconds(Median.Of(passes.Select(p => p.Total.Elapsed)))} ms");
         // Only the counts are kept: the events themselves would slow every later full GC of the run.
         var shape = new StreamShape(stream.EventCount, stream.ChangeCount, stream.MergedCount, stream.RunAttemptCount);
-        return new SizeResult(shape, passes, peak, resetPeak, retained.State, retained.WithTimelinesAndPoints, sketch);
+        return new SizeResult(shape, passes, peak, resetPeak, retained.State, retained.WithTimelinesAndPoints);
     }
 
     private void WriteThroughput(List<SizeResult> rows)
@@ -105,8 +103,7 @@ internal sealed class EngineBenchmark
         this.output.WriteLine("### Throughput (median of the repetitions)");
         this.output.WriteLine();
         var table = new MarkdownTable("events", "changes", "merged", "run attempts", "timelines", "points",
-            "fold ms", "timelines ms", "points ms", "total ms", "GC pauses ms (fold / total)", "fold events/s", "total events/s",
-            "sketch: timelines ms with runs indexed", "sketch: total events/s");
+            "fold ms", "timelines ms", "points ms", "total ms", "GC pauses ms (fold / total)", "fold events/s", "total events/s");
         foreach (var row in rows)
         {
             table.Add(
@@ -114,13 +111,10 @@ internal sealed class EngineBenchmark
                 Figures.Count(row.Passes[0].TimelineCount), Figures.Count(row.Passes[0].PointCount),
                 Figures.Milliseconds(row.Fold), Figures.Milliseconds(row.Timelines), Figures.Milliseconds(row.Points), Figures.Milliseconds(row.Total),
                 $"{Figures.Milliseconds(Median.Of(row.Passes.Select(p => p.FoldPaused)))} / {Figures.Milliseconds(Median.Of(row.Passes.Select(p => p.Paused)))}",
-                Figures.Count(row.Events / row.Fold.TotalSeconds), Figures.Count(row.Events / row.Total.TotalSeconds),
-                Figures.Milliseconds(row.SketchTimelines), Figures.Count(row.Events / (row.Fold + row.SketchTimelines + row.Points).TotalSeconds));
+                Figures.Count(row.Events / row.Fold.TotalSeconds), Figures.Count(row.Events / row.Total.TotalSeconds));
         }
 
         table.WriteTo(this.output);
-        this.output.WriteLine("The sketch columns are not the engine: the same public facts and StageCalculator, with runs looked up by SHA instead of");
-        this.output.WriteLine("scanned per change (bench/FlowCollector.Bench/Engine/IndexedRunsSketch.cs); its total is fold + sketch timelines + points.");
         this.output.WriteLine();
     }
 
@@ -227,11 +221,6 @@ internal sealed class EngineBenchmark
         var withoutRuns = this.pass.Fold(stream.Repositories, changesOnly);
         Row("timelines, with the runs (per event of the stream)", stream.EventCount, () => Measured(() => EnginePass.Timelines(withRuns)));
         Row("timelines, same changes without runs", stream.EventCount, () => Measured(() => EnginePass.Timelines(withoutRuns)));
-        var sketch = IndexedRunsSketch.Fold(all);
-        EnsureSameTimelines(EnginePass.Timelines(withRuns), this.SketchTimelines(sketch));
-        Row("timelines, runs indexed by SHA (sketch, not src/)", stream.EventCount, () => Measured(() => this.SketchTimelines(sketch)));
-        var noStages = new ValueStreamDefinition([], this.pass.Definition.EnvironmentPath, this.pass.Definition.ProductionEnvironments);
-        Row("  the same with no stage configured (fixed cost per change)", stream.EventCount, () => Measured(() => this.SketchTimelines(sketch, noStages)));
         var timelines = EnginePass.Timelines(withRuns);
         var points = timelines.Sum(t => t.Sum(x => x.Spans.Count));
         Row("points from the timelines (per point)", points, () => Measured(() => EnginePass.Points(timelines)));
@@ -245,8 +234,7 @@ internal sealed class EngineBenchmark
     {
         this.output.WriteLine($"### Repository size: {Figures.Count(size)} events spread over fewer repositories (median of {Math.Min(3, this.settings.Repetitions)}; 1 pass for 1 repository)");
         this.output.WriteLine();
-        var table = new MarkdownTable("repositories", "changes per repository", "run attempts per repository", "fold ms", "timelines ms", "µs per timeline", "total events/s",
-            "timelines ms, runs indexed (sketch)");
+        var table = new MarkdownTable("repositories", "changes per repository", "run attempts per repository", "fold ms", "timelines ms", "µs per timeline", "total events/s");
         foreach (var repositories in this.settings.SweepRepositories)
         {
             this.progress.Write($"sweep: {repositories} repositories …");
@@ -257,39 +245,12 @@ internal sealed class EngineBenchmark
             var fold = Median.Of(passes.Select(p => p.Fold.Elapsed));
             var timelines = Median.Of(passes.Select(p => p.Timelines.Elapsed));
             var total = Median.Of(passes.Select(p => p.Total.Elapsed));
-            var sketchTimelines = this.SketchTimelinesAt(stream, passes.Count);
             table.Add(Figures.Count(repositories), Figures.Count((double)stream.ChangeCount / repositories), Figures.Count((double)stream.RunAttemptCount / repositories),
                 Figures.Milliseconds(fold), Figures.Milliseconds(timelines), Figures.Decimal(timelines.TotalMicroseconds / passes[0].TimelineCount),
-                Figures.Count(stream.EventCount / total.TotalSeconds), Figures.Milliseconds(sketchTimelines));
+                Figures.Count(stream.EventCount / total.TotalSeconds));
         }
 
         table.WriteTo(this.output);
-    }
-
-    /// <summary>Median time of the sketch's timelines (runs indexed by SHA) on a stream, after checking it matches the engine.</summary>
-    private TimeSpan SketchTimelinesAt(SyntheticFlowStream stream, int repetitions, IReadOnlyList<ChangeTimeline>[]? engineTimelines = null)
-    {
-        var sketch = IndexedRunsSketch.Fold(stream.EventsByRepository);
-        EnsureSameTimelines(engineTimelines ?? EnginePass.Timelines(this.pass.Fold(stream.Repositories, stream.EventsByRepository)), this.SketchTimelines(sketch));
-        return Median.Of(Enumerable.Range(0, repetitions).Select(_ =>
-        {
-            Memory.Settle();
-            return Measured(() => this.SketchTimelines(sketch)).Elapsed;
-        }));
-    }
-
-    private List<ChangeTimeline>[] SketchTimelines(IndexedRunsSketch[] sketch, ValueStreamDefinition? definition = null) =>
-        [.. sketch.Select(s => s.MergedTimelines(definition ?? this.pass.Definition, this.pass.Counting))];
-
-    /// <summary>The sketch is only worth its figure if it computes what the engine computes.</summary>
-    private static void EnsureSameTimelines(IReadOnlyList<ChangeTimeline>[] engine, List<ChangeTimeline>[] sketch)
-    {
-        static string Fingerprint(IEnumerable<IReadOnlyList<ChangeTimeline>> timelines) => string.Join(';', timelines.SelectMany(t => t)
-            .Select(t => $"{t.Change.Repository.Name}#{t.Change.ChangeId}:{string.Join(',', t.Spans.Select(s => $"{s.Stage.Name}={s.Start.UtcTicks}-{s.End.UtcTicks}"))}"));
-        if (!string.Equals(Fingerprint(engine), Fingerprint(sketch), StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException("The indexed-runs sketch computes other timelines than RepositoryFlow.MergedTimelines; its figure would mean nothing.");
-        }
     }
 
     private static bool IsRunEvent(FlowEvent e) => e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished;
@@ -322,7 +283,7 @@ internal sealed class EngineBenchmark
 
     private sealed record StreamShape(int EventCount, int ChangeCount, int MergedCount, int RunAttemptCount);
 
-    private sealed record SizeResult(StreamShape Stream, List<PassCost> Passes, long PeakWorkingSet, bool PeakIsPerSize, long RetainedState, long RetainedAll, TimeSpan SketchTimelines)
+    private sealed record SizeResult(StreamShape Stream, List<PassCost> Passes, long PeakWorkingSet, bool PeakIsPerSize, long RetainedState, long RetainedAll)
     {
         public int Events => this.Stream.EventCount;
 
