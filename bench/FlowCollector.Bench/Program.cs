@@ -1,6 +1,7 @@
 using FlowCollector.Bench;
 using FlowCollector.Bench.Engine;
 using FlowCollector.Bench.GitHub;
+using FlowCollector.Bench.Sink;
 
 const string Usage = """
     usage: dotnet run -c Release --project bench/FlowCollector.Bench -- <scenario> [options]
@@ -11,6 +12,9 @@ const string Usage = """
     github   API requests and wall time of the GitHub source against the simulator
              --prs 100,500  --repos 1  --reps 3  --seed 7  --latency-ms 0
              --set "Key=Value;…"  (Sources:GitHub keys, e.g. PageSize=50)
+
+    sink     points/s and bytes/point written through the production sink to a local InfluxDB 1.x and VictoriaMetrics
+             --points 1M  --repos 100  --batch 5000  --targets influxdb-v1,victoria-metrics-v2  --no-gzip
 
     Figures go to standard output as Markdown tables; progress goes to standard error.
     """;
@@ -32,8 +36,11 @@ try
         case "github":
             await GitHubBenchmark.RunAsync(arguments, Console.Out, Console.Error);
             break;
+        case "sink":
+            await SinkBenchmark.RunAsync(arguments, Console.Out, Console.Error);
+            break;
         default:
-            throw new BenchUsageException($"unknown scenario '{arguments.Scenario}' (engine or github)");
+            throw new BenchUsageException($"unknown scenario '{arguments.Scenario}' (engine, github or sink)");
     }
 
     return 0;

@@ -58,23 +58,25 @@ public sealed partial class InfluxDbSink : IPointSink
     /// <summary>E.g. <c>influxdb v2 http://influxdb:8086 org=o bucket=b</c> or <c>influxdb v1 http://influxdb:8086 db=flow</c>; never a secret.</summary>
     public string Description { get; }
 
+    /// <remarks>
+    /// Every point is checked before the first batch is sent (an unwritable point is a bug, and a run should fail
+    /// before writing half of itself); then each batch is serialised just before it is sent, so memory holds one
+    /// batch of text, not the whole run.
+    /// </remarks>
     public async Task WriteAsync(IReadOnlyList<FlowPoint> points, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(points);
-        var lines = this.Serialise(points);
-        for (var start = 0; start < lines.Count; start += this.options.BatchSize)
+        var text = new StringBuilder(256);
+        for (var i = 0; i < points.Count; i++)
         {
-            var batch = lines.GetRange(start, Math.Min(this.options.BatchSize, lines.Count - start));
-            if (this.options.ApiVersion == InfluxDbApiVersion.V2)
-            {
-                await this.WriteV2Async(batch, cancellationToken);
-            }
-            else
-            {
-                await this.WriteV1Async(batch, cancellationToken);
-            }
+            text.Clear();
+            this.Append(text, points[i]);
+        }
 
-            Log.BatchWritten(this.logger, batch.Count, this.Description);
+        using var v2 = this.options.ApiVersion == InfluxDbApiVersion.V2 ? this.CreateV2Client() : null;
+        for (var start = 0; start < points.Count; start += this.options.BatchSize)
+        {
+            await this.WriteBatchAsync(points, start, Math.Min(this.options.BatchSize, points.Count - start), v2, text, cancellationToken);
         }
     }
 
@@ -102,25 +104,64 @@ public sealed partial class InfluxDbSink : IPointSink
         }
     }
 
-    private List<string> Serialise(IReadOnlyList<FlowPoint> points)
+    /// <summary>
+    /// Sends points[start..start+count) as one request. A server that finds the body too large (413: its
+    /// <c>max-body-size</c> is below what BatchSize produces) gets the two halves instead, down to single lines, so
+    /// a conservative server slows the write down rather than failing it.
+    /// </summary>
+    private async Task WriteBatchAsync(IReadOnlyList<FlowPoint> points, int start, int count, InfluxDBClient? v2, StringBuilder text, CancellationToken cancellationToken)
     {
-        var lines = new List<string>(points.Count);
-        foreach (var point in points)
+        text.Clear();
+        for (var i = start; i < start + count; i++)
         {
-            try
+            if (i > start)
             {
-                lines.Add(LineProtocolWriter.Write(point));
+                text.Append('\n');
             }
-            catch (ArgumentException e)
-            {
-                throw new SinkException($"{this.Description}: a point cannot be written as line protocol: {e.Message} This is a FlowCollector bug; please report it with this message.", permanent: true, e);
-            }
+
+            this.Append(text, points[i]);
         }
 
-        return lines;
+        try
+        {
+            if (v2 is not null)
+            {
+                await this.WriteV2Async(v2, text.ToString(), count, cancellationToken);
+            }
+            else
+            {
+                await this.WriteV1Async(text, count, cancellationToken);
+            }
+        }
+        catch (BatchTooLargeException e) when (count > 1)
+        {
+            var half = count / 2;
+            Log.BatchSplit(this.logger, this.Description, count, e.Message);
+            await this.WriteBatchAsync(points, start, half, v2, text, cancellationToken);
+            await this.WriteBatchAsync(points, start + half, count - half, v2, text, cancellationToken);
+            return;
+        }
+        catch (BatchTooLargeException e)
+        {
+            throw InfluxDbErrors.FromStatus(413, e.Message, this.options, this.Description);
+        }
+
+        Log.BatchWritten(this.logger, count, this.Description);
     }
 
-    private async Task WriteV1Async(List<string> batch, CancellationToken cancellationToken)
+    private void Append(StringBuilder text, FlowPoint point)
+    {
+        try
+        {
+            LineProtocolWriter.Append(text, point);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SinkException($"{this.Description}: a point cannot be written as line protocol: {e.Message} This is a FlowCollector bug; please report it with this message.", permanent: true, e);
+        }
+    }
+
+    private async Task WriteV1Async(StringBuilder batch, int lineCount, CancellationToken cancellationToken)
     {
         var http = this.httpClientFactory.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Post, InfluxDbEndpoints.V1Write(this.options))
@@ -146,11 +187,11 @@ public sealed partial class InfluxDbSink : IPointSink
             }
 
             var errorText = InfluxDbErrors.ErrorText(await response.Content.ReadAsStringAsync(cancellationToken));
-            this.ThrowUnlessOnlyBeyondRetention((int)response.StatusCode, errorText, batch.Count);
+            this.ThrowUnlessOnlyBeyondRetention((int)response.StatusCode, errorText, lineCount);
         }
     }
 
-    private async Task WriteV2Async(List<string> batch, CancellationToken cancellationToken)
+    private InfluxDBClient CreateV2Client()
     {
         var clientOptions = new InfluxDBClientOptions(InfluxDbEndpoints.Base(this.options.Url!).AbsoluteUri)
         {
@@ -162,19 +203,25 @@ public sealed partial class InfluxDbSink : IPointSink
             // The resilience pipeline owns attempt and total timeouts; this outer bound only guards against a hang.
             Timeout = InfluxDbResilience.OuterTimeout(this.options),
         };
-        using var client = new InfluxDBClient(clientOptions);
+        var client = new InfluxDBClient(clientOptions);
         if (this.options.Gzip)
         {
             client.EnableGzip();
         }
 
+        return client;
+    }
+
+    private async Task WriteV2Async(InfluxDBClient client, string batch, int lineCount, CancellationToken cancellationToken)
+    {
         try
         {
-            await client.GetWriteApiAsync().WriteRecordsAsync(batch, WritePrecision.Ns, this.options.Bucket, this.options.Org, cancellationToken);
+            // One record holding the batch's lines: InfluxDB.Client would otherwise join a list of lines into the same text.
+            await client.GetWriteApiAsync().WriteRecordAsync(batch, WritePrecision.Ns, this.options.Bucket, this.options.Org, cancellationToken);
         }
         catch (HttpException e) when (e.Status > 0)
         {
-            this.ThrowUnlessOnlyBeyondRetention(e.Status, e.Message, batch.Count);
+            this.ThrowUnlessOnlyBeyondRetention(e.Status, e.Message, lineCount);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is HttpException || IsTransportFailure(e)))
         {
@@ -189,6 +236,11 @@ public sealed partial class InfluxDbSink : IPointSink
 
     private void ThrowUnlessOnlyBeyondRetention(int status, string? errorText, int lineCount)
     {
+        if (status == 413)
+        {
+            throw new BatchTooLargeException(errorText ?? "");
+        }
+
         if (InfluxDbErrors.IsOnlyBeyondRetention(status, errorText))
         {
             Log.DroppedBeyondRetention(this.logger, this.Description, lineCount, errorText);
@@ -198,26 +250,44 @@ public sealed partial class InfluxDbSink : IPointSink
         throw InfluxDbErrors.FromStatus(status, errorText, this.options, this.Description);
     }
 
-    private ByteArrayContent Body(List<string> batch)
+    private ByteArrayContent Body(StringBuilder batch)
     {
-        var text = Encoding.UTF8.GetBytes(string.Join('\n', batch));
-        if (!this.options.Gzip)
+        // UTF-8 straight from the builder's chunks (into gzip when on): no string of the whole batch.
+        using var buffer = new MemoryStream(batch.Length / (this.options.Gzip ? 6 : 1));
+        using (var output = this.options.Gzip ? new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true) : (Stream)new NonClosingStream(buffer))
         {
-            var plain = new ByteArrayContent(text);
-            plain.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-            return plain;
-        }
+            var encoder = Encoding.UTF8.GetEncoder();
+            var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                foreach (var chunk in batch.GetChunks())
+                {
+                    var chars = chunk.Span;
+                    while (!chars.IsEmpty)
+                    {
+                        var take = Math.Min(chars.Length, 4 * 1024);
+                        var written = encoder.GetBytes(chars[..take], bytes, flush: false);
+                        output.Write(bytes, 0, written);
+                        chars = chars[take..];
+                    }
+                }
 
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(text);
+                output.Write(bytes, 0, encoder.GetBytes(ReadOnlySpan<char>.Empty, bytes, flush: true));
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+            }
         }
 
         // A byte array (not a stream) so the resilience handler can send the same body again on a retry.
-        var content = new ByteArrayContent(buffer.ToArray());
+        var content = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-        content.Headers.ContentEncoding.Add("gzip");
+        if (this.options.Gzip)
+        {
+            content.Headers.ContentEncoding.Add("gzip");
+        }
+
         return content;
     }
 
@@ -237,10 +307,40 @@ public sealed partial class InfluxDbSink : IPointSink
     private static bool IsTransportFailure(Exception e) =>
         e is HttpRequestException or OperationCanceledException or TimeoutException or Polly.ExecutionRejectedException;
 
+    /// <summary>HTTP 413 for one batch; <see cref="WriteBatchAsync"/> splits it.</summary>
+    private sealed class BatchTooLargeException(string serverText) : Exception(serverText);
+
+    /// <summary>Lets the plain path share the gzip path's <c>using</c> without closing the buffer it writes into.</summary>
+    private sealed class NonClosingStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    }
+
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "Wrote {LineCount} lines to {Sink}")]
         public static partial void BatchWritten(ILogger logger, int lineCount, string sink);
+
+        [LoggerMessage(3, LogLevel.Warning, "{Sink} refused a batch of {LineCount} lines as too large ({InfluxError}); sending it in two halves. Lower Sinks:InfluxDb:BatchSize to avoid the extra requests.")]
+        public static partial void BatchSplit(ILogger logger, string sink, int lineCount, string? influxError);
 
         [LoggerMessage(2, LogLevel.Warning, "{Sink} dropped points of a batch of {LineCount} lines because they are older than the retention policy: {InfluxError}")]
         public static partial void DroppedBeyondRetention(ILogger logger, string sink, int lineCount, string? influxError);

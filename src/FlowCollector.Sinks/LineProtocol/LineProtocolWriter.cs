@@ -27,6 +27,9 @@ namespace FlowCollector.Sinks.LineProtocol;
 /// </remarks>
 public static class LineProtocolWriter
 {
+    private static readonly System.Buffers.SearchValues<char> NeedsEscapeWithEquals = System.Buffers.SearchValues.Create(", =");
+    private static readonly System.Buffers.SearchValues<char> NeedsEscape = System.Buffers.SearchValues.Create(", ");
+
     /// <summary>One line, without a trailing line feed.</summary>
     /// <exception cref="ArgumentException">The point cannot be expressed in line protocol; the message names the measurement and key.</exception>
     public static string Write(FlowPoint point)
@@ -90,7 +93,7 @@ public static class LineProtocolWriter
     private static void AppendPoint(StringBuilder builder, FlowPoint point)
     {
         var measurement = point.Measurement;
-        RequireWritableName(measurement, point, "the measurement name");
+        RequireWritableName(measurement, point, "the measurement name", null);
         if (measurement[0] == '#')
         {
             throw new ArgumentException($"Point of measurement '{measurement}': a line starting with '#' is a comment in line protocol.", nameof(point));
@@ -98,15 +101,17 @@ public static class LineProtocolWriter
 
         AppendEscaped(builder, measurement, escapeEquals: false);
 
-        foreach (var tag in SortedTags(point))
+        var tags = SortedTags(point);
+        for (var t = 0; t < tags.Count; t++)
         {
-            RequireWritableName(tag.Key, point, $"tag key '{tag.Key}'");
+            var tag = tags[t];
+            RequireWritableName(tag.Key, point, "tag key '{0}'", tag.Key);
             if (string.IsNullOrEmpty(tag.Value))
             {
                 continue; // see remarks: dropped, not rejected
             }
 
-            RequireWritableName(tag.Value, point, $"the value of tag '{tag.Key}'");
+            RequireWritableName(tag.Value, point, "the value of tag '{0}'", tag.Key);
             builder.Append(',');
             AppendEscaped(builder, tag.Key, escapeEquals: true);
             builder.Append('=');
@@ -118,14 +123,19 @@ public static class LineProtocolWriter
             throw new ArgumentException($"Point of measurement '{measurement}' has no fields; InfluxDB requires at least one.", nameof(point));
         }
 
-        var fieldKeys = new HashSet<string>(StringComparer.Ordinal);
+        var fields = point.Fields;
         var separator = ' ';
-        foreach (var field in point.Fields)
+        for (var f = 0; f < fields.Count; f++)
         {
-            RequireWritableName(field.Key, point, $"field key '{field.Key}'");
-            if (!fieldKeys.Add(field.Key))
+            var field = fields[f];
+            RequireWritableName(field.Key, point, "field key '{0}'", field.Key);
+            for (var earlier = 0; earlier < f; earlier++)
             {
-                throw new ArgumentException($"Point of measurement '{measurement}' has the field '{field.Key}' twice.", nameof(point));
+                // Points carry about ten fields: a scan beats allocating a set per line.
+                if (string.Equals(fields[earlier].Key, field.Key, StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"Point of measurement '{measurement}' has the field '{field.Key}' twice.", nameof(point));
+                }
             }
 
             builder.Append(separator);
@@ -135,7 +145,8 @@ public static class LineProtocolWriter
             AppendFieldValue(builder, field.Value, point, field.Key);
         }
 
-        builder.Append(' ').Append(point.TimestampNanoseconds.ToString(CultureInfo.InvariantCulture));
+        builder.Append(' ');
+        AppendInteger(builder, point.TimestampNanoseconds);
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> SortedTags(FlowPoint point)
@@ -184,21 +195,30 @@ public static class LineProtocolWriter
                         nameof(point));
                 }
 
-                builder.Append(FormatFloat(value.Number));
+                AppendFloat(builder, value.Number);
                 break;
             case FieldType.Whole:
-                builder.Append(value.WholeNumber.ToString(CultureInfo.InvariantCulture)).Append('i');
+                AppendInteger(builder, value.WholeNumber);
+                builder.Append('i');
                 break;
             case FieldType.Text:
                 builder.Append('"');
-                foreach (var c in value.Text ?? "")
+                var text = value.Text ?? "";
+                if (text.AsSpan().IndexOfAny('"', '\\') < 0)
                 {
-                    if (c is '"' or '\\')
+                    builder.Append(text);
+                }
+                else
+                {
+                    foreach (var c in text)
                     {
-                        builder.Append('\\');
-                    }
+                        if (c is '"' or '\\')
+                        {
+                            builder.Append('\\');
+                        }
 
-                    builder.Append(c);
+                        builder.Append(c);
+                    }
                 }
 
                 builder.Append('"');
@@ -211,8 +231,34 @@ public static class LineProtocolWriter
         }
     }
 
+    private static void AppendInteger(StringBuilder builder, long value)
+    {
+        Span<char> digits = stackalloc char[20];
+        value.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+        builder.Append(digits[..written]);
+    }
+
+    private static void AppendFloat(StringBuilder builder, double value)
+    {
+        // Shortest round-trip digits without allocating; the rare exponent form takes the allocating path.
+        Span<char> digits = stackalloc char[32];
+        if (value.TryFormat(digits, out var written, "R", CultureInfo.InvariantCulture) && digits[..written].IndexOf('E') < 0)
+        {
+            builder.Append(digits[..written]);
+            return;
+        }
+
+        builder.Append(FormatFloat(value));
+    }
+
     private static void AppendEscaped(StringBuilder builder, string text, bool escapeEquals)
     {
+        if (text.AsSpan().IndexOfAny(escapeEquals ? NeedsEscapeWithEquals : NeedsEscape) < 0)
+        {
+            builder.Append(text);
+            return;
+        }
+
         foreach (var c in text)
         {
             if (c is ',' or ' ' || (escapeEquals && c == '='))
@@ -224,9 +270,16 @@ public static class LineProtocolWriter
         }
     }
 
-    private static void RequireWritableName(string? text, FlowPoint point, string subject)
+    /// <remarks>The subject is a format filled only when the check fails: this runs for every name of every line.</remarks>
+    private static void RequireWritableName(string? text, FlowPoint point, string subjectFormat, string? key)
     {
+        if (!string.IsNullOrEmpty(text) && text[^1] != '\\' && text.AsSpan().IndexOfAny('\n', '\r') < 0)
+        {
+            return;
+        }
+
         var measurement = point.Measurement;
+        var subject = string.Format(CultureInfo.InvariantCulture, subjectFormat, key);
         if (string.IsNullOrEmpty(text))
         {
             throw new ArgumentException($"Point of measurement '{measurement}': {subject} is empty; InfluxDB requires a name.", nameof(point));
@@ -237,10 +290,7 @@ public static class LineProtocolWriter
             throw new ArgumentException($"Point of measurement '{measurement}': {subject} ends with a backslash, which line protocol cannot express.", nameof(point));
         }
 
-        if (text.AsSpan().IndexOfAny('\n', '\r') >= 0)
-        {
-            throw new ArgumentException($"Point of measurement '{measurement}': {subject} contains a line break, which line protocol cannot express.", nameof(point));
-        }
+        throw new ArgumentException($"Point of measurement '{measurement}': {subject} contains a line break, which line protocol cannot express.", nameof(point));
     }
 
     private static string ExpandExponent(string roundTrip, int exponentAt)

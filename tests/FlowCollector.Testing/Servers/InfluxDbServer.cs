@@ -22,12 +22,17 @@ public sealed class InfluxDbServer : IAsyncDisposable
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly ServerProcess process;
     private readonly HttpClient http;
+    private readonly string binary;
+    private readonly string config;
+    private ServerProcess process;
+    private bool stopped;
 
-    private InfluxDbServer(ServerProcess process, Uri url)
+    private InfluxDbServer(ServerProcess process, Uri url, string binary, string config)
     {
         this.process = process;
+        this.binary = binary;
+        this.config = config;
         this.Url = url;
         this.http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -59,7 +64,7 @@ public sealed class InfluxDbServer : IAsyncDisposable
             {
                 var process = await ServerProcess.StartAsync(
                     "influxd", binary, ["-config", config], directory, new Uri(url, "ping"), HttpStatusCode.NoContent, StartTimeout, cancellationToken);
-                return new InfluxDbServer(process, url);
+                return new InfluxDbServer(process, url, binary, config);
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -153,10 +158,43 @@ public sealed class InfluxDbServer : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>
+    /// Kills the server as an outage would (SIGKILL: only what it acknowledged is in its WAL), keeping its data, so
+    /// <see cref="RestartAsync"/> brings the same database back on the same address. Writes fail with
+    /// "connection refused" meanwhile.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        await this.process.KillKeepingDataAsync();
+        this.stopped = true;
+    }
+
+    /// <summary>Starts the server again on the same port and data after <see cref="StopAsync"/>.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        if (!this.stopped)
+        {
+            throw new InvalidOperationException("RestartAsync needs a stopped server; call StopAsync first.");
+        }
+
+        var directory = this.process.Directory;
+        this.process = await ServerProcess.StartAsync(
+            "influxd", this.binary, ["-config", this.config], directory, new Uri(this.Url, "ping"), HttpStatusCode.NoContent, StartTimeout, cancellationToken);
+        this.stopped = false;
+    }
+
     /// <summary>Stops the server (process tree) and deletes its data directory.</summary>
     public async ValueTask DisposeAsync()
     {
         this.http.Dispose();
+        if (this.stopped)
+        {
+            // The stopped process kept its directory for a restart that never came.
+            await this.process.DisposeAsync();
+            await ServerProcess.DeleteDirectoryAsync(this.process.Directory);
+            return;
+        }
+
         await this.process.DisposeAsync();
     }
 

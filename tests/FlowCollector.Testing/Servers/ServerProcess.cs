@@ -18,6 +18,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process process;
     private readonly Queue<string> log = new();
     private readonly string name;
+    private bool keepDirectory;
 
     private ServerProcess(string name, Process process, string directory)
     {
@@ -100,7 +101,23 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the server (SIGKILL, as a crash or an OOM kill would) but keeps its directory, so it can be started again on the same data.</summary>
+    public async Task KillKeepingDataAsync()
+    {
+        await this.StopProcessAsync();
+        this.keepDirectory = true;
+    }
+
     public async ValueTask DisposeAsync()
+    {
+        await this.StopProcessAsync();
+        if (!this.keepDirectory)
+        {
+            await DeleteDirectoryAsync(this.Directory);
+        }
+    }
+
+    private async Task StopProcessAsync()
     {
         try
         {
@@ -122,7 +139,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         finally
         {
             this.process.Dispose();
-            await DeleteDirectoryAsync(this.Directory);
         }
     }
 
@@ -195,7 +211,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static async Task DeleteDirectoryAsync(string directory)
+    public static async Task DeleteDirectoryAsync(string directory)
     {
         // A killed server may still hold file handles for a moment; a leftover temp dir is not worth failing a test for.
         for (var attempt = 0; attempt < 5; attempt++)
