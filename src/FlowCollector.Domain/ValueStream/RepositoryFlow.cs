@@ -17,7 +17,8 @@ public sealed partial class RepositoryFlow
     private readonly Dictionary<string, ChangeFacts> changes = new(StringComparer.Ordinal);
     private readonly Dictionary<(string RunId, int Attempt), PipelineRunFacts> runs = [];
     private readonly Dictionary<string, DeploymentFacts> deployments = new(StringComparer.Ordinal);
-    private ILookup<string, PipelineRunFacts>? runsBySha;
+    private static readonly List<PipelineRunFacts> NoRuns = [];
+    private Dictionary<string, List<PipelineRunFacts>>? runsBySha;
     private readonly ValueStreamDefinition stream;
     private readonly ReviewCounting counting;
 
@@ -181,16 +182,39 @@ public sealed partial class RepositoryFlow
     private ChangeTimeline Timeline(ChangeFacts change, DeploymentIndex index) =>
         StageCalculator.Compute(change, this.RunsOn(change), index.Candidates(change), this.stream, this.counting);
 
+    /// <summary>The runs on the change's merge commit; callers only read the list (it may be the shared empty one).</summary>
     private List<PipelineRunFacts> RunsOn(ChangeFacts change)
     {
         if (change.MergeSha is null)
         {
-            return [];
+            return NoRuns;
         }
 
         // Indexed by SHA once per batch of events: a scan per change made timelines quadratic in repository size.
-        this.runsBySha ??= this.runs.Values.Where(r => r.Sha is not null).ToLookup(r => r.Sha!, StringComparer.Ordinal);
-        return [.. this.runsBySha[change.MergeSha]];
+        this.runsBySha ??= this.IndexRunsBySha();
+        return this.runsBySha.TryGetValue(change.MergeSha, out var runs) ? runs : NoRuns;
+    }
+
+    private Dictionary<string, List<PipelineRunFacts>> IndexRunsBySha()
+    {
+        var index = new Dictionary<string, List<PipelineRunFacts>>(StringComparer.Ordinal);
+        foreach (var run in this.runs.Values)
+        {
+            if (run.Sha is null)
+            {
+                continue;
+            }
+
+            if (!index.TryGetValue(run.Sha, out var list))
+            {
+                list = new List<PipelineRunFacts>(1);
+                index.Add(run.Sha, list);
+            }
+
+            list.Add(run);
+        }
+
+        return index;
     }
 
     private bool IsTracked(string? environment) =>
@@ -220,19 +244,36 @@ public sealed partial class RepositoryFlow
             }
         }
 
-        /// <summary>Deployments carrying the change's merge commit or one of its own commits (not yet checked against its merge time).</summary>
+        private static readonly HashSet<DeploymentFacts> NoCandidates = [];
+
+        /// <summary>Deployments carrying the change's merge commit or one of its own commits (not yet checked against its merge time). Read only: may be a shared empty set.</summary>
         public HashSet<DeploymentFacts> Candidates(ChangeFacts change)
         {
-            var found = new HashSet<DeploymentFacts>();
-            foreach (var sha in change.CommitShas.Append(change.MergeSha).OfType<string>())
+            if (this.bySha.Count == 0)
             {
-                if (this.bySha.TryGetValue(sha, out var list))
-                {
-                    found.UnionWith(list);
-                }
+                return NoCandidates;
             }
 
-            return found;
+            HashSet<DeploymentFacts>? found = null;
+            foreach (var sha in change.CommitShas)
+            {
+                this.Collect(sha, ref found);
+            }
+
+            if (change.MergeSha is not null)
+            {
+                this.Collect(change.MergeSha, ref found);
+            }
+
+            return found ?? NoCandidates;
+        }
+
+        private void Collect(string sha, ref HashSet<DeploymentFacts>? found)
+        {
+            if (this.bySha.TryGetValue(sha, out var list))
+            {
+                (found ??= []).UnionWith(list);
+            }
         }
     }
 }

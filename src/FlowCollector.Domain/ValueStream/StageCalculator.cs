@@ -53,9 +53,19 @@ public static class StageCalculator
             return new ChangeTimeline(change, null, []);
         }
 
-        var deployed = new ChangeDeployments(deployments.Where(d => d.Contains(change)).ToList());
+        var deployed = ChangeDeployments.Carrying(change, deployments);
         var boundaries = new Boundaries(change, runsOnMergeSha, deployed, stream, counting);
-        var spans = new List<StageSpan>(stream.Stages.Count);
+
+        // Two passes (count, then fill an exact array): a change has a handful of the configured stages, and a
+        // list sized for all of them would be most of the timeline's allocation.
+        var present = 0;
+        foreach (var stage in stream.Stages)
+        {
+            present += boundaries.EndOf(stage) is null ? 0 : 1;
+        }
+
+        var spans = new StageSpan[present];
+        var filled = 0;
         var cursor = start.Value;
         foreach (var stage in stream.Stages)
         {
@@ -69,7 +79,7 @@ public static class StageCalculator
             // cursor never moves backwards, so the spans still add up to the flow time exactly.
             var clamped = end.Value < cursor;
             var stageEnd = clamped ? cursor : end.Value;
-            spans.Add(new StageSpan(stage, cursor, stageEnd, clamped));
+            spans[filled++] = new StageSpan(stage, cursor, stageEnd, clamped);
             cursor = stageEnd;
         }
 
@@ -79,25 +89,37 @@ public static class StageCalculator
     /// <summary>Adds the arrival, the per-environment first deployments and the lead times to a timeline.</summary>
     private static ChangeTimeline Arrive(ChangeTimeline timeline, ChangeDeployments deployed, ValueStreamDefinition stream)
     {
-        // Environment names as configured (the path's spelling first), so tags match the stage names.
-        var environments = stream.EnvironmentPath
-            .Concat(stream.ProductionEnvironments.Order(StringComparer.Ordinal))
-            .Distinct(StringComparer.OrdinalIgnoreCase);
-        var reached = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
-        foreach (var environment in environments)
+        if (deployed.IsEmpty)
         {
-            if (deployed.FirstSuccess(environment) is { } finished)
+            // Not deployed anywhere (most changes of a run): the timeline's defaults already say so.
+            return timeline;
+        }
+
+        // Environment names as configured (the path's spelling first), so tags match the stage names.
+        var reached = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        KeyValuePair<string, DateTimeOffset>? arrival = null;
+        foreach (var environment in stream.ReportedEnvironments)
+        {
+            if (deployed.FirstSuccess(environment) is not { } finished)
             {
-                reached[environment] = finished;
+                continue;
+            }
+
+            reached[environment] = finished;
+
+            // Several production environments: the earliest wins; a tie goes to the ordinally first name.
+            if (stream.ProductionEnvironments.Contains(environment)
+                && (arrival is not { } best || finished < best.Value || (finished == best.Value && string.CompareOrdinal(environment, best.Key) < 0)))
+            {
+                arrival = new(environment, finished);
             }
         }
 
-        // Several production environments: the earliest wins; a tie goes to the ordinally first name.
-        var arrival = reached
-            .Where(r => stream.ProductionEnvironments.Contains(r.Key))
-            .OrderBy(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
-            .Select(r => (KeyValuePair<string, DateTimeOffset>?)r)
-            .FirstOrDefault();
+        if (reached.Count == 0)
+        {
+            return timeline;
+        }
+
         var workStarted = WorkStarted(timeline.Change);
         return timeline with
         {
@@ -124,7 +146,7 @@ public static class StageCalculator
     private static DateTimeOffset? StreamStart(ChangeFacts change, ValueStreamDefinition stream)
     {
         var codingStart = WorkStarted(change);
-        var hasBacklog = change.WorkItemCreated is not null && stream.Stages.Any(s => s.Rule == StageRule.Backlog);
+        var hasBacklog = change.WorkItemCreated is not null && stream.HasBacklog;
         if (hasBacklog)
         {
             return codingStart is { } c && c < change.WorkItemCreated!.Value ? c : change.WorkItemCreated;
@@ -134,14 +156,17 @@ public static class StageCalculator
     }
 
     /// <summary>The end event of each rule for one change, or null where the stage is absent.</summary>
-    private sealed class Boundaries
+    private readonly struct Boundaries
     {
         private readonly ChangeFacts change;
         private readonly IReadOnlyCollection<PipelineRunFacts> runs;
-        private readonly List<ReviewFact> counted;
-
         private readonly ChangeDeployments deployed;
         private readonly string? firstEnvironment;
+
+        // Of the reviews that count: whether any is a verdict, the first one's time, the last approval's time.
+        private readonly bool hasReview;
+        private readonly DateTimeOffset? firstCounted;
+        private readonly DateTimeOffset? lastApproval;
 
         public Boundaries(ChangeFacts change, IReadOnlyCollection<PipelineRunFacts> runs, ChangeDeployments deployed, ValueStreamDefinition stream, ReviewCounting counting)
         {
@@ -149,37 +174,44 @@ public static class StageCalculator
             this.runs = runs;
             this.deployed = deployed;
             this.firstEnvironment = stream.EnvironmentPath.Count > 0 ? stream.EnvironmentPath[0] : null;
+            if (change.IsDirect)
+            {
+                return;
+            }
 
             // Reviews by the author or by bots never count; nor do reviews after the merge (they cannot have held
             // it up), nor feedback on a draft before it was marked ready: that happened during coding, and the
             // change was not yet waiting for anyone.
             var ready = this.CodingEnd();
-            this.counted = change.IsDirect
-                ? []
-                : change.Reviews
-                    .Where(r => !counting.IsBot(r.Reviewer, r.IsBot)
-                                && !string.Equals(r.Reviewer, change.Author, StringComparison.OrdinalIgnoreCase)
-                                && (change.Merged is null || r.At <= change.Merged.Value)
-                                && (!change.OpenedAsDraft || ready is null || r.At >= ready.Value)
-                                && (counting.CommentsEndPickup || r.State != ReviewState.None))
-                    .ToList();
+            foreach (var r in change.Reviews)
+            {
+                var counts = !counting.IsBot(r.Reviewer, r.IsBot)
+                    && !string.Equals(r.Reviewer, change.Author, StringComparison.OrdinalIgnoreCase)
+                    && (change.Merged is null || r.At <= change.Merged.Value)
+                    && (!change.OpenedAsDraft || ready is null || r.At >= ready.Value)
+                    && (counting.CommentsEndPickup || r.State != ReviewState.None);
+                if (!counts)
+                {
+                    continue;
+                }
+
+                this.firstCounted = this.firstCounted is { } first && first <= r.At ? first : r.At;
+                this.hasReview |= r.State != ReviewState.None;
+                if (r.State == ReviewState.Approved)
+                {
+                    this.lastApproval = this.lastApproval is { } last && last >= r.At ? last : r.At;
+                }
+            }
         }
-
-        private bool HasReview => this.counted.Any(r => r.State != ReviewState.None);
-
-        private DateTimeOffset? LastApproval => this.counted
-            .Where(r => r.State == ReviewState.Approved)
-            .Select(r => (DateTimeOffset?)r.At)
-            .Max();
 
         public DateTimeOffset? EndOf(StageDefinition stage) => stage.Rule switch
         {
             StageRule.Backlog => this.BacklogEnd(),
             StageRule.Coding => this.CodingEnd(),
-            StageRule.Pickup => this.counted.Count == 0 ? null : this.counted.Min(r => r.At),
-            StageRule.Review => !this.HasReview || this.change.Merged is null ? null : this.LastApproval ?? this.change.Merged,
-            StageRule.Merge => this.change.IsDirect || this.change.Merged is null || (this.HasReview && this.LastApproval is null) ? null : this.change.Merged,
-            StageRule.CiQueue => this.change.Merged is null ? null : this.runs.Where(r => r.Started is not null).Select(r => r.Started).Min(),
+            StageRule.Pickup => this.firstCounted,
+            StageRule.Review => !this.hasReview || this.change.Merged is null ? null : this.lastApproval ?? this.change.Merged,
+            StageRule.Merge => this.change.IsDirect || this.change.Merged is null || (this.hasReview && this.lastApproval is null) ? null : this.change.Merged,
+            StageRule.CiQueue => this.change.Merged is null ? null : this.FirstRunStarted(),
             StageRule.Ci => this.change.Merged is null ? null : this.CiEnd(),
             // Like CI: the stage before a deployment ends when the first attempt carrying the change started (failed
             // attempts included); the deployment stage ends when the first successful one finished.
@@ -223,14 +255,57 @@ public static class StageCalculator
             return this.change.Opened;
         }
 
+        private DateTimeOffset? FirstRunStarted()
+        {
+            DateTimeOffset? first = null;
+            foreach (var run in this.runs)
+            {
+                if (run.Started is { } started && (first is null || started < first.Value))
+                {
+                    first = started;
+                }
+            }
+
+            return first;
+        }
+
         private DateTimeOffset? CiEnd()
         {
             // Every pipeline on the merge commit has to be green; each one's first successful attempt counts.
-            var byPipeline = this.runs
-                .GroupBy(r => r.Pipeline ?? "", StringComparer.Ordinal)
-                .Select(g => g.Where(r => r.Succeeded).Select(r => r.Finished).Min())
-                .ToList();
-            return byPipeline.Count == 0 || byPipeline.Any(f => f is null) ? null : byPipeline.Max();
+            if (this.runs.Count == 0)
+            {
+                return null;
+            }
+
+            // A change meets one or two pipelines: a short list beats grouping into a dictionary.
+            var pipelines = new List<(string Pipeline, DateTimeOffset? FirstGreen)>(2);
+            foreach (var run in this.runs)
+            {
+                var pipeline = run.Pipeline ?? "";
+                var green = run.Succeeded ? run.Finished : null;
+                var i = pipelines.FindIndex(p => string.Equals(p.Pipeline, pipeline, StringComparison.Ordinal));
+                if (i < 0)
+                {
+                    pipelines.Add((pipeline, green));
+                }
+                else if (green is { } g && (pipelines[i].FirstGreen is not { } known || g < known))
+                {
+                    pipelines[i] = (pipeline, g);
+                }
+            }
+
+            DateTimeOffset? end = null;
+            foreach (var (_, firstGreen) in pipelines)
+            {
+                if (firstGreen is not { } green)
+                {
+                    return null;
+                }
+
+                end = end is { } e && e >= green ? e : green;
+            }
+
+            return end;
         }
     }
 }
@@ -239,15 +314,63 @@ public static class StageCalculator
 /// The deployments that carry one change, by environment: when the first attempt started and when the first
 /// successful one finished. Environment names are case-insensitive.
 /// </summary>
-internal sealed class ChangeDeployments(IReadOnlyList<DeploymentFacts> carrying)
+internal sealed class ChangeDeployments
 {
+    private static readonly ChangeDeployments None = new([]);
+
+    private readonly List<DeploymentFacts> carrying;
+
+    private ChangeDeployments(List<DeploymentFacts> carrying)
+    {
+        this.carrying = carrying;
+    }
+
+    public bool IsEmpty => this.carrying.Count == 0;
+
+    /// <summary>Those of <paramref name="deployments"/> that carry <paramref name="change"/> (most changes of a run: none).</summary>
+    public static ChangeDeployments Carrying(ChangeFacts change, IReadOnlyCollection<DeploymentFacts> deployments)
+    {
+        List<DeploymentFacts>? carrying = null;
+        foreach (var deployment in deployments)
+        {
+            if (deployment.Contains(change))
+            {
+                (carrying ??= []).Add(deployment);
+            }
+        }
+
+        return carrying is null ? None : new ChangeDeployments(carrying);
+    }
+
     /// <summary>The first deployment to <paramref name="environment"/> carrying the change started (any result, also still running).</summary>
-    public DateTimeOffset? FirstAttempt(string? environment) =>
-        carrying.Where(d => d.IsIn(environment)).Select(d => d.EffectiveStart).Where(s => s is not null).Min();
+    public DateTimeOffset? FirstAttempt(string? environment)
+    {
+        DateTimeOffset? first = null;
+        foreach (var d in this.carrying)
+        {
+            if (d.IsIn(environment) && d.EffectiveStart is { } start && (first is null || start < first.Value))
+            {
+                first = start;
+            }
+        }
+
+        return first;
+    }
 
     /// <summary>The first successful deployment to <paramref name="environment"/> carrying the change finished.</summary>
-    public DateTimeOffset? FirstSuccess(string? environment) =>
-        carrying.Where(d => d.IsIn(environment) && d.Succeeded).Select(d => d.Finished).Min();
+    public DateTimeOffset? FirstSuccess(string? environment)
+    {
+        DateTimeOffset? first = null;
+        foreach (var d in this.carrying)
+        {
+            if (d.IsIn(environment) && d.Succeeded && d.Finished is { } finished && (first is null || finished < first.Value))
+            {
+                first = finished;
+            }
+        }
+
+        return first;
+    }
 }
 
 /// <summary>

@@ -14,7 +14,20 @@ public sealed class ValueStreamDefinition
         this.Stages = stages;
         this.EnvironmentPath = environmentPath;
         this.ProductionEnvironments = new HashSet<string>(productionEnvironments, StringComparer.OrdinalIgnoreCase);
+        this.ReportedEnvironments = [.. environmentPath
+            .Concat(productionEnvironments.Order(StringComparer.Ordinal))
+            .Distinct(StringComparer.OrdinalIgnoreCase)];
+        this.HasBacklog = stages.Any(s => s.Rule == StageRule.Backlog);
     }
+
+    /// <summary>
+    /// The environments a timeline reports deployments for: the path, then the production environments not on it
+    /// (ordinal order), each once (case-insensitive), spelled as configured. Computed once: every change needs it.
+    /// </summary>
+    public IReadOnlyList<string> ReportedEnvironments { get; }
+
+    /// <summary>True when a <see cref="StageRule.Backlog"/> stage is configured.</summary>
+    public bool HasBacklog { get; }
 
     public IReadOnlyList<StageDefinition> Stages { get; }
 
