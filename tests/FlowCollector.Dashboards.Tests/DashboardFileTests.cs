@@ -1,0 +1,139 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FlowCollector.Dashboards.Tests.Grafana;
+
+namespace FlowCollector.Dashboards.Tests;
+
+/// <summary>Every dashboard file is a valid, portable Grafana dashboard: the shape rules the issue sets, checked without a server.</summary>
+public sealed partial class DashboardFileTests
+{
+    private const int GridColumns = 24;
+
+    public static TheoryData<string> Dashboards => new(GrafanaFiles.DashboardNames);
+
+    [Fact]
+    public void The_four_boards_exist_with_distinct_uids()
+    {
+        var uids = GrafanaFiles.DashboardNames.Select(n => (string?)GrafanaFiles.Dashboard(n)["uid"]).ToList();
+
+        Assert.Equal(["collector-health.json", "delivery-performance.json", "pipelines.json", "value-stream.json"], GrafanaFiles.DashboardNames);
+        Assert.Equal(uids.Count, uids.Distinct().Count());
+        Assert.All(uids, uid => Assert.StartsWith("flowcollector-", uid, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Has_a_schema_version_a_title_and_no_instance_id(string name)
+    {
+        var dashboard = GrafanaFiles.Dashboard(name);
+
+        Assert.True((int?)dashboard["schemaVersion"] >= 36, $"{name}: schemaVersion missing or older than Grafana 9");
+        Assert.False(string.IsNullOrWhiteSpace((string?)dashboard["title"]), $"{name}: no title");
+        Assert.Null(dashboard["id"]?.GetValue<int?>()); // an instance id would clash on import into another Grafana
+        Assert.Contains("flowcollector", dashboard["tags"]!.AsArray().Select(t => (string?)t));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Panel_ids_are_unique(string name)
+    {
+        var ids = DashboardQueries.Panels(GrafanaFiles.Dashboard(name)).Select(p => (int?)p["id"]).ToList();
+
+        Assert.DoesNotContain(null, ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Grid_positions_lie_inside_the_grid_and_do_not_overlap(string name)
+    {
+        var boxes = DashboardQueries.Panels(GrafanaFiles.Dashboard(name))
+            .Select(p => (Id: (int)p["id"]!, X: (int)p["gridPos"]!["x"]!, Y: (int)p["gridPos"]!["y"]!, W: (int)p["gridPos"]!["w"]!, H: (int)p["gridPos"]!["h"]!))
+            .ToList();
+
+        Assert.All(boxes, b => Assert.True(b.X >= 0 && b.Y >= 0 && b.W > 0 && b.H > 0 && b.X + b.W <= GridColumns, $"{name}: panel {b.Id} is outside the 24-column grid: {b}"));
+        var overlaps = boxes.SelectMany((a, i) => boxes.Skip(i + 1).Where(b => a.X < b.X + b.W && b.X < a.X + a.W && a.Y < b.Y + b.H && b.Y < a.Y + a.H).Select(b => $"{a.Id}/{b.Id}")).ToList();
+        Assert.True(overlaps.Count == 0, $"{name}: overlapping panels {string.Join(", ", overlaps)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Every_query_uses_the_datasource_variable(string name)
+    {
+        var dashboard = GrafanaFiles.Dashboard(name);
+        var datasource = Assert.Single(DashboardQueries.Variables(dashboard), v => (string?)v["type"] == "datasource");
+        Assert.Equal("datasource", (string?)datasource["name"]);
+        Assert.Equal("influxdb", (string?)datasource["query"]);
+
+        var users = DashboardQueries.Panels(dashboard).Where(p => p["targets"] is not null)
+            .SelectMany(p => p["targets"]!.AsArray().Select(t => t!["datasource"]).Append(p["datasource"]))
+            .Concat(DashboardQueries.Variables(dashboard).Where(v => (string?)v["type"] == "query").Select(v => v["datasource"]))
+            .ToList();
+        Assert.NotEmpty(users);
+        Assert.All(users, ds => Assert.Equal("${datasource}", (string?)ds?["uid"]));
+        Assert.DoesNotContain(GrafanaFiles.DatasourceUid, dashboard.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Queries_are_scoped_by_the_variables_and_name_no_repository(string name)
+    {
+        var dashboard = GrafanaFiles.Dashboard(name);
+        var queries = DashboardQueries.Of(name).ToList();
+
+        Assert.NotEmpty(queries);
+        Assert.All(queries, q =>
+        {
+            Assert.Contains("\"repo\" =~ /^$repo$/", q.Query, StringComparison.Ordinal);
+            Assert.Contains("\"org\" =~ /^$org$/", q.Query, StringComparison.Ordinal);
+            Assert.Contains("\"source\" =~ /^$source$/", q.Query, StringComparison.Ordinal);
+            Assert.Contains("$timeFilter", q.Query, StringComparison.Ordinal);
+            Assert.All(RepoCondition().Matches(q.Query), m => Assert.True(m.Groups["value"].Value == "/^$repo$/", $"{name} panel {q.PanelId}: a hard-coded repository in {m.Value}"));
+        });
+        var json = dashboard.ToJsonString();
+        Assert.DoesNotContain("github.com/", json, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("contoso", json, StringComparison.OrdinalIgnoreCase);
+        Assert.All(new[] { "source", "org", "repo" }, v => Assert.Contains(DashboardQueries.Variables(dashboard), x => (string?)x["name"] == v));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Every_data_panel_describes_its_definition_and_unit(string name)
+    {
+        var panels = DashboardQueries.Panels(GrafanaFiles.Dashboard(name)).Where(p => p["targets"] is not null).ToList();
+
+        Assert.All(panels, p =>
+        {
+            var description = (string?)p["description"] ?? "";
+            Assert.True(description.Length > 60 && description.Contains("Unit", StringComparison.Ordinal), $"{name} panel {p["id"]} '{p["title"]}': the description must define the number and name its unit");
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Links_to_the_other_boards_keep_time_and_variables(string name)
+    {
+        var link = Assert.Single(GrafanaFiles.Dashboard(name)["links"]!.AsArray());
+
+        Assert.Equal("dashboards", (string?)link!["type"]);
+        Assert.Equal("flowcollector", (string?)link["tags"]![0]);
+        Assert.True((bool?)link["keepTime"]);
+        Assert.True((bool?)link["includeVars"]);
+    }
+
+    [Fact]
+    public void A_repeated_panel_repeats_over_a_variable_of_its_board()
+    {
+        var dashboard = GrafanaFiles.Dashboard("value-stream.json");
+        var repeated = Assert.Single(DashboardQueries.Panels(dashboard), p => p["repeat"] is not null);
+        var variable = Assert.Single(DashboardQueries.Variables(dashboard), v => (string?)v["name"] == (string?)repeated["repeat"]);
+
+        Assert.Equal("custom", (string?)variable["type"]);
+        Assert.Equal(
+            ["coding", "pickup", "review", "merge", "ci_queue", "ci", "release_wait", "deploy:staging", "promotion_wait:production", "deploy:production"],
+            variable["current"]!["value"]!.AsArray().Select(v => (string)v!));
+    }
+
+    [GeneratedRegex(@"""repo""\s*(=~|!~|!=|=)\s*(?<value>\S+)")]
+    private static partial Regex RepoCondition();
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using FlowCollector.Testing.Servers;
+using FlowCollector.Testing.Simulation;
+using FlowCollector.Worker.Cli;
+
+[assembly: AssemblyFixture(typeof(FlowCollector.Dashboards.Tests.Data.CollectedOrganisation))]
+
+namespace FlowCollector.Dashboards.Tests.Data;
+
+/// <summary>
+/// A simulated organisation (two owners, four repositories, 25 days of pull requests, CI runs and batch deployments to
+/// staging and production) collected once per test run by the real collector — <c>flowcollector once</c> against the
+/// GitHub simulator, writing to a real InfluxDB 1.x over the v1 API — so every board and alert query runs against
+/// exactly what the collector writes. Without <c>influxd</c> nothing is started; <see cref="RequireAsync"/> then skips
+/// (or fails on CI) the test that needs it.
+/// </summary>
+public sealed class CollectedOrganisation : IAsyncLifetime
+{
+    public const string Database = "flow";
+    private const string Token = "ghp_dashboard_tests_token_0000000000000";
+
+    private readonly string directory = Directory.CreateTempSubdirectory("flowcollector-dashboards-").FullName;
+    private GitHubSimulator? github;
+    private InfluxDbServer? influx;
+    private Exception? failure;
+
+    /// <summary>"Now" of the simulated world and of every query's time range (whole seconds).</summary>
+    public DateTimeOffset Now { get; } = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+    /// <summary>
+    /// The end of every query's time range: a moment after the collection, so it covers the run's own points
+    /// (<c>collector_sync</c> and <c>stage_queue</c> carry the run's time, which is after <see cref="Now"/>).
+    /// </summary>
+    public DateTimeOffset CollectedAt { get; private set; }
+
+    /// <summary>The generated organisation the collector read.</summary>
+    public SimulatedGitHub Model { get; private set; } = new();
+
+    /// <summary>What <c>once</c> printed (the per-stage summary and the DORA lines), for failure messages.</summary>
+    public string Summary { get; private set; } = "";
+
+    /// <summary>The InfluxDB holding the collected points in <see cref="Database"/>.</summary>
+    public InfluxDbServer Influx => this.influx ?? throw new InvalidOperationException("InfluxDB was not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(InfluxDbServer.BinaryPath))
+        {
+            return; // RequireAsync skips or fails each test with the install hint.
+        }
+
+        try
+        {
+            await this.CollectAsync();
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException)
+        {
+            // Reported by every test that needs the data, with the collector's output.
+            this.failure = e;
+        }
+    }
+
+    /// <summary>Skips (or on CI fails) without <c>influxd</c>; fails when the collection failed.</summary>
+    public InfluxDbServer Require()
+    {
+        RequiredBinary.Find(InfluxDbServer.BinaryPath, InfluxDbServer.DebianPackage);
+        if (this.failure is not null)
+        {
+            throw new InvalidOperationException($"Collecting the simulated organisation failed: {this.failure.Message}", this.failure);
+        }
+
+        return this.Influx;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (this.influx is not null)
+        {
+            await this.influx.DisposeAsync();
+        }
+
+        this.github?.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(this.directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a finishing process; the OS temp cleaner gets it.
+        }
+    }
+
+    private async Task CollectAsync()
+    {
+        var ct = CancellationToken.None;
+        this.Model = SimulatedGitHub.Generate(
+            seed: 20261127,
+            repositories: 4,
+            pullRequestsPerRepository: 100,
+            start: this.Now.AddDays(-25),
+            new GitHubGenerationOptions { Organisations = 2, AverageGap = TimeSpan.FromHours(6), Now = this.Now });
+        this.github = new GitHubSimulator(this.Model, new GitHubSimulatorOptions { Token = Token });
+        this.influx = await InfluxDbServer.StartAsync(ct);
+        await this.influx.CreateDatabaseAsync(Database, ct);
+
+        var config = new Dictionary<string, object?>
+        {
+            ["Sources"] = new Dictionary<string, object?>
+            {
+                ["GitHub"] = new Dictionary<string, object?>
+                {
+                    ["ApiBaseAddress"] = this.github.Url,
+                    ["Token"] = Token,
+                    ["Repositories"] = this.Model.Repositories.Select(r => r.FullName).ToArray(),
+                    ["Resilience"] = new Dictionary<string, object?> { ["Retry"] = new Dictionary<string, object?> { ["Delay"] = "00:00:00.010" } },
+                },
+            },
+            ["ValueStream"] = new Dictionary<string, object?>
+            {
+                ["Environments"] = new[] { "staging", "production" },
+                ["ProductionEnvironments"] = new[] { "production" },
+            },
+            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(this.directory, "state.db") },
+            ["Sinks"] = new Dictionary<string, object?>
+            {
+                ["InfluxDb"] = new Dictionary<string, object?> { ["Url"] = this.influx.Url.ToString(), ["ApiVersion"] = "V1", ["Database"] = Database },
+            },
+            ["Collection"] = new Dictionary<string, object?> { ["MaxConcurrentTargets"] = 4 },
+        };
+        var path = Path.Combine(this.directory, "config.json");
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config), ct);
+
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await FlowCollectorApp.RunAsync(["once", "--config", path], stdout, stderr, cancellationToken: ct);
+        this.Summary = stdout.ToString();
+        this.CollectedAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+        if (code != ExitCodes.Ok)
+        {
+            throw new InvalidOperationException($"flowcollector once exited with {code}:{Environment.NewLine}{stdout}{stderr}");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using YamlDotNet.Serialization;
+
+namespace FlowCollector.Dashboards.Tests.Grafana;
+
+/// <summary>The repository's <c>grafana/</c> folder: dashboards (JSON) and provisioning files (YAML, read as JSON nodes).</summary>
+public static class GrafanaFiles
+{
+    /// <summary>The uid of the InfluxDB data source the provisioning examples create and the alert rules query.</summary>
+    public const string DatasourceUid = "flowcollector-influxdb";
+
+    public static string Root { get; } = FindRoot();
+
+    public static string DashboardsDirectory => Path.Combine(Root, "dashboards");
+
+    public static string AlertRulesFile => Path.Combine(Root, "provisioning", "alerting", "flowcollector-alert-rules.yaml");
+
+    /// <summary>The dashboard files' names, e.g. <c>value-stream.json</c>.</summary>
+    public static IReadOnlyList<string> DashboardNames =>
+        Directory.GetFiles(DashboardsDirectory, "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+
+    public static JsonObject Dashboard(string name) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(DashboardsDirectory, name)))?.AsObject()
+        ?? throw new InvalidDataException($"{name} is not a JSON object.");
+
+    /// <summary>Reads a YAML file into JSON nodes (scalars stay strings, as YAML does not type them without a schema).</summary>
+    public static JsonNode Yaml(string path)
+    {
+        var data = new DeserializerBuilder().Build().Deserialize<object?>(File.ReadAllText(path));
+        return JsonSerializer.SerializeToNode(Normalise(data)) ?? throw new InvalidDataException($"{path} is empty.");
+    }
+
+    private static object? Normalise(object? value) => value switch
+    {
+        IDictionary<object, object?> map => map.ToDictionary(kv => kv.Key.ToString()!, kv => Normalise(kv.Value), StringComparer.Ordinal),
+        IList<object?> list => list.Select(Normalise).ToList(),
+        _ => value,
+    };
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FlowCollector.sln")))
+            {
+                return Path.Combine(directory.FullName, "grafana");
+            }
+        }
+
+        throw new InvalidOperationException($"No FlowCollector.sln above {AppContext.BaseDirectory}; run the tests from the repository.");
+    }
+}
