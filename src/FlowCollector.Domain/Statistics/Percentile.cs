@@ -1,8 +1,9 @@
 namespace FlowCollector.Domain.Statistics;
 
 /// <summary>
-/// Percentiles by the nearest-rank method — the method InfluxQL's <c>PERCENTILE()</c> uses, so the
-/// command-line summary and the Grafana boards agree on the same data.
+/// Percentiles by the nearest-rank method (rank ⌈n·p⌉). InfluxQL's <c>PERCENTILE()</c> takes rank ⌊n·p + 0.5⌋
+/// instead, so the Grafana boards use a query that lands on this value (docs/metrics.md); the command-line summary
+/// and the boards agree on the same data.
 /// </summary>
 public static class Percentile
 {
