@@ -41,6 +41,10 @@ public static class ChartCases
             ["Sources__GitHub__Token"] = "github-token",
             ["Sinks__InfluxDb__Token"] = "influxdb-token",
         }),
+        new("grafana-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
+        {
+            ["Sources__GitHub__Token"] = "github-token",
+        }),
     ];
 
     public static TheoryData<string> Names => [.. All.Select(c => c.ValuesFile)];

@@ -160,6 +160,33 @@ public sealed partial class RenderedManifestTests
     }
 
     [Fact]
+    public async Task Grafana_sidecar_ConfigMaps_carry_every_board_and_the_alert_rules_exactly_as_in_grafana()
+    {
+        var chart = await HelmCli.RenderAsync([RepositoryPaths.CiValues("grafana-values.yaml")]);
+        var boards = Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "grafana", "dashboards"), "*.json").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(4, boards.Count);
+
+        var dashboardMaps = chart.OfKind("ConfigMap").Where(c => (string?)c["metadata"]!["labels"]?["grafana_dashboard"] == "1").ToList();
+        Assert.Equal(boards.Count, dashboardMaps.Count);
+        foreach (var board in boards)
+        {
+            var name = Path.GetFileName(board);
+            var map = Assert.Single(dashboardMaps, m => m["data"]?[name] is not null);
+            Assert.Equal(File.ReadAllText(board).TrimEnd('\n'), (string?)map["data"]![name]);
+            Assert.Equal("Delivery flow", (string?)map["metadata"]!["annotations"]!["grafana_folder"]);
+            Assert.Null(map["metadata"]!["labels"]!["grafana_alert"]);
+        }
+
+        var rules = Assert.Single(chart.OfKind("ConfigMap"), c => (string?)c["metadata"]!["labels"]?["grafana_alert"] == "1");
+        var rulesFile = Path.Combine(RepositoryPaths.Root, "grafana", "provisioning", "alerting", "flowcollector-alert-rules.yaml");
+        Assert.Equal(File.ReadAllText(rulesFile).TrimEnd('\n'), (string?)rules["data"]!["flowcollector-alert-rules.yaml"]);
+
+        // Off by default: a plain install renders no Grafana ConfigMaps.
+        var plain = await HelmCli.RenderAsync([RepositoryPaths.CiValues("default-values.yaml")]);
+        Assert.Single(plain.OfKind("ConfigMap"));
+    }
+
+    [Fact]
     public async Task ServiceMonitor_and_NetworkPolicy_cover_metrics_dns_and_the_configured_endpoints_only()
     {
         var chart = await HelmCli.RenderAsync([RepositoryPaths.CiValues("monitoring-values.yaml")]);

@@ -33,7 +33,8 @@ internal sealed class RenderedChart(IReadOnlyList<JsonObject> manifests)
         this.OfKind("Pod").Select(p => p["spec"]!.AsObject()).Prepend(this.CollectorPodSpec());
 
     /// <summary>The configuration file the ConfigMap carries (what the binary reads with --config).</summary>
-    public string ConfigJson() => (string)this.Single("ConfigMap")["data"]!["flowcollector.json"]!;
+    /// <summary>The collector's configuration file (the ConfigMap carrying <c>flowcollector.json</c>; others carry Grafana boards).</summary>
+    public string ConfigJson() => (string)this.OfKind("ConfigMap").Single(c => c["data"]?["flowcollector.json"] is not null)["data"]!["flowcollector.json"]!;
 
     public string Describe() => string.Join(", ", this.Manifests.Select(m => $"{m["kind"]}/{m["metadata"]?["name"]}"));
 }
