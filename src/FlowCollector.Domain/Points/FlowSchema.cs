@@ -25,6 +25,9 @@ public static class FlowSchema
 
         /// <summary>One point per target per run: the collector's own health.</summary>
         public const string CollectorSync = "collector_sync";
+
+        /// <summary>One point per finished pipeline run attempt. Timestamp: the attempt finished.</summary>
+        public const string PipelineRun = "pipeline_run";
     }
 
     public static class Tags
@@ -84,5 +87,10 @@ public static class FlowSchema
         public const string Redeploy = "redeploy";
         public const string DeploymentId = "deployment_id";
         public const string Sha = "sha";
+
+        // pipeline_run
+        public const string RunSeconds = "run_seconds";
+        public const string RunId = "run_id";
+        public const string Attempt = "attempt";
     }
 }

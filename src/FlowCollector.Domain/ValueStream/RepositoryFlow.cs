@@ -135,6 +135,12 @@ public sealed partial class RepositoryFlow
             .ToList();
     }
 
+    /// <summary>Every finished pipeline run attempt (any branch the source reported), ordered by finish time, run id and attempt.</summary>
+    public IReadOnlyList<PipelineRunFacts> FinishedRuns() =>
+        [.. this.runs.Values
+            .Where(r => r.Finished is not null)
+            .OrderBy(r => r.Finished).ThenBy(r => r.RunId, StringComparer.Ordinal).ThenBy(r => r.Attempt)];
+
     /// <summary>
     /// The merged changes a caller must keep between runs, each as the events that reproduce its timeline when
     /// replayed into the next run's flow: the change's own facts, the pipeline runs on its merge commit and the

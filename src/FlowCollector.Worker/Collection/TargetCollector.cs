@@ -59,6 +59,9 @@ public sealed partial class TargetCollector(
             // Only deployments this read reported are (re)written; older ones replayed from the pending set are not.
             var readDeployments = read.Events.Where(e => IsDeploymentEvent(e.Kind)).Select(e => e.SubjectId).ToHashSet(StringComparer.Ordinal);
             var deployments = flow.FinishedDeployments().Where(d => readDeployments.Contains(d.Deployment.DeploymentId)).ToList();
+            var readRuns = read.Events.Where(e => e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished)
+                .Select(e => (e.SubjectId, Math.Max(1, e.Attempt))).ToHashSet();
+            var runs = flow.FinishedRuns().Where(r => readRuns.Contains((r.RunId, r.Attempt)));
             var touched = TouchedChanges(read, deployments);
             var timelines = flow.MergedTimelines().Where(t => touched.Contains(t.Change.ChangeId) || (t.Change.MergeSha is { } sha && touched.Contains(sha))).ToList();
             var clamped = timelines.Sum(t => t.Spans.Count(s => s.Clamped));
@@ -71,6 +74,7 @@ public sealed partial class TargetCollector(
             var points = timelines.SelectMany(ChangeStagePoints.From)
                 .Concat(timelines.SelectMany(ChangePoints.From))
                 .Concat(deployments.SelectMany(DeploymentPoints.From))
+                .Concat(runs.SelectMany(PipelineRunPoints.From))
                 .Concat(StageQueuePoints.From(target.Repository, valueStream.Definition, flow.WaitingNow(now), now))
                 .ToList();
             points.Add(CollectorSyncPoints.Success(target, now, newWatermark, read, points.Count + 1));
