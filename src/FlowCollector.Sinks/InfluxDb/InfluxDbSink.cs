@@ -66,12 +66,12 @@ public sealed partial class InfluxDbSink : IPointSink
     public async Task WriteAsync(IReadOnlyList<FlowPoint> points, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(points);
-        var text = new StringBuilder(256);
         for (var i = 0; i < points.Count; i++)
         {
-            text.Clear();
-            this.Append(text, points[i]);
+            this.Validate(points[i]);
         }
+
+        var text = new StringBuilder(256);
 
         using var v2 = this.options.ApiVersion == InfluxDbApiVersion.V2 ? this.CreateV2Client() : null;
         for (var start = 0; start < points.Count; start += this.options.BatchSize)
@@ -147,6 +147,18 @@ public sealed partial class InfluxDbSink : IPointSink
         }
 
         Log.BatchWritten(this.logger, count, this.Description);
+    }
+
+    private void Validate(FlowPoint point)
+    {
+        try
+        {
+            LineProtocolWriter.Validate(point);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SinkException($"{this.Description}: a point cannot be written as line protocol: {e.Message} This is a FlowCollector bug; please report it with this message.", permanent: true, e);
+        }
     }
 
     private void Append(StringBuilder text, FlowPoint point)

@@ -90,8 +90,14 @@ public static class LineProtocolWriter
         return exponentAt < 0 ? roundTrip : ExpandExponent(roundTrip, exponentAt);
     }
 
-    private static void AppendPoint(StringBuilder builder, FlowPoint point)
+    /// <summary>
+    /// Checks that <paramref name="point"/> can be written, without writing it: what <see cref="Append"/> would reject.
+    /// Cheap (no formatting), so a sink can check a whole run before sending its first batch.
+    /// </summary>
+    /// <exception cref="ArgumentException">The point cannot be expressed in line protocol; the message names the measurement and key.</exception>
+    public static void Validate(FlowPoint point)
     {
+        ArgumentNullException.ThrowIfNull(point);
         var measurement = point.Measurement;
         RequireWritableName(measurement, point, "the measurement name", null);
         if (measurement[0] == '#')
@@ -99,32 +105,23 @@ public static class LineProtocolWriter
             throw new ArgumentException($"Point of measurement '{measurement}': a line starting with '#' is a comment in line protocol.", nameof(point));
         }
 
-        AppendEscaped(builder, measurement, escapeEquals: false);
-
         var tags = SortedTags(point);
         for (var t = 0; t < tags.Count; t++)
         {
             var tag = tags[t];
             RequireWritableName(tag.Key, point, "tag key '{0}'", tag.Key);
-            if (string.IsNullOrEmpty(tag.Value))
+            if (!string.IsNullOrEmpty(tag.Value))
             {
-                continue; // see remarks: dropped, not rejected
+                RequireWritableName(tag.Value, point, "the value of tag '{0}'", tag.Key);
             }
-
-            RequireWritableName(tag.Value, point, "the value of tag '{0}'", tag.Key);
-            builder.Append(',');
-            AppendEscaped(builder, tag.Key, escapeEquals: true);
-            builder.Append('=');
-            AppendEscaped(builder, tag.Value, escapeEquals: true);
         }
 
-        if (point.Fields.Count == 0)
+        var fields = point.Fields;
+        if (fields.Count == 0)
         {
             throw new ArgumentException($"Point of measurement '{measurement}' has no fields; InfluxDB requires at least one.", nameof(point));
         }
 
-        var fields = point.Fields;
-        var separator = ' ';
         for (var f = 0; f < fields.Count; f++)
         {
             var field = fields[f];
@@ -138,11 +135,51 @@ public static class LineProtocolWriter
                 }
             }
 
+            var value = field.Value;
+            if (value.Type == FieldType.Real && !double.IsFinite(value.Number))
+            {
+                throw new ArgumentException(
+                    $"Point of measurement '{measurement}' has the float field '{field.Key}' = {value.Number.ToString(CultureInfo.InvariantCulture)}; InfluxDB accepts no NaN or infinity.",
+                    nameof(point));
+            }
+
+            if (value.Type is not (FieldType.Real or FieldType.Whole or FieldType.Text or FieldType.Flag))
+            {
+                throw new ArgumentException($"Point of measurement '{measurement}' has the field '{field.Key}' of unknown type {value.Type}.", nameof(point));
+            }
+        }
+    }
+
+    private static void AppendPoint(StringBuilder builder, FlowPoint point)
+    {
+        Validate(point);
+        AppendEscaped(builder, point.Measurement, escapeEquals: false);
+
+        // Validate checked the order too: unsorted tags (never produced by the domain) are sorted again here.
+        var tags = SortedTags(point);
+        for (var t = 0; t < tags.Count; t++)
+        {
+            var tag = tags[t];
+            if (string.IsNullOrEmpty(tag.Value))
+            {
+                continue; // see remarks: dropped, not rejected
+            }
+
+            builder.Append(',');
+            AppendEscaped(builder, tag.Key, escapeEquals: true);
+            builder.Append('=');
+            AppendEscaped(builder, tag.Value, escapeEquals: true);
+        }
+
+        var fields = point.Fields;
+        var separator = ' ';
+        for (var f = 0; f < fields.Count; f++)
+        {
             builder.Append(separator);
             separator = ',';
-            AppendEscaped(builder, field.Key, escapeEquals: true);
+            AppendEscaped(builder, fields[f].Key, escapeEquals: true);
             builder.Append('=');
-            AppendFieldValue(builder, field.Value, point, field.Key);
+            AppendFieldValue(builder, fields[f].Value);
         }
 
         builder.Append(' ');
@@ -183,18 +220,11 @@ public static class LineProtocolWriter
         return copy;
     }
 
-    private static void AppendFieldValue(StringBuilder builder, FieldValue value, FlowPoint point, string key)
+    private static void AppendFieldValue(StringBuilder builder, FieldValue value)
     {
         switch (value.Type)
         {
             case FieldType.Real:
-                if (!double.IsFinite(value.Number))
-                {
-                    throw new ArgumentException(
-                        $"Point of measurement '{point.Measurement}' has the float field '{key}' = {value.Number.ToString(CultureInfo.InvariantCulture)}; InfluxDB accepts no NaN or infinity.",
-                        nameof(point));
-                }
-
                 AppendFloat(builder, value.Number);
                 break;
             case FieldType.Whole:
@@ -227,7 +257,7 @@ public static class LineProtocolWriter
                 builder.Append(value.Flag ? "true" : "false");
                 break;
             default:
-                throw new ArgumentException($"Point of measurement '{point.Measurement}' has the field '{key}' of unknown type {value.Type}.", nameof(point));
+                throw new ArgumentOutOfRangeException(nameof(value), value.Type, "Validate rejects unknown field types first.");
         }
     }
 
