@@ -46,6 +46,11 @@ public static class DeploymentPoints
             fields.Add(new(FlowSchema.Fields.QueueSeconds, FieldValue.Of(queue.TotalSeconds)));
         }
 
+        if (attributed.RecoveredAfter is { } recovery)
+        {
+            fields.Add(new(FlowSchema.Fields.RecoverySeconds, FieldValue.Of(Math.Max(0, recovery.TotalSeconds))));
+        }
+
         fields.Add(new(FlowSchema.Fields.Redeploy, FieldValue.Of(deployment.IsRedeploy)));
         fields.Add(new(FlowSchema.Fields.Rollback, FieldValue.Of(deployment.IsRollback)));
         if (deployment.Sha is not null)

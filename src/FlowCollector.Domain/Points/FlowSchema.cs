@@ -86,6 +86,7 @@ public static class FlowSchema
         public const string Rollback = "rollback";
         public const string Redeploy = "redeploy";
         public const string DeploymentId = "deployment_id";
+        public const string RecoverySeconds = "recovery_seconds";
         public const string Sha = "sha";
 
         // pipeline_run

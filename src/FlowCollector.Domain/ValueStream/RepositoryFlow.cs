@@ -128,11 +128,42 @@ public sealed partial class RepositoryFlow
             }
         }
 
-        return this.deployments.Values
-            .Where(d => d.Finished is { } finished && (finishedSince is null || finished >= finishedSince))
+        var ordered = this.deployments.Values
+            .Where(d => d.Finished is not null)
             .OrderBy(d => d.Finished).ThenBy(d => d.DeploymentId, StringComparer.Ordinal)
-            .Select(d => new AttributedDeployment(d, carried.TryGetValue(d, out var ids) ? ids : []))
             .ToList();
+        var recoveries = Recoveries(ordered);
+        return ordered
+            .Where(d => finishedSince is null || d.Finished >= finishedSince)
+            .Select(d => new AttributedDeployment(d, carried.TryGetValue(d, out var ids) ? ids : [])
+            {
+                RecoveredAfter = recoveries.TryGetValue(d, out var recovery) ? recovery : null,
+            })
+            .ToList();
+    }
+
+    /// <summary>
+    /// Per environment, a run of failed deployments recovers at the next successful one, measured from the first
+    /// failure of the run (docs/metrics.md, "Failed deployment recovery time"): the successful deployment → that time.
+    /// </summary>
+    private static Dictionary<DeploymentFacts, TimeSpan> Recoveries(List<DeploymentFacts> finishedInOrder)
+    {
+        var recoveries = new Dictionary<DeploymentFacts, TimeSpan>();
+        var failingSince = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        foreach (var deployment in finishedInOrder)
+        {
+            var environment = deployment.Environment ?? "";
+            if (!deployment.Succeeded)
+            {
+                failingSince.TryAdd(environment, deployment.Finished!.Value);
+            }
+            else if (failingSince.Remove(environment, out var since))
+            {
+                recoveries[deployment] = deployment.Finished!.Value - since;
+            }
+        }
+
+        return recoveries;
     }
 
     /// <summary>Every finished pipeline run attempt (any branch the source reported), ordered by finish time, run id and attempt.</summary>
@@ -285,7 +316,14 @@ public sealed partial class RepositoryFlow
 }
 
 /// <summary>A finished deployment and the ids of the changes it carried (none for a rollback or a redeploy).</summary>
-public sealed record AttributedDeployment(DeploymentFacts Deployment, IReadOnlyList<string> ChangeIds);
+public sealed record AttributedDeployment(DeploymentFacts Deployment, IReadOnlyList<string> ChangeIds)
+{
+    /// <summary>
+    /// For a successful deployment that ended a run of failed deployments to the same environment: first failure of
+    /// the run finished → this one finished. Null otherwise, and when the failures are not known to this flow.
+    /// </summary>
+    public TimeSpan? RecoveredAfter { get; init; }
+}
 
 /// <summary>
 /// A merged change the caller keeps between runs. <see cref="Events"/> replayed into the next run's

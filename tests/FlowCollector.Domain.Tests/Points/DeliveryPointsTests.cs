@@ -81,6 +81,35 @@ public sealed class DeliveryPointsTests
     }
 
     [Fact]
+    public void The_success_ending_a_run_of_failures_carries_the_recovery_time_from_the_first_failure()
+    {
+        // production: failed 100, failed 110, ok 130 (recovered 30 min after the first failure), failed 150, ok 155 (5 min);
+        // staging: failed 120, ok 125 (5 min, its own environment). The first success of each run has no recovery.
+        var flow = Flow(
+        [
+            .. Deploy("p0", "production", started: 80, finished: 90),
+            .. Deploy("p1", "production", started: 95, finished: 100, result: "failure"),
+            .. Deploy("p2", "production", started: 105, finished: 110, result: "error"),
+            .. Deploy("s1", "staging", started: 115, finished: 120, result: "failure"),
+            .. Deploy("s2", "staging", started: 121, finished: 125),
+            .. Deploy("p3", "production", started: 128, finished: 130),
+            .. Deploy("p4", "production", started: 145, finished: 150, result: "failure"),
+            .. Deploy("p5", "production", started: 152, finished: 155),
+        ]);
+
+        var recoveries = flow.FinishedDeployments().SelectMany(DeploymentPoints.From)
+            .ToDictionary(p => p.Field(FlowSchema.Fields.DeploymentId)!.Value.Text!, p => p.Field(FlowSchema.Fields.RecoverySeconds)?.Number);
+
+        Assert.Equal(
+            new Dictionary<string, double?> { ["p0"] = null, ["p1"] = null, ["p2"] = null, ["s1"] = null, ["s2"] = 300, ["p3"] = 1800, ["p4"] = null, ["p5"] = 300 },
+            recoveries);
+
+        // Written only for what was read: the same recovery when p3 is the only deployment of the window.
+        var windowed = Assert.Single(flow.FinishedDeployments(finishedSince: Monday9.AddMinutes(130)), d => d.Deployment.DeploymentId == "p3");
+        Assert.Equal(TimeSpan.FromMinutes(30), windowed.RecoveredAfter);
+    }
+
+    [Fact]
     public void A_deployment_that_never_started_lasts_from_its_creation_and_has_no_queue_time()
     {
         var flow = Flow([.. Deploy("d1", "production", queued: 100, started: null, finished: 112)]);
