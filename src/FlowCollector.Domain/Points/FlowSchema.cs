@@ -28,6 +28,9 @@ public static class FlowSchema
 
         /// <summary>One point per finished pipeline run attempt. Timestamp: the attempt finished.</summary>
         public const string PipelineRun = "pipeline_run";
+
+        /// <summary>One point per incident. Timestamp: the incident was opened (rewritten in place when it is resolved).</summary>
+        public const string Incident = "incident";
     }
 
     public static class Tags
@@ -93,5 +96,10 @@ public static class FlowSchema
         public const string RunSeconds = "run_seconds";
         public const string RunId = "run_id";
         public const string Attempt = "attempt";
+
+        // incident
+        public const string IncidentId = "incident_id";
+        public const string Open = "open";
+        public const string RestoreSeconds = "restore_seconds";
     }
 }

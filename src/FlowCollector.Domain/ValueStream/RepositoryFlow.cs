@@ -18,6 +18,7 @@ public sealed partial class RepositoryFlow
     private readonly Dictionary<(string RunId, int Attempt), PipelineRunFacts> runs = [];
     private readonly Dictionary<string, DeploymentFacts> deployments = new(StringComparer.Ordinal);
     private static readonly List<PipelineRunFacts> NoRuns = [];
+    private readonly Dictionary<string, IncidentFacts> incidents = new(StringComparer.Ordinal);
     private Dictionary<string, List<PipelineRunFacts>>? runsBySha;
     private readonly ValueStreamDefinition stream;
     private readonly ReviewCounting counting;
@@ -76,11 +77,19 @@ public sealed partial class RepositoryFlow
 
                 deployment.Apply(e);
                 break;
-            case FlowEventKind.StageStarted:
-            case FlowEventKind.StageFinished:
             case FlowEventKind.IncidentOpened:
             case FlowEventKind.IncidentResolved:
-                // Incidents and run stages are folded by the DORA part of the engine (issue #3, later slices).
+                if (!this.incidents.TryGetValue(e.SubjectId, out var incident))
+                {
+                    incident = new IncidentFacts(e.Repository, e.SubjectId);
+                    this.incidents.Add(e.SubjectId, incident);
+                }
+
+                incident.Apply(e);
+                break;
+            case FlowEventKind.StageStarted:
+            case FlowEventKind.StageFinished:
+                // Stages inside a run (approvals, agent waits) are not folded yet: the run's queue/run split covers them.
                 break;
             default:
                 if (!this.changes.TryGetValue(e.SubjectId, out var change))
@@ -165,6 +174,12 @@ public sealed partial class RepositoryFlow
 
         return recoveries;
     }
+
+    /// <summary>Every incident whose opening is known, ordered by opening and id.</summary>
+    public IReadOnlyList<IncidentFacts> Incidents() =>
+        [.. this.incidents.Values
+            .Where(i => i.Opened is not null)
+            .OrderBy(i => i.Opened).ThenBy(i => i.IncidentId, StringComparer.Ordinal)];
 
     /// <summary>Every finished pipeline run attempt (any branch the source reported), ordered by finish time, run id and attempt.</summary>
     public IReadOnlyList<PipelineRunFacts> FinishedRuns() =>

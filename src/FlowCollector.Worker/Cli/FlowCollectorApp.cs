@@ -145,7 +145,8 @@ public static class FlowCollectorApp
 
         var (from, to) = outcome.Window!.Value;
         var leadTimes = outcome.Timelines.Where(t => t.Arrived >= from && t.Arrived < to && t.LeadTime is not null).Select(t => t.LeadTime!.Value).ToList();
-        return (outcome.TargetKey, DoraMetrics.Compute(from, to, production, leadTimes, [], TimeSpan.FromDays(1)));
+        var incidents = outcome.Incidents.Select(i => new DoraIncident(i.Opened!.Value, i.Resolved)).ToList();
+        return (outcome.TargetKey, DoraMetrics.Compute(from, to, production, leadTimes, incidents, TimeSpan.FromDays(1)));
     }
 
     private static async Task<int> ValidateAsync(CommandLine commandLine, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)

@@ -17,6 +17,9 @@ public sealed record CollectionOutcome(
     /// <summary>The finished deployments this run read, with the changes each carried.</summary>
     public IReadOnlyList<AttributedDeployment> Deployments { get; init; } = [];
 
+    /// <summary>The incidents this run read (opened or resolved in its window).</summary>
+    public IReadOnlyList<IncidentFacts> Incidents { get; init; } = [];
+
     /// <summary>The window this run read: from the watermark (minus overlap) or the backfill start, to the run's time.</summary>
     public (DateTimeOffset From, DateTimeOffset To)? Window { get; init; }
 }

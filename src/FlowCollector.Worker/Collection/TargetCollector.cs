@@ -62,6 +62,7 @@ public sealed partial class TargetCollector(
             var readRuns = read.Events.Where(e => e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished)
                 .Select(e => (e.SubjectId, Math.Max(1, e.Attempt))).ToHashSet();
             var runs = flow.FinishedRuns().Where(r => readRuns.Contains((r.RunId, r.Attempt)));
+            var incidents = flow.Incidents();
             var touched = TouchedChanges(read, deployments);
             var timelines = flow.MergedTimelines().Where(t => touched.Contains(t.Change.ChangeId) || (t.Change.MergeSha is { } sha && touched.Contains(sha))).ToList();
             var clamped = timelines.Sum(t => t.Spans.Count(s => s.Clamped));
@@ -75,6 +76,7 @@ public sealed partial class TargetCollector(
                 .Concat(timelines.SelectMany(ChangePoints.From))
                 .Concat(deployments.SelectMany(DeploymentPoints.From))
                 .Concat(runs.SelectMany(PipelineRunPoints.From))
+                .Concat(incidents.SelectMany(IncidentPoints.From))
                 .Concat(StageQueuePoints.From(target.Repository, valueStream.Definition, flow.WaitingNow(now), now))
                 .ToList();
             points.Add(CollectorSyncPoints.Success(target, now, newWatermark, read, points.Count + 1));
@@ -99,6 +101,7 @@ public sealed partial class TargetCollector(
             return new CollectionOutcome(target.Key, CollectionResult.Success, null, read.Events.Count, points.Count, read.Usage.Requests, timelines)
             {
                 Deployments = deployments,
+                Incidents = incidents,
                 Window = (since, now),
             };
         }
