@@ -48,6 +48,19 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
         Assert.Equal(report.ChangeFailureRate!.Value, (await this.PanelAsync("delivery-performance.json", "Change failure rate", "A", target))!.Value, 12);
     }
 
+    [Fact]
+    public async Task Choosing_a_team_shows_its_repositories_only_and_All_keeps_the_repositories_of_no_team()
+    {
+        // ValueStream:Teams gives the first repository to one team; the other three have no team tag at all.
+        var owned = organisation.Model.Repositories[0].FullName;
+        var teamReport = (await this.ReadAsync(owned)).Dora();
+        var allReport = (await this.ReadAsync(null)).Dora();
+        Assert.True(allReport.Deployments > teamReport.Deployments, "the team must own fewer deployments than the whole organisation");
+
+        Assert.Equal(teamReport.Deployments, await this.PanelAsync("delivery-performance.json", "Production deployments", "A", target: null, team: CollectedOrganisation.FirstTeam));
+        Assert.Equal(allReport.Deployments, await this.PanelAsync("delivery-performance.json", "Production deployments", "A", target: null));
+    }
+
     [Theory]
     [InlineData("contoso/api")]
     [InlineData("contoso/web")]
@@ -145,7 +158,7 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
     }
 
     /// <summary>The single-number result of a panel query with the scope set to one target (<c>owner/name</c>) or to "All".</summary>
-    private async Task<double?> PanelAsync(string dashboard, string title, string refId, string? target, string? stage = null)
+    private async Task<double?> PanelAsync(string dashboard, string title, string refId, string? target, string? stage = null, string? team = null)
     {
         var influx = organisation.Require();
         var ct = TestContext.Current.CancellationToken;
@@ -160,6 +173,11 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
         if (stage is not null)
         {
             selection["stage"] = [stage];
+        }
+
+        if (team is not null)
+        {
+            selection["team"] = [team];
         }
 
         var expander = await DashboardQueries.ResolveAsync(GrafanaFiles.Dashboard(dashboard), influx, CollectedOrganisation.Database, this.From, organisation.CollectedAt, selection, ct);

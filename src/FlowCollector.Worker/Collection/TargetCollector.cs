@@ -80,6 +80,11 @@ public sealed partial class TargetCollector(
                 .Concat(StageQueuePoints.From(target.Repository, valueStream.Definition, flow.WaitingNow(now), now))
                 .ToList();
             points.Add(CollectorSyncPoints.Success(target, now, newWatermark, read, points.Count + 1));
+            if (valueStream.Teams.TeamOf(target.Repository) is { } team)
+            {
+                points = TeamDirectory.Tag(points, team);
+            }
+
             var stillPending = flow.PendingChanges(newWatermark - target.Schedule.Overlap)
                 .Where(p => p.Merged >= now - collection.Value.PendingMaxAge)
                 .Select(p => (p.ChangeId, p.Events))
@@ -168,7 +173,8 @@ public sealed partial class TargetCollector(
         {
             // The watermark and last success stay as they were: nothing after them was written.
             await store.SaveTargetAsync(new TargetState(target.Key, state?.Watermark, state?.LastSuccess, now, error), CancellationToken.None);
-            await sink.WriteAsync([CollectorSyncPoints.Failure(target, now, state, read)], CancellationToken.None);
+            var failure = CollectorSyncPoints.Failure(target, now, state, read);
+            await sink.WriteAsync(valueStream.Teams.TeamOf(target.Repository) is { } team ? TeamDirectory.Tag([failure], team) : [failure], CancellationToken.None);
         }
 #pragma warning disable CA1031 // Reporting the failure is best effort; the sink may be the thing that is down.
         catch (Exception reportError)
@@ -204,4 +210,8 @@ public sealed partial class TargetCollector(
 }
 
 /// <summary>The configured value stream, resolved once from options.</summary>
-public sealed record ValueStreamSettings(ValueStreamDefinition Definition, ReviewCounting Counting);
+public sealed record ValueStreamSettings(ValueStreamDefinition Definition, ReviewCounting Counting)
+{
+    /// <summary>Which team owns which repository (<c>ValueStream:Teams</c>).</summary>
+    public TeamDirectory Teams { get; init; } = TeamDirectory.None;
+}

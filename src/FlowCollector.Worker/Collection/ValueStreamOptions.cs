@@ -20,6 +20,12 @@ public sealed class ValueStreamOptions
     /// <summary>Replaces the default stage list when given: each entry names a stage, its kind and the rule bounding it.</summary>
     public List<StageOption> Stages { get; set; } = [];
 
+    /// <summary>
+    /// Team → repository patterns (<c>owner/name</c>, <c>*</c> wildcard, optional <c>source:</c> prefix): every point of a
+    /// matching repository carries the <c>team</c> tag. Empty (default): no team tag.
+    /// </summary>
+    public Dictionary<string, List<string>> Teams { get; set; } = new(StringComparer.Ordinal);
+
     public ValueStreamDefinition ToDefinition()
     {
         var standard = ValueStreamDefinition.Default(this.Environments, this.ProductionEnvironments);
@@ -47,12 +53,27 @@ public sealed class StageOption
 
 internal sealed class ValueStreamOptionsValidator : IValidateOptions<ValueStreamOptions>
 {
+    private static readonly System.Buffers.SearchValues<char> NotInTeamNames = System.Buffers.SearchValues.Create(",= \n\r\\");
+
     public ValidateOptionsResult Validate(string? name, ValueStreamOptions options)
     {
         var result = new ValidateOptionsResultBuilder();
         foreach (var production in options.ProductionEnvironments.Where(p => options.Environments.Count > 0 && !options.Environments.Contains(p, StringComparer.OrdinalIgnoreCase)))
         {
             result.AddError($"ValueStream:ProductionEnvironments contains '{production}', which is not in ValueStream:Environments ({string.Join(", ", options.Environments)}); add it there or remove it.");
+        }
+
+        foreach (var (team, patterns) in options.Teams)
+        {
+            if (string.IsNullOrWhiteSpace(team) || team.AsSpan().IndexOfAny(NotInTeamNames) >= 0)
+            {
+                result.AddError($"ValueStream:Teams has the team name '{team}'; use a name without spaces, commas, '=' or backslashes (it becomes the team tag).");
+            }
+
+            if (patterns.Count == 0 || patterns.Any(string.IsNullOrWhiteSpace))
+            {
+                result.AddError($"ValueStream:Teams:{team} needs one or more repository patterns such as \"contoso/web\" or \"contoso/payments-*\".");
+            }
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -91,6 +91,9 @@ public sealed class CollectedOrganisation : IAsyncLifetime
         }
     }
 
+    /// <summary>The team (ValueStream:Teams) that owns the first repository; every other repository has no team.</summary>
+    public const string FirstTeam = "payments";
+
     private async Task CollectAsync()
     {
         var ct = CancellationToken.None;
@@ -120,6 +123,9 @@ public sealed class CollectedOrganisation : IAsyncLifetime
             {
                 ["Environments"] = new[] { "staging", "production" },
                 ["ProductionEnvironments"] = new[] { "production" },
+
+                // One team owns the first repository; the others belong to no team, so "All" teams must still show them.
+                ["Teams"] = new Dictionary<string, object?> { [FirstTeam] = new[] { this.Model.Repositories[0].FullName } },
             },
             ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(this.directory, "state.db") },
             ["Sinks"] = new Dictionary<string, object?>

@@ -80,11 +80,11 @@ public static class DashboardQueries
                 JsonValue value => [(string)value!],
                 _ => [],
             };
-            var chosen = selection is not null && selection.TryGetValue(name, out var wanted) ? wanted.ToList()
-                : current.Contains(AllValue) || current.Count == 0 ? options
-                : current;
+            var selected = selection is not null && selection.TryGetValue(name, out var wanted) ? wanted.ToList() : null;
+            var all = selected is null && (current.Contains(AllValue) || current.Count == 0);
+            var chosen = selected ?? (all ? options : current);
             var multiOrAll = (bool?)variable["multi"] == true || (bool?)variable["includeAll"] == true;
-            expander = expander.With(new VariableValue(name, chosen, multiOrAll));
+            expander = expander.With(new VariableValue(name, chosen, multiOrAll) { AllValue = all ? (string?)variable["allValue"] : null });
         }
 
         return expander;

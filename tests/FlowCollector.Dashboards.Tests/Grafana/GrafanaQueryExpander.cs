@@ -7,7 +7,11 @@ namespace FlowCollector.Dashboards.Tests.Grafana;
 /// <param name="Name">The variable's name (<c>repo</c> for <c>$repo</c>).</param>
 /// <param name="Values">The selected values (for "All": every option, as Grafana expands it without a custom all value).</param>
 /// <param name="MultiOrAll">The variable allows several values or "All": Grafana's InfluxDB data source then regex-escapes its values.</param>
-public sealed record VariableValue(string Name, IReadOnlyList<string> Values, bool MultiOrAll);
+public sealed record VariableValue(string Name, IReadOnlyList<string> Values, bool MultiOrAll)
+{
+    /// <summary>The variable's custom "All" value (<c>allValue</c>) when "All" is selected: Grafana sends it as it is, unescaped.</summary>
+    public string? AllValue { get; init; }
+}
 
 /// <summary>
 /// Interpolates an InfluxQL query the way Grafana does before sending it: template variables as the InfluxDB data
@@ -141,6 +145,11 @@ public sealed partial class GrafanaQueryExpander
 
     private static string Format(VariableValue variable, string? format)
     {
+        if (variable.AllValue is not null)
+        {
+            return variable.AllValue;
+        }
+
         switch (format)
         {
             case "raw":

@@ -1,0 +1,64 @@
+using System.Text.RegularExpressions;
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Points;
+
+namespace FlowCollector.Worker.Collection;
+
+/// <summary>
+/// Which team owns a repository (<c>ValueStream:Teams</c>: team → repository patterns), so every point of the
+/// repository carries the <c>team</c> tag and boards can be cut by team. Patterns are <c>owner/name</c> with
+/// <c>*</c> as a wildcard (case-insensitive), optionally prefixed with the source (<c>azuredevops:fabrikam/*</c>).
+/// A repository matching several teams belongs to the first team in ordinal order (documented; teams rarely share).
+/// </summary>
+public sealed class TeamDirectory
+{
+    private readonly List<(string Team, Regex Pattern)> patterns;
+
+    public TeamDirectory(IReadOnlyDictionary<string, List<string>> teams)
+    {
+        ArgumentNullException.ThrowIfNull(teams);
+        this.patterns = [.. teams
+            .OrderBy(t => t.Key, StringComparer.Ordinal)
+            .SelectMany(t => t.Value.Select(p => (t.Key, ToRegex(p))))];
+    }
+
+    public static TeamDirectory None { get; } = new(new Dictionary<string, List<string>>());
+
+    /// <summary>The owning team, or null when no pattern matches.</summary>
+    public string? TeamOf(RepositoryRef repository)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        foreach (var (team, pattern) in this.patterns)
+        {
+            if (pattern.IsMatch(repository.FullName) || pattern.IsMatch($"{repository.Source}:{repository.FullName}"))
+            {
+                return team;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The points with the <c>team</c> tag added (tag arrays shared by several points are rebuilt once).</summary>
+    public static List<FlowPoint> Tag(IReadOnlyList<FlowPoint> points, string team)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var rebuilt = new Dictionary<IReadOnlyList<KeyValuePair<string, string>>, KeyValuePair<string, string>[]>(ReferenceEqualityComparer.Instance);
+        var tagged = new List<FlowPoint>(points.Count);
+        foreach (var point in points)
+        {
+            if (!rebuilt.TryGetValue(point.Tags, out var tags))
+            {
+                tags = [.. point.Tags.Where(t => t.Key != FlowSchema.Tags.Team).Append(new(FlowSchema.Tags.Team, team)).OrderBy(t => t.Key, StringComparer.Ordinal)];
+                rebuilt.Add(point.Tags, tags);
+            }
+
+            tagged.Add(point with { Tags = tags });
+        }
+
+        return tagged;
+    }
+
+    internal static Regex ToRegex(string pattern) =>
+        new("^" + Regex.Escape(pattern.Trim()).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+}
