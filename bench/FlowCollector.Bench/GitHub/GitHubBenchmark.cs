@@ -67,6 +67,39 @@ internal sealed class GitHubBenchmark
         this.WriteIncrementalRead(rows);
         this.WriteEndpoints(rows);
         this.WriteServedAlone(rows);
+        await this.WriteCostByApiAsync(deadline.Token);
+    }
+
+    /// <summary>
+    /// The figure the issue sets a target for: REST requests + GraphQL points per merged pull request of a first read,
+    /// for each <c>Sources:GitHub:Api</c>, everything the source reads included (with the other settings as given).
+    /// </summary>
+    private async Task WriteCostByApiAsync(CancellationToken cancellationToken)
+    {
+        this.output.WriteLine("### Cost per merged pull request by Sources:GitHub:Api (first read)");
+        this.output.WriteLine();
+        var table = new MarkdownTable("repos × PRs", "Api", "merged PRs (default branch)", "REST requests", "GraphQL queries", "GraphQL points", "REST + points", "per merged PR", "events");
+        foreach (var prs in this.settings.PullRequests)
+        {
+            foreach (var api in new[] { GitHubApi.Rest, GitHubApi.GraphQl })
+            {
+                this.progress.Write($"cost with Api={api}, {this.settings.Repositories} × {prs} pull requests …");
+                var model = SimulatedGitHub.Generate(this.settings.Seed, this.settings.Repositories, prs, Start);
+                using var simulator = new GitHubSimulator(model, new GitHubSimulatorOptions { RateLimit = 10_000_000 });
+                var extra = new Dictionary<string, string>(this.settings.SourceSettings, StringComparer.OrdinalIgnoreCase) { ["Api"] = api.ToString() };
+                using var host = SourceHost.For(simulator, extra);
+                var read = await ReadAllAsync(host.Source, simulator, _ => Start.AddDays(-1), cancellationToken);
+                var graphQlQueries = simulator.Requests.Count(r => r.Path == "/graphql");
+                var rest = read.Requests - graphQlQueries;
+                var points = simulator.GraphQlPointsSpent;
+                var merged = model.Repositories.Sum(r => r.PullRequests.Count(pr => pr.IsMerged && pr.BaseBranch == r.DefaultBranch));
+                table.Add(
+                    $"{this.settings.Repositories} × {Figures.Count(prs)}", api.ToString(), Figures.Count(merged), Figures.Count(rest), Figures.Count(graphQlQueries),
+                    Figures.Count(points), Figures.Count(rest + points), Figures.Decimal((double)(rest + points) / merged, 3), Figures.Count(read.Events));
+            }
+        }
+
+        table.WriteTo(this.output);
     }
 
     private async Task<SizeResult> MeasureAsync(int pullRequests, int repetitions, CancellationToken cancellationToken)

@@ -15,9 +15,39 @@ they come from `secrets.existingSecret` as files or environment variables.
   "BotLogins" $c.github.botLogins
   "PageSize" $c.github.pageSize
   "ReadWorkflowRuns" $c.github.readWorkflowRuns
-  "ReadDeployments" $c.github.readDeployments }}
+  "ReadDeployments" $c.github.readDeployments
+  "Api" $c.github.api }}
 {{- with $c.github.cron }}{{ $_ := set $github "Cron" . }}{{ end }}
 {{- with $c.github.resilience }}{{ $_ := set $github "Resilience" . }}{{ end }}
+
+{{- $ado := $c.azureDevOps }}
+{{- $azureDevOps := dict
+  "Repositories" $ado.repositories
+  "Authentication" $ado.authentication
+  "EntraId" (dict "Credential" $ado.entraId.credential)
+  "Interval" $ado.interval
+  "Backfill" $ado.backfill
+  "Overlap" $ado.overlap
+  "BotNames" $ado.botNames
+  "PageSize" $ado.pageSize
+  "MaxConcurrentRequests" $ado.maxConcurrentRequests
+  "MaxThrottleWait" $ado.maxThrottleWait
+  "ReadWorkItems" $ado.readWorkItems
+  "ReadBuilds" $ado.readBuilds
+  "ReadEnvironmentDeployments" $ado.readEnvironmentDeployments
+  "ReadReleases" $ado.readReleases
+  "ReadIncidents" $ado.readIncidents
+  "IncidentWorkItemType" $ado.incidentWorkItemType
+  "IncidentTags" $ado.incidentTags
+  "StageEnvironments" $ado.stageEnvironments }}
+{{- with $ado.organizationUrl }}{{ $_ := set $azureDevOps "OrganizationUrl" . }}{{ end }}
+{{- with $ado.organization }}{{ $_ := set $azureDevOps "Organization" . }}{{ end }}
+{{- with $ado.cron }}{{ $_ := set $azureDevOps "Cron" . }}{{ end }}
+{{- with $ado.releaseManagementUrl }}{{ $_ := set $azureDevOps "ReleaseManagementUrl" . }}{{ end }}
+{{- with $ado.incidentAreaPath }}{{ $_ := set $azureDevOps "IncidentAreaPath" . }}{{ end }}
+{{- with $ado.entraId.tenantId }}{{ $_ := set $azureDevOps.EntraId "TenantId" . }}{{ end }}
+{{- with $ado.entraId.clientId }}{{ $_ := set $azureDevOps.EntraId "ClientId" . }}{{ end }}
+{{- with $ado.resilience }}{{ $_ := set $azureDevOps "Resilience" . }}{{ end }}
 
 {{- $stages := list }}
 {{- range $c.valueStream.stages }}
@@ -29,6 +59,7 @@ they come from `secrets.existingSecret` as files or environment variables.
 {{- with $c.valueStream.environments }}{{ $_ := set $valueStream "Environments" . }}{{ end }}
 {{- with $c.valueStream.productionEnvironments }}{{ $_ := set $valueStream "ProductionEnvironments" . }}{{ end }}
 {{- with $stages }}{{ $_ := set $valueStream "Stages" . }}{{ end }}
+{{- with $c.valueStream.teams }}{{ $_ := set $valueStream "Teams" . }}{{ end }}
 
 {{- $sinks := dict "File" (dict
   "Path" (printf "%s/points.lp" (trimSuffix "/" .Values.persistence.mountPath))
@@ -54,7 +85,7 @@ they come from `secrets.existingSecret` as files or environment variables.
 {{- end }}
 
 {{- $root := dict
-  "Sources" (dict "GitHub" $github)
+  "Sources" (dict "GitHub" $github "AzureDevOps" $azureDevOps)
   "ValueStream" $valueStream
   "Sinks" $sinks
   "State" (dict "SqlitePath" (printf "%s/flowcollector.db" (trimSuffix "/" .Values.persistence.mountPath)))

@@ -93,6 +93,13 @@ collector that would fail later.
 {{- if $c.github.repositories }}
 {{- $items = append $items (dict "key" .Values.secrets.keys.githubToken "name" "Sources__GitHub__Token" "what" "GitHub token") }}
 {{- end }}
+{{- if $c.azureDevOps.repositories }}
+{{- if eq $c.azureDevOps.authentication "Pat" }}
+{{- $items = append $items (dict "key" .Values.secrets.keys.azureDevOpsPat "name" "Sources__AzureDevOps__Pat" "what" "Azure DevOps personal access token") }}
+{{- else if eq $c.azureDevOps.entraId.credential "ClientSecret" }}
+{{- $items = append $items (dict "key" .Values.secrets.keys.azureDevOpsClientSecret "name" "Sources__AzureDevOps__EntraId__ClientSecret" "what" "Entra ID client secret") }}
+{{- end }}
+{{- end }}
 {{- if $c.influxdb.url }}
 {{- if or (eq $c.influxdb.apiVersion "V2") $c.influxdb.v1Token }}
 {{- $items = append $items (dict "key" .Values.secrets.keys.influxdbToken "name" "Sinks__InfluxDb__Token" "what" "InfluxDB token") }}

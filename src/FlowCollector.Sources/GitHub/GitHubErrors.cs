@@ -53,6 +53,79 @@ internal sealed class GitHubErrors
     public SourceException ForeignPageLink(string endpoint, Uri next) =>
         new($"GitHub's next-page link for {endpoint} ({this.Repo}) points to {next.GetLeftPart(UriPartial.Authority)}, not {this.baseAddress.GetLeftPart(UriPartial.Authority)}; the token is not sent elsewhere. Check {Section}:ApiBaseAddress.");
 
+    /// <summary>A GraphQL POST answered with a non-success status (after the resilience handler's retries).</summary>
+    public SourceException GraphQlStatus(HttpStatusCode statusCode, RateLimitHeaders limits, string body, string endpoint)
+    {
+        var status = (int)statusCode;
+        var said = OneLine(GitHubMessage(body) ?? ReasonPhrase(statusCode));
+        switch (statusCode)
+        {
+            case HttpStatusCode.Unauthorized:
+                return new SourceException($"GitHub rejected the token for {this.Repo} ({status} {said}) at {endpoint}: check {Section}:Token.");
+            case HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests
+                when limits.Remaining == 0 || limits.RetryAfter is not null || body.Contains("rate limit", StringComparison.OrdinalIgnoreCase):
+                return this.RateLimited(status, limits, inner: null);
+            case HttpStatusCode.Forbidden:
+                return new SourceException(
+                    $"GitHub refused {endpoint} for {this.Repo} ({status} {said}): give {Section}:Token read access to the repository's pull requests, contents and metadata.");
+            case HttpStatusCode.NotFound:
+                return new SourceException(
+                    $"GitHub has no GraphQL API at {endpoint} ({status} {said}); check {Section}:ApiBaseAddress (GitHub Enterprise Server: https://<host>/api/v3/, whose GraphQL root is /api/graphql) or set {Section}:Api to Rest.");
+            default:
+                var retried = status >= 500 || statusCode == HttpStatusCode.RequestTimeout ? " after retries" : "";
+                return new SourceException($"GitHub answered {status} {said} for {endpoint} ({this.Repo}){retried}; the next run tries again.");
+        }
+    }
+
+    /// <summary>A GraphQL answer with an <c>errors</c> array: the whole answer is refused, so nothing is half-read.</summary>
+    public SourceException GraphQlErrors(IReadOnlyList<GraphQlError> errors, string endpoint, GraphQlRateLimit? limit)
+    {
+        var first = errors[0];
+        var said = OneLine(string.Join("; ", errors.Select(e => e.Message).Where(m => !string.IsNullOrWhiteSpace(m)).Distinct().Take(3)));
+        var types = errors.Select(e => e.Type).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (types.Contains("RATE_LIMITED"))
+        {
+            // GitHub answers 200 with this error; the rateLimit field, when it came back, tells when the points return.
+            return limit?.ResetAt is { } reset && reset != default
+                ? this.RateLimited(200, new RateLimitHeaders(null, 0, reset, null), inner: null, "GraphQL points")
+                : new SourceException(
+                    $"GitHub GraphQL rate limit exhausted while reading {this.Repo} (RATE_LIMITED: {said}); the hourly budget of points resets within an hour. {RateLimitAdvice}");
+        }
+
+        if (types.Contains("NOT_FOUND"))
+        {
+            return new SourceException(
+                $"GitHub repository {this.Repo} was not found or is not visible to the token ({endpoint}: {said}): check {Section}:Repositories and that {Section}:Token can read the repository.");
+        }
+
+        if (types.Contains("FORBIDDEN"))
+        {
+            return new SourceException(
+                $"GitHub refused {endpoint} for {this.Repo} ({said}): give {Section}:Token read access to the repository's pull requests, contents and metadata (an organisation may also require SSO authorisation of the token).");
+        }
+
+        var type = first.Type is { } t ? $" {t}" : "";
+        return new SourceException(
+            $"GitHub answered {endpoint} for {this.Repo} with GraphQL errors{type} ({said}); nothing of this read was kept and the next run tries again. If it persists, set {Section}:Api to Rest.");
+    }
+
+    private static string? GitHubMessage(string body)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("message", out var message)
+                && message.ValueKind == System.Text.Json.JsonValueKind.String
+                ? message.GetString()
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     private SourceException FromResponse(ApiException e, string endpoint)
     {
         var status = (int)e.StatusCode;
@@ -79,20 +152,24 @@ internal sealed class GitHubErrors
         }
     }
 
-    private SourceException RateLimited(int status, RateLimitHeaders limits, Exception inner)
+    private const string RateLimitAdvice = "Nothing after the watermark was lost; the next run continues from it. Poll less often (" + Section + ":Interval) or use a token with a larger budget.";
+
+    private SourceException RateLimited(int status, RateLimitHeaders limits, Exception? inner, string unit = "requests")
     {
-        const string Advice = "Nothing after the watermark was lost; the next run continues from it. Poll less often (" + Section + ":Interval) or use a token with a larger budget.";
         if (limits.Remaining == 0 && limits.Reset is { } reset)
         {
             var minutes = Math.Max(0, (int)Math.Ceiling((reset - this.time.GetUtcNow()).TotalMinutes));
-            var budget = limits.Limit is { } limit ? $", 0 of {limit} requests left" : "";
-            return new SourceException(
-                $"GitHub rate limit exhausted while reading {this.Repo} ({status}{budget}); the budget resets at {reset.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} (in {minutes} min). {Advice}", inner);
+            var budget = limits.Limit is { } limit ? $", 0 of {limit} {unit} left" : unit == "requests" ? "" : $", 0 {unit} left";
+            return WithInner(
+                $"GitHub rate limit exhausted while reading {this.Repo} ({status}{budget}); the budget resets at {reset.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} (in {minutes} min). {RateLimitAdvice}", inner);
         }
 
         var wait = limits.RetryAfter is { } after ? $"retry after {after.TotalSeconds:0} s" : "wait at least a minute";
-        return new SourceException($"GitHub secondary rate limit hit while reading {this.Repo} ({status}); {wait}. {Advice}", inner);
+        return WithInner($"GitHub secondary rate limit hit while reading {this.Repo} ({status}); {wait}. {RateLimitAdvice}", inner);
     }
+
+    private static SourceException WithInner(string message, Exception? inner) =>
+        inner is null ? new SourceException(message) : new SourceException(message, inner);
 
     private static string ReasonPhrase(HttpStatusCode status) =>
         ReasonPhrases.GetReasonPhrase((int)status) is { Length: > 0 } phrase ? phrase : status.ToString();
@@ -115,6 +192,17 @@ internal sealed record RateLimitHeaders(int? Limit, int? Remaining, DateTimeOffs
             return new(null, null, null, null);
         }
 
+        var reset = Number(headers, "x-ratelimit-reset") is { } epoch ? DateTimeOffset.FromUnixTimeSeconds(epoch) : (DateTimeOffset?)null;
+        var retryAfter = Number(headers, "retry-after") is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        return new((int?)Number(headers, "x-ratelimit-limit"), (int?)Number(headers, "x-ratelimit-remaining"), reset, retryAfter);
+    }
+
+    public static RateLimitHeaders From(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var headers = response.Headers
+            .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.SelectMany(h => h.Value).FirstOrDefault() ?? "", StringComparer.OrdinalIgnoreCase);
         var reset = Number(headers, "x-ratelimit-reset") is { } epoch ? DateTimeOffset.FromUnixTimeSeconds(epoch) : (DateTimeOffset?)null;
         var retryAfter = Number(headers, "retry-after") is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         return new((int?)Number(headers, "x-ratelimit-limit"), (int?)Number(headers, "x-ratelimit-remaining"), reset, retryAfter);

@@ -13,7 +13,10 @@ namespace FlowCollector.Sources.GitHub;
 /// standard resilience, telemetry), so handlers rotate as the factory intends.
 /// </summary>
 /// <remarks>
-/// Cost of one read: 1 request for the repository, 1 per page of pull requests updated since the given time
+/// Cost of one read with <see cref="GitHubApi.GraphQl"/> (default): 1 point per 49 pull requests updated since the
+/// given time (see <see cref="GitHubGraphQlDocuments"/>), 1 more per extra 100 commits, reviews or draft/review-request
+/// events of a pull request, and no REST request for pull requests. With <see cref="GitHubApi.Rest"/>:
+/// 1 request for the repository, 1 per page of pull requests updated since the given time
 /// (plus the page holding the first older one), and for each such pull request on the default branch
 /// 3 (commits, reviews, timeline; more when a list spans several pages). Pull requests to other branches cost nothing extra.
 /// Workflow runs and deployments add what <see cref="GitHubDeliveryReader"/> lists (at least 1 request each when enabled).
@@ -30,22 +33,27 @@ public sealed partial class GitHubEventSource : IFlowEventSource
 
     private readonly GitHubSourceOptions options;
     private readonly IHttpMessageHandlerFactory handlers;
+    private readonly IHttpClientFactory clients;
     private readonly TimeProvider time;
     private readonly ILogger<GitHubEventSource> logger;
     private readonly Uri baseAddress;
+    private readonly Uri graphQlEndpoint;
     private readonly GitHubBots bots;
 
-    public GitHubEventSource(IOptions<GitHubSourceOptions> options, IHttpMessageHandlerFactory handlers, TimeProvider time, ILogger<GitHubEventSource> logger)
+    public GitHubEventSource(
+        IOptions<GitHubSourceOptions> options, IHttpMessageHandlerFactory handlers, IHttpClientFactory clients, TimeProvider time, ILogger<GitHubEventSource> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options.Value;
         this.handlers = handlers;
+        this.clients = clients;
         this.time = time;
         this.logger = logger;
 
         // Without the trailing slash, relative paths would replace the last segment (…/api/v3 → …/api/repos/…).
         var address = this.options.ApiBaseAddress.OriginalString;
         this.baseAddress = new Uri(address.EndsWith('/') ? address : address + "/", UriKind.Absolute);
+        this.graphQlEndpoint = GitHubGraphQlClient.EndpointFor(this.baseAddress);
         this.bots = new GitHubBots(this.options.BotLogins);
         this.ConfiguredRepositories = this.options.Repositories
             .Select(r => r?.Split('/') is [{ Length: > 0 } owner, { Length: > 0 } name] ? new RepositoryRef(SourceName, owner, name) : null)
@@ -63,51 +71,24 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         using var http = this.CreateHttpClient();
         var reader = this.CreateReader(repository, http);
 
-        var defaultBranch = await reader.GetDefaultBranchAsync(cancellationToken);
-        var listEndpoint = GitHubRestReader.Endpoint($"repos/{repository.FullName}/pulls");
-        var selected = new List<PullRequest>();
-        var seen = new HashSet<int>();
-        DateTimeOffset? highWatermark = null;
-        var listed = 0;
-        await foreach (var page in reader.GetPullRequestPagesByUpdateAsync(cancellationToken))
+        GitHubGraphQlClient? graphQl = null;
+        PullRequestRead pullRequests;
+        if (this.options.Api == GitHubApi.GraphQl)
         {
-            var reachedOlder = false;
-            foreach (var pr in page)
-            {
-                reader.EnsureUsable(pr, listEndpoint);
-
-                // Sorted by updated_at, newest first: GitHub has no "since" for pull requests, so stop at the first older one.
-                if (pr.UpdatedAt < since)
-                {
-                    reachedOlder = true;
-                    break;
-                }
-
-                // A pull request updated while we page moves to page 1 and may show up twice; read it once.
-                if (!seen.Add(pr.Number))
-                {
-                    continue;
-                }
-
-                listed++;
-                highWatermark = highWatermark is { } h && h >= pr.UpdatedAt ? h : pr.UpdatedAt;
-                if (string.Equals(pr.Base.Ref, defaultBranch, StringComparison.Ordinal))
-                {
-                    selected.Add(pr);
-                }
-            }
-
-            if (reachedOlder)
-            {
-                break;
-            }
+            graphQl = this.CreateGraphQlClient(repository);
+            pullRequests = await new GitHubGraphQlReader(graphQl, repository, this.Errors(repository))
+                .ReadPullRequestsAsync(since, reader.GetDefaultBranchAsync, cancellationToken);
+        }
+        else
+        {
+            pullRequests = await ReadPullRequestsWithRestAsync(reader, repository, since, cancellationToken);
         }
 
+        var defaultBranch = pullRequests.DefaultBranch;
         var mapper = new PullRequestEventMapper(repository, this.bots);
         var events = new List<FlowEvent>();
-        foreach (var pr in selected)
+        foreach (var snapshot in pullRequests.Selected)
         {
-            var snapshot = await reader.ReadPullRequestAsync(pr, cancellationToken);
             events.AddRange(mapper.Map(snapshot));
         }
 
@@ -130,9 +111,72 @@ public sealed partial class GitHubEventSource : IFlowEventSource
             events.AddRange(read.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)));
         }
 
-        LogRead(this.logger, repository.Key, since, listed, selected.Count, defaultBranch, events.Count, reader.Requests, reader.RateLimitRemaining);
+        LogRead(this.logger, repository.Key, since, pullRequests.Listed, pullRequests.Selected.Count, defaultBranch, events.Count, reader.Requests, reader.RateLimitRemaining);
         LogDelivery(this.logger, repository.Key, runs, delivery.RunRangeSplits, deployments);
-        return new SourceReadResult(events, highWatermark, new SourceUsage(reader.Requests, reader.RateLimitRemaining));
+        if (graphQl is null)
+        {
+            return new SourceReadResult(events, pullRequests.HighWatermark, new SourceUsage(reader.Requests, reader.RateLimitRemaining));
+        }
+
+        LogGraphQl(this.logger, repository.Key, graphQl.Requests, graphQl.Points, graphQl.PointsRemaining);
+
+        // REST requests and GraphQL points come from two hourly budgets; the scarcer one is what limits polling.
+        var remaining = (reader.RateLimitRemaining, graphQl.PointsRemaining) switch
+        {
+            ({ } rest, { } points) => Math.Min(rest, points),
+            (var rest, var points) => rest ?? points,
+        };
+        return new SourceReadResult(events, pullRequests.HighWatermark, new SourceUsage(reader.Requests + graphQl.Requests, remaining));
+    }
+
+    /// <summary>The REST way: list pages (1 request per 100), then commits, reviews and timeline per pull request into the default branch.</summary>
+    private static async Task<PullRequestRead> ReadPullRequestsWithRestAsync(GitHubRestReader reader, RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var defaultBranch = await reader.GetDefaultBranchAsync(cancellationToken);
+        var listEndpoint = GitHubRestReader.Endpoint($"repos/{repository.FullName}/pulls");
+        var selected = new List<PullRequest>();
+        var seen = new HashSet<int>();
+        DateTimeOffset? highWatermark = null;
+        await foreach (var page in reader.GetPullRequestPagesByUpdateAsync(cancellationToken))
+        {
+            var reachedOlder = false;
+            foreach (var pr in page)
+            {
+                reader.EnsureUsable(pr, listEndpoint);
+
+                // Sorted by updated_at, newest first: GitHub has no "since" for pull requests, so stop at the first older one.
+                if (pr.UpdatedAt < since)
+                {
+                    reachedOlder = true;
+                    break;
+                }
+
+                // A pull request updated while we page moves to page 1 and may show up twice; read it once.
+                if (!seen.Add(pr.Number))
+                {
+                    continue;
+                }
+
+                highWatermark = highWatermark is { } h && h >= pr.UpdatedAt ? h : pr.UpdatedAt;
+                if (string.Equals(pr.Base.Ref, defaultBranch, StringComparison.Ordinal))
+                {
+                    selected.Add(pr);
+                }
+            }
+
+            if (reachedOlder)
+            {
+                break;
+            }
+        }
+
+        var snapshots = new List<PullRequestSnapshot>(selected.Count);
+        foreach (var pr in selected)
+        {
+            snapshots.Add(await reader.ReadPullRequestAsync(pr, cancellationToken));
+        }
+
+        return new PullRequestRead(defaultBranch, snapshots, seen.Count, highWatermark);
     }
 
     public async Task<TargetCheck> CheckAsync(RepositoryRef repository, CancellationToken cancellationToken)
@@ -153,6 +197,9 @@ public sealed partial class GitHubEventSource : IFlowEventSource
 
     private HttpClientAdapter CreateHttpClient() =>
         new(() => this.handlers.CreateHandler(GitHubSourceServiceCollectionExtensions.HttpClientName));
+
+    private GitHubGraphQlClient CreateGraphQlClient(RepositoryRef repository) =>
+        new(this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName), this.graphQlEndpoint, this.options.Token, this.Errors(repository));
 
     private GitHubRestReader CreateReader(RepositoryRef repository, HttpClientAdapter http)
     {
@@ -190,6 +237,9 @@ public sealed partial class GitHubEventSource : IFlowEventSource
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Read {Repository} since {Since:O}: {Listed} pull requests updated, {Selected} to {DefaultBranch}, {Events} events, {Requests} requests, rate limit left {RateLimitRemaining}")]
     private static partial void LogRead(ILogger logger, string repository, DateTimeOffset since, int listed, int selected, string defaultBranch, int events, int requests, int? rateLimitRemaining);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Read {Repository} through GraphQL: {Requests} queries, {Points} points, {PointsRemaining} points left")]
+    private static partial void LogGraphQl(ILogger logger, string repository, int requests, int points, int? pointsRemaining);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Read {Repository}: {Runs} workflow runs on the default branch ({Splits} range splits), {Deployments} deployments")]
     private static partial void LogDelivery(ILogger logger, string repository, int runs, int splits, int deployments);

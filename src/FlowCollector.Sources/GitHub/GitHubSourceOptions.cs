@@ -47,6 +47,13 @@ public sealed class GitHubSourceOptions
     [Required(ErrorMessage = "Sources:GitHub:BotLogins is null; leave it out or set a list of logins.")]
     public List<string> BotLogins { get; set; } = [];
 
+    /// <summary>
+    /// Which API reads pull requests: <c>GraphQl</c> (default; 1 point per 49 pull requests with their commits,
+    /// reviews and events, at <c>{root}/graphql</c>, GitHub Enterprise Server <c>https://host/api/graphql</c>) or
+    /// <c>Rest</c> (3 requests per pull request). Workflow runs and deployments are read through REST either way.
+    /// </summary>
+    public GitHubApi Api { get; set; } = GitHubApi.GraphQl;
+
     /// <summary>Items per page of list requests, 1 to 100 (default 100, GitHub's maximum: fewer requests per run).</summary>
     public int PageSize { get; set; } = 100;
 

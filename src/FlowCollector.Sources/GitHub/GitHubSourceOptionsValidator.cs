@@ -40,6 +40,11 @@ internal sealed partial class GitHubSourceOptionsRulesValidator : IValidateOptio
             result.AddError($"{Section}:Backfill is {Show(options.Backfill)} but must be at least 01:00:00; set e.g. 30.00:00:00 (30 days).");
         }
 
+        if (!Enum.IsDefined(options.Api))
+        {
+            result.AddError($"{Section}:Api is '{options.Api}' but must be GraphQl or Rest; leave it out for GraphQl.");
+        }
+
         if (options.PageSize is < 1 or > 100)
         {
             result.AddError($"{Section}:PageSize is {options.PageSize} but must be between 1 and 100 (GitHub's maximum); set 100.");

@@ -1,5 +1,6 @@
 using FlowCollector.Domain.ValueStream;
 using FlowCollector.Sinks;
+using FlowCollector.Sources.AzureDevOps;
 using FlowCollector.Sources.GitHub;
 using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Health;
@@ -14,13 +15,14 @@ namespace FlowCollector.Worker.Hosting;
 public static class FlowCollectorComposition
 {
     /// <summary>The configuration sections of the sources, for schedule validation and <c>validate</c>'s listing.</summary>
-    public static readonly IReadOnlyList<string> SourceSections = ["GitHub"];
+    public static readonly IReadOnlyList<string> SourceSections = ["GitHub", "AzureDevOps"];
 
     public static IServiceCollection AddFlowCollector(this IServiceCollection services, IConfiguration configuration, bool prometheus)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddFlowCollectorTelemetry(configuration, prometheus);
         services.AddGitHubSource(configuration);
+        services.AddAzureDevOpsSource(configuration);
         services.AddPointSinks(configuration);
         services.AddStateStore(configuration);
 

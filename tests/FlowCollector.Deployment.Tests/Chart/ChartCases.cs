@@ -45,6 +45,15 @@ public static class ChartCases
         {
             ["Sources__GitHub__Token"] = "github-token",
         }),
+        new("azure-devops-entra-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
+        {
+            ["Sources__GitHub__Token"] = "github-token",
+            ["Sinks__InfluxDb__Token"] = "influxdb-token",
+        }),
+        new("azure-devops-pat-values.yaml", "deployment", "flowcollector", "env", new Dictionary<string, string>
+        {
+            ["Sources__AzureDevOps__Pat"] = "azure-devops-pat",
+        }),
     ];
 
     public static TheoryData<string> Names => [.. All.Select(c => c.ValuesFile)];

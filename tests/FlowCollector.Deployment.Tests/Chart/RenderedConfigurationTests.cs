@@ -139,7 +139,7 @@ public sealed class RenderedConfigurationTests : IDisposable
     [MemberData(nameof(OptionsSections))]
     public async Task Every_option_of_the_binary_can_be_set_from_values_and_no_credential_can(string section, Type options)
     {
-        string[] credentials = ["Token", "Password"];
+        string[] credentials = ["Token", "Password", "Pat"];
         var rendered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var @case in ChartCases.All)
         {

@@ -14,7 +14,10 @@ internal sealed class GitHubSourceHost : IDisposable
 
     public GitHubSourceHost(IDictionary<string, string?> settings, TimeProvider? time = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        // Tests written for the REST reader (request counts, REST stubs) get it unless they choose an Api.
+        var withApi = new Dictionary<string, string?>(settings);
+        withApi.TryAdd("Sources:GitHub:Api", "Rest");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(withApi).Build();
         var services = new ServiceCollection();
         if (time is not null)
         {
@@ -28,7 +31,18 @@ internal sealed class GitHubSourceHost : IDisposable
 
     public IFlowEventSource Source { get; }
 
-    /// <summary>A source pointed at <paramref name="simulator"/> with its token and retries without delay.</summary>
+    /// <summary>The overrides that select the GraphQL reader (the production default; <see cref="For"/> defaults to REST).</summary>
+    public static Dictionary<string, string?> GraphQl(IDictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?>(more ?? new Dictionary<string, string?>()) { ["Sources:GitHub:Api"] = "GraphQl" };
+        return settings;
+    }
+
+    /// <summary>
+    /// A source pointed at <paramref name="simulator"/> with its token and retries without delay. Reads pull requests
+    /// through REST unless <paramref name="overrides"/> set <c>Sources:GitHub:Api</c>: the request-counting tests
+    /// were written for REST, and the GraphQL tests (GitHubGraphQl*Tests) say so with <see cref="GraphQl"/>.
+    /// </summary>
     public static GitHubSourceHost For(GitHubSimulator simulator, string[] repositories, IDictionary<string, string?>? overrides = null, TimeProvider? time = null)
     {
         var settings = new Dictionary<string, string?>

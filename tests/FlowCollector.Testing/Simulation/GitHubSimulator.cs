@@ -26,8 +26,10 @@ namespace FlowCollector.Testing.Simulation;
 /// <c>/issues/{n}/timeline</c>; <c>/actions/runs</c> (<c>branch</c>, <c>head_sha</c>, <c>status</c>, <c>created</c>; at most 1,000 runs
 /// for a filtered query); <c>/deployments</c> (<c>environment</c>, <c>sha</c>, <c>ref</c>); <c>/deployments/{id}/statuses</c>;
 /// <c>/compare/{base}...{head}</c> (on the linear trunk). Lists default to 30 per page, at most 100, as on GitHub.
+/// <c>POST /graphql</c> (<c>/api/graphql</c> behind an <c>/api/v3</c> prefix, as on GitHub Enterprise Server) answers
+/// GraphQL from the same model with its own budget of points (<see cref="GitHubGraphQlResponder"/>).
 /// </remarks>
-public sealed class GitHubSimulator : IDisposable
+public sealed partial class GitHubSimulator : IDisposable
 {
     /// <summary>The token a simulator accepts unless <see cref="GitHubSimulatorOptions.Token"/> says otherwise.</summary>
     public const string DefaultToken = "ghp_SimulatedGitHubToken000000000000000";
@@ -188,8 +190,8 @@ public sealed class GitHubSimulator : IDisposable
     private IResponseMessage Handle(IRequestMessage request)
     {
         var rawPath = request.Path;
-        var query = QueryOf(request);
         var route = this.Resolve(rawPath);
+        var query = route.Kind == RouteKind.GraphQl ? new Query(GraphQlOperationName(request)) : QueryOf(request);
         var reply = this.Answer(request, route, query);
         lock (this.counters)
         {
@@ -216,6 +218,11 @@ public sealed class GitHubSimulator : IDisposable
         if (!this.Authorised(Header(request, "Authorization")))
         {
             return Reply.Error(401, "Bad credentials");
+        }
+
+        if (route.Kind == RouteKind.GraphQl)
+        {
+            return this.AnswerGraphQl(request);
         }
 
         if (this.RateLimitRemaining <= 0)
@@ -517,6 +524,11 @@ public sealed class GitHubSimulator : IDisposable
 
     private Route Resolve(string rawPath)
     {
+        if (string.Equals(rawPath.TrimEnd('/'), this.GraphQlPath, StringComparison.Ordinal))
+        {
+            return new Route(RouteKind.GraphQl, null, 0, "/graphql", rawPath, "");
+        }
+
         if (!rawPath.StartsWith(this.prefix + "/", StringComparison.Ordinal))
         {
             return Route.Unknown(rawPath);
@@ -651,6 +663,7 @@ public sealed class GitHubSimulator : IDisposable
         Deployments,
         DeploymentStatuses,
         Compare,
+        GraphQl,
     }
 
     private sealed record Route(RouteKind Kind, SimulatedRepository? Repository, long Number, string CanonicalPath, string RawPath, string SubPath, string? Spec = null)

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using FlowCollector.Domain.Events;
+
+namespace FlowCollector.Sources.AzureDevOps;
+
+/// <summary>
+/// Turns one <see cref="AdoPullRequestSnapshot"/> into the normalised events of its change. Azure DevOps keeps the
+/// history of a pull request in its threads: system threads record votes (<c>VoteUpdate</c>), reviewer changes
+/// (<c>ReviewersUpdate</c>) and draft toggles (<c>IsDraftUpdate</c>); text comments are people talking.
+/// </summary>
+internal sealed class AdoPullRequestEventMapper
+{
+    internal const string ThreadType = "CodeReviewThreadType";
+    internal const string VoteUpdate = "VoteUpdate";
+    internal const string ReviewersUpdate = "ReviewersUpdate";
+    internal const string IsDraftUpdate = "IsDraftUpdate";
+    internal const string CreatedDateField = "System.CreatedDate";
+    internal const string ActivatedDateField = "Microsoft.VSTS.Common.ActivatedDate";
+
+    private readonly RepositoryRef repository;
+    private readonly AzureDevOpsBots bots;
+
+    public AdoPullRequestEventMapper(RepositoryRef repository, AzureDevOpsBots bots)
+    {
+        this.repository = repository;
+        this.bots = bots;
+    }
+
+    /// <summary>Azure DevOps' vote values: 10 approved, 5 approved with suggestions, 0 no vote (reset), -5 waiting for author, -10 rejected.</summary>
+    public static ReviewState? ToReviewState(int vote) => vote switch
+    {
+        >= 5 => ReviewState.Approved,
+        <= -5 => ReviewState.ChangesRequested,
+        0 => ReviewState.Dismissed,
+        _ => null,
+    };
+
+    public IEnumerable<FlowEvent> Map(AdoPullRequestSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var pr = snapshot.PullRequest;
+        var author = pr.CreatedBy;
+        var threads = snapshot.Threads.Where(t => !t.IsDeleted && t.PublishedDate is not null).ToList();
+
+        // Stable order: when several toggles share a timestamp, the thread id (creation order) decides.
+        var draftToggles = threads
+            .Where(t => IsType(t, IsDraftUpdate) && DraftNowSet(t) is not null)
+            .OrderBy(t => t.PublishedDate).ThenBy(t => t.Id)
+            .ToList();
+        var openedAsDraft = draftToggles.Count > 0 ? DraftNowSet(draftToggles[0]) == false : pr.IsDraft;
+
+        yield return this.Event(snapshot, FlowEventKind.ChangeOpened, pr.CreationDate!.Value, author) with { IsDraft = openedAsDraft };
+
+        foreach (var commit in snapshot.Commits)
+        {
+            if (commit.Author?.Date is { } authored && !string.IsNullOrEmpty(commit.CommitId))
+            {
+                yield return this.Event(snapshot, FlowEventKind.CommitAuthored, authored, actor: null) with { Actor = commit.Author.Email, Sha = commit.CommitId };
+            }
+        }
+
+        foreach (var toggle in draftToggles)
+        {
+            var kind = DraftNowSet(toggle) == true ? FlowEventKind.ConvertedToDraft : FlowEventKind.ReadyForReview;
+            yield return this.Event(snapshot, kind, toggle.PublishedDate!.Value, author);
+        }
+
+        foreach (var thread in threads)
+        {
+            if (IsType(thread, ReviewersUpdate) && Int(thread, "CodeReviewReviewersUpdatedNumAdded") > 0)
+            {
+                yield return this.Event(snapshot, FlowEventKind.ReviewRequested, thread.PublishedDate!.Value, actor: null) with
+                {
+                    Actor = Text(thread, "CodeReviewReviewersUpdatedByDisplayname") ?? Text(thread, "CodeReviewReviewersUpdatedByDisplayName"),
+                };
+            }
+            else if (IsType(thread, VoteUpdate) && Int(thread, "CodeReviewVoteResult") is { } vote && ToReviewState(vote) is { } state)
+            {
+                var voter = Resolve(snapshot, Text(thread, "CodeReviewVotedByTfId"), Text(thread, "CodeReviewVotedByDisplayName"));
+                yield return this.Event(snapshot, FlowEventKind.ReviewSubmitted, thread.PublishedDate!.Value, voter) with { ReviewState = state };
+            }
+            else if (!thread.Properties?.ContainsKey(ThreadType) ?? true)
+            {
+                foreach (var comment in thread.Comments ?? [])
+                {
+                    if (!comment.IsDeleted && comment.PublishedDate is { } published && string.Equals(comment.CommentType, "text", StringComparison.OrdinalIgnoreCase))
+                    {
+                        yield return this.Event(snapshot, FlowEventKind.ReviewCommented, published, comment.Author);
+                    }
+                }
+            }
+        }
+
+        if (string.Equals(pr.Status, "completed", StringComparison.OrdinalIgnoreCase) && pr.ClosedDate is { } merged)
+        {
+            yield return this.Event(snapshot, FlowEventKind.ChangeMerged, merged, actor: null) with { Sha = pr.LastMergeCommit?.CommitId };
+        }
+        else if (string.Equals(pr.Status, "abandoned", StringComparison.OrdinalIgnoreCase) && pr.ClosedDate is { } closed)
+        {
+            yield return this.Event(snapshot, FlowEventKind.ChangeClosed, closed, actor: null);
+        }
+
+        foreach (var item in snapshot.WorkItems)
+        {
+            if (Date(item, CreatedDateField) is { } created)
+            {
+                yield return this.Event(snapshot, FlowEventKind.WorkItemCreated, created, actor: null);
+            }
+
+            if (Date(item, ActivatedDateField) is { } activated)
+            {
+                yield return this.Event(snapshot, FlowEventKind.WorkItemActivated, activated, actor: null);
+            }
+        }
+    }
+
+    /// <summary>The target branch without <c>refs/heads/</c>.</summary>
+    public static string BranchName(string? refName) =>
+        refName is null ? "" : refName.StartsWith("refs/heads/", StringComparison.Ordinal) ? refName["refs/heads/".Length..] : refName;
+
+    /// <summary>
+    /// Vote threads name the voter by identity id; the unique name (what comments and the author carry) comes from the
+    /// reviewers, the author or a comment of the same identity, so the engine can tell an author's own vote.
+    /// </summary>
+    private static AdoIdentity Resolve(AdoPullRequestSnapshot snapshot, string? id, string? displayName)
+    {
+        var pr = snapshot.PullRequest;
+        bool Same(string? other) => id is not null && other is not null && string.Equals(Normalise(other), Normalise(id), StringComparison.OrdinalIgnoreCase);
+
+        if (pr.Reviewers?.FirstOrDefault(r => Same(r.Id)) is { } reviewer)
+        {
+            return new AdoIdentity { Id = reviewer.Id, UniqueName = reviewer.UniqueName, DisplayName = reviewer.DisplayName, IsContainer = reviewer.IsContainer };
+        }
+
+        if (Same(pr.CreatedBy?.Id))
+        {
+            return pr.CreatedBy!;
+        }
+
+        var commenter = snapshot.Threads.SelectMany(t => t.Comments ?? []).Select(c => c.Author).FirstOrDefault(a => Same(a?.Id));
+        return commenter ?? new AdoIdentity { Id = id, DisplayName = displayName };
+    }
+
+    // Thread properties write identity ids with or without dashes.
+    private static string Normalise(string id) => id.Replace("-", "", StringComparison.Ordinal);
+
+    private static bool IsType(AdoThread thread, string type) =>
+        Text(thread, ThreadType) is { } value
+        && (string.Equals(value, type, StringComparison.OrdinalIgnoreCase) || string.Equals(value, type + "d", StringComparison.OrdinalIgnoreCase));
+
+    private static bool? DraftNowSet(AdoThread thread) =>
+        Text(thread, "CodeReviewIsDraftNowSet")?.ToUpperInvariant() switch
+        {
+            "TRUE" or "1" => true,
+            "FALSE" or "0" => false,
+            _ => null,
+        };
+
+    private static string? Text(AdoThread thread, string property) =>
+        thread.Properties is { } properties && properties.TryGetValue(property, out var value) ? value?.Text : null;
+
+    private static int? Int(AdoThread thread, string property) =>
+        int.TryParse(Text(thread, property), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private static DateTimeOffset? Date(AdoWorkItem item, string field) =>
+        item.Fields is { } fields && fields.TryGetValue(field, out var value) && value.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+        && at.Year > 1
+            ? at
+            : null;
+
+    private FlowEvent Event(AdoPullRequestSnapshot snapshot, FlowEventKind kind, DateTimeOffset at, AdoIdentity? actor) => new()
+    {
+        Kind = kind,
+        Repository = this.repository,
+        SubjectId = snapshot.PullRequest.PullRequestId.ToString(CultureInfo.InvariantCulture),
+        OccurredAt = at.ToUniversalTime(),
+        Actor = actor is null ? null : actor.UniqueName ?? actor.DisplayName,
+        ActorIsBot = this.bots.IsBot(actor),
+        Url = snapshot.WebUrl,
+        TargetBranch = BranchName(snapshot.PullRequest.TargetRefName),
+    };
+}

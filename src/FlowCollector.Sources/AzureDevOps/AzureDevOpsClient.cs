@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace FlowCollector.Sources.AzureDevOps;
+
+/// <summary>
+/// The REST calls of one read of one repository: <c>api-version</c> pinned, <c>x-ms-continuationtoken</c> and
+/// <c>$top</c>/<c>$skip</c> paging, request counting, and every failure turned into a <see cref="AzureDevOpsErrors"/>
+/// message. Only source-generated DTOs cross it.
+/// </summary>
+internal sealed class AzureDevOpsClient
+{
+    private const string ContinuationHeader = "x-ms-continuationtoken";
+
+    private readonly HttpClient http;
+    private readonly AzureDevOpsEndpoints endpoints;
+    private readonly AzureDevOpsErrors errors;
+
+    public AzureDevOpsClient(HttpClient http, AzureDevOpsEndpoints endpoints, AzureDevOpsErrors errors, int pageSize)
+    {
+        this.http = http;
+        this.endpoints = endpoints;
+        this.errors = errors;
+        this.PageSize = pageSize;
+    }
+
+    public int PageSize { get; }
+
+    /// <summary>Requests sent in this read (a request retried by the resilience handler counts once).</summary>
+    public int Requests { get; private set; }
+
+    public AzureDevOpsErrors Errors => this.errors;
+
+    /// <summary><c>path?query</c> with the parameters escaped and <c>api-version</c> appended.</summary>
+    public static string Path(string path, params (string Name, string? Value)[] parameters)
+    {
+        var builder = new StringBuilder(path);
+        var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        foreach (var (name, value) in parameters.Append(("api-version", AzureDevOpsEndpoints.ApiVersion)))
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            builder.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+            separator = '&';
+        }
+
+        return builder.ToString();
+    }
+
+    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public async Task<T> GetAsync<T>(string pathAndQuery, JsonTypeInfo<T> type, CancellationToken cancellationToken, bool repositoryRequest = false) =>
+        (await this.SendAsync(pathAndQuery, type, repositoryRequest, cancellationToken)).Body;
+
+    /// <summary>Pages of a list that pages with <c>x-ms-continuationtoken</c> → <c>continuationToken</c>; <paramref name="topName"/> is <c>$top</c> or, for deployment records, <c>top</c>.</summary>
+    public async IAsyncEnumerable<List<T>> GetContinuationPagesAsync<T>(
+        string path, JsonTypeInfo<AdoList<T>> type, [EnumeratorCancellation] CancellationToken cancellationToken, string topName = "$top", params (string Name, string? Value)[] parameters)
+    {
+        string? continuation = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var query = parameters.Append((topName, Number(this.PageSize))).Append(("continuationToken", continuation)).ToArray();
+            var (body, next) = await this.SendAsync(Path(path, query), type, repositoryRequest: false, cancellationToken);
+            yield return body.Value ?? [];
+
+            if (string.IsNullOrEmpty(next))
+            {
+                yield break;
+            }
+
+            // A server that hands out the same token again would page forever.
+            if (!seen.Add(next))
+            {
+                throw this.errors.MalformedPayload(Endpoint(Path(path, parameters)), $"the continuation token '{OneToken(next)}' came back twice");
+            }
+
+            continuation = next;
+        }
+    }
+
+    /// <summary>Pages of a list that pages with <c>$top</c>/<c>$skip</c> (pull requests): the last page is the first shorter than <c>$top</c>.</summary>
+    public async IAsyncEnumerable<List<T>> GetSkipPagesAsync<T>(
+        string path, JsonTypeInfo<AdoList<T>> type, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, string? Value)[] parameters)
+    {
+        for (var skip = 0; ; skip += this.PageSize)
+        {
+            var query = parameters.Append(("$top", Number(this.PageSize))).Append(("$skip", skip == 0 ? null : Number(skip))).ToArray();
+            var page = (await this.SendAsync(Path(path, query), type, repositoryRequest: false, cancellationToken)).Body.Value ?? [];
+            yield return page;
+            if (page.Count < this.PageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Every item of a continuation-paged list.</summary>
+    public async Task<List<T>> GetAllAsync<T>(string path, JsonTypeInfo<AdoList<T>> type, CancellationToken cancellationToken, params (string Name, string? Value)[] parameters)
+    {
+        var all = new List<T>();
+        await foreach (var page in this.GetContinuationPagesAsync(path, type, cancellationToken, "$top", parameters))
+        {
+            all.AddRange(page);
+        }
+
+        return all;
+    }
+
+    /// <summary>POSTs <paramref name="body"/> as JSON (WIQL); the answer is read like a GET's.</summary>
+    public async Task<TResult> PostAsync<TBody, TResult>(string pathAndQuery, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<TResult> resultType, CancellationToken cancellationToken)
+    {
+        var endpoint = "POST /" + Endpoint(pathAndQuery)["GET /".Length..];
+        this.Requests++;
+        try
+        {
+            using var content = JsonContent.Create(body, bodyType);
+            using var response = await this.http.PostAsync(new Uri(this.endpoints.BaseAddress, pathAndQuery), content, cancellationToken);
+            return await this.ReadAsync(response, resultType, endpoint, repositoryRequest: false, cancellationToken);
+        }
+        catch (Exception e) when (this.errors.Translate(e, endpoint, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary><c>GET /path?query</c> without <c>api-version</c>, as messages show it.</summary>
+    public static string Endpoint(string pathAndQuery)
+    {
+        var withoutVersion = pathAndQuery
+            .Replace("&api-version=" + AzureDevOpsEndpoints.ApiVersion, "", StringComparison.Ordinal)
+            .Replace("?api-version=" + AzureDevOpsEndpoints.ApiVersion + "&", "?", StringComparison.Ordinal)
+            .Replace("?api-version=" + AzureDevOpsEndpoints.ApiVersion, "", StringComparison.Ordinal);
+        return "GET /" + withoutVersion;
+    }
+
+    private async Task<(T Body, string? Continuation)> SendAsync<T>(string pathAndQuery, JsonTypeInfo<T> type, bool repositoryRequest, CancellationToken cancellationToken)
+    {
+        var endpoint = Endpoint(pathAndQuery);
+        var uri = new Uri(this.endpoints.BaseAddress, pathAndQuery);
+        this.Requests++;
+        try
+        {
+            using var response = await this.http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var body = await this.ReadAsync(response, type, endpoint, repositoryRequest, cancellationToken);
+            var continuation = response.Headers.TryGetValues(ContinuationHeader, out var values) ? values.FirstOrDefault() : null;
+            return (body, continuation);
+        }
+        catch (Exception e) when (this.errors.Translate(e, endpoint, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string endpoint, bool repositoryRequest, CancellationToken cancellationToken)
+    {
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (response.StatusCode == HttpStatusCode.NonAuthoritativeInformation
+            || (response.IsSuccessStatusCode && string.Equals(mediaType, "text/html", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw this.errors.SignInPage(endpoint, (int)response.StatusCode);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var retryAfter = AzureDevOpsThrottle.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.MinValue);
+            throw this.errors.FromStatus(response.StatusCode, text, retryAfter, endpoint, repositoryRequest);
+        }
+
+        return await response.Content.ReadFromJsonAsync(type, cancellationToken)
+            ?? throw this.errors.MalformedPayload(endpoint, "an empty (null) body");
+    }
+
+    private static string OneToken(string token) => token.Length <= 40 ? token : token[..40] + "…";
+}

@@ -1,0 +1,184 @@
+using FlowCollector.Domain.Events;
+
+namespace FlowCollector.Sources.AzureDevOps;
+
+/// <summary>
+/// Reads a repository's builds on the default branch (with timelines) and the environment deployment records of those
+/// runs, with change sets, through the <see cref="AzureDevOpsClient"/> of one read.
+/// </summary>
+/// <remarks>
+/// Environment deployment records appear only once the whole run finished, so deployments are taken from the runs that
+/// <i>finished</i> in the window: a run still in progress is picked up by the poll after it finishes, never lost. Cost:
+/// 1 request per page of finished builds, 1 for the runs in progress, 1 timeline per build, 1 for the environments, 1 per
+/// page of records per environment (newest first, back to <see cref="RecordLookback"/> before the window and at most
+/// <see cref="MaxBaselinePages"/> more pages to find a baseline), and 1 change list per deployment.
+/// </remarks>
+internal sealed class AzureDevOpsDeliveryReader
+{
+    /// <summary>How far before the window records are read: a long approval wait keeps a run open that long.</summary>
+    internal static readonly TimeSpan RecordLookback = TimeSpan.FromDays(3);
+
+    /// <summary>Record pages read beyond the lookback while looking for an environment's previous successful deployment.</summary>
+    internal const int MaxBaselinePages = 3;
+
+    private readonly AzureDevOpsClient client;
+    private readonly AzureDevOpsEndpoints endpoints;
+    private readonly string project;
+
+    public AzureDevOpsDeliveryReader(AzureDevOpsClient client, AzureDevOpsEndpoints endpoints, string project)
+    {
+        this.client = client;
+        this.endpoints = endpoints;
+        this.project = project;
+    }
+
+    /// <summary>Builds of <paramref name="repositoryId"/> on <paramref name="branch"/> finished since <paramref name="since"/>, and those still running.</summary>
+    public async Task<(List<AdoBuild> Finished, List<AdoBuild> Running)> ReadBuildsAsync(string repositoryId, string branch, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var path = AzureDevOpsEndpoints.ProjectPath(this.project, "build/builds");
+        (string, string?)[] Filter(string status) =>
+        [
+            ("repositoryId", repositoryId),
+            ("repositoryType", "TfsGit"),
+            ("branchName", branch),
+            ("statusFilter", status),
+            ("queryOrder", status == "completed" ? "finishTimeAscending" : "queueTimeAscending"),
+            ("minTime", status == "completed" ? AzureDevOpsClient.Time(since) : null),
+        ];
+
+        var finished = await this.client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoBuild, cancellationToken, Filter("completed"));
+        var running = await this.client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoBuild, cancellationToken, Filter("inProgress"));
+        return (Distinct(finished), Distinct(running));
+    }
+
+    public async Task<AdoBuildSnapshot> ReadTimelineAsync(AdoBuild build, bool readTimeline, CancellationToken cancellationToken)
+    {
+        var url = this.endpoints.BuildWebUrl(this.project, build.Id);
+        if (!readTimeline)
+        {
+            return new AdoBuildSnapshot(build, url, []);
+        }
+
+        var path = AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(this.project, $"build/builds/{AzureDevOpsClient.Number(build.Id)}/timeline"));
+        var timeline = await this.client.GetAsync(path, AzureDevOpsJsonContext.Default.AdoTimeline, cancellationToken);
+        return new AdoBuildSnapshot(build, url, timeline.Records ?? []);
+    }
+
+    /// <summary>
+    /// The deployments of <paramref name="runs"/> (finished runs of this repository) to every environment of the project,
+    /// each with its change set against the previous successful deployment of the same pipeline to the same environment.
+    /// </summary>
+    public async Task<List<(AdoDeploymentSnapshot Deployment, AdoChangeSet Changes)>> ReadDeploymentsAsync(
+        IReadOnlyDictionary<int, AdoBuild> runs, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var result = new List<(AdoDeploymentSnapshot, AdoChangeSet)>();
+        if (runs.Count == 0)
+        {
+            return result;
+        }
+
+        var definitions = runs.Values.Select(b => b.Definition?.Id ?? 0).ToHashSet();
+        var environments = await this.client.GetAllAsync(
+            AzureDevOpsEndpoints.ProjectPath(this.project, "distributedtask/environments"), AzureDevOpsJsonContext.Default.AdoListAdoEnvironment, cancellationToken);
+        var cutoff = since - RecordLookback;
+        foreach (var environment in environments.Where(e => e.Id > 0))
+        {
+            var ours = new List<AdoEnvironmentDeploymentRecord>();
+            var older = new List<AdoEnvironmentDeploymentRecord>();
+            var pagesPastCutoff = 0;
+            var path = AzureDevOpsEndpoints.ProjectPath(this.project, $"distributedtask/environments/{AzureDevOpsClient.Number(environment.Id)}/environmentdeploymentrecords");
+            await foreach (var page in this.client.GetContinuationPagesAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoEnvironmentDeploymentRecord, cancellationToken, topName: "top"))
+            {
+                foreach (var record in page.Where(r => r.Owner is not null && definitions.Contains(r.Definition?.Id ?? 0)))
+                {
+                    (runs.ContainsKey(record.Owner!.Id) ? ours : older).Add(record);
+                }
+
+                // Newest first: once a page is wholly before the cutoff, only a baseline can still be missing.
+                var oldest = page.Select(r => r.QueueTime ?? r.StartTime ?? r.FinishTime).Where(t => t is not null).DefaultIfEmpty(null).Min();
+                if (page.Count == 0 || oldest is null || oldest < cutoff)
+                {
+                    var firstOurs = ours.Count == 0 ? int.MaxValue : ours.Min(r => r.Owner!.Id);
+                    var hasBaseline = ours.Count == 0 || older.Any(r => r.Owner!.Id < firstOurs && r.Result is "succeeded" or "succeededWithIssues");
+                    if (hasBaseline || ++pagesPastCutoff > MaxBaselinePages)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (ours.Count == 0)
+            {
+                continue;
+            }
+
+            var name = environment.Name ?? environment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var deployments = AdoDeployments.FromRecords(ours, name, runs, id => this.endpoints.BuildWebUrl(this.project, id));
+            var history = AdoDeployments.FromRecords(older, name, runs, id => this.endpoints.BuildWebUrl(this.project, id))
+                .Concat(deployments)
+                .Where(d => d.Succeeded)
+                .ToList();
+            foreach (var deployment in deployments)
+            {
+                var changes = deployment.Deployed ? await this.ChangeSetAsync(deployment, history, cancellationToken) : new AdoChangeSet(null, DeploymentComparison.Unknown, []);
+                result.Add((deployment, changes));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Change set of a stage-mapped deployment: the commits of its run (Azure DevOps' "changes" of a build).</summary>
+    public async Task<AdoChangeSet> RunChangesAsync(int buildId, CancellationToken cancellationToken)
+    {
+        var path = AzureDevOpsEndpoints.ProjectPath(this.project, $"build/builds/{AzureDevOpsClient.Number(buildId)}/changes");
+        var changes = await this.client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoChange, cancellationToken);
+        return new AdoChangeSet(null, DeploymentComparison.Unknown, Shas(changes));
+    }
+
+    private async Task<AdoChangeSet> ChangeSetAsync(AdoDeploymentSnapshot deployment, List<AdoDeploymentSnapshot> successes, CancellationToken cancellationToken)
+    {
+        // The previous successful deployment of the same pipeline to this environment, started before this one.
+        var start = deployment.Started ?? deployment.Queued ?? deployment.Finished;
+        var baseline = successes
+            .Where(s => s.DefinitionId == deployment.DefinitionId && s.Id != deployment.Id && (s.Started ?? s.Queued ?? s.Finished) < start)
+            .OrderByDescending(s => s.Started ?? s.Queued ?? s.Finished)
+            .FirstOrDefault();
+        if (baseline is null)
+        {
+            return await this.RunChangesAsync(deployment.BuildId, cancellationToken);
+        }
+
+        // The same commit deployed again by a newer run is a redeploy, whatever the run ids say.
+        if (deployment.Sha is not null && string.Equals(deployment.Sha, baseline.Sha, StringComparison.OrdinalIgnoreCase))
+        {
+            return new AdoChangeSet(baseline.BuildId, DeploymentComparison.Identical, []);
+        }
+
+        return await this.ChangesBetweenAsync(baseline.BuildId, deployment.BuildId, cancellationToken);
+    }
+
+    /// <summary>The commits between two runs (Azure DevOps "changes between builds"), compared by run id.</summary>
+    public async Task<AdoChangeSet> ChangesBetweenAsync(int baselineBuildId, int buildId, CancellationToken cancellationToken)
+    {
+        var comparison = AdoDeployments.Compare(baselineBuildId, buildId);
+        if (comparison != DeploymentComparison.Ahead)
+        {
+            return new AdoChangeSet(baselineBuildId, comparison, []);
+        }
+
+        var path = AzureDevOpsClient.Path(
+            AzureDevOpsEndpoints.ProjectPath(this.project, "build/changes"),
+            ("fromBuildId", AzureDevOpsClient.Number(baselineBuildId)),
+            ("toBuildId", AzureDevOpsClient.Number(buildId)),
+            ("$top", "1000"));
+        var changes = await this.client.GetAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoChange, cancellationToken);
+        return new AdoChangeSet(baselineBuildId, comparison, Shas(changes.Value ?? []));
+    }
+
+    private static List<string> Shas(IEnumerable<AdoChange> changes) =>
+        changes.Where(c => !string.IsNullOrEmpty(c.Id)).Select(c => c.Id!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private static List<AdoBuild> Distinct(List<AdoBuild> builds) =>
+        builds.Where(b => b.Id > 0).GroupBy(b => b.Id).Select(g => g.Last()).ToList();
+}

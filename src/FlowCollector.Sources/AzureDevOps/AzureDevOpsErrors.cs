@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Identity;
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Ports;
+using Microsoft.AspNetCore.WebUtilities;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace FlowCollector.Sources.AzureDevOps;
+
+/// <summary>
+/// Turns what can go wrong talking to Azure DevOps into one-line <see cref="SourceException"/>s: what failed, for which
+/// repository, which key to fix. Messages carry paths and Azure DevOps' own error text, never a credential.
+/// </summary>
+internal sealed class AzureDevOpsErrors
+{
+    private const string Section = AzureDevOpsSourceOptions.SectionName;
+
+    private readonly RepositoryRef repository;
+    private readonly Uri baseAddress;
+    private readonly string credentialKey;
+
+    public AzureDevOpsErrors(RepositoryRef repository, Uri baseAddress, string credentialKey)
+    {
+        this.repository = repository;
+        this.baseAddress = baseAddress;
+        this.credentialKey = credentialKey;
+    }
+
+    private string Repo => this.repository.FullName;
+
+    /// <summary>Translates a failure to get a response; null for cancellation by the caller (rethrow it unchanged).</summary>
+    public SourceException? Translate(Exception exception, string endpoint, CancellationToken cancellationToken) => exception switch
+    {
+        OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+        SourceException => null,
+        AuthenticationFailedException auth => new SourceException(
+            $"Could not get a Microsoft Entra ID token for Azure DevOps ({OneLine(auth.Message)}): check {Section}:EntraId and that the identity was added to the organisation.", exception),
+        TimeoutRejectedException or OperationCanceledException or TimeoutException => new SourceException(
+            $"Azure DevOps did not answer {endpoint} for {this.Repo} in time, even after retries; the next run tries again (timeouts: {AzureDevOpsSourceOptions.ResilienceSectionName}).", exception),
+        BrokenCircuitException => new SourceException(
+            $"Azure DevOps requests are paused after repeated failures (circuit open) while reading {this.Repo}; the next run tries again.", exception),
+        HttpRequestException http => new SourceException(
+            $"Could not reach Azure DevOps at {this.baseAddress} for {this.Repo} ({OneLine(http.Message)}); check {Section}:OrganizationUrl and the network.", exception),
+        JsonException json => this.MalformedPayload(endpoint, OneLine(json.Message), json),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Azure DevOps answers a credential it does not accept with <c>203 Non-Authoritative Information</c> and its HTML
+    /// sign-in page rather than 401; anything HTML on a 2xx is that page.
+    /// </summary>
+    public SourceException SignInPage(string endpoint, int status) =>
+        new($"Azure DevOps answered {endpoint} for {this.Repo} with a sign-in page ({status}) instead of data: the credential was not accepted (expired, revoked, mistyped or for another organisation). Check {this.credentialKey}.");
+
+    public SourceException FromStatus(HttpStatusCode statusCode, string body, TimeSpan? retryAfter, string endpoint, bool repositoryRequest)
+    {
+        var status = (int)statusCode;
+        var said = OneLine(ServerMessage(body) ?? ReasonPhrase(status));
+        switch (statusCode)
+        {
+            case HttpStatusCode.Unauthorized:
+                return new SourceException($"Azure DevOps rejected the credential for {this.Repo} ({status} {said}): check {this.credentialKey}.");
+            case HttpStatusCode.Forbidden:
+                return new SourceException(
+                    $"Azure DevOps refused {endpoint} for {this.Repo} ({status} {said}): give the identity of {this.credentialKey} read access (PAT scopes Code, Build, Release, Environment and Work Items: Read).");
+            case HttpStatusCode.NotFound when repositoryRequest:
+                return new SourceException(
+                    $"Azure DevOps project or repository {AzureDevOpsEndpoints.ProjectOf(this.repository)}/{this.repository.Name} was not found in {this.baseAddress} or is not visible to the credential ({status} {said}): check {Section}:Repositories and {Section}:OrganizationUrl.");
+            case HttpStatusCode.TooManyRequests:
+                var wait = retryAfter is { } after ? $", retry after {after.TotalSeconds:0} s" : "";
+                return new SourceException(
+                    $"Azure DevOps throttled the reads of {this.Repo} ({status}{wait}: {said}). Nothing after the watermark was lost; the next run continues from it. Lower {Section}:MaxConcurrentRequests or poll less often ({Section}:Interval).");
+            default:
+                var retried = status >= 500 || statusCode == HttpStatusCode.RequestTimeout ? " after retries" : "";
+                return new SourceException($"Azure DevOps answered {status} {said} for {endpoint} ({this.Repo}){retried}; the next run tries again.");
+        }
+    }
+
+    public SourceException MalformedPayload(string endpoint, string detail, Exception? inner = null)
+    {
+        var message = $"Azure DevOps returned a malformed payload for {endpoint} ({this.Repo}): {detail}. Check that {Section}:OrganizationUrl ({this.baseAddress}) is an organisation or collection URL.";
+        return inner is null ? new SourceException(message) : new SourceException(message, inner);
+    }
+
+    private static string? ServerMessage(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body) || !body.TrimStart().StartsWith('{'))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, AzureDevOpsJsonContext.Default.AdoError)?.Message is { Length: > 0 } message ? message : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string ReasonPhrase(int status) =>
+        ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+
+    internal static string OneLine(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length <= 200 ? line : line[..200] + "…";
+    }
+}

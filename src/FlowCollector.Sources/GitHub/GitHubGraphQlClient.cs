@@ -1,0 +1,108 @@
+using FlowCollector.Domain.Ports;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace FlowCollector.Sources.GitHub;
+
+/// <summary>
+/// POSTs GraphQL documents to GitHub over the <c>github</c> HTTP pipeline (resilience, telemetry) and returns the
+/// <c>data</c> of an answer only when it is complete: a non-success status, an <c>errors</c> array or a body that
+/// is not the expected JSON becomes a <see cref="SourceException"/>. Counts requests and GitHub's points.
+/// </summary>
+internal sealed class GitHubGraphQlClient
+{
+    private readonly HttpClient http;
+    private readonly Uri endpoint;
+    private readonly string token;
+    private readonly GitHubErrors errors;
+
+    public GitHubGraphQlClient(HttpClient http, Uri endpoint, string token, GitHubErrors errors)
+    {
+        this.http = http;
+        this.endpoint = endpoint;
+        this.token = token;
+        this.errors = errors;
+    }
+
+    /// <summary>GraphQL requests sent in this read.</summary>
+    public int Requests { get; private set; }
+
+    /// <summary>The sum of <c>rateLimit.cost</c> GitHub reported for them.</summary>
+    public int Points { get; private set; }
+
+    /// <summary><c>rateLimit.remaining</c> of the last answer (GraphQL has its own hourly budget of points); null before any, or on a GitHub Enterprise Server without rate limiting.</summary>
+    public int? PointsRemaining { get; private set; }
+
+    /// <summary>
+    /// The GraphQL root that belongs to a REST root: <c>https://api.github.com/</c> → <c>https://api.github.com/graphql</c>;
+    /// GitHub Enterprise Server <c>https://host/api/v3/</c> → <c>https://host/api/graphql</c>.
+    /// </summary>
+    public static Uri EndpointFor(Uri restBaseAddress)
+    {
+        ArgumentNullException.ThrowIfNull(restBaseAddress);
+        var path = restBaseAddress.AbsolutePath.TrimEnd('/');
+        var graphQlPath = path.EndsWith("/v3", StringComparison.OrdinalIgnoreCase) ? path[..^"/v3".Length] + "/graphql" : path + "/graphql";
+        return new UriBuilder(restBaseAddress) { Path = graphQlPath, Query = "", Fragment = "" }.Uri;
+    }
+
+    /// <summary>How messages name a request, e.g. <c>POST /graphql (PullRequestsByUpdate)</c>.</summary>
+    public string Describe(string operationName) => $"POST {this.endpoint.AbsolutePath} ({operationName})";
+
+    public async Task<GraphQlData> QueryAsync(string document, string operationName, GraphQlVariables variables, CancellationToken cancellationToken)
+    {
+        var where = this.Describe(operationName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, this.endpoint)
+        {
+            Content = JsonContent.Create(new GraphQlRequest(document, operationName, variables), GitHubGraphQlJson.Default.GraphQlRequest),
+        };
+        if (!string.IsNullOrEmpty(this.token))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("bearer", this.token);
+        }
+
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("FlowCollector", null));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        this.Requests++;
+        GraphQlResponse? answer;
+        try
+        {
+            using var response = await this.http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                throw this.errors.GraphQlStatus(response.StatusCode, RateLimitHeaders.From(response), body, where);
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            answer = await JsonSerializer.DeserializeAsync(stream, (JsonTypeInfo<GraphQlResponse>)GitHubGraphQlJson.Default.GraphQlResponse, cancellationToken);
+        }
+        catch (SourceException)
+        {
+            throw;
+        }
+        catch (JsonException e)
+        {
+            throw this.errors.MalformedPayload(where, $"not the expected JSON ({e.Message})", e);
+        }
+        catch (Exception e) when (this.errors.Translate(e, where, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+
+        if (answer?.Data?.RateLimit is { } limit)
+        {
+            this.Points += limit.Cost;
+            this.PointsRemaining = limit.Remaining;
+        }
+
+        if (answer?.Errors is { Count: > 0 } problems)
+        {
+            throw this.errors.GraphQlErrors(problems, where, answer.Data?.RateLimit);
+        }
+
+        return answer?.Data ?? throw this.errors.MalformedPayload(where, "an answer without data or errors");
+    }
+}

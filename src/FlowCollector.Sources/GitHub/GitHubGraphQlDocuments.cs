@@ -1,0 +1,121 @@
+namespace FlowCollector.Sources.GitHub;
+
+/// <summary>
+/// Every GraphQL document the source sends, as constants so a test can validate each against GitHub's published
+/// schema. Each asks for <c>rateLimit { cost remaining resetAt }</c>, which GitHub does not charge for.
+/// </summary>
+/// <remarks>
+/// Cost (GitHub: the requests needed to fill each connection at its <c>first</c> size, summed, divided by 100 and
+/// rounded, at least 1): <see cref="PullRequestsByUpdate"/> with <see cref="PullRequestPageSize"/> = 49 needs
+/// 1 (pull requests) + 3 × 49 (commits, reviews, timeline items of each) = 148 requests → 1 point for 49 pull
+/// requests. 50 would need 151 → 2 points. The nested sizes do not enter the formula (no connection below them),
+/// so they are GitHub's maximum, 100, which leaves follow-up queries (1 point each) to outliers.
+/// </remarks>
+public static class GitHubGraphQlDocuments
+{
+    /// <summary>Pull requests per page: the most for which one page costs 1 point.</summary>
+    public const int PullRequestPageSize = 49;
+
+    /// <summary>Commits, reviews and timeline items per pull request and page (GitHub's maximum).</summary>
+    public const int NestedPageSize = 100;
+
+    /// <summary>The pull-request fields <see cref="PullRequestEventMapper"/> needs, nested lists included.</summary>
+    public const string PullRequestsByUpdate = """
+        query PullRequestsByUpdate($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!) {
+          rateLimit { cost remaining resetAt }
+          repository(owner: $owner, name: $name) {
+            defaultBranchRef { name }
+            pullRequests(orderBy: {field: UPDATED_AT, direction: DESC}, first: $first, after: $after) {
+              pageInfo { hasNextPage endCursor }
+              nodes {
+                number url createdAt updatedAt isDraft mergedAt closedAt baseRefName
+                author { login __typename }
+                mergeCommit { oid }
+                commits(first: $nested) {
+        """ + CommitFields + """
+                }
+                reviews(first: $nested) {
+        """ + ReviewFields + """
+                }
+                timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT], first: $nested) {
+        """ + TimelineFields + """
+                }
+              }
+            }
+          }
+        }
+        """;
+
+    /// <summary>The commits of one pull request after <c>$after</c>, when it has more than <see cref="NestedPageSize"/>.</summary>
+    public const string PullRequestCommits = """
+        query PullRequestCommits($owner: String!, $name: String!, $number: Int!, $nested: Int!, $after: String) {
+          rateLimit { cost remaining resetAt }
+          repository(owner: $owner, name: $name) {
+            pullRequest(number: $number) {
+              commits(first: $nested, after: $after) {
+        """ + CommitFields + """
+              }
+            }
+          }
+        }
+        """;
+
+    /// <summary>The reviews of one pull request after <c>$after</c>.</summary>
+    public const string PullRequestReviews = """
+        query PullRequestReviews($owner: String!, $name: String!, $number: Int!, $nested: Int!, $after: String) {
+          rateLimit { cost remaining resetAt }
+          repository(owner: $owner, name: $name) {
+            pullRequest(number: $number) {
+              reviews(first: $nested, after: $after) {
+        """ + ReviewFields + """
+              }
+            }
+          }
+        }
+        """;
+
+    /// <summary>The draft toggles and review requests of one pull request after <c>$after</c>.</summary>
+    public const string PullRequestTimeline = """
+        query PullRequestTimeline($owner: String!, $name: String!, $number: Int!, $nested: Int!, $after: String) {
+          rateLimit { cost remaining resetAt }
+          repository(owner: $owner, name: $name) {
+            pullRequest(number: $number) {
+              timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT], first: $nested, after: $after) {
+        """ + TimelineFields + """
+              }
+            }
+          }
+        }
+        """;
+
+    /// <summary>Every document above, by operation name.</summary>
+    public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [nameof(PullRequestsByUpdate)] = PullRequestsByUpdate,
+        [nameof(PullRequestCommits)] = PullRequestCommits,
+        [nameof(PullRequestReviews)] = PullRequestReviews,
+        [nameof(PullRequestTimeline)] = PullRequestTimeline,
+    };
+
+    // GitActor.user is a User: a bot's commits come without a login (REST would say e.g. dependabot[bot]).
+    private const string CommitFields = """
+                  totalCount
+                  pageInfo { hasNextPage endCursor }
+                  nodes { commit { oid authoredDate author { user { login } } } }
+        """;
+
+    private const string ReviewFields = """
+                  pageInfo { hasNextPage endCursor }
+                  nodes { databaseId author { login __typename } state submittedAt }
+        """;
+
+    private const string TimelineFields = """
+                  pageInfo { hasNextPage endCursor }
+                  nodes {
+                    __typename
+                    ... on ReadyForReviewEvent { createdAt actor { login __typename } }
+                    ... on ConvertToDraftEvent { createdAt actor { login __typename } }
+                    ... on ReviewRequestedEvent { createdAt actor { login __typename } }
+                  }
+        """;
+}

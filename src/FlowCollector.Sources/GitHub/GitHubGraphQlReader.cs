@@ -1,0 +1,187 @@
+using FlowCollector.Domain.Events;
+
+namespace FlowCollector.Sources.GitHub;
+
+/// <summary>What a read of pull requests found, whichever API read it.</summary>
+/// <param name="DefaultBranch">The repository's default branch; only pull requests into it are <paramref name="Selected"/>.</param>
+/// <param name="Selected">The pull requests into the default branch updated since the window start, complete.</param>
+/// <param name="Listed">Pull requests updated since the window start, any base branch.</param>
+/// <param name="HighWatermark">The newest <c>updated_at</c> among the listed ones.</param>
+internal sealed record PullRequestRead(string DefaultBranch, IReadOnlyList<PullRequestSnapshot> Selected, int Listed, DateTimeOffset? HighWatermark);
+
+/// <summary>
+/// Reads pull requests through GraphQL into the same <see cref="PullRequestSnapshot"/>s the REST reader builds, so
+/// <see cref="PullRequestEventMapper"/> stays the one place of the mapping rules. Pages through pull requests by
+/// update time, newest first, and stops at the first one older than the window, as the REST reader does; a pull
+/// request with more commits, reviews or timeline items than one page holds gets follow-up queries for that list only.
+/// </summary>
+internal sealed class GitHubGraphQlReader
+{
+    private const string ReadyForReviewType = "ReadyForReviewEvent";
+    private const string ConvertToDraftType = "ConvertToDraftEvent";
+    private const string ReviewRequestedType = "ReviewRequestedEvent";
+
+    private readonly GitHubGraphQlClient client;
+    private readonly RepositoryRef repository;
+    private readonly GitHubErrors errors;
+
+    public GitHubGraphQlReader(GitHubGraphQlClient client, RepositoryRef repository, GitHubErrors errors)
+    {
+        this.client = client;
+        this.repository = repository;
+        this.errors = errors;
+    }
+
+    /// <param name="since">The window start: paging stops at the first pull request updated before it.</param>
+    /// <param name="defaultBranchFallback">Asked only when GitHub names no default branch (an empty repository).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<PullRequestRead> ReadPullRequestsAsync(DateTimeOffset since, Func<CancellationToken, Task<string>> defaultBranchFallback, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(defaultBranchFallback);
+        const string Operation = nameof(GitHubGraphQlDocuments.PullRequestsByUpdate);
+        var where = this.client.Describe(Operation);
+        string? defaultBranch = null;
+        var selected = new List<PullRequestSnapshot>();
+        var seen = new HashSet<int>();
+        DateTimeOffset? highWatermark = null;
+        string? after = null;
+        while (true)
+        {
+            var data = await this.client.QueryAsync(
+                GitHubGraphQlDocuments.PullRequestsByUpdate,
+                Operation,
+                this.Variables() with { First = GitHubGraphQlDocuments.PullRequestPageSize, Nested = GitHubGraphQlDocuments.NestedPageSize, After = after },
+                cancellationToken);
+            var repository = data.Repository ?? throw this.errors.MalformedPayload(where, "no repository");
+            defaultBranch ??= repository.DefaultBranchRef?.Name is { Length: > 0 } name ? name : await defaultBranchFallback(cancellationToken);
+            var page = repository.PullRequests ?? throw this.errors.MalformedPayload(where, "no repository.pullRequests");
+            var reachedOlder = false;
+            foreach (var node in page.Nodes ?? throw this.errors.MalformedPayload(where, "no pullRequests.nodes"))
+            {
+                var pr = this.EnsureUsable(node, where);
+
+                // Sorted by updatedAt, newest first: like REST, GraphQL has no "since" for pull requests.
+                if (pr.UpdatedAt < since)
+                {
+                    reachedOlder = true;
+                    break;
+                }
+
+                // A pull request updated while we page moves to the front and may show up twice; read it once.
+                if (!seen.Add(pr.Number))
+                {
+                    continue;
+                }
+
+                highWatermark = highWatermark is { } h && h >= pr.UpdatedAt ? h : pr.UpdatedAt;
+                if (string.Equals(pr.BaseRefName, defaultBranch, StringComparison.Ordinal))
+                {
+                    selected.Add(await this.SnapshotAsync(pr, cancellationToken));
+                }
+            }
+
+            var pageInfo = page.PageInfo ?? throw this.errors.MalformedPayload(where, "no pullRequests.pageInfo");
+            if (reachedOlder || !pageInfo.HasNextPage)
+            {
+                return new PullRequestRead(defaultBranch, selected, seen.Count, highWatermark);
+            }
+
+            after = pageInfo.EndCursor is { Length: > 0 } cursor ? cursor : throw this.errors.MalformedPayload(where, "hasNextPage without endCursor");
+        }
+    }
+
+    /// <summary>
+    /// GraphQL spells a bot's login without the <c>[bot]</c> suffix REST shows (<c>dependabot</c> vs
+    /// <c>dependabot[bot]</c>); adding it keeps actors, configured bot logins and stored points the same across APIs.
+    /// </summary>
+    internal static GitHubAccount? Account(GraphQlActor? actor)
+    {
+        if (string.IsNullOrEmpty(actor?.Login))
+        {
+            return null;
+        }
+
+        var isBot = string.Equals(actor.TypeName, "Bot", StringComparison.Ordinal);
+        var login = isBot && !actor.Login.EndsWith("[bot]", StringComparison.OrdinalIgnoreCase) ? actor.Login + "[bot]" : actor.Login;
+        return new GitHubAccount(login, actor.TypeName);
+    }
+
+    private GraphQlVariables Variables() => new(this.repository.Owner, this.repository.Name);
+
+    private GraphQlPullRequest EnsureUsable(GraphQlPullRequest? pr, string where) =>
+        pr is { Number: > 0, CreatedAt: not null, UpdatedAt: not null, BaseRefName.Length: > 0, Url.Length: > 0 }
+            ? pr
+            : throw this.errors.MalformedPayload(where, $"a pull request without number, createdAt, updatedAt, baseRefName or url (number {pr?.Number})");
+
+    private async Task<PullRequestSnapshot> SnapshotAsync(GraphQlPullRequest pr, CancellationToken cancellationToken)
+    {
+        var commits = await this.AllAsync(
+            pr, p => p.Commits, GitHubGraphQlDocuments.PullRequestCommits, nameof(GitHubGraphQlDocuments.PullRequestCommits), cancellationToken);
+        var reviews = await this.AllAsync(
+            pr, p => p.Reviews, GitHubGraphQlDocuments.PullRequestReviews, nameof(GitHubGraphQlDocuments.PullRequestReviews), cancellationToken);
+        var timeline = await this.AllAsync(
+            pr, p => p.TimelineItems, GitHubGraphQlDocuments.PullRequestTimeline, nameof(GitHubGraphQlDocuments.PullRequestTimeline), cancellationToken);
+
+        var commitsWhere = this.client.Describe(nameof(GitHubGraphQlDocuments.PullRequestCommits));
+        return new PullRequestSnapshot(
+            pr.Number,
+            pr.Url!,
+            Account(pr.Author),
+            pr.BaseRefName!,
+            pr.IsDraft,
+            pr.CreatedAt!.Value,
+            pr.UpdatedAt!.Value,
+            pr.MergedAt,
+            pr.MergeCommit?.Oid is { Length: > 0 } oid ? oid : null,
+            pr.ClosedAt,
+            commits.Select(c => this.Commit(c, commitsWhere)).ToList(),
+            reviews.Select(r => new ReviewSnapshot(r.DatabaseId ?? 0, Account(r.Author), r.State ?? "", r.SubmittedAt)).ToList(),
+            timeline
+                .Where(e => e.CreatedAt is not null)
+                .Select(e => (Name: EventName(e.TypeName), e.CreatedAt, e.Actor))
+                .Where(e => e.Name is not null)
+                .Select(e => new TimelineSnapshot(e.Name!, e.CreatedAt!.Value, Account(e.Actor)))
+                .ToList());
+    }
+
+    /// <summary>The first page came with the pull request; the rest of a longer list is fetched for this pull request only.</summary>
+    private async Task<List<T>> AllAsync<T>(
+        GraphQlPullRequest pr, Func<GraphQlPullRequest, GraphQlConnection<T>?> list, string document, string operation, CancellationToken cancellationToken)
+        where T : class
+    {
+        var where = this.client.Describe(operation);
+        var all = new List<T>();
+        var page = list(pr) ?? throw this.errors.MalformedPayload(this.client.Describe(nameof(GitHubGraphQlDocuments.PullRequestsByUpdate)), $"pull request {pr.Number} without its {operation} list");
+        while (true)
+        {
+            foreach (var node in page.Nodes ?? throw this.errors.MalformedPayload(where, $"no nodes for pull request {pr.Number}"))
+            {
+                all.Add(node ?? throw this.errors.MalformedPayload(where, $"a null node for pull request {pr.Number}"));
+            }
+
+            if (page.PageInfo is not { HasNextPage: true } info)
+            {
+                return all;
+            }
+
+            var cursor = info.EndCursor is { Length: > 0 } c ? c : throw this.errors.MalformedPayload(where, "hasNextPage without endCursor");
+            var data = await this.client.QueryAsync(
+                document, operation, this.Variables() with { Number = pr.Number, Nested = GitHubGraphQlDocuments.NestedPageSize, After = cursor }, cancellationToken);
+            var next = data.Repository?.PullRequest ?? throw this.errors.MalformedPayload(where, $"no repository.pullRequest for number {pr.Number}");
+            page = list(next) ?? throw this.errors.MalformedPayload(where, $"pull request {pr.Number} without its list");
+        }
+    }
+
+    private CommitSnapshot Commit(GraphQlPullRequestCommit node, string where) =>
+        node.Commit is { Oid.Length: > 0, AuthoredDate: { } authored } commit
+            ? new CommitSnapshot(commit.Oid, authored, commit.Author?.User?.Login is { Length: > 0 } login ? new GitHubAccount(login, "User") : null)
+            : throw this.errors.MalformedPayload(where, "a commit without oid or authoredDate");
+
+    private static string? EventName(string? typeName) => typeName switch
+    {
+        ReadyForReviewType => PullRequestEventMapper.ReadyForReviewEvent,
+        ConvertToDraftType => PullRequestEventMapper.ConvertToDraftEvent,
+        ReviewRequestedType => PullRequestEventMapper.ReviewRequestedEvent,
+        _ => null,
+    };
+}

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using FlowCollector.Domain.Events;
+using FlowCollector.Sources.AzureDevOps;
+
+namespace FlowCollector.Sources.Tests.AzureDevOps;
+
+/// <summary>Pull request payloads → events, as tables of hand-worked cases.</summary>
+public sealed class AdoPullRequestEventMapperTests
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 3, 9, 0, 0, TimeSpan.Zero);
+    private static readonly RepositoryRef Repo = new("azuredevops", "contoso/Web", "checkout");
+    private static readonly AdoIdentity Alice = new() { Id = "d6245f20-2af8-44f4-9451-8107cb2767db", UniqueName = "alice@contoso.com", DisplayName = "Alice" };
+    private static readonly AdoIdentity Bob = new() { Id = "2428198a-5304-4a9c-aeb7-88d60d57acfd", UniqueName = "bob@contoso.com", DisplayName = "Bob" };
+
+    public static TheoryData<int, ReviewState?> Votes => new()
+    {
+        { 10, ReviewState.Approved },
+        { 5, ReviewState.Approved },      // approved with suggestions
+        { 0, ReviewState.Dismissed },     // vote reset
+        { -5, ReviewState.ChangesRequested }, // waiting for author
+        { -10, ReviewState.ChangesRequested }, // rejected
+        { 3, null },                      // not a vote Azure DevOps writes
+    };
+
+    [Theory]
+    [MemberData(nameof(Votes))]
+    public void Votes_map_to_review_states(int vote, ReviewState? expected) =>
+        Assert.Equal(expected, AdoPullRequestEventMapper.ToReviewState(vote));
+
+    // Each row: the draft flag now, the toggles (true = converted to draft) in time order → opened as draft, and the kinds of the toggle events.
+    public static TheoryData<string, bool, bool[], bool, FlowEventKind[]> DraftCases => new()
+    {
+        { "never a draft", false, [], false, [] },
+        { "still a draft, never toggled", true, [], true, [] },
+        { "opened as draft, published", false, [false], true, [FlowEventKind.ReadyForReview] },
+        { "published, back to draft, published again", false, [true, false], false, [FlowEventKind.ConvertedToDraft, FlowEventKind.ReadyForReview] },
+        { "opened as draft, published, back to draft", true, [false, true], true, [FlowEventKind.ReadyForReview, FlowEventKind.ConvertedToDraft] },
+    };
+
+    [Theory]
+    [MemberData(nameof(DraftCases))]
+    public void The_first_draft_toggle_tells_how_the_pull_request_was_opened(string scenario, bool isDraftNow, bool[] toggles, bool openedAsDraft, FlowEventKind[] toggleKinds)
+    {
+        var threads = toggles.Select((nowDraft, i) => Thread(i + 1, T0.AddHours(i + 1), ("CodeReviewThreadType", "IsDraftUpdate"), ("CodeReviewIsDraftNowSet", nowDraft ? "True" : "False"))).ToList();
+
+        var events = Map(Pr(isDraft: isDraftNow), threads: threads);
+
+        Assert.True(openedAsDraft == Assert.Single(events, e => e.Kind == FlowEventKind.ChangeOpened).IsDraft, scenario);
+        Assert.Equal(toggleKinds, events.Where(e => e.Kind is FlowEventKind.ReadyForReview or FlowEventKind.ConvertedToDraft).Select(e => e.Kind));
+    }
+
+    [Fact]
+    public void A_vote_names_the_voter_by_unique_name_resolved_from_the_reviewers_even_without_dashes()
+    {
+        var vote = Thread(7, T0.AddHours(2), ("CodeReviewThreadType", "VoteUpdate"), ("CodeReviewVoteResult", "10"), ("CodeReviewVotedByTfId", Bob.Id!.Replace("-", "", StringComparison.Ordinal)), ("CodeReviewVotedByDisplayName", "Bob"));
+        var pr = Pr() with { Reviewers = [new AdoReviewer { Id = Bob.Id, UniqueName = Bob.UniqueName, DisplayName = "Bob", Vote = 10 }] };
+
+        var review = Assert.Single(Map(pr, threads: [vote]), e => e.Kind == FlowEventKind.ReviewSubmitted);
+
+        Assert.Equal(("bob@contoso.com", ReviewState.Approved, T0.AddHours(2), false), (review.Actor, review.ReviewState, review.OccurredAt, review.ActorIsBot));
+    }
+
+    [Fact]
+    public void A_vote_by_an_identity_nobody_else_names_keeps_its_display_name()
+    {
+        var vote = Thread(7, T0.AddHours(2), ("CodeReviewThreadType", "VoteUpdate"), ("CodeReviewVoteResult", "-10"), ("CodeReviewVotedByTfId", "0b0b0b0b-0000-0000-0000-000000000000"), ("CodeReviewVotedByDisplayName", "Release Team"));
+
+        var review = Assert.Single(Map(Pr(), threads: [vote]), e => e.Kind == FlowEventKind.ReviewSubmitted);
+
+        Assert.Equal(("Release Team", ReviewState.ChangesRequested), (review.Actor, review.ReviewState));
+    }
+
+    // Each row: the comment's author (display name, unique name, group), its type, deleted flag, configured bot names → (event expected, bot flag).
+    public static TheoryData<string, string, string?, bool, string, bool, string[], bool, bool> CommentCases => new()
+    {
+        { "a reviewer's text comment", "Bob", "bob@contoso.com", false, "text", false, [], true, false },
+        { "the author's own reply (the engine ignores it)", "Alice", "alice@contoso.com", false, "text", false, [], true, false },
+        { "a deleted comment", "Bob", "bob@contoso.com", false, "text", true, [], false, false },
+        { "a system comment", "Bob", "bob@contoso.com", false, "system", false, [], false, false },
+        { "the pipeline's build service", "Project Collection Build Service (contoso)", "Build\\b1", false, "text", false, [], true, true },
+        { "a group", "[Web]\\Web Team", null, true, "text", false, [], true, true },
+        { "a configured bot", "Review Bot", "review-bot@contoso.com", false, "text", false, ["REVIEW-BOT@contoso.com"], true, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(CommentCases))]
+    public void Text_comments_become_review_comments_flagged_when_a_bot_wrote_them(
+        string scenario, string displayName, string? uniqueName, bool isGroup, string type, bool deleted, string[] bots, bool expected, bool isBot)
+    {
+        var author = new AdoIdentity { Id = "x1", DisplayName = displayName, UniqueName = uniqueName, IsContainer = isGroup };
+        var thread = new AdoThread
+        {
+            Id = 3,
+            PublishedDate = T0.AddHours(1),
+            Comments = [new AdoComment { Id = 1, Author = author, PublishedDate = T0.AddHours(1), CommentType = type, IsDeleted = deleted }],
+            Properties = new Dictionary<string, AdoProperty> { ["Microsoft.TeamFoundation.Discussion.SupportsMarkdown"] = Property("1") },
+        };
+
+        var comments = Map(Pr(), threads: [thread], bots: bots).Where(e => e.Kind == FlowEventKind.ReviewCommented).ToList();
+
+        Assert.True(expected == (comments.Count == 1), scenario);
+        if (expected)
+        {
+            Assert.Equal((uniqueName ?? displayName, isBot, T0.AddHours(1)), (comments[0].Actor, comments[0].ActorIsBot, comments[0].OccurredAt));
+        }
+    }
+
+    // Each row: status, closed date → the closing event and its SHA.
+    public static TheoryData<string, string, double?, FlowEventKind?> ClosingCases => new()
+    {
+        { "completed: merged with the merge commit", "completed", 5, FlowEventKind.ChangeMerged },
+        { "abandoned: closed unmerged", "abandoned", 6, FlowEventKind.ChangeClosed },
+        { "active: neither", "active", null, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(ClosingCases))]
+    public void Completion_merges_and_abandoning_closes(string scenario, string status, double? closedHours, FlowEventKind? expected)
+    {
+        var pr = Pr() with { Status = status, ClosedDate = closedHours is { } h ? T0.AddHours(h) : null, LastMergeCommit = new AdoCommitRef { CommitId = "39f52d24533cc712fc845ed9fd1b6c06b3942588" } };
+
+        var closing = Map(pr).Where(e => e.Kind is FlowEventKind.ChangeMerged or FlowEventKind.ChangeClosed).ToList();
+
+        Assert.True(expected is null ? closing.Count == 0 : closing.Count == 1 && closing[0].Kind == expected && closing[0].OccurredAt == T0.AddHours(closedHours!.Value), scenario);
+        Assert.True(expected != FlowEventKind.ChangeMerged || closing[0].Sha == "39f52d24533cc712fc845ed9fd1b6c06b3942588", scenario);
+    }
+
+    [Fact]
+    public void Linked_work_items_give_the_demand_times_and_commits_their_author_dates()
+    {
+        var item = new AdoWorkItem
+        {
+            Id = 7001,
+            Fields = new Dictionary<string, JsonElement>
+            {
+                ["System.CreatedDate"] = JsonSerializer.SerializeToElement("2025-02-28T09:00:00.123Z"),
+                ["Microsoft.VSTS.Common.ActivatedDate"] = JsonSerializer.SerializeToElement("2025-03-01T10:30:00Z"),
+            },
+        };
+        var unactivated = new AdoWorkItem { Id = 7002, Fields = new Dictionary<string, JsonElement> { ["System.CreatedDate"] = JsonSerializer.SerializeToElement("2025-03-02T08:00:00Z") } };
+        AdoCommitRef[] commits =
+        [
+            new() { CommitId = "a1", Author = new AdoGitUserDate { Email = "alice@contoso.com", Date = T0.AddHours(-3) } },
+            new() { CommitId = "a2", Author = new AdoGitUserDate { Email = "alice@contoso.com", Date = T0.AddHours(-1) } },
+        ];
+
+        var events = Map(Pr(), commits: commits, workItems: [item, unactivated]);
+
+        Assert.Equal(
+            [
+                (FlowEventKind.WorkItemCreated, new DateTimeOffset(2025, 2, 28, 9, 0, 0, 123, TimeSpan.Zero)),
+                (FlowEventKind.WorkItemActivated, new DateTimeOffset(2025, 3, 1, 10, 30, 0, TimeSpan.Zero)),
+                (FlowEventKind.WorkItemCreated, new DateTimeOffset(2025, 3, 2, 8, 0, 0, TimeSpan.Zero)),
+            ],
+            events.Where(e => e.Kind is FlowEventKind.WorkItemCreated or FlowEventKind.WorkItemActivated).Select(e => (e.Kind, e.OccurredAt)));
+        Assert.Equal(
+            [("a1", T0.AddHours(-3)), ("a2", T0.AddHours(-1))],
+            events.Where(e => e.Kind == FlowEventKind.CommitAuthored).Select(e => (e.Sha!, e.OccurredAt)));
+    }
+
+    [Fact]
+    public void A_reviewer_added_is_a_review_request()
+    {
+        var added = Thread(4, T0.AddMinutes(5), ("CodeReviewThreadType", "ReviewersUpdate"), ("CodeReviewReviewersUpdatedNumAdded", "1"), ("CodeReviewReviewersUpdatedByDisplayname", "Alice"));
+        var removed = Thread(5, T0.AddMinutes(6), ("CodeReviewThreadType", "ReviewersUpdate"), ("CodeReviewReviewersUpdatedNumAdded", "0"), ("CodeReviewReviewersUpdatedNumRemoved", "1"));
+
+        var requests = Map(Pr(), threads: [added, removed]).Where(e => e.Kind == FlowEventKind.ReviewRequested).ToList();
+
+        Assert.Equal(T0.AddMinutes(5), Assert.Single(requests).OccurredAt);
+    }
+
+    [Fact]
+    public void Every_event_carries_the_pull_request_id_link_and_target_branch()
+    {
+        var events = Map(Pr() with { TargetRefName = "refs/heads/release/2.x" });
+
+        Assert.All(events, e => Assert.Equal(("42", "https://dev.azure.com/contoso/Web/_git/checkout/pullrequest/42", "release/2.x", Repo), (e.SubjectId, e.Url, e.TargetBranch, e.Repository)));
+    }
+
+    private static AdoPullRequest Pr(bool isDraft = false) => new()
+    {
+        PullRequestId = 42,
+        Status = "active",
+        CreatedBy = Alice,
+        CreationDate = T0,
+        IsDraft = isDraft,
+        TargetRefName = "refs/heads/main",
+    };
+
+    private static AdoProperty Property(string value) => new() { Value = JsonSerializer.SerializeToElement(value) };
+
+    private static AdoThread Thread(int id, DateTimeOffset at, params (string Name, string Value)[] properties) => new()
+    {
+        Id = id,
+        PublishedDate = at,
+        Comments = [new AdoComment { Id = 1, Author = new AdoIdentity { Id = "svc", DisplayName = "[DefaultCollection]\\Project Collection Service Accounts", IsContainer = true }, PublishedDate = at, CommentType = "system" }],
+        Properties = properties.ToDictionary(p => p.Name, p => Property(p.Value)),
+    };
+
+    private static List<FlowEvent> Map(AdoPullRequest pr, IReadOnlyList<AdoThread>? threads = null, IReadOnlyList<AdoCommitRef>? commits = null, IReadOnlyList<AdoWorkItem>? workItems = null, string[]? bots = null) =>
+        new AdoPullRequestEventMapper(Repo, new AzureDevOpsBots(bots ?? []))
+            .Map(new AdoPullRequestSnapshot(pr, "https://dev.azure.com/contoso/Web/_git/checkout/pullrequest/42", commits ?? [], threads ?? [], workItems ?? []))
+            .ToList();
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+
+namespace FlowCollector.Testing.Simulation.AzureDevOps;
+
+/// <summary>
+/// A pull request. The fluent methods record what happened, as Azure DevOps does: commits, and threads for reviewer
+/// changes, votes, draft toggles and comments. Times are kept in milliseconds, UTC.
+/// </summary>
+public sealed class SimulatedAdoPullRequest
+{
+    private readonly List<SimulatedAdoCommit> commits = [];
+    private readonly List<SimulatedAdoThread> threads = [];
+    private readonly Dictionary<string, (SimulatedAdoIdentity Identity, int Vote)> reviewers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<SimulatedAdoWorkItem> workItems = [];
+
+    internal SimulatedAdoPullRequest(SimulatedAdoRepository repository, int id, SimulatedAdoIdentity author, DateTimeOffset createdAt, bool draft, string targetBranch)
+    {
+        this.Repository = repository;
+        this.Id = id;
+        this.Author = author;
+        this.CreatedAt = createdAt;
+        this.OpenedAsDraft = draft;
+        this.TargetBranch = targetBranch;
+    }
+
+    public SimulatedAdoRepository Repository { get; }
+
+    public int Id { get; }
+
+    public SimulatedAdoIdentity Author { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public bool OpenedAsDraft { get; }
+
+    /// <summary>The target branch without <c>refs/heads/</c>.</summary>
+    public string TargetBranch { get; }
+
+    public string SourceBranch => $"users/{(this.Author.UniqueName ?? "bot").Split('@')[0]}/change-{this.Id.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary><c>active</c>, <c>completed</c> or <c>abandoned</c>.</summary>
+    public string Status { get; private set; } = "active";
+
+    public DateTimeOffset? ClosedAt { get; private set; }
+
+    public string? MergeCommitSha { get; private set; }
+
+    /// <summary>How the generator meant this pull request to go (e.g. <c>review-rounds</c>); null for hand-made ones.</summary>
+    public string? Scenario { get; internal set; }
+
+    public bool IsDraft
+    {
+        get
+        {
+            lock (this.Gate)
+            {
+                var draft = this.OpenedAsDraft;
+                foreach (var toggle in this.threads.Where(t => t.Kind == SimulatedAdoThreadKind.DraftToggle).OrderBy(t => t.At))
+                {
+                    draft = toggle.NowDraft;
+                }
+
+                return draft;
+            }
+        }
+    }
+
+    public IReadOnlyList<SimulatedAdoCommit> Commits
+    {
+        get
+        {
+            lock (this.Gate)
+            {
+                return [.. this.commits.OrderBy(c => c.AuthoredAt)];
+            }
+        }
+    }
+
+    public IReadOnlyList<SimulatedAdoThread> Threads
+    {
+        get
+        {
+            lock (this.Gate)
+            {
+                return [.. this.threads.OrderBy(t => t.Id)];
+            }
+        }
+    }
+
+    /// <summary>Reviewers with their current vote.</summary>
+    public IReadOnlyList<(SimulatedAdoIdentity Identity, int Vote)> Reviewers
+    {
+        get
+        {
+            lock (this.Gate)
+            {
+                return [.. this.reviewers.Values];
+            }
+        }
+    }
+
+    public IReadOnlyList<SimulatedAdoWorkItem> WorkItems
+    {
+        get
+        {
+            lock (this.Gate)
+            {
+                return [.. this.workItems];
+            }
+        }
+    }
+
+    internal Lock Gate => this.Repository.Gate;
+
+    /// <summary>A commit authored at <paramref name="authoredAt"/> (by the author unless <paramref name="author"/> says otherwise).</summary>
+    public SimulatedAdoPullRequest Commit(DateTimeOffset authoredAt, SimulatedAdoIdentity? author = null, string? sha = null)
+    {
+        lock (this.Gate)
+        {
+            var by = author ?? this.Author;
+            sha ??= SimulatedAzureDevOps.Sha($"{this.Repository.Id}/pr/{this.Id}/commit/{this.commits.Count}");
+            this.commits.Add(new SimulatedAdoCommit(sha, SimulatedAzureDevOps.Ms(authoredAt), by));
+            return this;
+        }
+    }
+
+    /// <summary>Adds <paramref name="reviewer"/> (a <c>ReviewersUpdate</c> thread by <paramref name="by"/>, default the author).</summary>
+    public SimulatedAdoPullRequest AddReviewer(SimulatedAdoIdentity reviewer, DateTimeOffset at, SimulatedAdoIdentity? by = null)
+    {
+        ArgumentNullException.ThrowIfNull(reviewer);
+        lock (this.Gate)
+        {
+            this.reviewers.TryAdd(reviewer.Id, (reviewer, 0));
+            this.AddThread(SimulatedAdoThreadKind.ReviewersUpdate, at, by ?? this.Author, subject: reviewer);
+            return this;
+        }
+    }
+
+    /// <summary>
+    /// A vote (<c>VoteUpdate</c> thread): 10 approved, 5 approved with suggestions, 0 reset, -5 waiting for author,
+    /// -10 rejected. A voter who is no reviewer yet becomes one, as in Azure DevOps.
+    /// </summary>
+    public SimulatedAdoPullRequest Vote(SimulatedAdoIdentity voter, int vote, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(voter);
+        lock (this.Gate)
+        {
+            this.reviewers[voter.Id] = (voter, vote);
+            this.AddThread(SimulatedAdoThreadKind.VoteUpdate, at, voter, vote: vote);
+            return this;
+        }
+    }
+
+    /// <summary>A text comment thread by <paramref name="author"/> with <paramref name="replies"/> replies by the pull request's author a minute apart.</summary>
+    public SimulatedAdoPullRequest Comment(SimulatedAdoIdentity author, DateTimeOffset at, string text = "Could you explain this change?", int replies = 0)
+    {
+        ArgumentNullException.ThrowIfNull(author);
+        lock (this.Gate)
+        {
+            this.AddThread(SimulatedAdoThreadKind.Text, at, author, text: text, replies: replies);
+            return this;
+        }
+    }
+
+    /// <summary>Draft → published (an <c>IsDraftUpdate</c> thread).</summary>
+    public SimulatedAdoPullRequest Publish(DateTimeOffset at)
+    {
+        lock (this.Gate)
+        {
+            this.AddThread(SimulatedAdoThreadKind.DraftToggle, at, this.Author, nowDraft: false);
+            return this;
+        }
+    }
+
+    /// <summary>Published → draft (an <c>IsDraftUpdate</c> thread).</summary>
+    public SimulatedAdoPullRequest ConvertToDraft(DateTimeOffset at)
+    {
+        lock (this.Gate)
+        {
+            this.AddThread(SimulatedAdoThreadKind.DraftToggle, at, this.Author, nowDraft: true);
+            return this;
+        }
+    }
+
+    /// <summary>Links a work item (the change's demand) created at <paramref name="createdAt"/>, activated at <paramref name="activatedAt"/>.</summary>
+    public SimulatedAdoPullRequest LinkWorkItem(int id, DateTimeOffset createdAt, DateTimeOffset? activatedAt = null, string type = "User Story")
+    {
+        lock (this.Gate)
+        {
+            this.workItems.Add(new SimulatedAdoWorkItem(id, type, SimulatedAzureDevOps.Ms(createdAt), activatedAt is { } a ? SimulatedAzureDevOps.Ms(a) : null));
+            return this;
+        }
+    }
+
+    /// <summary>Completes (merges) the pull request: its merge commit lands on the target branch. Returns the merge SHA.</summary>
+    public string Complete(DateTimeOffset at)
+    {
+        lock (this.Gate)
+        {
+            if (this.Status != "active")
+            {
+                throw new InvalidOperationException($"Pull request {this.Id} is {this.Status}.");
+            }
+
+            this.Status = "completed";
+            this.ClosedAt = SimulatedAzureDevOps.Ms(at);
+            this.MergeCommitSha = SimulatedAzureDevOps.Sha($"{this.Repository.Id}/pr/{this.Id}/merge");
+            if (string.Equals(this.TargetBranch, this.Repository.DefaultBranch, StringComparison.Ordinal))
+            {
+                this.Repository.Land(this.MergeCommitSha, this.ClosedAt.Value, this.Id);
+            }
+
+            return this.MergeCommitSha;
+        }
+    }
+
+    /// <summary>Abandons the pull request.</summary>
+    public SimulatedAdoPullRequest Abandon(DateTimeOffset at)
+    {
+        lock (this.Gate)
+        {
+            this.Status = "abandoned";
+            this.ClosedAt = SimulatedAzureDevOps.Ms(at);
+            return this;
+        }
+    }
+
+    private void AddThread(
+        SimulatedAdoThreadKind kind, DateTimeOffset at, SimulatedAdoIdentity actor, SimulatedAdoIdentity? subject = null, int vote = 0, bool nowDraft = false, string? text = null, int replies = 0) =>
+        this.threads.Add(new SimulatedAdoThread(this.Repository.Project.Organization.NextThreadId(), kind, SimulatedAzureDevOps.Ms(at), actor, subject, vote, nowDraft, text, replies));
+}
+
+/// <summary>A commit of a pull request.</summary>
+public sealed record SimulatedAdoCommit(string Sha, DateTimeOffset AuthoredAt, SimulatedAdoIdentity Author);
+
+public enum SimulatedAdoThreadKind
+{
+    Text,
+    VoteUpdate,
+    ReviewersUpdate,
+    DraftToggle,
+}
+
+/// <summary>A pull request thread: a system thread (vote, reviewers, draft toggle) or a text discussion.</summary>
+public sealed record SimulatedAdoThread(
+    int Id, SimulatedAdoThreadKind Kind, DateTimeOffset At, SimulatedAdoIdentity Actor, SimulatedAdoIdentity? Subject, int Vote, bool NowDraft, string? Text, int Replies);
+
+/// <summary>A work item linked to a pull request.</summary>
+public sealed record SimulatedAdoWorkItem(int Id, string Type, DateTimeOffset CreatedAt, DateTimeOffset? ActivatedAt);

@@ -1,0 +1,99 @@
+namespace FlowCollector.Testing.Simulation.AzureDevOps;
+
+/// <summary>A Git repository: its pull requests and the commits that landed on the default branch (the trunk), oldest first.</summary>
+public sealed class SimulatedAdoRepository
+{
+    private readonly List<SimulatedAdoPullRequest> pullRequests = [];
+    private readonly List<SimulatedAdoTrunkCommit> trunk = [];
+
+    internal SimulatedAdoRepository(SimulatedAdoProject project, string name, string defaultBranch)
+    {
+        this.Project = project;
+        this.Name = name;
+        this.DefaultBranch = defaultBranch;
+        this.Id = SimulatedAzureDevOps.Guid($"repo:{project.Id}/{name}".ToUpperInvariant());
+    }
+
+    public SimulatedAdoProject Project { get; }
+
+    public string Id { get; }
+
+    public string Name { get; }
+
+    /// <summary>The default branch without <c>refs/heads/</c>; empty for an empty repository.</summary>
+    public string DefaultBranch { get; }
+
+    public IReadOnlyList<SimulatedAdoPullRequest> PullRequests
+    {
+        get
+        {
+            lock (this.Gate)
+            {
+                return [.. this.pullRequests];
+            }
+        }
+    }
+
+    public IReadOnlyList<SimulatedAdoTrunkCommit> Trunk
+    {
+        get
+        {
+            lock (this.Gate)
+            {
+                return [.. this.trunk.OrderBy(c => c.At)];
+            }
+        }
+    }
+
+    internal Lock Gate => this.Project.Gate;
+
+    /// <summary>Opens a pull request into the default branch (ids count up across the organisation).</summary>
+    public SimulatedAdoPullRequest OpenPullRequest(SimulatedAdoIdentity author, DateTimeOffset openedAt, bool draft = false, string? targetBranch = null)
+    {
+        ArgumentNullException.ThrowIfNull(author);
+        lock (this.Gate)
+        {
+            var pr = new SimulatedAdoPullRequest(this, this.Project.Organization.NextPullRequestId(), author, SimulatedAzureDevOps.Ms(openedAt), draft, targetBranch ?? this.DefaultBranch);
+            this.pullRequests.Add(pr);
+            return pr;
+        }
+    }
+
+    /// <summary>A commit pushed straight to the default branch; returns its SHA.</summary>
+    public string Push(DateTimeOffset at, string? sha = null)
+    {
+        lock (this.Gate)
+        {
+            sha ??= SimulatedAzureDevOps.Sha($"{this.Id}/push/{this.trunk.Count}/{at.UtcTicks}");
+            this.trunk.Add(new SimulatedAdoTrunkCommit(sha, SimulatedAzureDevOps.Ms(at), null));
+            return sha;
+        }
+    }
+
+    public SimulatedAdoPullRequest? FindPullRequest(int id)
+    {
+        lock (this.Gate)
+        {
+            return this.pullRequests.FirstOrDefault(p => p.Id == id);
+        }
+    }
+
+    internal void Land(string sha, DateTimeOffset at, int pullRequestId) => this.trunk.Add(new SimulatedAdoTrunkCommit(sha, at, pullRequestId));
+
+    /// <summary>Trunk commits after <paramref name="fromSha"/> (exclusive; null: from the start) up to <paramref name="toSha"/> (inclusive).</summary>
+    internal List<SimulatedAdoTrunkCommit> Between(string? fromSha, string toSha)
+    {
+        var ordered = this.trunk.OrderBy(c => c.At).ToList();
+        var to = ordered.FindIndex(c => c.Sha == toSha);
+        if (to < 0)
+        {
+            return [];
+        }
+
+        var from = fromSha is null ? -1 : ordered.FindIndex(c => c.Sha == fromSha);
+        return from >= to ? [] : ordered.Skip(from + 1).Take(to - from).ToList();
+    }
+}
+
+/// <summary>A commit on the default branch: a pull request's merge commit or a direct push.</summary>
+public sealed record SimulatedAdoTrunkCommit(string Sha, DateTimeOffset At, int? PullRequestId);
