@@ -84,11 +84,18 @@ they come from `secrets.existingSecret` as files or environment variables.
 {{- $_ := set $sinks "InfluxDb" $influx }}
 {{- end }}
 
+{{- $state := dict "SqlitePath" (printf "%s/flowcollector.db" (trimSuffix "/" .Values.persistence.mountPath)) }}
+{{- with .Values.state.postgresql }}
+{{- if .enabled }}
+{{- $_ := set $state "PostgreSql" (dict "CheckinInterval" .checkinInterval "CheckinMisfireThreshold" .checkinMisfireThreshold "MisfireThreshold" .misfireThreshold) }}
+{{- end }}
+{{- end }}
+
 {{- $root := dict
   "Sources" (dict "GitHub" $github "AzureDevOps" $azureDevOps)
   "ValueStream" $valueStream
   "Sinks" $sinks
-  "State" (dict "SqlitePath" (printf "%s/flowcollector.db" (trimSuffix "/" .Values.persistence.mountPath)))
+  "State" $state
   "Collection" (dict "MaxConcurrentTargets" $c.collection.maxConcurrentTargets "ShutdownGrace" $c.collection.shutdownGrace "PendingMaxAge" $c.collection.pendingMaxAge)
   "Health" (dict "MaxFailureDuration" $c.health.maxFailureDuration) }}
 {{- with $c.logLevel }}{{ $_ := set $root "Logging" (dict "LogLevel" .) }}{{ end }}

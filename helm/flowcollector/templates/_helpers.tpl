@@ -93,6 +93,9 @@ collector that would fail later.
 {{- if $c.github.repositories }}
 {{- $items = append $items (dict "key" .Values.secrets.keys.githubToken "name" "Sources__GitHub__Token" "what" "GitHub token") }}
 {{- end }}
+{{- if .Values.state.postgresql.enabled }}
+{{- $items = append $items (dict "key" .Values.secrets.keys.postgresqlConnectionString "name" "State__PostgreSql__ConnectionString" "what" "PostgreSQL connection string") }}
+{{- end }}
 {{- if $c.azureDevOps.repositories }}
 {{- if eq $c.azureDevOps.authentication "Pat" }}
 {{- $items = append $items (dict "key" .Values.secrets.keys.azureDevOpsPat "name" "Sources__AzureDevOps__Pat" "what" "Azure DevOps personal access token") }}

@@ -3,8 +3,8 @@ values.schema.json rejects these too; the checks here keep a release correct whe
 (`--skip-schema-validation`) and give one message that says what to change and why.
 */}}
 {{- define "flowcollector.validate" -}}
-{{- if gt (int .Values.replicaCount) 1 }}
-{{- fail (printf "replicaCount is %v but must be 0 or 1: the state store is an SQLite file on the pod's volume and cannot be shared, so a second replica would collect every repository again with its own watermarks (several replicas need a shared state store, which FlowCollector does not have yet)." .Values.replicaCount) }}
+{{- if and (gt (int .Values.replicaCount) 1) (not .Values.state.postgresql.enabled) }}
+{{- fail (printf "replicaCount is %v but must be 0 or 1 with the embedded state store: it is an SQLite file on the pod's volume and cannot be shared, so a second replica would collect every repository again with its own watermarks. For several replicas set state.postgresql.enabled: true with a connection string in secrets.existingSecret (docs/scaling.md)." .Values.replicaCount) }}
 {{- end }}
 {{- $items := (include "flowcollector.secretItems" . | fromJson).items }}
 {{- if and $items (not .Values.secrets.existingSecret) }}

@@ -5,10 +5,10 @@ namespace FlowCollector.Worker.Scheduling;
 
 /// <summary>
 /// Scheduling glue only: one durable job per target, keyed by the target, so Quartz never runs the same
-/// target twice at once; the collector does the work.
+/// target twice at once (across the cluster, too); the collector does the work.
 /// </summary>
 [DisallowConcurrentExecution]
-internal sealed class CollectTargetJob(CollectionTargets targets, TargetCollector collector, ShutdownSignal shutdown) : IJob
+internal sealed partial class CollectTargetJob(CollectionTargets targets, TargetCollector collector, ApiBudgetRecorder budgets, ShutdownSignal shutdown, ILogger<CollectTargetJob> logger) : IJob
 {
     public const string TargetKey = "target";
 
@@ -22,7 +22,12 @@ internal sealed class CollectTargetJob(CollectionTargets targets, TargetCollecto
             return;
         }
 
+        LogFiring(logger, target.Key, context.ScheduledFireTimeUtc, context.Scheduler.SchedulerInstanceId, context.Recovering);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Abandon);
-        context.Result = await collector.CollectAsync(target, linked.Token);
+        context.Result = await collector.CollectAsync(budgets.Wrap(target, context.Scheduler.SchedulerInstanceId), linked.Token);
     }
+
+    /// <summary>Which replica runs which tick of which target: in a cluster, the answer to "who collected this, and when was it due?".</summary>
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Collecting {Target} for the tick of {ScheduledFireTime:O} on {InstanceId} (recovering {Recovering})")]
+    private static partial void LogFiring(ILogger logger, string target, DateTimeOffset? scheduledFireTime, string instanceId, bool recovering);
 }

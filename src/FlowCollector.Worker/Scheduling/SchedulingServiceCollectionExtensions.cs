@@ -1,53 +1,150 @@
 using FlowCollector.Worker.Collection;
+using FlowCollector.Worker.State;
 using Quartz;
 
 namespace FlowCollector.Worker.Scheduling;
 
 public static class SchedulingServiceCollectionExtensions
 {
+    /// <summary>The Quartz scheduler name, the <c>sched_name</c> of every <c>qrtz_*</c> row a cluster shares.</summary>
+    public const string SchedulerName = "flowcollector";
+
     /// <summary>
     /// One Quartz job per configured target with its source's interval or cron; at most
-    /// <c>Collection:MaxConcurrentTargets</c> run at once (Quartz's thread pool); on shutdown Quartz waits for
-    /// running jobs, which the <see cref="ShutdownSignal"/> abandons after the grace period.
+    /// <c>Collection:MaxConcurrentTargets</c> run at once per process (Quartz's thread pool); on shutdown Quartz waits for
+    /// running jobs, which the <see cref="ShutdownSignal"/> abandons after the grace period. In memory by default; with
+    /// <c>State:PostgreSql:ConnectionString</c> set, Quartz's clustered ADO.NET job store on that database, so the
+    /// targets spread over every replica and a dead replica's collections are recovered by the others.
     /// </summary>
     public static IServiceCollection AddCollectionSchedule(this IServiceCollection services, IConfiguration configuration)
     {
         var concurrency = configuration.GetSection(CollectionOptions.SectionName).Get<CollectionOptions>()?.MaxConcurrentTargets ?? 4;
+        var state = StateOptions.From(configuration);
         services.AddSingleton<ShutdownSignal>();
+        services.AddSingleton<ApiBudgetRecorder>();
         services.AddScoped<CollectTargetJob>();
-        services.AddQuartz(quartz => quartz.UseDefaultThreadPool(Math.Clamp(concurrency, 1, 64)));
+        services.AddQuartz(quartz =>
+        {
+            quartz.UseDefaultThreadPool(Math.Clamp(concurrency, 1, 64));
+            if (state.Clustered)
+            {
+                UseCluster(quartz, state.PostgreSql);
+            }
+        });
 
         // Registered before Quartz's hosted service so every job is in the store when the scheduler starts.
         services.AddHostedService<TargetScheduleRegistrar>();
         services.AddQuartzHostedService(hosting => hosting.WaitForJobsToComplete = true);
         return services;
     }
+
+    private static void UseCluster(IQuartzBuilder quartz, PostgreSqlStateOptions options)
+    {
+        quartz.ConfigureScheduler(scheduler =>
+        {
+            scheduler.InstanceName = SchedulerName;
+
+            // AUTO: host name + start time, so a restarted pod is a new node and never mistakes a peer's firings for its own.
+            scheduler.GenerateInstanceId = true;
+
+            // An idle node looks for due work at least this often (Quartz's default is 30 s): a dead peer's recovered
+            // collection or a trigger another replica added is picked up within one check-in interval, not half a minute.
+            scheduler.IdleWaitTime = options.CheckinInterval;
+        });
+        quartz.UsePersistentStore(store =>
+        {
+            store.UsePostgres(options.ConnectionString!);
+            store.UseSystemTextJsonSerializer();
+            store.UseClustering(cluster =>
+            {
+                cluster.CheckinInterval = options.CheckinInterval;
+                cluster.CheckinMisfireThreshold = options.CheckinMisfireThreshold;
+            });
+
+            // The qrtz_* tables are created by our own migration (PostgreSqlSchema) before the scheduler starts; Quartz
+            // only checks them, so the database role needs no DDL rights beyond that first start.
+            store.ConfigureStore(job =>
+            {
+                job.MisfireThreshold = options.MisfireThreshold;
+                job.SchemaProvisioning = SchemaProvisioning.Validate;
+            });
+        });
+    }
 }
 
-/// <summary>Adds a job and a trigger for every target; targets are only known once the sources are resolved.</summary>
-internal sealed class TargetScheduleRegistrar(CollectionTargets targets, ISchedulerFactory schedulers, TimeProvider time) : IHostedService
+/// <summary>
+/// Adds a job and a trigger for every target; targets are only known once the sources are resolved. Idempotent, so
+/// every replica of a cluster runs it at start-up: a trigger already stored with the same schedule is left as it is
+/// (its next fire time stays), a changed one is replaced, a missing one added, and the jobs of targets no longer
+/// configured are deleted. In a cluster the replicas take turns under an advisory lock.
+/// </summary>
+internal sealed partial class TargetScheduleRegistrar(
+    CollectionTargets targets,
+    ISchedulerFactory schedulers,
+    IEnumerable<PostgresStateStore> shared,
+    TimeProvider time,
+    ILogger<TargetScheduleRegistrar> logger) : IHostedService
 {
+    public const string Group = "collect";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var store = shared.FirstOrDefault();
+        await using var registration = store is null ? null : await store.LockScheduleRegistrationAsync(cancellationToken);
+
+        // Read and write in batches: one store transaction each, not one per target (thousands of targets in a cluster).
+        var stored = (await scheduler.GetTriggers(targets.All.Select(t => new TriggerKey(t.Key, Group)).ToList(), cancellationToken))
+            .ToDictionary(t => t.Key.Name, StringComparer.Ordinal);
         var index = 0;
+        var changed = new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>();
+        int replaced = 0, kept = 0;
         foreach (var target in targets.All)
         {
+            if (stored.TryGetValue(target.Key, out var existing) && SameSchedule(existing, target.Schedule))
+            {
+                kept++;
+                continue;
+            }
+
+            replaced += existing is null ? 0 : 1;
             var job = JobBuilder.Create<CollectTargetJob>()
-                .WithIdentity(target.Key, "collect")
+                .WithIdentity(target.Key, Group)
                 .UsingJobData(CollectTargetJob.TargetKey, target.Key)
+                .RequestRecovery() // a replica that dies mid-run: another re-runs the target at once, from the unchanged watermark
                 .Build();
 
             // Stagger first runs by a second per target so many targets do not hit an API in the same instant.
-            var trigger = TriggerBuilder.Create(time).WithIdentity(target.Key, "collect").ForJob(job);
+            var trigger = TriggerBuilder.Create(time).WithIdentity(target.Key, Group).ForJob(job);
             trigger = string.IsNullOrWhiteSpace(target.Schedule.Cron)
                 ? trigger.StartAt(time.GetUtcNow().AddSeconds(index++ % 60))
                     .WithSimpleSchedule(simple => simple.WithInterval(target.Schedule.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
                 : trigger.WithCronSchedule(target.Schedule.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing));
-
-            await scheduler.ScheduleJob(job, trigger.Build(), new ScheduleJobOptions { Replace = true }, cancellationToken);
+            changed[job] = [trigger.Build()];
         }
+
+        if (changed.Count > 0)
+        {
+            await scheduler.ScheduleJobs(changed, new ScheduleJobOptions { Replace = true }, cancellationToken);
+        }
+
+        var configured = targets.All.Select(t => t.Key).ToHashSet(StringComparer.Ordinal);
+        var stale = (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), cancellationToken)).Where(k => !configured.Contains(k.Name)).ToList();
+        if (stale.Count > 0)
+        {
+            await scheduler.DeleteJobs(stale, cancellationToken);
+        }
+
+        LogRegistered(logger, changed.Count - replaced, replaced, kept, stale.Count);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static bool SameSchedule(ITrigger trigger, SourceScheduleOptions schedule) =>
+        string.IsNullOrWhiteSpace(schedule.Cron)
+            ? trigger is ISimpleTrigger simple && simple.RepeatInterval == schedule.Interval
+            : trigger is ICronTrigger cron && string.Equals(cron.CronExpressionString, schedule.Cron, StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule registered: {Added} targets added, {Replaced} with a changed schedule replaced, {Kept} kept, {Removed} no longer configured removed")]
+    private static partial void LogRegistered(ILogger logger, int added, int replaced, int kept, int removed);
 }

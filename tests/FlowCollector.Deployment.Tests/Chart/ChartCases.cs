@@ -50,6 +50,12 @@ public static class ChartCases
             ["Sources__GitHub__Token"] = "github-token",
             ["Sinks__InfluxDb__Token"] = "influxdb-token",
         }),
+        new("postgresql-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
+        {
+            ["Sources__GitHub__Token"] = "github-token",
+            ["Sinks__InfluxDb__Token"] = "influxdb-token",
+            ["State__PostgreSql__ConnectionString"] = "postgresql-connection-string",
+        }),
         new("azure-devops-pat-values.yaml", "deployment", "flowcollector", "env", new Dictionary<string, string>
         {
             ["Sources__AzureDevOps__Pat"] = "azure-devops-pat",

@@ -61,6 +61,7 @@ public sealed class RenderedConfigurationTests : IDisposable
         Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sinks__InfluxDb__Token") ? FakeCredential("Sinks__InfluxDb__Token") : null, influx.Token);
         Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sinks__InfluxDb__Password") ? FakeCredential("Sinks__InfluxDb__Password") : null, influx.Password);
         Assert.StartsWith("/var/lib/flowcollector/", state.SqlitePath, StringComparison.Ordinal);
+        Assert.Equal(@case.SecretKeysByVariable.ContainsKey("State__PostgreSql__ConnectionString") ? FakeCredential("State__PostgreSql__ConnectionString") : null, state.PostgreSql.ConnectionString);
     }
 
     [Theory]
@@ -161,7 +162,9 @@ public sealed class RenderedConfigurationTests : IDisposable
     private static TimeSpan Duration(JsonNode? node) => TimeSpan.Parse((string)node!, CultureInfo.InvariantCulture);
 
     /// <summary>A recognisable stand-in for a credential; never a real one.</summary>
-    private static string FakeCredential(string variable) => $"fake-{variable}";
+    private static string FakeCredential(string variable) => variable.EndsWith("ConnectionString", StringComparison.Ordinal)
+        ? $"Host=postgresql.example;Database=flowcollector;Username=flowcollector;Password=fake-{variable}"
+        : $"fake-{variable}";
 
     private static JsonNode ValuesOf(ChartCase @case) =>
         ChartValues.Merge(@case.ValuesFiles.Select(File.ReadAllText).Select(YamlJson.Parse));

@@ -71,8 +71,10 @@ public sealed partial class RenderedManifestTests
             Assert.Equal("http", (string?)container["livenessProbe"]?["httpGet"]?["port"]);
             var port = container["ports"]!.AsArray().Single()!;
             Assert.Equal(("http", 8080L), ((string?)port["name"], port["containerPort"]!.GetValue<long>()));
-            Assert.Equal("Recreate", (string?)chart.Single("Deployment")["spec"]!["strategy"]!["type"]);
-            Assert.True(chart.Single("Deployment")["spec"]!["replicas"]!.GetValue<long>() <= 1);
+            // One SQLite writer: Recreate. A shared PostgreSQL store and a clustered scheduler: replicas roll.
+            var shared = valuesFile == "postgresql-values.yaml";
+            Assert.Equal(shared ? "RollingUpdate" : "Recreate", (string?)chart.Single("Deployment")["spec"]!["strategy"]!["type"]);
+            Assert.True(chart.Single("Deployment")["spec"]!["replicas"]!.GetValue<long>() <= (shared ? 3 : 1));
             Assert.Equal("http", (string?)chart.Single("Service")["spec"]!["ports"]![0]!["targetPort"]);
             AssertSelects(chart.Single("Service")["spec"]!["selector"]!, chart, "Service");
             AssertSelects(chart.Single("PodDisruptionBudget")["spec"]!["selector"]!["matchLabels"]!, chart, "PodDisruptionBudget");

@@ -89,7 +89,7 @@ public sealed class ValuesSchemaTests : IDisposable
 
     /// <summary>The template's own checks, for a release rendered with <c>--skip-schema-validation</c>.</summary>
     [Theory]
-    [InlineData("replicaCount: 2", "replicaCount is 2 but must be 0 or 1")]
+    [InlineData("replicaCount: 2", "replicaCount is 2 but must be 0 or 1 with the embedded state store")]
     [InlineData("config:\n  github:\n    repositories: [contoso/web]", "secrets.existingSecret is empty but the configuration needs Sources__GitHub__Token (key github-token)")]
     [InlineData("mode: cronjob", "mode is cronjob but persistence.enabled is false")]
     public async Task Without_the_schema_the_templates_still_refuse(string overlay, string message)

@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using System.Text;
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Ports;
+using FlowCollector.Worker.Collection;
+using FlowCollector.Worker.State;
+using Npgsql;
+
+namespace FlowCollector.Worker.Scheduling;
+
+/// <summary>
+/// In a cluster, records the API budget each read reports, per credential, in the shared store, so every replica (and
+/// an operator with <c>psql</c>) sees what a token has left however many replicas spend it. A no-op without a shared store.
+/// </summary>
+internal sealed partial class ApiBudgetRecorder(IEnumerable<IApiBudgetStore> stores, IConfiguration configuration, TimeProvider time, ILogger<ApiBudgetRecorder> logger)
+{
+    private readonly IApiBudgetStore? store = stores.FirstOrDefault();
+
+    /// <summary>The target with a source that records its budget after every read; the target itself when nothing is shared.</summary>
+    public CollectionTarget Wrap(CollectionTarget target, string instanceId)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (this.store is null)
+        {
+            return target;
+        }
+
+        var credential = Fingerprint(target.Source.Source, configuration[$"Sources:{target.Source.Source}:Token"]);
+        return target with { Source = new RecordingSource(target.Source, budget => this.RecordAsync(credential, target.Source.Source, budget, instanceId)) };
+    }
+
+    /// <summary><c>source:</c> + the first 16 hex digits of the secret's SHA-256: tells credentials apart, reveals nothing.</summary>
+    public static string Fingerprint(string source, string? secret) =>
+        $"{source}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret ?? "")))[..16]}";
+
+    private async Task RecordAsync(string credential, string source, int remaining, string instanceId)
+    {
+        try
+        {
+            await this.store!.RecordAsync(new ApiBudget(credential, source, remaining, time.GetUtcNow(), instanceId), CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // The budget is advisory; a database blip must not fail a collection whose points are already safe.
+            LogNotRecorded(logger, credential, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the API budget of {Credential}: {Problem}")]
+    private static partial void LogNotRecorded(ILogger logger, string credential, string problem);
+
+    private sealed class RecordingSource(IFlowEventSource inner, Func<int, Task> record) : IFlowEventSource
+    {
+        public string Source => inner.Source;
+
+        public IReadOnlyList<RepositoryRef> ConfiguredRepositories => inner.ConfiguredRepositories;
+
+        public async Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken)
+        {
+            var result = await inner.ReadAsync(repository, since, cancellationToken);
+            if (result.Usage.RateLimitRemaining is { } remaining)
+            {
+                await record(remaining);
+            }
+
+            return result;
+        }
+
+        public Task<TargetCheck> CheckAsync(RepositoryRef repository, CancellationToken cancellationToken) => inner.CheckAsync(repository, cancellationToken);
+    }
+}
