@@ -1,4 +1,5 @@
 using FlowCollector.Bench;
+using FlowCollector.Bench.AzureDevOps;
 using FlowCollector.Bench.Engine;
 using FlowCollector.Bench.GitHub;
 using FlowCollector.Bench.Sink;
@@ -12,6 +13,10 @@ const string Usage = """
     github   API requests and wall time of the GitHub source against the simulator
              --prs 100,500  --repos 1  --reps 3  --seed 7  --latency-ms 0
              --set "Key=Value;…"  (Sources:GitHub keys, e.g. PageSize=50)
+    azuredevops  requests per completed PR, build and deployment of the Azure DevOps source against the simulator:
+             a backfill of one project, then a re-poll of it unchanged
+             --prs 2000 (completed)  --builds 5000  --repos 1  --extra-builds pr,trunk  --reps 1  --seed 7
+             --latency-ms 0  --set "Key=Value;…"  (Sources:AzureDevOps keys, e.g. PageSize=100)
 
     sink     points/s and bytes/point written through the production sink to a local InfluxDB 1.x and VictoriaMetrics
              --points 1M  --repos 100  --batch 5000  --targets influxdb-v1,victoria-metrics-v2  --no-gzip
@@ -36,11 +41,14 @@ try
         case "github":
             await GitHubBenchmark.RunAsync(arguments, Console.Out, Console.Error);
             break;
+        case "azuredevops":
+            await AzureDevOpsBenchmark.RunAsync(arguments, Console.Out, Console.Error);
+            break;
         case "sink":
             await SinkBenchmark.RunAsync(arguments, Console.Out, Console.Error);
             break;
         default:
-            throw new BenchUsageException($"unknown scenario '{arguments.Scenario}' (engine, github or sink)");
+            throw new BenchUsageException($"unknown scenario '{arguments.Scenario}' (engine, github, azuredevops or sink)");
     }
 
     return 0;
