@@ -78,7 +78,8 @@ internal sealed class GitHubBenchmark
     {
         this.output.WriteLine("### Cost per merged pull request by Sources:GitHub:Api (first read)");
         this.output.WriteLine();
-        var table = new MarkdownTable("repos × PRs", "Api", "merged PRs (default branch)", "REST requests", "GraphQL queries", "GraphQL points", "REST + points", "per merged PR", "events");
+        var table = new MarkdownTable(
+            "repos × PRs", "Api", "merged PRs (default branch)", "runs / deployments / trunk commits", "REST requests", "GraphQL queries", "GraphQL points", "REST + points", "per merged PR", "GraphQL queries by operation", "events");
         foreach (var prs in this.settings.PullRequests)
         {
             foreach (var api in new[] { GitHubApi.Rest, GitHubApi.GraphQl })
@@ -93,9 +94,11 @@ internal sealed class GitHubBenchmark
                 var rest = read.Requests - graphQlQueries;
                 var points = simulator.GraphQlPointsSpent;
                 var merged = model.Repositories.Sum(r => r.PullRequests.Count(pr => pr.IsMerged && pr.BaseBranch == r.DefaultBranch));
+                var shape = $"{Figures.Count(model.Repositories.Sum(r => r.WorkflowRuns.Count))} / {Figures.Count(model.Repositories.Sum(r => r.Deployments.Count))} / {Figures.Count(model.Repositories.Sum(r => r.Trunk.Count))}";
+                var byOperation = string.Join(", ", simulator.GraphQlRequestsByOperation.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
                 table.Add(
-                    $"{this.settings.Repositories} × {Figures.Count(prs)}", api.ToString(), Figures.Count(merged), Figures.Count(rest), Figures.Count(graphQlQueries),
-                    Figures.Count(points), Figures.Count(rest + points), Figures.Decimal((double)(rest + points) / merged, 3), Figures.Count(read.Events));
+                    $"{this.settings.Repositories} × {Figures.Count(prs)}", api.ToString(), Figures.Count(merged), shape, Figures.Count(rest), Figures.Count(graphQlQueries),
+                    Figures.Count(points), Figures.Count(rest + points), Figures.Decimal((double)(rest + points) / merged, 3), byOperation.Length == 0 ? "–" : byOperation, Figures.Count(read.Events));
             }
         }
 

@@ -21,7 +21,10 @@ internal sealed record WorkflowRunSnapshot(
 /// <summary>One status of a deployment (<c>queued</c>, <c>in_progress</c>, <c>success</c>, <c>failure</c>, <c>error</c>, <c>inactive</c>, …).</summary>
 internal sealed record DeploymentStatusSnapshot(string State, DateTimeOffset CreatedAt, string? TargetUrl);
 
-/// <summary>A deployment with all its statuses in the API's order (newest first).</summary>
+/// <summary>One deployment as a list shows it, whichever API listed it (its statuses come separately).</summary>
+internal sealed record DeploymentListing(long Id, string Sha, string Environment, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A deployment with all its statuses, in any order (REST lists them newest first, GraphQL in its own order).</summary>
 internal sealed record DeploymentSnapshot(long Id, string Sha, string Environment, DateTimeOffset CreatedAt, IReadOnlyList<DeploymentStatusSnapshot> Statuses)
 {
     internal static readonly string[] FinalStates = ["success", "failure", "error"];
@@ -34,8 +37,27 @@ internal sealed record DeploymentSnapshot(long Id, string Sha, string Environmen
 
     public bool Succeeded => this.FirstFinal?.State == "success";
 
-    // Oldest first; statuses of the same second keep the API's order (reversed: it lists newest first).
-    private IEnumerable<DeploymentStatusSnapshot> Chronological => this.Statuses.Reverse().OrderBy(s => s.CreatedAt);
+    /// <summary>
+    /// Oldest first. Times have whole seconds and GraphQL gives statuses no numeric id, so ties within a second are
+    /// broken by the lifecycle (waiting/queued/pending, in_progress, failure/error, success, inactive), then by state
+    /// and URL: the same order whichever API listed them and in whatever order. A failure and a success reported in
+    /// the same second count as a failure.
+    /// </summary>
+    private IEnumerable<DeploymentStatusSnapshot> Chronological =>
+        this.Statuses
+            .OrderBy(s => s.CreatedAt)
+            .ThenBy(s => Lifecycle(s.State))
+            .ThenBy(s => s.State, StringComparer.Ordinal)
+            .ThenBy(s => s.TargetUrl, StringComparer.Ordinal);
+
+    internal static int Lifecycle(string state) => state switch
+    {
+        "in_progress" => 1,
+        "failure" or "error" => 2,
+        "success" => 3,
+        "inactive" => 4,
+        _ => 0, // waiting, queued, pending and anything newer come before a deployment starts
+    };
 }
 
 /// <summary>

@@ -12,11 +12,15 @@ namespace FlowCollector.Sources.GitHub;
 /// </summary>
 /// <remarks>
 /// Cost: runs, 1 request per page of 100 runs created in the window (plus 1 wasted first page per split of a range
-/// holding more than 1,000 runs); deployments, 1 per page of 100 listed back to <see cref="PendingLookback"/> before the
-/// window, 1 status list per deployment created in the window or updated in it (a previous deployment marked
-/// <c>inactive</c> by a new one costs its status list once), 1 compare per distinct (base, head) pair, and — only when an
-/// environment's previous successful deployment is older than the window — up to <see cref="MaxBaselinePages"/> more
-/// list pages and <see cref="MaxBaselineStatusReads"/> more status lists per environment.
+/// holding more than 1,000 runs). Deployments through REST (<see cref="RestFeed"/>, no history): 1 per page of 100
+/// listed back to <see cref="PendingLookback"/> before the window, 1 status list per deployment created in the window or
+/// updated in it (a previous deployment marked <c>inactive</c> by a new one costs its status list once), 1 compare per
+/// distinct (base, head) pair, and — only when an environment's previous successful deployment is older than the
+/// window — up to <see cref="MaxBaselinePages"/> more list pages and <see cref="MaxBaselineStatusReads"/> more status
+/// lists per environment. Through GraphQL (<see cref="GitHubGraphQlDeploymentFeed"/> and <see cref="TrunkHistory"/>):
+/// the same pages at 1 point each with the statuses in them (1 more point per extra 100 statuses of a deployment),
+/// 1 point per 100 trunk commits back to the oldest base, and a REST compare only for a pair the history does not hold.
+/// Both ways give the same deployments, baselines and change sets.
 /// </remarks>
 internal sealed class GitHubDeliveryReader
 {
@@ -117,18 +121,20 @@ internal sealed class GitHubDeliveryReader
     /// <summary>
     /// Deployments created since <paramref name="since"/> — or up to <see cref="PendingLookback"/> before it and given a
     /// status other than <c>inactive</c> since then — oldest first, each with its statuses and its change set against the
-    /// previous successful deployment to the same environment.
+    /// previous successful deployment to the same environment. <paramref name="feed"/> lists them (REST: the
+    /// <see cref="RestFeed"/> of this reader; GraphQL: <see cref="GitHubGraphQlDeploymentFeed"/>); change sets come from
+    /// <paramref name="history"/> when given and it holds both commits, else from one compare each.
     /// </summary>
-    public async Task<List<(DeploymentSnapshot Deployment, ChangeSet Changes)>> ReadDeploymentsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<List<(DeploymentSnapshot Deployment, ChangeSet Changes)>> ReadDeploymentsAsync(
+        DateTimeOffset since, IDeploymentFeed feed, TrunkHistory? history, CancellationToken cancellationToken)
     {
-        var listPath = $"{this.reader.RepositoryPath}/deployments";
-        var pages = this.reader.GetWrappedPagesAsync<List<Deployment>>(listPath, new Dictionary<string, string> { ["per_page"] = this.reader.PageSizeValue }, cancellationToken)
-            .GetAsyncEnumerator(cancellationToken);
+        ArgumentNullException.ThrowIfNull(feed);
+        var pages = feed.PagesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
-            var recent = new List<Deployment>();
-            var revisit = new List<Deployment>();
-            var older = new List<Deployment>();
+            var recent = new List<DeploymentListing>();
+            var revisit = new List<DeploymentListing>();
+            var older = new List<DeploymentListing>();
             var seen = new HashSet<long>();
             var lookbackStart = since - PendingLookback;
             var reachedOlder = false;
@@ -136,7 +142,6 @@ internal sealed class GitHubDeliveryReader
             {
                 foreach (var d in pages.Current)
                 {
-                    this.EnsureUsable(d, listPath);
                     if (!seen.Add(d.Id))
                     {
                         continue;
@@ -163,12 +168,12 @@ internal sealed class GitHubDeliveryReader
             var snapshots = new Dictionary<long, DeploymentSnapshot>();
             foreach (var d in recent)
             {
-                snapshots[d.Id] = await this.ReadStatusesAsync(d, cancellationToken);
+                snapshots[d.Id] = await SnapshotAsync(feed, d, cancellationToken);
             }
 
             foreach (var d in revisit)
             {
-                var snapshot = snapshots[d.Id] = await this.ReadStatusesAsync(d, cancellationToken);
+                var snapshot = snapshots[d.Id] = await SnapshotAsync(feed, d, cancellationToken);
 
                 // An approval wait longer than the overlap: report it again now that it moved. Only marked inactive: nothing new.
                 if (snapshot.Statuses.Any(status => status.State != "inactive" && status.CreatedAt >= since))
@@ -177,10 +182,17 @@ internal sealed class GitHubDeliveryReader
                 }
             }
 
-            var baselines = new BaselineSearch(this, pages, older, seen, snapshots, listPath, reachedOlder);
+            var baselines = new BaselineSearch(feed, pages, older, seen, snapshots, reachedOlder);
             var comparisons = new Dictionary<(string Base, string Head), ChangeSet>();
             var result = new List<(DeploymentSnapshot, ChangeSet)>();
-            foreach (var deployment in recent.Select(d => snapshots[d.Id]).OrderBy(d => d.CreatedAt).ThenBy(d => d.Id))
+            var ordered = recent.Select(d => snapshots[d.Id]).OrderBy(d => d.CreatedAt).ThenBy(d => d.Id).ToList();
+            if (history is not null)
+            {
+                // History pays when it replaces many compares; a read with few deployments gets few pages, then compares.
+                history.MaxPages = ordered.Count + 1;
+            }
+
+            foreach (var deployment in ordered)
             {
                 var baseline = await baselines.PreviousSuccessAsync(deployment, cancellationToken);
                 ChangeSet changes;
@@ -191,7 +203,8 @@ internal sealed class GitHubDeliveryReader
                 }
                 else if (!comparisons.TryGetValue((baseline.Sha, deployment.Sha), out var known))
                 {
-                    changes = await this.CompareAsync(baseline.Sha, deployment.Sha, cancellationToken);
+                    changes = (history is null ? null : await history.ChangeSetAsync(baseline.Sha, deployment.Sha, baseline.CreatedAt - TrunkHistory.Lookback, cancellationToken))
+                        ?? await this.CompareAsync(baseline.Sha, deployment.Sha, cancellationToken);
                     comparisons[(baseline.Sha, deployment.Sha)] = changes;
                 }
                 else
@@ -210,7 +223,13 @@ internal sealed class GitHubDeliveryReader
         }
     }
 
-    private async Task<DeploymentSnapshot> ReadStatusesAsync(Deployment deployment, CancellationToken cancellationToken)
+    /// <summary>The deployments list and status lists through REST: 1 request per page and 1 status list per deployment asked for.</summary>
+    public IDeploymentFeed RestFeed => new RestDeploymentFeed(this);
+
+    private static async Task<DeploymentSnapshot> SnapshotAsync(IDeploymentFeed feed, DeploymentListing d, CancellationToken cancellationToken) =>
+        new(d.Id, d.Sha, d.Environment, d.CreatedAt, await feed.StatusesAsync(d, cancellationToken));
+
+    private async Task<IReadOnlyList<DeploymentStatusSnapshot>> ReadStatusesAsync(DeploymentListing deployment, CancellationToken cancellationToken)
     {
         var path = $"{this.reader.RepositoryPath}/deployments/{deployment.Id.ToString(CultureInfo.InvariantCulture)}/statuses";
         var statuses = new List<DeploymentStatusSnapshot>();
@@ -227,7 +246,7 @@ internal sealed class GitHubDeliveryReader
             }
         }
 
-        return new DeploymentSnapshot(deployment.Id, deployment.Sha, deployment.Environment, deployment.CreatedAt, statuses);
+        return statuses;
     }
 
     private async Task<ChangeSet> CompareAsync(string baseSha, string headSha, CancellationToken cancellationToken)
@@ -259,13 +278,10 @@ internal sealed class GitHubDeliveryReader
         };
     }
 
-    private void EnsureUsable(Deployment d, string path)
-    {
-        if (d.Id <= 0 || string.IsNullOrEmpty(d.Sha) || string.IsNullOrEmpty(d.Environment) || d.CreatedAt == default)
-        {
-            throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"a deployment without id, sha, environment or created_at (id {d.Id})");
-        }
-    }
+    private DeploymentListing Listing(Deployment d, string path) =>
+        d.Id > 0 && !string.IsNullOrEmpty(d.Sha) && !string.IsNullOrEmpty(d.Environment) && d.CreatedAt != default
+            ? new DeploymentListing(d.Id, d.Sha, d.Environment, d.CreatedAt, d.UpdatedAt)
+            : throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"a deployment without id, sha, environment or created_at (id {d.Id})");
 
     private static DateTimeOffset Second(DateTimeOffset at)
     {
@@ -280,12 +296,11 @@ internal sealed class GitHubDeliveryReader
     /// list (environment by environment, capped), reading statuses only of the older deployments of that environment.
     /// </summary>
     private sealed class BaselineSearch(
-        GitHubDeliveryReader owner,
-        IAsyncEnumerator<List<Deployment>> pages,
-        List<Deployment> older,
+        IDeploymentFeed feed,
+        IAsyncEnumerator<IReadOnlyList<DeploymentListing>> pages,
+        List<DeploymentListing> older,
         HashSet<long> seen,
         Dictionary<long, DeploymentSnapshot> snapshots,
-        string listPath,
         bool listContinues)
     {
         private readonly Dictionary<string, int> statusReads = new(StringComparer.OrdinalIgnoreCase);
@@ -319,6 +334,7 @@ internal sealed class GitHubDeliveryReader
 
                 if (!snapshots.TryGetValue(candidate.Id, out var snapshot))
                 {
+                    // The cap bounds REST status lists; GraphQL brings statuses with the list but keeps it, so both APIs find the same baselines.
                     var reads = this.statusReads.GetValueOrDefault(deployment.Environment);
                     if (reads >= MaxBaselineStatusReads)
                     {
@@ -326,7 +342,7 @@ internal sealed class GitHubDeliveryReader
                     }
 
                     this.statusReads[deployment.Environment] = reads + 1;
-                    snapshot = snapshots[candidate.Id] = await owner.ReadStatusesAsync(candidate, cancellationToken);
+                    snapshot = snapshots[candidate.Id] = await SnapshotAsync(feed, candidate, cancellationToken);
                 }
 
                 if (snapshot.Succeeded && Before(snapshot, deployment))
@@ -353,7 +369,6 @@ internal sealed class GitHubDeliveryReader
             var before = older.Count;
             foreach (var d in pages.Current)
             {
-                owner.EnsureUsable(d, listPath);
                 if (seen.Add(d.Id))
                 {
                     older.Add(d);
@@ -367,4 +382,29 @@ internal sealed class GitHubDeliveryReader
 
         private static bool Before(DeploymentSnapshot a, DeploymentSnapshot b) => a.CreatedAt < b.CreatedAt || (a.CreatedAt == b.CreatedAt && a.Id < b.Id);
     }
+
+    private sealed class RestDeploymentFeed(GitHubDeliveryReader owner) : IDeploymentFeed
+    {
+        public async IAsyncEnumerable<IReadOnlyList<DeploymentListing>> PagesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var path = $"{owner.reader.RepositoryPath}/deployments";
+            await foreach (var page in owner.reader.GetWrappedPagesAsync<List<Deployment>>(path, new Dictionary<string, string> { ["per_page"] = owner.reader.PageSizeValue }, cancellationToken))
+            {
+                yield return page.Select(d => owner.Listing(d, path)).ToList();
+            }
+        }
+
+        public Task<IReadOnlyList<DeploymentStatusSnapshot>> StatusesAsync(DeploymentListing deployment, CancellationToken cancellationToken) =>
+            owner.ReadStatusesAsync(deployment, cancellationToken);
+    }
+}
+
+/// <summary>Where deployments and their statuses come from: REST lists or GraphQL pages.</summary>
+internal interface IDeploymentFeed
+{
+    /// <summary>Pages of deployments, newest first.</summary>
+    IAsyncEnumerable<IReadOnlyList<DeploymentListing>> PagesAsync(CancellationToken cancellationToken);
+
+    /// <summary>All statuses of a deployment of these pages, in any order.</summary>
+    Task<IReadOnlyList<DeploymentStatusSnapshot>> StatusesAsync(DeploymentListing deployment, CancellationToken cancellationToken);
 }

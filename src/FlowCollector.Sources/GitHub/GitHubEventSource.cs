@@ -19,7 +19,9 @@ namespace FlowCollector.Sources.GitHub;
 /// 1 request for the repository, 1 per page of pull requests updated since the given time
 /// (plus the page holding the first older one), and for each such pull request on the default branch
 /// 3 (commits, reviews, timeline; more when a list spans several pages). Pull requests to other branches cost nothing extra.
-/// Workflow runs and deployments add what <see cref="GitHubDeliveryReader"/> lists (at least 1 request each when enabled).
+/// Workflow runs and deployments add what <see cref="GitHubDeliveryReader"/> lists (at least 1 request or point each
+/// when enabled; with GraphQL, deployments, their statuses and the trunk history for change sets are GraphQL queries and
+/// runs stay REST).
 /// Runs and deployments do not move the watermark: they are read by creation time from the same window. A run created
 /// before the window start that finishes later is not seen again (the overlap is the margin); a deployment is, for up
 /// to <see cref="GitHubDeliveryReader.PendingLookback"/>, because its updated_at moves with its statuses.
@@ -105,8 +107,12 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         var deployments = 0;
         if (this.options.ReadDeployments)
         {
+            // GraphQL: statuses come with the deployments list and change sets from trunk history read once; compare only as the fallback.
+            var (feed, history) = graphQl is null
+                ? (delivery.RestFeed, null)
+                : ((IDeploymentFeed)new GitHubGraphQlDeploymentFeed(graphQl, repository, this.Errors(repository), this.options.PageSize), new TrunkHistory(graphQl, repository, this.Errors(repository)));
             var read = await RefusedAsHint(
-                () => delivery.ReadDeploymentsAsync(since, cancellationToken), repository, "deployments", "Deployments", nameof(GitHubSourceOptions.ReadDeployments));
+                () => delivery.ReadDeploymentsAsync(since, feed, history, cancellationToken), repository, "deployments", "Deployments", nameof(GitHubSourceOptions.ReadDeployments));
             deployments = read.Count;
             events.AddRange(read.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)));
         }

@@ -88,6 +88,68 @@ public static class GitHubGraphQlDocuments
         }
         """;
 
+    /// <summary>
+    /// Deployments, newest first, each with its first <c>$nested</c> statuses. Cost: 1 (deployments) + <c>$first</c>
+    /// (statuses of each) requests → 1 point for 100 deployments with up to 100 statuses each.
+    /// </summary>
+    public const string Deployments = """
+        query Deployments($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!) {
+          rateLimit { cost remaining resetAt }
+          repository(owner: $owner, name: $name) {
+            deployments(orderBy: {field: CREATED_AT, direction: DESC}, first: $first, after: $after) {
+              pageInfo { hasNextPage endCursor }
+              nodes {
+                id databaseId commitOid environment createdAt updatedAt
+                statuses(first: $nested) {
+        """ + DeploymentStatusFields + """
+                }
+              }
+            }
+          }
+        }
+        """;
+
+    /// <summary>The statuses of one deployment after <c>$after</c>, when it has more than <see cref="NestedPageSize"/>.</summary>
+    public const string DeploymentStatuses = """
+        query DeploymentStatuses($id: ID!, $nested: Int!, $after: String) {
+          rateLimit { cost remaining resetAt }
+          node(id: $id) {
+            ... on Deployment {
+              statuses(first: $nested, after: $after) {
+        """ + DeploymentStatusFields + """
+              }
+            }
+          }
+        }
+        """;
+
+    /// <summary>
+    /// The default branch's history, newest first (<c>git log</c> order), each commit with its parents and commit time:
+    /// the graph change sets are computed on, read only as far back as they need. Cost: 1 + <c>$first</c> (parents of each) → 1 point per 100 commits.
+    /// </summary>
+    public const string TrunkHistory = """
+        query TrunkHistory($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!) {
+          rateLimit { cost remaining resetAt }
+          repository(owner: $owner, name: $name) {
+            defaultBranchRef {
+              name
+              target {
+                __typename
+                ... on Commit {
+                  history(first: $first, after: $after) {
+                    pageInfo { hasNextPage endCursor }
+                    nodes { oid committedDate parents(first: $nested) { totalCount nodes { oid } } }
+                  }
+                }
+              }
+            }
+          }
+        }
+        """;
+
+    /// <summary>Deployments per page of <see cref="Deployments"/> and commits per page of <see cref="TrunkHistory"/> at most (GitHub's maximum).</summary>
+    public const int ListPageSize = 100;
+
     /// <summary>Every document above, by operation name.</summary>
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -95,7 +157,15 @@ public static class GitHubGraphQlDocuments
         [nameof(PullRequestCommits)] = PullRequestCommits,
         [nameof(PullRequestReviews)] = PullRequestReviews,
         [nameof(PullRequestTimeline)] = PullRequestTimeline,
+        [nameof(Deployments)] = Deployments,
+        [nameof(DeploymentStatuses)] = DeploymentStatuses,
+        [nameof(TrunkHistory)] = TrunkHistory,
     };
+
+    private const string DeploymentStatusFields = """
+                  pageInfo { hasNextPage endCursor }
+                  nodes { state createdAt logUrl }
+        """;
 
     // GitActor.user is a User: a bot's commits come without a login (REST would say e.g. dependabot[bot]).
     private const string CommitFields = """

@@ -19,6 +19,9 @@ internal sealed record GraphQlVariables(string Owner, string Name)
     public int? Number { get; init; }
 
     public string? After { get; init; }
+
+    /// <summary>A node id (<c>node(id:)</c>).</summary>
+    public string? Id { get; init; }
 }
 
 internal sealed class GraphQlResponse
@@ -43,6 +46,9 @@ internal sealed class GraphQlData
     public GraphQlRateLimit? RateLimit { get; set; }
 
     public GraphQlRepository? Repository { get; set; }
+
+    /// <summary><c>node(id:)</c>: a deployment, the only node type asked for.</summary>
+    public GraphQlDeployment? Node { get; set; }
 }
 
 internal sealed class GraphQlRateLimit
@@ -61,11 +67,62 @@ internal sealed class GraphQlRepository
     public GraphQlConnection<GraphQlPullRequest>? PullRequests { get; set; }
 
     public GraphQlPullRequest? PullRequest { get; set; }
+
+    public GraphQlConnection<GraphQlDeployment>? Deployments { get; set; }
 }
 
 internal sealed class GraphQlRef
 {
     public string? Name { get; set; }
+
+    /// <summary>The commit the branch points to (a <c>GitObject</c>; only <c>Commit</c> has <c>history</c>).</summary>
+    public GraphQlTarget? Target { get; set; }
+}
+
+internal sealed class GraphQlTarget
+{
+    [JsonPropertyName("__typename")]
+    public string? TypeName { get; set; }
+
+    public GraphQlConnection<GraphQlHistoryCommit>? History { get; set; }
+}
+
+internal sealed class GraphQlHistoryCommit
+{
+    public string? Oid { get; set; }
+
+    public DateTimeOffset? CommittedDate { get; set; }
+
+    public GraphQlConnection<GraphQlCommitRef>? Parents { get; set; }
+}
+
+internal sealed class GraphQlDeployment
+{
+    /// <summary>The node id, for <c>node(id:)</c> when the statuses need more than one page.</summary>
+    public string? Id { get; set; }
+
+    public long? DatabaseId { get; set; }
+
+    public string? CommitOid { get; set; }
+
+    public string? Environment { get; set; }
+
+    public DateTimeOffset? CreatedAt { get; set; }
+
+    public DateTimeOffset? UpdatedAt { get; set; }
+
+    public GraphQlConnection<GraphQlDeploymentStatus>? Statuses { get; set; }
+}
+
+internal sealed class GraphQlDeploymentStatus
+{
+    /// <summary>Upper case (<c>IN_PROGRESS</c>); REST spells it <c>in_progress</c>.</summary>
+    public string? State { get; set; }
+
+    public DateTimeOffset? CreatedAt { get; set; }
+
+    /// <summary>REST's <c>target_url</c> is the deprecated name of <c>log_url</c>.</summary>
+    public string? LogUrl { get; set; }
 }
 
 internal sealed class GraphQlConnection<T>

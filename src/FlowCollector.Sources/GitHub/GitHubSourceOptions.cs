@@ -48,9 +48,11 @@ public sealed class GitHubSourceOptions
     public List<string> BotLogins { get; set; } = [];
 
     /// <summary>
-    /// Which API reads pull requests: <c>GraphQl</c> (default; 1 point per 49 pull requests with their commits,
-    /// reviews and events, at <c>{root}/graphql</c>, GitHub Enterprise Server <c>https://host/api/graphql</c>) or
-    /// <c>Rest</c> (3 requests per pull request). Workflow runs and deployments are read through REST either way.
+    /// Which API reads pull requests and deployments: <c>GraphQl</c> (default; 1 point per 49 pull requests with their
+    /// commits, reviews and events, 1 per 100 deployments with their statuses, 1 per 100 trunk commits for change sets,
+    /// at <c>{root}/graphql</c>, GitHub Enterprise Server <c>https://host/api/graphql</c>; a REST compare only when a
+    /// deployed commit is not in the default branch's history) or <c>Rest</c> (3 requests per pull request, 2 per
+    /// deployment). Workflow runs are read through REST either way.
     /// </summary>
     public GitHubApi Api { get; set; } = GitHubApi.GraphQl;
 
@@ -65,8 +67,9 @@ public sealed class GitHubSourceOptions
 
     /// <summary>
     /// Read deployments, their statuses and change sets (default true): they give <c>release_wait</c>,
-    /// <c>deploy:&lt;env&gt;</c>, <c>promotion_wait:&lt;env&gt;</c> and the arrival. Costs 1 request per 100 deployments,
-    /// plus 2 per deployment in the read window (statuses, compare).
+    /// <c>deploy:&lt;env&gt;</c>, <c>promotion_wait:&lt;env&gt;</c> and the arrival. With <see cref="Api"/> <c>GraphQl</c>
+    /// 1 point per 100 deployments and 1 per 100 commits of the default branch back to the oldest base; with <c>Rest</c>
+    /// 1 request per 100 deployments plus 2 per deployment in the read window (statuses, compare).
     /// </summary>
     public bool ReadDeployments { get; set; } = true;
 }

@@ -30,6 +30,13 @@ public sealed class GitHubGraphQlSimulatorTests
 
         // A follow-up page of one list: 1 request → 1 point.
         { GitHubGraphQlDocuments.PullRequestCommits, new { owner = "contoso", name = "web", number = 1, nested = 100 }, 1 },
+
+        // Deployments: 1 + 100 (statuses of each) = 101 → 1 point.
+        { GitHubGraphQlDocuments.Deployments, new { owner = "contoso", name = "web", first = 100, nested = 100 }, 1 },
+        { GitHubGraphQlDocuments.DeploymentStatuses, new { id = "DE_missing", nested = 100 }, 1 },
+
+        // Trunk history: 1 + 100 (parents of each) = 101 → 1 point per 100 commits.
+        { GitHubGraphQlDocuments.TrunkHistory, new { owner = "contoso", name = "web", first = 100, nested = 100 }, 1 },
     };
 
     [Theory]
@@ -69,6 +76,28 @@ public sealed class GitHubGraphQlSimulatorTests
         Assert.Equal("dependabot", pr.GetProperty("author").GetProperty("login").GetString());
         Assert.Equal("Bot", pr.GetProperty("author").GetProperty("__typename").GetString());
         Assert.Equal(JsonValueKind.Null, pr.GetProperty("commits").GetProperty("nodes")[0].GetProperty("commit").GetProperty("author").GetProperty("user").ValueKind);
+    }
+
+    [Fact]
+    public async Task Serves_deployments_and_trunk_history_as_GraphQL_spells_them()
+    {
+        var model = new SimulatedGitHub();
+        var repo = model.AddRepository("contoso/web");
+        repo.Push("aaaa", T0).Push("bbbb", T0.AddHours(1));
+        var deployment = repo.Deploy("production", "bbbb", T0.AddHours(2), T0.AddHours(2).AddMinutes(1), T0.AddHours(2).AddMinutes(5));
+        using var github = new GitHubSimulator(model);
+
+        var deployments = await Post(github, GitHubGraphQlDocuments.Deployments, new { owner = "contoso", name = "web", first = 100, nested = 100 });
+        var history = await Post(github, GitHubGraphQlDocuments.TrunkHistory, new { owner = "contoso", name = "web", first = 1, nested = 100 });
+
+        var node = deployments.RootElement.GetProperty("data").GetProperty("repository").GetProperty("deployments").GetProperty("nodes")[0];
+        Assert.Equal((deployment.Id, "bbbb", "production"), (node.GetProperty("databaseId").GetInt64(), node.GetProperty("commitOid").GetString(), node.GetProperty("environment").GetString()));
+        Assert.Equal(["IN_PROGRESS", "SUCCESS"], node.GetProperty("statuses").GetProperty("nodes").EnumerateArray().Select(s => s.GetProperty("state").GetString()));
+        var page = history.RootElement.GetProperty("data").GetProperty("repository").GetProperty("defaultBranchRef").GetProperty("target").GetProperty("history");
+        var head = page.GetProperty("nodes")[0];
+        Assert.Equal("bbbb", head.GetProperty("oid").GetString());
+        Assert.Equal("aaaa", head.GetProperty("parents").GetProperty("nodes")[0].GetProperty("oid").GetString());
+        Assert.True(page.GetProperty("pageInfo").GetProperty("hasNextPage").GetBoolean());
     }
 
     private static GitHubSimulator Simulator()

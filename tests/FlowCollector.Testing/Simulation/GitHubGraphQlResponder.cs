@@ -16,7 +16,9 @@ namespace FlowCollector.Testing.Simulation;
 /// Served: <c>rateLimit</c>; <c>repository(owner, name)</c> with <c>defaultBranchRef</c>, <c>pullRequests</c>
 /// (<c>orderBy</c>, <c>states</c>, <c>baseRefName</c>, <c>first</c>/<c>after</c>) and <c>pullRequest(number)</c>; on a pull
 /// request its scalar fields, <c>author</c>, <c>mergeCommit</c>, <c>commits</c>, <c>reviews</c>, <c>timelineItems</c>
-/// (<c>itemTypes</c>: ready-for-review, convert-to-draft, review-requested). Bots appear as GitHub's GraphQL shows them:
+/// (<c>itemTypes</c>: ready-for-review, convert-to-draft, review-requested); <c>repository.deployments</c> (<c>orderBy</c>,
+/// <c>environments</c>) with their <c>statuses</c> and <c>latestStatus</c>, <c>node(id:)</c> of a deployment, and
+/// <c>defaultBranchRef.target</c> as the trunk's head commit with <c>history</c> (<c>since</c>) and <c>parents</c>. Bots appear as GitHub's GraphQL shows them:
 /// <c>__typename</c> Bot, login without <c>[bot]</c>, and no <c>user</c> behind their commits.
 /// </remarks>
 internal sealed class GitHubGraphQlResponder
@@ -270,6 +272,20 @@ internal sealed class GitHubGraphQlResponder
                 }
 
                 break;
+            case "node":
+                var id = Text(field, "id", context) ?? "";
+                var deployment = this.model.Repositories.SelectMany(r => r.Deployments).FirstOrDefault(d => SimulatedIds.NodeId("Deployment", d.Id) == id);
+                if (deployment is null)
+                {
+                    w.WriteNullValue();
+                    context.Errors.Add(("NOT_FOUND", field.Alias is { } alias ? (string)alias.Name : "node", $"Could not resolve to a node with the global id of '{id}'"));
+                }
+                else
+                {
+                    Deployment(w, field.SelectionSet, deployment, context);
+                }
+
+                break;
             default:
                 throw Unknown(name, "Query");
         }
@@ -283,7 +299,29 @@ internal sealed class GitHubGraphQlResponder
                 case "name": w.WriteStringValue(repository.Name); break;
                 case "nameWithOwner": w.WriteStringValue(repository.FullName); break;
                 case "defaultBranchRef":
-                    Object(w, f.SelectionSet, "Ref", ["Node"], (n, _) => w.WriteStringValue(n == "name" ? repository.DefaultBranch : throw Unknown(n, "Ref")));
+                    Object(w, f.SelectionSet, "Ref", ["Node"], (n, rf) =>
+                    {
+                        switch (n)
+                        {
+                            case "name": w.WriteStringValue(repository.DefaultBranch); break;
+                            case "target":
+                                var trunk = repository.Trunk;
+                                if (trunk.Count == 0)
+                                {
+                                    w.WriteNullValue();
+                                }
+                                else
+                                {
+                                    TrunkCommit(w, rf.SelectionSet, trunk, trunk.Count - 1, context);
+                                }
+
+                                break;
+                            default: throw Unknown(n, "Ref");
+                        }
+                    });
+                    break;
+                case "deployments":
+                    Connection(w, f, context, "DeploymentConnection", ListDeployments(repository, f, context), (d, set) => Deployment(w, set, d, context));
                     break;
                 case "pullRequests":
                     Connection(w, f, context, "PullRequestConnection", ListPullRequests(repository, f, context), (pr, set) => PullRequest(w, set, pr, context));
@@ -304,6 +342,98 @@ internal sealed class GitHubGraphQlResponder
                     break;
                 default:
                     throw Unknown(name, "Repository");
+            }
+        });
+
+    /// <summary>Deployments by <c>orderBy</c> (GitHub's default: created ascending), ties by id, filtered by <c>environments</c>.</summary>
+    private static List<SimulatedDeployment> ListDeployments(SimulatedRepository repository, GraphQLField field, Context context)
+    {
+        var orderBy = Value(field.Arguments?.ValueFor("orderBy"), context.Variables) as Dictionary<string, object?>;
+        var descending = orderBy?.GetValueOrDefault("direction") as string == "DESC";
+        var environments = (Value(field.Arguments?.ValueFor("environments"), context.Variables) as List<object?>)?.OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var selected = repository.Deployments.Where(d => environments is null || environments.Contains(d.Environment));
+        return (descending ? selected.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id) : selected.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id)).ToList();
+    }
+
+    /// <summary>
+    /// A deployment. Its statuses are served oldest first — REST lists them newest first — so a reader that depended on
+    /// either order would show up in the equivalence tests.
+    /// </summary>
+    private static void Deployment(Utf8JsonWriter w, GraphQLSelectionSet? set, SimulatedDeployment deployment, Context context) =>
+        Object(w, set, "Deployment", ["Node"], (name, f) =>
+        {
+            switch (name)
+            {
+                case "id": w.WriteStringValue(SimulatedIds.NodeId("Deployment", deployment.Id)); break;
+                case "databaseId": w.WriteNumberValue(deployment.Id); break;
+                case "commitOid": w.WriteStringValue(deployment.Sha); break;
+                case "environment" or "latestEnvironment" or "originalEnvironment": w.WriteStringValue(deployment.Environment); break;
+                case "task": w.WriteStringValue("deploy"); break;
+                case "createdAt": w.WriteStringValue(GitHubPayloads.Time(deployment.CreatedAt)); break;
+                case "updatedAt": w.WriteStringValue(GitHubPayloads.Time(deployment.UpdatedAt)); break;
+                case "ref":
+                    Object(w, f.SelectionSet, "Ref", ["Node"], (n, _) => w.WriteStringValue(n == "name" ? deployment.Ref : throw Unknown(n, "Ref")));
+                    break;
+                case "latestStatus":
+                    if (deployment.Statuses is [.., var latest])
+                    {
+                        DeploymentStatus(w, f.SelectionSet, deployment, latest);
+                    }
+                    else
+                    {
+                        w.WriteNullValue();
+                    }
+
+                    break;
+                case "statuses":
+                    Connection(w, f, context, "DeploymentStatusConnection", deployment.Statuses, (status, s) => DeploymentStatus(w, s, deployment, status));
+                    break;
+                default:
+                    throw Unknown(name, "Deployment");
+            }
+        });
+
+    private static void DeploymentStatus(Utf8JsonWriter w, GraphQLSelectionSet? set, SimulatedDeployment deployment, SimulatedDeploymentStatus status) =>
+        Object(w, set, "DeploymentStatus", ["Node"], (name, _) =>
+        {
+            switch (name)
+            {
+                case "id": w.WriteStringValue(SimulatedIds.NodeId("DeploymentStatus", status.Id)); break;
+                case "state": w.WriteStringValue(status.State.ToUpperInvariant()); break;
+                case "createdAt" or "updatedAt": w.WriteStringValue(GitHubPayloads.Time(status.CreatedAt)); break;
+                case "environment": w.WriteStringValue(deployment.Environment); break;
+                case "description": w.WriteStringValue(""); break;
+                case "environmentUrl": w.WriteNullValue(); break; // REST's "" is no URI
+                case "logUrl":
+                    w.WriteStringValue($"https://github.com/{deployment.Repository.FullName}/actions/runs/{deployment.Id.ToString(CultureInfo.InvariantCulture)}");
+                    break;
+                default:
+                    throw Unknown(name, "DeploymentStatus");
+            }
+        });
+
+    /// <summary>
+    /// Commit <paramref name="index"/> of the linear trunk: its <c>history</c> (itself and older, newest first, <c>since</c>
+    /// on the commit time) and <c>parents</c> (the commit before it).
+    /// </summary>
+    private static void TrunkCommit(Utf8JsonWriter w, GraphQLSelectionSet? set, IReadOnlyList<SimulatedTrunkCommit> trunk, int index, Context context) =>
+        Object(w, set, "Commit", ["Node", "GitObject"], (name, f) =>
+        {
+            var commit = trunk[index];
+            switch (name)
+            {
+                case "oid": w.WriteStringValue(commit.Sha); break;
+                case "committedDate" or "authoredDate": w.WriteStringValue(GitHubPayloads.Time(commit.At)); break;
+                case "history":
+                    var since = Text(f, "since", context) is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
+                    var history = Enumerable.Range(0, index + 1).Reverse().Where(i => trunk[i].At >= since).ToList();
+                    Connection(w, f, context, "CommitHistoryConnection", history, (i, s) => TrunkCommit(w, s, trunk, i, context));
+                    break;
+                case "parents":
+                    Connection<int>(w, f, context, "CommitConnection", index == 0 ? [] : [index - 1], (i, s) => TrunkCommit(w, s, trunk, i, context));
+                    break;
+                default:
+                    throw Unknown(name, "Commit");
             }
         });
 
