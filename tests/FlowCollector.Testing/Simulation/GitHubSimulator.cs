@@ -45,7 +45,7 @@ public sealed partial class GitHubSimulator : IDisposable
     private readonly string prefix;
     private readonly string root;
     private readonly Lock counters = new();
-    private readonly List<SimulatedRequest> requests = [];
+    private readonly RequestLog<SimulatedRequest> requests = new(r => r.Path);
     private readonly List<Fault> faults = [];
     private int rateLimitRemaining;
 
@@ -94,10 +94,7 @@ public sealed partial class GitHubSimulator : IDisposable
     {
         get
         {
-            lock (this.counters)
-            {
-                return this.requests.Count;
-            }
+            return this.requests.Count;
         }
     }
 
@@ -106,16 +103,13 @@ public sealed partial class GitHubSimulator : IDisposable
     {
         get
         {
-            lock (this.counters)
-            {
-                return [.. this.requests];
-            }
+            return this.requests.Snapshot();
         }
     }
 
     /// <summary>Requests per canonical path (<see cref="SimulatedRequest.Path"/>).</summary>
     public IReadOnlyDictionary<string, int> RequestCountsByPath =>
-        this.Requests.GroupBy(r => r.Path, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        this.requests.CountsByPath();
 
     /// <summary>The primary budget left (<c>x-ratelimit-remaining</c>); set it (e.g. to 0) to simulate an exhausted token.</summary>
     public int RateLimitRemaining
@@ -147,10 +141,7 @@ public sealed partial class GitHubSimulator : IDisposable
     /// <summary>Forgets the request log (counts start again from 0); the rate-limit budget is not reset.</summary>
     public void ResetCounts()
     {
-        lock (this.counters)
-        {
-            this.requests.Clear();
-        }
+        this.requests.Clear();
     }
 
     /// <summary>
@@ -193,11 +184,8 @@ public sealed partial class GitHubSimulator : IDisposable
         var route = this.Resolve(rawPath);
         var query = route.Kind == RouteKind.GraphQl ? new Query(GraphQlOperationName(request)) : QueryOf(request);
         var reply = this.Answer(request, route, query);
-        lock (this.counters)
-        {
-            this.requests.Add(new SimulatedRequest(
+        this.requests.Add(new SimulatedRequest(
                 request.Method, route.CanonicalPath, rawPath, query.Raw, reply.Status, Header(request, "Accept"), Header(request, "X-GitHub-Api-Version"), Header(request, "User-Agent")));
-        }
 
         return this.ToMessage(reply);
     }

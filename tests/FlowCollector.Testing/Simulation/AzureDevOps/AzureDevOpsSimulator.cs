@@ -42,7 +42,7 @@ public sealed class AzureDevOpsSimulator : IDisposable
     private readonly AzureDevOpsPayloads payloads;
     private readonly string prefix;
     private readonly Lock counters = new();
-    private readonly List<AzureDevOpsSimulatedRequest> requests = [];
+    private readonly RequestLog<AzureDevOpsSimulatedRequest> requests = new(r => r.Path);
     private readonly List<Fault> faults = [];
 
     public AzureDevOpsSimulator(SimulatedAzureDevOps model, AzureDevOpsSimulatorOptions? options = null)
@@ -79,10 +79,7 @@ public sealed class AzureDevOpsSimulator : IDisposable
     {
         get
         {
-            lock (this.counters)
-            {
-                return this.requests.Count;
-            }
+            return this.requests.Count;
         }
     }
 
@@ -90,16 +87,13 @@ public sealed class AzureDevOpsSimulator : IDisposable
     {
         get
         {
-            lock (this.counters)
-            {
-                return [.. this.requests];
-            }
+            return this.requests.Snapshot();
         }
     }
 
     /// <summary>Requests per canonical path.</summary>
     public IReadOnlyDictionary<string, int> RequestCountsByPath =>
-        this.Requests.GroupBy(r => r.Path, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        this.requests.CountsByPath();
 
     /// <summary>How many requests went to a canonical path (<c>*</c> matches one segment, e.g. <c>/Web/_apis/build/builds/*/timeline</c>).</summary>
     public int RequestsTo(string path)
@@ -110,10 +104,7 @@ public sealed class AzureDevOpsSimulator : IDisposable
 
     public void ResetCounts()
     {
-        lock (this.counters)
-        {
-            this.requests.Clear();
-        }
+        this.requests.Clear();
     }
 
     /// <summary>
@@ -195,10 +186,7 @@ public sealed class AzureDevOpsSimulator : IDisposable
             reply = this.Answer(request, route, query);
         }
 
-        lock (this.counters)
-        {
-            this.requests.Add(new AzureDevOpsSimulatedRequest(request.Method, route.CanonicalPath, request.Path, query.Raw, reply.Status, Header(request, "Authorization")?.Split(' ')[0], DateTimeOffset.UtcNow));
-        }
+        this.requests.Add(new AzureDevOpsSimulatedRequest(request.Method, route.CanonicalPath, request.Path, query.Raw, reply.Status, Header(request, "Authorization")?.Split(' ')[0], DateTimeOffset.UtcNow));
 
         var headers = new Dictionary<string, WireMockList<string>>(StringComparer.OrdinalIgnoreCase)
         {
