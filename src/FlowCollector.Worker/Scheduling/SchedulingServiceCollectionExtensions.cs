@@ -114,10 +114,12 @@ internal sealed partial class TargetScheduleRegistrar(
                 .RequestRecovery() // a replica that dies mid-run: another re-runs the target at once, from the unchanged watermark
                 .Build();
 
-            // Stagger first runs by a second per target so many targets do not hit an API in the same instant.
+            // Spread the first runs (and so every later tick, which keeps the phase) evenly over two seconds per target,
+            // at most one interval: a few targets start at once, thousands are spread over the whole interval instead
+            // of all hitting an API (and its rate limit) in the same minute.
             var trigger = TriggerBuilder.Create(time).WithIdentity(target.Key, Group).ForJob(job);
             trigger = string.IsNullOrWhiteSpace(target.Schedule.Cron)
-                ? trigger.StartAt(time.GetUtcNow().AddSeconds(index++ % 60))
+                ? trigger.StartAt(time.GetUtcNow() + FirstRunOffset(index++, targets.All.Count, target.Schedule.Interval))
                     .WithSimpleSchedule(simple => simple.WithInterval(target.Schedule.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
                 : trigger.WithCronSchedule(target.Schedule.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing));
             changed[job] = [trigger.Build()];
@@ -139,6 +141,13 @@ internal sealed partial class TargetScheduleRegistrar(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Where in the spread window the <paramref name="index"/>-th of <paramref name="count"/> targets starts.</summary>
+    internal static TimeSpan FirstRunOffset(int index, int count, TimeSpan interval)
+    {
+        var window = TimeSpan.FromSeconds(2.0 * count) < interval ? TimeSpan.FromSeconds(2.0 * count) : interval;
+        return count <= 1 ? TimeSpan.Zero : window * index / count;
+    }
 
     private static bool SameSchedule(ITrigger trigger, SourceScheduleOptions schedule) =>
         string.IsNullOrWhiteSpace(schedule.Cron)
