@@ -98,6 +98,12 @@ internal sealed class GitHubErrors
                 $"GitHub repository {this.Repo} was not found or is not visible to the token ({endpoint}: {said}): check {Section}:Repositories and that {Section}:Token can read the repository.");
         }
 
+        if (types.Contains("FORBIDDEN") && endpoint.Contains("(Deployments)", StringComparison.Ordinal))
+        {
+            return new SourceException(
+                $"GitHub refused {endpoint} for {this.Repo} ({said}): give {Section}:Token read access to the repository's deployments (\"Deployments: read\"), or set {Section}:ReadDeployments to false to collect without deployment stages.");
+        }
+
         if (types.Contains("FORBIDDEN"))
         {
             return new SourceException(

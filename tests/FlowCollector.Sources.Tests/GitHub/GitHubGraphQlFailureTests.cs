@@ -32,6 +32,19 @@ public sealed class GitHubGraphQlFailureTests
     }
 
     [Fact]
+    public async Task A_token_without_access_to_deployments_is_told_which_permission_or_switch_fixes_it()
+    {
+        using var scenario = Scenario();
+        scenario.GitHub.FailNextGraphQl(new GitHubGraphQlFault { ErrorType = "FORBIDDEN", Message = "Resource not accessible by integration", Operation = "Deployments" });
+
+        var error = await Assert.ThrowsAsync<SourceException>(() => scenario.Host.ReadAsync("contoso/web", T0.AddDays(-1)));
+
+        Assert.StartsWith("GitHub refused POST /graphql (Deployments) for contoso/web (Resource not accessible by integration)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Deployments: read", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Sources:GitHub:ReadDeployments", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_exhausted_budget_of_points_says_when_it_resets()
     {
         using var scenario = Scenario();

@@ -17,6 +17,9 @@ public sealed record GitHubGraphQlFault
 
     /// <summary>Answer 200 with the real data but also an <c>errors</c> entry (GitHub's partial answer).</summary>
     public bool WithData { get; init; }
+
+    /// <summary>Only a query with this operation name (e.g. <c>Deployments</c>) meets the fault; null: the next query, whatever it is.</summary>
+    public string? Operation { get; init; }
 }
 
 public sealed partial class GitHubSimulator
@@ -117,7 +120,9 @@ public sealed partial class GitHubSimulator
         GitHubGraphQlFault? fault;
         lock (this.graphQlGate)
         {
-            this.graphQlFaults.TryDequeue(out fault);
+            fault = this.graphQlFaults.TryPeek(out var next) && (next.Operation is null || string.Equals(next.Operation, operationName, StringComparison.Ordinal))
+                ? this.graphQlFaults.Dequeue()
+                : null;
         }
 
         var cost = GitHubGraphQlResponder.Cost(operation, variables);
