@@ -90,22 +90,10 @@ public sealed partial class GitHubSimulator : IDisposable
     public string Token => this.options.Token;
 
     /// <summary>Requests received so far (any path, any outcome).</summary>
-    public int RequestCount
-    {
-        get
-        {
-            return this.requests.Count;
-        }
-    }
+    public int RequestCount => this.requests.Count;
 
     /// <summary>Every request answered so far, in order.</summary>
-    public IReadOnlyList<SimulatedRequest> Requests
-    {
-        get
-        {
-            return this.requests.Snapshot();
-        }
-    }
+    public IReadOnlyList<SimulatedRequest> Requests => this.requests.Snapshot();
 
     /// <summary>Requests per canonical path (<see cref="SimulatedRequest.Path"/>).</summary>
     public IReadOnlyDictionary<string, int> RequestCountsByPath =>
@@ -132,11 +120,7 @@ public sealed partial class GitHubSimulator : IDisposable
     /// How many requests went to <paramref name="path"/>, a canonical path such as <c>/repos/contoso/web/pulls</c>
     /// (case-insensitive; <c>*</c> matches one path segment, e.g. <c>/repos/contoso/web/pulls/*/commits</c>).
     /// </summary>
-    public int RequestsTo(string path)
-    {
-        var pattern = PathPattern(path);
-        return this.Requests.Count(r => pattern.IsMatch(r.Path));
-    }
+    public int RequestsTo(string path) => this.requests.CountTo(path);
 
     /// <summary>Forgets the request log (counts start again from 0); the rate-limit budget is not reset.</summary>
     public void ResetCounts()
@@ -155,7 +139,7 @@ public sealed partial class GitHubSimulator : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
         lock (this.counters)
         {
-            this.faults.Add(new Fault(PathPattern(path), times, (int)status, message, headers ?? new Dictionary<string, string>()));
+            this.faults.Add(new Fault(RequestPaths.Pattern(path), times, (int)status, message, headers ?? new Dictionary<string, string>()));
         }
     }
 
@@ -171,9 +155,6 @@ public sealed partial class GitHubSimulator : IDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private static Regex PathPattern(string path) =>
-        new("^" + Regex.Escape(path.TrimEnd('/')).Replace(@"\*", "[^/]+", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     private static string? Header(IRequestMessage request, string name) =>
         request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace FlowCollector.Testing.Simulation;
 
 /// <summary>
@@ -34,6 +36,13 @@ public sealed class RequestLog<TRequest>(Func<TRequest, string> canonicalPath)
     public IReadOnlyDictionary<string, int> CountsByPath() =>
         this.Snapshot().GroupBy(canonicalPath, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>How many requests went to <paramref name="path"/> (canonical, case-insensitive, <c>*</c> matches one segment).</summary>
+    public int CountTo(string path)
+    {
+        var pattern = RequestPaths.Pattern(path);
+        return this.Snapshot().Count(r => pattern.IsMatch(canonicalPath(r)));
+    }
+
     public void Add(TRequest request)
     {
         lock (this.gate)
@@ -48,5 +57,15 @@ public sealed class RequestLog<TRequest>(Func<TRequest, string> canonicalPath)
         {
             this.requests.Clear();
         }
+    }
+}
+
+/// <summary>Canonical request paths with <c>*</c> standing for one segment, as the simulators' counts and faults take them.</summary>
+public static class RequestPaths
+{
+    public static Regex Pattern(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return new("^" + Regex.Escape(path.TrimEnd('/')).Replace(@"\*", "[^/]+", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 }

@@ -75,32 +75,16 @@ public sealed class AzureDevOpsSimulator : IDisposable
 
     public string Pat => this.options.Pat;
 
-    public int RequestCount
-    {
-        get
-        {
-            return this.requests.Count;
-        }
-    }
+    public int RequestCount => this.requests.Count;
 
-    public IReadOnlyList<AzureDevOpsSimulatedRequest> Requests
-    {
-        get
-        {
-            return this.requests.Snapshot();
-        }
-    }
+    public IReadOnlyList<AzureDevOpsSimulatedRequest> Requests => this.requests.Snapshot();
 
     /// <summary>Requests per canonical path.</summary>
     public IReadOnlyDictionary<string, int> RequestCountsByPath =>
         this.requests.CountsByPath();
 
     /// <summary>How many requests went to a canonical path (<c>*</c> matches one segment, e.g. <c>/Web/_apis/build/builds/*/timeline</c>).</summary>
-    public int RequestsTo(string path)
-    {
-        var pattern = PathPattern(path);
-        return this.Requests.Count(r => pattern.IsMatch(r.Path));
-    }
+    public int RequestsTo(string path) => this.requests.CountTo(path);
 
     public void ResetCounts()
     {
@@ -120,7 +104,7 @@ public sealed class AzureDevOpsSimulator : IDisposable
         body ??= AzureDevOpsPayloads.Error(message ?? ReasonPhrase((int)status), "SimulatedFault");
         lock (this.counters)
         {
-            this.faults.Add(new Fault(PathPattern(path), times, (int)status, body, contentType, headers ?? new Dictionary<string, string>(), PassThrough: false));
+            this.faults.Add(new Fault(RequestPaths.Pattern(path), times, (int)status, body, contentType, headers ?? new Dictionary<string, string>(), PassThrough: false));
         }
     }
 
@@ -140,7 +124,7 @@ public sealed class AzureDevOpsSimulator : IDisposable
     {
         lock (this.counters)
         {
-            this.faults.Add(new Fault(PathPattern(path), times, 200, null, null, new Dictionary<string, string>
+            this.faults.Add(new Fault(RequestPaths.Pattern(path), times, 200, null, null, new Dictionary<string, string>
             {
                 ["Retry-After"] = retryAfterSeconds.ToString(CultureInfo.InvariantCulture),
                 ["X-RateLimit-Resource"] = "Core",
@@ -164,9 +148,6 @@ public sealed class AzureDevOpsSimulator : IDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    private static Regex PathPattern(string path) =>
-        new("^" + Regex.Escape(path.TrimEnd('/')).Replace(@"\*", "[^/]+", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     private static string? Header(IRequestMessage request, string name) =>
         request.Headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
