@@ -11,8 +11,16 @@ public interface IFlowEventSource
     /// <summary>The <c>source</c> tag value, e.g. <c>github</c>.</summary>
     string Source { get; }
 
-    /// <summary>The repositories configured for this source, in configuration order.</summary>
+    /// <summary>The repositories configured for this source by name, in configuration order.</summary>
     IReadOnlyList<RepositoryRef> ConfiguredRepositories { get; }
+
+    /// <summary>
+    /// Every repository to collect now: <see cref="ConfiguredRepositories"/> plus those found by listing whole
+    /// organisations or projects (with their include/exclude rules), without duplicates, in a stable order. Called at
+    /// start-up and again every discovery interval, so repositories created or archived later join or leave the
+    /// schedule. Throws <see cref="SourceException"/> when an organisation or project cannot be listed.
+    /// </summary>
+    Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken) => Task.FromResult(this.ConfiguredRepositories);
 
     /// <summary>
     /// Reads everything that changed in <paramref name="repository"/> since <paramref name="since"/>
@@ -25,6 +33,27 @@ public interface IFlowEventSource
     /// <summary>Checks that the credentials can read <paramref name="repository"/>; used by <c>validate</c>. Writes nothing.</summary>
     Task<TargetCheck> CheckAsync(RepositoryRef repository, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A source that can tell, cheaply, that nothing changed in a repository since an earlier read (conditional requests
+/// answered 304 cost no rate limit). The caller keeps the validators with the watermark and stores new ones only after
+/// the points of the read that followed were written, so a failed run never makes a change look already seen.
+/// </summary>
+public interface IChangeProbe
+{
+    /// <summary>
+    /// Checks <paramref name="repository"/> against <paramref name="validators"/> (the opaque string a previous probe
+    /// returned, null the first time). <see cref="ChangeProbeResult.Unchanged"/> is true only when every resource the
+    /// probe watches is known to be unchanged.
+    /// </summary>
+    Task<ChangeProbeResult> ProbeAsync(RepositoryRef repository, string? validators, CancellationToken cancellationToken);
+}
+
+/// <summary>What a probe found.</summary>
+/// <param name="Unchanged">True when nothing the source reads changed since <c>validators</c> were taken.</param>
+/// <param name="Validators">The validators to keep for the next probe (opaque, no secrets).</param>
+/// <param name="Usage">API cost of the probe.</param>
+public sealed record ChangeProbeResult(bool Unchanged, string Validators, SourceUsage Usage);
 
 /// <summary>What one read returned.</summary>
 /// <param name="Events">The normalised events (any order; duplicates allowed — the engine folds them).</param>

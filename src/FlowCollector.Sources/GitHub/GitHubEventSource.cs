@@ -1,5 +1,6 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Auth;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Octokit;
@@ -34,6 +35,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
     private static readonly ProductHeaderValue Product = new("FlowCollector");
 
     private readonly GitHubSourceOptions options;
+    private readonly GitHubCredentials credentials;
     private readonly IHttpMessageHandlerFactory handlers;
     private readonly IHttpClientFactory clients;
     private readonly TimeProvider time;
@@ -43,10 +45,11 @@ public sealed partial class GitHubEventSource : IFlowEventSource
     private readonly GitHubBots bots;
 
     public GitHubEventSource(
-        IOptions<GitHubSourceOptions> options, IHttpMessageHandlerFactory handlers, IHttpClientFactory clients, TimeProvider time, ILogger<GitHubEventSource> logger)
+        IOptions<GitHubSourceOptions> options, GitHubCredentials credentials, IHttpMessageHandlerFactory handlers, IHttpClientFactory clients, TimeProvider time, ILogger<GitHubEventSource> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.options = options.Value;
+        this.credentials = credentials;
         this.handlers = handlers;
         this.clients = clients;
         this.time = time;
@@ -205,14 +208,12 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         new(() => this.handlers.CreateHandler(GitHubSourceServiceCollectionExtensions.HttpClientName));
 
     private GitHubGraphQlClient CreateGraphQlClient(RepositoryRef repository) =>
-        new(this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName), this.graphQlEndpoint, this.options.Token, this.Errors(repository));
+        new(this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName), this.graphQlEndpoint, ct => this.credentials.GetTokenAsync(repository.Owner, ct), this.Errors(repository));
 
     private GitHubRestReader CreateReader(RepositoryRef repository, HttpClientAdapter http)
     {
-        var credentials = string.IsNullOrEmpty(this.options.Token) ? Credentials.Anonymous : new Credentials(this.options.Token);
-
         // Built by hand: GitHubClient(header, uri) would append api/v3/ to any host other than github.com.
-        var connection = new Connection(Product, this.baseAddress, new InMemoryCredentialStore(credentials), http, new SimpleJsonSerializer());
+        var connection = new Connection(Product, this.baseAddress, new GitHubCredentialStore(this.credentials, repository.Owner), http, new SimpleJsonSerializer());
         return new GitHubRestReader(connection, repository, this.options.PageSize, this.Errors(repository));
     }
 

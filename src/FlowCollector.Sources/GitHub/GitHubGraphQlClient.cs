@@ -15,10 +15,10 @@ internal sealed class GitHubGraphQlClient
 {
     private readonly HttpClient http;
     private readonly Uri endpoint;
-    private readonly string token;
+    private readonly Func<CancellationToken, ValueTask<string>> token;
     private readonly GitHubErrors errors;
 
-    public GitHubGraphQlClient(HttpClient http, Uri endpoint, string token, GitHubErrors errors)
+    public GitHubGraphQlClient(HttpClient http, Uri endpoint, Func<CancellationToken, ValueTask<string>> token, GitHubErrors errors)
     {
         this.http = http;
         this.endpoint = endpoint;
@@ -57,9 +57,9 @@ internal sealed class GitHubGraphQlClient
         {
             Content = JsonContent.Create(new GraphQlRequest(document, operationName, variables), GitHubGraphQlJson.Default.GraphQlRequest),
         };
-        if (!string.IsNullOrEmpty(this.token))
+        if (await this.token(cancellationToken) is { Length: > 0 } token)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("bearer", this.token);
+            request.Headers.Authorization = new AuthenticationHeaderValue("bearer", token);
         }
 
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("FlowCollector", null));

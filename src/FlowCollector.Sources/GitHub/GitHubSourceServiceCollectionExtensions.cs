@@ -1,5 +1,6 @@
 using System.Net;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Auth;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,6 +43,7 @@ public static class GitHubSourceServiceCollectionExtensions
             args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests
             && HttpClientResiliencePredicates.IsTransient(args.Outcome)));
 
+        services.TryAddSingleton<GitHubCredentials>(provider => new GitHubTokenCredentials(provider.GetRequiredService<IOptions<GitHubSourceOptions>>().Value.Token));
         services.AddSingleton<IFlowEventSource, GitHubEventSource>();
         return services;
     }
