@@ -4,6 +4,7 @@ using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Health;
 using FlowCollector.Worker.Hosting;
 using FlowCollector.Worker.Scheduling;
+using FlowCollector.Worker.State;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -87,10 +88,11 @@ public static class FlowCollectorApp
             return ExitCodes.InvalidConfiguration;
         }
 
+        var discovery = await DiscoverAsync(host.Services, stderr, cancellationToken);
         var targets = host.Services.GetRequiredService<CollectionTargets>().All;
         if (targets.Count == 0)
         {
-            await stderr.WriteLineAsync("flowcollector: nothing to collect: no targets are configured. Set Sources:GitHub:Repositories or pass --repo owner/name.");
+            await stderr.WriteLineAsync(discovery.All(d => d.Ok) ? NothingToCollect : "flowcollector: nothing to collect: every repository listing failed (see above).");
             return ExitCodes.InvalidConfiguration;
         }
 
@@ -128,7 +130,7 @@ public static class FlowCollectorApp
         var settings = host.Services.GetRequiredService<ValueStreamSettings>();
         SummaryPrinter.Print(StageSummary.From(outcomes.SelectMany(o => o.Timelines), settings.Definition), stdout);
         SummaryPrinter.PrintDora(outcomes.Where(o => o.Window is not null).Select(o => Dora(o, settings)).OfType<(string, DoraReport)>(), stdout);
-        return outcomes.All(o => o.Succeeded) ? ExitCodes.Ok : ExitCodes.Failed;
+        return outcomes.All(o => o.Succeeded) && discovery.All(d => d.Ok) ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     /// <summary>DORA over the window a run read, for the repositories where production deployments were read.</summary>
@@ -158,8 +160,16 @@ public static class FlowCollectorApp
         }
 
         await stdout.WriteLineAsync("Configuration is valid.");
-        var targets = host.Services.GetRequiredService<CollectionTargets>().All;
         var failed = 0;
+        foreach (var result in await host.Services.GetRequiredService<CollectionTargets>().RefreshAsync(cancellationToken))
+        {
+            await stdout.WriteLineAsync(result.Ok
+                ? $"Repositories of {result.Source}: {result.Found} ({result.Configured} configured by name, {result.Found - result.Configured} found by listing organisations or projects)"
+                : $"Repositories of {result.Source}: FAILED to list: {result.Error}");
+            failed += result.Ok ? 0 : 1;
+        }
+
+        var targets = host.Services.GetRequiredService<CollectionTargets>().All;
         await stdout.WriteLineAsync($"Targets ({targets.Count}):");
         foreach (var target in targets)
         {
@@ -173,9 +183,16 @@ public static class FlowCollectorApp
         var sinkProblem = await sink.CheckAsync(cancellationToken);
         await stdout.WriteLineAsync(sinkProblem is null ? $"Sink: {sink.Description}: reachable" : $"Sink: {sinkProblem}");
         failed += sinkProblem is null ? 0 : 1;
+        foreach (var store in host.Services.GetServices<PostgresStateStore>())
+        {
+            var storeProblem = await store.CheckAsync(cancellationToken);
+            await stdout.WriteLineAsync(storeProblem is null ? $"State: {store}: reachable, schema current or creatable" : $"State: {storeProblem}");
+            failed += storeProblem is null ? 0 : 1;
+        }
+
         if (targets.Count == 0)
         {
-            await stdout.WriteLineAsync("Nothing would be collected: set Sources:GitHub:Repositories (or pass --repo owner/name).");
+            await stdout.WriteLineAsync("Nothing would be collected: " + NothingToCollectFix);
         }
 
         return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
@@ -205,9 +222,12 @@ public static class FlowCollectorApp
             return ExitCodes.InvalidConfiguration;
         }
 
+        // The first listing of organisations and projects, before the scheduler registers the targets; later ones run
+        // every Collection:DiscoveryInterval. A failed listing is retried then, so only "nothing at all" stops start-up.
+        var discovery = await DiscoverAsync(app.Services, stderr, cancellationToken);
         if (app.Services.GetRequiredService<CollectionTargets>().All.Count == 0)
         {
-            await stderr.WriteLineAsync("flowcollector: nothing to collect: no targets are configured. Set Sources:GitHub:Repositories or pass --repo owner/name.");
+            await stderr.WriteLineAsync(discovery.All(d => d.Ok) ? NothingToCollect : "flowcollector: nothing to collect: every repository listing failed (see above).");
             return ExitCodes.InvalidConfiguration;
         }
 
@@ -226,6 +246,23 @@ public static class FlowCollectorApp
         app.MapPrometheusScrapingEndpoint("/metrics");
         await app.RunAsync(cancellationToken);
         return ExitCodes.Ok;
+    }
+
+    private const string NothingToCollectFix =
+        "set Sources:GitHub:Repositories or Sources:GitHub:Organizations, Sources:AzureDevOps:Repositories or Sources:AzureDevOps:Projects (or pass --repo owner/name).";
+
+    private const string NothingToCollect = "flowcollector: nothing to collect: no targets are configured. " + NothingToCollectFix;
+
+    /// <summary>Lists organisations and projects; a failed listing is reported and the source keeps its configured repositories.</summary>
+    private static async Task<IReadOnlyList<DiscoveryResult>> DiscoverAsync(IServiceProvider services, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var results = await services.GetRequiredService<CollectionTargets>().RefreshAsync(cancellationToken);
+        foreach (var failure in results.Where(r => !r.Ok))
+        {
+            await stderr.WriteLineAsync($"flowcollector: listing the repositories of {failure.Source} failed: {failure.Error}");
+        }
+
+        return results;
     }
 
     private static Task WriteReadiness(HttpContext context, HealthReport report)

@@ -19,6 +19,13 @@ public sealed class CollectionOptions
     /// kept for repositories whose changes are never deployed.
     /// </summary>
     public TimeSpan PendingMaxAge { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// How often organisations (<c>Sources:GitHub:Organizations</c>) and projects (<c>Sources:AzureDevOps:Projects</c>) are
+    /// listed again (default 1 hour, 1 minute to 7 days), so new repositories are collected and archived or excluded ones
+    /// dropped without a restart. Costs about one request per 100 repositories of each organisation or project.
+    /// </summary>
+    public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>Range rules with messages that name the key and the value (the generated validator's messages name neither).</summary>
@@ -40,6 +47,11 @@ internal sealed class CollectionOptionsValidator : IValidateOptions<CollectionOp
         if (options.PendingMaxAge < TimeSpan.FromDays(1) || options.PendingMaxAge > TimeSpan.FromDays(3650))
         {
             result.AddError($"Collection:PendingMaxAge is {options.PendingMaxAge}; it must be between 1.00:00:00 and 3650.00:00:00.");
+        }
+
+        if (options.DiscoveryInterval < TimeSpan.FromMinutes(1) || options.DiscoveryInterval > TimeSpan.FromDays(7))
+        {
+            result.AddError($"Collection:DiscoveryInterval is {options.DiscoveryInterval}; it must be between 00:01:00 and 7.00:00:00.");
         }
 
         return result.Build();

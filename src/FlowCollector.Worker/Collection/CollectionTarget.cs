@@ -9,24 +9,130 @@ public sealed record CollectionTarget(RepositoryRef Repository, IFlowEventSource
     public string Key => this.Repository.Key;
 }
 
-/// <summary>Every configured target, built once at start-up from the registered sources.</summary>
+/// <summary>
+/// Every target to collect. Starts as the repositories configured by name; <see cref="RefreshAsync"/> adds those
+/// found by listing organisations and projects, and is called again every discovery interval so repositories created,
+/// archived or excluded later join or leave the schedule. A source whose listing fails keeps the targets it had: an
+/// API outage must not unschedule a whole organisation.
+/// </summary>
 public sealed class CollectionTargets
 {
+    private readonly List<(IFlowEventSource Source, SourceScheduleOptions Schedule)> sources;
+    private readonly Lock gate = new();
+    private Dictionary<string, IReadOnlyList<CollectionTarget>> bySource;
+    private IReadOnlyList<CollectionTarget> all;
+
     public CollectionTargets(IEnumerable<IFlowEventSource> sources, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(configuration);
-        var targets = new List<CollectionTarget>();
-        foreach (var source in sources)
-        {
-            var schedule = configuration.GetSection($"Sources:{source.Source}").Get<SourceScheduleOptions>() ?? new SourceScheduleOptions();
-            targets.AddRange(source.ConfiguredRepositories.Select(r => new CollectionTarget(r, source, schedule)));
-        }
-
-        this.All = targets;
+        this.sources = sources
+            .Select(s => (s, configuration.GetSection($"Sources:{s.Source}").Get<SourceScheduleOptions>() ?? new SourceScheduleOptions()))
+            .ToList();
+        this.bySource = this.sources.ToDictionary(
+            s => s.Source.Source,
+            s => (IReadOnlyList<CollectionTarget>)s.Source.ConfiguredRepositories.Select(r => new CollectionTarget(r, s.Source, s.Schedule)).ToList(),
+            StringComparer.Ordinal);
+        this.all = Flatten(this.sources, this.bySource);
     }
 
-    public IReadOnlyList<CollectionTarget> All { get; }
+    /// <summary>The current targets, source by source in registration order, each source's in its discovery order.</summary>
+    public IReadOnlyList<CollectionTarget> All
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.all;
+            }
+        }
+    }
 
-    public CollectionTarget? Find(string key) => this.All.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.Ordinal));
+    /// <summary>
+    /// The target with this key. A key not in <see cref="All"/> but of a known source is resolved from the key itself:
+    /// in a cluster another replica may have discovered (and scheduled) a repository before this one refreshed.
+    /// </summary>
+    public CollectionTarget? Find(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var known = this.All.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.Ordinal));
+        if (known is not null)
+        {
+            return known;
+        }
+
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        var slash = key.LastIndexOf('/');
+        if (colon <= 0 || slash <= colon + 1 || slash == key.Length - 1)
+        {
+            return null;
+        }
+
+        var sourceName = key[..colon];
+        var (source, schedule) = this.sources.FirstOrDefault(s => string.Equals(s.Source.Source, sourceName, StringComparison.Ordinal));
+        return source is null ? null : new CollectionTarget(new RepositoryRef(sourceName, key[(colon + 1)..slash], key[(slash + 1)..]), source, schedule);
+    }
+
+    /// <summary>Asks every source for its repositories now; returns what each found or why it could not.</summary>
+    public async Task<IReadOnlyList<DiscoveryResult>> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var results = new List<DiscoveryResult>(this.sources.Count);
+        var found = new Dictionary<string, IReadOnlyList<CollectionTarget>>(StringComparer.Ordinal);
+        foreach (var (source, schedule) in this.sources)
+        {
+            try
+            {
+                var repositories = await source.DiscoverRepositoriesAsync(cancellationToken);
+                found[source.Source] = repositories.Select(r => new CollectionTarget(r, source, schedule)).ToList();
+                results.Add(new DiscoveryResult(source.Source, repositories.Count, source.ConfiguredRepositories.Count, null));
+            }
+            catch (SourceException e)
+            {
+                results.Add(new DiscoveryResult(source.Source, null, source.ConfiguredRepositories.Count, e.Message));
+            }
+        }
+
+        lock (this.gate)
+        {
+            var next = new Dictionary<string, IReadOnlyList<CollectionTarget>>(this.bySource, StringComparer.Ordinal);
+            foreach (var (name, targets) in found)
+            {
+                next[name] = targets;
+            }
+
+            this.bySource = next;
+            this.all = Flatten(this.sources, next);
+        }
+
+        return results;
+    }
+
+    private static List<CollectionTarget> Flatten(
+        IEnumerable<(IFlowEventSource Source, SourceScheduleOptions Schedule)> sources, Dictionary<string, IReadOnlyList<CollectionTarget>> bySource)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<CollectionTarget>();
+        foreach (var (source, _) in sources)
+        {
+            foreach (var target in bySource.GetValueOrDefault(source.Source) ?? [])
+            {
+                if (seen.Add(target.Key))
+                {
+                    result.Add(target);
+                }
+            }
+        }
+
+        return result;
+    }
+}
+
+/// <summary>What one source's discovery found.</summary>
+/// <param name="Source">The source name.</param>
+/// <param name="Found">Repositories to collect, null when the listing failed.</param>
+/// <param name="Configured">Of those, configured by name.</param>
+/// <param name="Error">Why the listing failed (no secrets); the source keeps its previous targets.</param>
+public sealed record DiscoveryResult(string Source, int? Found, int Configured, string? Error)
+{
+    public bool Ok => this.Error is null;
 }

@@ -1,5 +1,6 @@
 using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.State;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace FlowCollector.Worker.Scheduling;
@@ -33,7 +34,9 @@ public static class SchedulingServiceCollectionExtensions
         });
 
         // Registered before Quartz's hosted service so every job is in the store when the scheduler starts.
-        services.AddHostedService<TargetScheduleRegistrar>();
+        services.AddSingleton<TargetScheduleRegistrar>();
+        services.AddHostedService(provider => provider.GetRequiredService<TargetScheduleRegistrar>());
+        services.AddHostedService<TargetDiscoveryService>();
         services.AddQuartzHostedService(hosting => hosting.WaitForJobsToComplete = true);
         return services;
     }
@@ -87,19 +90,23 @@ internal sealed partial class TargetScheduleRegistrar(
 {
     public const string Group = "collect";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => this.RegisterAsync(cancellationToken);
+
+    /// <summary>Brings the stored jobs and triggers in line with <see cref="CollectionTargets.All"/>.</summary>
+    public async Task RegisterAsync(CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var store = shared.FirstOrDefault();
         await using var registration = store is null ? null : await store.LockScheduleRegistrationAsync(cancellationToken);
 
         // Read and write in batches: one store transaction each, not one per target (thousands of targets in a cluster).
-        var stored = (await scheduler.GetTriggers(targets.All.Select(t => new TriggerKey(t.Key, Group)).ToList(), cancellationToken))
+        var all = targets.All;
+        var stored = (await scheduler.GetTriggers(all.Select(t => new TriggerKey(t.Key, Group)).ToList(), cancellationToken))
             .ToDictionary(t => t.Key.Name, StringComparer.Ordinal);
         var index = 0;
         var changed = new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>();
         int replaced = 0, kept = 0;
-        foreach (var target in targets.All)
+        foreach (var target in all)
         {
             if (stored.TryGetValue(target.Key, out var existing) && SameSchedule(existing, target.Schedule))
             {
@@ -119,7 +126,7 @@ internal sealed partial class TargetScheduleRegistrar(
             // of all hitting an API (and its rate limit) in the same minute.
             var trigger = TriggerBuilder.Create(time).WithIdentity(target.Key, Group).ForJob(job);
             trigger = string.IsNullOrWhiteSpace(target.Schedule.Cron)
-                ? trigger.StartAt(time.GetUtcNow() + FirstRunOffset(index++, targets.All.Count, target.Schedule.Interval))
+                ? trigger.StartAt(time.GetUtcNow() + FirstRunOffset(index++, all.Count, target.Schedule.Interval))
                     .WithSimpleSchedule(simple => simple.WithInterval(target.Schedule.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
                 : trigger.WithCronSchedule(target.Schedule.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing));
             changed[job] = [trigger.Build()];
@@ -130,7 +137,7 @@ internal sealed partial class TargetScheduleRegistrar(
             await scheduler.ScheduleJobs(changed, new ScheduleJobOptions { Replace = true }, cancellationToken);
         }
 
-        var configured = targets.All.Select(t => t.Key).ToHashSet(StringComparer.Ordinal);
+        var configured = all.Select(t => t.Key).ToHashSet(StringComparer.Ordinal);
         var stale = (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), cancellationToken)).Where(k => !configured.Contains(k.Name)).ToList();
         if (stale.Count > 0)
         {
@@ -156,4 +163,60 @@ internal sealed partial class TargetScheduleRegistrar(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule registered: {Added} targets added, {Replaced} with a changed schedule replaced, {Kept} kept, {Removed} no longer configured removed")]
     private static partial void LogRegistered(ILogger logger, int added, int replaced, int kept, int removed);
+}
+
+/// <summary>
+/// Lists organisations and projects again every <c>Collection:DiscoveryInterval</c> and re-registers the schedule, so
+/// repositories created, archived or excluded since start-up join or leave it without a restart. The first listing
+/// happens before the scheduler starts (see the <c>run</c> command).
+/// </summary>
+internal sealed partial class TargetDiscoveryService(
+    CollectionTargets targets,
+    TargetScheduleRegistrar registrar,
+    IOptions<CollectionOptions> options,
+    TimeProvider time,
+    ILogger<TargetDiscoveryService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.DiscoveryInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await this.RediscoverAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    internal async Task RediscoverAsync(CancellationToken cancellationToken)
+    {
+        foreach (var result in await targets.RefreshAsync(cancellationToken))
+        {
+            if (result.Error is { } error)
+            {
+                LogDiscoveryFailed(logger, result.Source, error);
+            }
+        }
+
+        try
+        {
+            await registrar.RegisterAsync(cancellationToken);
+        }
+        catch (SchedulerException e)
+        {
+            // The store may be briefly unreachable; the next interval tries again and the current schedule keeps running.
+            LogRegistrationFailed(logger, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Listing the repositories of {Source} failed; its targets stay as they were until the next discovery: {Error}")]
+    private static partial void LogDiscoveryFailed(ILogger logger, string source, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-registering the schedule after discovery failed; the next discovery tries again: {Error}")]
+    private static partial void LogRegistrationFailed(ILogger logger, string error);
 }

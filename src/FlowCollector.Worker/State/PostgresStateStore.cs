@@ -60,6 +60,29 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
         }
     }
 
+    /// <summary>For <c>validate</c>: null when the database is reachable and usable by this role; the problem and the fix otherwise. Writes nothing.</summary>
+    public async Task<string?> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PostgreSqlSchema.CheckAsync(this.DataSource, cancellationToken) is { } problem
+                ? this.StartupError(problem, $"grant the role \"{this.connection.Username}\" CREATE on the schema and read/write on FlowCollector's tables, or let the database owner start FlowCollector once", null).Message
+                : null;
+        }
+        catch (PostgresException e)
+        {
+            return this.StartupError(e.MessageText + $" [SQLSTATE {e.SqlState}]", "check the database name, user and password", e).Message;
+        }
+        catch (NpgsqlException e)
+        {
+            return this.StartupError(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message, "check the host, port and that PostgreSQL accepts connections from here", e).Message;
+        }
+        catch (TimeoutException e)
+        {
+            return this.StartupError(e.Message, "check the host, port and network policy", e).Message;
+        }
+    }
+
     public async Task<TargetState?> GetTargetAsync(string targetKey, CancellationToken cancellationToken)
     {
         await using var command = this.DataSource.CreateCommand(
@@ -217,7 +240,7 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
     private static DateTimeOffset? ReadTime(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
-    private InvalidOperationException StartupError(string problem, string fix, Exception inner) =>
+    private InvalidOperationException StartupError(string problem, string fix, Exception? inner) =>
         new(PostgreSqlConnection.Redact(
             $"Cannot use the PostgreSQL state store {PostgreSqlConnection.Describe(this.connection)}: {problem}. Fix {Setting}: {fix}.",
             this.connection),

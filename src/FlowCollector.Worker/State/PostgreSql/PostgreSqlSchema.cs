@@ -89,6 +89,60 @@ internal static class PostgreSqlSchema
         return count;
     }
 
+    /// <summary>
+    /// For <c>validate</c>: whether this role can run FlowCollector on the database, without writing anything. Null when
+    /// it can; otherwise the problem (tables to create or migrate without the right to, tables it may not write).
+    /// </summary>
+    public static async Task<string?> CheckAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        bool mayCreate, hasVersions;
+        await using (var command = new NpgsqlCommand(
+            "SELECT has_schema_privilege(current_schema(), 'CREATE'), to_regclass('flowcollector_schema_version') IS NOT NULL", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            mayCreate = reader.GetBoolean(0);
+            hasVersions = reader.GetBoolean(1);
+        }
+
+        var unwritable = new List<string>();
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = current_schema() AND c.relkind = 'r' AND (c.relname LIKE 'flowcollector\_%' OR c.relname LIKE 'qrtz\_%')
+              AND NOT (has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'INSERT')
+                       AND has_table_privilege(c.oid, 'UPDATE') AND has_table_privilege(c.oid, 'DELETE'))
+            ORDER BY c.relname
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                unwritable.Add(reader.GetString(0));
+            }
+        }
+
+        if (unwritable.Count > 0)
+        {
+            return $"the role may not read and write {string.Join(", ", unwritable)}";
+        }
+
+        var applied = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (hasVersions)
+        {
+            await using var command = new NpgsqlCommand("SELECT component, version FROM flowcollector_schema_version", connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied[reader.GetString(0)] = reader.GetInt32(1);
+            }
+        }
+
+        var pending = Migrations.Where(m => !applied.TryGetValue(m.Component, out var v) || v < m.Version).Select(m => $"{m.Component} v{m.Version}").ToList();
+        return pending.Count > 0 && !mayCreate ? $"the schema needs {string.Join(", ", pending)} but the role may not create tables in it" : null;
+    }
+
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
     {
         await using var command = new NpgsqlCommand(sql, connection);
