@@ -48,6 +48,36 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
         Assert.Equal(report.ChangeFailureRate!.Value, (await this.PanelAsync("delivery-performance.json", "Change failure rate", "A", target))!.Value, 12);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("contoso/web")]
+    [InlineData("fabrikam/api")]
+    public async Task Rework_rate_is_the_engines_share_of_successful_production_deployments_carrying_an_unplanned_fix(string? target)
+    {
+        var data = await this.ReadAsync(target);
+        var report = data.Dora();
+
+        Assert.True(report.ReworkDeployments > 0 && report.ReworkDeployments < report.Deployments, $"the simulated organisation should have some rework deployments, not all: {report.ReworkDeployments} of {report.Deployments}");
+        Assert.Equal(report.ReworkRate!.Value, (await this.PanelAsync("delivery-performance.json", "Rework rate", "A", target))!.Value, 12);
+    }
+
+    [Fact]
+    public async Task The_changes_flagged_rework_are_exactly_the_generated_hotfix_and_revert_pull_requests_that_arrived()
+    {
+        // End to end: generator (hotfix branch, hotfix label, revert title) → GitHub API → source → rules → change points.
+        var influx = organisation.Require();
+        var rows = await influx.QueryRowsAsync(CollectedOrganisation.Database, "SELECT \"change_id\", \"rework\", \"org\", \"repo\" FROM \"change\"", TestContext.Current.CancellationToken);
+        var reworkByPoint = rows.ToDictionary(r => $"{r["org"].GetString()}/{r["repo"].GetString()}#{r["change_id"].GetString()}", r => r["rework"].ValueKind == JsonValueKind.True);
+        var generated = organisation.Model.Repositories
+            .SelectMany(repo => repo.PullRequests.Select(pr => (Key: $"{repo.FullName}#{pr.Number.ToString(CultureInfo.InvariantCulture)}", pr.Scenario)))
+            .Where(pr => reworkByPoint.ContainsKey(pr.Key))
+            .ToDictionary(pr => pr.Key, pr => pr.Scenario is { } s && (s.Contains("hotfix", StringComparison.Ordinal) || s.Contains("revert", StringComparison.Ordinal)));
+
+        Assert.True(generated.Count > 100, $"only {generated.Count} arrived pull requests");
+        Assert.Contains(true, generated.Values);
+        Assert.Equal(generated.OrderBy(p => p.Key, StringComparer.Ordinal), reworkByPoint.Where(p => generated.ContainsKey(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Choosing_a_team_shows_its_repositories_only_and_All_keeps_the_repositories_of_no_team()
     {
@@ -201,7 +231,10 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
             organisation.CollectedAt,
             changes.Select(r => new ArrivedChange(r["lead_seconds"].GetDouble(), r["process_seconds"].GetDouble(), r["flow_seconds"].GetDouble())).ToList(),
             deployments.Where(r => r["environment"].GetString() == Production)
-                .Select(r => new DoraDeployment(Production, Time(r["time"]), r["result"].GetString() == "success", r["rollback"].ValueKind == JsonValueKind.True))
+                .Select(r => new DoraDeployment(Production, Time(r["time"]), r["result"].GetString() == "success", r["rollback"].ValueKind == JsonValueKind.True)
+                {
+                    Rework = r["rework"].ValueKind == JsonValueKind.True,
+                })
                 .ToList(),
             stages.Select(r => (r["stage"].GetString()!, r["seconds"].GetDouble())).ToList());
     }

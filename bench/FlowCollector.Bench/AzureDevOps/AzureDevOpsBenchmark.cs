@@ -160,7 +160,7 @@ internal sealed class AzureDevOpsBenchmark
         }
 
         table.WriteTo(this.output);
-        this.output.WriteLine("Parts: pull-request = repository, pull-request lists and per-PR commits/threads/work items, work-item batches;");
+        this.output.WriteLine("Parts: pull-request = repository, pull-request lists, per-PR commits/threads, work-item link queries (200 PRs each), work-item batches;");
         this.output.WriteLine("build = build lists and timelines; deployment = environments, deployment records and change sets.");
         this.output.WriteLine("Items read = completed + abandoned PRs + builds read + deployments (what one-request-per-item would fetch one by one).");
         this.output.WriteLine("The source reads one request at a time per repository: against a real server, wall time ≈ requests × round trip.");
@@ -195,7 +195,7 @@ internal sealed class AzureDevOpsBenchmark
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(name => rows[^1].Backfill[0].Endpoints[name]).ThenBy(name => name, StringComparer.Ordinal)
             .ToList();
-        var table = new MarkdownTable(["GET", .. rows.Select(r => $"extra builds: {r.Shape.Extra}")]);
+        var table = new MarkdownTable(["endpoint (GET; wit/artifacturiquery and wit/wiql: POST)", .. rows.Select(r => $"extra builds: {r.Shape.Extra}")]);
         foreach (var name in names)
         {
             table.Add([name, .. rows.Select(r => $"{Figures.Count(r.Backfill[0].Endpoints[name])} / {Figures.Count(r.Repoll[0].Endpoints[name])}")]);

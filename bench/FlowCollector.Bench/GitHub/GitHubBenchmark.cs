@@ -67,7 +67,89 @@ internal sealed class GitHubBenchmark
         this.WriteIncrementalRead(rows);
         this.WriteEndpoints(rows);
         this.WriteServedAlone(rows);
+        await this.WriteRePollAsync(deadline.Token);
         await this.WriteCostByApiAsync(deadline.Token);
+    }
+
+    /// <summary>
+    /// A re-poll as the worker makes it (TargetCollector): probe with the validators kept from the last full read, and
+    /// read only when the probe saw a change. Three cases per size: nothing changed; nothing changed but the token was
+    /// rotated (GitHub binds ETags to the token, so no stored ETag matches: modelled by replacing them); one review
+    /// submitted (the probe sees it and the incremental read follows).
+    /// </summary>
+    private async Task WriteRePollAsync(CancellationToken cancellationToken)
+    {
+        this.output.WriteLine("### Re-poll through the change probe (as the worker does: probe, then read only on a change)");
+        this.output.WriteLine();
+        var table = new MarkdownTable("repos × PRs", "case", "probe requests (304s)", "read requests", "REST budget spent", "GraphQL points", "events");
+        foreach (var prs in this.settings.PullRequests)
+        {
+            this.progress.Write($"re-poll through the probe, {this.settings.Repositories} × {prs} pull requests …");
+            var model = SimulatedGitHub.Generate(this.settings.Seed, this.settings.Repositories, prs, Start, this.settings.Shape);
+            using var simulator = new GitHubSimulator(model, new GitHubSimulatorOptions { RateLimit = 10_000_000 });
+            using var host = SourceHost.For(simulator, this.settings.SourceSettings);
+            var probe = (IChangeProbe)host.Source;
+
+            // The worker's first run: probe (nothing to compare with), then the full read; the validators are kept.
+            var validators = new Dictionary<RepositoryRef, string>();
+            var watermarks = new Dictionary<RepositoryRef, DateTimeOffset>();
+            foreach (var repository in host.Source.ConfiguredRepositories)
+            {
+                validators[repository] = (await probe.ProbeAsync(repository, null, cancellationToken)).Validators;
+                watermarks[repository] = (await host.Source.ReadAsync(repository, Start.AddDays(-1), cancellationToken)).HighWatermark ?? Start;
+            }
+
+            var size = $"{this.settings.Repositories} × {Figures.Count(prs)}";
+            table.Add([size, "unchanged", .. await RePollAsync(host.Source, simulator, validators, watermarks, rotate: false, cancellationToken)]);
+            table.Add([size, "unchanged, token rotated", .. await RePollAsync(host.Source, simulator, validators, watermarks, rotate: true, cancellationToken)]);
+            var repo = model.Repositories[0];
+            var open = repo.PullRequests.LastOrDefault(pr => pr.MergedAt is null && pr.ClosedAt is null) ?? repo.PullRequests[^1];
+            open.Review("bench-reviewer", SimulatedReviewState.Commented, repo.PullRequests.Max(pr => pr.UpdatedAt).AddMinutes(1)); // "now": after every earlier update
+            table.Add([size, "one review submitted", .. await RePollAsync(host.Source, simulator, validators, watermarks, rotate: false, cancellationToken)]);
+        }
+
+        table.WriteTo(this.output);
+        this.output.WriteLine("REST budget spent: what x-ratelimit-remaining dropped by (a 304 costs nothing). \"Token rotated\" replaces every stored ETag, as a new");
+        this.output.WriteLine("GitHub App installation token does: GitHub answers 200 and the body's SHA-256, equal to the stored one, still says \"unchanged\".");
+        this.output.WriteLine();
+    }
+
+    /// <summary>One re-poll of every repository; the figures of the table's row (validators and watermarks are not updated).</summary>
+    private static async Task<string[]> RePollAsync(
+        IFlowEventSource source, GitHubSimulator simulator, Dictionary<RepositoryRef, string> validators, Dictionary<RepositoryRef, DateTimeOffset> watermarks, bool rotate, CancellationToken cancellationToken)
+    {
+        simulator.ResetCounts();
+        var budget = simulator.RateLimitRemaining;
+        var points = simulator.GraphQlPointsSpent;
+        var probeRequests = 0;
+        var readRequests = 0;
+        var events = 0;
+        foreach (var repository in source.ConfiguredRepositories)
+        {
+            var probed = await ((IChangeProbe)source).ProbeAsync(repository, rotate ? StaleETags(validators[repository]) : validators[repository], cancellationToken);
+            probeRequests += probed.Usage.Requests;
+            if (!probed.Unchanged)
+            {
+                var read = await source.ReadAsync(repository, watermarks[repository] - Overlap, cancellationToken);
+                readRequests += read.Usage.Requests;
+                events += read.Events.Count;
+            }
+        }
+
+        var notModified = simulator.Requests.Count(r => r.StatusCode == 304);
+        return [$"{Figures.Count(probeRequests)} ({Figures.Count(notModified)})", Figures.Count(readRequests), Figures.Count(budget - simulator.RateLimitRemaining), Figures.Count(simulator.GraphQlPointsSpent - points), Figures.Count(events)];
+    }
+
+    /// <summary>The validators with every ETag replaced by one the server never issued (what a token rotation does to them).</summary>
+    private static string StaleETags(string validators)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(validators)!;
+        foreach (var (_, resource) in json["r"]!.AsObject())
+        {
+            resource!["etag"] = "W/\"rotated\"";
+        }
+
+        return json.ToJsonString();
     }
 
     /// <summary>
@@ -85,7 +167,7 @@ internal sealed class GitHubBenchmark
             foreach (var api in new[] { GitHubApi.Rest, GitHubApi.GraphQl })
             {
                 this.progress.Write($"cost with Api={api}, {this.settings.Repositories} × {prs} pull requests …");
-                var model = SimulatedGitHub.Generate(this.settings.Seed, this.settings.Repositories, prs, Start);
+                var model = SimulatedGitHub.Generate(this.settings.Seed, this.settings.Repositories, prs, Start, this.settings.Shape);
                 using var simulator = new GitHubSimulator(model, new GitHubSimulatorOptions { RateLimit = 10_000_000 });
                 var extra = new Dictionary<string, string>(this.settings.SourceSettings, StringComparer.OrdinalIgnoreCase) { ["Api"] = api.ToString() };
                 using var host = SourceHost.For(simulator, extra);
@@ -107,7 +189,7 @@ internal sealed class GitHubBenchmark
 
     private async Task<SizeResult> MeasureAsync(int pullRequests, int repetitions, CancellationToken cancellationToken)
     {
-        var model = SimulatedGitHub.Generate(this.settings.Seed, this.settings.Repositories, pullRequests, Start);
+        var model = SimulatedGitHub.Generate(this.settings.Seed, this.settings.Repositories, pullRequests, Start, this.settings.Shape);
         using var simulator = new GitHubSimulator(model, new GitHubSimulatorOptions
         {
             RateLimit = 10_000_000, // the benchmark measures requests; the budget is reported, not enforced
@@ -376,6 +458,9 @@ internal sealed class GitHubBenchmark
 /// <summary>Options of <c>github</c>; <see cref="SourceSettings"/> are extra <c>Sources:GitHub</c> keys, relative to the section.</summary>
 internal sealed record GitHubSettings(IReadOnlyList<int> PullRequests, int Repositories, int Repetitions, int Seed, int LatencyMs, IReadOnlyDictionary<string, string> SourceSettings)
 {
+    /// <summary>The generated organisation's shape: <c>--branch-runs N</c> (runs per pull request on its own branch), <c>--deploy-hours H</c> (batch deployment interval).</summary>
+    public GitHubGenerationOptions Shape { get; init; } = new();
+
     public static GitHubSettings From(BenchArguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -385,7 +470,14 @@ internal sealed record GitHubSettings(IReadOnlyList<int> PullRequests, int Repos
             arguments.Int("reps", 3),
             arguments.Int("seed", 7),
             arguments.Int("latency-ms", 0, minimum: 0),
-            Pairs(arguments.Text("set")));
+            Pairs(arguments.Text("set")))
+        {
+            Shape = new GitHubGenerationOptions
+            {
+                PullRequestBranchRuns = arguments.Int("branch-runs", 0, minimum: 0),
+                DeploymentInterval = TimeSpan.FromHours(arguments.Int("deploy-hours", 8)),
+            },
+        };
         arguments.EnsureAllRead();
         return settings;
     }

@@ -1,3 +1,5 @@
+using FlowCollector.Domain.ValueStream;
+
 namespace FlowCollector.Domain.Events;
 
 /// <summary>
@@ -58,4 +60,36 @@ public sealed record FlowEvent
     /// <see cref="FlowEventKind.DeploymentFinished"/>); <see cref="DeploymentComparison.Unknown"/> when not compared.
     /// </summary>
     public DeploymentComparison Comparison { get; init; }
+
+    /// <summary>
+    /// For deployment events: what stands in for a deployment in a repository that has none (e.g. <c>release</c>: a
+    /// published release); null for a real deployment. Written as the <c>fallback</c> tag.
+    /// </summary>
+    public string? Fallback { get; init; }
+
+    /// <summary>
+    /// For change events (set on <see cref="FlowEventKind.ChangeOpened"/>, allowed on any): the head (source) branch,
+    /// without <c>refs/heads/</c>. With <see cref="Title"/> and <see cref="Labels"/> it tells whether the change is
+    /// rework (<see cref="ReworkRules"/>).
+    /// </summary>
+    public string? SourceBranch { get; init; }
+
+    /// <summary>For change events (see <see cref="SourceBranch"/>): the pull request's title, or a direct change's commit subject.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>For change events (see <see cref="SourceBranch"/>): the change's labels; null (not an empty list) when it has none, so events stay cheap.</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>
+    /// For <see cref="FlowEventKind.StageStarted"/> and <see cref="FlowEventKind.StageFinished"/>: the stage, job or
+    /// checkpoint inside the run (<see cref="SubjectId"/> is the run id, <see cref="Attempt"/> the run's attempt), e.g.
+    /// <c>deploy</c>, <c>deploy/approval</c>, <c>build/job/Linux</c>.
+    /// </summary>
+    public string? Stage { get; init; }
+
+    /// <summary>
+    /// For stage events: <see cref="ValueStream.StageKind.Wait"/> when the record is time spent waiting (an approval, a
+    /// check, an agent queue) rather than work; the run's wait time is the union of those records.
+    /// </summary>
+    public StageKind StageKind { get; init; }
 }

@@ -42,10 +42,13 @@ public enum FlowEventKind
     /// <summary>A pipeline run (attempt) finished; <see cref="FlowEvent.Result"/> holds the outcome.</summary>
     RunFinished,
 
-    /// <summary>A stage, job or checkpoint inside a run started.</summary>
+    /// <summary>
+    /// A stage, job or checkpoint inside a run started: <see cref="FlowEvent.SubjectId"/> is the run, <see cref="FlowEvent.Stage"/>
+    /// the record and <see cref="FlowEvent.StageKind"/> whether it is waiting (approvals, checks) or work.
+    /// </summary>
     StageStarted,
 
-    /// <summary>A stage, job or checkpoint inside a run finished.</summary>
+    /// <summary>A stage, job or checkpoint inside a run finished (see <see cref="StageStarted"/>).</summary>
     StageFinished,
 
     /// <summary>A deployment to <see cref="FlowEvent.Environment"/> was queued.</summary>

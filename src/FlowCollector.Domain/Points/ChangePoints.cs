@@ -27,7 +27,7 @@ public static class ChangePoints
             new(FlowSchema.Tags.Schema, FlowSchema.Version),
             new(FlowSchema.Tags.Source, change.Repository.Source),
         ]);
-        var fields = new List<KeyValuePair<string, FieldValue>>(10)
+        var fields = new List<KeyValuePair<string, FieldValue>>(11)
         {
             new(FlowSchema.Fields.ChangeId, FieldValue.Of(change.ChangeId)),
             new(FlowSchema.Fields.Commits, FieldValue.Of((long)change.CommitCount)),
@@ -47,6 +47,7 @@ public static class ChangePoints
         }
 
         fields.Add(new(FlowSchema.Fields.ProcessSeconds, FieldValue.Of(timeline.ProcessTime.TotalSeconds)));
+        fields.Add(new(FlowSchema.Fields.Rework, FieldValue.Of(timeline.IsRework)));
         if (change.Url is not null)
         {
             fields.Add(new(FlowSchema.Fields.Url, FieldValue.Of(change.Url)));

@@ -23,6 +23,11 @@ public static class DeploymentPoints
             tags.Add(new(FlowSchema.Tags.Environment, environment));
         }
 
+        if (deployment.Fallback is { } fallback)
+        {
+            tags.Add(new(FlowSchema.Tags.Fallback, fallback));
+        }
+
         tags.AddRange(
         [
             new(FlowSchema.Tags.Org, deployment.Repository.Owner),
@@ -31,7 +36,7 @@ public static class DeploymentPoints
             new(FlowSchema.Tags.Schema, FlowSchema.Version),
             new(FlowSchema.Tags.Source, deployment.Repository.Source),
         ]);
-        var fields = new List<KeyValuePair<string, FieldValue>>(9)
+        var fields = new List<KeyValuePair<string, FieldValue>>(10)
         {
             new(FlowSchema.Fields.Changes, FieldValue.Of((long)attributed.ChangeIds.Count)),
             new(FlowSchema.Fields.DeploymentId, FieldValue.Of(deployment.DeploymentId)),
@@ -52,6 +57,7 @@ public static class DeploymentPoints
         }
 
         fields.Add(new(FlowSchema.Fields.Redeploy, FieldValue.Of(deployment.IsRedeploy)));
+        fields.Add(new(FlowSchema.Fields.Rework, FieldValue.Of(attributed.IsRework)));
         fields.Add(new(FlowSchema.Fields.Rollback, FieldValue.Of(deployment.IsRollback)));
         if (deployment.Sha is not null)
         {

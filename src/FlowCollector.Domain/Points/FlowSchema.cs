@@ -88,6 +88,9 @@ public static class FlowSchema
         public const string Changes = "changes";
         public const string Rollback = "rollback";
         public const string Redeploy = "redeploy";
+
+        /// <summary>On <c>deployment</c>: it carried an unplanned fix; on <c>change</c>: the change is one (docs/metrics.md, "Rework rate").</summary>
+        public const string Rework = "rework";
         public const string DeploymentId = "deployment_id";
         public const string RecoverySeconds = "recovery_seconds";
         public const string Sha = "sha";

@@ -25,10 +25,17 @@ public static class PipelineRunPoints
             new(FlowSchema.Tags.Schema, FlowSchema.Version),
             new(FlowSchema.Tags.Source, run.Repository.Source),
         ];
-        var fields = new List<KeyValuePair<string, FieldValue>>(7)
+        var fields = new List<KeyValuePair<string, FieldValue>>(9)
         {
             new(FlowSchema.Fields.Attempt, FieldValue.Of((long)run.Attempt)),
         };
+
+        // Only a source that reports stages (Azure DevOps timelines) splits the run: waiting for approvals, checks and
+        // agents vs working. Without stages the split is unknown, not "all process".
+        if (run.ProcessTime is { } process)
+        {
+            fields.Add(new(FlowSchema.Fields.ProcessSeconds, FieldValue.Of(process.TotalSeconds)));
+        }
 
         // Queue: queued → started (waiting for a runner or an agent). Run: started → finished, or queued → finished
         // when the source never reported a start (a run cancelled in the queue). Clock skew never goes negative.
@@ -51,6 +58,11 @@ public static class PipelineRunPoints
         if (run.Url is not null)
         {
             fields.Add(new(FlowSchema.Fields.Url, FieldValue.Of(run.Url)));
+        }
+
+        if (run.WaitTime is { } wait)
+        {
+            fields.Add(new(FlowSchema.Fields.WaitSeconds, FieldValue.Of(wait.TotalSeconds)));
         }
 
         // Entity = run and attempt: a re-run's attempts of one run finishing in the same second stay two points.

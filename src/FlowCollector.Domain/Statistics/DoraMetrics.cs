@@ -14,7 +14,11 @@ public enum DoraBand
 /// <param name="Finished">When it finished.</param>
 /// <param name="Succeeded">It finished successfully.</param>
 /// <param name="Rollback">It deployed an older SHA than the environment's previous successful deployment.</param>
-public sealed record DoraDeployment(string Environment, DateTimeOffset Finished, bool Succeeded, bool Rollback);
+public sealed record DoraDeployment(string Environment, DateTimeOffset Finished, bool Succeeded, bool Rollback)
+{
+    /// <summary>It carried an unplanned fix (a rework change, docs/metrics.md "Rework rate").</summary>
+    public bool Rework { get; init; }
+}
 
 /// <summary>An incident: opened, and resolved when known.</summary>
 public sealed record DoraIncident(DateTimeOffset Opened, DateTimeOffset? Resolved);
@@ -28,7 +32,14 @@ public sealed record DoraReport(
     DoraBand? LeadTimeBand,
     int FailedDeployments,
     double? ChangeFailureRate,
-    DurationSummary RecoveryTime);
+    DurationSummary RecoveryTime)
+{
+    /// <summary>Successful production deployments in the window that carried an unplanned fix.</summary>
+    public int ReworkDeployments { get; init; }
+
+    /// <summary><see cref="ReworkDeployments"/> ÷ successful production deployments; null (undefined, not 0) when there were none.</summary>
+    public double? ReworkRate { get; init; }
+}
 
 /// <summary>Count, median, p75 and p90 of durations (nearest rank); null percentiles when there are none.</summary>
 public sealed record DurationSummary(int Count, TimeSpan? Median, TimeSpan? P75, TimeSpan? P90)
@@ -72,6 +83,7 @@ public static class DoraMetrics
 
         var failed = inWindow.Count(d => IsFailure(d, ordered, incidents, incidentWindow));
         var leadTime = DurationSummary.Of(leadTimes);
+        var rework = inWindow.Count(d => d.Succeeded && d.Rework);
 
         return new DoraReport(
             successful,
@@ -81,7 +93,11 @@ public static class DoraMetrics
             leadTime.Median is { } median ? LeadTimeBand(median) : null,
             failed,
             inWindow.Count == 0 ? null : (double)failed / inWindow.Count,
-            DurationSummary.Of(RecoveryTimes(inWindow, ordered, incidents, from, to)));
+            DurationSummary.Of(RecoveryTimes(inWindow, ordered, incidents, from, to)))
+        {
+            ReworkDeployments = rework,
+            ReworkRate = successful == 0 ? null : (double)rework / successful,
+        };
     }
 
     /// <summary>Elite: more than one a day (on demand); high: daily to weekly; medium: weekly to monthly; low: less often.</summary>

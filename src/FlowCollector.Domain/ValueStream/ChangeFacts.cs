@@ -17,6 +17,10 @@ public sealed class ChangeFacts
     private DateTimeOffset? mergeShaAt;
     private (int Rank, DateTimeOffset At)? urlFrom;
 
+    // What the change says about itself (rework rules read it): one reference, allocated only for changes that report
+    // any, so the many changes without keep the fold's per-change cost (docs/performance.md).
+    private Description? description;
+
     public ChangeFacts(RepositoryRef repository, string changeId)
     {
         this.Repository = repository;
@@ -57,6 +61,18 @@ public sealed class ChangeFacts
 
     public DateTimeOffset? WorkItemActivated { get; private set; }
 
+    /// <summary>The head (source) branch; several reports that disagree: the ordinally first.</summary>
+    public string? SourceBranch => this.description?.SourceBranch;
+
+    /// <summary>Every title reported (a title edited between reads gives two): rework when any of them says so.</summary>
+    public IReadOnlyCollection<string> Titles => (IReadOnlyCollection<string>?)this.description?.Titles ?? [];
+
+    /// <summary>Every label reported.</summary>
+    public IReadOnlyCollection<string> Labels => (IReadOnlyCollection<string>?)this.description?.Labels ?? [];
+
+    /// <summary>True when a branch, title or label was reported (a change without any is never rework).</summary>
+    public bool HasDescription => this.description is not null;
+
     /// <summary>Reviews and single review comments, by anyone; counting rules are applied by the calculator.</summary>
     public IReadOnlyCollection<ReviewFact> Reviews => this.reviews;
 
@@ -65,6 +81,11 @@ public sealed class ChangeFacts
     {
         ArgumentNullException.ThrowIfNull(e);
         this.OfferUrl(e);
+        if (e.SourceBranch is not null || e.Title is not null || e.Labels is { Count: > 0 })
+        {
+            this.OfferDescription(e);
+        }
+
         switch (e.Kind)
         {
             case FlowEventKind.CommitAuthored:
@@ -203,7 +224,64 @@ public sealed class ChangeFacts
             events.Add(this.Event(kind, from.At) with { Url = url });
         }
 
+        this.AddDescription(events, landed);
         return events;
+    }
+
+    /// <summary>
+    /// Carries branch, titles and labels on events that move nothing else: another opening at the first opening (or a
+    /// landing at the landing, or a review request, which only offers its URL), one per title.
+    /// </summary>
+    private void AddDescription(List<FlowEvent> events, FlowEventKind landed)
+    {
+        if (this.description is not { } description)
+        {
+            return;
+        }
+
+        var (kind, at) = this.Opened is { } opened ? (FlowEventKind.ChangeOpened, opened)
+            : this.Merged is { } merged ? (landed, merged)
+            : (FlowEventKind.ReviewRequested, this.FirstCommitAuthored ?? this.Closed ?? DateTimeOffset.UnixEpoch);
+        var carrier = this.Event(kind, at) with
+        {
+            SourceBranch = this.SourceBranch,
+            Labels = description.Labels is null ? null : [.. description.Labels.Order(StringComparer.Ordinal)],
+        };
+        if (description.Titles is null)
+        {
+            events.Add(carrier);
+            return;
+        }
+
+        var first = true;
+        foreach (var title in description.Titles.Order(StringComparer.Ordinal))
+        {
+            events.Add(first ? carrier with { Title = title } : this.Event(kind, at) with { Title = title });
+            first = false;
+        }
+    }
+
+    private void OfferDescription(FlowEvent e)
+    {
+        var description = this.description ??= new Description();
+        if (e.SourceBranch is { } branch && (description.SourceBranch is null || string.CompareOrdinal(branch, description.SourceBranch) < 0))
+        {
+            description.SourceBranch = branch;
+        }
+
+        if (e.Title is { } title)
+        {
+            (description.Titles ??= new HashSet<string>(StringComparer.Ordinal)).Add(title);
+        }
+
+        if (e.Labels is { Count: > 0 } labels)
+        {
+            description.Labels ??= new HashSet<string>(StringComparer.Ordinal);
+            foreach (var label in labels)
+            {
+                description.Labels.Add(label);
+            }
+        }
     }
 
     private FlowEvent Event(FlowEventKind kind, DateTimeOffset at) => new()
@@ -259,6 +337,16 @@ public sealed class ChangeFacts
 
     private static DateTimeOffset Min(DateTimeOffset? current, DateTimeOffset candidate) =>
         current is { } c && c <= candidate ? c : candidate;
+
+    /// <summary>Head branch (ordinally first report), every title and every label reported.</summary>
+    private sealed class Description
+    {
+        public string? SourceBranch { get; set; }
+
+        public HashSet<string>? Titles { get; set; }
+
+        public HashSet<string>? Labels { get; set; }
+    }
 }
 
 /// <summary>A review or a single review comment. <see cref="State"/> is <see cref="ReviewState.None"/> for a comment.</summary>

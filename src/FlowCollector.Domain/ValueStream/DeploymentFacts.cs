@@ -24,6 +24,9 @@ public sealed class DeploymentFacts
     /// <summary>The environment as the source reported it (several reports that disagree: the ordinally first).</summary>
     public string? Environment { get; private set; }
 
+    /// <summary>What stands in for a deployment (e.g. <c>release</c>), null for a real one (several reports that disagree: the ordinally first).</summary>
+    public string? Fallback { get; private set; }
+
     /// <summary>The deployed commit (several reports that disagree: the ordinally first).</summary>
     public string? Sha { get; private set; }
 
@@ -108,6 +111,7 @@ public sealed class DeploymentFacts
     {
         ArgumentNullException.ThrowIfNull(e);
         this.Environment = OrdinalMin(this.Environment, e.Environment);
+        this.Fallback = OrdinalMin(this.Fallback, e.Fallback);
         if (e.Comparison > this.Comparison)
         {
             this.Comparison = e.Comparison;
@@ -204,6 +208,7 @@ public sealed class DeploymentFacts
         Sha = this.Sha,
         Url = this.Url,
         Comparison = this.Comparison,
+        Fallback = this.Fallback,
     };
 
     private static TimeSpan NonNegative(TimeSpan span) => span < TimeSpan.Zero ? TimeSpan.Zero : span;

@@ -2,9 +2,15 @@ using FlowCollector.Domain.Events;
 
 namespace FlowCollector.Domain.ValueStream;
 
-/// <summary>One attempt of one pipeline run, folded from its queued / started / finished events.</summary>
+/// <summary>
+/// One attempt of one pipeline run, folded from its queued / started / finished events and the stage events inside it
+/// (stages, jobs, checkpoints: <see cref="FlowEventKind.StageStarted"/>). Every fold is commutative and idempotent.
+/// </summary>
 public sealed class PipelineRunFacts
 {
+    // Allocated only for runs whose source reports stages (Azure DevOps timelines).
+    private Dictionary<string, StageRecord>? stages;
+
     public PipelineRunFacts(RepositoryRef repository, string runId, int attempt)
     {
         this.Repository = repository;
@@ -34,6 +40,66 @@ public sealed class PipelineRunFacts
 
     public bool Succeeded => this.Finished is not null && string.Equals(this.Result, "success", StringComparison.Ordinal);
 
+    /// <summary>True when the source reported stages inside the run, so its time can be split into wait and process.</summary>
+    public bool HasStages => this.stages is not null;
+
+    /// <summary>The stages, jobs and checkpoints reported inside the run, by name.</summary>
+    public IReadOnlyDictionary<string, StageRecord> Stages => (IReadOnlyDictionary<string, StageRecord>?)this.stages ?? NoStages;
+
+    private static readonly Dictionary<string, StageRecord> NoStages = [];
+
+    /// <summary>Started → finished, or queued → finished when it never started; null until finished. Never negative.</summary>
+    public TimeSpan? Duration => this.Finished is { } f && (this.Started ?? this.Queued) is { } s ? NonNegative(f - s) : null;
+
+    /// <summary>
+    /// Time inside <see cref="Duration"/> spent waiting: the union of the records the source marked as waiting (Azure
+    /// DevOps: approvals and checks; overlapping ones count once), each clipped to the run, one still open at the run's
+    /// end up to it.
+    /// Null until finished or when the source reported no stages.
+    /// </summary>
+    public TimeSpan? WaitTime
+    {
+        get
+        {
+            if (this.stages is null || this.Finished is not { } end || (this.Started ?? this.Queued) is not { } start || end <= start)
+            {
+                return this.stages is null || this.Duration is null ? null : TimeSpan.Zero;
+            }
+
+            var waits = new List<(DateTimeOffset From, DateTimeOffset To)>();
+            foreach (var record in this.stages.Values)
+            {
+                if (record.IsWait && record.Started is { } from)
+                {
+                    var to = record.Finished is { } f && f < end ? f : end;
+                    from = from > start ? from : start;
+                    if (to > from)
+                    {
+                        waits.Add((from, to));
+                    }
+                }
+            }
+
+            waits.Sort((a, b) => a.From.CompareTo(b.From));
+            var total = TimeSpan.Zero;
+            DateTimeOffset? coveredTo = null;
+            foreach (var (from, to) in waits)
+            {
+                var begin = coveredTo is { } c && c > from ? c : from;
+                if (to > begin)
+                {
+                    total += to - begin;
+                    coveredTo = to;
+                }
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary><see cref="Duration"/> − <see cref="WaitTime"/>: the time the run worked. Null when <see cref="WaitTime"/> is.</summary>
+    public TimeSpan? ProcessTime => this.Duration is { } d && this.WaitTime is { } w ? d - w : null;
+
     /// <summary>Events that reproduce these facts when folded again (the Worker persists them with a pending change).</summary>
     public IReadOnlyList<FlowEvent> ToEvents()
     {
@@ -51,6 +117,20 @@ public sealed class PipelineRunFacts
         if (this.Finished is { } finished)
         {
             events.Add(this.Event(FlowEventKind.RunFinished, finished) with { Result = this.Result });
+        }
+
+        foreach (var (name, record) in this.Stages.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            var kind = record.IsWait ? StageKind.Wait : StageKind.Process;
+            if (record.Started is { } stageStarted)
+            {
+                events.Add(this.Event(FlowEventKind.StageStarted, stageStarted) with { Stage = name, StageKind = kind });
+            }
+
+            if (record.Finished is { } stageFinished)
+            {
+                events.Add(this.Event(FlowEventKind.StageFinished, stageFinished) with { Stage = name, StageKind = kind, Result = record.Result });
+            }
         }
 
         return events;
@@ -94,8 +174,36 @@ public sealed class PipelineRunFacts
                 }
 
                 break;
+            case FlowEventKind.StageStarted:
+            case FlowEventKind.StageFinished:
+                this.stages ??= new Dictionary<string, StageRecord>(StringComparer.Ordinal);
+                var name = e.Stage ?? "";
+                this.stages[name] = (this.stages.TryGetValue(name, out var record) ? record : default).Apply(e);
+                break;
             default:
                 break;
         }
+    }
+
+    private static TimeSpan NonNegative(TimeSpan span) => span < TimeSpan.Zero ? TimeSpan.Zero : span;
+}
+
+/// <summary>A stage, job or checkpoint inside a run: first start, first finish (ties: the ordinally first result), and whether it is waiting.</summary>
+public readonly record struct StageRecord(DateTimeOffset? Started, DateTimeOffset? Finished, string? Result, bool IsWait)
+{
+    /// <summary>The record with <paramref name="e"/> folded in (a record reported as waiting once stays waiting).</summary>
+    public StageRecord Apply(FlowEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var isWait = this.IsWait || e.StageKind == StageKind.Wait;
+        if (e.Kind == FlowEventKind.StageStarted)
+        {
+            return this with { Started = this.Started is { } s && s <= e.OccurredAt ? s : e.OccurredAt, IsWait = isWait };
+        }
+
+        var earlier = this.Finished is null
+            || e.OccurredAt < this.Finished
+            || (e.OccurredAt == this.Finished && string.CompareOrdinal(e.Result, this.Result) < 0);
+        return earlier ? this with { Finished = e.OccurredAt, Result = e.Result, IsWait = isWait } : this with { IsWait = isWait };
     }
 }

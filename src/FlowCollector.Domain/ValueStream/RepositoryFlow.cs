@@ -55,6 +55,8 @@ public sealed partial class RepositoryFlow
             case FlowEventKind.RunQueued:
             case FlowEventKind.RunStarted:
             case FlowEventKind.RunFinished:
+            case FlowEventKind.StageStarted:
+            case FlowEventKind.StageFinished:
                 var key = (e.SubjectId, Math.Max(1, e.Attempt));
                 if (!this.runs.TryGetValue(key, out var run))
                 {
@@ -86,10 +88,6 @@ public sealed partial class RepositoryFlow
                 }
 
                 incident.Apply(e);
-                break;
-            case FlowEventKind.StageStarted:
-            case FlowEventKind.StageFinished:
-                // Stages inside a run (approvals, agent waits) are not folded yet: the run's queue/run split covers them.
                 break;
             default:
                 if (!this.changes.TryGetValue(e.SubjectId, out var change))
@@ -123,8 +121,10 @@ public sealed partial class RepositoryFlow
     {
         var index = new DeploymentIndex(this.deployments.Values);
         var carried = new Dictionary<DeploymentFacts, List<string>>();
+        var rework = new HashSet<DeploymentFacts>();
         foreach (var change in this.Merged())
         {
+            var isRework = this.stream.Rework.IsRework(change);
             foreach (var deployment in index.Candidates(change).Where(d => d.Contains(change)))
             {
                 if (!carried.TryGetValue(deployment, out var ids))
@@ -134,6 +134,10 @@ public sealed partial class RepositoryFlow
                 }
 
                 ids.Add(change.ChangeId);
+                if (isRework)
+                {
+                    rework.Add(deployment);
+                }
             }
         }
 
@@ -147,6 +151,7 @@ public sealed partial class RepositoryFlow
             .Select(d => new AttributedDeployment(d, carried.TryGetValue(d, out var ids) ? ids : [])
             {
                 RecoveredAfter = recoveries.TryGetValue(d, out var recovery) ? recovery : null,
+                IsRework = rework.Contains(d),
             })
             .ToList();
     }
@@ -181,7 +186,10 @@ public sealed partial class RepositoryFlow
             .Where(i => i.Opened is not null)
             .OrderBy(i => i.Opened).ThenBy(i => i.IncidentId, StringComparer.Ordinal)];
 
-    /// <summary>Every finished pipeline run attempt (any branch the source reported), ordered by finish time, run id and attempt.</summary>
+    /// <summary>
+    /// Every finished pipeline run attempt (any branch the source reported), ordered by finish time, run id and attempt,
+    /// with the stages, jobs and checkpoints the source reported inside it.
+    /// </summary>
     public IReadOnlyList<PipelineRunFacts> FinishedRuns() =>
         [.. this.runs.Values
             .Where(r => r.Finished is not null)
@@ -338,6 +346,12 @@ public sealed record AttributedDeployment(DeploymentFacts Deployment, IReadOnlyL
     /// the run finished → this one finished. Null otherwise, and when the failures are not known to this flow.
     /// </summary>
     public TimeSpan? RecoveredAfter { get; init; }
+
+    /// <summary>
+    /// It carried at least one rework change (docs/metrics.md, "Rework rate"): one unplanned fix makes the whole
+    /// deployment unplanned. Rollbacks and redeploys carry no change, so they are never rework.
+    /// </summary>
+    public bool IsRework { get; init; }
 }
 
 /// <summary>

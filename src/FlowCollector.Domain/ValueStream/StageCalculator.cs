@@ -50,7 +50,7 @@ public static class StageCalculator
         var start = StreamStart(change, stream);
         if (start is null)
         {
-            return new ChangeTimeline(change, null, []);
+            return new ChangeTimeline(change, null, []) { IsRework = stream.Rework.IsRework(change) };
         }
 
         var deployed = ChangeDeployments.Carrying(change, deployments);
@@ -83,7 +83,7 @@ public static class StageCalculator
             cursor = stageEnd;
         }
 
-        return Arrive(new ChangeTimeline(change, start, spans), deployed, stream);
+        return Arrive(new ChangeTimeline(change, start, spans) { IsRework = stream.Rework.IsRework(change) }, deployed, stream);
     }
 
     /// <summary>Adds the arrival, the per-environment first deployments and the lead times to a timeline.</summary>
@@ -403,6 +403,9 @@ public sealed record ChangeTimeline(ChangeFacts Change, DateTimeOffset? Start, I
     /// from its working set (see <see cref="RepositoryFlow.PendingChanges"/>).
     /// </summary>
     public DateTimeOffset? Completed { get; init; }
+
+    /// <summary>The change is an unplanned fix by the stream's <see cref="ValueStreamDefinition.Rework"/> rules.</summary>
+    public bool IsRework { get; init; }
 
     /// <summary>Sum of the process stages (up to the arrival once arrived).</summary>
     public TimeSpan ProcessTime => this.Sum(StageKind.Process);

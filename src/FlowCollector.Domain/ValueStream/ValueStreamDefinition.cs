@@ -37,6 +37,9 @@ public sealed class ValueStreamDefinition
     /// <summary>The environments whose first successful deployment makes a change arrive.</summary>
     public IReadOnlySet<string> ProductionEnvironments { get; }
 
+    /// <summary>Which changes are rework (unplanned fixes); a production deployment carrying one is a rework deployment.</summary>
+    public ReworkRules Rework { get; init; } = ReworkRules.Default;
+
     /// <summary>The spec's default stream for the given environment path (default: just <c>production</c>).</summary>
     public static ValueStreamDefinition Default(IReadOnlyList<string>? environmentPath = null, IReadOnlyCollection<string>? productionEnvironments = null)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowCollector.Domain.Events;
+using FlowCollector.Domain.ValueStream;
 
 namespace FlowCollector.Sources.AzureDevOps;
 
@@ -8,9 +9,11 @@ namespace FlowCollector.Sources.AzureDevOps;
 /// checkpoints (approvals and checks), so time spent waiting for an approval or an agent shows as waiting.
 /// </summary>
 /// <remarks>
-/// <see cref="FlowEvent"/> has no field for a stage's name yet, so stage events carry it in <see cref="FlowEvent.SubjectId"/>:
-/// <c>{buildId}/{stage}</c> for a stage, <c>{buildId}/{stage}/checkpoint</c>, <c>{buildId}/{stage}/approval</c>,
-/// <c>{buildId}/{stage}/check</c> and <c>{buildId}/{stage}/job/{job}</c>; <see cref="FlowEvent.Pipeline"/> is the pipeline.
+/// Stage events belong to the run: <see cref="FlowEvent.SubjectId"/> is the build id and <see cref="FlowEvent.Attempt"/>
+/// the run's attempt (the timeline shows each record's latest attempt, all inside this run's time).
+/// <see cref="FlowEvent.Stage"/> names the record: <c>{stage}</c> for a stage, <c>{stage}/checkpoint</c>,
+/// <c>{stage}/approval</c>, <c>{stage}/check</c> and <c>{stage}/job/{job}</c>; checkpoints (approvals, checks) are
+/// <see cref="StageKind.Wait"/>, stages and jobs <see cref="StageKind.Process"/>.
 /// </remarks>
 internal static class AdoBuildEventMapper
 {
@@ -70,6 +73,8 @@ internal static class AdoBuildEventMapper
     public static IEnumerable<FlowEvent> MapTimeline(RepositoryRef repository, AdoBuildSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        var attempt = Attempt(snapshot.Timeline);
+        var runId = snapshot.Build.Id.ToString(CultureInfo.InvariantCulture);
         var byId = snapshot.Timeline.Where(r => r.Id is not null).GroupBy(r => r.Id!, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         foreach (var record in snapshot.Timeline.OrderBy(r => r.StartTime ?? DateTimeOffset.MaxValue).ThenBy(r => r.Order ?? 0))
         {
@@ -82,9 +87,11 @@ internal static class AdoBuildEventMapper
             {
                 Kind = kind,
                 Repository = repository,
-                SubjectId = $"{snapshot.Build.Id.ToString(CultureInfo.InvariantCulture)}/{label}",
+                SubjectId = runId,
                 OccurredAt = at.ToUniversalTime(),
-                Attempt = Math.Max(1, record.Attempt),
+                Attempt = attempt,
+                Stage = label,
+                StageKind = IsCheckpoint(record) ? StageKind.Wait : StageKind.Process,
                 Pipeline = snapshot.Build.Definition?.Name,
                 Sha = snapshot.Build.SourceVersion,
                 Url = snapshot.WebUrl,
@@ -118,6 +125,10 @@ internal static class AdoBuildEventMapper
     }
 
     public static string StageName(AdoTimelineRecord stage) => stage.Identifier ?? stage.Name ?? stage.Id ?? "stage";
+
+    /// <summary>Approvals and checks: the run waits for a person or a gate, it does not work.</summary>
+    public static bool IsCheckpoint(AdoTimelineRecord record) =>
+        record.Type is not null && record.Type.StartsWith("Checkpoint", StringComparison.OrdinalIgnoreCase);
 
     public static bool IsType(AdoTimelineRecord record, string type) => string.Equals(record.Type, type, StringComparison.OrdinalIgnoreCase);
 

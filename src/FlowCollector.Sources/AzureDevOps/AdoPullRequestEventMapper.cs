@@ -50,7 +50,13 @@ internal sealed class AdoPullRequestEventMapper
             .ToList();
         var openedAsDraft = draftToggles.Count > 0 ? DraftNowSet(draftToggles[0]) == false : pr.IsDraft;
 
-        yield return this.Event(snapshot, FlowEventKind.ChangeOpened, pr.CreationDate!.Value, author) with { IsDraft = openedAsDraft };
+        yield return this.Event(snapshot, FlowEventKind.ChangeOpened, pr.CreationDate!.Value, author) with
+        {
+            IsDraft = openedAsDraft,
+            SourceBranch = pr.SourceRefName is { Length: > 0 } source ? (source.StartsWith("refs/heads/", StringComparison.Ordinal) ? source["refs/heads/".Length..] : source) : null,
+            Title = string.IsNullOrEmpty(pr.Title) ? null : pr.Title,
+            Labels = pr.Labels?.Where(l => l.Active && !string.IsNullOrEmpty(l.Name)).Select(l => l.Name!).ToArray() is { Length: > 0 } labels ? labels : null,
+        };
 
         foreach (var commit in snapshot.Commits)
         {

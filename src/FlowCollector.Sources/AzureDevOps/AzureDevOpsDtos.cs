@@ -45,6 +45,11 @@ internal sealed record AdoRepository
     public AdoProjectRef? Project { get; init; }
 
     public bool? IsDisabled { get; init; }
+
+    public bool? IsFork { get; init; }
+
+    /// <summary>Compressed size in bytes; 0 for an empty repository.</summary>
+    public long? Size { get; init; }
 }
 
 internal sealed record AdoCommitRef
@@ -92,9 +97,28 @@ internal sealed record AdoPullRequest
 
     public string? TargetRefName { get; init; }
 
+    /// <summary>The head branch, <c>refs/heads/…</c> (rework rules read it, with <see cref="Title"/> and <see cref="Labels"/>).</summary>
+    public string? SourceRefName { get; init; }
+
+    public string? Title { get; init; }
+
+    /// <summary>The pull request's tags (<c>WebApiTagDefinition</c>); absent when it has none.</summary>
+    public List<AdoLabel>? Labels { get; init; }
+
     public AdoCommitRef? LastMergeCommit { get; init; }
 
     public List<AdoReviewer>? Reviewers { get; init; }
+
+    /// <summary><c>vstfs:///Git/PullRequestId/{projectId}%2f{repositoryId}%2f{pullRequestId}</c>: what work items link to (single GET only, not lists).</summary>
+    public string? ArtifactId { get; init; }
+}
+
+/// <summary>A pull-request label (Azure DevOps calls it a tag); an inactive one was removed.</summary>
+internal sealed record AdoLabel
+{
+    public string? Name { get; init; }
+
+    public bool Active { get; init; } = true;
 }
 
 internal sealed record AdoThread
@@ -343,6 +367,18 @@ internal sealed record AdoWiqlResult
     public List<AdoNamedRef>? WorkItems { get; init; }
 }
 
+/// <summary>Which work items link to these artifacts (<c>POST _apis/wit/artifacturiquery</c>), e.g. pull requests.</summary>
+internal sealed record AdoArtifactUriQuery
+{
+    public List<string>? ArtifactUris { get; init; }
+}
+
+internal sealed record AdoArtifactUriQueryResult
+{
+    /// <summary>Artifact URI → the work items linking to it.</summary>
+    public Dictionary<string, List<AdoNamedRef>?>? ArtifactUrisQueryResult { get; init; }
+}
+
 /// <summary>The body of an Azure DevOps error response (<c>TF…</c> / <c>VS…</c> message).</summary>
 internal sealed record AdoError
 {
@@ -416,4 +452,7 @@ internal sealed class AdoTimeConverter : JsonConverter<DateTimeOffset?>
 [JsonSerializable(typeof(AdoRelease))]
 [JsonSerializable(typeof(AdoWiqlRequest))]
 [JsonSerializable(typeof(AdoWiqlResult))]
+[JsonSerializable(typeof(AdoList<AdoRepository>))]
+[JsonSerializable(typeof(AdoArtifactUriQuery))]
+[JsonSerializable(typeof(AdoArtifactUriQueryResult))]
 internal sealed partial class AzureDevOpsJsonContext : JsonSerializerContext;

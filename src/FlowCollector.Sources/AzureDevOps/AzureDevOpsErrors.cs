@@ -17,18 +17,31 @@ internal sealed class AzureDevOpsErrors
 {
     private const string Section = AzureDevOpsSourceOptions.SectionName;
 
-    private readonly RepositoryRef repository;
+    private readonly RepositoryRef? repository;
+    private readonly string target;
+    private readonly string? projectKey;
     private readonly Uri baseAddress;
     private readonly string credentialKey;
 
     public AzureDevOpsErrors(RepositoryRef repository, Uri baseAddress, string credentialKey)
+        : this(repository, repository.FullName, null, baseAddress, credentialKey)
+    {
+    }
+
+    private AzureDevOpsErrors(RepositoryRef? repository, string target, string? projectKey, Uri baseAddress, string credentialKey)
     {
         this.repository = repository;
+        this.target = target;
+        this.projectKey = projectKey;
         this.baseAddress = baseAddress;
         this.credentialKey = credentialKey;
     }
 
-    private string Repo => this.repository.FullName;
+    private string Repo => this.target;
+
+    /// <summary>Errors of listing a project's repositories; <paramref name="projectKey"/> is the configuration key that names the project.</summary>
+    public static AzureDevOpsErrors ForProject(string project, string projectKey, Uri baseAddress, string credentialKey) =>
+        new(null, $"project '{project}'", projectKey, baseAddress, credentialKey);
 
     /// <summary>Translates a failure to get a response; null for cancellation by the caller (rethrow it unchanged).</summary>
     public SourceException? Translate(Exception exception, string endpoint, CancellationToken cancellationToken) => exception switch
@@ -65,7 +78,10 @@ internal sealed class AzureDevOpsErrors
             case HttpStatusCode.Forbidden:
                 return new SourceException(
                     $"Azure DevOps refused {endpoint} for {this.Repo} ({status} {said}): give the identity of {this.credentialKey} read access (PAT scopes Code, Build, Release, Environment and Work Items: Read).");
-            case HttpStatusCode.NotFound when repositoryRequest:
+            case HttpStatusCode.NotFound when repositoryRequest && this.projectKey is not null:
+                return new SourceException(
+                    $"Azure DevOps {this.target} was not found in {this.baseAddress} or is not visible to the credential ({status} {said}): check {this.projectKey} and {Section}:OrganizationUrl.");
+            case HttpStatusCode.NotFound when repositoryRequest && this.repository is not null:
                 return new SourceException(
                     $"Azure DevOps project or repository {AzureDevOpsEndpoints.ProjectOf(this.repository)}/{this.repository.Name} was not found in {this.baseAddress} or is not visible to the credential ({status} {said}): check {Section}:Repositories and {Section}:OrganizationUrl.");
             case HttpStatusCode.TooManyRequests:

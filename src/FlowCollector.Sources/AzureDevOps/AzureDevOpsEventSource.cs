@@ -13,8 +13,9 @@ namespace FlowCollector.Sources.AzureDevOps;
 /// </summary>
 /// <remarks>
 /// Cost of one read: 1 request for the repository; pull requests, 1 per page (<c>$top</c>) of those completed or
-/// abandoned in the window, 1 per page of active ones, and per pull request 3 (commits, threads, linked work items) plus
-/// 1 per 200 linked work items for the read; builds and deployments what <see cref="AzureDevOpsDeliveryReader"/> lists.
+/// abandoned in the window, 1 per page of active ones, per pull request 2 (commits, threads), and for the read 1 per 200
+/// pull requests (which work items link to them, <c>_apis/wit/artifacturiquery</c>) plus 1 per 200 linked work items; builds
+/// and deployments what <see cref="AzureDevOpsDeliveryReader"/> lists. Discovery costs 1 request per configured project.
 /// Active pull requests are re-read every run (Azure DevOps lists no "updated since" for them). The watermark is the
 /// newest close or build finish read, never later than the moment the read started.
 /// </remarks>
@@ -63,6 +64,62 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
     public string Source => SourceName;
 
     public IReadOnlyList<RepositoryRef> ConfiguredRepositories { get; }
+
+    /// <summary>
+    /// <see cref="ConfiguredRepositories"/> first, in configuration order, then the repositories of every
+    /// <c>Sources:AzureDevOps:Projects</c> entry that its rules keep, sorted by project and name; a repository both
+    /// configured and discovered is kept once (names compared case-insensitively, as Azure DevOps does). One request
+    /// per project, through the same client (credentials, throttle, resilience) as the reads.
+    /// </summary>
+    public async Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken)
+    {
+        var projects = this.options.Projects ?? [];
+        if (projects.Count == 0)
+        {
+            return this.ConfiguredRepositories;
+        }
+
+        var endpoints = this.endpoints ?? throw new SourceException($"{AzureDevOpsSourceOptions.SectionName}:OrganizationUrl is not set; set it to list the repositories of {AzureDevOpsSourceOptions.SectionName}:Projects.");
+        var discovered = new List<RepositoryRef>();
+        for (var i = 0; i < projects.Count; i++)
+        {
+            var project = projects[i];
+            var name = (project.Name ?? "").Trim();
+            var key = $"{AzureDevOpsSourceOptions.SectionName}:Projects:{i}:Name";
+            var errors = AzureDevOpsErrors.ForProject(name, key, endpoints.BaseAddress, this.credentials.Key);
+            var client = new AzureDevOpsClient(this.clients.CreateClient(AzureDevOpsSourceServiceCollectionExtensions.HttpClientName), endpoints, errors, this.options.PageSize);
+            var path = AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(name, "git/repositories"));
+            var listed = (await client.GetAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoRepository, cancellationToken, repositoryRequest: true)).Value ?? [];
+            var filter = new AzureDevOpsRepositoryFilter(project);
+            var kept = 0;
+            foreach (var repository in listed.Where(r => r is not null))
+            {
+                if (filter.Skip(repository) is { } reason)
+                {
+                    LogSkipped(this.logger, name, repository.Name ?? repository.Id ?? "?", reason);
+                    continue;
+                }
+
+                // The project's own spelling (the key may be an id or differently cased) names the target.
+                discovered.Add(endpoints.Repository(repository.Project?.Name is { Length: > 0 } projectName ? projectName : name, repository.Name!));
+                kept++;
+            }
+
+            LogDiscovered(this.logger, name, listed.Count, kept);
+        }
+
+        var seen = new HashSet<string>(this.ConfiguredRepositories.Select(r => r.FullName), StringComparer.OrdinalIgnoreCase);
+        var result = new List<RepositoryRef>(this.ConfiguredRepositories);
+        foreach (var repository in discovered.OrderBy(r => r.Owner, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            if (seen.Add(repository.FullName))
+            {
+                result.Add(repository);
+            }
+        }
+
+        return result;
+    }
 
     public async Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken)
     {
@@ -224,32 +281,83 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             }
         }
 
-        var snapshots = new List<(AdoPullRequest Pr, List<AdoCommitRef> Commits, List<AdoThread> Threads, List<int> WorkItemIds)>();
+        var snapshots = new List<(AdoPullRequest Pr, List<AdoCommitRef> Commits, List<AdoThread> Threads)>();
         foreach (var pr in listed.Values.OrderBy(p => p.PullRequestId))
         {
             var prPath = $"{listPath}/{AzureDevOpsClient.Number(pr.PullRequestId)}";
             var commits = await client.GetAllAsync($"{prPath}/commits", AzureDevOpsJsonContext.Default.AdoListAdoCommitRef, cancellationToken);
             var threads = (await client.GetAsync(AzureDevOpsClient.Path($"{prPath}/threads"), AzureDevOpsJsonContext.Default.AdoListAdoThread, cancellationToken)).Value ?? [];
-            var workItems = new List<int>();
-            if (this.options.ReadWorkItems)
-            {
-                var refs = await client.GetAsync(AzureDevOpsClient.Path($"{prPath}/workitems"), AzureDevOpsJsonContext.Default.AdoListAdoWorkItemRef, cancellationToken);
-                workItems.AddRange((refs.Value ?? []).Select(r => int.TryParse(r.Id, out var id) ? id : 0).Where(id => id > 0));
-            }
-
-            snapshots.Add((pr, commits, threads, workItems));
+            snapshots.Add((pr, commits, threads));
         }
 
-        var items = await ReadWorkItemsAsync(client, project, snapshots.SelectMany(s => s.WorkItemIds).Distinct().Order().ToList(), cancellationToken);
+        var links = this.options.ReadWorkItems
+            ? await ReadWorkItemLinksAsync(client, listPath, repo, snapshots.Select(s => s.Pr).ToList(), cancellationToken)
+            : [];
+
+        var items = await ReadWorkItemsAsync(client, project, links.Values.SelectMany(ids => ids).Distinct().Order().ToList(), cancellationToken);
         return snapshots
             .Select(s => new AdoPullRequestSnapshot(
                 s.Pr,
                 this.endpoints!.PullRequestWebUrl(project, repository.Name, s.Pr.PullRequestId),
                 s.Commits,
                 s.Threads,
-                s.WorkItemIds.Select(id => items.GetValueOrDefault(id)).OfType<AdoWorkItem>().ToList()))
+                links.GetValueOrDefault(s.Pr.PullRequestId, []).Select(id => items.GetValueOrDefault(id)).OfType<AdoWorkItem>().ToList()))
             .ToList();
     }
+
+    /// <summary>
+    /// The work items linked to each of <paramref name="pullRequests"/>. A link from a work item to a pull request is an
+    /// artifact link to the pull request's artifact URI, which is exactly what <c>pullRequests/{id}/workitems</c> reads one
+    /// pull request at a time; <c>wit/artifacturiquery</c> answers it for up to <see cref="WorkItemBatch"/> pull requests
+    /// in one request. Without the project's id (an older server's repository payload) the per-pull-request endpoint is used.
+    /// </summary>
+    private static async Task<Dictionary<int, List<int>>> ReadWorkItemLinksAsync(
+        AzureDevOpsClient client, string listPath, AdoRepository repo, List<AdoPullRequest> pullRequests, CancellationToken cancellationToken)
+    {
+        var links = new Dictionary<int, List<int>>();
+        var projectId = repo.Project?.Id;
+        if (string.IsNullOrEmpty(projectId))
+        {
+            foreach (var pr in pullRequests)
+            {
+                var refs = await client.GetAsync(
+                    AzureDevOpsClient.Path($"{listPath}/{AzureDevOpsClient.Number(pr.PullRequestId)}/workitems"), AzureDevOpsJsonContext.Default.AdoListAdoWorkItemRef, cancellationToken);
+                links[pr.PullRequestId] = (refs.Value ?? []).Select(r => int.TryParse(r.Id, out var id) ? id : 0).Where(id => id > 0).ToList();
+            }
+
+            return links;
+        }
+
+        // Organisation-wide, as the reference example calls it: a work item of another project may link to the pull request too.
+        var path = AzureDevOpsClient.Path("_apis/wit/artifacturiquery");
+        foreach (var batch in pullRequests.Chunk(WorkItemBatch))
+        {
+            var uris = batch.ToDictionary(pr => pr.PullRequestId, pr => pr.ArtifactId is { Length: > 0 } id ? id : PullRequestArtifactUri(projectId, repo.Id!, pr.PullRequestId));
+            var found = await client.PostAsync(
+                path,
+                new AdoArtifactUriQuery { ArtifactUris = [.. uris.Values] },
+                AzureDevOpsJsonContext.Default.AdoArtifactUriQuery,
+                AzureDevOpsJsonContext.Default.AdoArtifactUriQueryResult,
+                cancellationToken);
+            if (found.ArtifactUrisQueryResult is not { } byUri)
+            {
+                throw client.Errors.MalformedPayload("POST /" + AzureDevOpsClient.Endpoint(path)["GET /".Length..], "an artifact URI query result without artifactUrisQueryResult");
+            }
+
+            // The URI's escapes (%2f or %2F) and GUIDs may come back in another case than sent.
+            var lookup = new Dictionary<string, List<AdoNamedRef>?>(byUri, StringComparer.OrdinalIgnoreCase);
+            foreach (var (pullRequestId, uri) in uris)
+            {
+                links[pullRequestId] = (lookup.GetValueOrDefault(uri) ?? []).Where(r => r is not null && r.Id > 0).Select(r => r.Id).Distinct().ToList();
+            }
+        }
+
+        return links;
+    }
+
+    /// <summary>The artifact URI of a pull request, as Azure DevOps writes it in <c>artifactId</c> and in work items' links.</summary>
+    internal static string PullRequestArtifactUri(string projectId, string repositoryId, int pullRequestId) =>
+        $"vstfs:///Git/PullRequestId/{projectId}%2f{repositoryId}%2f{AzureDevOpsClient.Number(pullRequestId)}";
 
     private static async Task<Dictionary<int, AdoWorkItem>> ReadWorkItemsAsync(AzureDevOpsClient client, string project, List<int> ids, CancellationToken cancellationToken)
     {
@@ -294,6 +402,12 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
         var errors = new AzureDevOpsErrors(repository, releaseEndpoints.BaseAddress, this.credentials.Key);
         return new AzureDevOpsClient(this.clients.CreateClient(AzureDevOpsSourceServiceCollectionExtensions.HttpClientName), releaseEndpoints, errors, this.options.PageSize);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Not collecting {Project}/{Repository}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string project, string repository, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Project {Project} lists {Listed} repositories; {Kept} kept by its rules")]
+    private static partial void LogDiscovered(ILogger logger, string project, int listed, int kept);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Read {Repository} since {Since:O}: {PullRequests} pull requests, {FinishedBuilds} finished and {RunningBuilds} running builds, {Deployments} deployments, {Events} events, {Requests} requests, usage left {RateLimitRemaining}")]
     private static partial void LogRead(ILogger logger, string repository, DateTimeOffset since, int pullRequests, int finishedBuilds, int runningBuilds, int deployments, int events, int requests, int? rateLimitRemaining);

@@ -22,7 +22,7 @@ public sealed class AzureDevOpsSourceOptions
     /// <summary>
     /// The organisation (Azure DevOps Services: <c>https://dev.azure.com/{org}</c>, or the legacy
     /// <c>https://{org}.visualstudio.com</c>) or the project collection (Azure DevOps Server:
-    /// <c>https://tfs.contoso.local/tfs/DefaultCollection</c>). Required when <see cref="Repositories"/> is not empty.
+    /// <c>https://tfs.contoso.local/tfs/DefaultCollection</c>). Required when <see cref="Repositories"/> or <see cref="Projects"/> is not empty.
     /// A missing trailing slash is added, so the last path segment is kept.
     /// </summary>
     public Uri? OrganizationUrl { get; set; }
@@ -34,9 +34,19 @@ public sealed class AzureDevOpsSourceOptions
     /// </summary>
     public string? Organization { get; set; }
 
-    /// <summary>Repositories to collect, each <c>project/repository</c> (Git repositories of that project). Empty (default): the source collects nothing.</summary>
+    /// <summary>
+    /// Repositories to collect, each <c>project/repository</c> (Git repositories of that project). Empty (default), and
+    /// no <see cref="Projects"/>: the source collects nothing.
+    /// </summary>
     [Required(ErrorMessage = "Sources:AzureDevOps:Repositories is null; leave it out or set a list of project/repository entries.")]
     public List<string> Repositories { get; set; } = [];
+
+    /// <summary>
+    /// Projects whose Git repositories are all collected (with include/exclude patterns), listed at start-up and every
+    /// discovery interval. Default: none. Costs 1 request per project per discovery.
+    /// </summary>
+    [Required(ErrorMessage = "Sources:AzureDevOps:Projects is null; leave it out or set a list of projects, each with a Name.")]
+    public List<AzureDevOpsProjectOptions> Projects { get; set; } = [];
 
     /// <summary>How requests authenticate: <see cref="AzureDevOpsAuthentication.Pat"/> (default) or <see cref="AzureDevOpsAuthentication.EntraId"/>.</summary>
     public AzureDevOpsAuthentication Authentication { get; set; } = AzureDevOpsAuthentication.Pat;
@@ -85,7 +95,10 @@ public sealed class AzureDevOpsSourceOptions
     /// </summary>
     public TimeSpan MaxThrottleWait { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Read the work items linked to pull requests (default true): they give the <c>backlog</c> stage. Costs 1 request per pull request plus 1 per 200 work items.</summary>
+    /// <summary>
+    /// Read the work items linked to pull requests (default true): they give the <c>backlog</c> stage. Costs 1 request
+    /// per 200 pull requests read (which work items link to them) plus 1 per 200 linked work items.
+    /// </summary>
     public bool ReadWorkItems { get; set; } = true;
 
     /// <summary>Read builds of the default branch and their timelines (default true): <c>ci_queue</c>, <c>ci</c>, stages and approvals. Costs 1 request per page of builds plus 1 timeline per build.</summary>

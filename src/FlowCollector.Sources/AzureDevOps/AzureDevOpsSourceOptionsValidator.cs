@@ -21,11 +21,14 @@ internal sealed partial class AzureDevOpsSourceOptionsRulesValidator : IValidate
         ArgumentNullException.ThrowIfNull(options);
         var result = new ValidateOptionsResultBuilder();
         var repositories = options.Repositories ?? [];
+        var projects = options.Projects ?? [];
         ValidateRepositories(result, repositories);
-        if (repositories.Count > 0)
+        ValidateProjects(result, projects);
+        if (repositories.Count > 0 || projects.Count > 0)
         {
-            ValidateOrganizationUrl(result, options.OrganizationUrl, repositories.Count);
-            ValidateCredentials(result, options, repositories.Count);
+            var configured = Count(repositories.Count, projects.Count);
+            ValidateOrganizationUrl(result, options.OrganizationUrl, configured);
+            ValidateCredentials(result, options, configured);
         }
 
         if (options.Organization is { Length: > 0 } organization && !OrganizationName().IsMatch(organization))
@@ -117,12 +120,12 @@ internal sealed partial class AzureDevOpsSourceOptionsRulesValidator : IValidate
         }
     }
 
-    private static void ValidateOrganizationUrl(ValidateOptionsResultBuilder result, Uri? address, int repositoryCount)
+    private static void ValidateOrganizationUrl(ValidateOptionsResultBuilder result, Uri? address, string configured)
     {
         const string Example = "set https://dev.azure.com/<organization> or, for Azure DevOps Server, https://<host>/tfs/<collection>.";
         if (address is null)
         {
-            result.AddError($"{Section}:OrganizationUrl is empty but {Count(repositoryCount)} configured; {Example}");
+            result.AddError($"{Section}:OrganizationUrl is empty but {configured} configured; {Example}");
             return;
         }
 
@@ -150,14 +153,14 @@ internal sealed partial class AzureDevOpsSourceOptionsRulesValidator : IValidate
         }
     }
 
-    private static void ValidateCredentials(ValidateOptionsResultBuilder result, AzureDevOpsSourceOptions options, int repositoryCount)
+    private static void ValidateCredentials(ValidateOptionsResultBuilder result, AzureDevOpsSourceOptions options, string configured)
     {
         if (options.Authentication == AzureDevOpsAuthentication.Pat)
         {
             var pat = options.Pat ?? "";
             if (string.IsNullOrWhiteSpace(pat))
             {
-                result.AddError($"{Section}:Pat is empty but {Count(repositoryCount)} configured; set it from a secret (env Sources__AzureDevOps__Pat) or set {Section}:Authentication to EntraId.");
+                result.AddError($"{Section}:Pat is empty but {configured} configured; set it from a secret (env Sources__AzureDevOps__Pat) or set {Section}:Authentication to EntraId.");
             }
             else if (pat.Length != pat.Trim().Length)
             {
@@ -191,13 +194,74 @@ internal sealed partial class AzureDevOpsSourceOptionsRulesValidator : IValidate
         }
     }
 
-    private static string Count(int repositoryCount) => repositoryCount == 1 ? "1 repository is" : $"{repositoryCount} repositories are";
+    /// <summary>"1 repository is", "2 projects are", "1 repository and 2 projects are".</summary>
+    private static string Count(int repositoryCount, int projectCount)
+    {
+        var repositories = repositoryCount == 1 ? "1 repository" : $"{repositoryCount} repositories";
+        var projects = projectCount == 1 ? "1 project" : $"{projectCount} projects";
+        return (repositoryCount, projectCount) switch
+        {
+            (1, 0) => "1 repository is",
+            (_, 0) => repositories + " are",
+            (0, 1) => "1 project is",
+            (0, _) => projects + " are",
+            _ => $"{repositories} and {projects} are",
+        };
+    }
+
+    private static void ValidateProjects(ValidateOptionsResultBuilder result, List<AzureDevOpsProjectOptions> projects)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < projects.Count; i++)
+        {
+            var key = $"{Section}:Projects:{i}";
+            var project = projects[i];
+            if (project is null)
+            {
+                result.AddError($"{key} is empty; remove it or set its Name (e.g. Web Platform).");
+                continue;
+            }
+
+            var name = project.Name ?? "";
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                result.AddError($"{key}:Name is empty; set the project whose repositories to collect (e.g. Web Platform) or remove the entry.");
+            }
+            else if (!ProjectName().IsMatch(name))
+            {
+                result.AddError($"{key}:Name is '{name}' but must be a project name without '/' and without leading or trailing spaces (e.g. Web Platform).");
+            }
+            else if (seen.TryGetValue(name, out var first))
+            {
+                // Azure DevOps resolves project names case-insensitively: two entries would list the same project.
+                result.AddError($"{key}:Name is '{name}', a duplicate of {Section}:Projects:{first}:Name '{projects[first].Name}'; merge their Include and Exclude lists into one entry.");
+            }
+            else
+            {
+                seen.Add(name, i);
+            }
+
+            foreach (var (list, patterns) in new[] { ("Include", project.Include ?? []), ("Exclude", project.Exclude ?? []) })
+            {
+                for (var j = 0; j < patterns.Count; j++)
+                {
+                    if (AzureDevOpsRepositoryFilter.Invalid(patterns[j]) is { } problem)
+                    {
+                        result.AddError($"{key}:{list}:{j} ('{patterns[j]}') {problem}; set a repository-name pattern with * (any characters) and ? (one character) only, e.g. checkout-*, or remove it.");
+                    }
+                }
+            }
+        }
+    }
 
     private static string Show(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
     // project: no '/' and no leading/trailing space; repository: no '/'. Azure DevOps allows spaces and most punctuation in both.
     [GeneratedRegex(@"^[^/\s](?:[^/]{0,62}[^/\s])?/[^/\s](?:[^/]{0,62}[^/\s])?$", RegexOptions.CultureInvariant)]
     private static partial Regex RepositoryName();
+
+    [GeneratedRegex(@"^[^/\s](?:[^/]{0,62}[^/\s])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ProjectName();
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$", RegexOptions.CultureInvariant)]
     private static partial Regex OrganizationName();

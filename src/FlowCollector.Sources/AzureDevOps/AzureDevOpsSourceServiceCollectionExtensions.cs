@@ -26,7 +26,7 @@ public static class AzureDevOpsSourceServiceCollectionExtensions
     /// credentials (PAT or Entra ID), the organisation's throttle (bounded concurrency, <c>Retry-After</c> honoured even
     /// on 200, <c>X-RateLimit-*</c> tracked) and the standard resilience handler (configured from
     /// <c>Sources:AzureDevOps:Resilience</c>) — and adds <see cref="AzureDevOpsEventSource"/> as one of the
-    /// <see cref="IFlowEventSource"/>s. With no repositories configured the source has nothing to collect and needs no credential.
+    /// <see cref="IFlowEventSource"/>s. With no repositories and no projects configured the source has nothing to collect and needs no credential.
     /// </summary>
     public static IServiceCollection AddAzureDevOpsSource(this IServiceCollection services, IConfiguration configuration)
     {

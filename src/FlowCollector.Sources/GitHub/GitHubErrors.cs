@@ -34,6 +34,9 @@ internal sealed class GitHubErrors
     public SourceException? Translate(Exception exception, string endpoint, CancellationToken cancellationToken) => exception switch
     {
         OperationCanceledException when cancellationToken.IsCancellationRequested => null,
+
+        // Already explained where it arose, e.g. by the GitHub App credentials Octokit asked for a token.
+        SourceException explained => explained,
         ApiException api => this.FromResponse(api, endpoint),
         TimeoutRejectedException or OperationCanceledException => new SourceException(
             $"GitHub did not answer {endpoint} for {this.Repo} in time, even after retries; the next run tries again (timeouts: {GitHubSourceOptions.ResilienceSectionName}).", exception),
@@ -158,7 +161,7 @@ internal sealed class GitHubErrors
         }
     }
 
-    private const string RateLimitAdvice = "Nothing after the watermark was lost; the next run continues from it. Poll less often (" + Section + ":Interval) or use a token with a larger budget.";
+    private const string RateLimitAdvice = "The collector waited as long as " + RateLimiting.GitHubRateLimitOptions.SectionName + ":MaxWait and :MaxRetries allow. Nothing after the watermark was lost; the next run continues from it. Poll less often (" + Section + ":Interval), allow a longer wait, or use a token with a larger budget.";
 
     private SourceException RateLimited(int status, RateLimitHeaders limits, Exception? inner, string unit = "requests")
     {

@@ -1,6 +1,7 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.Auth;
+using FlowCollector.Sources.GitHub.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Octokit;
@@ -31,6 +32,9 @@ public sealed partial class GitHubEventSource : IFlowEventSource
 {
     /// <summary>The <c>source</c> tag value and the <see cref="RepositoryRef.Source"/> of every repository this source reads.</summary>
     public const string SourceName = "github";
+
+    /// <summary>The <c>fallback</c> tag of deployments that are published releases.</summary>
+    public const string FallbackRelease = "release";
 
     private static readonly ProductHeaderValue Product = new("FlowCollector");
 
@@ -81,7 +85,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         if (this.options.Api == GitHubApi.GraphQl)
         {
             graphQl = this.CreateGraphQlClient(repository);
-            pullRequests = await new GitHubGraphQlReader(graphQl, repository, this.Errors(repository))
+            pullRequests = await new GitHubGraphQlReader(graphQl, repository, this.Errors(repository), this.options.ReadLinkedIssues)
                 .ReadPullRequestsAsync(since, reader.GetDefaultBranchAsync, cancellationToken);
         }
         else
@@ -114,10 +118,24 @@ public sealed partial class GitHubEventSource : IFlowEventSource
             var (feed, history) = graphQl is null
                 ? (delivery.RestFeed, null)
                 : ((IDeploymentFeed)new GitHubGraphQlDeploymentFeed(graphQl, repository, this.Errors(repository), this.options.PageSize), new TrunkHistory(graphQl, repository, this.Errors(repository)));
+            var observed = new ObservedDeploymentFeed(feed);
             var read = await RefusedAsHint(
-                () => delivery.ReadDeploymentsAsync(since, feed, history, cancellationToken), repository, "deployments", "Deployments", nameof(GitHubSourceOptions.ReadDeployments));
+                () => delivery.ReadDeploymentsAsync(since, observed, history, cancellationToken), repository, "deployments", "Deployments", nameof(GitHubSourceOptions.ReadDeployments));
             deployments = read.Count;
             events.AddRange(read.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)));
+            if (!observed.ListedAny && graphQl is not null && this.options.DeploymentFallback == GitHubDeploymentFallback.Releases)
+            {
+                // No deployment ever: published releases stand in, marked so boards and readers can tell.
+                var releases = new GitHubGraphQlReleaseFeed(graphQl, repository, this.Errors(repository), this.options.FallbackEnvironment);
+                var released = await delivery.ReadDeploymentsAsync(since, releases, new TrunkHistory(graphQl, repository, this.Errors(repository)), cancellationToken);
+                deployments += released.Count;
+                events.AddRange(released.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)).Select(e => e with { Fallback = FallbackRelease }));
+            }
+        }
+
+        if (this.options.IncidentLabels.Count > 0)
+        {
+            events.AddRange(await new GitHubIncidentReader(reader, repository, this.Errors(repository)).ReadAsync(this.options.IncidentLabels, since, cancellationToken));
         }
 
         LogRead(this.logger, repository.Key, since, pullRequests.Listed, pullRequests.Selected.Count, defaultBranch, events.Count, reader.Requests, reader.RateLimitRemaining);
@@ -204,13 +222,14 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         }
     }
 
-    private HttpClientAdapter CreateHttpClient() =>
-        new(() => this.handlers.CreateHandler(GitHubSourceServiceCollectionExtensions.HttpClientName));
+    /// <summary>Octokit's own 100 s request timeout would cut a rate-limit wait short; the pipeline bounds real I/O instead.</summary>
+    private UnboundedOctokitHttpClient CreateHttpClient() =>
+        new(new HttpClientAdapter(() => this.handlers.CreateHandler(GitHubSourceServiceCollectionExtensions.HttpClientName)));
 
     private GitHubGraphQlClient CreateGraphQlClient(RepositoryRef repository) =>
         new(this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName), this.graphQlEndpoint, ct => this.credentials.GetTokenAsync(repository.Owner, ct), this.Errors(repository));
 
-    private GitHubRestReader CreateReader(RepositoryRef repository, HttpClientAdapter http)
+    private GitHubRestReader CreateReader(RepositoryRef repository, IHttpClient http)
     {
         // Built by hand: GitHubClient(header, uri) would append api/v3/ to any host other than github.com.
         var connection = new Connection(Product, this.baseAddress, new GitHubCredentialStore(this.credentials, repository.Owner), http, new SimpleJsonSerializer());

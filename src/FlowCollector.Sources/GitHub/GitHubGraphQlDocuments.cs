@@ -9,7 +9,9 @@ namespace FlowCollector.Sources.GitHub;
 /// rounded, at least 1): <see cref="PullRequestsByUpdate"/> with <see cref="PullRequestPageSize"/> = 49 needs
 /// 1 (pull requests) + 3 × 49 (commits, reviews, timeline items of each) = 148 requests → 1 point for 49 pull
 /// requests. 50 would need 151 → 2 points. The nested sizes do not enter the formula (no connection below them),
-/// so they are GitHub's maximum, 100, which leaves follow-up queries (1 point each) to outliers.
+/// so they are GitHub's maximum, 100, which leaves follow-up queries (1 point each) to outliers. Labels come as
+/// label and unlabel events of the timeline list rather than a <c>labels</c> connection, which would add 49 requests
+/// per page (197 → 2 points): the current labels are replayed from those events.
 /// </remarks>
 public static class GitHubGraphQlDocuments
 {
@@ -28,7 +30,7 @@ public static class GitHubGraphQlDocuments
             pullRequests(orderBy: {field: UPDATED_AT, direction: DESC}, first: $first, after: $after) {
               pageInfo { hasNextPage endCursor }
               nodes {
-                number url createdAt updatedAt isDraft mergedAt closedAt baseRefName
+                number url title createdAt updatedAt isDraft mergedAt closedAt baseRefName headRefName
                 author { login __typename }
                 mergeCommit { oid }
                 commits(first: $nested) {
@@ -37,7 +39,7 @@ public static class GitHubGraphQlDocuments
                 reviews(first: $nested) {
         """ + ReviewFields + """
                 }
-                timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT], first: $nested) {
+                timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT, LABELED_EVENT, UNLABELED_EVENT], first: $nested) {
         """ + TimelineFields + """
                 }
               }
@@ -45,6 +47,47 @@ public static class GitHubGraphQlDocuments
           }
         }
         """;
+
+    /// <summary>
+    /// Pull requests per page of <see cref="PullRequestsWithLinkedIssuesByUpdate"/>: its fourth nested connection
+    /// (the issues each closes) makes 1 + 4 × 37 = 149 requests → 1 point; 38 would need 153 → 2.
+    /// </summary>
+    public const int LinkedIssuesPullRequestPageSize = 37;
+
+    /// <summary>
+    /// <see cref="PullRequestsByUpdate"/> plus the issues each pull request closes (<c>closingIssuesReferences</c>: closing
+    /// keywords and manual links), whose creation starts the <c>backlog</c> stage. Used when
+    /// <see cref="GitHubSourceOptions.ReadLinkedIssues"/> is on: 1 point per 37 pull requests instead of 49.
+    /// </summary>
+    public const string PullRequestsWithLinkedIssuesByUpdate = """
+        query PullRequestsWithLinkedIssuesByUpdate($owner: String!, $name: String!, $first: Int!, $after: String, $nested: Int!, $linked: Int!) {
+          rateLimit { cost remaining resetAt }
+          repository(owner: $owner, name: $name) {
+            defaultBranchRef { name }
+            pullRequests(orderBy: {field: UPDATED_AT, direction: DESC}, first: $first, after: $after) {
+              pageInfo { hasNextPage endCursor }
+              nodes {
+                number url title createdAt updatedAt isDraft mergedAt closedAt baseRefName headRefName
+                author { login __typename }
+                mergeCommit { oid }
+                closingIssuesReferences(first: $linked) { nodes { number createdAt } }
+                commits(first: $nested) {
+        """ + CommitFields + """
+                }
+                reviews(first: $nested) {
+        """ + ReviewFields + """
+                }
+                timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT, LABELED_EVENT, UNLABELED_EVENT], first: $nested) {
+        """ + TimelineFields + """
+                }
+              }
+            }
+          }
+        }
+        """;
+
+    /// <summary>Issues a pull request closes that are read with it; the earliest created one starts the stream, so more rarely matter.</summary>
+    public const int LinkedIssuesPerPullRequest = 10;
 
     /// <summary>The commits of one pull request after <c>$after</c>, when it has more than <see cref="NestedPageSize"/>.</summary>
     public const string PullRequestCommits = """
@@ -74,13 +117,13 @@ public static class GitHubGraphQlDocuments
         }
         """;
 
-    /// <summary>The draft toggles and review requests of one pull request after <c>$after</c>.</summary>
+    /// <summary>The draft toggles, review requests and label changes of one pull request after <c>$after</c>.</summary>
     public const string PullRequestTimeline = """
         query PullRequestTimeline($owner: String!, $name: String!, $number: Int!, $nested: Int!, $after: String) {
           rateLimit { cost remaining resetAt }
           repository(owner: $owner, name: $name) {
             pullRequest(number: $number) {
-              timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT], first: $nested, after: $after) {
+              timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT, LABELED_EVENT, UNLABELED_EVENT], first: $nested, after: $after) {
         """ + TimelineFields + """
               }
             }
@@ -104,6 +147,22 @@ public static class GitHubGraphQlDocuments
         """ + DeploymentStatusFields + """
                 }
               }
+            }
+          }
+        }
+        """;
+
+    /// <summary>
+    /// Releases, newest first, with the commit their tag points to: the deployment fallback for repositories without
+    /// deployments. Cost: 1 point per page of 100.
+    /// </summary>
+    public const string Releases = """
+        query Releases($owner: String!, $name: String!, $first: Int!, $after: String) {
+          rateLimit { cost remaining resetAt }
+          repository(owner: $owner, name: $name) {
+            releases(orderBy: {field: CREATED_AT, direction: DESC}, first: $first, after: $after) {
+              pageInfo { hasNextPage endCursor }
+              nodes { databaseId tagName isDraft isPrerelease createdAt publishedAt url tagCommit { oid } }
             }
           }
         }
@@ -154,12 +213,14 @@ public static class GitHubGraphQlDocuments
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         [nameof(PullRequestsByUpdate)] = PullRequestsByUpdate,
+        [nameof(PullRequestsWithLinkedIssuesByUpdate)] = PullRequestsWithLinkedIssuesByUpdate,
         [nameof(PullRequestCommits)] = PullRequestCommits,
         [nameof(PullRequestReviews)] = PullRequestReviews,
         [nameof(PullRequestTimeline)] = PullRequestTimeline,
         [nameof(Deployments)] = Deployments,
         [nameof(DeploymentStatuses)] = DeploymentStatuses,
         [nameof(TrunkHistory)] = TrunkHistory,
+        [nameof(Releases)] = Releases,
     };
 
     private const string DeploymentStatusFields = """
@@ -186,6 +247,8 @@ public static class GitHubGraphQlDocuments
                     ... on ReadyForReviewEvent { createdAt actor { login __typename } }
                     ... on ConvertToDraftEvent { createdAt actor { login __typename } }
                     ... on ReviewRequestedEvent { createdAt actor { login __typename } }
+                    ... on LabeledEvent { createdAt actor { login __typename } label { name } }
+                    ... on UnlabeledEvent { createdAt actor { login __typename } label { name } }
                   }
         """;
 }

@@ -18,6 +18,9 @@ internal sealed record GraphQlVariables(string Owner, string Name)
 
     public int? Number { get; init; }
 
+    /// <summary>Issues per pull request of <see cref="GitHubGraphQlDocuments.PullRequestsWithLinkedIssuesByUpdate"/>.</summary>
+    public int? Linked { get; init; }
+
     public string? After { get; init; }
 
     /// <summary>A node id (<c>node(id:)</c>).</summary>
@@ -69,6 +72,29 @@ internal sealed class GraphQlRepository
     public GraphQlPullRequest? PullRequest { get; set; }
 
     public GraphQlConnection<GraphQlDeployment>? Deployments { get; set; }
+
+    public GraphQlConnection<GraphQlRelease>? Releases { get; set; }
+}
+
+internal sealed class GraphQlRelease
+{
+    public long? DatabaseId { get; set; }
+
+    public string? TagName { get; set; }
+
+    public bool IsDraft { get; set; }
+
+    public bool IsPrerelease { get; set; }
+
+    public DateTimeOffset? CreatedAt { get; set; }
+
+    /// <summary>Null for a draft.</summary>
+    public DateTimeOffset? PublishedAt { get; set; }
+
+    public string? Url { get; set; }
+
+    /// <summary>The commit the tag points to (through an annotated tag object, if any); null when the tag does not exist yet.</summary>
+    public GraphQlCommitRef? TagCommit { get; set; }
 }
 
 internal sealed class GraphQlRef
@@ -159,6 +185,10 @@ internal sealed class GraphQlPullRequest
 
     public string? BaseRefName { get; set; }
 
+    public string? HeadRefName { get; set; }
+
+    public string? Title { get; set; }
+
     public GraphQlActor? Author { get; set; }
 
     public GraphQlCommitRef? MergeCommit { get; set; }
@@ -168,6 +198,9 @@ internal sealed class GraphQlPullRequest
     public GraphQlConnection<GraphQlReview>? Reviews { get; set; }
 
     public GraphQlConnection<GraphQlTimelineItem>? TimelineItems { get; set; }
+
+    /// <summary>The issues it closes (only with <see cref="GitHubGraphQlDocuments.PullRequestsWithLinkedIssuesByUpdate"/>).</summary>
+    public GraphQlConnection<GraphQlIssueRef>? ClosingIssuesReferences { get; set; }
 }
 
 /// <summary>A User, Bot, Organization, Mannequin or EnterpriseUserAccount (GitHub's <c>Actor</c> interface).</summary>
@@ -177,6 +210,13 @@ internal sealed class GraphQlActor
 
     [JsonPropertyName("__typename")]
     public string? TypeName { get; set; }
+}
+
+internal sealed class GraphQlIssueRef
+{
+    public int Number { get; set; }
+
+    public DateTimeOffset? CreatedAt { get; set; }
 }
 
 internal sealed class GraphQlCommitRef
@@ -222,6 +262,14 @@ internal sealed class GraphQlTimelineItem
     public DateTimeOffset? CreatedAt { get; set; }
 
     public GraphQlActor? Actor { get; set; }
+
+    /// <summary>For <c>LabeledEvent</c> and <c>UnlabeledEvent</c>.</summary>
+    public GraphQlLabel? Label { get; set; }
+}
+
+internal sealed class GraphQlLabel
+{
+    public string? Name { get; set; }
 }
 
 [JsonSourceGenerationOptions(

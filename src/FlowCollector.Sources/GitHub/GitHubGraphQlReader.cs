@@ -20,13 +20,17 @@ internal sealed class GitHubGraphQlReader
     private const string ReadyForReviewType = "ReadyForReviewEvent";
     private const string ConvertToDraftType = "ConvertToDraftEvent";
     private const string ReviewRequestedType = "ReviewRequestedEvent";
+    private const string LabeledType = "LabeledEvent";
+    private const string UnlabeledType = "UnlabeledEvent";
 
     private readonly GitHubGraphQlClient client;
     private readonly RepositoryRef repository;
     private readonly GitHubErrors errors;
+    private readonly bool linkedIssues;
 
-    public GitHubGraphQlReader(GitHubGraphQlClient client, RepositoryRef repository, GitHubErrors errors)
+    public GitHubGraphQlReader(GitHubGraphQlClient client, RepositoryRef repository, GitHubErrors errors, bool linkedIssues = false)
     {
+        this.linkedIssues = linkedIssues;
         this.client = client;
         this.repository = repository;
         this.errors = errors;
@@ -38,8 +42,10 @@ internal sealed class GitHubGraphQlReader
     public async Task<PullRequestRead> ReadPullRequestsAsync(DateTimeOffset since, Func<CancellationToken, Task<string>> defaultBranchFallback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(defaultBranchFallback);
-        const string Operation = nameof(GitHubGraphQlDocuments.PullRequestsByUpdate);
-        var where = this.client.Describe(Operation);
+        var (document, operation, pageSize) = this.linkedIssues
+            ? (GitHubGraphQlDocuments.PullRequestsWithLinkedIssuesByUpdate, nameof(GitHubGraphQlDocuments.PullRequestsWithLinkedIssuesByUpdate), GitHubGraphQlDocuments.LinkedIssuesPullRequestPageSize)
+            : (GitHubGraphQlDocuments.PullRequestsByUpdate, nameof(GitHubGraphQlDocuments.PullRequestsByUpdate), GitHubGraphQlDocuments.PullRequestPageSize);
+        var where = this.client.Describe(operation);
         string? defaultBranch = null;
         var selected = new List<PullRequestSnapshot>();
         var seen = new HashSet<int>();
@@ -48,9 +54,15 @@ internal sealed class GitHubGraphQlReader
         while (true)
         {
             var data = await this.client.QueryAsync(
-                GitHubGraphQlDocuments.PullRequestsByUpdate,
-                Operation,
-                this.Variables() with { First = GitHubGraphQlDocuments.PullRequestPageSize, Nested = GitHubGraphQlDocuments.NestedPageSize, After = after },
+                document,
+                operation,
+                this.Variables() with
+                {
+                    First = pageSize,
+                    Nested = GitHubGraphQlDocuments.NestedPageSize,
+                    Linked = this.linkedIssues ? GitHubGraphQlDocuments.LinkedIssuesPerPullRequest : null,
+                    After = after,
+                },
                 cancellationToken);
             var repository = data.Repository ?? throw this.errors.MalformedPayload(where, "no repository");
             defaultBranch ??= repository.DefaultBranchRef?.Name is { Length: > 0 } name ? name : await defaultBranchFallback(cancellationToken);
@@ -141,7 +153,37 @@ internal sealed class GitHubGraphQlReader
                 .Select(e => (Name: EventName(e.TypeName), e.CreatedAt, e.Actor))
                 .Where(e => e.Name is not null)
                 .Select(e => new TimelineSnapshot(e.Name!, e.CreatedAt!.Value, Account(e.Actor)))
-                .ToList());
+                .ToList())
+        {
+            HeadRef = pr.HeadRefName,
+            Title = pr.Title,
+            Labels = CurrentLabels(timeline),
+            LinkedIssues = pr.ClosingIssuesReferences?.Nodes is { Count: > 0 } issues
+                ? issues.Where(i => i is { Number: > 0, CreatedAt: not null }).Select(i => new LinkedIssueSnapshot(i!.Number, i.CreatedAt!.Value)).ToList()
+                : null,
+        };
+    }
+
+    /// <summary>The labels the pull request has now: its label and unlabel events replayed in order (the API's order on ties).</summary>
+    private static string[]? CurrentLabels(List<GraphQlTimelineItem> timeline)
+    {
+        List<string>? labels = null;
+        foreach (var item in timeline
+            .Select((e, index) => (e, index))
+            .Where(t => t.e.Label?.Name is { Length: > 0 } && t.e.TypeName is LabeledType or UnlabeledType)
+            .OrderBy(t => t.e.CreatedAt ?? DateTimeOffset.MinValue).ThenBy(t => t.index)
+            .Select(t => t.e))
+        {
+            var name = item.Label!.Name!;
+            labels ??= [];
+            labels.RemoveAll(l => string.Equals(l, name, StringComparison.Ordinal));
+            if (item.TypeName == LabeledType)
+            {
+                labels.Add(name);
+            }
+        }
+
+        return labels is { Count: > 0 } ? [.. labels] : null;
     }
 
     /// <summary>The first page came with the pull request; the rest of a longer list is fetched for this pull request only.</summary>

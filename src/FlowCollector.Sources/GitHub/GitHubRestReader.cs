@@ -81,7 +81,12 @@ internal sealed class GitHubRestReader
             timeline
                 .Where(e => e.Event.StringValue is not null && e.CreatedAt != default)
                 .Select(e => new TimelineSnapshot(e.Event.StringValue, e.CreatedAt, Account(e.Actor)))
-                .ToList());
+                .ToList())
+        {
+            HeadRef = pr.Head?.Ref,
+            Title = pr.Title,
+            Labels = pr.Labels is { Count: > 0 } labels ? labels.Select(l => l.Name).Where(n => !string.IsNullOrEmpty(n)).ToArray() : null,
+        };
     }
 
     /// <summary>Checks the fields the mapping relies on, so a strange payload fails loudly instead of mapping to nonsense.</summary>

@@ -27,9 +27,22 @@ public sealed class GitHubSourceOptions
     /// </summary>
     public string Token { get; set; } = "";
 
+    /// <summary>
+    /// Authenticate as a GitHub App instead of with <see cref="Token"/> (set one of the two): app id, private key,
+    /// optional installation ids. See <see cref="Auth.GitHubAppOptions"/>. Default: not configured.
+    /// </summary>
+    public Auth.GitHubAppOptions App { get; set; } = new();
+
     /// <summary>Repositories to collect, each <c>owner/name</c>, in the order they are scheduled. Empty (default): the source collects nothing.</summary>
     [Required(ErrorMessage = "Sources:GitHub:Repositories is null; leave it out or set a list of owner/name entries.")]
     public List<string> Repositories { get; set; } = [];
+
+    /// <summary>
+    /// Organisations (or user accounts) whose repositories are all collected, filtered by each entry's include/exclude
+    /// globs, topics, archived and fork rules. Listed at start-up and every <c>Collection:DiscoveryInterval</c> (1 request
+    /// per 100 repositories). <see cref="Repositories"/> are collected as well, first, even when archived. Default: none.
+    /// </summary>
+    public List<GitHubOrganizationOptions> Organizations { get; set; } = [];
 
     /// <summary>How often each repository is polled (default 15 minutes, at least 1 minute). Ignored when <see cref="Cron"/> is set.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
@@ -72,4 +85,41 @@ public sealed class GitHubSourceOptions
     /// 1 request per 100 deployments plus 2 per deployment in the read window (statuses, compare).
     /// </summary>
     public bool ReadDeployments { get; set; } = true;
+
+    /// <summary>
+    /// Read the issues each pull request closes (closing keywords and manual links) as its demand (default true): the
+    /// earliest one's creation starts the <c>backlog</c> stage, which ends at the first commit. With <see cref="Api"/>
+    /// <c>GraphQl</c> only; pull requests then come 37 per point instead of 49.
+    /// </summary>
+    public bool ReadLinkedIssues { get; set; } = true;
+
+    /// <summary>
+    /// What counts as a deployment in a repository that has no deployments at all: <see cref="GitHubDeploymentFallback.Releases"/>
+    /// (default: each published release, not a draft or pre-release, is a successful deployment of its tag's commit to
+    /// <see cref="FallbackEnvironment"/>, tagged <c>fallback=release</c> so nobody mistakes it for a real one) or
+    /// <see cref="GitHubDeploymentFallback.None"/>. Needs <see cref="Api"/> <c>GraphQl</c> and <see cref="ReadDeployments"/>;
+    /// costs 1 point per 100 releases, only for repositories without deployments.
+    /// </summary>
+    public GitHubDeploymentFallback DeploymentFallback { get; set; } = GitHubDeploymentFallback.Releases;
+
+    /// <summary>The environment a fallback deployment goes to (default <c>production</c>); name it as the value stream's path does.</summary>
+    public string FallbackEnvironment { get; set; } = "production";
+
+    /// <summary>
+    /// Labels that mark an issue as an incident (any of them, case-insensitive; default none: no issue is read). Such an
+    /// issue is an incident of its repository, opened at its creation and resolved when closed; it feeds the change failure
+    /// rate and recovery time. Costs 1 request per label and 100 issues updated in the read window.
+    /// </summary>
+    [Required(ErrorMessage = "Sources:GitHub:IncidentLabels is null; leave it out or set a list of labels.")]
+    public List<string> IncidentLabels { get; set; } = [];
+}
+
+/// <summary>What stands in for deployments in a repository that has none.</summary>
+public enum GitHubDeploymentFallback
+{
+    /// <summary>Nothing: such a repository has no deployments and no arrivals.</summary>
+    None,
+
+    /// <summary>Published releases (not drafts or pre-releases).</summary>
+    Releases,
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FlowCollector.Sources.GitHub.Auth;
 using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Sources.GitHub;
@@ -23,7 +24,7 @@ internal sealed partial class GitHubSourceOptionsRulesValidator : IValidateOptio
         ValidateBaseAddress(result, options.ApiBaseAddress);
         var repositories = options.Repositories ?? [];
         ValidateRepositories(result, repositories);
-        ValidateToken(result, options.Token, repositories.Count);
+        ValidateCredentials(result, options, repositories.Count, options.Organizations?.Count ?? 0);
 
         if (options.Interval < TimeSpan.FromMinutes(1))
         {
@@ -110,17 +111,77 @@ internal sealed partial class GitHubSourceOptionsRulesValidator : IValidateOptio
         }
     }
 
-    private static void ValidateToken(ValidateOptionsResultBuilder result, string? token, int repositoryCount)
+    /// <summary>Exactly one of Token and App authenticates once anything is to be collected; a configured App is checked either way.</summary>
+    private static void ValidateCredentials(ValidateOptionsResultBuilder result, GitHubSourceOptions options, int repositoryCount, int organizationCount)
     {
-        if (repositoryCount == 0)
+        var token = options.Token;
+        if (options.App is { IsConfigured: true } app)
+        {
+            if (!string.IsNullOrWhiteSpace(token))
+            {
+                result.AddError($"{Section}:Token and {Section}:App are both set; keep one: remove the token (GITHUB_TOKEN also fills it) to authenticate as the GitHub App, or remove the App section to use the token.");
+            }
+
+            ValidateApp(result, app);
+            return;
+        }
+
+        ValidateToken(result, token, repositoryCount, organizationCount);
+    }
+
+    private static void ValidateApp(ValidateOptionsResultBuilder result, GitHubAppOptions app)
+    {
+        const string App = Section + ":App";
+        var appId = app.AppId?.Trim() ?? "";
+        if (appId.Length == 0)
+        {
+            result.AddError($"{App}:AppId is empty; set the App ID (e.g. 123456) or the Client ID from the GitHub App's settings page (General → About).");
+        }
+        else if (!AppIdentifier().IsMatch(appId))
+        {
+            result.AddError($"{App}:AppId is '{appId}' but must be the numeric App ID (e.g. 123456) or the Client ID (letters and digits, e.g. Iv23liAbCdEf); copy it from the GitHub App's settings page.");
+        }
+
+        using (GitHubAppPrivateKey.TryLoad(app, out var problem))
+        {
+            if (problem is not null)
+            {
+                result.AddError(problem);
+            }
+        }
+
+        foreach (var (owner, id) in app.InstallationIds ?? [])
+        {
+            if (!Owner().IsMatch(owner ?? ""))
+            {
+                result.AddError($"{App}:InstallationIds has the owner '{owner}', which is not a GitHub login; use the organisation's or user's login, e.g. contoso.");
+            }
+            else if (id <= 0)
+            {
+                result.AddError($"{App}:InstallationIds:{owner} is {id} but must be a positive installation id (the number at the end of the installation's settings URL); or remove it to look the installation up.");
+            }
+        }
+    }
+
+    private static void ValidateToken(ValidateOptionsResultBuilder result, string? token, int repositoryCount, int organizationCount)
+    {
+        if (repositoryCount + organizationCount == 0)
         {
             return;
         }
 
-        var noun = repositoryCount == 1 ? "repository is" : "repositories are";
+        var noun = (repositoryCount, organizationCount) switch
+        {
+            (1, 0) => "repository is",
+            (_, 0) => "repositories are",
+            (0, 1) => "organisation is",
+            (0, _) => "organisations are",
+            _ => $"repositories and {organizationCount} organisations are",
+        };
+        var count = repositoryCount > 0 ? repositoryCount : organizationCount;
         if (string.IsNullOrWhiteSpace(token))
         {
-            result.AddError($"{Section}:Token is empty but {repositoryCount} {noun} configured; set it from a secret (env Sources__GitHub__Token or GITHUB_TOKEN).");
+            result.AddError($"{Section}:Token is empty but {count} {noun} configured; set it from a secret (env Sources__GitHub__Token or GITHUB_TOKEN).");
         }
         else if (token.Length != token.Trim().Length)
         {
@@ -130,6 +191,13 @@ internal sealed partial class GitHubSourceOptionsRulesValidator : IValidateOptio
     }
 
     private static string Show(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+
+    // App ID: digits; Client ID: e.g. Iv1.0123456789abcdef or Iv23liAbCdEf0123456.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AppIdentifier();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Owner();
 
     // owner: a login (letters, digits, '-'; '_' for Enterprise Managed Users); name: letters, digits, '.', '-', '_' (not "." or "..").
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]{0,38}/(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$", RegexOptions.CultureInvariant)]

@@ -1,10 +1,12 @@
 using System.Net;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.Auth;
+using FlowCollector.Sources.GitHub.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Sources.GitHub;
@@ -18,7 +20,8 @@ public static class GitHubSourceServiceCollectionExtensions
     /// Binds and validates (at start-up) <c>Sources:GitHub</c>, registers the <c>github</c> HTTP pipeline with the
     /// standard resilience handler (configured from <c>Sources:GitHub:Resilience</c>) and adds
     /// <see cref="GitHubEventSource"/> as one of the <see cref="IFlowEventSource"/>s. With no repositories
-    /// configured the source has nothing to collect and needs no token.
+    /// configured the source has nothing to collect and needs no token. Requests authenticate with
+    /// <c>Sources:GitHub:Token</c>, or as a GitHub App when <c>Sources:GitHub:App</c> is configured (<see cref="GitHubAppCredentials"/>).
     /// </summary>
     public static IServiceCollection AddGitHubSource(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,10 +31,22 @@ public static class GitHubSourceServiceCollectionExtensions
         var section = configuration.GetSection(GitHubSourceOptions.SectionName);
         services.AddOptionsWithValidateOnStart<GitHubSourceOptions, GitHubSourceOptionsValidator>().Bind(section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubSourceOptions>, GitHubSourceOptionsRulesValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GitHubSourceOptions>, GitHubOrganizationOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
 
-        var http = services.AddHttpClient(HttpClientName).AddHttpMessageHandler(() => new GitHubApiHeadersHandler());
+        // Rate limits: one budget per credential shared by every collection, waited out instead of failing the run. The
+        // limiter is outermost, so its waits never count against the resilience handler's timeouts and its retries
+        // wrap everything; the client's own 100 s timeout would cut a wait for the reset short.
+        services.AddOptionsWithValidateOnStart<GitHubRateLimitOptions, GitHubRateLimitOptionsValidator>().Bind(configuration.GetSection(GitHubRateLimitOptions.SectionName));
+        services.AddMetrics();
+        services.TryAddSingleton<IBudgetSharing, SingleProcessBudget>();
+        services.TryAddSingleton<GitHubRateBudgets>();
+        services.AddTransient<GitHubRateLimiter>();
+        var http = services.AddHttpClient(HttpClientName)
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddHttpMessageHandler<GitHubRateLimiter>()
+            .AddHttpMessageHandler(() => new GitHubApiHeadersHandler());
 
         // Retries 408/5xx/timeouts with jittered backoff, per-attempt and total timeouts, circuit breaker. The
         // section overload refuses a missing section, and most deployments keep the defaults.
@@ -39,11 +54,19 @@ public static class GitHubSourceServiceCollectionExtensions
         var resilience = resilienceSection.Exists() ? http.AddStandardResilienceHandler(resilienceSection) : http.AddStandardResilienceHandler();
         resilience.Configure(options => options.Retry.ShouldHandle = args => ValueTask.FromResult(
             // GitHub answers 429 (and 403) when a rate limit is exhausted; retrying before the reset only
-            // burns the secondary limit, so the source reports it and the next run continues.
+            // burns the secondary limit, so the outer GitHubRateLimiter waits as GitHub asks and retries.
             args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests
             && HttpClientResiliencePredicates.IsTransient(args.Outcome)));
 
-        services.TryAddSingleton<GitHubCredentials>(provider => new GitHubTokenCredentials(provider.GetRequiredService<IOptions<GitHubSourceOptions>>().Value.Token));
+        services.TryAddSingleton<GitHubCredentials>(provider =>
+        {
+            // Resolved after start-up validation, so a configured App has a usable key here.
+            var options = provider.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
+            return options.App is { IsConfigured: true } app
+                ? new GitHubAppCredentials(
+                    app, options.ApiBaseAddress, provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GitHubAppCredentials>>())
+                : new GitHubTokenCredentials(options.Token);
+        });
         services.AddSingleton<IFlowEventSource, GitHubEventSource>();
         return services;
     }

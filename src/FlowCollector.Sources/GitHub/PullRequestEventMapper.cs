@@ -32,7 +32,14 @@ internal sealed class PullRequestEventMapper
             .Select(t => t.e)
             .ToList();
 
-        yield return this.Event(pr, FlowEventKind.ChangeOpened, pr.CreatedAt, pr.Author) with { IsDraft = OpenedAsDraft(pr, draftToggles) };
+        // What the change is (for the rework rules) rides on the opening only: one carrier is enough for the fold.
+        yield return this.Event(pr, FlowEventKind.ChangeOpened, pr.CreatedAt, pr.Author) with
+        {
+            IsDraft = OpenedAsDraft(pr, draftToggles),
+            SourceBranch = string.IsNullOrEmpty(pr.HeadRef) ? null : pr.HeadRef,
+            Title = string.IsNullOrEmpty(pr.Title) ? null : pr.Title,
+            Labels = pr.Labels is { Count: > 0 } labels ? labels : null,
+        };
 
         foreach (var commit in pr.Commits)
         {
@@ -60,6 +67,13 @@ internal sealed class PullRequestEventMapper
             {
                 yield return this.Event(pr, FlowEventKind.ReviewSubmitted, submitted, review.User) with { ReviewState = state };
             }
+        }
+
+        // The issues it closes are its demand: the earliest one's creation starts the backlog stage. GitHub issues have
+        // no "activated" time; work starts at the first commit.
+        foreach (var issue in pr.LinkedIssues ?? [])
+        {
+            yield return this.Event(pr, FlowEventKind.WorkItemCreated, issue.CreatedAt, actor: null);
         }
 
         if (pr.MergedAt is { } merged)

@@ -17,7 +17,22 @@ internal sealed record PullRequestSnapshot(
     DateTimeOffset? ClosedAt,
     IReadOnlyList<CommitSnapshot> Commits,
     IReadOnlyList<ReviewSnapshot> Reviews,
-    IReadOnlyList<TimelineSnapshot> Timeline);
+    IReadOnlyList<TimelineSnapshot> Timeline)
+{
+    /// <summary>The head branch (<c>head.ref</c> / <c>headRefName</c>); null when the reader did not get it.</summary>
+    public string? HeadRef { get; init; }
+
+    public string? Title { get; init; }
+
+    /// <summary>The current labels; null when it has none.</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>When each issue this pull request closes was created (its demand); null when none were read.</summary>
+    public IReadOnlyList<LinkedIssueSnapshot>? LinkedIssues { get; init; }
+}
+
+/// <summary>An issue a pull request closes: its number and creation time.</summary>
+internal sealed record LinkedIssueSnapshot(int Number, DateTimeOffset CreatedAt);
 
 /// <summary>A user, bot or organisation as GitHub reports it; <see cref="Type"/> is <c>User</c>, <c>Bot</c> or <c>Organization</c> when known.</summary>
 internal sealed record GitHubAccount(string Login, string? Type);

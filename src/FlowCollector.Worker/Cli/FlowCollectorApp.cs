@@ -138,7 +138,7 @@ public static class FlowCollectorApp
     {
         var production = outcome.Deployments
             .Where(d => d.Deployment.Environment is { } e && settings.Definition.ProductionEnvironments.Contains(e))
-            .Select(d => new DoraDeployment(d.Deployment.Environment!, d.Deployment.Finished!.Value, d.Deployment.Succeeded, d.Deployment.IsRollback))
+            .Select(d => new DoraDeployment(d.Deployment.Environment!, d.Deployment.Finished!.Value, d.Deployment.Succeeded, d.Deployment.IsRollback) { Rework = d.IsRework })
             .ToList();
         if (production.Count == 0)
         {

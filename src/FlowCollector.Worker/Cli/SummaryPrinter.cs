@@ -45,9 +45,10 @@ internal static class SummaryPrinter
             var lead = report.LeadTime.Median is { } median ? $"median {Human(median.TotalSeconds)}, p90 {Human(report.LeadTime.P90!.Value.TotalSeconds)} ({report.LeadTimeBand})" : "n/a";
             var failure = report.ChangeFailureRate is { } rate ? rate.ToString("P0", CultureInfo.InvariantCulture) : "n/a";
             var recovery = report.RecoveryTime.Median is { } r ? Human(r.TotalSeconds) : "n/a";
+            var rework = report.ReworkRate is { } share ? share.ToString("P0", CultureInfo.InvariantCulture) : "n/a";
             output.WriteLine(
                 $"{repository}: DORA — {report.Deployments} production deployments ({report.DeploymentsPerDay.ToString("0.##", CultureInfo.InvariantCulture)}/day, {report.DeploymentFrequencyBand}), " +
-                $"lead time {lead}, change failure rate {failure}, recovery {recovery}");
+                $"lead time {lead}, change failure rate {failure}, recovery {recovery}, rework rate {rework}");
         }
     }
 

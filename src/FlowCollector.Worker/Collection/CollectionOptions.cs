@@ -21,6 +21,14 @@ public sealed class CollectionOptions
     public TimeSpan PendingMaxAge { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>
+    /// A source that can probe for changes (GitHub: conditional requests, free when answered 304) reads a target in full
+    /// only when the probe saw a change, and at least this often anyway (default 6 hours, 0 to 30 days; 0: read in full
+    /// every run, no probe), so anything a probe cannot see (a workflow run older than the newest page) is never stale
+    /// for longer.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
     /// How often organisations (<c>Sources:GitHub:Organizations</c>) and projects (<c>Sources:AzureDevOps:Projects</c>) are
     /// listed again (default 1 hour, 1 minute to 7 days), so new repositories are collected and archived or excluded ones
     /// dropped without a restart. Costs about one request per 100 repositories of each organisation or project.
@@ -47,6 +55,11 @@ internal sealed class CollectionOptionsValidator : IValidateOptions<CollectionOp
         if (options.PendingMaxAge < TimeSpan.FromDays(1) || options.PendingMaxAge > TimeSpan.FromDays(3650))
         {
             result.AddError($"Collection:PendingMaxAge is {options.PendingMaxAge}; it must be between 1.00:00:00 and 3650.00:00:00.");
+        }
+
+        if (options.ReconcileInterval < TimeSpan.Zero || options.ReconcileInterval > TimeSpan.FromDays(30))
+        {
+            result.AddError($"Collection:ReconcileInterval is {options.ReconcileInterval}; it must be between 00:00:00 (always read in full) and 30.00:00:00, e.g. 06:00:00.");
         }
 
         if (options.DiscoveryInterval < TimeSpan.FromMinutes(1) || options.DiscoveryInterval > TimeSpan.FromDays(7))

@@ -1,5 +1,6 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Worker.Health;
 
 namespace FlowCollector.Worker.Collection;
 
@@ -22,8 +23,19 @@ public sealed class CollectionTargets
     private Dictionary<string, IReadOnlyList<CollectionTarget>> bySource;
     private IReadOnlyList<CollectionTarget> all;
 
+    private readonly TargetHealthRegistry? health;
+    private readonly TimeProvider time;
+
     public CollectionTargets(IEnumerable<IFlowEventSource> sources, IConfiguration configuration)
+        : this(sources, configuration, null, TimeProvider.System)
     {
+    }
+
+    /// <summary>With <paramref name="health"/>, a listing failing for longer than <c>Health:MaxFailureDuration</c> makes the replica unready, like a failing target (<c>discovery:{source}</c>).</summary>
+    public CollectionTargets(IEnumerable<IFlowEventSource> sources, IConfiguration configuration, TargetHealthRegistry? health, TimeProvider time)
+    {
+        this.health = health;
+        this.time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(configuration);
         this.sources = sources
@@ -85,10 +97,12 @@ public sealed class CollectionTargets
                 var repositories = await source.DiscoverRepositoriesAsync(cancellationToken);
                 found[source.Source] = repositories.Select(r => new CollectionTarget(r, source, schedule)).ToList();
                 results.Add(new DiscoveryResult(source.Source, repositories.Count, source.ConfiguredRepositories.Count, null));
+                this.health?.Succeeded(DiscoveryKey(source), this.time.GetUtcNow());
             }
             catch (SourceException e)
             {
                 results.Add(new DiscoveryResult(source.Source, null, source.ConfiguredRepositories.Count, e.Message));
+                this.health?.Failed(DiscoveryKey(source), this.time.GetUtcNow(), e.Message);
             }
         }
 
@@ -106,6 +120,8 @@ public sealed class CollectionTargets
 
         return results;
     }
+
+    private static string DiscoveryKey(IFlowEventSource source) => "discovery:" + source.Source;
 
     private static List<CollectionTarget> Flatten(
         IEnumerable<(IFlowEventSource Source, SourceScheduleOptions Schedule)> sources, Dictionary<string, IReadOnlyList<CollectionTarget>> bySource)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Points;
 using FlowCollector.Domain.Ports;
@@ -13,6 +14,8 @@ namespace FlowCollector.Worker.Collection;
 /// The use case for one target: read what changed since the watermark, run the value-stream engine,
 /// write the points, and only then advance the watermark. Any failure leaves the watermark where it was,
 /// so the next run re-reads the same window; idempotent points make that re-read harmless.
+/// A source that is an <see cref="IChangeProbe"/> is probed first; when nothing changed and no full read is due
+/// (<c>Collection:ReconcileInterval</c>), the run writes only the waiting-now snapshot and its collector_sync point.
 /// </summary>
 public sealed partial class TargetCollector(
     IStateStore store,
@@ -24,6 +27,12 @@ public sealed partial class TargetCollector(
     TimeProvider time,
     ILogger<TargetCollector> logger)
 {
+    /// <summary>The state store's ETag resource holding a target's change-probe validators (opaque, from <see cref="IChangeProbe"/>).</summary>
+    public const string ProbeValidatorsResource = "probe";
+
+    /// <summary>The state store's ETag resource holding when a target was last read in full (ISO 8601), for <c>Collection:ReconcileInterval</c>.</summary>
+    public const string LastFullReadResource = "full-read";
+
     public async Task<CollectionOutcome> CollectAsync(CollectionTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -38,7 +47,19 @@ public sealed partial class TargetCollector(
         {
             var now = time.GetUtcNow();
             var since = state?.Watermark is { } watermark ? watermark - target.Schedule.Overlap : now - target.Schedule.Backfill;
+            var probe = await this.ProbeAsync(target, state, now, cancellationToken);
+            if (probe is { Unchanged: true, Due: false })
+            {
+                return await this.WriteUnchangedAsync(target, state!, probe.Result, now, started, cancellationToken);
+            }
+
             read = await target.Source.ReadAsync(target.Repository, since, cancellationToken);
+            if (probe is not null)
+            {
+                // The probe's requests belong to this run's cost; the read's budget figure is the later one.
+                read = read with { Usage = new SourceUsage(read.Usage.Requests + probe.Result.Usage.Requests, read.Usage.RateLimitRemaining ?? probe.Result.Usage.RateLimitRemaining) };
+            }
+
             telemetry.EventsRead.Add(read.Events.Count, sourceTag);
             if (read.Usage.RateLimitRemaining is { } remaining)
             {
@@ -99,6 +120,14 @@ public sealed partial class TargetCollector(
             var finished = time.GetUtcNow();
             await store.ReplacePendingChangesAsync(target.Key, stillPending, CancellationToken.None);
             await store.SaveTargetAsync(new TargetState(target.Key, newWatermark, finished, finished, null), CancellationToken.None);
+            if (probe is not null)
+            {
+                // Only now, with the points written and the watermark saved: a failed run keeps the old validators, so
+                // the next probe still sees this run's changes as new. A crash between the two saves costs one more read.
+                await store.SaveETagAsync(target.Key, ProbeValidatorsResource, probe.Result.Validators, CancellationToken.None);
+                await store.SaveETagAsync(target.Key, LastFullReadResource, now.ToString("O", CultureInfo.InvariantCulture), CancellationToken.None);
+            }
+
             telemetry.RecordWatermark(target.Key, newWatermark);
             health.Succeeded(target.Key, finished);
             this.Record(target, CollectionResult.Success, started);
@@ -127,6 +156,71 @@ public sealed partial class TargetCollector(
             LogUnexpected(logger, e, target.Key);
             return await this.FailAsync(target, state, $"unexpected {e.GetType().Name}: {e.Message}", read, started);
         }
+    }
+
+    /// <summary>
+    /// Asks a source that can probe whether anything changed since the validators kept from the last full read. Always
+    /// probes (also when a full read is due) so that the validators stored after a full read describe what it saw.
+    /// Null when the source cannot probe or <c>Collection:ReconcileInterval</c> is 0.
+    /// </summary>
+    private async Task<ProbeOutcome?> ProbeAsync(CollectionTarget target, TargetState? state, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reconcile = collection.Value.ReconcileInterval;
+        if (target.Source is not IChangeProbe prober || reconcile <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        var lastFullRead = await store.GetETagAsync(target.Key, LastFullReadResource, cancellationToken) is { } text
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : (DateTimeOffset?)null;
+        var due = state?.Watermark is null || lastFullRead is null || now - lastFullRead.Value >= reconcile;
+        var validators = await store.GetETagAsync(target.Key, ProbeValidatorsResource, cancellationToken);
+        var result = await prober.ProbeAsync(target.Repository, validators, cancellationToken);
+        var outcome = result.Unchanged ? (due ? "reconcile" : "unchanged") : "changed";
+        telemetry.Probes.Add(1, new KeyValuePair<string, object?>("source", target.Source.Source), new KeyValuePair<string, object?>("result", outcome));
+        return new ProbeOutcome(result, due);
+    }
+
+    /// <summary>
+    /// A run whose probe saw no change: nothing is read, but the waiting-now snapshot (its ages grow every poll) and the
+    /// collector_sync point are written from the pending changes in the store, and the watermark stays.
+    /// </summary>
+    private async Task<CollectionOutcome> WriteUnchangedAsync(CollectionTarget target, TargetState state, ChangeProbeResult probe, DateTimeOffset now, long started, CancellationToken cancellationToken)
+    {
+        if (probe.Usage.RateLimitRemaining is { } remaining)
+        {
+            telemetry.RecordRateLimit(target.Key, target.Source.Source, remaining);
+        }
+
+        var pending = await store.GetPendingChangesAsync(target.Key, cancellationToken);
+        var flow = new RepositoryFlow(target.Repository, valueStream.Definition, valueStream.Counting);
+        foreach (var payload in pending.Values)
+        {
+            flow.Apply(PendingChangeCodec.Decode(payload));
+        }
+
+        var watermark = state.Watermark!.Value;
+        var points = StageQueuePoints.From(target.Repository, valueStream.Definition, flow.WaitingNow(now), now).ToList();
+        points.Add(CollectorSyncPoints.Success(target, now, watermark, new SourceReadResult([], null, probe.Usage), points.Count + 1));
+        if (valueStream.Teams.TeamOf(target.Repository) is { } team)
+        {
+            points = TeamDirectory.Tag(points, team);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await sink.WriteAsync(points, cancellationToken);
+        telemetry.PointsWritten.Add(points.Count, new KeyValuePair<string, object?>("source", target.Source.Source));
+
+        var finished = time.GetUtcNow();
+        await store.SaveTargetAsync(new TargetState(target.Key, watermark, finished, finished, null), CancellationToken.None);
+
+        // Equal to the stored ones, or fresher ETags for the same bodies (after a token rotation): the next probe is free again.
+        await store.SaveETagAsync(target.Key, ProbeValidatorsResource, probe.Validators, CancellationToken.None);
+        telemetry.RecordWatermark(target.Key, watermark);
+        health.Succeeded(target.Key, finished);
+        this.Record(target, CollectionResult.Success, started);
+        LogUnchanged(logger, target.Key, points.Count, probe.Usage.Requests);
+        return new CollectionOutcome(target.Key, CollectionResult.Success, null, 0, points.Count, probe.Usage.Requests, []);
     }
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
@@ -196,6 +290,9 @@ public sealed partial class TargetCollector(
     [LoggerMessage(Level = LogLevel.Information, Message = "Collected {Target}: {Events} events, {Changes} merged changes, {Points} points written, {Requests} API requests")]
     private static partial void LogCollected(ILogger logger, string target, int events, int changes, int points, int requests);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Collected {Target}: unchanged since the last read (probe, {Requests} API requests), {Points} points written")]
+    private static partial void LogUnchanged(ILogger logger, string target, int points, int requests);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Collecting {Target} failed: {Error}")]
     private static partial void LogFailed(ILogger logger, string target, string error);
 
@@ -207,6 +304,12 @@ public sealed partial class TargetCollector(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the failure of {Target}: {Error}")]
     private static partial void LogReportFailed(ILogger logger, string target, string error);
+}
+
+/// <summary>What the probe before a read said, and whether a full read is due regardless (<c>Collection:ReconcileInterval</c>, no watermark yet).</summary>
+internal sealed record ProbeOutcome(ChangeProbeResult Result, bool Due)
+{
+    public bool Unchanged => this.Result.Unchanged;
 }
 
 /// <summary>The configured value stream, resolved once from options.</summary>

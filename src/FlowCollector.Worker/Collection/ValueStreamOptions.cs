@@ -26,17 +26,45 @@ public sealed class ValueStreamOptions
     /// </summary>
     public Dictionary<string, List<string>> Teams { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Which changes are rework (unplanned fixes), for the rework rate (<c>ValueStream:Rework</c>).</summary>
+    public ReworkOptions Rework { get; set; } = new();
+
     public ValueStreamDefinition ToDefinition()
     {
         var standard = ValueStreamDefinition.Default(this.Environments, this.ProductionEnvironments);
-        if (this.Stages.Count == 0)
+        var stages = this.Stages.Count == 0
+            ? standard.Stages
+            : this.Stages.Select(s => new StageDefinition(s.Name, s.Kind, s.Rule, s.Environment)).ToList();
+        return new ValueStreamDefinition(stages, standard.EnvironmentPath, standard.ProductionEnvironments.ToList())
         {
-            return standard;
-        }
-
-        var stages = this.Stages.Select(s => new StageDefinition(s.Name, s.Kind, s.Rule, s.Environment)).ToList();
-        return new ValueStreamDefinition(stages, standard.EnvironmentPath, standard.ProductionEnvironments.ToList());
+            Rework = this.Rework.ToRules(),
+        };
     }
+}
+
+/// <summary>
+/// <c>ValueStream:Rework</c>: how to recognise an unplanned fix. Each list left empty keeps its default (the binder
+/// appends to a list that has items, so defaults are applied here, not as initialisers); a list holding only
+/// <c>""</c> switches that rule off. Comparisons are case-insensitive.
+/// </summary>
+public sealed class ReworkOptions
+{
+    /// <summary>Head-branch patterns, <c>*</c> and <c>?</c> wildcards (default <c>hotfix/*</c>, <c>hotfix-*</c>, <c>revert-*</c>).</summary>
+    public List<string> BranchPatterns { get; set; } = [];
+
+    /// <summary>Title prefixes (default <c>Revert "</c>).</summary>
+    public List<string> TitlePrefixes { get; set; } = [];
+
+    /// <summary>Labels (default <c>hotfix</c>, <c>revert</c>).</summary>
+    public List<string> Labels { get; set; } = [];
+
+    public ReworkRules ToRules() => new(
+        OrDefault(this.BranchPatterns, ReworkRules.DefaultBranchPatterns),
+        OrDefault(this.TitlePrefixes, ReworkRules.DefaultTitlePrefixes),
+        OrDefault(this.Labels, ReworkRules.DefaultLabels));
+
+    private static IReadOnlyList<string> OrDefault(List<string> configured, IReadOnlyList<string> defaults) =>
+        configured.Count == 0 ? defaults : configured;
 }
 
 /// <summary>One configured stage (<c>ValueStream:Stages:N</c>).</summary>
@@ -76,6 +104,7 @@ internal sealed class ValueStreamOptionsValidator : IValidateOptions<ValueStream
             }
         }
 
+        ValidateRework(options.Rework, result);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Stages.Count; i++)
         {
@@ -96,5 +125,33 @@ internal sealed class ValueStreamOptionsValidator : IValidateOptions<ValueStream
         }
 
         return result.Build();
+    }
+
+    private static void ValidateRework(ReworkOptions rework, ValidateOptionsResultBuilder result)
+    {
+        // Spaces around a title prefix can be meant ("HOTFIX "); around a branch pattern or a label they are a typo.
+        void Check(string key, List<string> values, bool spacesAreTypos, Func<string, string?> problem)
+        {
+            for (var i = 0; i < values.Count; i++)
+            {
+                var value = values[i] ?? "";
+                if (value.Length > 0 && ((spacesAreTypos && value.Trim().Length != value.Length) || problem(value) is not null))
+                {
+                    result.AddError($"ValueStream:Rework:{key}:{i} is '{value}': {problem(value) ?? "remove the spaces around it"}.");
+                }
+            }
+
+            if (values.Count > 1 && values.Any(v => string.IsNullOrEmpty(v)))
+            {
+                result.AddError($"ValueStream:Rework:{key} mixes \"\" with other entries; \"\" alone switches the rule off, otherwise leave it out.");
+            }
+        }
+
+        Check(nameof(ReworkOptions.BranchPatterns), rework.BranchPatterns, spacesAreTypos: true, p =>
+            p.StartsWith("refs/", StringComparison.OrdinalIgnoreCase) ? "give the branch name without refs/heads/ (e.g. hotfix/*)"
+            : p.Trim('*', '?').Length == 0 ? "a pattern of only wildcards makes every change rework; name the branch prefix (e.g. hotfix/*)"
+            : null);
+        Check(nameof(ReworkOptions.TitlePrefixes), rework.TitlePrefixes, spacesAreTypos: false, _ => null);
+        Check(nameof(ReworkOptions.Labels), rework.Labels, spacesAreTypos: true, _ => null);
     }
 }

@@ -25,6 +25,7 @@ public static class FlowCollectorComposition
         services.AddAzureDevOpsSource(configuration);
         services.AddPointSinks(configuration);
         services.AddStateStore(configuration);
+        services.AddSingleton<FlowCollector.Sources.GitHub.RateLimiting.IBudgetSharing, FlowCollector.Worker.State.PostgreSql.QuartzClusterReplicas>();
 
         services.AddOptionsWithValidateOnStart<CollectionOptions, CollectionOptionsValidator>().Bind(configuration.GetSection(CollectionOptions.SectionName));
         services.AddOptionsWithValidateOnStart<HealthOptions, HealthOptionsValidator>().Bind(configuration.GetSection(HealthOptions.SectionName));

@@ -26,7 +26,8 @@ internal sealed partial class ApiBudgetRecorder(IEnumerable<IApiBudgetStore> sto
         }
 
         var credential = Fingerprint(target.Source.Source, configuration[$"Sources:{target.Source.Source}:Token"]);
-        return target with { Source = new RecordingSource(target.Source, budget => this.RecordAsync(credential, target.Source.Source, budget, instanceId)) };
+        Func<int, Task> record = budget => this.RecordAsync(credential, target.Source.Source, budget, instanceId);
+        return target with { Source = target.Source is IChangeProbe ? new RecordingProbingSource(target.Source, record) : new RecordingSource(target.Source, record) };
     }
 
     /// <summary><c>source:</c> + the first 16 hex digits of the secret's SHA-256: tells credentials apart, reveals nothing.</summary>
@@ -49,11 +50,18 @@ internal sealed partial class ApiBudgetRecorder(IEnumerable<IApiBudgetStore> sto
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the API budget of {Credential}: {Problem}")]
     private static partial void LogNotRecorded(ILogger logger, string credential, string problem);
 
-    private sealed class RecordingSource(IFlowEventSource inner, Func<int, Task> record) : IFlowEventSource
+    /// <summary>Forwards everything to the wrapped source and records the budget each read (and probe) reports.</summary>
+    private class RecordingSource(IFlowEventSource inner, Func<int, Task> record) : IFlowEventSource
     {
+        protected IFlowEventSource Inner => inner;
+
+        protected Func<int, Task> Record => record;
+
         public string Source => inner.Source;
 
         public IReadOnlyList<RepositoryRef> ConfiguredRepositories => inner.ConfiguredRepositories;
+
+        public Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken) => inner.DiscoverRepositoriesAsync(cancellationToken);
 
         public async Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken)
         {
@@ -67,5 +75,20 @@ internal sealed partial class ApiBudgetRecorder(IEnumerable<IApiBudgetStore> sto
         }
 
         public Task<TargetCheck> CheckAsync(RepositoryRef repository, CancellationToken cancellationToken) => inner.CheckAsync(repository, cancellationToken);
+    }
+
+    /// <summary>A <see cref="RecordingSource"/> whose wrapped source can probe: the collector sees the probe through the wrapper.</summary>
+    private sealed class RecordingProbingSource(IFlowEventSource inner, Func<int, Task> record) : RecordingSource(inner, record), IChangeProbe
+    {
+        public async Task<ChangeProbeResult> ProbeAsync(RepositoryRef repository, string? validators, CancellationToken cancellationToken)
+        {
+            var result = await ((IChangeProbe)this.Inner).ProbeAsync(repository, validators, cancellationToken);
+            if (result.Usage.RateLimitRemaining is { } remaining)
+            {
+                await this.Record(remaining);
+            }
+
+            return result;
+        }
     }
 }

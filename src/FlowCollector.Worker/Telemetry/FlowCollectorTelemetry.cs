@@ -27,6 +27,7 @@ public sealed class FlowCollectorTelemetry
         this.EventsRead = meter.CreateCounter<long>("flowcollector.events.read", "{event}", "Normalised events read from sources.");
         this.PointsWritten = meter.CreateCounter<long>("flowcollector.points.written", "{point}", "Points acknowledged by the sink.");
         this.SpansClamped = meter.CreateCounter<long>("flowcollector.stage.clamped", "{span}", "Stage spans whose end came before their start (clock skew) and were clamped to 0.");
+        this.Probes = meter.CreateCounter<long>("flowcollector.probe.results", "{probe}", "Change probes before a read, by result (unchanged: no read; changed: full read; reconcile: full read due anyway).");
         meter.CreateObservableGauge("flowcollector.ratelimit.remaining", this.ObserveRateLimit, "{request}", "API rate-limit budget left, per target, as last reported by the API.");
         meter.CreateObservableGauge("flowcollector.watermark.lag", this.ObserveLag, "s", "How far each target's watermark is behind now.");
     }
@@ -44,6 +45,8 @@ public sealed class FlowCollectorTelemetry
     public Counter<long> PointsWritten { get; }
 
     public Counter<long> SpansClamped { get; }
+
+    public Counter<long> Probes { get; }
 
     public void RecordRateLimit(string target, string source, int remaining) => this.rateLimitRemaining[target] = (source, remaining);
 

@@ -33,7 +33,7 @@ public sealed class DeliveryPointsTests
         Assert.Equal(
             "change,environment=production,org=contoso,repo=web,schema=1,source=github "
             + "change_id=42,commits=1,direct=false,flow_efficiency=0.3958333333333333,flow_seconds=14400,lead_seconds=14400,"
-            + "process_seconds=5700,url=https://github.com/contoso/web/pull/42,wait_seconds=8700 "
+            + "process_seconds=5700,rework=false,url=https://github.com/contoso/web/pull/42,wait_seconds=8700 "
             + At(240, "42"),
             Render(point));
         Assert.Equal(FieldType.Whole, point.Field(FlowSchema.Fields.Commits)!.Value.Type);
@@ -58,10 +58,10 @@ public sealed class DeliveryPointsTests
         Assert.Equal(
             [
                 "deployment,environment=staging,org=contoso,repo=web,result=success,schema=1,source=github "
-                + "changes=1,deployment_id=d1,duration_seconds=600,redeploy=false,rollback=false,sha=m1,url=https://github.com/contoso/web/deployments/d1 "
+                + "changes=1,deployment_id=d1,duration_seconds=600,redeploy=false,rework=false,rollback=false,sha=m1,url=https://github.com/contoso/web/deployments/d1 "
                 + At(160, "d1"),
                 "deployment,environment=production,org=contoso,repo=web,result=success,schema=1,source=github "
-                + "changes=1,deployment_id=d2,duration_seconds=600,queue_seconds=1800,redeploy=false,rollback=false,sha=m1,url=https://github.com/contoso/web/deployments/d2 "
+                + "changes=1,deployment_id=d2,duration_seconds=600,queue_seconds=1800,redeploy=false,rework=false,rollback=false,sha=m1,url=https://github.com/contoso/web/deployments/d2 "
                 + At(240, "d2"),
             ],
             points);

@@ -70,6 +70,79 @@ public sealed class PipelineRunPointsTests
         Assert.All(point.Tags, t => Assert.Contains(t.Key, FlowSchema.Tags.Allowed));
     }
 
+    /// <summary>Stage events of run r1 (attempt 1), as the Azure DevOps timeline gives them.</summary>
+    private static FlowEvent[] Stage(string name, StageKind kind, double started, double? finished, string run = "r1", int attempt = 1)
+    {
+        var start = RunStarted(started, run, attempt) with { Kind = FlowEventKind.StageStarted, Stage = name, StageKind = kind };
+        return finished is { } f ? [start, start with { Kind = FlowEventKind.StageFinished, OccurredAt = Monday9.AddMinutes(f), Result = "success" }] : [start];
+    }
+
+    [Fact]
+    public void An_approval_checkpoint_is_wait_and_the_rest_of_the_run_is_process()
+    {
+        // Run queued 100, started 102, finished 130 (run 28 min). Stage "deploy" 102–130 works; its checkpoint 105–120
+        // contains the approval 105–120 (the same wait, counted once) and a check 118–125 overlaps it: wait = 105–125 = 20 min.
+        var flow = Flow(
+        [
+            RunQueued(100), RunStarted(102), RunFinished(130, "success"),
+            .. Stage("deploy", StageKind.Process, 102, 130),
+            .. Stage("deploy/checkpoint", StageKind.Wait, 105, 120),
+            .. Stage("deploy/approval", StageKind.Wait, 105, 120),
+            .. Stage("deploy/check", StageKind.Wait, 118, 125),
+            .. Stage("deploy/job/Deploy", StageKind.Process, 125, 130),
+        ]);
+
+        var point = Assert.Single(flow.FinishedRuns().SelectMany(PipelineRunPoints.From));
+
+        Assert.Equal(
+            "pipeline_run,org=contoso,pipeline=build,repo=web,result=success,schema=1,source=github "
+            + "attempt=1,process_seconds=480,queue_seconds=120,run_seconds=1680,run_id=r1,sha=m1,url=https://github.com/contoso/web/pull/42,wait_seconds=1200 "
+            + At(130, "r1#1"),
+            Render(point));
+    }
+
+    [Theory]
+    [InlineData("a wait running past the run's end counts up to it", 120.0, 140.0, 600.0)]
+    [InlineData("a wait still open when the run ended counts up to it", 120.0, null, 600.0)]
+    [InlineData("a wait from before the run started counts from the start", 90.0, 110.0, 480.0)]
+    [InlineData("a wait outside the run counts nothing", 131.0, 135.0, 0.0)]
+    public void Waits_are_clipped_to_the_run(string scenario, double started, double? finished, double waitSeconds)
+    {
+        var flow = Flow([RunQueued(100), RunStarted(102), RunFinished(130, "failure"), .. Stage("approval", StageKind.Wait, started, finished)]);
+
+        var point = Assert.Single(flow.FinishedRuns().SelectMany(PipelineRunPoints.From));
+
+        Assert.True(waitSeconds == point.Field(FlowSchema.Fields.WaitSeconds)!.Value.Number, $"{scenario}: {Render(point)}");
+        Assert.Equal(1680 - waitSeconds, point.Field(FlowSchema.Fields.ProcessSeconds)!.Value.Number);
+    }
+
+    [Fact]
+    public void Without_stages_the_split_is_unknown_and_not_written()
+    {
+        var point = Assert.Single(Flow([RunQueued(100), RunStarted(102), RunFinished(130, "success")]).FinishedRuns().SelectMany(PipelineRunPoints.From));
+
+        Assert.Null(point.Field(FlowSchema.Fields.WaitSeconds));
+        Assert.Null(point.Field(FlowSchema.Fields.ProcessSeconds));
+    }
+
+    [Fact]
+    public void Stages_fold_per_attempt_and_survive_a_replay_from_state()
+    {
+        // Attempt 2 of r1 waited 10 min for an approval; attempt 1 had none.
+        FlowEvent[] events =
+        [
+            RunQueued(100), RunStarted(100), RunFinished(110, "failure"),
+            RunQueued(115, attempt: 2), RunStarted(115, attempt: 2), RunFinished(140, "success", attempt: 2),
+            .. Stage("deploy/approval", StageKind.Wait, 120, 130, attempt: 2),
+        ];
+        var flow = Flow(events.Reverse());
+        var replayed = Flow(flow.FinishedRuns().SelectMany(r => r.ToEvents()));
+
+        var waits = replayed.FinishedRuns().SelectMany(PipelineRunPoints.From).Select(p => p.Field(FlowSchema.Fields.WaitSeconds)?.Number).ToList();
+
+        Assert.Equal([null, 600.0], waits);
+    }
+
     private static RepositoryFlow Flow(IEnumerable<FlowEvent> events)
     {
         var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default(), ReviewCounting.Default);

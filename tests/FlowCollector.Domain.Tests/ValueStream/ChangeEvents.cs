@@ -162,6 +162,7 @@ internal static class ChangeEvents
     public static string Facts(ChangeFacts c) =>
         $"author={c.Author} url={c.Url} direct={c.IsDirect} first_commit={c.FirstCommitAuthored:O} commits={string.Join(",", c.CommitShas.Order(StringComparer.Ordinal))} "
         + $"opened={c.Opened:O} draft={c.OpenedAsDraft} ready={c.FirstReadyForReview:O} merged={c.Merged:O} sha={c.MergeSha} closed={c.Closed:O} "
+        + $"branch={c.SourceBranch} titles={string.Join("|", c.Titles.Order(StringComparer.Ordinal))} labels={string.Join(",", c.Labels.Order(StringComparer.Ordinal))} "
         + $"work_item={c.WorkItemCreated:O}/{c.WorkItemActivated:O} reviews={string.Join(";", c.Reviews.OrderBy(r => r.At).ThenBy(r => r.Reviewer, StringComparer.Ordinal).ThenBy(r => r.State).ThenBy(r => r.IsBot))}";
 
     private static FlowEvent At(FlowEventKind kind, double minutes) => new()

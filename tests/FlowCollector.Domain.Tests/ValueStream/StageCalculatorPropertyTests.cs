@@ -31,7 +31,13 @@ public sealed class StageCalculatorPropertyTests
         Gen.Select(Minute, Gen.Int[1, 4], (m, i) => Commit(m, $"c{i}") with { Url = $"https://github.com/contoso/web/commit/c{i}" });
 
     private static readonly Gen<FlowEvent> OpenedGen =
-        Gen.Select(Minute, Gen.Bool, (m, draft) => draft ? OpenedAsDraft(m) : Opened(m));
+        Gen.Select(Minute, Gen.Bool, Gen.Int[0, 4], (m, draft, description) => (draft ? OpenedAsDraft(m) : Opened(m)) with
+        {
+            // What the change says about itself (rework rules): nothing, a hotfix branch, a revert title, labels.
+            SourceBranch = description switch { 1 => "hotfix/x", 2 => "alice/change", _ => null },
+            Title = description == 3 ? "Revert \"y\"" : null,
+            Labels = description == 4 ? ["bug", "HotFix"] : null,
+        });
 
     private static readonly Gen<FlowEvent> ReadyGen = Minute.Select(m => Ready(m));
 

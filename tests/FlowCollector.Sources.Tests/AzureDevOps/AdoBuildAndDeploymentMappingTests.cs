@@ -89,16 +89,17 @@ public sealed class AdoBuildAndDeploymentMappingTests
         ];
 
         var spans = AdoBuildEventMapper.MapTimeline(Repo, new AdoBuildSnapshot(Build(), "u", timeline))
-            .GroupBy(e => e.SubjectId)
+            .GroupBy(e => $"{e.SubjectId}/{e.Stage} {e.StageKind}")
             .ToDictionary(g => g.Key, g => g.Max(e => e.OccurredAt) - g.Min(e => e.OccurredAt));
 
+        // Stage events belong to the run (subject = build id); checkpoints are waiting, stages and jobs work.
         Assert.Equal(
             new Dictionary<string, TimeSpan>
             {
-                ["7/Deploy_prod"] = TimeSpan.FromHours(3),
-                ["7/Deploy_prod/checkpoint"] = TimeSpan.FromHours(2),
-                ["7/Deploy_prod/approval"] = TimeSpan.FromHours(2),
-                ["7/Deploy_prod/job/Deploy"] = TimeSpan.FromMinutes(59),
+                ["7/Deploy_prod Process"] = TimeSpan.FromHours(3),
+                ["7/Deploy_prod/checkpoint Wait"] = TimeSpan.FromHours(2),
+                ["7/Deploy_prod/approval Wait"] = TimeSpan.FromHours(2),
+                ["7/Deploy_prod/job/Deploy Process"] = TimeSpan.FromMinutes(59),
             },
             spans);
     }

@@ -1,4 +1,5 @@
 using FlowCollector.Domain.Events;
+using FlowCollector.Domain.ValueStream;
 using FlowCollector.Testing.Simulation.AzureDevOps;
 using static FlowCollector.Sources.Tests.AzureDevOps.AdoScenarios;
 
@@ -67,15 +68,15 @@ public sealed class AzureDevOpsEventSourceReadingTests
         var read = await host.ReadAsync("Web/checkout", T0.AddDays(-1));
 
         var id = run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var runEvents = read.Events.Where(e => e.SubjectId == id).OrderBy(e => e.OccurredAt).ToList();
+        var runEvents = read.Events.Where(e => e.SubjectId == id && e.Stage is null).OrderBy(e => e.OccurredAt).ToList();
         Assert.Equal(
             [(FlowEventKind.RunQueued, 301.0, (string?)null), (FlowEventKind.RunStarted, 304.0, null), (FlowEventKind.RunFinished, 439.0 + (2.0 / 60), "success")],
             runEvents.Select(e => (e.Kind, (e.OccurredAt - T0).TotalMinutes, e.Result)));
         Assert.All(runEvents, e => Assert.Equal(("checkout-cd", sha, 1), (e.Pipeline, e.Sha, e.Attempt)));
 
         TimeSpan Span(string label) =>
-            read.Events.Single(e => e.Kind == FlowEventKind.StageFinished && e.SubjectId == $"{id}/{label}").OccurredAt
-            - read.Events.Single(e => e.Kind == FlowEventKind.StageStarted && e.SubjectId == $"{id}/{label}").OccurredAt;
+            read.Events.Single(e => e.Kind == FlowEventKind.StageFinished && e.SubjectId == id && e.Stage == label).OccurredAt
+            - read.Events.Single(e => e.Kind == FlowEventKind.StageStarted && e.SubjectId == id && e.Stage == label).OccurredAt;
         Assert.Equal(TimeSpan.FromHours(2), Span("Deploy_production/approval"));
         Assert.Equal(TimeSpan.FromMinutes(6) - TimeSpan.FromSeconds(5), Span("Deploy_production/job/Deploy"));
         Assert.Equal(TimeSpan.FromMinutes(126), Span("Deploy_production"));
@@ -145,7 +146,7 @@ public sealed class AzureDevOpsEventSourceReadingTests
 
         var first = await host.ReadAsync("Web/checkout", T0.AddDays(-1));
 
-        Assert.Contains(first.Events, e => e.Kind == FlowEventKind.StageStarted && e.SubjectId == $"{run.Id}/Deploy_production/approval");
+        Assert.Contains(first.Events, e => e.Kind == FlowEventKind.StageStarted && e.SubjectId == $"{run.Id}" && e.Stage == "Deploy_production/approval" && e.StageKind == StageKind.Wait);
         Assert.DoesNotContain(first.Events, e => e.Kind == FlowEventKind.RunFinished);
         Assert.DoesNotContain(first.Events, e => e.Kind.ToString().StartsWith("Deployment", StringComparison.Ordinal));
         Assert.Equal(T0.AddHours(5), first.HighWatermark); // the running build does not move it
@@ -220,7 +221,9 @@ public sealed class AzureDevOpsEventSourceReadingTests
         Assert.Equal(AzureDevOpsSourceHost.Repo("Web/checkout", "DefaultCollection"), Assert.Single(host.Source.ConfiguredRepositories));
         Assert.Contains(read.Events, e => e.Kind == FlowEventKind.ChangeMerged && e.TargetBranch == "develop");
         Assert.Contains(read.Events, e => e.Kind == FlowEventKind.DeploymentFinished && e.Environment == "production");
-        Assert.All(ado.Requests, r => Assert.StartsWith("/tfs/DefaultCollection/Web/_apis/", r.RawPath, StringComparison.Ordinal));
+        // Everything under the collection: the project's APIs, and the organisation-wide work-item link query.
+        Assert.All(ado.Requests, r => Assert.Matches("^/tfs/DefaultCollection/(Web/)?_apis/", r.RawPath));
+        Assert.Equal(1, ado.RequestsTo("/_apis/wit/artifacturiquery"));
         Assert.All(ado.Requests, r => Assert.Equal(200, r.StatusCode));
         Assert.Equal((true, "default branch develop"), (check.Ok, check.Message));
     }

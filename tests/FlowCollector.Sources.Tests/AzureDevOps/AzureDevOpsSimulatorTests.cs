@@ -112,6 +112,47 @@ public sealed class AzureDevOpsSimulatorTests
         Assert.StartsWith("/tfs/DefaultCollection/", Assert.Single(ado.Requests, r => r.StatusCode == 200).RawPath, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_project_lists_its_repositories_and_answers_artifact_uri_queries_in_the_real_shapes()
+    {
+        var model = new SimulatedAzureDevOps();
+        var web = model.AddProject("Web");
+        var checkout = web.AddRepository("checkout");
+        web.AddRepository("empty", defaultBranch: "");
+        web.AddRepository("old").Disable();
+        web.AddRepository("checkout-fork").MarkAsFork();
+        var pr = checkout.OpenPullRequest(SimulatedAdoIdentity.Person("alice@contoso.com"), Start).LinkWorkItem(7001, Start.AddDays(-1));
+        using var ado = new AzureDevOpsSimulator(model);
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + ado.Pat)));
+        var uri = $"vstfs:///Git/PullRequestId/{web.Id}%2F{checkout.Id}%2F{pr.Id}"; // escapes in upper case, as the REST example writes them
+
+        using var listing = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(ado.Url + "Web/_apis/git/repositories?api-version=7.1"), TestContext.Current.CancellationToken));
+        using var content = new StringContent($$"""{"artifactUris":["{{uri}}","vstfs:///Git/Commit/x%2Fy%2Fz"]}""", Encoding.UTF8, "application/json");
+        using var queried = await http.PostAsync(new Uri(ado.Url + "Web/_apis/wit/artifacturiquery?api-version=7.1"), content, TestContext.Current.CancellationToken);
+        using var links = System.Text.Json.JsonDocument.Parse(await queried.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        var repositories = listing.RootElement.GetProperty("value").EnumerateArray().ToList();
+        Assert.Equal(4, listing.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(["checkout", "checkout-fork", "empty", "old"], repositories.Select(r => r.GetProperty("name").GetString()));
+        Assert.All(repositories, r =>
+        {
+            Assert.Equal(("Web", "wellFormed"), (r.GetProperty("project").GetProperty("name").GetString(), r.GetProperty("project").GetProperty("state").GetString()));
+            Assert.True(r.TryGetProperty("id", out _) && r.TryGetProperty("url", out _) && r.TryGetProperty("remoteUrl", out _));
+        });
+        var empty = repositories[2];
+        Assert.False(empty.TryGetProperty("defaultBranch", out _));
+        Assert.Equal(0, empty.GetProperty("size").GetInt64());
+        Assert.Equal("refs/heads/main", repositories[0].GetProperty("defaultBranch").GetString());
+        Assert.Equal([false, false, false, true], repositories.Select(r => r.GetProperty("isDisabled").GetBoolean()));
+        Assert.Equal([false, true, false, false], repositories.Select(r => r.TryGetProperty("isFork", out var fork) && fork.GetBoolean()));
+
+        var result = links.RootElement.GetProperty("artifactUrisQueryResult");
+        var linked = Assert.Single(result.GetProperty(uri).EnumerateArray());
+        Assert.Equal((7001, $"{ado.Url}_apis/wit/workItems/7001"), (linked.GetProperty("id").GetInt32(), linked.GetProperty("url").GetString()));
+        Assert.Empty(result.GetProperty("vstfs:///Git/Commit/x%2Fy%2Fz").EnumerateArray());
+    }
+
     private static string Summary(SimulatedAzureDevOps model) => string.Join('\n',
         model.Projects.SelectMany(p => p.Repositories).SelectMany(r => r.PullRequests)
             .Select(p => $"{p.Repository.Name}#{p.Id} {p.Scenario} {p.Status} {p.CreatedAt:O} {p.ClosedAt:O} {p.Threads.Count} {p.Commits.Count}")

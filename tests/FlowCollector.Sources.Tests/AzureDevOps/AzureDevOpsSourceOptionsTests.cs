@@ -100,6 +100,36 @@ public sealed class AzureDevOpsSourceOptionsTests
             ["Sources:AzureDevOps:IncidentWorkItemType is empty but Sources:AzureDevOps:ReadIncidents is true; set the work item type of incidents (e.g. Incident, or Bug with IncidentTags)."]
         },
         {
+            "a project entry without a name", ["Projects:0:IncludeDisabled=true"],
+            ["Sources:AzureDevOps:Projects:0:Name is empty; set the project whose repositories to collect (e.g. Web Platform) or remove the entry."]
+        },
+        {
+            "a project written as project/repository", ["Projects:0:Name=Web Platform/checkout"],
+            ["Sources:AzureDevOps:Projects:0:Name is 'Web Platform/checkout' but must be a project name without '/' and without leading or trailing spaces (e.g. Web Platform)."]
+        },
+        {
+            "the same project twice, spelled differently", ["Projects:0:Name=Web Platform", "Projects:1:Name=Payments", "Projects:2:Name=web platform"],
+            ["Sources:AzureDevOps:Projects:2:Name is 'web platform', a duplicate of Sources:AzureDevOps:Projects:0:Name 'Web Platform'; merge their Include and Exclude lists into one entry."]
+        },
+        {
+            "patterns with unsupported glob syntax or empty", ["Projects:0:Name=Web Platform", "Projects:0:Include:0=checkout-*", "Projects:0:Include:1=api-[0-9]", "Projects:0:Exclude:0= "],
+            [
+                "Sources:AzureDevOps:Projects:0:Include:1 ('api-[0-9]') contains '['; set a repository-name pattern with * (any characters) and ? (one character) only, e.g. checkout-*, or remove it.",
+                "Sources:AzureDevOps:Projects:0:Exclude:0 (' ') is empty; set a repository-name pattern with * (any characters) and ? (one character) only, e.g. checkout-*, or remove it.",
+            ]
+        },
+        {
+            "projects without organisation URL and PAT", ["Repositories:0=", "OrganizationUrl=", "Pat=", "Projects:0:Name=Web Platform", "Projects:1:Name=Payments"],
+            [
+                $"Sources:AzureDevOps:OrganizationUrl is empty but 2 projects are configured; {UrlHint}",
+                "Sources:AzureDevOps:Pat is empty but 2 projects are configured; set it from a secret (env Sources__AzureDevOps__Pat) or set Sources:AzureDevOps:Authentication to EntraId.",
+            ]
+        },
+        {
+            "a repository and a project without a PAT", ["Pat=", "Projects:0:Name=Payments"],
+            ["Sources:AzureDevOps:Pat is empty but 1 repository and 1 project are configured; set it from a secret (env Sources__AzureDevOps__Pat) or set Sources:AzureDevOps:Authentication to EntraId."]
+        },
+        {
             "a stage mapped to no environment", ["StageEnvironments:Deploy_Prod= "],
             ["Sources:AzureDevOps:StageEnvironments:Deploy_Prod is empty; set the environment the stage deploys to (e.g. production) or remove the entry."]
         },
@@ -124,6 +154,9 @@ public sealed class AzureDevOpsSourceOptionsTests
         "ReadReleases=true", "ReleaseManagementUrl=https://tfs.contoso.local/tfs/DefaultCollection")]
     [InlineData("Entra ID workload identity without a PAT", "Pat=", "Authentication=EntraId", "EntraId:Credential=WorkloadIdentity")]
     [InlineData("a legacy visualstudio.com URL", "OrganizationUrl=https://contoso.visualstudio.com")]
+    [InlineData("a project both listed and discovered, with patterns", "Projects:0:Name=Web Platform", "Projects:0:Include:0=checkout*", "Projects:0:Include:1=api-?",
+        "Projects:0:Exclude:0=*-legacy", "Projects:0:IncludeDisabled=true", "Projects:1:Name=Payments")]
+    [InlineData("only projects", "Repositories:0=", "Projects:0:Name=Web Platform")]
     public void Accepts_valid_settings(string scenario, params string[] settings)
     {
         var options = Validate(settings);
@@ -150,6 +183,9 @@ public sealed class AzureDevOpsSourceOptionsTests
         Assert.Null(options.ReleaseManagementUrl);
         Assert.Empty(options.BotNames);
         Assert.Empty(options.StageEnvironments);
+        Assert.Empty(options.Projects);
+        var project = new AzureDevOpsProjectOptions();
+        Assert.Equal(("", 0, 0, false), (project.Name, project.Include.Count, project.Exclude.Count, project.IncludeDisabled));
     }
 
     [Fact]

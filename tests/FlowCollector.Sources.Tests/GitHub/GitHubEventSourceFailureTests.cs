@@ -86,35 +86,41 @@ public sealed class GitHubEventSourceFailureTests
     }
 
     [Fact]
-    public async Task An_exhausted_rate_limit_says_when_the_budget_resets_and_is_not_retried()
+    public async Task An_exhausted_rate_limit_that_resets_later_than_MaxWait_says_when_the_budget_resets()
     {
+        // Within Sources:GitHub:RateLimit:MaxWait the read waits for the reset (RateLimiting/GitHubRateLimitedReadTests); past it, it fails at once.
         var time = new FakeTimeProvider(T0);
         using var github = new GitHubSimulator(OneMergedPullRequest(), new GitHubSimulatorOptions { Time = time });
         github.RateLimitReset = T0.AddMinutes(42);
-        using var host = GitHubSourceHost.For(github, ["contoso/web"], time: time);
+        using var host = GitHubSourceHost.For(github, ["contoso/web"], new Dictionary<string, string?> { ["Sources:GitHub:RateLimit:MaxWait"] = "00:10:00" }, time: time);
         github.RateLimitRemaining = 0;
 
         var error = await Assert.ThrowsAsync<SourceException>(() => host.ReadAsync("contoso/web", T0.AddDays(-1)));
 
         Assert.Equal(
             "GitHub rate limit exhausted while reading contoso/web (403, 0 of 5000 requests left); the budget resets at 2025-03-03T09:42:00Z (in 42 min). "
-            + "Nothing after the watermark was lost; the next run continues from it. Poll less often (Sources:GitHub:Interval) or use a token with a larger budget.",
+            + "The collector waited as long as Sources:GitHub:RateLimit:MaxWait and :MaxRetries allow. Nothing after the watermark was lost; the next run continues from it. "
+            + "Poll less often (Sources:GitHub:Interval), allow a longer wait, or use a token with a larger budget.",
             error.Message);
         Assert.Equal(1, github.RequestCount);
     }
 
     [Fact]
-    public async Task A_secondary_rate_limit_429_says_how_long_to_wait_and_is_not_retried()
+    public async Task A_secondary_rate_limit_429_is_waited_out_for_its_retry_after_and_the_read_succeeds()
     {
-        using var github = new GitHubSimulator(OneMergedPullRequest());
-        github.FailNext("/repos/contoso/web/pulls", times: 5, HttpStatusCode.TooManyRequests,
+        var time = new FakeTimeProvider(T0);
+        const string token = "ghp_SecondaryLimit429Test0000000000000";
+        using var github = new GitHubSimulator(OneMergedPullRequest(), new GitHubSimulatorOptions { Time = time, Token = token });
+        github.FailNext("/repos/contoso/web/pulls", times: 1, HttpStatusCode.TooManyRequests,
             "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", new Dictionary<string, string> { ["retry-after"] = "60" });
-        using var host = GitHubSourceHost.For(github, ["contoso/web"]);
+        using var host = GitHubSourceHost.For(github, ["contoso/web"], time: time);
+        using var waits = new RateLimiting.RateLimitWaits(token);
 
-        var error = await Assert.ThrowsAsync<SourceException>(() => host.ReadAsync("contoso/web", T0.AddDays(-1)));
+        var read = await waits.DriveAsync(time, host.ReadAsync("contoso/web", T0.AddDays(-1)));
 
-        Assert.StartsWith("GitHub secondary rate limit hit while reading contoso/web (429); retry after 60 s.", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, github.RequestsTo("/repos/contoso/web/pulls"));
+        Assert.Equal(new[] { ("secondary", 60d) }, waits.All);
+        Assert.Equal(2, github.RequestsTo("/repos/contoso/web/pulls"));
+        Assert.Equal(T0.AddHours(1), read.HighWatermark);
     }
 
     [Fact]

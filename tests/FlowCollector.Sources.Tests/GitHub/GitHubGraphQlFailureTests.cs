@@ -12,7 +12,6 @@ public sealed class GitHubGraphQlFailureTests
 
     public static TheoryData<string, string?, string> ErrorTypes => new()
     {
-        { "RATE_LIMITED", "API rate limit exceeded for user ID 1.", "GitHub GraphQL rate limit exhausted while reading contoso/web (RATE_LIMITED: API rate limit exceeded for user ID 1.)" },
         { "FORBIDDEN", "Resource not accessible by integration", "GitHub refused POST /graphql (PullRequestsByUpdate) for contoso/web (Resource not accessible by integration): give Sources:GitHub:Token read access" },
         { "NOT_FOUND", "Could not resolve to a Repository with the name 'contoso/web'.", "GitHub repository contoso/web was not found or is not visible to the token (POST /graphql (PullRequestsByUpdate): Could not resolve" },
         { "INTERNAL", "Something went wrong while executing your query.", "GitHub answered POST /graphql (PullRequestsByUpdate) for contoso/web with GraphQL errors INTERNAL (Something went wrong" },
@@ -45,15 +44,22 @@ public sealed class GitHubGraphQlFailureTests
     }
 
     [Fact]
-    public async Task An_exhausted_budget_of_points_says_when_it_resets()
+    public async Task An_exhausted_budget_of_points_is_waited_out_until_it_resets()
     {
-        using var scenario = Scenario();
-        scenario.GitHub.GraphQlPointsRemaining = 0;
+        // A RATE_LIMITED answer is no longer an error the run fails on (GitHubRateLimitedReadTests has the other shapes).
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T0);
+        const string token = "ghp_GraphQlPointsExhaustedTest00000000";
+        using var github = new GitHubSimulator(Model(), new GitHubSimulatorOptions { Time = time, Token = token, RateLimitWindow = TimeSpan.FromHours(1) });
+        using var host = GitHubSourceHost.For(github, ["contoso/web"], GitHubSourceHost.GraphQl(), time);
+        using var waits = new RateLimiting.RateLimitWaits(token);
+        github.GraphQlPointsRemaining = 0;
+        github.RateLimitReset = T0.AddMinutes(5);
 
-        var error = await Assert.ThrowsAsync<SourceException>(() => scenario.Host.ReadAsync("contoso/web", T0.AddDays(-1)));
+        var read = await waits.DriveAsync(time, host.ReadAsync("contoso/web", T0.AddDays(-1)));
 
-        Assert.Contains("GitHub GraphQL rate limit exhausted while reading contoso/web", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Sources:GitHub:Interval", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { ("primary", 301d) }, waits.All);
+        Assert.Equal(1, github.RateLimitedAnswers);
+        Assert.Equal(T0.AddHours(1), read.HighWatermark);
     }
 
     [Fact]
@@ -147,10 +153,11 @@ public sealed class GitHubGraphQlFailureTests
 
         var read = await scenario.Host.ReadAsync("contoso/web", T0.AddDays(-1));
 
-        // 1 GraphQL query each for the pull requests and the deployments, 1 REST page for the runs.
-        Assert.Equal(3, read.Usage.Requests);
+        // 1 GraphQL query each for the pull requests, the deployments and — the repository has never had a deployment —
+        // the releases that stand in for them (Sources:GitHub:DeploymentFallback), 1 REST page for the runs.
+        Assert.Equal(4, read.Usage.Requests);
         Assert.Equal(scenario.GitHub.RequestCount, read.Usage.Requests);
-        Assert.Equal(2, scenario.GitHub.GraphQlPointsSpent);
+        Assert.Equal(3, scenario.GitHub.GraphQlPointsSpent);
         Assert.Equal(4000 - 1, read.Usage.RateLimitRemaining); // REST: 3,999 left; GraphQL: 4,998 points left
     }
 

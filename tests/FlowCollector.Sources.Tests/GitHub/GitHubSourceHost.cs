@@ -17,6 +17,10 @@ internal sealed class GitHubSourceHost : IDisposable
         // Tests written for the REST reader (request counts, REST stubs) get it unless they choose an Api.
         var withApi = new Dictionary<string, string?>(settings);
         withApi.TryAdd("Sources:GitHub:Api", "Rest");
+
+        // The page-size and operation-name tests were written for the 49-per-point document; GitHubLinkedIssueTests
+        // (and any test that says so) read the issues pull requests close with the production default.
+        withApi.TryAdd("Sources:GitHub:ReadLinkedIssues", "false");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(withApi).Build();
         var services = new ServiceCollection();
         if (time is not null)

@@ -29,4 +29,10 @@ public sealed record GitHubGenerationOptions
 
     /// <summary>Time between two batch deployments to staging (default 8 hours).</summary>
     public TimeSpan DeploymentInterval { get; init; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// CI runs on each pull request's own branch, one per commit up to this many (default 0): the bulk of a real
+    /// repository's workflow runs, which a collector reading the default branch's runs must not pay for.
+    /// </summary>
+    public int PullRequestBranchRuns { get; init; }
 }

@@ -16,7 +16,7 @@ namespace FlowCollector.Testing.Simulation;
 /// Served: <c>rateLimit</c>; <c>repository(owner, name)</c> with <c>defaultBranchRef</c>, <c>pullRequests</c>
 /// (<c>orderBy</c>, <c>states</c>, <c>baseRefName</c>, <c>first</c>/<c>after</c>) and <c>pullRequest(number)</c>; on a pull
 /// request its scalar fields, <c>author</c>, <c>mergeCommit</c>, <c>commits</c>, <c>reviews</c>, <c>timelineItems</c>
-/// (<c>itemTypes</c>: ready-for-review, convert-to-draft, review-requested); <c>repository.deployments</c> (<c>orderBy</c>,
+/// (<c>itemTypes</c>: ready-for-review, convert-to-draft, review-requested, labeled — a label is only ever added); <c>repository.deployments</c> (<c>orderBy</c>,
 /// <c>environments</c>) with their <c>statuses</c> and <c>latestStatus</c>, <c>node(id:)</c> of a deployment, and
 /// <c>defaultBranchRef.target</c> as the trunk's head commit with <c>history</c> (<c>since</c>) and <c>parents</c>. Bots appear as GitHub's GraphQL shows them:
 /// <c>__typename</c> Bot, login without <c>[bot]</c>, and no <c>user</c> behind their commits.
@@ -326,6 +326,11 @@ internal sealed class GitHubGraphQlResponder
                 case "pullRequests":
                     Connection(w, f, context, "PullRequestConnection", ListPullRequests(repository, f, context), (pr, set) => PullRequest(w, set, pr, context));
                     break;
+                case "releases":
+                    // GitHub orders releases by CREATED_AT or NAME; the collector asks for newest created first.
+                    var releases = repository.Releases.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).ToList();
+                    Connection(w, f, context, "ReleaseConnection", releases, (r, set) => Release(w, set, r));
+                    break;
                 case "pullRequest":
                     var number = Value(f.Arguments?.ValueFor("number"), context.Variables) as long?;
                     var pr = number is { } n && n <= int.MaxValue ? repository.PullRequests.FirstOrDefault(p => p.Number == n) : null;
@@ -342,6 +347,42 @@ internal sealed class GitHubGraphQlResponder
                     break;
                 default:
                     throw Unknown(name, "Repository");
+            }
+        });
+
+    private static void Release(Utf8JsonWriter w, GraphQLSelectionSet? set, SimulatedRelease release) =>
+        Object(w, set, "Release", ["Node", "Reactable", "UniformResourceLocatable"], (name, f) =>
+        {
+            switch (name)
+            {
+                case "databaseId": w.WriteNumberValue(release.Id); break;
+                case "tagName": w.WriteStringValue(release.TagName); break;
+                case "isDraft": w.WriteBooleanValue(release.IsDraft); break;
+                case "isPrerelease": w.WriteBooleanValue(release.IsPrerelease); break;
+                case "createdAt": w.WriteStringValue(GitHubPayloads.Time(release.CreatedAt)); break;
+                case "publishedAt":
+                    if (release.PublishedAt is { } published)
+                    {
+                        w.WriteStringValue(GitHubPayloads.Time(published));
+                    }
+                    else
+                    {
+                        w.WriteNullValue();
+                    }
+
+                    break;
+                case "url": w.WriteStringValue($"https://github.com/{release.Repository.FullName}/releases/tag/{release.TagName}"); break;
+                case "tagCommit":
+                    Object(w, f.SelectionSet, "Commit", ["Node", "GitObject"], (n, _) =>
+                    {
+                        switch (n)
+                        {
+                            case "oid": w.WriteStringValue(release.Sha); break;
+                            default: throw Unknown(n, "Commit");
+                        }
+                    });
+                    break;
+                default: throw Unknown(name, "Release");
             }
         });
 
@@ -497,10 +538,40 @@ internal sealed class GitHubGraphQlResponder
                 case "reviews":
                     Connection(w, f, context, "PullRequestReviewConnection", pr.Reviews.OrderBy(r => r.SubmittedAt ?? DateTimeOffset.MaxValue).ThenBy(r => r.Id).ToList(), (review, s) => Review(w, s, review));
                     break;
+                case "closingIssuesReferences":
+                    Connection(w, f, context, "IssueConnection", pr.Closes.OrderBy(i => i.Number).ToList(), (issue, issueSet) =>
+                        Object(w, issueSet, "Issue", ["Node"], (n, _) =>
+                        {
+                            switch (n)
+                            {
+                                case "number": w.WriteNumberValue(issue.Number); break;
+                                case "createdAt": w.WriteStringValue(GitHubPayloads.Time(issue.CreatedAt)); break;
+                                default: throw Unknown(n, "Issue");
+                            }
+                        }));
+                    break;
                 case "timelineItems":
                     var types = (Value(f.Arguments?.ValueFor("itemTypes"), context.Variables) as List<object?>)?.OfType<string>().ToHashSet(StringComparer.Ordinal);
-                    var items = pr.TimelineEvents.Where(e => types is null || types.Contains(ItemType(e.Kind))).ToList();
-                    Connection(w, f, context, "PullRequestTimelineItemsConnection", items, (e, s) => TimelineItem(w, s, e));
+                    // Label changes are timeline items too (LABELED_EVENT); the model only adds labels, at their time.
+                    var items = pr.TimelineEvents
+                        .Where(e => types is null || types.Contains(ItemType(e.Kind)))
+                        .Select(e => (At: e.At, Event: (SimulatedTimelineEvent?)e, Label: (string?)null))
+                        .Concat(pr.LabelEvents
+                            .Where(_ => types is null || types.Contains("LABELED_EVENT"))
+                            .Select(l => (At: l.At, Event: (SimulatedTimelineEvent?)null, Label: (string?)l.Name)))
+                        .OrderBy(i => i.At)
+                        .ToList();
+                    Connection(w, f, context, "PullRequestTimelineItemsConnection", items, (i, s) =>
+                    {
+                        if (i.Event is { } e)
+                        {
+                            TimelineItem(w, s, e);
+                        }
+                        else
+                        {
+                            LabeledItem(w, s, pr, i.Label!, i.At);
+                        }
+                    });
                     break;
                 default:
                     throw Unknown(name, "PullRequest");
@@ -575,6 +646,27 @@ internal sealed class GitHubGraphQlResponder
             }
         });
     }
+
+    private static void LabeledItem(Utf8JsonWriter w, GraphQLSelectionSet? set, SimulatedPullRequest pr, string label, DateTimeOffset at) =>
+        Object(w, set, "LabeledEvent", ["Node"], (name, f) =>
+        {
+            switch (name)
+            {
+                case "createdAt": w.WriteStringValue(GitHubPayloads.Time(at)); break;
+                case "actor": Actor(w, f.SelectionSet, pr.Author); break;
+                case "label":
+                    Object(w, f.SelectionSet, "Label", ["Node"], (n, _) =>
+                    {
+                        switch (n)
+                        {
+                            case "name": w.WriteStringValue(label); break;
+                            default: throw Unknown(n, "Label");
+                        }
+                    });
+                    break;
+                default: throw Unknown(name, "LabeledEvent");
+            }
+        });
 
     private static string ItemType(SimulatedTimelineKind kind) => kind switch
     {

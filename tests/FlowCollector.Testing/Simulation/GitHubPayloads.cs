@@ -89,10 +89,10 @@ internal sealed class GitHubPayloads
         w.WriteString("name", repo.Name);
         w.WriteString("full_name", repo.FullName);
         w.WriteBoolean("private", repo.IsPrivate);
-        this.User(w, SimulatedUser.Named(repo.Owner, false), "owner", typeOverride: "Organization");
+        this.User(w, SimulatedUser.Named(repo.Owner, false), "owner", typeOverride: repo.OwnerIsUser ? "User" : "Organization");
         w.WriteString("html_url", Html + repo.FullName);
         w.WriteString("description", $"The {repo.Name} service.");
-        w.WriteBoolean("fork", false);
+        w.WriteBoolean("fork", repo.IsFork);
         w.WriteString("url", url);
         foreach (var (name, suffix) in RepositoryUrls)
         {
@@ -119,7 +119,7 @@ internal sealed class GitHubPayloads
         w.WriteBoolean("has_discussions", false);
         w.WriteNumber("forks_count", 0);
         w.WriteNull("mirror_url");
-        w.WriteBoolean("archived", false);
+        w.WriteBoolean("archived", repo.IsArchived);
         w.WriteBoolean("disabled", false);
         w.WriteNumber("open_issues_count", 0);
         w.WriteNull("license");
@@ -127,6 +127,11 @@ internal sealed class GitHubPayloads
         w.WriteBoolean("is_template", false);
         w.WriteBoolean("web_commit_signoff_required", false);
         w.WriteStartArray("topics");
+        foreach (var topic in repo.Topics)
+        {
+            w.WriteStringValue(topic);
+        }
+
         w.WriteEndArray();
         w.WriteString("visibility", repo.IsPrivate ? "private" : "public");
         w.WriteNumber("forks", 0);
@@ -182,6 +187,20 @@ internal sealed class GitHubPayloads
         this.User(w, pr.Author, "user");
         w.WriteString("body", $"{pr.Title}.");
         w.WriteStartArray("labels");
+        foreach (var label in pr.Labels)
+        {
+            var labelId = SimulatedIds.StableNumber($"{repo.FullName}/label/{label}");
+            w.WriteStartObject();
+            w.WriteNumber("id", labelId);
+            w.WriteString("node_id", SimulatedIds.NodeId("Label", labelId));
+            w.WriteString("url", $"{this.api}repos/{repo.FullName}/labels/{Uri.EscapeDataString(label)}");
+            w.WriteString("name", label);
+            w.WriteString("color", "d73a4a");
+            w.WriteBoolean("default", false);
+            w.WriteString("description", "");
+            w.WriteEndObject();
+        }
+
         w.WriteEndArray();
         w.WriteNull("milestone");
         w.WriteNull("active_lock_reason");

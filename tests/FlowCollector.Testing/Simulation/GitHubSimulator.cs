@@ -57,7 +57,7 @@ public sealed partial class GitHubSimulator : IDisposable
         this.prefix = "/" + this.options.PathPrefix.Trim('/');
         this.prefix = this.prefix == "/" ? "" : this.prefix;
         this.rateLimitRemaining = this.options.RateLimit;
-        this.RateLimitReset = this.options.Time.GetUtcNow().AddHours(1);
+        this.RateLimitReset = this.options.Time.GetUtcNow().Add(this.options.RateLimitWindow ?? TimeSpan.FromHours(1));
 
         this.server = WireMockServer.Start(new WireMockServerSettings
         {
@@ -164,7 +164,9 @@ public sealed partial class GitHubSimulator : IDisposable
         var rawPath = request.Path;
         var route = this.Resolve(rawPath);
         var query = route.Kind == RouteKind.GraphQl ? new Query(GraphQlOperationName(request)) : QueryOf(request);
+        this.RollRateLimitWindow();
         var reply = this.Answer(request, route, query);
+        this.CountRateLimited(reply);
         this.requests.Add(new SimulatedRequest(
                 request.Method, route.CanonicalPath, rawPath, query.Raw, reply.Status, Header(request, "Accept"), Header(request, "X-GitHub-Api-Version"), Header(request, "User-Agent")));
 
@@ -184,7 +186,12 @@ public sealed partial class GitHubSimulator : IDisposable
             return reply;
         }
 
-        if (!this.Authorised(Header(request, "Authorization")))
+        if (this.AnswerApp(request, route.RawPath) is { } appReply)
+        {
+            return appReply; // GitHub App endpoints authenticate with the app's JWT (GitHubSimulator.Apps.cs)
+        }
+
+        if (!this.Authorised(Header(request, "Authorization")) && !this.AuthorisedByInstallation(Header(request, "Authorization"), route.Repository))
         {
             return Reply.Error(401, "Bad credentials");
         }
@@ -198,6 +205,11 @@ public sealed partial class GitHubSimulator : IDisposable
         {
             var status = this.options.RateLimitExceededStatus;
             return Reply.Error(status, "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.", "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api");
+        }
+
+        if (route.Kind == RouteKind.Unknown && this.AnswerOwnerListing(request, route.RawPath, query) is { } listing)
+        {
+            return listing;
         }
 
         if (!string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase) || route.Repository is null || route.Kind == RouteKind.Unknown)
@@ -231,6 +243,11 @@ public sealed partial class GitHubSimulator : IDisposable
         if (route.Kind == RouteKind.Repository)
         {
             return Reply.Ok(GitHubPayloads.Json(w => this.payloads.Repository(w, repo, full: true)));
+        }
+
+        if (route.Kind == RouteKind.Issues)
+        {
+            return this.RenderIssues(route, query);
         }
 
         if (route.Kind == RouteKind.PullRequests)
@@ -537,6 +554,7 @@ public sealed partial class GitHubSimulator : IDisposable
             ["pulls", _, "commits"] when number > 0 => RouteKind.Commits,
             ["pulls", _, "reviews"] when number > 0 => RouteKind.Reviews,
             ["issues", _, "timeline"] when number > 0 => RouteKind.Timeline,
+            ["issues"] => RouteKind.Issues,
             ["actions", "runs"] => RouteKind.WorkflowRuns,
             ["deployments"] => RouteKind.Deployments,
             ["deployments", _, "statuses"] when number > 0 => RouteKind.DeploymentStatuses,
@@ -633,6 +651,7 @@ public sealed partial class GitHubSimulator : IDisposable
         DeploymentStatuses,
         Compare,
         GraphQl,
+        Issues,
     }
 
     private sealed record Route(RouteKind Kind, SimulatedRepository? Repository, long Number, string CanonicalPath, string RawPath, string SubPath, string? Spec = null)

@@ -27,6 +27,13 @@ public sealed record GitHubSimulatorOptions
     /// <summary>Added before every response (default none); for benchmarks that want network-like latency.</summary>
     public TimeSpan Latency { get; init; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Null (default): one budget for the simulator's life, reset only by setting <see cref="GitHubSimulator.RateLimitRemaining"/>.
+    /// Set: GitHub's rolling window — the first request after <c>x-ratelimit-reset</c> starts a new window of this length
+    /// with the full <see cref="RateLimit"/> (REST requests and GraphQL points alike).
+    /// </summary>
+    public TimeSpan? RateLimitWindow { get; init; }
+
     /// <summary>The clock behind <c>x-ratelimit-reset</c> (an hour after the simulator starts). Default: the system clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FlowCollector.Testing.Simulation;
 
 /// <summary>
@@ -69,7 +71,35 @@ internal sealed class SimulatedGitHubGenerator
             {
                 this.Deployments(repository, delivery);
             }
+
+            if (this.options.PullRequestBranchRuns > 0)
+            {
+                this.PullRequestBranchRuns(repository);
+            }
         }
+    }
+
+    /// <summary>A <c>build</c> run per commit on each pull request's branch (at most the option's count), from a random of their own.</summary>
+    private void PullRequestBranchRuns(SimulatedRepository repository)
+    {
+#pragma warning disable CA5394 // Test data, not security.
+        var random = new Random(this.seed ^ (int)SimulatedIds.StableNumber("branch-runs:" + repository.FullName));
+        foreach (var pr in repository.PullRequests)
+        {
+            foreach (var commit in pr.Commits.Take(this.options.PullRequestBranchRuns))
+            {
+                var created = commit.CommittedAt + Seconds(random, 5, 120);
+                var started = created + Seconds(random, 5, 300);
+                var finished = started + Seconds(random, 180, 900);
+                if (this.options.Now is { } now && finished > now)
+                {
+                    continue;
+                }
+
+                repository.Run("build", commit.Sha, created, started, finished, random.NextDouble() < 0.15 ? "failure" : "success", branch: pr.HeadBranch);
+            }
+        }
+#pragma warning restore CA5394
     }
 
     /// <summary>A <c>build</c> run on each merge commit of the trunk; one in ten failed once and shows its green re-run (attempt 2).</summary>
@@ -216,10 +246,36 @@ internal sealed class SimulatedGitHubGenerator
             return;
         }
 
-        var pullRequest = repository.OpenPullRequest(author, created, draft, otherBranch);
-        pullRequest.Scenario = string.Join('+', [scenario, .. tags]);
+        // About 7 % of people's pull requests are unplanned fixes (hotfix branch, hotfix label, revert), chosen by a hash
+        // of the opening second, not by the random stream, so adding them left every other generated fact unchanged.
+        var rework = byBot ? null : ReworkStyle(created);
+        var pullRequest = repository.OpenPullRequest(author, created, draft, otherBranch, title: rework == "revert" ? "Revert \"Earlier change\"" : null);
+        switch (rework)
+        {
+            case "hotfix-branch":
+                pullRequest.FromBranch($"hotfix/{author}-{pullRequest.Number.ToString(CultureInfo.InvariantCulture)}");
+                break;
+            case "hotfix-label":
+                pullRequest.Label("hotfix", created);
+                break;
+            case "revert":
+                pullRequest.FromBranch($"revert-{pullRequest.Number.ToString(CultureInfo.InvariantCulture)}-{author}/change");
+                break;
+            default:
+                break;
+        }
+
+        pullRequest.Scenario = string.Join('+', [scenario, .. tags, .. rework is null ? Array.Empty<string>() : [rework]]);
         plan.Apply(pullRequest, now);
     }
+
+    private static string? ReworkStyle(DateTimeOffset created) => ((ulong)created.ToUnixTimeSeconds() * 2654435761UL % 100) switch
+    {
+        < 3 => "hotfix-branch",
+        < 5 => "hotfix-label",
+        < 7 => "revert",
+        _ => null,
+    };
 
     private (string Scenario, DateTimeOffset? End) BotStory(Plan plan, DateTimeOffset t, string reviewer)
     {

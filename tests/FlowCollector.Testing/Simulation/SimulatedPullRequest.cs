@@ -12,6 +12,7 @@ public sealed class SimulatedPullRequest
     private readonly List<SimulatedCommit> commits = [];
     private readonly List<SimulatedReview> reviews = [];
     private readonly List<SimulatedTimelineEvent> timeline = [];
+    private readonly List<(string Name, DateTimeOffset At)> labels = [];
     private DateTimeOffset? touchedAt;
 
     internal SimulatedPullRequest(SimulatedRepository repository, int number, long id, SimulatedUser author, DateTimeOffset createdAt, bool openedAsDraft, string baseBranch, string title)
@@ -41,8 +42,35 @@ public sealed class SimulatedPullRequest
     /// <summary>The target branch (<c>base.ref</c>).</summary>
     public string BaseBranch { get; }
 
-    /// <summary>The source branch (<c>head.ref</c>).</summary>
-    public string HeadBranch { get; }
+    /// <summary>The source branch (<c>head.ref</c>): <c>{author}/change-{number}</c> unless <see cref="FromBranch"/> named one.</summary>
+    public string HeadBranch { get; private set; }
+
+    /// <summary>The labels now (GitHub's <c>labels</c>), in the order they were added.</summary>
+    /// <summary>Issues this pull request closes (GraphQL <c>closingIssuesReferences</c>); add before the simulator serves it.</summary>
+    public List<SimulatedIssue> Closes { get; } = [];
+
+    public IReadOnlyList<string> Labels
+    {
+        get
+        {
+            lock (this.Gate)
+            {
+                return [.. this.labels.OrderBy(l => l.At).Select(l => l.Name)];
+            }
+        }
+    }
+
+    /// <summary>When each label was added (GraphQL's <c>LabeledEvent</c>s), in time order.</summary>
+    public IReadOnlyList<(string Name, DateTimeOffset At)> LabelEvents
+    {
+        get
+        {
+            lock (this.Gate)
+            {
+                return [.. this.labels.OrderBy(l => l.At)];
+            }
+        }
+    }
 
     public DateTimeOffset CreatedAt { get; }
 
@@ -183,6 +211,26 @@ public sealed class SimulatedPullRequest
                 committed < authored ? authored : committed,
                 author is null ? this.Author : SimulatedUser.Named(author),
                 $"Commit {index} of #{this.Number}"));
+            return this;
+        }
+    }
+
+    /// <summary>Names the head branch (e.g. <c>hotfix/login</c>).</summary>
+    public SimulatedPullRequest FromBranch(string branch)
+    {
+        lock (this.Gate)
+        {
+            this.HeadBranch = branch;
+            return this;
+        }
+    }
+
+    /// <summary>Adds a label (by the author) at <paramref name="at"/>.</summary>
+    public SimulatedPullRequest Label(string name, DateTimeOffset at)
+    {
+        lock (this.Gate)
+        {
+            this.labels.Add((name, SimulatedIds.Second(at)));
             return this;
         }
     }

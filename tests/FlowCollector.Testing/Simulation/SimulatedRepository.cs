@@ -34,6 +34,21 @@ public sealed class SimulatedRepository
 
     public bool IsPrivate { get; }
 
+    /// <summary>Served as <c>"archived": true</c>; GitHub still serves an archived repository's history.</summary>
+    public bool IsArchived { get; set; }
+
+    /// <summary>Served as <c>"fork": true</c>.</summary>
+    public bool IsFork { get; set; }
+
+    /// <summary>The repository's topics (GitHub keeps them lower-case), served in <c>topics</c>.</summary>
+    public IReadOnlyList<string> Topics { get; set; } = [];
+
+    /// <summary>
+    /// The owner is a user account, not an organisation: <c>GET /orgs/{owner}/repos</c> answers 404 and
+    /// <c>GET /users/{owner}/repos</c> lists the repository; <c>owner.type</c> is <c>User</c>.
+    /// </summary>
+    public bool OwnerIsUser { get; set; }
+
     /// <summary>The pull requests, by number.</summary>
     public IReadOnlyList<SimulatedPullRequest> PullRequests
     {
@@ -92,6 +107,12 @@ public sealed class SimulatedRepository
             }
         }
     }
+
+    /// <summary>Issues (e.g. incident reports); add to it under <see cref="SimulatedGitHub.Gate"/> once the simulator serves.</summary>
+    public List<SimulatedIssue> Issues { get; } = [];
+
+    /// <summary>Releases (the deployment fallback of repositories without deployments); add under <see cref="SimulatedGitHub.Gate"/> once the simulator serves.</summary>
+    public List<SimulatedRelease> Releases { get; } = [];
 
     /// <summary>The deployments, in the order they were added.</summary>
     public IReadOnlyList<SimulatedDeployment> Deployments
@@ -157,6 +178,27 @@ public sealed class SimulatedRepository
                 this.GitHub.NextId(), name, branch ?? this.DefaultBranch, headSha, created, started, finished ?? started ?? created, status, finished is null ? null : conclusion, attempt);
             this.runs.Add(run);
             return run;
+        }
+    }
+
+    /// <summary>
+    /// Completes <paramref name="run"/> (its latest attempt) at <paramref name="finishedAt"/>: status <c>completed</c>,
+    /// the given conclusion, <c>updated_at</c> = the finish, as GitHub serves a run that just finished.
+    /// </summary>
+    public SimulatedWorkflowRun FinishRun(SimulatedWorkflowRun run, DateTimeOffset finishedAt, string conclusion = "success")
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (this.GitHub.Gate)
+        {
+            var index = this.runs.FindIndex(r => r.Id == run.Id);
+            if (index < 0)
+            {
+                throw new KeyNotFoundException($"No workflow run {run.Id} in {this.FullName}.");
+            }
+
+            var finished = this.runs[index] with { Status = "completed", Conclusion = conclusion, UpdatedAt = SimulatedIds.Second(finishedAt), StartedAt = this.runs[index].StartedAt ?? this.runs[index].CreatedAt };
+            this.runs[index] = finished;
+            return finished;
         }
     }
 

@@ -16,24 +16,71 @@ public sealed class ClusterCollectionTests(PostgreSqlFixture postgres)
     /// <summary>Every 5 s on the wall clock; each firing logs the tick it was scheduled for, so a late run still counts for its own tick.</summary>
     private const string EveryFiveSeconds = "0/5 * * * * ?";
 
-    /// <summary>
-    /// The issue asks for 200; on the 2-core CI machine a first tick of 200 repositories (≈3,400 simulated requests)
-    /// does not fit a 10-second tick, and longer ticks would take the test past its time budget.
-    /// </summary>
-    private const int Repositories = 40;
+    /// <summary>The organisation issue 9 asks for; one pull request per repository keeps a tick of 200 within the test's time budget.</summary>
+    private const int Repositories = 200;
+
+    /// <summary>Every 15 s: on the 2-core CI machine three replicas collect 200 repositories well within a tick.</summary>
+    private const string EveryFifteenSeconds = "0/15 * * * * ?";
+
+    [Fact]
+    public async Task Three_collectors_share_one_budget_never_get_a_rate_limited_answer_and_still_collect_every_target()
+    {
+        // A small budget per short window, as if three replicas shared a nearly spent token: the replicas must spread
+        // it (pacing below the reserve, waiting for the reset when it is spent) instead of running into GitHub's 403.
+        const int limit = 90;
+        var window = TimeSpan.FromSeconds(4);
+        var start = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-5);
+        var model = SimulatedGitHub.Generate(seed: 11, repositories: 60, pullRequestsPerRepository: 1, start, new GitHubGenerationOptions { Organisations = 2, AverageGap = TimeSpan.FromHours(20) });
+        await using var cluster = new ClusterScenario(await postgres.CreateDatabaseAsync(), model, github: new GitHubSimulatorOptions { RateLimit = limit, RateLimitWindow = window });
+        var settings = new Dictionary<string, object?>
+        {
+            ["Sources:GitHub:Cron"] = EveryFiveSeconds,
+            ["Collection:MaxConcurrentTargets"] = 4,
+            ["State:PostgreSql:CheckinMisfireThreshold"] = "00:00:20",
+
+            // The reserve must cover what the other replicas can have in flight unseen (replicas × concurrent targets);
+            // with GitHub's real budgets the default 10 % of 5,000 does.
+            ["Sources:GitHub:RateLimit:Reserve"] = "0.5",
+        };
+        var names = new[] { "a", "b", "c" };
+        var processes = names.Select(name => cluster.Start(name, cluster.WriteConfig(name, settings))).ToArray();
+
+        var targets = cluster.Repositories.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        await WaitAsync(
+            () => cluster.Runs(names).Select(r => r.Target).ToHashSet(StringComparer.OrdinalIgnoreCase).IsSupersetOf(targets) && cluster.GitHub.RateLimitWindows.Count >= 4,
+            "every target collected over several windows",
+            processes);
+        foreach (var process in processes)
+        {
+            await process.KillAsync();
+        }
+
+        var windows = cluster.GitHub.RateLimitWindows;
+        var spent = string.Join(", ", windows.Select(w => $"{w.Start:HH:mm:ss.f}: {w.Requests} REST / {w.Points} points"));
+        TestContext.Current.TestOutputHelper?.WriteLine($"windows: {spent}");
+        Assert.Equal(0, cluster.GitHub.RateLimitedAnswers);
+        Assert.All(windows, w => Assert.True(w.Requests <= limit && w.Points <= limit, spent));
+
+        // The limit bound: the collection needed more than one window's budget, so the replicas did have to spread it.
+        Assert.True(windows.Sum(w => w.Requests) > limit || windows.Sum(w => w.Points) > limit, spent);
+        var output = string.Concat(processes.Select(p => p.Output));
+        Assert.DoesNotContain(ClusterScenario.Token, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("rate limit exhausted", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("secondary rate limit hit", output, StringComparison.OrdinalIgnoreCase);
+    }
 
     [Fact]
     public async Task Two_then_three_collectors_collect_every_target_exactly_once_per_tick_and_write_what_one_collector_writes()
     {
         var ct = TestContext.Current.CancellationToken;
         var start = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-5);
-        var model = SimulatedGitHub.Generate(seed: 9, repositories: Repositories, pullRequestsPerRepository: 2, start, new GitHubGenerationOptions { Organisations = 4, AverageGap = TimeSpan.FromHours(20) });
+        var model = SimulatedGitHub.Generate(seed: 9, repositories: Repositories, pullRequestsPerRepository: 1, start, new GitHubGenerationOptions { Organisations = 4, AverageGap = TimeSpan.FromHours(20) });
         await using var cluster = new ClusterScenario(await postgres.CreateDatabaseAsync(), model);
         // A generous check-in misfire threshold: on a machine loaded far beyond its cores a replica's heartbeat can be
         // seconds late, and this test is about sharing the ticks, not about declaring replicas dead (ClusterRecoveryTests).
         var schedule = new Dictionary<string, object?>
         {
-            ["Sources:GitHub:Cron"] = EveryFiveSeconds,
+            ["Sources:GitHub:Cron"] = EveryFifteenSeconds,
             ["Collection:MaxConcurrentTargets"] = 8,
             ["State:PostgreSql:CheckinMisfireThreshold"] = "00:00:20",
         };
@@ -194,7 +241,7 @@ public sealed class ClusterCollectionTests(PostgreSqlFixture postgres)
 
     private static async Task WaitAsync(Func<bool> condition, string what, params CollectorProcess[] processes)
     {
-        var timeout = TimeSpan.FromSeconds(60);
+        var timeout = TimeSpan.FromSeconds(150);
         var stopwatch = Stopwatch.StartNew();
         while (!condition())
         {

@@ -19,12 +19,12 @@ internal sealed partial class ClusterScenario : IAsyncDisposable
 
     private readonly List<CollectorProcess> processes = [];
 
-    public ClusterScenario(string connectionString, SimulatedGitHub model, TimeSpan? latency = null)
+    public ClusterScenario(string connectionString, SimulatedGitHub model, TimeSpan? latency = null, GitHubSimulatorOptions? github = null)
     {
         // The test server trusts every local connection; the password is there to prove it is never printed.
         this.ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Password = DatabasePassword }.ConnectionString;
         this.Directory = System.IO.Directory.CreateTempSubdirectory("flowcollector-cluster-").FullName;
-        this.GitHub = new GitHubSimulator(model, new GitHubSimulatorOptions { Token = Token, Latency = latency ?? TimeSpan.Zero, RateLimit = 1_000_000 });
+        this.GitHub = new GitHubSimulator(model, (github ?? new GitHubSimulatorOptions { RateLimit = 1_000_000 }) with { Token = Token, Latency = latency ?? TimeSpan.Zero });
         this.Repositories = model.Repositories.Select(r => r.FullName).ToList();
     }
 

@@ -68,6 +68,25 @@ public sealed class CollectionTargetsTests
     }
 
     [Fact]
+    public async Task A_listing_failing_longer_than_allowed_shows_in_readiness_until_it_succeeds_again()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var health = new FlowCollector.Worker.Health.TargetHealthRegistry();
+        var github = new ListingSource("github", [Named], [Named, Listed]) { FailWith = new SourceException("GitHub organisation acme was not found") };
+        var targets = new CollectionTargets([github], new ConfigurationBuilder().Build(), health, time);
+
+        await targets.RefreshAsync(TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromHours(2));
+
+        var failing = Assert.Single(health.FailingLongerThan(TimeSpan.FromHours(1), time.GetUtcNow()));
+        Assert.Equal(("discovery:github", "GitHub organisation acme was not found"), (failing.Target, failing.Error));
+
+        github.FailWith = null;
+        await targets.RefreshAsync(TestContext.Current.CancellationToken);
+        Assert.Empty(health.FailingLongerThan(TimeSpan.Zero, time.GetUtcNow()));
+    }
+
+    [Fact]
     public async Task The_same_repository_from_two_listings_is_one_target()
     {
         var targets = Targets(new ListingSource("github", [Named], [Named, Listed, Named]));

@@ -72,7 +72,7 @@ public sealed class OnceCommandTests : IDisposable
         Assert.Contains("contoso/web: 3 changes, flow efficiency 41 %", stdout, StringComparison.Ordinal);
 
         // DORA over the 30-day window read: one production deployment, #1's lead time 5 h 10 min, nothing failed.
-        Assert.Matches(@"github:contoso/web: DORA — 1 production deployments \(0\.03/day, \w+\), lead time median 5h10m, p90 5h10m \(Elite\), change failure rate 0 %, recovery n/a", stdout);
+        Assert.Matches(@"github:contoso/web: DORA — 1 production deployments \(0\.03/day, \w+\), lead time median 5h10m, p90 5h10m \(Elite\), change failure rate 0 %, recovery n/a, rework rate 0 %", stdout);
         var change = Assert.Single(lines, l => l.StartsWith("change,", StringComparison.Ordinal));
         Assert.StartsWith("change,environment=production,org=contoso,repo=web,schema=1,source=github ", change, StringComparison.Ordinal);
         Assert.Contains("lead_seconds=18600,", change, StringComparison.Ordinal);

@@ -24,6 +24,8 @@ internal enum AdoRouteKind
     ReleaseDeployments,
     Release,
     Wiql,
+    Repositories,
+    ArtifactUriQuery,
 }
 
 /// <summary>A request path resolved against the model.</summary>
@@ -41,6 +43,11 @@ internal sealed record AdoRoute(AdoRouteKind Kind, string CanonicalPath, Simulat
         if (segments is ["_apis", "wit", "workitems"])
         {
             return new AdoRoute(AdoRouteKind.WorkItems, canonical);
+        }
+
+        if (segments is ["_apis", "wit", "artifacturiquery"])
+        {
+            return new AdoRoute(AdoRouteKind.ArtifactUriQuery, canonical);
         }
 
         if (segments.Length < 3 || !string.Equals(segments[1], "_apis", StringComparison.OrdinalIgnoreCase))
@@ -81,6 +88,8 @@ internal sealed record AdoRoute(AdoRouteKind Kind, string CanonicalPath, Simulat
 
         return rest switch
         {
+            ["git", "repositories"] => new AdoRoute(AdoRouteKind.Repositories, Canonical(rest), project),
+            ["wit", "artifacturiquery"] => new AdoRoute(AdoRouteKind.ArtifactUriQuery, Canonical(rest), project),
             ["wit", "workitems"] => new AdoRoute(AdoRouteKind.WorkItems, Canonical(rest), project),
             ["wit", "wiql"] => new AdoRoute(AdoRouteKind.Wiql, Canonical(rest), project),
             ["build", "builds"] => new AdoRoute(AdoRouteKind.Builds, Canonical(rest), project),

@@ -54,6 +54,9 @@ internal sealed class AzureDevOpsPayloads
         {
             case AdoRouteKind.Repository:
                 return (Json(w => this.Repository(w, repo!)), null);
+            case AdoRouteKind.Repositories:
+                // Not paged, in name order, with disabled, empty and forked repositories (the listing hides none of them).
+                return (Wrap(project!.Repositories.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList(), (w, r) => this.Repository(w, r)), null);
             case AdoRouteKind.PullRequests:
                 return (SkipList(query, ListPullRequests(repo!, query), (w, pr) => this.PullRequest(w, pr)), null);
             case AdoRouteKind.PullRequestCommits or AdoRouteKind.PullRequestThreads or AdoRouteKind.PullRequestWorkItems:
@@ -363,10 +366,15 @@ internal sealed class AzureDevOpsPayloads
                 w.WriteString("defaultBranch", "refs/heads/" + repo.DefaultBranch);
             }
 
-            w.WriteNumber("size", 104_857);
+            w.WriteNumber("size", repo.DefaultBranch.Length > 0 ? 104_857 : 0);
             w.WriteString("remoteUrl", $"{this.root}{Uri.EscapeDataString(repo.Project.Name)}/_git/{Uri.EscapeDataString(repo.Name)}");
             w.WriteString("webUrl", $"{this.root}{Uri.EscapeDataString(repo.Project.Name)}/_git/{Uri.EscapeDataString(repo.Name)}");
-            w.WriteBoolean("isDisabled", false);
+            if (repo.IsFork)
+            {
+                w.WriteBoolean("isFork", true);
+            }
+
+            w.WriteBoolean("isDisabled", repo.IsDisabled);
             w.WriteBoolean("isInMaintenance", false);
         }
 
@@ -571,6 +579,56 @@ internal sealed class AzureDevOpsPayloads
             w.WriteEndArray();
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// Answers <c>wit/artifacturiquery</c>: for each artifact URI sent, the work items linked to it, keyed by the URI as
+    /// sent. Pull-request URIs (<c>vstfs:///Git/PullRequestId/{projectId}%2f{repositoryId}%2f{id}</c>, escapes in either
+    /// case) resolve against the model; any other URI has no links.
+    /// </summary>
+    public string ArtifactUriQuery(string body)
+    {
+        var uris = JsonDocument.Parse(body).RootElement.GetProperty("artifactUris").EnumerateArray().Select(u => u.GetString() ?? "").ToList();
+        return Json(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("artifactUrisQueryResult");
+            foreach (var uri in uris.Distinct(StringComparer.Ordinal))
+            {
+                w.WriteStartArray(uri);
+                foreach (var item in this.PullRequestOf(uri)?.WorkItems ?? [])
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("id", item.Id);
+                    w.WriteString("url", $"{this.root}_apis/wit/workItems/{item.Id}");
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
+
+    private SimulatedAdoPullRequest? PullRequestOf(string artifactUri)
+    {
+        const string Prefix = "vstfs:///Git/PullRequestId/";
+        if (!artifactUri.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var parts = Uri.UnescapeDataString(artifactUri[Prefix.Length..]).Split('/');
+        if (parts is not [var projectId, var repositoryId, var id] || !int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return null;
+        }
+
+        var project = this.model.Projects.FirstOrDefault(p => string.Equals(p.Id, projectId, StringComparison.OrdinalIgnoreCase));
+        var repository = project?.Repositories.FirstOrDefault(r => string.Equals(r.Id, repositoryId, StringComparison.OrdinalIgnoreCase));
+        return repository?.FindPullRequest(number);
     }
 
     private string WorkItems(AdoQuery query)

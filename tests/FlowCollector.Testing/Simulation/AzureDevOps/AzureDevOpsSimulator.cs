@@ -21,8 +21,10 @@ namespace FlowCollector.Testing.Simulation.AzureDevOps;
 /// </summary>
 /// <remarks>
 /// Endpoints under <see cref="Url"/> (names or ids for projects and repositories):
+/// <c>{project}/_apis/git/repositories</c> (the project's repositories, also disabled, empty and forked ones);
 /// <c>{project}/_apis/git/repositories/{repo}</c>; <c>…/pullrequests</c> (<c>searchCriteria.status|targetRefName|queryTimeRangeType|minTime|maxTime</c>,
 /// <c>$top</c>, <c>$skip</c>); <c>…/pullRequests/{id}/commits|threads|workitems</c>; <c>{project}/_apis/wit/workitems?ids=</c>;
+/// <c>POST [{project}/]_apis/wit/artifacturiquery</c> (work items linked to pull-request artifact URIs, organisation-wide); <c>POST …/wit/wiql</c>;
 /// <c>{project}/_apis/build/builds</c> (<c>repositoryId</c>, <c>branchName</c>, <c>statusFilter</c>, <c>queryOrder</c>, <c>minTime</c>,
 /// <c>maxTime</c>, <c>buildIds</c>, <c>$top</c>, <c>continuationToken</c>); <c>…/builds/{id}/timeline|changes</c>;
 /// <c>{project}/_apis/build/changes?fromBuildId&amp;toBuildId</c>; <c>{project}/_apis/distributedtask/environments</c> and
@@ -214,6 +216,8 @@ public sealed class AzureDevOpsSimulator : IDisposable
             AdoRouteKind.Unknown => Reply.Error(404, "The resource cannot be found.", "NotFound"),
             AdoRouteKind.Wiql when string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase) =>
                 new Reply(200, this.payloads.Wiql(route.Project!, request.Body ?? ""), "application/json; charset=utf-8"),
+            AdoRouteKind.ArtifactUriQuery when string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase) =>
+                new Reply(200, this.payloads.ArtifactUriQuery(request.Body ?? ""), "application/json; charset=utf-8"),
             _ when !string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase) => Reply.Error(405, "Method not allowed.", "NotSupported"),
             _ => this.payloads.Render(route, query, this.options.DefaultPageSize) is { } rendered
                 ? new Reply(200, rendered.Body, "application/json; charset=utf-8; api-version=" + (query.Get("api-version") ?? "7.1"), rendered.Continuation is null ? null : new Dictionary<string, string> { ["x-ms-continuationtoken"] = rendered.Continuation })

@@ -23,6 +23,12 @@ public sealed class SimulatedAdoRepository
     /// <summary>The default branch without <c>refs/heads/</c>; empty for an empty repository.</summary>
     public string DefaultBranch { get; }
 
+    /// <summary>Disabled by a project administrator: listed with <c>isDisabled: true</c>.</summary>
+    public bool IsDisabled { get; private set; }
+
+    /// <summary>Created as a fork: listed with <c>isFork: true</c>.</summary>
+    public bool IsFork { get; private set; }
+
     public IReadOnlyList<SimulatedAdoPullRequest> PullRequests
     {
         get
@@ -46,6 +52,26 @@ public sealed class SimulatedAdoRepository
     }
 
     internal Lock Gate => this.Project.Gate;
+
+    /// <summary>Disables the repository (Project settings → Repositories → Disable repository).</summary>
+    public SimulatedAdoRepository Disable()
+    {
+        lock (this.Gate)
+        {
+            this.IsDisabled = true;
+            return this;
+        }
+    }
+
+    /// <summary>Marks the repository as a fork of another one.</summary>
+    public SimulatedAdoRepository MarkAsFork()
+    {
+        lock (this.Gate)
+        {
+            this.IsFork = true;
+            return this;
+        }
+    }
 
     /// <summary>Opens a pull request into the default branch (ids count up across the organisation).</summary>
     public SimulatedAdoPullRequest OpenPullRequest(SimulatedAdoIdentity author, DateTimeOffset openedAt, bool draft = false, string? targetBranch = null)

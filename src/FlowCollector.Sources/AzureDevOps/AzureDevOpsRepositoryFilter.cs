@@ -1,0 +1,73 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace FlowCollector.Sources.AzureDevOps;
+
+/// <summary>
+/// Which listed repositories of a project (<see cref="AzureDevOpsProjectOptions"/>) are collected, and why the others
+/// are not. Pure: the listing is done by the caller.
+/// </summary>
+internal sealed class AzureDevOpsRepositoryFilter
+{
+    private readonly (string Glob, Regex Regex)[] include;
+    private readonly (string Glob, Regex Regex)[] exclude;
+    private readonly bool includeDisabled;
+
+    public AzureDevOpsRepositoryFilter(AzureDevOpsProjectOptions project)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        this.include = Patterns(project.Include);
+        this.exclude = Patterns(project.Exclude);
+        this.includeDisabled = project.IncludeDisabled;
+    }
+
+    /// <summary>Null when <paramref name="repository"/> is collected, otherwise why not (for the debug log).</summary>
+    public string? Skip(AdoRepository repository)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        var name = repository.Name ?? "";
+        return name.Length == 0 || string.IsNullOrEmpty(repository.Id) ? "no name or id in the listing"
+            : string.IsNullOrEmpty(repository.DefaultBranch) ? "empty (no default branch yet)"
+            : repository.IsDisabled == true && !this.includeDisabled ? "disabled (IncludeDisabled is false)"
+            : repository.IsFork == true ? "a fork (its pull requests are read from the parent repository)"
+            : this.include.Length > 0 && !this.include.Any(p => p.Regex.IsMatch(name)) ? "matches no Include pattern"
+            : this.exclude.FirstOrDefault(p => p.Regex.IsMatch(name)).Glob is { } excluded ? $"matches the Exclude pattern '{excluded}'"
+            : null;
+    }
+
+    /// <summary>
+    /// Null when <paramref name="pattern"/> is a valid repository-name pattern, otherwise what is wrong with it. Azure
+    /// DevOps repository names cannot contain <c>/ \ : [ ] { } " &lt; &gt; |</c> and the like, so such characters can
+    /// only be an attempt at a glob syntax that is not supported (character classes, alternatives, paths).
+    /// </summary>
+    public static string? Invalid(string? pattern) =>
+        string.IsNullOrWhiteSpace(pattern) ? "is empty"
+        : pattern.Length != pattern.Trim().Length ? "has leading or trailing spaces"
+        : pattern.IndexOfAny(['/', '\\', '[', ']', '{', '}', ':', '"', '<', '>', '|']) is var at and >= 0 ? $"contains '{pattern[at]}'"
+        : null;
+
+    /// <summary>The pattern as an anchored, case-insensitive regular expression; null for an invalid one (validation reports it).</summary>
+    internal static Regex? Pattern(string? pattern)
+    {
+        if (Invalid(pattern) is not null)
+        {
+            return null;
+        }
+
+        var regex = new StringBuilder("^");
+        foreach (var c in pattern!)
+        {
+            regex.Append(c switch
+            {
+                '*' => ".*",
+                '?' => ".",
+                _ => Regex.Escape(c.ToString()),
+            });
+        }
+
+        return new Regex(regex.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+    }
+
+    private static (string Glob, Regex Regex)[] Patterns(List<string>? globs) =>
+        (globs ?? []).Select(g => (Glob: g, Regex: Pattern(g))).Where(p => p.Regex is not null).Select(p => (p.Glob, p.Regex!)).ToArray();
+}

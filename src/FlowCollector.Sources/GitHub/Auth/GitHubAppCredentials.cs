@@ -1,0 +1,288 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using FlowCollector.Domain.Ports;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+
+namespace FlowCollector.Sources.GitHub.Auth;
+
+/// <summary>
+/// Authenticates as a GitHub App: finds the app's installation on each repository owner once, mints that installation's
+/// access token and renews it <see cref="RefreshBefore"/> before it expires. Every caller of one installation shares one
+/// token and, when it is due, one renewal. Requests go through the <c>github</c> pipeline (resilience, telemetry).
+/// </summary>
+/// <remarks>
+/// Cost: per owner one lookup (<c>GET /orgs/{owner}/installation</c>, plus <c>/users/{owner}/installation</c> for a
+/// user account) for the process's lifetime, and one <c>POST /app/installations/{id}/access_tokens</c> about every
+/// 55 minutes; both are authenticated by the JWT and spend none of the installation's rate limit.
+/// </remarks>
+public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposable
+{
+    /// <summary>A token is renewed this long before GitHub's <c>expires_at</c>, so no request goes out with one about to lapse.</summary>
+    public static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(5);
+
+    private const string Section = GitHubAppPrivateKey.Section;
+
+    private readonly string appId;
+    private readonly RSA key;
+    private readonly GitHubAppJwt jwt;
+    private readonly Uri baseAddress;
+    private readonly IHttpClientFactory clients;
+    private readonly TimeProvider time;
+    private readonly ILogger<GitHubAppCredentials> logger;
+    private readonly Dictionary<string, long> configuredInstallations;
+    private readonly ConcurrentDictionary<string, Lazy<Task<long>>> installations = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<long, TokenSlot> tokens = new();
+
+    /// <param name="app">The validated <c>Sources:GitHub:App</c> section; the private key is read here (throws naming the key when it is unusable).</param>
+    /// <param name="apiBaseAddress">The REST root, e.g. <c>https://api.github.com/</c> or <c>https://host/api/v3/</c>.</param>
+    /// <param name="clients">Creates the <c>github</c> client.</param>
+    /// <param name="time">Every clock read (JWT times, token expiry).</param>
+    /// <param name="logger">Lookups and renewals at debug level; never a token or the JWT.</param>
+    public GitHubAppCredentials(GitHubAppOptions app, Uri apiBaseAddress, IHttpClientFactory clients, TimeProvider time, ILogger<GitHubAppCredentials> logger)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(apiBaseAddress);
+        this.appId = app.AppId.Trim();
+        this.key = GitHubAppPrivateKey.Load(app);
+        this.jwt = new GitHubAppJwt(this.appId, this.key);
+        var address = apiBaseAddress.OriginalString;
+        this.baseAddress = new Uri(address.EndsWith('/') ? address : address + "/", UriKind.Absolute);
+        this.clients = clients;
+        this.time = time;
+        this.logger = logger;
+        this.configuredInstallations = new Dictionary<string, long>(app.InstallationIds ?? [], StringComparer.OrdinalIgnoreCase);
+    }
+
+    public override async ValueTask<string> GetTokenAsync(string owner, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        var installation = await this.InstallationOfAsync(owner, cancellationToken).ConfigureAwait(false);
+        var slot = this.tokens.GetOrAdd(installation, _ => new TokenSlot());
+        Task<InstallationToken> pending;
+        lock (slot.Gate)
+        {
+            if (slot.Current is { } current && current.ExpiresAt - RefreshBefore > this.time.GetUtcNow())
+            {
+                return current.Token;
+            }
+
+            // One renewal per installation, whoever asks; it runs on its own so a caller's cancellation does not fail the others.
+            pending = slot.Pending ??= Task.Run(() => this.RenewAsync(slot, installation, owner));
+        }
+
+        return (await pending.WaitAsync(cancellationToken).ConfigureAwait(false)).Token;
+    }
+
+    /// <summary>
+    /// Per owner, which is per installation: an app has at most one installation on an account, and the owner is known
+    /// before the first lookup, so the key never changes — not when the token rotates, not after the lookup.
+    /// </summary>
+    public override string BudgetKey(string owner)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        return Fingerprint($"app:{this.appId}/owner:{owner.ToUpperInvariant()}");
+    }
+
+    public void Dispose() => this.key.Dispose();
+
+    private async Task<long> InstallationOfAsync(string owner, CancellationToken cancellationToken)
+    {
+        if (this.configuredInstallations.TryGetValue(owner, out var configured))
+        {
+            return configured;
+        }
+
+        var lookup = this.installations.GetOrAdd(owner, o => new Lazy<Task<long>>(() => Task.Run(() => this.LookUpInstallationAsync(o))));
+        try
+        {
+            return await lookup.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Not cached: once the app is installed (or GitHub answers again) the next read finds it.
+            this.installations.TryRemove(new KeyValuePair<string, Lazy<Task<long>>>(owner, lookup));
+            throw;
+        }
+    }
+
+    private async Task<long> LookUpInstallationAsync(string owner)
+    {
+        var escaped = Uri.EscapeDataString(owner);
+        foreach (var path in (string[])[$"orgs/{escaped}/installation", $"users/{escaped}/installation"])
+        {
+            using var response = await this.SendAsync(HttpMethod.Get, path, owner).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                continue; // an organisation's endpoint knows no user, and the other way round
+            }
+
+            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw this.Refused(response.StatusCode, body, $"GET /{path}", owner);
+            }
+
+            var id = ReadJson(body, root => root.GetProperty("id").GetInt64(), $"GET /{path}", owner);
+            LogInstallationFound(this.logger, owner, id);
+            return id;
+        }
+
+        throw new SourceException(
+            $"The GitHub App {this.appId} is not installed on {owner} (GET /orgs/{owner}/installation and /users/{owner}/installation answered 404): install it on {owner} with access to the repositories to collect (the app's page → Install App), or check {Section}:AppId.");
+    }
+
+    private async Task<InstallationToken> RenewAsync(TokenSlot slot, long installation, string owner)
+    {
+        try
+        {
+            var path = $"app/installations/{installation.ToString(CultureInfo.InvariantCulture)}/access_tokens";
+            using var response = await this.SendAsync(HttpMethod.Post, path, owner).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new SourceException(
+                    $"GitHub has no installation {installation} of the GitHub App {this.appId} (POST /{path} answered 404) for {owner}: the app was uninstalled or {Section}:InstallationIds:{owner} is wrong; install the app on {owner} or fix the id.");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw this.Refused(response.StatusCode, body, $"POST /{path}", owner);
+            }
+
+            var token = ReadJson(
+                body,
+                root => new InstallationToken(root.GetProperty("token").GetString() ?? "", root.GetProperty("expires_at").GetDateTimeOffset()),
+                $"POST /{path}",
+                owner);
+            if (token.Token.Length == 0)
+            {
+                throw this.Malformed($"POST /{path}", owner, "an empty token");
+            }
+
+            LogTokenMinted(this.logger, owner, installation, token.ExpiresAt);
+            lock (slot.Gate)
+            {
+                slot.Current = token;
+                slot.Pending = null;
+            }
+
+            return token;
+        }
+        catch
+        {
+            lock (slot.Gate)
+            {
+                slot.Pending = null; // the next caller tries again
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string owner)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(this.baseAddress, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", this.jwt.Create(this.time.GetUtcNow()));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("FlowCollector", null));
+        var http = this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName);
+        try
+        {
+            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new SourceException(
+                $"Could not reach GitHub at {this.baseAddress} to authenticate as the GitHub App for {owner} ({OneLine(e.Message)}); check {GitHubSourceOptions.SectionName}:ApiBaseAddress and the network.", e);
+        }
+        catch (Exception e) when (e is OperationCanceledException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            throw new SourceException(
+                $"GitHub did not answer {method} /{path} for {owner} in time, even after retries; the next run tries again (timeouts: {GitHubSourceOptions.ResilienceSectionName}).", e);
+        }
+    }
+
+    private SourceException Refused(HttpStatusCode status, string body, string endpoint, string owner)
+    {
+        var code = (int)status;
+        var said = OneLine(GitHubMessage(body) ?? ReasonPhrase(status));
+        return status switch
+        {
+            HttpStatusCode.Unauthorized => new SourceException(
+                $"GitHub rejected the GitHub App's JWT ({code} {said}) at {endpoint} for {owner}: check that {Section}:AppId ({this.appId}) is the app's ID and that {Section}:PrivateKey (or PrivateKeyPath) is a current private key of that app (its settings page → Private keys); GitHub also refuses a JWT when this machine's clock is off by more than a minute."),
+            HttpStatusCode.Forbidden => new SourceException(
+                $"GitHub refused {endpoint} for {owner} ({code} {said}): the GitHub App {this.appId}'s installation may be suspended; unsuspend it on {owner} (settings → GitHub Apps)."),
+            _ => new SourceException(
+                $"GitHub answered {code} {said} for {endpoint} ({owner}) while authenticating as the GitHub App {this.appId}; the next run tries again."),
+        };
+    }
+
+    private T ReadJson<T>(string body, Func<JsonElement, T> read, string endpoint, string owner)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return read(document.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // The body may hold a token: name the problem, never the content.
+            throw this.Malformed(endpoint, owner, e.GetType().Name);
+        }
+    }
+
+    private SourceException Malformed(string endpoint, string owner, string detail) =>
+        new($"GitHub returned a malformed payload for {endpoint} ({owner}): {detail}. Check that {GitHubSourceOptions.SectionName}:ApiBaseAddress ({this.baseAddress}) is a GitHub REST root.");
+
+    private static string? GitHubMessage(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("message", out var message)
+                && message.ValueKind == JsonValueKind.String
+                ? message.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string ReasonPhrase(HttpStatusCode status) =>
+        ReasonPhrases.GetReasonPhrase((int)status) is { Length: > 0 } phrase ? phrase : status.ToString();
+
+    private static string OneLine(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length <= 200 ? line : line[..200] + "…";
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "GitHub App installation of {Owner}: {InstallationId}")]
+    private static partial void LogInstallationFound(ILogger logger, string owner, long installationId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "New GitHub App installation token for {Owner} (installation {InstallationId}), valid until {ExpiresAt:O}")]
+    private static partial void LogTokenMinted(ILogger logger, string owner, long installationId, DateTimeOffset expiresAt);
+
+    private sealed record InstallationToken(string Token, DateTimeOffset ExpiresAt)
+    {
+        // The token must not reach a log through a record's generated ToString.
+        public override string ToString() => $"installation token valid until {this.ExpiresAt:O}";
+    }
+
+    private sealed class TokenSlot
+    {
+        public Lock Gate { get; } = new();
+
+        public InstallationToken? Current { get; set; }
+
+        public Task<InstallationToken>? Pending { get; set; }
+    }
+}

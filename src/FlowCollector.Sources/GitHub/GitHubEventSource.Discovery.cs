@@ -1,0 +1,46 @@
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace FlowCollector.Sources.GitHub;
+
+public sealed partial class GitHubEventSource
+{
+    /// <summary>
+    /// <see cref="ConfiguredRepositories"/> first (always, even when archived), then the repositories of
+    /// <see cref="GitHubSourceOptions.Organizations"/> their rules select, sorted by owner/name; each repository once
+    /// (names compared case-insensitively, as GitHub resolves them). Throws <see cref="SourceException"/> naming
+    /// <c>Sources:GitHub:Organizations:{i}:Name</c> when an organisation cannot be listed.
+    /// </summary>
+    public async Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken)
+    {
+        var organizations = this.options.Organizations ?? [];
+        if (organizations.Count == 0)
+        {
+            return this.ConfiguredRepositories;
+        }
+
+        var discovery = new GitHubRepositoryDiscovery(this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName), this.baseAddress, this.credentials);
+        var discovered = new List<RepositoryRef>();
+        for (var i = 0; i < organizations.Count; i++)
+        {
+            discovered.AddRange(await discovery.ListAsync(organizations[i], i, cancellationToken));
+        }
+
+        var result = new List<RepositoryRef>(this.ConfiguredRepositories.Count + discovered.Count);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var repository in this.ConfiguredRepositories.Concat(discovered.OrderBy(r => r.FullName, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.FullName, StringComparer.Ordinal)))
+        {
+            if (seen.Add(repository.FullName))
+            {
+                result.Add(repository);
+            }
+        }
+
+        LogDiscovered(this.logger, organizations.Count, result.Count - this.ConfiguredRepositories.Count, result.Count, discovery.Requests);
+        return result;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listed {Organizations} GitHub organisations: {Discovered} repositories to collect besides the configured ones, {Total} in all ({Requests} requests)")]
+    private static partial void LogDiscovered(ILogger logger, int organizations, int discovered, int total, int requests);
+}

@@ -1,0 +1,17 @@
+namespace FlowCollector.Sources.GitHub.RateLimiting;
+
+/// <summary>
+/// How many processes spend the same API budgets. GitHub's headers already report a credential's global remaining
+/// budget, so every replica paces on the same figure; each must only know by how many it has to divide it.
+/// </summary>
+public interface IBudgetSharing
+{
+    /// <summary>Replicas (at least 1) currently spending the budgets of this process's credentials.</summary>
+    int Replicas { get; }
+}
+
+/// <summary>One process, no cluster: the whole budget is this process's.</summary>
+internal sealed class SingleProcessBudget : IBudgetSharing
+{
+    public int Replicas => 1;
+}

@@ -1,0 +1,103 @@
+using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.Worker.Scheduling;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FlowCollector.Worker.State.PostgreSql;
+
+/// <summary>
+/// How many replicas spend the API budgets: the Quartz cluster's nodes that checked in recently
+/// (<c>qrtz_scheduler_state</c>), re-counted at most once per check-in interval in the background, so a request never
+/// waits for the database. 1 without the PostgreSQL store, before the first count, and while the database is unreachable
+/// the last count stands.
+/// </summary>
+internal sealed partial class QuartzClusterReplicas : IBudgetSharing, IAsyncDisposable
+{
+    private const string CountSql =
+        "SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = @scheduler AND last_checkin_time >= @since";
+
+    private readonly PostgreSqlStateOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<QuartzClusterReplicas> logger;
+    private readonly Lazy<NpgsqlDataSource>? dataSource;
+    private readonly Lock gate = new();
+    private int replicas = 1;
+    private DateTimeOffset countedAt = DateTimeOffset.MinValue;
+    private bool counting;
+
+    public QuartzClusterReplicas(IOptions<StateOptions> state, TimeProvider time, ILogger<QuartzClusterReplicas> logger)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        this.options = state.Value.PostgreSql;
+        this.time = time;
+        this.logger = logger;
+        if (state.Value.Clustered && PostgreSqlConnection.TryParse(this.options.ConnectionString!, out var builder) is null)
+        {
+            // One connection is plenty for one small query per check-in interval.
+            builder!.MaxPoolSize = 1;
+            this.dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(builder));
+        }
+    }
+
+    public int Replicas
+    {
+        get
+        {
+            if (this.dataSource is null)
+            {
+                return 1;
+            }
+
+            lock (this.gate)
+            {
+                if (!this.counting && this.time.GetUtcNow() - this.countedAt >= this.options.CheckinInterval)
+                {
+                    this.counting = true;
+                    _ = Task.Run(this.CountAsync);
+                }
+
+                return this.replicas;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (this.dataSource is { IsValueCreated: true } created)
+        {
+            await created.Value.DisposeAsync();
+        }
+    }
+
+    /// <summary>Nodes whose last check-in is younger than a missed check-in plus the misfire threshold (Quartz stores UTC ticks).</summary>
+    private async Task CountAsync()
+    {
+        var now = this.time.GetUtcNow();
+        var since = now - this.options.CheckinInterval - this.options.CheckinMisfireThreshold;
+        int? counted = null;
+        try
+        {
+            await using var command = this.dataSource!.Value.CreateCommand(CountSql);
+            command.Parameters.AddWithValue("scheduler", SchedulingServiceCollectionExtensions.SchedulerName);
+            command.Parameters.AddWithValue("since", since.UtcTicks);
+            counted = Convert.ToInt32(await command.ExecuteScalarAsync(CancellationToken.None), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // Advisory: pacing on the last count is better than failing a collection over it.
+            LogNotCounted(this.logger, e.Message);
+        }
+        finally
+        {
+            lock (this.gate)
+            {
+                this.replicas = Math.Max(1, counted ?? this.replicas);
+                this.countedAt = now;
+                this.counting = false;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not count the cluster's replicas for API budget sharing: {Problem}")]
+    private static partial void LogNotCounted(ILogger logger, string problem);
+}
