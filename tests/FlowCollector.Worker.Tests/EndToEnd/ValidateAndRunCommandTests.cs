@@ -51,6 +51,37 @@ public sealed class ValidateAndRunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_lists_an_organisation_and_checks_the_repositories_it_found_but_not_archived_ones()
+    {
+        this.scenario.Model.AddRepository("contoso/api");
+        this.scenario.Model.AddRepository("contoso/old").IsArchived = true;
+        var config = this.scenario.WriteConfig(new Dictionary<string, object?> { ["Sources:GitHub:Organizations:0:Name"] = "contoso" }, repositories: []);
+
+        var (code, stdout, stderr) = await WorkerScenario.RunAsync("validate", "--config", config);
+
+        Assert.True(code == ExitCodes.Ok, stdout + stderr);
+        Assert.Contains("Repositories of github: 2 (0 configured by name, 2 found by listing organisations or projects)", stdout, StringComparison.Ordinal);
+        Assert.Matches(@"ok\s+github:contoso/api ", stdout);
+        Assert.Matches(@"ok\s+github:contoso/web ", stdout);
+        Assert.DoesNotContain("contoso/old", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Once_with_only_an_organisation_that_cannot_be_listed_says_why_and_collects_nothing()
+    {
+        var config = this.scenario.WriteConfig(new Dictionary<string, object?> { ["Sources:GitHub:Organizations:0:Name"] = "no-such-org" }, repositories: []);
+
+        var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, code);
+        Assert.Contains("listing the repositories of github failed", stderr, StringComparison.Ordinal);
+        Assert.Contains("no-such-org", stderr, StringComparison.Ordinal);
+        Assert.Contains("every repository listing failed", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(WorkerScenario.Token, stdout + stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(this.scenario.PointsPath));
+    }
+
+    [Fact]
     public async Task Validate_reports_an_unreachable_sink_on_one_line_and_exits_1()
     {
         var port = FreePort();
