@@ -16,9 +16,34 @@ they come from `secrets.existingSecret` as files or environment variables.
   "PageSize" $c.github.pageSize
   "ReadWorkflowRuns" $c.github.readWorkflowRuns
   "ReadDeployments" $c.github.readDeployments
-  "Api" $c.github.api }}
+  "Api" $c.github.api
+  "ReadLinkedIssues" $c.github.readLinkedIssues
+  "DeploymentFallback" $c.github.deploymentFallback
+  "FallbackEnvironment" $c.github.fallbackEnvironment
+  "IncidentLabels" $c.github.incidentLabels }}
+{{- with $c.github.rateLimit }}
+{{- $_ := set $github "RateLimit" (dict "Reserve" .reserve "MaxWait" .maxWait "MaxRetries" .maxRetries "SecondaryBackoff" .secondaryBackoff) }}
+{{- end }}
+{{- /* Every key of an entry is written, so an entry reads the same whatever the binary's defaults become. */}}
+{{- with $c.github.organizations }}
+{{- $organizations := list }}
+{{- range . }}
+{{- $organizations = append $organizations (dict
+  "Name" .name
+  "Include" (.include | default list)
+  "Exclude" (.exclude | default list)
+  "Topics" (.topics | default list)
+  "IncludeArchived" (.includeArchived | default false)
+  "IncludeForks" (.includeForks | default false)) }}
+{{- end }}
+{{- $_ := set $github "Organizations" $organizations }}
+{{- end }}
 {{- with $c.github.cron }}{{ $_ := set $github "Cron" . }}{{ end }}
 {{- with $c.github.resilience }}{{ $_ := set $github "Resilience" . }}{{ end }}
+{{- /* The app's id only; its private key comes from the Secret like every credential. */}}
+{{- if eq $c.github.authentication "App" }}
+{{- $_ := set $github "App" (dict "AppId" $c.github.app.appId "InstallationIds" $c.github.app.installationIds) }}
+{{- end }}
 
 {{- $ado := $c.azureDevOps }}
 {{- $azureDevOps := dict
@@ -48,6 +73,17 @@ they come from `secrets.existingSecret` as files or environment variables.
 {{- with $ado.entraId.tenantId }}{{ $_ := set $azureDevOps.EntraId "TenantId" . }}{{ end }}
 {{- with $ado.entraId.clientId }}{{ $_ := set $azureDevOps.EntraId "ClientId" . }}{{ end }}
 {{- with $ado.resilience }}{{ $_ := set $azureDevOps "Resilience" . }}{{ end }}
+{{- with $ado.projects }}
+{{- $projects := list }}
+{{- range . }}
+{{- $projects = append $projects (dict
+  "Name" .name
+  "Include" (.include | default list)
+  "Exclude" (.exclude | default list)
+  "IncludeDisabled" (.includeDisabled | default false)) }}
+{{- end }}
+{{- $_ := set $azureDevOps "Projects" $projects }}
+{{- end }}
 
 {{- $stages := list }}
 {{- range $c.valueStream.stages }}
@@ -60,6 +96,14 @@ they come from `secrets.existingSecret` as files or environment variables.
 {{- with $c.valueStream.productionEnvironments }}{{ $_ := set $valueStream "ProductionEnvironments" . }}{{ end }}
 {{- with $stages }}{{ $_ := set $valueStream "Stages" . }}{{ end }}
 {{- with $c.valueStream.teams }}{{ $_ := set $valueStream "Teams" . }}{{ end }}
+{{- /* An empty list is left out: the binary applies its defaults only to a list it did not get ([""] switches a rule off). */}}
+{{- $rework := dict }}
+{{- with $c.valueStream.rework }}
+{{- with .branchPatterns }}{{ $_ := set $rework "BranchPatterns" . }}{{ end }}
+{{- with .titlePrefixes }}{{ $_ := set $rework "TitlePrefixes" . }}{{ end }}
+{{- with .labels }}{{ $_ := set $rework "Labels" . }}{{ end }}
+{{- end }}
+{{- with $rework }}{{ $_ := set $valueStream "Rework" . }}{{ end }}
 
 {{- $sinks := dict "File" (dict
   "Path" (printf "%s/points.lp" (trimSuffix "/" .Values.persistence.mountPath))
@@ -96,7 +140,7 @@ they come from `secrets.existingSecret` as files or environment variables.
   "ValueStream" $valueStream
   "Sinks" $sinks
   "State" $state
-  "Collection" (dict "MaxConcurrentTargets" $c.collection.maxConcurrentTargets "ShutdownGrace" $c.collection.shutdownGrace "PendingMaxAge" $c.collection.pendingMaxAge)
+  "Collection" (dict "MaxConcurrentTargets" $c.collection.maxConcurrentTargets "ShutdownGrace" $c.collection.shutdownGrace "PendingMaxAge" $c.collection.pendingMaxAge "ReconcileInterval" $c.collection.reconcileInterval "DiscoveryInterval" $c.collection.discoveryInterval)
   "Health" (dict "MaxFailureDuration" $c.health.maxFailureDuration) }}
 {{- with $c.logLevel }}{{ $_ := set $root "Logging" (dict "LogLevel" .) }}{{ end }}
 {{- toPrettyJson $root }}

@@ -90,13 +90,16 @@ collector that would fail later.
 {{- define "flowcollector.secretItems" -}}
 {{- $items := list }}
 {{- $c := .Values.config }}
-{{- if $c.github.repositories }}
+{{- if eq $c.github.authentication "App" }}
+{{- /* Needed even without repositories: the binary checks a configured App's key at start-up. */}}
+{{- $items = append $items (dict "key" .Values.secrets.keys.githubAppPrivateKey "name" "Sources__GitHub__App__PrivateKey" "what" "GitHub App private key" "file" true) }}
+{{- else if or $c.github.repositories $c.github.organizations }}
 {{- $items = append $items (dict "key" .Values.secrets.keys.githubToken "name" "Sources__GitHub__Token" "what" "GitHub token") }}
 {{- end }}
 {{- if .Values.state.postgresql.enabled }}
 {{- $items = append $items (dict "key" .Values.secrets.keys.postgresqlConnectionString "name" "State__PostgreSql__ConnectionString" "what" "PostgreSQL connection string") }}
 {{- end }}
-{{- if $c.azureDevOps.repositories }}
+{{- if or $c.azureDevOps.repositories $c.azureDevOps.projects }}
 {{- if eq $c.azureDevOps.authentication "Pat" }}
 {{- $items = append $items (dict "key" .Values.secrets.keys.azureDevOpsPat "name" "Sources__AzureDevOps__Pat" "what" "Azure DevOps personal access token") }}
 {{- else if eq $c.azureDevOps.entraId.credential "ClientSecret" }}

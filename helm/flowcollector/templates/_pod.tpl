@@ -103,7 +103,7 @@ metadata:
     {{- include "flowcollector.labels" $root | nindent 4 }}
     app.kubernetes.io/component: collector
     {{- $ado := $root.Values.config.azureDevOps }}
-    {{- if and $ado.repositories (eq $ado.authentication "EntraId") (eq $ado.entraId.credential "WorkloadIdentity") }}
+    {{- if and (or $ado.repositories $ado.projects) (eq $ado.authentication "EntraId") (eq $ado.entraId.credential "WorkloadIdentity") }}
     # AKS workload identity: the webhook projects the federated token into pods with this label.
     azure.workload.identity/use: "true"
     {{- end }}

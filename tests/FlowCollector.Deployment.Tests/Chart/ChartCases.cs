@@ -60,6 +60,15 @@ public static class ChartCases
         {
             ["Sources__AzureDevOps__Pat"] = "azure-devops-pat",
         }),
+        new("github-app-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
+        {
+            ["Sources__GitHub__App__PrivateKey"] = "github-app-private-key",
+        }),
+        new("organizations-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
+        {
+            ["Sources__AzureDevOps__Pat"] = "azure-devops-pat",
+            ["Sources__GitHub__Token"] = "github-token",
+        }),
     ];
 
     public static TheoryData<string> Names => [.. All.Select(c => c.ValuesFile)];

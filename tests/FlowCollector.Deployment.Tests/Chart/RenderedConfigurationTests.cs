@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using FlowCollector.Deployment.Tests.Helm;
 using FlowCollector.Sinks.File;
 using FlowCollector.Sinks.InfluxDb;
+using FlowCollector.Sources.AzureDevOps;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.RateLimiting;
 using FlowCollector.Worker.Cli;
 using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Health;
@@ -57,6 +59,11 @@ public sealed class RenderedConfigurationTests : IDisposable
 
         Assert.Equal(values["config"]?["github"]?["repositories"]?.AsArray().Select(r => (string)r!) ?? [], github.Repositories);
         Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sources__GitHub__Token") ? FakeCredential("Sources__GitHub__Token") : "", github.Token);
+        Assert.Equal((string?)values["config"]?["github"]?["app"]?["appId"] ?? "", github.App.AppId);
+        Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sources__GitHub__App__PrivateKey") ? FakeCredential("Sources__GitHub__App__PrivateKey") : "", github.App.PrivateKey);
+        Assert.Equal(
+            values["config"]?["github"]?["app"]?["installationIds"]?.AsObject().Select(p => KeyValuePair.Create(p.Key, (long)p.Value!)) ?? [],
+            github.App.InstallationIds.OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Equal((string?)values["config"]?["influxdb"]?["url"] ?? "", influx.Url?.OriginalString ?? "");
         Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sinks__InfluxDb__Token") ? FakeCredential("Sinks__InfluxDb__Token") : null, influx.Token);
         Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sinks__InfluxDb__Password") ? FakeCredential("Sinks__InfluxDb__Password") : null, influx.Password);
@@ -64,10 +71,48 @@ public sealed class RenderedConfigurationTests : IDisposable
         Assert.Equal(@case.SecretKeysByVariable.ContainsKey("State__PostgreSql__ConnectionString") ? FakeCredential("State__PostgreSql__ConnectionString") : null, state.PostgreSql.ConnectionString);
     }
 
+    /// <summary>Organisations, projects, rate limit, rework and the collection intervals arrive in the binary's options as the values give them.</summary>
+    [Theory]
+    [MemberData(nameof(ChartCases.Names), MemberType = typeof(ChartCases))]
+    public async Task The_binary_reads_organisations_projects_rate_limit_rework_and_intervals_from_the_values(string valuesFile)
+    {
+        var @case = ChartCases.Get(valuesFile);
+        var chart = await HelmCli.RenderAsync(@case.ValuesFiles);
+        var config = ValuesOf(@case)["config"]!;
+        using var provider = Compose(this.LoadAsTheContainerDoes(chart, withCredentials: true));
+        var github = provider.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
+        var rateLimit = provider.GetRequiredService<IOptions<GitHubRateLimitOptions>>().Value;
+        var azureDevOps = provider.GetRequiredService<IOptions<AzureDevOpsSourceOptions>>().Value;
+        var collection = provider.GetRequiredService<IOptions<CollectionOptions>>().Value;
+        var rework = provider.GetRequiredService<IOptions<ValueStreamOptions>>().Value.Rework;
+
+        Assert.Equal(
+            Entries(config["github"]!["organizations"], e => $"{e["name"]}|{Words(e["include"])}|{Words(e["exclude"])}|{Words(e["topics"])}|{Flag(e["includeArchived"])}|{Flag(e["includeForks"])}"),
+            github.Organizations.Select(o => $"{o.Name}|{string.Join(',', o.Include)}|{string.Join(',', o.Exclude)}|{string.Join(',', o.Topics)}|{o.IncludeArchived}|{o.IncludeForks}"));
+        Assert.Equal(
+            Entries(config["azureDevOps"]!["projects"], e => $"{e["name"]}|{Words(e["include"])}|{Words(e["exclude"])}|{Flag(e["includeDisabled"])}"),
+            azureDevOps.Projects.Select(p => $"{p.Name}|{string.Join(',', p.Include)}|{string.Join(',', p.Exclude)}|{p.IncludeDisabled}"));
+        Assert.Equal((bool)config["github"]!["readLinkedIssues"]!, github.ReadLinkedIssues);
+        Assert.Equal((string)config["github"]!["deploymentFallback"]!, github.DeploymentFallback.ToString());
+        Assert.Equal((string)config["github"]!["fallbackEnvironment"]!, github.FallbackEnvironment);
+        Assert.Equal(Words(config["github"]!["incidentLabels"]), string.Join(',', github.IncidentLabels));
+        var limit = config["github"]!["rateLimit"]!;
+        Assert.Equal(
+            (double.Parse(limit["reserve"]!.ToJsonString(), CultureInfo.InvariantCulture), Duration(limit["maxWait"]), (long)limit["maxRetries"]!, Duration(limit["secondaryBackoff"])),
+            (rateLimit.Reserve, rateLimit.MaxWait, (long)rateLimit.MaxRetries, rateLimit.SecondaryBackoff));
+        Assert.Equal(Duration(config["collection"]!["reconcileInterval"]), collection.ReconcileInterval);
+        Assert.Equal(Duration(config["collection"]!["discoveryInterval"]), collection.DiscoveryInterval);
+        var reworkValues = config["valueStream"]!["rework"]!;
+        Assert.Equal(
+            (Words(reworkValues["branchPatterns"]), Words(reworkValues["titlePrefixes"]), Words(reworkValues["labels"])),
+            (string.Join(',', rework.BranchPatterns), string.Join(',', rework.TitlePrefixes), string.Join(',', rework.Labels)));
+    }
+
     [Theory]
     [InlineData("default-values.yaml", "Sources:GitHub:Token is empty")]
     [InlineData("influxdb2-values.yaml", "Sinks:InfluxDb:Token is required")]
     [InlineData("influxdb1-values.yaml", "Sinks:InfluxDb:Username and Sinks:InfluxDb:Password go together")]
+    [InlineData("github-app-values.yaml", "Sources:GitHub:App:PrivateKey and Sources:GitHub:App:PrivateKeyPath are both empty")]
     public async Task Without_the_secret_the_binary_rejects_the_rendered_configuration(string valuesFile, string expected)
     {
         var chart = await HelmCli.RenderAsync(ChartCases.Get(valuesFile).ValuesFiles);
@@ -107,6 +152,23 @@ public sealed class RenderedConfigurationTests : IDisposable
         Assert.Equal(github.ReadDeployments, (bool)rendered["Sources"]!["GitHub"]!["ReadDeployments"]!);
         Assert.Equal(health.MaxFailureDuration, Duration(rendered["Health"]!["MaxFailureDuration"]!));
         Assert.Equal(new ValueStreamOptions().CommentsEndPickup, (bool)rendered["ValueStream"]!["CommentsEndPickup"]!);
+        Assert.Equal(github.ReadLinkedIssues, (bool)rendered["Sources"]!["GitHub"]!["ReadLinkedIssues"]!);
+        Assert.Equal(github.DeploymentFallback.ToString(), (string?)rendered["Sources"]!["GitHub"]!["DeploymentFallback"]);
+        Assert.Equal(github.FallbackEnvironment, (string?)rendered["Sources"]!["GitHub"]!["FallbackEnvironment"]);
+        Assert.Empty(rendered["Sources"]!["GitHub"]!["IncidentLabels"]!.AsArray());
+        Assert.Null(rendered["Sources"]!["GitHub"]!["Organizations"]);
+        Assert.Null(rendered["Sources"]!["AzureDevOps"]!["Projects"]);
+        var rateLimit = new GitHubRateLimitOptions();
+        var renderedLimit = rendered["Sources"]!["GitHub"]!["RateLimit"]!;
+        Assert.Equal(rateLimit.Reserve, (double)renderedLimit["Reserve"]!);
+        Assert.Equal(rateLimit.MaxWait, Duration(renderedLimit["MaxWait"]));
+        Assert.Equal(rateLimit.MaxRetries, (int)renderedLimit["MaxRetries"]!);
+        Assert.Equal(rateLimit.SecondaryBackoff, Duration(renderedLimit["SecondaryBackoff"]));
+        Assert.Equal(collection.ReconcileInterval, Duration(rendered["Collection"]!["ReconcileInterval"]));
+        Assert.Equal(collection.DiscoveryInterval, Duration(rendered["Collection"]!["DiscoveryInterval"]));
+
+        // Empty rework lists are left out, so the binary's own defaults (hotfix/*, Revert ", …) apply.
+        Assert.Null(rendered["ValueStream"]!["Rework"]);
     }
 
     /// <summary>Every options class of the binary, found by its <c>SectionName</c> constant, so a new one is covered without editing this test.</summary>
@@ -140,7 +202,7 @@ public sealed class RenderedConfigurationTests : IDisposable
     [MemberData(nameof(OptionsSections))]
     public async Task Every_option_of_the_binary_can_be_set_from_values_and_no_credential_can(string section, Type options)
     {
-        string[] credentials = ["Token", "Password", "Pat"];
+        string[] credentials = ["Token", "Password", "Pat", "PrivateKey"];
         var rendered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var @case in ChartCases.All)
         {
@@ -161,10 +223,25 @@ public sealed class RenderedConfigurationTests : IDisposable
 
     private static TimeSpan Duration(JsonNode? node) => TimeSpan.Parse((string)node!, CultureInfo.InvariantCulture);
 
-    /// <summary>A recognisable stand-in for a credential; never a real one.</summary>
-    private static string FakeCredential(string variable) => variable.EndsWith("ConnectionString", StringComparison.Ordinal)
-        ? $"Host=postgresql.example;Database=flowcollector;Username=flowcollector;Password=fake-{variable}"
-        : $"fake-{variable}";
+    private static IEnumerable<string> Entries(JsonNode? list, Func<JsonNode, string> describe) => list?.AsArray().Select(e => describe(e!)) ?? [];
+
+    private static string Words(JsonNode? list) => string.Join(',', list?.AsArray().Select(w => (string?)w) ?? []);
+
+    private static bool Flag(JsonNode? value) => value is not null && (bool)value;
+
+    /// <summary>A recognisable stand-in for a credential; never a real one (a private key is a throwaway made for this run, as the binary parses it at start-up).</summary>
+    private static string FakeCredential(string variable) => variable switch
+    {
+        _ when variable.EndsWith("ConnectionString", StringComparison.Ordinal) => $"Host=postgresql.example;Database=flowcollector;Username=flowcollector;Password=fake-{variable}",
+        _ when variable.EndsWith("PrivateKey", StringComparison.Ordinal) => ThrowawayKey.Value,
+        _ => $"fake-{variable}",
+    };
+
+    private static readonly Lazy<string> ThrowawayKey = new(() =>
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        return key.ExportRSAPrivateKeyPem();
+    });
 
     private static JsonNode ValuesOf(ChartCase @case) =>
         ChartValues.Merge(@case.ValuesFiles.Select(File.ReadAllText).Select(YamlJson.Parse));

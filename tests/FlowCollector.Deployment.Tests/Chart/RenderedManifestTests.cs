@@ -210,6 +210,37 @@ public sealed partial class RenderedManifestTests
         Assert.All(policy["podSelector"]!["matchLabels"]!.AsObject(), l => Assert.Equal((string?)l.Value, (string?)podLabels[l.Key]));
     }
 
+    [Fact]
+    public async Task Organisations_and_projects_alone_get_their_egress_like_repositories()
+    {
+        var chart = await HelmCli.RenderAsync([RepositoryPaths.CiValues("organizations-values.yaml")]);
+
+        // DNS, then GitHub (its peers) and Azure DevOps (any destination on the organisation URL's port).
+        var egress = chart.Single("NetworkPolicy")["spec"]!["egress"]!.AsArray();
+        Assert.Equal([53L, 443L, 443L], egress.Select(rule => rule!["ports"]![0]!["port"]!.GetValue<long>()));
+        Assert.Equal("0.0.0.0/0", (string?)egress[1]!["to"]![0]!["ipBlock"]!["cidr"]);
+        Assert.Null(egress[2]!["to"]);
+    }
+
+    [Fact]
+    public async Task Projects_alone_with_workload_identity_label_the_pod_for_the_webhook()
+    {
+        var overlay = Path.Combine(Directory.CreateTempSubdirectory("flowcollector-chart-identity-").FullName, "entra.yaml");
+        await File.WriteAllTextAsync(overlay, "config:\n  azureDevOps:\n    authentication: EntraId\n    entraId: {credential: WorkloadIdentity}\n", TestContext.Current.CancellationToken);
+        try
+        {
+            var chart = await HelmCli.RenderAsync([RepositoryPaths.CiValues("organizations-values.yaml"), overlay]);
+
+            var labels = chart.CollectorPodSpec().Parent!["metadata"]!["labels"]!;
+            Assert.Equal("true", (string?)labels["azure.workload.identity/use"]);
+            Assert.DoesNotContain("Sources__AzureDevOps__Pat", SecretReferences(chart.CollectorPodSpec(), chart.CollectorContainer()).Select(r => r.Variable));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(overlay)!, recursive: true);
+        }
+    }
+
     internal sealed record SecretReference(string Variable, string SecretName, string Key, string Via);
 
     /// <summary>Where each configuration variable's credential comes from: an env <c>secretKeyRef</c> or a mounted secret file.</summary>
@@ -266,7 +297,7 @@ public sealed partial class RenderedManifestTests
     };
 
     // GitHub tokens (classic, fine-grained, app, OAuth), JWT-looking values, and InfluxDB's 86-character base64 tokens.
-    [GeneratedRegex(@"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}|[A-Za-z0-9_-]{80,}==)")]
+    [GeneratedRegex(@"\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}|[A-Za-z0-9_-]{80,}==)|-----BEGIN [A-Z ]*PRIVATE KEY-----")]
     private static partial Regex TokenLooking();
 
     [GeneratedRegex("(?i)(token|password|secret|apikey|api_key|privatekey)$")]

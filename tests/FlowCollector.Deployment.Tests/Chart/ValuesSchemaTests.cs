@@ -53,6 +53,35 @@ public sealed class ValuesSchemaTests : IDisposable
         { "unknown log level", "config:\n  logLevel: {Default: Verbose}", "/config/logLevel/Default", "value must be one of 'Trace'" },
         { "service port as a string", "service: {port: '8080'}", "/service/port", "want integer" },
         { "secrets mounted some other way", "secrets: {mountAs: csi}", "/secrets/mountAs", "value must be one of 'files', 'env'" },
+        { "an unknown GitHub authentication", "config:\n  github:\n    authentication: Oauth", "/config/github/authentication", "value must be one of 'Token', 'App'" },
+        { "a GitHub App without its id", "secrets: {existingSecret: s}\nconfig:\n  github:\n    authentication: App", "/config/github/app/appId", "Client ID of the GitHub App: config.github.authentication is App" },
+        { "a token and a GitHub App both set", "config:\n  github:\n    app: {appId: '424242'}", "/config/github/app/appId", "a token and an app cannot both authenticate" },
+        { "a GitHub App without a Secret", "config:\n  github:\n    authentication: App\n    app: {appId: '424242'}\n    repositories: [contoso/web]", "/secrets/existingSecret", "(key secrets.keys.githubAppPrivateKey): config.github.authentication is App" },
+        { "a GitHub App without the key reference", "secrets: {existingSecret: s, keys: {githubAppPrivateKey: ''}}\nconfig:\n  github:\n    authentication: App\n    app: {appId: '424242'}", "/secrets/keys/githubAppPrivateKey", "private key (.pem file): config.github.authentication is App" },
+        { "an app id as a number", "config:\n  github:\n    authentication: App\n    app: {appId: 424242}", "/config/github/app/appId", "want string" },
+        { "an installation id of zero", "config:\n  github:\n    app: {installationIds: {contoso: 0}}", "/config/github/app/installationIds/contoso", "minimum" },
+        { "an organisation as owner/name", "secrets: {existingSecret: s}\nconfig:\n  github:\n    organizations: [{name: contoso/web}]", "/config/github/organizations/0/name", "single repositories belong in config.github.repositories" },
+        { "an organisation without a name", "secrets: {existingSecret: s}\nconfig:\n  github:\n    organizations: [{include: [web]}]", "/config/github/organizations/0", "missing property 'name'" },
+        { "an organisation glob on owner/name", "secrets: {existingSecret: s}\nconfig:\n  github:\n    organizations: [{name: contoso, include: ['contoso/*']}]", "/config/github/organizations/0/include/0", "a glob on the repository name only" },
+        { "a topic with a space", "secrets: {existingSecret: s}\nconfig:\n  github:\n    organizations: [{name: contoso, topics: ['pay ments']}]", "/config/github/organizations/0/topics/0", "a GitHub topic such as payments" },
+        { "an unknown organisation key", "secrets: {existingSecret: s}\nconfig:\n  github:\n    organizations: [{name: contoso, archived: true}]", "/config/github/organizations/0", "additional properties 'archived' not allowed" },
+        { "organisations without a Secret", "config:\n  github:\n    organizations: [{name: contoso}]", "/secrets/existingSecret", "config.github.repositories or organizations is not empty" },
+        { "an unknown deployment fallback", "config:\n  github:\n    deploymentFallback: Tags", "/config/github/deploymentFallback", "value must be one of 'Releases', 'None'" },
+        { "an empty fallback environment", "config:\n  github:\n    fallbackEnvironment: ''", "/config/github/fallbackEnvironment", "minLength" },
+        { "a rate-limit reserve above 0.9", "config:\n  github:\n    rateLimit: {reserve: 0.95}", "/config/github/rateLimit/reserve", "maximum" },
+        { "a zero secondary backoff", "config:\n  github:\n    rateLimit: {secondaryBackoff: '00:00:00'}", "/config/github/rateLimit/secondaryBackoff", "a positive TimeSpan such as 00:01:00" },
+        { "a rate-limit wait in Go syntax", "config:\n  github:\n    rateLimit: {maxWait: 1h}", "/config/github/rateLimit/maxWait", "a .NET TimeSpan" },
+        { "too many rate-limit retries", "config:\n  github:\n    rateLimit: {maxRetries: 101}", "/config/github/rateLimit/maxRetries", "maximum" },
+        { "projects without the organisation URL", "secrets: {existingSecret: s}\nconfig:\n  azureDevOps:\n    projects: [{name: Web}]", "/config/azureDevOps/organizationUrl", "config.azureDevOps.repositories or projects is not empty" },
+        { "a project with a slash", "config:\n  azureDevOps:\n    projects: [{name: Web/Platform}]", "/config/azureDevOps/projects/0/name", "no leading or trailing spaces, at most 64 characters" },
+        { "a project pattern with a colon", "config:\n  azureDevOps:\n    projects: [{name: Web, include: ['a:b']}]", "/config/azureDevOps/projects/0/include/0", "a repository-name pattern such as checkout-*" },
+        { "an unknown project key", "config:\n  azureDevOps:\n    projects: [{name: Web, repositories: [a]}]", "/config/azureDevOps/projects/0", "additional properties 'repositories' not allowed" },
+        { "a rework branch with refs/heads/", "config:\n  valueStream:\n    rework: {branchPatterns: ['refs/heads/hotfix/*']}", "/config/valueStream/rework/branchPatterns/0", "without refs/heads/ and with more than wildcards" },
+        { "a rework branch of only wildcards", "config:\n  valueStream:\n    rework: {branchPatterns: ['*']}", "/config/valueStream/rework/branchPatterns/0", "without refs/heads/ and with more than wildcards" },
+        { "a rework rule switched off and on", "config:\n  valueStream:\n    rework: {labels: ['', hotfix]}", "/config/valueStream/rework/labels/0", "switches the rule off and cannot be mixed" },
+        { "a rework label with a space around it", "config:\n  valueStream:\n    rework: {labels: [' hotfix']}", "/config/valueStream/rework/labels/0", "a label without leading or trailing spaces" },
+        { "a discovery interval in Go syntax", "config:\n  collection:\n    discoveryInterval: 30m", "/config/collection/discoveryInterval", "a .NET TimeSpan" },
+        { "a reconcile interval as a number", "config:\n  collection:\n    reconcileInterval: 6", "/config/collection/reconcileInterval", "want string" },
     };
 
     [Theory]
@@ -92,6 +121,14 @@ public sealed class ValuesSchemaTests : IDisposable
     [InlineData("replicaCount: 2", "replicaCount is 2 but must be 0 or 1 with the embedded state store")]
     [InlineData("config:\n  github:\n    repositories: [contoso/web]", "secrets.existingSecret is empty but the configuration needs Sources__GitHub__Token (key github-token)")]
     [InlineData("mode: cronjob", "mode is cronjob but persistence.enabled is false")]
+    [InlineData("config:\n  github:\n    authentication: App", "config.github.authentication is App but config.github.app.appId is empty")]
+    [InlineData("config:\n  github:\n    app: {appId: '424242'}", "a token and an app cannot both authenticate")]
+    [InlineData("config:\n  github:\n    authentication: App\n    app: {appId: '424242'}", "secrets.existingSecret is empty but the configuration needs Sources__GitHub__App__PrivateKey (key github-app-private-key)")]
+    [InlineData("secrets: {existingSecret: s}\nconfig:\n  azureDevOps:\n    projects: [{name: Web}]", "config.azureDevOps.organizationUrl is empty but config.azureDevOps.repositories or projects is not")]
+    [InlineData("config:\n  github:\n    organizations: [{name: contoso}]", "secrets.existingSecret is empty but the configuration needs Sources__GitHub__Token (key github-token)")]
+    [InlineData("config:\n  azureDevOps:\n    organizationUrl: https://dev.azure.com/fabrikam\n    projects: [{name: Web}]", "secrets.existingSecret is empty but the configuration needs Sources__AzureDevOps__Pat (key azure-devops-pat)")]
+    [InlineData("secrets: {existingSecret: s}\nconfig:\n  github:\n    organizations: [{name: contoso}, {name: Contoso}]", "config.github.organizations[1].name is \"Contoso\", a duplicate of config.github.organizations[0].name")]
+    [InlineData("secrets: {existingSecret: s}\nconfig:\n  azureDevOps:\n    organizationUrl: https://dev.azure.com/fabrikam\n    projects: [{name: Web}, {name: Data}, {name: web}]", "config.azureDevOps.projects[2].name is \"web\", a duplicate of config.azureDevOps.projects[0].name")]
     public async Task Without_the_schema_the_templates_still_refuse(string overlay, string message)
     {
         var file = Path.Combine(this.directory, "overlay.yaml");
