@@ -39,8 +39,11 @@ internal sealed class GitHubChangeProbe
     private readonly RepositoryRef repository;
     private readonly GitHubSourceOptions options;
 
-    public GitHubChangeProbe(HttpClient http, Uri baseAddress, Func<CancellationToken, ValueTask<string>> token, RepositoryRef repository, GitHubSourceOptions options)
+    private readonly string credential;
+
+    public GitHubChangeProbe(HttpClient http, Uri baseAddress, Func<CancellationToken, ValueTask<string>> token, RepositoryRef repository, GitHubSourceOptions options, string credential = Section + ":Token")
     {
+        this.credential = credential;
         this.http = http;
         this.baseAddress = baseAddress;
         this.token = token;
@@ -146,19 +149,19 @@ internal sealed class GitHubChangeProbe
         switch (response.StatusCode)
         {
             case HttpStatusCode.Unauthorized:
-                throw new SourceException($"GitHub rejected the token for {repo} ({status} {Said(response, body)}): check {Section}:Token.");
+                throw new SourceException($"GitHub rejected the token for {repo} ({status} {Said(response, body)}): check {this.credential}.");
             case HttpStatusCode.NotFound:
                 throw new SourceException(
                     $"GitHub repository {repo} was not found or is not visible to the token ({status} {Said(response, body)} for {endpoint}): check {Section}:Repositories (or the organisation's rules) and that the token can read the repository.");
             case HttpStatusCode.Forbidden when !rateLimited && name == "runs":
                 throw new SourceException(
-                    $"GitHub refused to list the workflow runs of {repo} (403): give {Section}:Token read access to Actions (fine-grained token: \"Actions: Read-only\") or set {Section}:{nameof(GitHubSourceOptions.ReadWorkflowRuns)} to false.");
+                    $"GitHub refused to list the workflow runs of {repo} (403): give {this.credential} read access to Actions (fine-grained token: \"Actions: Read-only\") or set {Section}:{nameof(GitHubSourceOptions.ReadWorkflowRuns)} to false.");
             case HttpStatusCode.Forbidden when !rateLimited && name == "deployments":
                 throw new SourceException(
-                    $"GitHub refused to list the deployments of {repo} (403): give {Section}:Token read access to Deployments (fine-grained token: \"Deployments: Read-only\") or set {Section}:{nameof(GitHubSourceOptions.ReadDeployments)} to false.");
+                    $"GitHub refused to list the deployments of {repo} (403): give {this.credential} read access to Deployments (fine-grained token: \"Deployments: Read-only\") or set {Section}:{nameof(GitHubSourceOptions.ReadDeployments)} to false.");
             case HttpStatusCode.Forbidden when !rateLimited:
                 throw new SourceException(
-                    $"GitHub refused {endpoint} for {repo} ({status} {Said(response, body)}): give the token read access to the repository's pull requests, contents and metadata ({Section}:Token).");
+                    $"GitHub refused {endpoint} for {repo} ({status} {Said(response, body)}): give the token read access to the repository's pull requests, contents and metadata ({this.credential}).");
             default:
                 return; // rate limits, 5xx after retries, …: the full read decides and reports
         }

@@ -20,9 +20,15 @@ internal sealed class GitHubErrors
     private readonly RepositoryRef repository;
     private readonly Uri baseAddress;
     private readonly TimeProvider time;
+    private readonly string credential;
 
-    public GitHubErrors(RepositoryRef repository, Uri baseAddress, TimeProvider time)
+    /// <param name="repository">The repository every message names.</param>
+    /// <param name="baseAddress">The REST root, to tell our own page links from foreign ones.</param>
+    /// <param name="time">For "resets in …" in rate-limit messages.</param>
+    /// <param name="credential">How messages name the credential to fix (<see cref="Auth.GitHubCredentials.Described"/>).</param>
+    public GitHubErrors(RepositoryRef repository, Uri baseAddress, TimeProvider time, string credential = Section + ":Token")
     {
+        this.credential = credential;
         this.repository = repository;
         this.baseAddress = baseAddress;
         this.time = time;
@@ -64,13 +70,13 @@ internal sealed class GitHubErrors
         switch (statusCode)
         {
             case HttpStatusCode.Unauthorized:
-                return new SourceException($"GitHub rejected the token for {this.Repo} ({status} {said}) at {endpoint}: check {Section}:Token.");
+                return new SourceException($"GitHub rejected the token for {this.Repo} ({status} {said}) at {endpoint}: check {this.credential}.");
             case HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests
                 when limits.Remaining == 0 || limits.RetryAfter is not null || body.Contains("rate limit", StringComparison.OrdinalIgnoreCase):
                 return this.RateLimited(status, limits, inner: null);
             case HttpStatusCode.Forbidden:
                 return new SourceException(
-                    $"GitHub refused {endpoint} for {this.Repo} ({status} {said}): give {Section}:Token read access to the repository's pull requests, contents and metadata.");
+                    $"GitHub refused {endpoint} for {this.Repo} ({status} {said}): give {this.credential} read access to the repository's pull requests, contents and metadata.");
             case HttpStatusCode.NotFound:
                 return new SourceException(
                     $"GitHub has no GraphQL API at {endpoint} ({status} {said}); check {Section}:ApiBaseAddress (GitHub Enterprise Server: https://<host>/api/v3/, whose GraphQL root is /api/graphql) or set {Section}:Api to Rest.");
@@ -98,19 +104,19 @@ internal sealed class GitHubErrors
         if (types.Contains("NOT_FOUND"))
         {
             return new SourceException(
-                $"GitHub repository {this.Repo} was not found or is not visible to the token ({endpoint}: {said}): check {Section}:Repositories and that {Section}:Token can read the repository.");
+                $"GitHub repository {this.Repo} was not found or is not visible to the token ({endpoint}: {said}): check {Section}:Repositories and that {this.credential} can read the repository.");
         }
 
         if (types.Contains("FORBIDDEN") && endpoint.Contains("(Deployments)", StringComparison.Ordinal))
         {
             return new SourceException(
-                $"GitHub refused {endpoint} for {this.Repo} ({said}): give {Section}:Token read access to the repository's deployments (\"Deployments: read\"), or set {Section}:ReadDeployments to false to collect without deployment stages.");
+                $"GitHub refused {endpoint} for {this.Repo} ({said}): give {this.credential} read access to the repository's deployments (\"Deployments: read\"), or set {Section}:ReadDeployments to false to collect without deployment stages.");
         }
 
         if (types.Contains("FORBIDDEN"))
         {
             return new SourceException(
-                $"GitHub refused {endpoint} for {this.Repo} ({said}): give {Section}:Token read access to the repository's pull requests, contents and metadata (an organisation may also require SSO authorisation of the token).");
+                $"GitHub refused {endpoint} for {this.Repo} ({said}): give {this.credential} read access to the repository's pull requests, contents and metadata (an organisation may also require SSO authorisation of the token).");
         }
 
         var type = first.Type is { } t ? $" {t}" : "";
@@ -145,16 +151,16 @@ internal sealed class GitHubErrors
         switch (e.StatusCode)
         {
             case HttpStatusCode.Unauthorized:
-                return new SourceException($"GitHub rejected the token for {this.Repo} ({status} {said}): check {Section}:Token.", e);
+                return new SourceException($"GitHub rejected the token for {this.Repo} ({status} {said}): check {this.credential}.", e);
             case HttpStatusCode.NotFound when endpoint.EndsWith($"/repos/{this.Repo}", StringComparison.OrdinalIgnoreCase):
                 return new SourceException(
-                    $"GitHub repository {this.Repo} was not found or is not visible to the token ({status} {said}): check {Section}:Repositories and that the token can read the repository.", e);
+                    $"GitHub repository {this.Repo} was not found or is not visible to the token ({status} {said}): check {Section}:Repositories and that {this.credential} can read the repository.", e);
             case HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests
                 when limits.Remaining == 0 || limits.RetryAfter is not null || body.Contains("rate limit", StringComparison.OrdinalIgnoreCase):
                 return this.RateLimited(status, limits, e);
             case HttpStatusCode.Forbidden:
                 return new SourceException(
-                    $"GitHub refused {endpoint} for {this.Repo} ({status} {said}): give the token read access to the repository's pull requests, contents and metadata ({Section}:Token).", e);
+                    $"GitHub refused {endpoint} for {this.Repo} ({status} {said}): give the token read access to the repository's pull requests, contents and metadata ({this.credential}).", e);
             default:
                 var retried = status >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout ? " after retries" : "";
                 return new SourceException($"GitHub answered {status} {said} for {endpoint} ({this.Repo}){retried}; the next run tries again.", e);

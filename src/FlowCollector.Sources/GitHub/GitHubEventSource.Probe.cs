@@ -20,7 +20,8 @@ public sealed partial class GitHubEventSource : IChangeProbe
             this.baseAddress,
             ct => this.credentials.GetTokenAsync(repository.Owner, ct),
             repository,
-            this.options);
+            this.options,
+            this.credentials.Described);
         var result = await probe.ProbeAsync(validators, cancellationToken);
         LogProbed(this.logger, repository.Key, result.Unchanged, result.Usage.Requests, result.Usage.RateLimitRemaining);
         return result;

@@ -105,7 +105,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         var runs = 0;
         if (this.options.ReadWorkflowRuns)
         {
-            var read = await RefusedAsHint(
+            var read = await this.RefusedAsHint(
                 () => delivery.ReadRunsAsync(defaultBranch, since, this.time.GetUtcNow(), cancellationToken), repository, "workflow runs", "Actions", nameof(GitHubSourceOptions.ReadWorkflowRuns));
             runs = read.Count;
             events.AddRange(read.SelectMany(run => WorkflowRunEventMapper.Map(repository, run)));
@@ -119,7 +119,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
                 ? (delivery.RestFeed, null)
                 : ((IDeploymentFeed)new GitHubGraphQlDeploymentFeed(graphQl, repository, this.Errors(repository), this.options.PageSize), new TrunkHistory(graphQl, repository, this.Errors(repository)));
             var observed = new ObservedDeploymentFeed(feed);
-            var read = await RefusedAsHint(
+            var read = await this.RefusedAsHint(
                 () => delivery.ReadDeploymentsAsync(since, observed, history, cancellationToken), repository, "deployments", "Deployments", nameof(GitHubSourceOptions.ReadDeployments));
             deployments = read.Count;
             events.AddRange(read.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)));
@@ -237,7 +237,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
     }
 
     /// <summary>A token without the Actions or Deployments permission gets a 403 that names the permission and the switch to turn the read off.</summary>
-    private static async Task<T> RefusedAsHint<T>(Func<Task<T>> read, RepositoryRef repository, string what, string permission, string key)
+    private async Task<T> RefusedAsHint<T>(Func<Task<T>> read, RepositoryRef repository, string what, string permission, string key)
     {
         try
         {
@@ -246,11 +246,11 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         catch (SourceException e) when (e.InnerException is ApiException { StatusCode: System.Net.HttpStatusCode.Forbidden } && !e.Message.Contains("rate limit", StringComparison.Ordinal))
         {
             throw new SourceException(
-                $"GitHub refused to list the {what} of {repository.FullName} (403): give {GitHubSourceOptions.SectionName}:Token read access to {permission} (fine-grained token: \"{permission}: Read-only\") or set {GitHubSourceOptions.SectionName}:{key} to false.", e);
+                $"GitHub refused to list the {what} of {repository.FullName} (403): give {this.credentials.Described} read access to {permission} (fine-grained token: \"{permission}: Read-only\") or set {GitHubSourceOptions.SectionName}:{key} to false.", e);
         }
     }
 
-    private GitHubErrors Errors(RepositoryRef repository) => new(repository, this.baseAddress, this.time);
+    private GitHubErrors Errors(RepositoryRef repository) => new(repository, this.baseAddress, this.time, this.credentials.Described);
 
     private static void EnsureOurs(RepositoryRef repository)
     {

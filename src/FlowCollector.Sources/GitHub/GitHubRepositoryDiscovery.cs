@@ -43,7 +43,7 @@ internal sealed class GitHubRepositoryDiscovery
         var listed = await this.ListPagesAsync(new Uri(this.baseAddress, $"orgs/{escaped}/repos?type=all&per_page=100"), login, key, token, cancellationToken)
             ?? await this.ListPagesAsync(new Uri(this.baseAddress, $"users/{escaped}/repos?type=owner&per_page=100"), login, key, token, cancellationToken)
             ?? throw new SourceException(
-                $"GitHub has no organisation or user '{login}' visible to the token (404 for /orgs/{login}/repos and /users/{login}/repos): check {key} and that {Section}:Token can see it.");
+                $"GitHub has no organisation or user '{login}' visible to the token (404 for /orgs/{login}/repos and /users/{login}/repos): check {key} and that {this.credentials.Described} can see it.");
 
         var rules = RepositorySelection.For(organization);
         return listed.Where(rules.Selects).Select(r => new RepositoryRef(GitHubEventSource.SourceName, r.Owner ?? login, r.Name)).ToList();
@@ -69,7 +69,7 @@ internal sealed class GitHubRepositoryDiscovery
 
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw Refused(response, body, login, key, endpoint);
+                    throw this.Refused(response, body, login, key, endpoint);
                 }
 
                 repositories.AddRange(Parse(body, login, endpoint));
@@ -100,7 +100,7 @@ internal sealed class GitHubRepositoryDiscovery
         _ => null,
     };
 
-    private static SourceException Refused(HttpResponseMessage response, string body, string login, string key, string endpoint)
+    private SourceException Refused(HttpResponseMessage response, string body, string login, string key, string endpoint)
     {
         var status = (int)response.StatusCode;
         var limits = RateLimitHeaders.From(response);
@@ -108,12 +108,12 @@ internal sealed class GitHubRepositoryDiscovery
         return response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => new SourceException(
-                $"GitHub rejected the token while listing the repositories of '{login}' ({key}; {status} {said}) at {endpoint}: check {Section}:Token."),
+                $"GitHub rejected the token while listing the repositories of '{login}' ({key}; {status} {said}) at {endpoint}: check {this.credentials.Described}."),
             HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests
                 when limits.Remaining == 0 || limits.RetryAfter is not null || body.Contains("rate limit", StringComparison.OrdinalIgnoreCase) => new SourceException(
                 $"GitHub rate limit exhausted while listing the repositories of '{login}' ({key}; {status}); the next discovery tries again after the reset. Repositories already scheduled keep being collected."),
             HttpStatusCode.Forbidden => new SourceException(
-                $"GitHub refused to list the repositories of '{login}' ({status} {said}) at {endpoint}: give {Section}:Token read access to the organisation's repository metadata (an organisation may also require SSO authorisation of the token), or fix {key}."),
+                $"GitHub refused to list the repositories of '{login}' ({status} {said}) at {endpoint}: give {this.credentials.Described} read access to the organisation's repository metadata (an organisation may also require SSO authorisation of the token), or fix {key}."),
             HttpStatusCode.NotFound => new SourceException(
                 $"GitHub answered 404 for a page of {endpoint} while listing the repositories of '{login}'; check {key}. The next discovery tries again."),
             _ => new SourceException(

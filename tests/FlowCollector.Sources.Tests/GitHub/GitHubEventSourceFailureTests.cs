@@ -39,7 +39,7 @@ public sealed class GitHubEventSourceFailureTests
         var error = await Assert.ThrowsAsync<SourceException>(() => host.ReadAsync("contoso/missing", T0.AddDays(-1)));
 
         Assert.Equal(
-            "GitHub repository contoso/missing was not found or is not visible to the token (404 Not Found): check Sources:GitHub:Repositories and that the token can read the repository.",
+            "GitHub repository contoso/missing was not found or is not visible to the token (404 Not Found): check Sources:GitHub:Repositories and that Sources:GitHub:Token can read the repository.",
             error.Message);
         Assert.DoesNotContain(github.Token, error.ToString(), StringComparison.Ordinal);
     }

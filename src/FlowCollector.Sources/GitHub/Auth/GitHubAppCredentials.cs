@@ -22,6 +22,9 @@ namespace FlowCollector.Sources.GitHub.Auth;
 /// </remarks>
 public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposable
 {
+    /// <inheritdoc/>
+    public override string Described => "the GitHub App's installation (" + GitHubSourceOptions.SectionName + ":App)";
+
     /// <summary>A token is renewed this long before GitHub's <c>expires_at</c>, so no request goes out with one about to lapse.</summary>
     public static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(5);
 

@@ -19,6 +19,9 @@ public abstract class GitHubCredentials
     /// </summary>
     public abstract string BudgetKey(string owner);
 
+    /// <summary>How error messages name this credential and its configuration key (the fix for a 401 or a 403).</summary>
+    public virtual string Described => GitHubSourceOptions.SectionName + ":Token";
+
     /// <summary><c>github:</c> + the first 16 hex digits of the SHA-256 of <paramref name="identity"/>.</summary>
     protected static string Fingerprint(string identity) =>
         $"github:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16]}";

@@ -181,6 +181,23 @@ public sealed class GitHubAppAuthenticationTests
         Assert.Matches("^github:[0-9a-f]{16}$", before);
     }
 
+    [Theory]
+    [InlineData("GraphQl")]
+    [InlineData("Rest")]
+    public async Task A_repository_the_installation_cannot_see_names_the_app_settings_not_a_token(string api)
+    {
+        var time = new FakeTimeProvider(T0);
+        using var github = AppSimulator(ModelWith(["contoso/web"]), time, "contoso");
+        using var host = Host(github, ["contoso/missing"], time, api);
+
+        var error = await Assert.ThrowsAsync<FlowCollector.Domain.Ports.SourceException>(() => host.ReadAsync("contoso/missing", T0.AddDays(-30)));
+
+        Assert.Contains("contoso/missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Sources:GitHub:App", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sources:GitHub:Token", error.Message, StringComparison.Ordinal);
+        AssertNoSecret(error.Message);
+    }
+
     internal static SimulatedGitHub ModelWith(string[] repositories)
     {
         var model = new SimulatedGitHub();
