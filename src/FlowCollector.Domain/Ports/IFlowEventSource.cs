@@ -23,6 +23,12 @@ public interface IFlowEventSource
     Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken) => Task.FromResult(this.ConfiguredRepositories);
 
     /// <summary>
+    /// A name of the API budget reads of <paramref name="repository"/> spend (a fingerprint, never a secret), so budgets
+    /// are recorded per credential — e.g. one per GitHub App installation. Null: the source has one credential.
+    /// </summary>
+    string? BudgetKey(RepositoryRef repository) => null;
+
+    /// <summary>
     /// Reads everything that changed in <paramref name="repository"/> since <paramref name="since"/>
     /// (the caller has already subtracted its overlap window). Throws <see cref="SourceException"/> for
     /// an expected failure (bad credentials, repository not found, malformed payload) with a message a

@@ -74,6 +74,13 @@ public sealed partial class GitHubEventSource : IFlowEventSource
 
     public IReadOnlyList<RepositoryRef> ConfiguredRepositories { get; }
 
+    /// <inheritdoc/>
+    public string? BudgetKey(RepositoryRef repository)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        return this.credentials.BudgetKey(repository.Owner);
+    }
+
     public async Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken)
     {
         EnsureOurs(repository);

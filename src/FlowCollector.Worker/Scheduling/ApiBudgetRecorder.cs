@@ -25,7 +25,8 @@ internal sealed partial class ApiBudgetRecorder(IEnumerable<IApiBudgetStore> sto
             return target;
         }
 
-        var credential = Fingerprint(target.Source.Source, configuration[$"Sources:{target.Source.Source}:Token"]);
+        // Per credential the source names (a GitHub App: one budget per installation), else per configured token.
+        var credential = target.Source.BudgetKey(target.Repository) ?? Fingerprint(target.Source.Source, configuration[$"Sources:{target.Source.Source}:Token"]);
         Func<int, Task> record = budget => this.RecordAsync(credential, target.Source.Source, budget, instanceId);
         return target with { Source = target.Source is IChangeProbe ? new RecordingProbingSource(target.Source, record) : new RecordingSource(target.Source, record) };
     }
@@ -62,6 +63,8 @@ internal sealed partial class ApiBudgetRecorder(IEnumerable<IApiBudgetStore> sto
         public IReadOnlyList<RepositoryRef> ConfiguredRepositories => inner.ConfiguredRepositories;
 
         public Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken) => inner.DiscoverRepositoriesAsync(cancellationToken);
+
+        public string? BudgetKey(RepositoryRef repository) => inner.BudgetKey(repository);
 
         public async Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken)
         {

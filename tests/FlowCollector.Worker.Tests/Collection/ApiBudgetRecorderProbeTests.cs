@@ -38,6 +38,21 @@ public sealed class ApiBudgetRecorderProbeTests
         Assert.IsNotAssignableFrom<IChangeProbe>(wrapped.Source);
     }
 
+    [Fact]
+    public async Task Budgets_are_recorded_under_the_key_the_source_names_per_repository_else_the_tokens_fingerprint()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new MemoryBudgetStore();
+        var recorder = Recorder(store);
+        var api = new RepositoryRef("github", "fabrikam", "api");
+
+        await recorder.Wrap(new CollectionTarget(Web, new PerOwnerSource(), new SourceScheduleOptions()), "replica-1").Source.ReadAsync(Web, DateTimeOffset.UnixEpoch, ct);
+        await recorder.Wrap(new CollectionTarget(api, new PerOwnerSource(), new SourceScheduleOptions()), "replica-1").Source.ReadAsync(api, DateTimeOffset.UnixEpoch, ct);
+        await recorder.Wrap(new CollectionTarget(Web, new PlainSource(), new SourceScheduleOptions()), "replica-1").Source.ReadAsync(Web, DateTimeOffset.UnixEpoch, ct);
+
+        Assert.Equal(["github:installation-contoso", "github:installation-fabrikam", ApiBudgetRecorder.Fingerprint("github", null)], store.Recorded.Select(b => b.Credential));
+    }
+
     private static ApiBudgetRecorder Recorder(MemoryBudgetStore store) =>
         new([store], new ConfigurationBuilder().Build(), TimeProvider.System, NullLogger<ApiBudgetRecorder>.Instance);
 
@@ -55,6 +70,11 @@ public sealed class ApiBudgetRecorderProbeTests
 
         public Task<TargetCheck> CheckAsync(RepositoryRef repository, CancellationToken cancellationToken) =>
             Task.FromResult(new TargetCheck(repository, true, "ok"));
+    }
+
+    private sealed class PerOwnerSource : PlainSource, IFlowEventSource
+    {
+        public string? BudgetKey(RepositoryRef repository) => "github:installation-" + repository.Owner;
     }
 
     private sealed class ProbingSource : PlainSource, IChangeProbe
