@@ -30,18 +30,7 @@ public static class GitHubGraphQlDocuments
             pullRequests(orderBy: {field: UPDATED_AT, direction: DESC}, first: $first, after: $after) {
               pageInfo { hasNextPage endCursor }
               nodes {
-                number url title createdAt updatedAt isDraft mergedAt closedAt baseRefName headRefName
-                author { login __typename }
-                mergeCommit { oid }
-                commits(first: $nested) {
-        """ + CommitFields + """
-                }
-                reviews(first: $nested) {
-        """ + ReviewFields + """
-                }
-                timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT, LABELED_EVENT, UNLABELED_EVENT], first: $nested) {
-        """ + TimelineFields + """
-                }
+        """ + PullRequestFields + """
               }
             }
           }
@@ -67,19 +56,8 @@ public static class GitHubGraphQlDocuments
             pullRequests(orderBy: {field: UPDATED_AT, direction: DESC}, first: $first, after: $after) {
               pageInfo { hasNextPage endCursor }
               nodes {
-                number url title createdAt updatedAt isDraft mergedAt closedAt baseRefName headRefName
-                author { login __typename }
-                mergeCommit { oid }
                 closingIssuesReferences(first: $linked) { nodes { number createdAt } }
-                commits(first: $nested) {
-        """ + CommitFields + """
-                }
-                reviews(first: $nested) {
-        """ + ReviewFields + """
-                }
-                timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT, LABELED_EVENT, UNLABELED_EVENT], first: $nested) {
-        """ + TimelineFields + """
-                }
+        """ + PullRequestFields + """
               }
             }
           }
@@ -222,6 +200,22 @@ public static class GitHubGraphQlDocuments
         [nameof(TrunkHistory)] = TrunkHistory,
         [nameof(Releases)] = Releases,
     };
+
+    /// <summary>A pull request's fields and nested lists, as both pull-request documents ask for them.</summary>
+    private const string PullRequestFields = """
+                number url title createdAt updatedAt isDraft mergedAt closedAt baseRefName headRefName
+                author { login __typename }
+                mergeCommit { oid }
+                commits(first: $nested) {
+        """ + CommitFields + """
+                }
+                reviews(first: $nested) {
+        """ + ReviewFields + """
+                }
+                timelineItems(itemTypes: [READY_FOR_REVIEW_EVENT, CONVERT_TO_DRAFT_EVENT, REVIEW_REQUESTED_EVENT, LABELED_EVENT, UNLABELED_EVENT], first: $nested) {
+        """ + TimelineFields + """
+                }
+        """;
 
     private const string DeploymentStatusFields = """
                   pageInfo { hasNextPage endCursor }
