@@ -69,13 +69,7 @@ public sealed partial class TargetCollector(
             // Changes merged in earlier runs but not yet through the environment path, and open changes, come back
             // from the state store: a deployment read today completes a change merged last week, and a pull request
             // nobody touched for days still shows in the waiting-now snapshot.
-            var pending = await store.GetPendingChangesAsync(target.Key, cancellationToken);
-            var flow = new RepositoryFlow(target.Repository, valueStream.Definition, valueStream.Counting);
-            foreach (var payload in pending.Values)
-            {
-                flow.Apply(PendingChangeCodec.Decode(payload));
-            }
-
+            var flow = await this.ReplayPendingAsync(target, cancellationToken);
             flow.Apply(read.Events);
             // Only deployments this read reported are (re)written; older ones replayed from the pending set are not.
             var readDeployments = read.Events.Where(e => IsDeploymentEvent(e.Kind)).Select(e => e.SubjectId).ToHashSet(StringComparer.Ordinal);
@@ -192,13 +186,7 @@ public sealed partial class TargetCollector(
             telemetry.RecordRateLimit(target.Key, target.Source.Source, remaining);
         }
 
-        var pending = await store.GetPendingChangesAsync(target.Key, cancellationToken);
-        var flow = new RepositoryFlow(target.Repository, valueStream.Definition, valueStream.Counting);
-        foreach (var payload in pending.Values)
-        {
-            flow.Apply(PendingChangeCodec.Decode(payload));
-        }
-
+        var flow = await this.ReplayPendingAsync(target, cancellationToken);
         var watermark = state.Watermark!.Value;
         var points = StageQueuePoints.From(target.Repository, valueStream.Definition, flow.WaitingNow(now), now).ToList();
         points.Add(CollectorSyncPoints.Success(target, now, watermark, new SourceReadResult([], null, probe.Usage), points.Count + 1));
@@ -221,6 +209,19 @@ public sealed partial class TargetCollector(
         this.Record(target, CollectionResult.Success, started);
         LogUnchanged(logger, target.Key, points.Count, probe.Usage.Requests);
         return new CollectionOutcome(target.Key, CollectionResult.Success, null, 0, points.Count, probe.Usage.Requests, []);
+    }
+
+    /// <summary>A flow holding the target's open and not-yet-delivered changes as the state store kept them.</summary>
+    private async Task<RepositoryFlow> ReplayPendingAsync(CollectionTarget target, CancellationToken cancellationToken)
+    {
+        var pending = await store.GetPendingChangesAsync(target.Key, cancellationToken);
+        var flow = new RepositoryFlow(target.Repository, valueStream.Definition, valueStream.Counting);
+        foreach (var payload in pending.Values)
+        {
+            flow.Apply(PendingChangeCodec.Decode(payload));
+        }
+
+        return flow;
     }
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);

@@ -82,27 +82,7 @@ public sealed partial class GitHubSimulator
         var linkPath = this.options.PageLinksUseRepositoryId
             ? $"{this.prefix}/{(isUser ? "user" : "organizations")}/{OwnerId(owner).ToString(CultureInfo.InvariantCulture)}/repos"
             : rawPath;
-        var links = new List<string>();
-        if (page > 1)
-        {
-            links.Add(this.OwnerLink(linkPath, query, Math.Min(page - 1, last), "prev"));
-        }
-
-        if (page < last)
-        {
-            links.Add(this.OwnerLink(linkPath, query, page + 1, "next"));
-            links.Add(this.OwnerLink(linkPath, query, last, "last"));
-        }
-
-        if (page > 1)
-        {
-            links.Add(this.OwnerLink(linkPath, query, 1, "first"));
-        }
-
-        if (links.Count > 0)
-        {
-            reply.Headers["Link"] = string.Join(", ", links);
-        }
+        AddPageLinks(reply, page, last, (number, rel) => this.OwnerLink(linkPath, query, number, rel));
 
         if (Header(request, "If-None-Match") is { } etag && etag == reply.ETag)
         {

@@ -462,29 +462,34 @@ public sealed partial class GitHubSimulator : IDisposable
         });
 
         var reply = Reply.Ok(body);
+        AddPageLinks(reply, page, last, (number, rel) => this.Link(route, query, number, rel));
+        return reply;
+    }
+
+    /// <summary>GitHub's <c>Link</c> header of page <paramref name="page"/> of <paramref name="last"/>: prev, next, last, first, as GitHub orders them.</summary>
+    private static void AddPageLinks(Reply reply, int page, int last, Func<int, string, string> link)
+    {
         var links = new List<string>();
         if (page > 1)
         {
-            links.Add(this.Link(route, query, Math.Min(page - 1, last), "prev"));
+            links.Add(link(Math.Min(page - 1, last), "prev"));
         }
 
         if (page < last)
         {
-            links.Add(this.Link(route, query, page + 1, "next"));
-            links.Add(this.Link(route, query, last, "last"));
+            links.Add(link(page + 1, "next"));
+            links.Add(link(last, "last"));
         }
 
         if (page > 1)
         {
-            links.Add(this.Link(route, query, 1, "first"));
+            links.Add(link(1, "first"));
         }
 
         if (links.Count > 0)
         {
             reply.Headers["Link"] = string.Join(", ", links);
         }
-
-        return reply;
     }
 
     /// <summary>A page link as GitHub writes it: the request's query in its order, with <c>page</c> replaced in place or appended.</summary>
