@@ -219,26 +219,4 @@ public sealed class TargetCollectorProbeTests : IDisposable
         var collector = new TargetCollector(store, Options.Create(options ?? new CollectionOptions()), this.sink, settings, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance);
         return (collector, store);
     }
-
-    private sealed class RecordingSink : IPointSink
-    {
-        public List<FlowPoint> Points { get; } = [];
-
-        public Exception? FailWith { get; set; }
-
-        public string Description => "memory";
-
-        public Task WriteAsync(IReadOnlyList<FlowPoint> points, CancellationToken cancellationToken)
-        {
-            if (this.FailWith is not null)
-            {
-                return Task.FromException(this.FailWith);
-            }
-
-            this.Points.AddRange(points);
-            return Task.CompletedTask;
-        }
-
-        public Task<string?> CheckAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-    }
 }

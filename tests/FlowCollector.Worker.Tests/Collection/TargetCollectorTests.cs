@@ -200,26 +200,4 @@ public sealed class TargetCollectorTests : IDisposable
         public Task<TargetCheck> CheckAsync(RepositoryRef repository, CancellationToken cancellationToken) =>
             Task.FromResult(new TargetCheck(repository, true, "ok"));
     }
-
-    private sealed class RecordingSink : IPointSink
-    {
-        public List<FlowPoint> Points { get; } = [];
-
-        public Exception? FailWith { get; set; }
-
-        public string Description => "memory";
-
-        public Task WriteAsync(IReadOnlyList<FlowPoint> points, CancellationToken cancellationToken)
-        {
-            if (this.FailWith is not null)
-            {
-                return Task.FromException(this.FailWith);
-            }
-
-            this.Points.AddRange(points);
-            return Task.CompletedTask;
-        }
-
-        public Task<string?> CheckAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-    }
 }

@@ -24,12 +24,8 @@ public sealed class RediscoveryTests
         var ct = TestContext.Current.CancellationToken;
         var source = new OrganisationSource([Web, Api]);
         await using var provider = Services(source);
-        var targets = provider.GetRequiredService<CollectionTargets>();
-        var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler(ct);
-        var registrar = ActivatorUtilities.CreateInstance<TargetScheduleRegistrar>(provider, Enumerable.Empty<PostgresStateStore>());
-        var discovery = new TargetDiscoveryService(targets, registrar, Options.Create(new CollectionOptions()), TimeProvider.System, NullLogger<TargetDiscoveryService>.Instance);
-        await targets.RefreshAsync(ct);
-        await registrar.RegisterAsync(ct);
+        var (scheduler, discovery) = await ScheduleAsync(provider, ct);
+        await discovery.RediscoverAsync(ct);
         var webStart = (await scheduler.GetTrigger(new TriggerKey(Web.Key, TargetScheduleRegistrar.Group), ct))!.StartTimeUtc;
 
         source.Listing = [Web, Docs];
@@ -45,10 +41,7 @@ public sealed class RediscoveryTests
         var ct = TestContext.Current.CancellationToken;
         var source = new OrganisationSource([Web, Api]);
         await using var provider = Services(source);
-        var targets = provider.GetRequiredService<CollectionTargets>();
-        var scheduler = await provider.GetRequiredService<ISchedulerFactory>().GetScheduler(ct);
-        var registrar = ActivatorUtilities.CreateInstance<TargetScheduleRegistrar>(provider, Enumerable.Empty<PostgresStateStore>());
-        var discovery = new TargetDiscoveryService(targets, registrar, Options.Create(new CollectionOptions()), TimeProvider.System, NullLogger<TargetDiscoveryService>.Instance);
+        var (scheduler, discovery) = await ScheduleAsync(provider, ct);
         await discovery.RediscoverAsync(ct);
 
         source.Listing = [];
@@ -56,6 +49,15 @@ public sealed class RediscoveryTests
         await discovery.RediscoverAsync(ct);
 
         Assert.Equal([Api.Key, Web.Key], await JobNamesAsync(scheduler, ct));
+    }
+
+    /// <summary>The in-memory scheduler and the discovery service over it, as the worker wires them (no shared store).</summary>
+    private static async Task<(IScheduler Scheduler, TargetDiscoveryService Discovery)> ScheduleAsync(ServiceProvider provider, CancellationToken ct)
+    {
+        var registrar = ActivatorUtilities.CreateInstance<TargetScheduleRegistrar>(provider, Enumerable.Empty<PostgresStateStore>());
+        var discovery = new TargetDiscoveryService(
+            provider.GetRequiredService<CollectionTargets>(), registrar, Options.Create(new CollectionOptions()), TimeProvider.System, NullLogger<TargetDiscoveryService>.Instance);
+        return (await provider.GetRequiredService<ISchedulerFactory>().GetScheduler(ct), discovery);
     }
 
     private static ServiceProvider Services(IFlowEventSource source)
