@@ -36,12 +36,12 @@ internal sealed class AzureDevOpsClient
 
     public AzureDevOpsErrors Errors => this.errors;
 
-    /// <summary><c>path?query</c> with the parameters escaped and <c>api-version</c> appended.</summary>
+    /// <summary><c>path?query</c> with the parameters escaped and the resource's <c>api-version</c> (<see cref="AzureDevOpsApiVersion"/>) appended.</summary>
     public static string Path(string path, params (string Name, string? Value)[] parameters)
     {
         var builder = new StringBuilder(path);
         var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        foreach (var (name, value) in parameters.Append(("api-version", AzureDevOpsEndpoints.ApiVersion)))
+        foreach (var (name, value) in parameters.Append(("api-version", AzureDevOpsApiVersion.For(path))))
         {
             if (value is null)
             {
@@ -137,10 +137,11 @@ internal sealed class AzureDevOpsClient
     /// <summary><c>GET /path?query</c> without <c>api-version</c>, as messages show it.</summary>
     public static string Endpoint(string pathAndQuery)
     {
+        var version = "api-version=" + Uri.EscapeDataString(AzureDevOpsApiVersion.For(pathAndQuery));
         var withoutVersion = pathAndQuery
-            .Replace("&api-version=" + AzureDevOpsEndpoints.ApiVersion, "", StringComparison.Ordinal)
-            .Replace("?api-version=" + AzureDevOpsEndpoints.ApiVersion + "&", "?", StringComparison.Ordinal)
-            .Replace("?api-version=" + AzureDevOpsEndpoints.ApiVersion, "", StringComparison.Ordinal);
+            .Replace("&" + version, "", StringComparison.Ordinal)
+            .Replace("?" + version + "&", "?", StringComparison.Ordinal)
+            .Replace("?" + version, "", StringComparison.Ordinal);
         return "GET /" + withoutVersion;
     }
 

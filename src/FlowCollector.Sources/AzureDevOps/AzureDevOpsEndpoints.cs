@@ -5,9 +5,6 @@ namespace FlowCollector.Sources.AzureDevOps;
 /// <summary>Addresses of one organisation or collection: the REST root, the <c>org</c> tag's name, web links.</summary>
 internal sealed class AzureDevOpsEndpoints
 {
-    /// <summary>Pinned on every request: an unversioned call would get whatever the server's default is that day.</summary>
-    public const string ApiVersion = "7.1";
-
     public AzureDevOpsEndpoints(Uri organizationUrl, string? organization)
     {
         var address = organizationUrl.OriginalString;

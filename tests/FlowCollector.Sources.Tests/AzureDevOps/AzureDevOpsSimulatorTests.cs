@@ -129,7 +129,7 @@ public sealed class AzureDevOpsSimulatorTests
 
         using var listing = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri(ado.Url + "Web/_apis/git/repositories?api-version=7.1"), TestContext.Current.CancellationToken));
         using var content = new StringContent($$"""{"artifactUris":["{{uri}}","vstfs:///Git/Commit/x%2Fy%2Fz"]}""", Encoding.UTF8, "application/json");
-        using var queried = await http.PostAsync(new Uri(ado.Url + "Web/_apis/wit/artifacturiquery?api-version=7.1"), content, TestContext.Current.CancellationToken);
+        using var queried = await http.PostAsync(new Uri(ado.Url + "Web/_apis/wit/artifacturiquery?api-version=7.1-preview.1"), content, TestContext.Current.CancellationToken);
         using var links = System.Text.Json.JsonDocument.Parse(await queried.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         var repositories = listing.RootElement.GetProperty("value").EnumerateArray().ToList();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using FlowCollector.Testing.Contracts;
 using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -46,6 +47,7 @@ public sealed class AzureDevOpsSimulator : IDisposable
     private readonly Lock counters = new();
     private readonly RequestLog<AzureDevOpsSimulatedRequest> requests = new(r => r.Path);
     private readonly List<Fault> faults = [];
+    private readonly List<ContractViolation> violations = [];
 
     public AzureDevOpsSimulator(SimulatedAzureDevOps model, AzureDevOpsSimulatorOptions? options = null)
     {
@@ -87,6 +89,18 @@ public sealed class AzureDevOpsSimulator : IDisposable
 
     /// <summary>How many requests went to a canonical path (<c>*</c> matches one segment, e.g. <c>/Web/_apis/build/builds/*/timeline</c>).</summary>
     public int RequestsTo(string path) => this.requests.CountTo(path);
+
+    /// <summary>Requests that did not match the published description (see <see cref="AzureDevOpsSimulatorOptions.EnforceContract"/>).</summary>
+    public IReadOnlyList<ContractViolation> ContractViolations
+    {
+        get
+        {
+            lock (this.counters)
+            {
+                return [.. this.violations];
+            }
+        }
+    }
 
     public void ResetCounts()
     {
@@ -208,6 +222,11 @@ public sealed class AzureDevOpsSimulator : IDisposable
             return Reply.Error(400, "No api-version was supplied for the \"GET\" request. The version must be supplied either as part of the Accept header (e.g. \"application/json; api-version=1.0\") or as a query parameter (e.g. '?api-version=1.0').", "VssVersionNotSpecifiedException");
         }
 
+        if (this.CheckContract(request, query) is { } refused)
+        {
+            return refused;
+        }
+
         var reply = route.Kind switch
         {
             AdoRouteKind.OutsideCollection => Reply.Error(404, "Page not found.", "NotFound"),
@@ -233,6 +252,49 @@ public sealed class AzureDevOpsSimulator : IDisposable
         }
 
         return reply;
+    }
+
+    /// <summary>
+    /// Holds the request against the published description (<see cref="AzureDevOpsRestContract"/>). A GA version for a
+    /// preview resource is refused as the service refuses it; a wrong version or an undeclared query parameter — which
+    /// the service would refuse or, for a parameter, silently ignore (an unbounded or truncated page) — is refused loudly
+    /// so the test that sent it fails. An undeclared path is recorded and answered as the routes answer it (404).
+    /// </summary>
+    private Reply? CheckContract(IRequestMessage request, AdoQuery query)
+    {
+        if (!this.options.EnforceContract || !request.Path.StartsWith(this.prefix + "/", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var relative = "/" + string.Join('/', request.Path[this.prefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString));
+        var version = query.Get("api-version") ?? AcceptedVersion(Header(request, "Accept"));
+        var violation = AzureDevOpsRestContract.Instance.Check(request.Method, relative, query.Raw, version);
+        if (violation is null)
+        {
+            return null;
+        }
+
+        lock (this.counters)
+        {
+            this.violations.Add(violation);
+        }
+
+        return violation.Kind switch
+        {
+            ContractViolationKind.UnknownOperation => null,
+            ContractViolationKind.PreviewVersionRequired => Reply.Error(
+                400,
+                $"The requested version \"{version}\" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: \"{version}-preview\"",
+                "VssInvalidPreviewVersionException"),
+            _ => Reply.Error(400, "Simulated Azure DevOps refuses a request outside the published REST description: " + violation.Message, "SimulatorContractViolation"),
+        };
+    }
+
+    private static string? AcceptedVersion(string? accept)
+    {
+        var at = accept?.IndexOf("api-version=", StringComparison.OrdinalIgnoreCase) ?? -1;
+        return at < 0 ? null : accept![(at + "api-version=".Length)..].Split(';', ',')[0].Trim();
     }
 
     private bool Authorised(string? authorization)

@@ -23,4 +23,11 @@ public sealed record AzureDevOpsSimulatorOptions
 
     /// <summary>Added before every response (default none); for benchmarks that want network-like latency.</summary>
     public TimeSpan Latency { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// True (default): every request is held against Microsoft's published REST description — operation, exact
+    /// api-version (preview where the resource is preview), declared query parameters — and refused with 400 otherwise.
+    /// False only for a test that shows what the service does with such a request.
+    /// </summary>
+    public bool EnforceContract { get; init; } = true;
 }
