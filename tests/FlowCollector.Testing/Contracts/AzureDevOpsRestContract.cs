@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Reflection;
 
 namespace FlowCollector.Testing.Contracts;
 
@@ -37,8 +36,7 @@ public sealed class AzureDevOpsRestContract
     public ContractViolation? Check(string method, string path, string query, string? apiVersion)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var operation = this.Find(method, segments);
+        var operation = this.Find(method, PathTemplates.Segments(path));
         if (operation is null)
         {
             return new ContractViolation(ContractViolationKind.UnknownOperation, $"{method} {path} is not an operation of the published Azure DevOps REST 7.1 description");
@@ -57,7 +55,7 @@ public sealed class AzureDevOpsRestContract
             return new ContractViolation(kind, $"{method} {operation.Template}: api-version {apiVersion} where the description declares {operation.ApiVersion}");
         }
 
-        foreach (var name in QueryNames(query))
+        foreach (var name in PathTemplates.QueryNames(query))
         {
             if (!string.Equals(name, "api-version", StringComparison.OrdinalIgnoreCase) && !operation.QueryParameters.Contains(name))
             {
@@ -70,69 +68,16 @@ public sealed class AzureDevOpsRestContract
         return null;
     }
 
-    /// <summary>The operation a request path resolves to: same method, same segment count, literal segments equal (case-insensitive); the most literal match wins.</summary>
-    public Operation? Find(string method, IReadOnlyList<string> segments)
-    {
-        ArgumentNullException.ThrowIfNull(segments);
-        Operation? best = null;
-        var bestLiterals = -1;
-        foreach (var operation in this.operations)
-        {
-            if (!string.Equals(operation.Method, method, StringComparison.OrdinalIgnoreCase) || operation.Segments.Length != segments.Count)
-            {
-                continue;
-            }
-
-            var literals = 0;
-            var matches = true;
-            for (var i = 0; i < segments.Count && matches; i++)
-            {
-                var expected = operation.Segments[i];
-                if (expected.StartsWith('{') && expected.EndsWith('}'))
-                {
-                    matches = segments[i].Length > 0;
-                }
-                else
-                {
-                    matches = string.Equals(expected, segments[i], StringComparison.OrdinalIgnoreCase);
-                    literals++;
-                }
-            }
-
-            if (matches && literals > bestLiterals)
-            {
-                best = operation;
-                bestLiterals = literals;
-            }
-        }
-
-        return best;
-    }
-
-    private static IEnumerable<string> QueryNames(string query) =>
-        query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => Uri.UnescapeDataString(p.Split('=', 2)[0]));
+    /// <summary>The operation a request path resolves to (same method, <see cref="PathTemplates.BestMatch"/>).</summary>
+    public Operation? Find(string method, IReadOnlyList<string> segments) =>
+        PathTemplates.BestMatch(this.operations.Where(o => string.Equals(o.Method, method, StringComparison.OrdinalIgnoreCase)), o => o.Segments, segments);
 
     private static AzureDevOpsRestContract Load()
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(Resource)
-            ?? throw new InvalidOperationException($"{Resource} is not embedded in FlowCollector.Testing");
-        using var reader = new StreamReader(stream);
+        var header = new List<string>();
         var operations = new List<Operation>();
-        var commit = "";
-        while (reader.ReadLine() is { } line)
+        foreach (var columns in PathTemplates.ReadTable(Resource, header))
         {
-            if (line.StartsWith('#'))
-            {
-                var at = line.IndexOf(" at ", StringComparison.Ordinal);
-                if (commit.Length == 0 && line.Contains("vsts-rest-api-specs at ", StringComparison.Ordinal) && at > 0)
-                {
-                    commit = line[(at + 4)..].Trim();
-                }
-
-                continue;
-            }
-
-            var columns = line.Split('\t');
             if (columns.Length < 6)
             {
                 continue;
@@ -146,13 +91,14 @@ public sealed class AzureDevOpsRestContract
                 columns[0],
                 columns[1],
                 template,
-                relative.Split('/', StringSplitOptions.RemoveEmptyEntries),
+                PathTemplates.Segments(relative),
                 preview.Length > 0 ? preview : columns[3],
                 preview.Length > 0 || columns[3].Contains("-preview", StringComparison.Ordinal),
                 columns[5].Split(',', StringSplitOptions.RemoveEmptyEntries).ToFrozenSet(StringComparer.OrdinalIgnoreCase)));
         }
 
-        return new AzureDevOpsRestContract(operations) { SourceCommit = commit };
+        var source = header.FirstOrDefault(h => h.Contains("vsts-rest-api-specs at ", StringComparison.Ordinal)) ?? "";
+        return new AzureDevOpsRestContract(operations) { SourceCommit = source.Length == 0 ? "" : source[(source.IndexOf(" at ", StringComparison.Ordinal) + 4)..].Trim() };
     }
 
     /// <summary>One operation: <see cref="ApiVersion"/> is what a client must send (the preview version where the resource is preview).</summary>

@@ -489,6 +489,24 @@ internal sealed class GitHubPayloads
         }
 
         w.WriteString("workflow_url", $"{this.api}repos/{repo}/actions/workflows/{SimulatedIds.StableNumber(repo + "/workflow/" + run.Name)}");
+
+        // Required by GitHub's description (workflow-run: head_commit is a simple-commit, both repositories minimal-repository).
+        w.WriteStartObject("head_commit");
+        w.WriteString("id", run.HeadSha);
+        w.WriteString("tree_id", SimulatedIds.Sha("tree/" + run.HeadSha));
+        w.WriteString("message", "Merge to " + repository.DefaultBranch);
+        w.WriteString("timestamp", Time(run.CreatedAt));
+        foreach (var role in new[] { "author", "committer" })
+        {
+            w.WriteStartObject(role);
+            w.WriteString("name", "web-flow");
+            w.WriteString("email", "noreply@github.com");
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        this.Repository(w, repository, full: false, propertyName: "repository");
+        this.Repository(w, repository, full: false, propertyName: "head_repository");
         w.WriteEndObject();
     }
 

@@ -43,6 +43,8 @@ public sealed partial class GitHubSimulator : IDisposable
     private readonly GitHubSimulatorOptions options;
     private readonly GitHubPayloads payloads;
     private readonly string prefix;
+    private readonly Lock contractGate = new();
+    private readonly List<Contracts.ContractViolation> violations = [];
     private readonly string root;
     private readonly Lock counters = new();
     private readonly RequestLog<SimulatedRequest> requests = new(r => r.Path);
@@ -91,6 +93,18 @@ public sealed partial class GitHubSimulator : IDisposable
 
     /// <summary>Requests received so far (any path, any outcome).</summary>
     public int RequestCount => this.requests.Count;
+
+    /// <summary>REST requests that did not match GitHub's published description (see <see cref="GitHubSimulatorOptions.EnforceContract"/>).</summary>
+    public IReadOnlyList<Contracts.ContractViolation> ContractViolations
+    {
+        get
+        {
+            lock (this.contractGate)
+            {
+                return [.. this.violations];
+            }
+        }
+    }
 
     /// <summary>Every request answered so far, in order.</summary>
     public IReadOnlyList<SimulatedRequest> Requests => this.requests.Snapshot();
@@ -186,6 +200,11 @@ public sealed partial class GitHubSimulator : IDisposable
             return reply;
         }
 
+        if (route.Kind != RouteKind.GraphQl && this.CheckContract(request, route, query) is { } refused)
+        {
+            return refused;
+        }
+
         if (this.AnswerApp(request, route.RawPath) is { } appReply)
         {
             return appReply; // GitHub App endpoints authenticate with the app's JWT (GitHubSimulator.Apps.cs)
@@ -235,6 +254,34 @@ public sealed partial class GitHubSimulator : IDisposable
 
         this.Spend();
         return rendered;
+    }
+
+    /// <summary>
+    /// Holds a REST request against GitHub's published description. An undeclared query parameter is refused (GitHub would
+    /// ignore it: no filter, a default page); a path GitHub does not have is recorded and answered 404 as the routes do.
+    /// </summary>
+    private Reply? CheckContract(IRequestMessage request, Route route, Query query)
+    {
+        if (!this.options.EnforceContract)
+        {
+            return null;
+        }
+
+        var path = this.prefix.Length > 0 && route.RawPath.StartsWith(this.prefix, StringComparison.OrdinalIgnoreCase) ? route.RawPath[this.prefix.Length..] : route.RawPath;
+        var violation = Contracts.GitHubRestContract.Instance.Check(request.Method, path, query.Raw);
+        if (violation is null)
+        {
+            return null;
+        }
+
+        lock (this.contractGate)
+        {
+            this.violations.Add(violation);
+        }
+
+        return violation.Kind == Contracts.ContractViolationKind.UnknownOperation
+            ? null
+            : Reply.Error(400, "Simulated GitHub refuses a request outside the published REST description: " + violation.Message);
     }
 
     private Reply Render(Route route, Query query)
@@ -340,6 +387,18 @@ public sealed partial class GitHubSimulator : IDisposable
             w.WriteStartObject();
             w.WriteString("url", $"{this.Url}repos/{repo.FullName}/compare/{baseSha}...{headSha}");
             w.WriteString("html_url", $"https://github.com/{repo.FullName}/compare/{baseSha}...{headSha}");
+            w.WriteString("permalink_url", $"https://github.com/{repo.FullName}/compare/{repo.Owner}:{baseSha}...{repo.Owner}:{headSha}");
+            w.WriteString("diff_url", $"https://github.com/{repo.FullName}/compare/{baseSha}...{headSha}.diff");
+            w.WriteString("patch_url", $"https://github.com/{repo.FullName}/compare/{baseSha}...{headSha}.patch");
+
+            // On the linear trunk the merge base is the older of the two.
+            var baseCommit = trunk.FirstOrDefault(c => c.Sha == baseSha) ?? new SimulatedTrunkCommit(baseSha, trunk.Count > 0 ? trunk[0].At : DateTimeOffset.UnixEpoch);
+            var headCommit = trunk.FirstOrDefault(c => c.Sha == headSha);
+            w.WritePropertyName("base_commit");
+            this.payloads.TrunkCommit(w, repo, baseCommit, Parent(baseCommit));
+            var mergeBase = compare.Status == "behind" && headCommit is not null ? headCommit : baseCommit;
+            w.WritePropertyName("merge_base_commit");
+            this.payloads.TrunkCommit(w, repo, mergeBase, Parent(mergeBase));
             w.WriteString("status", compare.Status);
             w.WriteNumber("ahead_by", compare.AheadBy);
             w.WriteNumber("behind_by", compare.BehindBy);

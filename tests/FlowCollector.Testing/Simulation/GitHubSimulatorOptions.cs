@@ -36,4 +36,11 @@ public sealed record GitHubSimulatorOptions
 
     /// <summary>The clock behind <c>x-ratelimit-reset</c> (an hour after the simulator starts). Default: the system clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// True (default): every REST request is held against GitHub's published OpenAPI description (operation and declared
+    /// query parameters, <see cref="Contracts.GitHubRestContract"/>) and a parameter GitHub does not declare — which GitHub
+    /// would silently ignore — is answered 400 so the test that sent it fails. False only to show what GitHub does.
+    /// </summary>
+    public bool EnforceContract { get; init; } = true;
 }
