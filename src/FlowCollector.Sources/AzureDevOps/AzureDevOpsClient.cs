@@ -31,8 +31,10 @@ internal sealed class AzureDevOpsClient
 
     public int PageSize { get; }
 
-    /// <summary>Requests sent in this read (a request retried by the resilience handler counts once).</summary>
-    public int Requests { get; private set; }
+    private int requests;
+
+    /// <summary>Requests sent in this read (a request retried by the resilience handler counts once); reads may run concurrently.</summary>
+    public int Requests => Volatile.Read(ref this.requests);
 
     public AzureDevOpsErrors Errors => this.errors;
 
@@ -121,7 +123,7 @@ internal sealed class AzureDevOpsClient
     public async Task<TResult> PostAsync<TBody, TResult>(string pathAndQuery, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<TResult> resultType, CancellationToken cancellationToken)
     {
         var endpoint = "POST /" + Endpoint(pathAndQuery)["GET /".Length..];
-        this.Requests++;
+        Interlocked.Increment(ref this.requests);
         try
         {
             using var content = JsonContent.Create(body, bodyType);
@@ -149,7 +151,7 @@ internal sealed class AzureDevOpsClient
     {
         var endpoint = Endpoint(pathAndQuery);
         var uri = new Uri(this.endpoints.BaseAddress, pathAndQuery);
-        this.Requests++;
+        Interlocked.Increment(ref this.requests);
         try
         {
             using var response = await this.http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);

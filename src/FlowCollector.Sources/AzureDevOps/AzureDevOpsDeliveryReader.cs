@@ -11,7 +11,9 @@ namespace FlowCollector.Sources.AzureDevOps;
 /// <i>finished</i> in the window: a run still in progress is picked up by the poll after it finishes, never lost. Cost:
 /// 1 request per page of finished builds, 1 for the runs in progress, 1 timeline per build, 1 for the environments, 1 per
 /// page of records per environment (newest first, back to <see cref="RecordLookback"/> before the window and at most
-/// <see cref="MaxBaselinePages"/> more pages to find a baseline), and 1 change list per deployment.
+/// <see cref="MaxBaselinePages"/> more pages to find a baseline), 1 per <see cref="TrunkPageSize"/> commits of the default
+/// branch's history (change sets are found in it), and 1 change list only for a deployment whose baseline or SHA lies
+/// outside that history or that has no baseline.
 /// </remarks>
 internal sealed class AzureDevOpsDeliveryReader
 {
@@ -21,9 +23,16 @@ internal sealed class AzureDevOpsDeliveryReader
     /// <summary>Record pages read beyond the lookback while looking for an environment's previous successful deployment.</summary>
     internal const int MaxBaselinePages = 3;
 
+    /// <summary>Commits per <c>commitsbatch</c> page (Learn: <c>$top</c> "cannot exceed 50,000").</summary>
+    internal const int TrunkPageSize = 1000;
+
+    private const string BranchPrefix = "refs/heads/";
+
     private readonly AzureDevOpsClient client;
     private readonly AzureDevOpsEndpoints endpoints;
     private readonly string project;
+    private AdoTrunkHistory? trunk;
+    private (string RepositoryId, string Branch) trunkRepository = ("", "");
 
     public AzureDevOpsDeliveryReader(AzureDevOpsClient client, AzureDevOpsEndpoints endpoints, string project)
     {
@@ -69,8 +78,10 @@ internal sealed class AzureDevOpsDeliveryReader
     /// each with its change set against the previous successful deployment of the same pipeline to the same environment.
     /// </summary>
     public async Task<List<(AdoDeploymentSnapshot Deployment, AdoChangeSet Changes)>> ReadDeploymentsAsync(
-        IReadOnlyDictionary<int, AdoBuild> runs, DateTimeOffset since, CancellationToken cancellationToken)
+        IReadOnlyDictionary<int, AdoBuild> runs, DateTimeOffset since, string repositoryId, string branch, CancellationToken cancellationToken)
     {
+        this.trunk = null;
+        this.trunkRepository = (repositoryId, branch);
         var result = new List<(AdoDeploymentSnapshot, AdoChangeSet)>();
         if (runs.Count == 0)
         {
@@ -118,9 +129,11 @@ internal sealed class AzureDevOpsDeliveryReader
                 .Concat(deployments)
                 .Where(d => d.Succeeded)
                 .ToList();
+            // The trunk history reaches back to the oldest record read (a baseline deployed before it is looked up by request).
+            var historyFrom = ours.Concat(older).Select(r => r.QueueTime ?? r.StartTime ?? r.FinishTime).Where(t => t is not null).DefaultIfEmpty(since).Min()!.Value;
             foreach (var deployment in deployments)
             {
-                var changes = deployment.Deployed ? await this.ChangeSetAsync(deployment, history, cancellationToken) : new AdoChangeSet(null, DeploymentComparison.Unknown, []);
+                var changes = deployment.Deployed ? await this.ChangeSetAsync(deployment, history, historyFrom, cancellationToken) : new AdoChangeSet(null, DeploymentComparison.Unknown, []);
                 result.Add((deployment, changes));
             }
         }
@@ -136,7 +149,7 @@ internal sealed class AzureDevOpsDeliveryReader
         return new AdoChangeSet(null, DeploymentComparison.Unknown, Shas(changes));
     }
 
-    private async Task<AdoChangeSet> ChangeSetAsync(AdoDeploymentSnapshot deployment, List<AdoDeploymentSnapshot> successes, CancellationToken cancellationToken)
+    private async Task<AdoChangeSet> ChangeSetAsync(AdoDeploymentSnapshot deployment, List<AdoDeploymentSnapshot> successes, DateTimeOffset historyFrom, CancellationToken cancellationToken)
     {
         // The previous successful deployment of the same pipeline to this environment, started before this one.
         var start = deployment.Started ?? deployment.Queued ?? deployment.Finished;
@@ -155,7 +168,51 @@ internal sealed class AzureDevOpsDeliveryReader
             return new AdoChangeSet(baseline.BuildId, DeploymentComparison.Identical, []);
         }
 
-        return await this.ChangesBetweenAsync(baseline.BuildId, deployment.BuildId, cancellationToken);
+        var trunk = await this.TrunkHistoryAsync(historyFrom, cancellationToken);
+        return trunk.Between(baseline.BuildId, baseline.Sha, deployment.Sha)
+            ?? await this.ChangesBetweenAsync(baseline.BuildId, deployment.BuildId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The default branch's first-parent history since <paramref name="from"/> (less a day: a merge lands before the run
+    /// that deploys it is queued), read once per read: <c>POST git/repositories/{id}/commitsbatch</c>, newest first, paged
+    /// with <c>$top</c>/<c>$skip</c> (the last page is the first shorter than <c>$top</c>).
+    /// </summary>
+    private async Task<AdoTrunkHistory> TrunkHistoryAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        if (this.trunk is { } read)
+        {
+            return read;
+        }
+
+        var (repositoryId, branch) = this.trunkRepository;
+        var criteria = new AdoCommitsCriteria
+        {
+            ItemVersion = new AdoVersionDescriptor { Version = branch.StartsWith(BranchPrefix, StringComparison.Ordinal) ? branch[BranchPrefix.Length..] : branch, VersionType = "branch" },
+            ItemPath = "/",
+            HistoryMode = "firstParent",
+            FromDate = AzureDevOpsClient.Time(from - TimeSpan.FromDays(1)),
+        };
+        var newestFirst = new List<string>();
+        var path = AzureDevOpsEndpoints.ProjectPath(this.project, $"git/repositories/{Uri.EscapeDataString(repositoryId)}/commitsbatch");
+        for (var skip = 0; ; skip += TrunkPageSize)
+        {
+            var page = await this.client.PostAsync(
+                AzureDevOpsClient.Path(path, ("$top", AzureDevOpsClient.Number(TrunkPageSize)), ("$skip", skip == 0 ? null : AzureDevOpsClient.Number(skip))),
+                criteria,
+                AzureDevOpsJsonContext.Default.AdoCommitsCriteria,
+                AzureDevOpsJsonContext.Default.AdoListAdoCommitRef,
+                cancellationToken);
+            var commits = page.Value ?? [];
+            newestFirst.AddRange(commits.Where(c => !string.IsNullOrEmpty(c.CommitId)).Select(c => c.CommitId!));
+            if (commits.Count < TrunkPageSize)
+            {
+                break;
+            }
+        }
+
+        newestFirst.Reverse();
+        return this.trunk = new AdoTrunkHistory(newestFirst);
     }
 
     /// <summary>The commits between two runs (Azure DevOps "changes between builds"), compared by run id.</summary>

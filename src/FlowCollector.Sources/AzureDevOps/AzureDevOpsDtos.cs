@@ -373,6 +373,28 @@ internal sealed record AdoArtifactUriQuery
     public List<string>? ArtifactUris { get; init; }
 }
 
+/// <summary>
+/// The commits of a branch (<c>POST git/repositories/{id}/commitsbatch</c>, body <c>GitQueryCommitsCriteria</c>): the
+/// request's search criteria. <c>historyMode</c> applies only with an <c>itemPath</c> (Learn, Commits - Get Commits Batch).
+/// </summary>
+internal sealed record AdoCommitsCriteria
+{
+    public AdoVersionDescriptor? ItemVersion { get; init; }
+
+    public string? ItemPath { get; init; }
+
+    public string? HistoryMode { get; init; }
+
+    public string? FromDate { get; init; }
+}
+
+internal sealed record AdoVersionDescriptor
+{
+    public string? Version { get; init; }
+
+    public string? VersionType { get; init; }
+}
+
 internal sealed record AdoArtifactUriQueryResult
 {
     /// <summary>Artifact URI → the work items linking to it.</summary>
@@ -455,4 +477,5 @@ internal sealed class AdoTimeConverter : JsonConverter<DateTimeOffset?>
 [JsonSerializable(typeof(AdoList<AdoRepository>))]
 [JsonSerializable(typeof(AdoArtifactUriQuery))]
 [JsonSerializable(typeof(AdoArtifactUriQueryResult))]
+[JsonSerializable(typeof(AdoCommitsCriteria))]
 internal sealed partial class AzureDevOpsJsonContext : JsonSerializerContext;

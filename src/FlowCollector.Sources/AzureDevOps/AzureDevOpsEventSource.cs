@@ -160,11 +160,9 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             var delivery = new AzureDevOpsDeliveryReader(client, endpoints, project);
             var builds = await delivery.ReadBuildsAsync(repo.Id!, repo.DefaultBranch, since, cancellationToken);
             (finished, running) = (builds.Finished.Count, builds.Running.Count);
-            var runs = new List<AdoBuildSnapshot>();
-            foreach (var build in builds.Finished.Concat(builds.Running))
+            var runs = await this.ConcurrentlyAsync(builds.Finished.Concat(builds.Running).ToList(), (build, token) => delivery.ReadTimelineAsync(build, readTimeline: true, token), cancellationToken);
+            foreach (var run in runs)
             {
-                var run = await delivery.ReadTimelineAsync(build, readTimeline: true, cancellationToken);
-                runs.Add(run);
                 events.AddRange(AdoBuildEventMapper.MapRun(repository, run));
                 events.AddRange(AdoBuildEventMapper.MapTimeline(repository, run));
             }
@@ -178,7 +176,7 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             var deployedRuns = new HashSet<int>();
             if (this.options.ReadEnvironmentDeployments)
             {
-                foreach (var (deployment, changes) in await delivery.ReadDeploymentsAsync(finishedRuns, since, cancellationToken))
+                foreach (var (deployment, changes) in await delivery.ReadDeploymentsAsync(finishedRuns, since, repo.Id!, repo.DefaultBranch, cancellationToken))
                 {
                     deployedRuns.Add(deployment.BuildId);
                     deployments += deployment.Deployed ? 1 : 0;
@@ -251,6 +249,20 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             : repo;
     }
 
+    /// <summary>
+    /// <paramref name="read"/> for every item, at most <see cref="AzureDevOpsSourceOptions.MaxConcurrentRequests"/> at a
+    /// time; results in the items' order, so what a read produces does not depend on which answer came first.
+    /// </summary>
+    private async Task<List<TResult>> ConcurrentlyAsync<TItem, TResult>(List<TItem> items, Func<TItem, CancellationToken, Task<TResult>> read, CancellationToken cancellationToken)
+    {
+        var results = new TResult[items.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, items.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, this.options.MaxConcurrentRequests), CancellationToken = cancellationToken },
+            async (i, token) => results[i] = await read(items[i], token));
+        return [.. results];
+    }
+
     private async Task<List<AdoPullRequestSnapshot>> ReadPullRequestsAsync(
         AzureDevOpsClient client, string project, RepositoryRef repository, AdoRepository repo, DateTimeOffset since, CancellationToken cancellationToken)
     {
@@ -281,14 +293,16 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             }
         }
 
-        var snapshots = new List<(AdoPullRequest Pr, List<AdoCommitRef> Commits, List<AdoThread> Threads)>();
-        foreach (var pr in listed.Values.OrderBy(p => p.PullRequestId))
+        // Commits and threads of each pull request, several pull requests at a time: a backfill is thousands of round
+        // trips, and the organisation's throttle (MaxConcurrentRequests) bounds what is in flight across every read.
+        var ordered = listed.Values.OrderBy(p => p.PullRequestId).ToList();
+        var snapshots = await this.ConcurrentlyAsync(ordered, async (pr, token) =>
         {
             var prPath = $"{listPath}/{AzureDevOpsClient.Number(pr.PullRequestId)}";
-            var commits = await client.GetAllAsync($"{prPath}/commits", AzureDevOpsJsonContext.Default.AdoListAdoCommitRef, cancellationToken);
-            var threads = (await client.GetAsync(AzureDevOpsClient.Path($"{prPath}/threads"), AzureDevOpsJsonContext.Default.AdoListAdoThread, cancellationToken)).Value ?? [];
-            snapshots.Add((pr, commits, threads));
-        }
+            var commits = await client.GetAllAsync($"{prPath}/commits", AzureDevOpsJsonContext.Default.AdoListAdoCommitRef, token);
+            var threads = (await client.GetAsync(AzureDevOpsClient.Path($"{prPath}/threads"), AzureDevOpsJsonContext.Default.AdoListAdoThread, token)).Value ?? [];
+            return (Pr: pr, Commits: commits, Threads: threads);
+        }, cancellationToken);
 
         var links = this.options.ReadWorkItems
             ? await ReadWorkItemLinksAsync(client, listPath, repo, snapshots.Select(s => s.Pr).ToList(), cancellationToken)

@@ -586,6 +586,26 @@ internal sealed class AzureDevOpsPayloads
     /// sent. Pull-request URIs (<c>vstfs:///Git/PullRequestId/{projectId}%2f{repositoryId}%2f{id}</c>, escapes in either
     /// case) resolve against the model; any other URI has no links.
     /// </summary>
+    /// <summary>
+    /// <c>POST …/commitsbatch</c>: the commits of <c>itemVersion</c> (a branch), newest first, since <c>fromDate</c>, paged
+    /// with <c>$top</c> (default 100) and <c>$skip</c>. The model's trunk is the default branch's first-parent history
+    /// (merge commits and direct pushes), which is what <c>historyMode=firstParent</c> asks for; another branch has none.
+    /// </summary>
+    public string CommitsBatch(SimulatedAdoRepository repo, AdoQuery query, string body)
+    {
+        var criteria = JsonDocument.Parse(body).RootElement;
+        var branch = criteria.TryGetProperty("itemVersion", out var version) && version.TryGetProperty("version", out var v) ? v.GetString() : null;
+        var from = criteria.TryGetProperty("fromDate", out var f) && DateTimeOffset.TryParse(f.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since) ? since : DateTimeOffset.MinValue;
+        var onBranch = branch is null || "refs/heads/" + branch == repo.DefaultBranch || branch == repo.DefaultBranch;
+        var commits = onBranch ? repo.Trunk.Where(c => c.At >= from).OrderByDescending(c => c.At).ToList() : [];
+        var page = commits.Skip(query.Int("$skip") ?? 0).Take(query.Int("$top") ?? 100).ToList();
+        return Wrap(page, (w, c) =>
+        {
+            var author = c.PullRequestId is { } id && repo.FindPullRequest(id) is { } pr ? pr.Author : SimulatedAdoIdentity.Person("direct@contoso.com");
+            this.Commit(w, repo, c.Sha, author, c.At, c.PullRequestId is { } prId ? $"Merged PR {prId}" : "Direct push");
+        });
+    }
+
     public string ArtifactUriQuery(string body)
     {
         var uris = JsonDocument.Parse(body).RootElement.GetProperty("artifactUris").EnumerateArray().Select(u => u.GetString() ?? "").ToList();

@@ -28,7 +28,8 @@ namespace FlowCollector.Testing.Simulation.AzureDevOps;
 /// <c>POST [{project}/]_apis/wit/artifacturiquery</c> (work items linked to pull-request artifact URIs, organisation-wide); <c>POST …/wit/wiql</c>;
 /// <c>{project}/_apis/build/builds</c> (<c>repositoryId</c>, <c>branchName</c>, <c>statusFilter</c>, <c>queryOrder</c>, <c>minTime</c>,
 /// <c>maxTime</c>, <c>buildIds</c>, <c>$top</c>, <c>continuationToken</c>); <c>…/builds/{id}/timeline|changes</c>;
-/// <c>{project}/_apis/build/changes?fromBuildId&amp;toBuildId</c>; <c>{project}/_apis/distributedtask/environments</c> and
+/// <c>{project}/_apis/build/changes?fromBuildId&amp;toBuildId</c>; <c>POST …/git/repositories/{repo}/commitsbatch</c> (the default
+/// branch's first-parent history, <c>$top</c>/<c>$skip</c>); <c>{project}/_apis/distributedtask/environments</c> and
 /// <c>…/environments/{id}/environmentdeploymentrecords</c> (<c>top</c>, newest first, only runs that finished).
 /// Canonical paths (for <see cref="RequestsTo"/> and <see cref="FailNext"/>) use the model's project and repository
 /// names, e.g. <c>/Web/_apis/git/repositories/checkout/pullrequests/7/threads</c>, without the organisation prefix.
@@ -235,6 +236,8 @@ public sealed class AzureDevOpsSimulator : IDisposable
             AdoRouteKind.Unknown => Reply.Error(404, "The resource cannot be found.", "NotFound"),
             AdoRouteKind.Wiql when string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase) =>
                 new Reply(200, this.payloads.Wiql(route.Project!, request.Body ?? ""), "application/json; charset=utf-8"),
+            AdoRouteKind.CommitsBatch when string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase) =>
+                new Reply(200, this.payloads.CommitsBatch(route.Repository!, query, request.Body ?? "{}"), "application/json; charset=utf-8"),
             AdoRouteKind.ArtifactUriQuery when string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase) =>
                 new Reply(200, this.payloads.ArtifactUriQuery(request.Body ?? ""), "application/json; charset=utf-8"),
             _ when !string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase) => Reply.Error(405, "Method not allowed.", "NotSupported"),
