@@ -88,7 +88,24 @@ internal sealed class AzureDevOpsBenchmark
             throw new InvalidOperationException("Request counts differ between repetitions of the same read; the simulator or the source is not deterministic.");
         }
 
-        return new ShapeResult(shape, backfill, repoll);
+        // What `run` pays between full reads (Collection:ReconcileInterval): the change probe of the unchanged project.
+        var probe = (IChangeProbe)host.Source;
+        var validators = new Dictionary<RepositoryRef, string>();
+        foreach (var repository in host.Source.ConfiguredRepositories)
+        {
+            validators[repository] = (await probe.ProbeAsync(repository, null, cancellationToken)).Validators;
+        }
+
+        simulator.ResetCounts();
+        foreach (var repository in host.Source.ConfiguredRepositories)
+        {
+            if (!(await probe.ProbeAsync(repository, validators[repository], cancellationToken)).Unchanged)
+            {
+                throw new InvalidOperationException($"The probe of the unchanged {repository.Key} reported a change.");
+            }
+        }
+
+        return new ShapeResult(shape, backfill, repoll, simulator.RequestCount);
     }
 
     /// <summary>Reads every configured repository once, one after the other (as one collection run does per target).</summary>
@@ -171,7 +188,7 @@ internal sealed class AzureDevOpsBenchmark
     {
         this.output.WriteLine($"### Immediate re-poll of the unchanged project (since = backfill's high watermark − {Overlap.TotalHours:0} h)");
         this.output.WriteLine();
-        var table = new MarkdownTable("extra builds", "requests", "of backfill", "PRs re-read", "builds re-read", "deployments re-read", "events", "wall ms", "one-request-per-item re-poll");
+        var table = new MarkdownTable("extra builds", "requests", "of backfill", "PRs re-read", "builds re-read", "deployments re-read", "events", "wall ms", "one-request-per-item re-poll", "change probe (run, between full reads)");
         foreach (var row in rows)
         {
             var read = row.Repoll[0];
@@ -179,7 +196,7 @@ internal sealed class AzureDevOpsBenchmark
             table.Add(
                 row.Shape.Extra.ToString(), Figures.Count(read.Requests), Figures.Decimal(100.0 * read.Requests / row.Backfill[0].Requests, 2) + " %",
                 Figures.Count(read.Endpoints[Endpoints.PullRequestThreads]), Figures.Count(read.Endpoints[Endpoints.Timeline]), Figures.Count(read.Counted.Deployments),
-                Figures.Count(read.Events), Figures.Milliseconds(Median.Of(row.Repoll.Select(r => r.Wall))), Figures.Count(items));
+                Figures.Count(read.Events), Figures.Milliseconds(Median.Of(row.Repoll.Select(r => r.Wall))), Figures.Count(items), Figures.Count(row.ProbeRequests));
         }
 
         table.WriteTo(this.output);
@@ -206,7 +223,7 @@ internal sealed class AzureDevOpsBenchmark
         table.WriteTo(this.output);
     }
 
-    private sealed record ShapeResult(Shape Shape, List<ReadResult> Backfill, List<ReadResult> Repoll);
+    private sealed record ShapeResult(Shape Shape, List<ReadResult> Backfill, List<ReadResult> Repoll, int ProbeRequests);
 
     private sealed record ReadResult(TimeSpan Wall, int Requests, int SourceRequests, int Events, Counted Counted, Endpoints Endpoints, Dictionary<RepositoryRef, DateTimeOffset> Watermarks);
 

@@ -64,6 +64,35 @@ internal sealed class AzureDevOpsClient
     public async Task<T> GetAsync<T>(string pathAndQuery, JsonTypeInfo<T> type, CancellationToken cancellationToken, bool repositoryRequest = false) =>
         (await this.SendAsync(pathAndQuery, type, repositoryRequest, cancellationToken)).Body;
 
+    /// <summary>The raw body of a GET (what a change probe fingerprints), with the same error handling as a typed read.</summary>
+    public async Task<byte[]> GetBytesAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        var endpoint = Endpoint(pathAndQuery);
+        Interlocked.Increment(ref this.requests);
+        try
+        {
+            using var response = await this.http.GetAsync(new Uri(this.endpoints.BaseAddress, pathAndQuery), HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (response.StatusCode == HttpStatusCode.NonAuthoritativeInformation
+                || (response.IsSuccessStatusCode && string.Equals(mediaType, "text/html", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw this.errors.SignInPage(endpoint, (int)response.StatusCode);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                throw this.errors.FromStatus(response.StatusCode, text, AzureDevOpsThrottle.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.MinValue), endpoint, repositoryRequest: false);
+            }
+
+            return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        }
+        catch (Exception e) when (this.errors.Translate(e, endpoint, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
     /// <summary>Pages of a list that pages with <c>x-ms-continuationtoken</c> → <c>continuationToken</c>; <paramref name="topName"/> is <c>$top</c> or, for deployment records, <c>top</c>.</summary>
     public async IAsyncEnumerable<List<T>> GetContinuationPagesAsync<T>(
         string path, JsonTypeInfo<AdoList<T>> type, [EnumeratorCancellation] CancellationToken cancellationToken, string topName = "$top", params (string Name, string? Value)[] parameters)
