@@ -16,7 +16,8 @@ namespace FlowCollector.Sources.AzureDevOps;
 /// abandoned in the window, 1 per page of active ones, per pull request 2 (commits, threads), and for the read 1 per 200
 /// pull requests (which work items link to them, <c>_apis/wit/artifacturiquery</c>) plus 1 per 200 linked work items; builds
 /// and deployments what <see cref="AzureDevOpsDeliveryReader"/> lists. Discovery costs 1 request per configured project.
-/// Active pull requests are re-read every run (Azure DevOps lists no "updated since" for them). The watermark is the
+/// Active pull requests are re-read every read (Azure DevOps lists no "updated since" for them); between full reads the
+/// change probe (AzureDevOpsEventSource.Probe.cs) lets the collector skip the read of an unchanged repository. The watermark is the
 /// newest close or build finish read, never later than the moment the read started.
 /// </remarks>
 public sealed partial class AzureDevOpsEventSource : IFlowEventSource

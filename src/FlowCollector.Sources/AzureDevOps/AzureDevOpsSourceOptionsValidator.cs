@@ -58,7 +58,7 @@ internal sealed partial class AzureDevOpsSourceOptionsRulesValidator : IValidate
 
         if (options.MaxConcurrentRequests is < 1 or > 32)
         {
-            result.AddError($"{Section}:MaxConcurrentRequests is {options.MaxConcurrentRequests} but must be between 1 and 32; set 4.");
+            result.AddError($"{Section}:MaxConcurrentRequests is {options.MaxConcurrentRequests} but must be between 1 and 32; set 8.");
         }
 
         if (options.MaxThrottleWait < TimeSpan.Zero || options.MaxThrottleWait > TimeSpan.FromMinutes(10))

@@ -81,7 +81,7 @@ public sealed class AzureDevOpsSourceOptionsTests
         },
         {
             "no concurrency at all", ["MaxConcurrentRequests=0"],
-            ["Sources:AzureDevOps:MaxConcurrentRequests is 0 but must be between 1 and 32; set 4."]
+            ["Sources:AzureDevOps:MaxConcurrentRequests is 0 but must be between 1 and 32; set 8."]
         },
         {
             "a throttle wait over ten minutes", ["MaxThrottleWait=00:30:00"],
@@ -176,7 +176,7 @@ public sealed class AzureDevOpsSourceOptionsTests
         Assert.Equal(TimeSpan.FromDays(30), options.Backfill);
         Assert.Equal(TimeSpan.FromHours(1), options.Overlap);
         Assert.Equal(200, options.PageSize);
-        Assert.Equal(4, options.MaxConcurrentRequests);
+        Assert.Equal(8, options.MaxConcurrentRequests);
         Assert.Equal(TimeSpan.FromMinutes(1), options.MaxThrottleWait);
         Assert.True(options.ReadWorkItems && options.ReadBuilds && options.ReadEnvironmentDeployments);
         Assert.False(options.ReadReleases);
