@@ -4,7 +4,8 @@
 // which the simulator and AzureDevOpsContractTests check every request against, offline.
 //
 //   git clone https://github.com/MicrosoftDocs/vsts-rest-api-specs /tmp/specs
-//   node build/contracts/extract-azure-devops.mjs /tmp/specs [commit] > tests/FlowCollector.Testing/Contracts/azure-devops-rest-7.1.tsv
+//   node build/contracts/extract-azure-devops.mjs /tmp/specs HEAD tests/FlowCollector.Testing/Contracts/azure-devops-rest-7.1.schemas.json \
+//     > tests/FlowCollector.Testing/Contracts/azure-devops-rest-7.1.tsv
 //
 // Columns: method, host (dev.azure.com or vsrm.dev.azure.com), path template (one row per form where a path parameter
 // is optional), the api-version the description at
@@ -12,13 +13,13 @@
 // this script: resources Microsoft Learn's 7.1 reference still lists as preview; empty for the rest), and the query
 // parameters the operation names.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const previews = new Map(readFileSync(new URL('./azure-devops-preview-7.1.tsv', import.meta.url), 'utf8')
   .split('\n').filter(line => line && !line.startsWith('#'))
   .map(line => line.split('\t')).map(([method, path, version]) => [`${method} ${path}`, version]));
 
-const [repo, commit = 'HEAD'] = process.argv.slice(2);
+const [repo, commit = 'HEAD', schemasOut] = process.argv.slice(2);
 if (!repo) {
   console.error('usage: extract-azure-devops.mjs <vsts-rest-api-specs clone> [commit]');
   process.exit(2);
@@ -76,6 +77,51 @@ for (const file of files) {
       }
     }
   }
+}
+
+// The 200-response schemas of the operations FlowCollector reads, with every definition they reach (renamed
+// "<area>.<name>": names repeat across areas), for the test that validates what the simulator answers.
+const used = [
+  'GET /{organization}/{project}/_apis/git/repositories',
+  'GET /{organization}/{project}/_apis/git/repositories/{repositoryId}',
+  'GET /{organization}/{project}/_apis/git/repositories/{repositoryId}/pullrequests',
+  'GET /{organization}/{project}/_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}/commits',
+  'GET /{organization}/{project}/_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}/threads',
+  'GET /{organization}/{project}/_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}/workitems',
+  'GET /{organization}/{project}/_apis/build/builds',
+  'GET /{organization}/{project}/_apis/build/builds/{buildId}',
+  'GET /{organization}/{project}/_apis/build/builds/{buildId}/timeline/{timelineId}', // also without {timelineId} (x-ms-required: false)
+  'GET /{organization}/{project}/_apis/build/builds/{buildId}/changes',
+  'GET /{organization}/{project}/_apis/build/changes',
+  'GET /{organization}/{project}/_apis/distributedtask/environments',
+  'GET /{organization}/{project}/_apis/distributedtask/environments/{environmentId}/environmentdeploymentrecords',
+  'GET /{organization}/{project}/_apis/wit/workitems',
+  'GET /{organization}/{project}/_apis/release/deployments',
+  'GET /{organization}/{project}/_apis/release/releases/{releaseId}',
+];
+if (schemasOut) {
+  const schemas = { source: resolved, operations: {}, definitions: {} };
+  for (const file of files) {
+    const spec = read(resolved, file);
+    const area = file.split('/')[1];
+    const rename = node => JSON.parse(JSON.stringify(node).replaceAll('"#/definitions/', `"#/definitions/${area}.`));
+    const reach = name => {
+      const key = `${area}.${name}`;
+      if (schemas.definitions[key] || !spec.definitions?.[name]) return;
+      schemas.definitions[key] = rename(spec.definitions[name]);
+      for (const m of JSON.stringify(spec.definitions[name]).matchAll(/"#\/definitions\/([^"]+)"/g)) reach(m[1]);
+    };
+    for (const [path, ops] of Object.entries(spec.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const key = `${method.toUpperCase()} ${path}`;
+        const schema = op.responses?.['200']?.schema;
+        if (!used.includes(key) || !schema) continue;
+        schemas.operations[key] = rename(schema);
+        for (const m of JSON.stringify(schema).matchAll(/"#\/definitions\/([^"]+)"/g)) reach(m[1]);
+      }
+    }
+  }
+  writeFileSync(schemasOut, JSON.stringify(schemas, null, 1) + '\n');
 }
 
 rows.sort((a, b) => (a[2] + a[0]).localeCompare(b[2] + b[0]));

@@ -38,7 +38,7 @@ public sealed class AzureDevOpsSimulatorTests
         Assert.Contains(prs, p => p.Status == "abandoned");
         Assert.Equal(prs.Count(p => p.Status == "completed"), builds.Count);
         Assert.Contains(builds, b => b.Result == "failed" && b.Timeline.Any(r => r.Name == "Build" && r.Result == "failed"));
-        Assert.Contains(builds, b => b.Timeline.Any(r => r.Type == "Checkpoint.Approval" && r.Result == "rejected"));
+        Assert.Contains(builds, b => b.Timeline.Any(r => r.Type == "Checkpoint.Approval" && r.Result == "failed")); // a rejected approval (TaskResult has no "rejected")
         Assert.Contains(builds, b => b.Timeline.Any(r => r.Name == "Deploy_production" && r.Result == "skipped"));
         Assert.Contains(records, r => r.Environment.Name == "production" && r.Result == "canceled");
         Assert.Contains(records, r => r.Environment.Name == "production" && r.Result == "failed");

@@ -140,4 +140,59 @@ public sealed class AzureDevOpsContractTests
         Assert.Contains("/{organization}/{project}/_apis/build/builds/{buildId}/timeline", operations);
         Assert.True(operations.Count >= 9, string.Join('\n', operations));
     }
+
+    [Fact]
+    public async Task What_the_simulator_answers_validates_against_the_published_response_schemas()
+    {
+        using var stream = typeof(AzureDevOpsRestContract).Assembly.GetManifestResourceStream("FlowCollector.Testing.Contracts.azure-devops-rest-7.1.schemas.json")!;
+        using var schemas = await System.Text.Json.JsonDocument.ParseAsync(stream, cancellationToken: TestContext.Current.CancellationToken);
+        var validator = new OpenApiSchemaValidator(schemas.RootElement, nullsAllowed: true);
+        var model = SimulatedAzureDevOps.Generate(9, projects: 1, reposPerProject: 1, prsPerRepo: 30, Start);
+        var project = model.Projects[0];
+        var target = $"{project.Name}/{project.Repositories[0].Name}";
+        using var ado = new AzureDevOpsSimulator(model);
+        using (var host = AzureDevOpsSourceHost.For(ado, [target], new Dictionary<string, string?> { ["Sources:AzureDevOps:ReadReleases"] = "true", ["Sources:AzureDevOps:ReleaseManagementUrl"] = ado.Url }))
+        {
+            await host.ReadAsync(target, Start.AddDays(-1));
+        }
+
+        // Ask again for one request of each operation the read used (GETs: a POST's body is not in the log) and
+        // validate the answer; Azure DevOps wraps a list in {"count","value"}, the description shows the list.
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + ado.Pat)));
+        var root = new Uri(ado.Url);
+        var failures = new List<string>();
+        var checkedOperations = new List<string>();
+        var operations = schemas.RootElement.GetProperty("operations");
+        foreach (var group in ado.Requests.Where(r => r.Method == "GET" && r.StatusCode == 200)
+            .GroupBy(r => AzureDevOpsRestContract.Instance.Find("GET", r.RawPath.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(Uri.UnescapeDataString).ToArray())?.Template))
+        {
+            var template = group.Key!;
+            var key = "GET " + (template.EndsWith("/timeline", StringComparison.Ordinal) ? template + "/{timelineId}" : template);
+            if (!operations.TryGetProperty(key, out var schema))
+            {
+                failures.Add($"{key}: no response schema extracted (add it to build/contracts/extract-azure-devops.mjs)");
+                continue;
+            }
+
+            var request = group.First();
+            var relative = string.Join('/', request.RawPath.Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(1));
+            using var body = await System.Text.Json.JsonDocument.ParseAsync(
+                await http.GetStreamAsync(new Uri(root, relative + "?" + request.Query), TestContext.Current.CancellationToken), cancellationToken: TestContext.Current.CancellationToken);
+            var value = schema.TryGetProperty("type", out var type) && type.GetString() == "array" && body.RootElement.TryGetProperty("value", out var list) ? list : body.RootElement;
+
+            failures.AddRange(validator.Validate(schema, value).Select(e => System.Text.RegularExpressions.Regex.Replace(e, @"\[\d+\]", "[]")).Distinct().Take(10).Select(e => $"{key}: {e}"));
+            checkedOperations.Add(key);
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+        Assert.True(checkedOperations.Count >= 10, string.Join('\n', checkedOperations));
+
+        // The check can fail: a thread whose id is text and whose status is not one the description lists.
+        using var broken = System.Text.Json.JsonDocument.Parse("""[{"id": "seven", "status": "resolvedish"}]""");
+        var threads = operations.GetProperty("GET /{organization}/{project}/_apis/git/repositories/{repositoryId}/pullRequests/{pullRequestId}/threads");
+        var errors = validator.Validate(threads, broken.RootElement);
+        Assert.Contains(errors, e => e.StartsWith("$[0].id:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("$[0].status:", StringComparison.Ordinal));
+    }
 }

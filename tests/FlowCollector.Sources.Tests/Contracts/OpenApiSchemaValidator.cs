@@ -6,8 +6,10 @@ namespace FlowCollector.Sources.Tests.Contracts;
 /// Validates a JSON value against an OpenAPI 3.0 schema of GitHub's description: <c>$ref</c> into <c>#/components</c>,
 /// <c>type</c> (with <c>nullable</c>), <c>properties</c> and <c>required</c>, <c>items</c>, <c>enum</c>, <c>allOf</c>,
 /// <c>anyOf</c> and <c>oneOf</c> (read as anyOf: GitHub's alternatives overlap). Formats and extra properties are not checked.
+/// Also Swagger 2.0 (Azure DevOps): <paramref name="nullsAllowed"/> because Swagger 2.0 cannot say "nullable" and
+/// Microsoft's descriptions declare no <c>required</c>, so any property may be null or absent.
 /// </summary>
-internal sealed class OpenApiSchemaValidator(JsonElement document)
+internal sealed class OpenApiSchemaValidator(JsonElement document, bool nullsAllowed = false)
 {
     public List<string> Validate(JsonElement schema, JsonElement value)
     {
@@ -42,7 +44,7 @@ internal sealed class OpenApiSchemaValidator(JsonElement document)
 
         if (value.ValueKind == JsonValueKind.Null)
         {
-            var nullable = schema.TryGetProperty("nullable", out var n) && n.GetBoolean();
+            var nullable = nullsAllowed || (schema.TryGetProperty("nullable", out var n) && n.GetBoolean());
             var declared = schema.TryGetProperty("type", out var t) ? t.GetString() : null;
             if (!nullable && declared is not null && declared != "null")
             {

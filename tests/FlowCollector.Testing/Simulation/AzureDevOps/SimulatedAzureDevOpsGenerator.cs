@@ -214,7 +214,8 @@ internal sealed class SimulatedAzureDevOpsGenerator
             if (roll < 0.1)
             {
                 // Rejected approval: the stage fails without a job, nothing deployed.
-                build.Stage("Deploy_production", approvalStart, approvalDone, "failed", approval: (approvalStart, approvalDone, "rejected")).Finish(approvalDone.AddSeconds(1), "failed");
+                // A timeline record's result is a TaskResult (build.json: succeeded … abandoned): a rejected approval fails.
+                build.Stage("Deploy_production", approvalStart, approvalDone, "failed", approval: (approvalStart, approvalDone, "failed")).Finish(approvalDone.AddSeconds(1), "failed");
                 continue;
             }
 
