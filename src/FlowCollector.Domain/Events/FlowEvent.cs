@@ -92,4 +92,17 @@ public sealed record FlowEvent
     /// check, an agent queue) rather than work; the run's wait time is the union of those records.
     /// </summary>
     public StageKind StageKind { get; init; }
+
+    /// <summary>
+    /// For run events: the whole run drives a deployment (GitHub: a deployment's status links to it), so it is not CI.
+    /// For stage events: the stage deploys (a deployment job or environment, an approval or check, a stage mapped to an
+    /// environment); a run's CI is the part before its first deploying stage (docs/metrics.md, "CI").
+    /// </summary>
+    public bool Deploys { get; init; }
+
+    /// <summary>
+    /// For deployment events: the pipeline run that performed the deployment, when the source can tell (GitHub: the
+    /// run its statuses' log URL points at). That run deploys, so it is not CI.
+    /// </summary>
+    public string? RunId { get; init; }
 }

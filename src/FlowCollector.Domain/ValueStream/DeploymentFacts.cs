@@ -33,6 +33,9 @@ public sealed class DeploymentFacts
     /// <summary>The deployment's page, from its own status events (several that disagree: the ordinally first).</summary>
     public string? Url { get; private set; }
 
+    /// <summary>The pipeline run that performed it, when the source can tell (several reports that disagree: the ordinally first).</summary>
+    public string? RunId { get; private set; }
+
     /// <summary>Created / queued: the earliest report.</summary>
     public DateTimeOffset? Queued { get; private set; }
 
@@ -112,6 +115,7 @@ public sealed class DeploymentFacts
         ArgumentNullException.ThrowIfNull(e);
         this.Environment = OrdinalMin(this.Environment, e.Environment);
         this.Fallback = OrdinalMin(this.Fallback, e.Fallback);
+        this.RunId = OrdinalMin(this.RunId, e.RunId);
         if (e.Comparison > this.Comparison)
         {
             this.Comparison = e.Comparison;
@@ -209,6 +213,7 @@ public sealed class DeploymentFacts
         Url = this.Url,
         Comparison = this.Comparison,
         Fallback = this.Fallback,
+        RunId = this.RunId,
     };
 
     private static TimeSpan NonNegative(TimeSpan span) => span < TimeSpan.Zero ? TimeSpan.Zero : span;

@@ -20,6 +20,9 @@ public sealed partial class RepositoryFlow
     private static readonly List<PipelineRunFacts> NoRuns = [];
     private readonly Dictionary<string, IncidentFacts> incidents = new(StringComparer.Ordinal);
     private Dictionary<string, List<PipelineRunFacts>>? runsBySha;
+
+    // Runs a deployment named as its performer, kept apart so a run read after the deployment is still marked.
+    private readonly HashSet<string> deployingRuns = new(StringComparer.Ordinal);
     private readonly ValueStreamDefinition stream;
     private readonly ReviewCounting counting;
 
@@ -62,6 +65,10 @@ public sealed partial class RepositoryFlow
                 {
                     run = new PipelineRunFacts(e.Repository, e.SubjectId, key.Item2);
                     this.runs.Add(key, run);
+                    if (this.deployingRuns.Contains(e.SubjectId))
+                    {
+                        run.MarkDeploys();
+                    }
                 }
 
                 run.Apply(e);
@@ -78,6 +85,17 @@ public sealed partial class RepositoryFlow
                 }
 
                 deployment.Apply(e);
+                if (e.RunId is { } runId && this.deployingRuns.Add(runId))
+                {
+                    foreach (var ((id, _), deploying) in this.runs)
+                    {
+                        if (string.Equals(id, runId, StringComparison.Ordinal))
+                        {
+                            deploying.MarkDeploys();
+                        }
+                    }
+                }
+
                 break;
             case FlowEventKind.IncidentOpened:
             case FlowEventKind.IncidentResolved:
