@@ -116,6 +116,10 @@ public sealed partial class GitHubEventSource : IFlowEventSource
                 () => delivery.ReadRunsAsync(defaultBranch, since, this.time.GetUtcNow(), cancellationToken), repository, "workflow runs", "Actions", nameof(GitHubSourceOptions.ReadWorkflowRuns));
             runs = read.Count;
             events.AddRange(read.SelectMany(run => WorkflowRunEventMapper.Map(repository, run)));
+
+            // Every attempt is a pipeline_run (success rates would be inflated otherwise), and ci_queue ends at the first one's start.
+            var earlier = await delivery.ReadEarlierAttemptsAsync(read, cancellationToken);
+            events.AddRange(earlier.SelectMany(run => WorkflowRunEventMapper.Map(repository, run)));
         }
 
         var deployments = 0;

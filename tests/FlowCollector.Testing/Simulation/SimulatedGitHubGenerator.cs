@@ -109,7 +109,8 @@ internal sealed class SimulatedGitHubGenerator
         {
             var created = commit.At + Seconds(random, 5, 120);
             var rerun = random.NextDouble() < 0.1;
-            var started = created + Seconds(random, 5, 300);
+            var firstStarted = created + Seconds(random, 5, 300);
+            var started = firstStarted;
             if (rerun)
             {
                 started += Seconds(random, 600, 3600); // the failed first attempt and the decision to re-run
@@ -123,7 +124,18 @@ internal sealed class SimulatedGitHubGenerator
             }
 
             DateTimeOffset? Until(DateTimeOffset at) => this.options.Now is { } n && at > n ? null : at;
-            repository.Run("build", commit.Sha, created, Until(started), Until(finished), cancelled ? "cancelled" : "success", rerun ? 2 : 1);
+            if (!rerun)
+            {
+                repository.Run("build", commit.Sha, created, Until(started), Until(finished), cancelled ? "cancelled" : "success");
+                continue;
+            }
+
+            // The first attempt failed half-way to the re-run; GitHub lists only the re-run, the attempt stays readable.
+            var run = repository.Run("build", commit.Sha, created, Until(firstStarted), Until(firstStarted + ((started - firstStarted) / 2)), "failure");
+            if (Until(started) is not null)
+            {
+                repository.Rerun(run, started, Until(finished));
+            }
         }
     }
 
