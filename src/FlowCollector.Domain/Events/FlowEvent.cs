@@ -105,4 +105,12 @@ public sealed record FlowEvent
     /// run its statuses' log URL points at). That run deploys, so it is not CI.
     /// </summary>
     public string? RunId { get; init; }
+
+    /// <summary>
+    /// For deployment events: a stand-in read from a run still in progress (Azure DevOps: a finished deploying stage of
+    /// its timeline; environment deployment records appear only once the whole run finished). It gives the change its
+    /// deployment stages until a deployment of the same <see cref="RunId"/> and <see cref="Stage"/> that is not
+    /// provisional arrives and replaces it; it is never a <c>deployment</c> point.
+    /// </summary>
+    public bool Provisional { get; init; }
 }

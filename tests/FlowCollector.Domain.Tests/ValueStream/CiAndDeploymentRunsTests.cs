@@ -232,6 +232,28 @@ public sealed class CiAndDeploymentRunsTests
         Assert.Equal([S("ci_queue", 300), S("ci", 1200), Clamped("release_wait"), S("deploy:production", 0)], Spans(TimelineOf42(Flow(events, named))!).Skip(4));
     }
 
+    [Fact]
+    public void A_provisional_deployment_gives_its_stages_until_the_record_of_the_same_run_and_stage_replaces_it()
+    {
+        // While r1 waits at Deploy_Prod, its Deploy_Staging stage (141–160, job from 150) stands in for the record.
+        var standIn = Deploy("r1/Deploy_Staging/1", "staging", queued: 141, started: 150, finished: 160, includes: ["m1"])
+            .Select(e => e with { RunId = "r1", Stage = "Deploy_Staging", Provisional = true }).ToArray();
+        var running = Flow([.. YamlRunUpToProduction.Where(e => e.SubjectId != "d1"), .. standIn], StagingThenProduction);
+
+        Assert.Equal(YamlSpans, Spans(TimelineOf42(running)!));
+        Assert.Empty(running.FinishedDeployments());
+
+        // The run finished: its record (another id, job 151–159) replaces the stand-in, also when replayed from state.
+        var record = Deploy("1001", "staging", queued: 141, started: 151, finished: 159, includes: ["m1"])
+            .Select(e => e with { RunId = "r1", Stage = "Deploy_Staging" }).ToArray();
+        var pending = Assert.Single(running.PendingChanges(DateTimeOffset.MinValue));
+        var finished = Flow([.. pending.Events, .. record], StagingThenProduction);
+
+        Assert.Equal([.. YamlSpans[..^2], S("release_wait", 660), S("deploy:staging", 480)], Spans(TimelineOf42(finished)!));
+        Assert.Equal(["1001"], finished.FinishedDeployments().Select(d => d.Deployment.DeploymentId));
+        Assert.DoesNotContain(Assert.Single(finished.PendingChanges(DateTimeOffset.MinValue)).Events, e => e.Provisional);
+    }
+
     private static IEnumerable<FlowEvent> ByRun(string run, IEnumerable<FlowEvent> deployment) => deployment.Select(e => e with { RunId = run });
 
     private static FlowEvent[] StageOf(string run, string stage, double started, double? finished, string? result, bool deploys = false, StageKind kind = StageKind.Process)
