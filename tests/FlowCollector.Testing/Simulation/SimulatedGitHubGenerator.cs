@@ -160,14 +160,19 @@ internal sealed class SimulatedGitHubGenerator
                 continue;
             }
 
-            var (stagingOk, stagingEnd) = Deployment(repository, random, "staging", head.Sha, at, failureRate: 0.1, now);
+            var run = this.options.DeployWorkflow && at.AddMinutes(-1) <= now
+                ? repository.Run("Deploy", head.Sha, at.AddMinutes(-1), at.AddSeconds(-30) <= now ? at.AddSeconds(-30) : null, finishedAt: null)
+                : null;
+            var (stagingOk, stagingEnd) = Deployment(repository, random, "staging", head.Sha, at, failureRate: 0.1, now, run);
             if (!stagingOk || head.Sha == lastProduction)
             {
+                FinishDeployRun(repository, run, stagingEnd, stagingOk, now);
                 continue;
             }
 
             var promoted = stagingEnd + Seconds(random, 1800, 6 * 3600);
-            var (productionOk, productionEnd) = Deployment(repository, random, "production", head.Sha, promoted, failureRate: 0.08, now);
+            var (productionOk, productionEnd) = Deployment(repository, random, "production", head.Sha, promoted, failureRate: 0.08, now, run);
+            FinishDeployRun(repository, run, productionEnd, productionOk, now);
             if (!productionOk)
             {
                 continue;
@@ -188,7 +193,17 @@ internal sealed class SimulatedGitHubGenerator
         }
     }
 
-    private static (bool Succeeded, DateTimeOffset Finished) Deployment(SimulatedRepository repository, Random random, string environment, string sha, DateTimeOffset created, double failureRate, DateTimeOffset now)
+    /// <summary>The Deploy workflow run ends half a minute after its last deployment, failed if that failed.</summary>
+    private static void FinishDeployRun(SimulatedRepository repository, SimulatedWorkflowRun? run, DateTimeOffset lastDeployment, bool succeeded, DateTimeOffset now)
+    {
+        if (run is not null && run.StartedAt is not null && lastDeployment.AddSeconds(30) <= now)
+        {
+            repository.FinishRun(run, lastDeployment.AddSeconds(30), succeeded ? "success" : "failure");
+        }
+    }
+
+    private static (bool Succeeded, DateTimeOffset Finished) Deployment(
+        SimulatedRepository repository, Random random, string environment, string sha, DateTimeOffset created, double failureRate, DateTimeOffset now, SimulatedWorkflowRun? run = null)
     {
         var started = created + Seconds(random, 5, 300);
         var finished = started + Seconds(random, 120, 1200);
@@ -198,7 +213,7 @@ internal sealed class SimulatedGitHubGenerator
             return (false, finished);
         }
 
-        repository.Deploy(environment, sha, created, started <= now ? started : null, finished <= now ? finished : null, failed ? "failure" : "success");
+        repository.Deploy(environment, sha, created, started <= now ? started : null, finished <= now ? finished : null, failed ? "failure" : "success", run);
         return (!failed && finished <= now, finished);
     }
 

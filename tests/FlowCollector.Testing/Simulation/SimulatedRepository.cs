@@ -221,6 +221,17 @@ public sealed class SimulatedRepository
         }
     }
 
+    /// <summary>Every attempt of <paramref name="run"/>, the first first (GitHub's runs list shows only the last).</summary>
+    public IReadOnlyList<SimulatedWorkflowRun> Attempts(SimulatedWorkflowRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (this.GitHub.Gate)
+        {
+            var latest = this.runs.Find(r => r.Id == run.Id) ?? run;
+            return [.. this.earlierAttempts.TryGetValue(run.Id, out var earlier) ? earlier : [], latest];
+        }
+    }
+
     /// <summary>Attempt <paramref name="attempt"/> of run <paramref name="id"/> (the latest or an earlier one), or null.</summary>
     internal SimulatedWorkflowRun? FindRunAttempt(long id, int attempt)
     {
