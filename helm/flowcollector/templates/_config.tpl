@@ -20,6 +20,7 @@ they come from `secrets.existingSecret` as files or environment variables.
   "ReadLinkedIssues" $c.github.readLinkedIssues
   "DeploymentFallback" $c.github.deploymentFallback
   "FallbackEnvironment" $c.github.fallbackEnvironment
+  "FallbackWorkflow" $c.github.fallbackWorkflow
   "IncidentLabels" $c.github.incidentLabels }}
 {{- with $c.github.rateLimit }}
 {{- $_ := set $github "RateLimit" (dict "Reserve" .reserve "MaxWait" .maxWait "MaxRetries" .maxRetries "SecondaryBackoff" .secondaryBackoff) }}

@@ -32,12 +32,20 @@ public sealed class CiPipelines
         var name = run.Pipeline ?? "";
         foreach (var pattern in this.Patterns)
         {
-            if (ReworkRules.Glob(pattern, name))
+            if (Matches(pattern, name))
             {
                 return run.CiIgnoringRunDeploys;
             }
         }
 
         return null;
+    }
+
+    /// <summary>Whether pipeline <paramref name="name"/> matches <paramref name="pattern"/> (<c>*</c>, <c>?</c>, case-insensitive).</summary>
+    public static bool Matches(string pattern, string name)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(name);
+        return ReworkRules.Glob(pattern, name);
     }
 }
