@@ -16,7 +16,7 @@ namespace FlowCollector.Sources.AzureDevOps;
 internal sealed class AdoDeployingStages
 {
     private readonly IReadOnlyDictionary<string, string> stageEnvironments;
-    private readonly Dictionary<(int Definition, string Stage), string> recorded = [];
+    private readonly Dictionary<(int Definition, string Stage), (string Environment, DateTimeOffset At)> recorded = [];
     private readonly HashSet<(int Build, string Stage)> recordedRuns = [];
 
     public AdoDeployingStages(IReadOnlyDictionary<string, string> stageEnvironments)
@@ -35,10 +35,12 @@ internal sealed class AdoDeployingStages
                 continue;
             }
 
-            // Newest first: the most recent environment of a stage wins, so a pipeline that moved keeps its latest.
-            if (record.Definition is { Id: > 0 } definition)
+            // The newest record of a stage wins, so a pipeline whose stage moved to another environment keeps its latest.
+            var at = record.QueueTime ?? record.StartTime ?? record.FinishTime ?? DateTimeOffset.MinValue;
+            if (record.Definition is { Id: > 0 } definition
+                && (!this.recorded.TryGetValue((definition.Id, stage.ToUpperInvariant()), out var known) || at > known.At))
             {
-                this.recorded.TryAdd((definition.Id, stage.ToUpperInvariant()), environment);
+                this.recorded[(definition.Id, stage.ToUpperInvariant())] = (environment, at);
             }
 
             if (record.Owner is { Id: > 0 } owner)
@@ -88,6 +90,6 @@ internal sealed class AdoDeployingStages
         }
 
         var definition = run.Build.Definition?.Id ?? 0;
-        return definition > 0 && this.recorded.TryGetValue((definition, AdoBuildEventMapper.StageName(stage).ToUpperInvariant()), out var environment) ? environment : null;
+        return definition > 0 && this.recorded.TryGetValue((definition, AdoBuildEventMapper.StageName(stage).ToUpperInvariant()), out var known) ? known.Environment : null;
     }
 }
