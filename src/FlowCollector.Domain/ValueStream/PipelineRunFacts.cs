@@ -51,7 +51,7 @@ public sealed class PipelineRunFacts
 
     /// <summary>
     /// The CI part of the run (docs/metrics.md, "CI"): when the source reported deploying stages, the stages that started
-    /// before the first of them — it ends when the last of those finished and succeeded only if all of them did; when
+    /// before (or with) the first of them — it ends when the last of those finished and succeeded only if all of them did; when
     /// none started before it, the run has no CI part. Without deploying stages: the whole run, unless it
     /// <see cref="Deploys"/> (then none).
     /// </summary>
@@ -86,7 +86,8 @@ public sealed class PipelineRunFacts
         DateTimeOffset? end = null;
         foreach (var (name, record) in this.stages!)
         {
-            if (record.Deploys || !IsStage(name) || record.Started is not { } s || s >= cut)
+            // A stage that started at the same instant counts as before it (sequential stages at whole-second clocks tie).
+            if (record.Deploys || !IsStage(name) || record.Started is not { } s || s > cut)
             {
                 continue;
             }
