@@ -34,6 +34,25 @@ public sealed class AzureDevOpsDeploymentStageTests
     }
 
     [Fact]
+    public async Task The_change_whose_run_waits_at_the_production_approval_waits_in_promotion_since_staging()
+    {
+        var (model, ids) = Model();
+        using var ado = new AzureDevOpsSimulator(model);
+        using var host = AzureDevOpsSourceHost.For(ado, ["Shop/web"], time: new FakeTimeProvider(Start.AddDays(5)));
+
+        var read = await host.ReadAsync("Shop/web", Start.AddDays(-1));
+        var flow = new RepositoryFlow(read.Events[0].Repository, ValueStreamDefinition.Default(["staging", "production"]), ReviewCounting.Default);
+        flow.Apply(read.Events);
+
+        // Its Deploy_Staging stage finished at minute 160 of day 2; the approval it waits at is that wait.
+        var waiting = Assert.Single(flow.WaitingNow(Start.AddDays(5)), w => w.ChangeId == ids[2].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(("promotion_wait:production", Start.AddDays(2).AddMinutes(160)), (waiting.Stage.Name, waiting.Since));
+
+        // The stand-in is no deployment point: only the records of the two finished runs are.
+        Assert.Equal(4, flow.FinishedDeployments().Count);
+    }
+
+    [Fact]
     public async Task Deploying_stages_are_marked_from_approvals_and_records_and_the_build_stage_is_not()
     {
         var (model, _) = Model();
