@@ -66,7 +66,7 @@ public sealed class ValuesSchemaTests : IDisposable
         { "a topic with a space", "secrets: {existingSecret: s}\nconfig:\n  github:\n    organizations: [{name: contoso, topics: ['pay ments']}]", "/config/github/organizations/0/topics/0", "a GitHub topic such as payments" },
         { "an unknown organisation key", "secrets: {existingSecret: s}\nconfig:\n  github:\n    organizations: [{name: contoso, archived: true}]", "/config/github/organizations/0", "additional properties 'archived' not allowed" },
         { "organisations without a Secret", "config:\n  github:\n    organizations: [{name: contoso}]", "/secrets/existingSecret", "config.github.repositories or organizations is not empty" },
-        { "an unknown deployment fallback", "config:\n  github:\n    deploymentFallback: Tags", "/config/github/deploymentFallback", "value must be one of 'Releases', 'None'" },
+        { "an unknown deployment fallback", "config:\n  github:\n    deploymentFallback: Tags", "/config/github/deploymentFallback", "value must be one of 'Releases', 'CiRuns', 'None'" },
         { "an empty fallback environment", "config:\n  github:\n    fallbackEnvironment: ''", "/config/github/fallbackEnvironment", "minLength" },
         { "a rate-limit reserve above 0.9", "config:\n  github:\n    rateLimit: {reserve: 0.95}", "/config/github/rateLimit/reserve", "maximum" },
         { "a zero secondary backoff", "config:\n  github:\n    rateLimit: {secondaryBackoff: '00:00:00'}", "/config/github/rateLimit/secondaryBackoff", "a positive TimeSpan such as 00:01:00" },
