@@ -231,7 +231,7 @@ public static class GitHubGraphQlDocuments
 
     private const string ReviewFields = """
                   pageInfo { hasNextPage endCursor }
-                  nodes { databaseId author { login __typename } state submittedAt }
+                  nodes { databaseId author { login __typename } state createdAt submittedAt }
         """;
 
     private const string TimelineFields = """

@@ -251,6 +251,12 @@ internal sealed class GraphQlReview
 
     public string? State { get; set; }
 
+    /// <summary>
+    /// When the review was started: a pending review is created with the first comment its reviewer drafts, so this is
+    /// that comment's creation (schema: <c>PullRequestReview.createdAt</c>); for a review submitted without drafting, its submission.
+    /// </summary>
+    public DateTimeOffset? CreatedAt { get; set; }
+
     public DateTimeOffset? SubmittedAt { get; set; }
 }
 

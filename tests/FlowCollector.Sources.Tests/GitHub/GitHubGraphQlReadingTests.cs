@@ -168,6 +168,30 @@ public sealed class GitHubGraphQlReadingTests
         Assert.All(github.Requests, r => Assert.Equal("/api/graphql", r.RawPath));
     }
 
+    [Fact]
+    public async Task A_review_whose_comments_were_drafted_before_submission_starts_when_its_first_comment_was_drafted()
+    {
+        // GitHub's schema: PullRequestReview.createdAt is when the review object was created, which is when its reviewer
+        // drafted the first comment of the pending review; submittedAt is when they pressed submit.
+        var model = new SimulatedGitHub();
+        model.AddRepository("contoso/web").OpenPullRequest("alice", T0).Commit(T0.AddMinutes(-30))
+            .Review("bob", SimulatedReviewState.ChangesRequested, T0.AddHours(3), firstCommentAt: T0.AddHours(1))
+            .Review("carol", SimulatedReviewState.Approved, T0.AddHours(4))
+            .Merge(T0.AddHours(5));
+        using var github = new GitHubSimulator(model);
+        using var host = GitHubSourceHost.For(github, ["contoso/web"], GitHubSourceHost.GraphQl(PullRequestsOnly));
+
+        var read = await host.ReadAsync("contoso/web", T0.AddDays(-1));
+
+        var comment = Assert.Single(read.Events, e => e.Kind == FlowEventKind.ReviewCommented);
+        Assert.Equal(("bob", T0.AddHours(1)), (comment.Actor, comment.OccurredAt));
+        Assert.Equal(
+            [("bob", T0.AddHours(3), ReviewState.ChangesRequested), ("carol", T0.AddHours(4), ReviewState.Approved)],
+            read.Events.Where(e => e.Kind == FlowEventKind.ReviewSubmitted).Select(e => (e.Actor, e.OccurredAt, e.ReviewState)).OrderBy(r => r.OccurredAt).ToList());
+        Assert.Equal(1, github.GraphQlRequestsByOperation[ByUpdate]); // read with the pull request: no request more
+        Assert.Equal(1, github.GraphQlPointsSpent);
+    }
+
     [Theory]
     [InlineData("https://api.github.com/", "https://api.github.com/graphql")]
     [InlineData("https://api.github.com", "https://api.github.com/graphql")]

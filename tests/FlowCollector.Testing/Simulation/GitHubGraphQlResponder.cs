@@ -622,6 +622,7 @@ internal sealed class GitHubGraphQlResponder
                 case "databaseId": w.WriteNumberValue(review.Id); break;
                 case "state": w.WriteStringValue(review.WireState); break;
                 case "submittedAt": Time(w, review.SubmittedAt); break;
+                case "createdAt": Time(w, review.StartedAt ?? review.SubmittedAt); break;
                 case "author": Actor(w, f.SelectionSet, review.Reviewer); break;
                 default: throw Unknown(name, "PullRequestReview");
             }
