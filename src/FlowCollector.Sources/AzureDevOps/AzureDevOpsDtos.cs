@@ -132,6 +132,12 @@ internal sealed record AdoThread
     public List<AdoComment>? Comments { get; init; }
 
     public Dictionary<string, AdoProperty>? Properties { get; init; }
+
+    /// <summary>
+    /// The identities the thread's properties point at (<c>CommentThread.identities</c>, e.g. <c>CodeReviewVotedByIdentity</c>
+    /// = <c>"1"</c> names <c>identities["1"]</c>); absent in payloads that name people by <c>…TfId</c> / <c>…DisplayName</c>.
+    /// </summary>
+    public Dictionary<string, AdoIdentity>? Identities { get; init; }
 }
 
 /// <summary>A thread property: <c>{"$type": "System.String", "$value": …}</c>; the value may be a string or a number.</summary>

@@ -55,6 +55,40 @@ public sealed class AzureDevOpsEventSourceReadingTests
     }
 
     [Fact]
+    public async Task Votes_named_through_the_threads_identities_and_every_draft_flag_shape_read_like_the_classic_ones()
+    {
+        var model = new SimulatedAzureDevOps();
+        var checkout = model.AddProject("Web").AddRepository("checkout");
+        checkout.OpenPullRequest(Alice, T0, draft: true).Commit(T0.AddHours(-1))
+            .Publish(T0.AddMinutes(30), SimulatedAdoDraftFlagShape.JsonBoolean)
+            .ConvertToDraft(T0.AddMinutes(40), SimulatedAdoDraftFlagShape.Missing)
+            .Publish(T0.AddMinutes(50), SimulatedAdoDraftFlagShape.Missing)
+            .Vote(Bob, -5, T0.AddHours(1), SimulatedAdoVoterShape.IdentityRef)
+            .Vote(Alice, 10, T0.AddHours(2), SimulatedAdoVoterShape.IdentityRef)
+            .Vote(Bob, 10, T0.AddHours(3), SimulatedAdoVoterShape.TfId)
+            .Complete(T0.AddHours(4));
+        checkout.OpenPullRequest(Carol, T0, draft: true).Commit(T0.AddHours(-1))
+            .Publish(T0.AddMinutes(20), SimulatedAdoDraftFlagShape.Missing)
+            .Complete(T0.AddHours(1));
+        using var ado = new AzureDevOpsSimulator(model);
+        using var host = AzureDevOpsSourceHost.For(ado, ["Web/checkout"], new Dictionary<string, string?> { ["Sources:AzureDevOps:ReadBuilds"] = "false" });
+
+        var read = await host.ReadAsync("Web/checkout", T0.AddDays(-1));
+
+        List<(FlowEventKind, TimeSpan)> Toggles(string id) => read.Events
+            .Where(e => e.SubjectId == id && e.Kind is FlowEventKind.ReadyForReview or FlowEventKind.ConvertedToDraft)
+            .OrderBy(e => e.OccurredAt).Select(e => (e.Kind, e.OccurredAt - T0)).ToList();
+        Assert.Equal(
+            [(FlowEventKind.ReadyForReview, TimeSpan.FromMinutes(30)), (FlowEventKind.ConvertedToDraft, TimeSpan.FromMinutes(40)), (FlowEventKind.ReadyForReview, TimeSpan.FromMinutes(50))],
+            Toggles("1"));
+        Assert.Equal([(FlowEventKind.ReadyForReview, TimeSpan.FromMinutes(20))], Toggles("2"));
+        Assert.All(read.Events.Where(e => e.Kind == FlowEventKind.ChangeOpened), e => Assert.True(e.IsDraft));
+        Assert.Equal(
+            [("bob@contoso.com", ReviewState.ChangesRequested), ("alice@contoso.com", ReviewState.Approved), ("bob@contoso.com", ReviewState.Approved)],
+            read.Events.Where(e => e.Kind == FlowEventKind.ReviewSubmitted).OrderBy(e => e.OccurredAt).Select(e => (e.Actor, e.ReviewState)).ToList());
+    }
+
+    [Fact]
     public async Task A_multi_stage_pipeline_waits_for_its_approval_in_a_checkpoint_and_deploys_through_environments()
     {
         var model = new SimulatedAzureDevOps();

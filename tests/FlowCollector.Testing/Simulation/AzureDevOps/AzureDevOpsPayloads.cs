@@ -12,6 +12,9 @@ namespace FlowCollector.Testing.Simulation.AzureDevOps;
 /// </summary>
 internal sealed class AzureDevOpsPayloads
 {
+    /// <summary>The key of the voter in a thread's <c>identities</c> map (the service numbers them from 1).</summary>
+    private const string VoterKey = "1";
+
     private readonly string root;
     private readonly SimulatedAzureDevOps model;
 
@@ -509,6 +512,12 @@ internal sealed class AzureDevOpsPayloads
         w.WriteStartObject("properties");
         switch (thread.Kind)
         {
+            case SimulatedAdoThreadKind.VoteUpdate when thread.VoterShape == SimulatedAdoVoterShape.IdentityRef:
+                Property(w, "CodeReviewThreadType", "VoteUpdate");
+                Property(w, "CodeReviewVoteResult", thread.Vote.ToString(CultureInfo.InvariantCulture));
+                Property(w, "CodeReviewVotedByInitiatorIdentity", VoterKey);
+                Property(w, "CodeReviewVotedByIdentity", VoterKey);
+                break;
             case SimulatedAdoThreadKind.VoteUpdate:
                 Property(w, "CodeReviewThreadType", "VoteUpdate");
                 Property(w, "CodeReviewVotedByDisplayName", thread.Actor.DisplayName);
@@ -526,7 +535,18 @@ internal sealed class AzureDevOpsPayloads
                 break;
             case SimulatedAdoThreadKind.DraftToggle:
                 Property(w, "CodeReviewThreadType", "IsDraftUpdate");
-                Property(w, "CodeReviewIsDraftNowSet", thread.NowDraft ? "True" : "False");
+                if (thread.DraftFlag == SimulatedAdoDraftFlagShape.JsonBoolean)
+                {
+                    w.WriteStartObject("CodeReviewIsDraftNowSet");
+                    w.WriteString("$type", "System.Boolean");
+                    w.WriteBoolean("$value", thread.NowDraft);
+                    w.WriteEndObject();
+                }
+                else if (thread.DraftFlag == SimulatedAdoDraftFlagShape.Text)
+                {
+                    Property(w, "CodeReviewIsDraftNowSet", thread.NowDraft ? "True" : "False");
+                }
+
                 Property(w, "CodeReviewIsDraftUpdatedByDisplayName", thread.Actor.DisplayName);
                 Property(w, "CodeReviewIsDraftUpdatedByTfId", thread.Actor.Id);
                 break;
@@ -536,6 +556,13 @@ internal sealed class AzureDevOpsPayloads
         }
 
         w.WriteEndObject();
+        if (thread.Kind == SimulatedAdoThreadKind.VoteUpdate && thread.VoterShape == SimulatedAdoVoterShape.IdentityRef)
+        {
+            w.WriteStartObject("identities");
+            this.Identity(w, VoterKey, thread.Actor);
+            w.WriteEndObject();
+        }
+
         w.WriteBoolean("isDeleted", false);
         w.WriteEndObject();
     }
