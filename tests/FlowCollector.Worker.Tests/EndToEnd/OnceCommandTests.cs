@@ -54,9 +54,9 @@ public sealed class OnceCommandTests : IDisposable
         Assert.Contains(stageLines, l => l.StartsWith("change_stage,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup change_id=\"1\",", StringComparison.Ordinal) && l.Contains("seconds=7200", StringComparison.Ordinal));
         Assert.Single(lines, l => l.StartsWith("collector_sync,", StringComparison.Ordinal));
 
-        // Waiting now: #5 approved but not merged; #2 and #3 merged, no CI and not deployed, so waiting for a release.
+        // Waiting now: #5 approved but not merged; #2 merged after the deployment, no CI, so waiting for a release.
         Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=merge count=1i,", StringComparison.Ordinal) && l.Contains("oldest_change_id=\"5\"", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=release_wait count=2i,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=release_wait count=1i,", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup count=0i ", StringComparison.Ordinal));
 
         // The summary: per stage the number of changes, median and p90 (nearest rank), and flow efficiency.
@@ -65,19 +65,19 @@ public sealed class OnceCommandTests : IDisposable
         Assert.Matches(@"contoso/web\s+pickup\s+wait\s+1\s+2h00m\s+2h00m", stdout);
         Assert.Matches(@"contoso/web\s+merge\s+wait\s+3\s+1h00m\s+4h00m", stdout);
 
-        Assert.Matches(@"contoso/web\s+release_wait\s+wait\s+1\s+45m00s\s+45m00s", stdout);
-        Assert.Matches(@"contoso/web\s+deploy:production\s+process\s+1\s+10m00s\s+10m00s", stdout);
+        Assert.Matches(@"contoso/web\s+release_wait\s+wait\s+2\s+45m00s\s+3h00m", stdout);
+        Assert.Matches(@"contoso/web\s+deploy:production\s+process\s+2\s+10m00s\s+10m00s", stdout);
 
-        // Process (coding + review + deploy): 7800 + 10800 + 1800 = 20400 s of flow 18600 + 25200 + 5400 = 49200 s → 41 %.
-        Assert.Contains("contoso/web: 3 changes, flow efficiency 41 %", stdout, StringComparison.Ordinal);
+        // Process (coding + review + deploy): 7800 + 10800 + 2400 = 21000 s of flow 18600 + 25200 + 16800 = 60600 s → 35 %.
+        Assert.Contains("contoso/web: 3 changes, flow efficiency 35 %", stdout, StringComparison.Ordinal);
 
-        // DORA over the 30-day window read: one production deployment, #1's lead time 5 h 10 min, nothing failed.
-        Assert.Matches(@"github:contoso/web: DORA — 1 production deployments \(0\.03/day, \w+\), lead time median 5h10m, p90 5h10m \(Elite\), change failure rate 0 %, recovery n/a, rework rate 0 %", stdout);
-        var change = Assert.Single(lines, l => l.StartsWith("change,", StringComparison.Ordinal));
-        Assert.StartsWith("change,environment=production,org=contoso,repo=web,schema=1,source=github ", change, StringComparison.Ordinal);
-        Assert.Contains("lead_seconds=18600,", change, StringComparison.Ordinal);
+        // DORA over the 30-day window read: one production deployment carrying #1 (5 h 10 min) and #3 (4 h 40 min), nothing failed.
+        Assert.Matches(@"github:contoso/web: DORA — 1 production deployments \(0\.03/day, \w+\), lead time median 4h40m, p90 5h10m \(Elite\), change failure rate 0 %, recovery n/a, rework rate 0 %", stdout);
+        var changes = lines.Where(l => l.StartsWith("change,", StringComparison.Ordinal)).ToList();
+        Assert.All(changes, c => Assert.StartsWith("change,environment=production,org=contoso,repo=web,schema=1,source=github ", c, StringComparison.Ordinal));
+        Assert.Equal(["lead_seconds=16800", "lead_seconds=18600"], changes.Select(c => System.Text.RegularExpressions.Regex.Match(c, "lead_seconds=[0-9]+").Value).Order(StringComparer.Ordinal));
         var deployment = Assert.Single(lines, l => l.StartsWith("deployment,", StringComparison.Ordinal));
-        Assert.Contains("changes=1i", deployment, StringComparison.Ordinal);
+        Assert.Contains("changes=2i", deployment, StringComparison.Ordinal);
         Assert.Contains($"Points written to: file {this.scenario.PointsPath}", stdout, StringComparison.Ordinal);
     }
 

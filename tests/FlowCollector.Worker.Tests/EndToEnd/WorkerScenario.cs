@@ -38,7 +38,9 @@ internal sealed class WorkerScenario : IDisposable
             .Merge(t.AddHours(5));
 
         // #3: only a bot approves and the author reviews herself: neither counts.
-        //     coding 1800 (t-30m → t), merge 3600 (t → t+1h).
+        //     coding 1800 (t-30m → t), merge 3600 (t → t+1h). It merged before #1, so #1's merge commit — the first
+        //     deployment ever seen, which GitHub could compare with nothing — carries it too: release_wait 10800
+        //     (t+1h → t+4h), deploy:production 600; lead time t-30m → t+4h10m = 16800.
         web.OpenPullRequest("dave", t).Commit(t.AddMinutes(-30))
             .Review("renovate[bot]", SimulatedReviewState.Approved, t.AddMinutes(10), reviewerIsBot: true)
             .Review("dave", SimulatedReviewState.Commented, t.AddMinutes(20))
@@ -57,7 +59,7 @@ internal sealed class WorkerScenario : IDisposable
     [
         ("1", "coding", 3600), ("1", "pickup", 7200), ("1", "review", 3600), ("1", "merge", 900), ("1", "release_wait", 2700), ("1", "deploy:production", 600),
         ("2", "coding", 10800), ("2", "merge", 14400),
-        ("3", "coding", 1800), ("3", "merge", 3600),
+        ("3", "coding", 1800), ("3", "merge", 3600), ("3", "release_wait", 10800), ("3", "deploy:production", 600),
     ];
 
     public string Directory { get; }
