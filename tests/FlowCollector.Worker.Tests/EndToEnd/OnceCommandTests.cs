@@ -82,6 +82,23 @@ public sealed class OnceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Drafted_review_comments_a_first_deployment_and_an_overlapping_one_give_the_hand_worked_stages()
+    {
+        var config = this.scenario.WriteConfig(repositories: ["fabrikam/shop"]);
+
+        var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
+
+        Assert.True(code == ExitCodes.Ok, stdout + stderr);
+        var lines = await File.ReadAllLinesAsync(this.scenario.PointsPath, TestContext.Current.CancellationToken);
+        var stages = lines.Where(l => l.StartsWith("change_stage,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(WorkerScenario.ExpectedShopStages.Order(), stages.Select(StageOf).Order());
+        Assert.DoesNotContain(stages, l => l.Contains("clamped=true", StringComparison.Ordinal));
+        var leads = lines.Where(l => l.StartsWith("change,", StringComparison.Ordinal))
+            .ToDictionary(l => Field(l, "change_id").Trim('"'), l => double.Parse(Field(l, "lead_seconds").TrimEnd('i'), CultureInfo.InvariantCulture));
+        Assert.Equal(WorkerScenario.ExpectedShopLeadSeconds.OrderBy(p => p.Key), leads.OrderBy(p => p.Key));
+    }
+
+    [Fact]
     public async Task A_failing_target_does_not_stop_the_others_and_once_exits_1()
     {
         var config = this.scenario.WriteConfig(repositories: ["contoso/missing", "contoso/web"]);
@@ -108,6 +125,13 @@ public sealed class OnceCommandTests : IDisposable
         Assert.DoesNotContain(wrong, stdout + stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(WorkerScenario.Token, stdout + stderr, StringComparison.Ordinal);
     }
+
+    private static (string Change, string Stage, double Seconds) StageOf(string line) =>
+        (Field(line, "change_id").Trim('"'), System.Text.RegularExpressions.Regex.Match(line, "(?<=[ ,]stage=)[^ ,]+").Value, double.Parse(Field(line, "seconds"), CultureInfo.InvariantCulture));
+
+    /// <summary>A field of a line-protocol line (after the tags), as written.</summary>
+    private static string Field(string line, string name) =>
+        System.Text.RegularExpressions.Regex.Match(line, $"(?<=[ ,]{name}=)(\"[^\"]*\"|[^ ,]+)").Value;
 
     private static async Task<List<(string Change, string Stage, double Seconds, string Schema, long Time)>> ReadStagesAsync(InfluxDbServer influx, CancellationToken ct)
     {
