@@ -167,6 +167,29 @@ internal sealed record AdoComment
     public bool IsDeleted { get; init; }
 }
 
+/// <summary>A push (<c>GitPush</c>): the ref updates only with <c>searchCriteria.includeRefUpdates</c>, the commits only from the single-push GET with <c>includeCommits</c>.</summary>
+internal sealed record AdoPush
+{
+    public int PushId { get; init; }
+
+    public DateTimeOffset? Date { get; init; }
+
+    public AdoIdentity? PushedBy { get; init; }
+
+    public List<AdoRefUpdate>? RefUpdates { get; init; }
+
+    public List<AdoCommitRef>? Commits { get; init; }
+}
+
+internal sealed record AdoRefUpdate
+{
+    public string? Name { get; init; }
+
+    public string? OldObjectId { get; init; }
+
+    public string? NewObjectId { get; init; }
+}
+
 internal sealed record AdoResourceRef
 {
     public string? Id { get; init; }
@@ -445,6 +468,8 @@ internal sealed class AdoTimeConverter : JsonConverter<DateTimeOffset?>
 [JsonSerializable(typeof(AdoList<AdoPullRequest>))]
 [JsonSerializable(typeof(AdoList<AdoCommitRef>))]
 [JsonSerializable(typeof(AdoList<AdoThread>))]
+[JsonSerializable(typeof(AdoList<AdoPush>))]
+[JsonSerializable(typeof(AdoPush))]
 [JsonSerializable(typeof(AdoList<AdoWorkItemRef>))]
 [JsonSerializable(typeof(AdoList<AdoWorkItem>))]
 [JsonSerializable(typeof(AdoList<AdoBuild>))]

@@ -211,7 +211,7 @@ public sealed class SimulatedAdoPullRequest
             this.MergeCommitSha = SimulatedAzureDevOps.Sha($"{this.Repository.Id}/pr/{this.Id}/merge");
             if (string.Equals(this.TargetBranch, this.Repository.DefaultBranch, StringComparison.Ordinal))
             {
-                this.Repository.Land(this.MergeCommitSha, this.ClosedAt.Value, this.Id);
+                this.Repository.Land(this.MergeCommitSha, this.ClosedAt.Value, this.Id, this.Author);
             }
 
             return this.MergeCommitSha;
