@@ -7,8 +7,8 @@ using FlowCollector.Worker.Cli;
 namespace FlowCollector.Worker.Tests.EndToEnd;
 
 /// <summary>
-/// Simulated Azure DevOps → <c>once</c> → the line-protocol file: both vote shapes, every draft-flag shape, a first
-/// deployment carrying several completed pull requests and an overlapping deployment that finishes first, worked out by
+/// Simulated Azure DevOps → <c>once</c> → the line-protocol file: both vote shapes, every draft-flag shape, a direct push,
+/// a first deployment carrying several completed pull requests and an overlapping deployment that finishes first, worked out by
 /// hand. Times are relative to "three days ago" so they fall in the default 30-day backfill.
 /// </summary>
 public sealed partial class AzureDevOpsOnceTests : IDisposable
@@ -17,9 +17,11 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
     private static readonly SimulatedAdoIdentity Bob = SimulatedAdoIdentity.Person("bob@contoso.com");
     private static readonly SimulatedAdoIdentity Carol = SimulatedAdoIdentity.Person("carol@contoso.com");
     private static readonly SimulatedAdoIdentity Dave = SimulatedAdoIdentity.Person("dave@contoso.com");
+    private static readonly SimulatedAdoIdentity Erin = SimulatedAdoIdentity.Person("erin@contoso.com");
 
     private readonly string directory = Directory.CreateTempSubdirectory("flowcollector-ado-e2e-").FullName;
     private readonly AzureDevOpsSimulator ado;
+    private readonly string directPush;
 
     public AzureDevOpsOnceTests()
     {
@@ -46,14 +48,19 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
             .Vote(Bob, 10, t.AddHours(1.5), SimulatedAdoVoterShape.IdentityRef);
         var secondMerge = second.Complete(t.AddHours(3));
 
+        // A direct push by Erin at t+3h45 (commit authored t+3h20), before 3 completed: a direct change named by its SHA.
+        //    coding 1500 (t+3h20 → t+3h45).
+        this.directPush = shop.Push(Erin, t.AddHours(3.75), t.AddHours(3).AddMinutes(20));
+
         // 3: nobody reviews. coding 1800 (t+3h → t+3h30), merge 1800 (→ t+4h).
         var thirdMerge = shop.OpenPullRequest(Dave, t.AddHours(3.5)).Commit(t.AddHours(3)).Complete(t.AddHours(4));
 
         // The first production deployment ever (run of 2's merge, deploying t+3h15 → t+6h) carries 1 too, completed
         // before 2. While it runs, 3's merge is deployed (t+4h35 → t+5h): no success had finished when it started, so it
-        // carries 1, 2 and 3 and, finishing first, delivers them all.
+        // carries 1, 2, the direct push and 3 and, finishing first, delivers them all.
         //   1: release_wait 2700 (t+2h30 → t+3h15), deploy 6300 (→ t+5h); lead t-1h → t+5h = 21600.
         //   2: release_wait 900, deploy 6300; lead t-30m → t+5h = 19800.
+        //   direct: release_wait 3000 (t+3h45 → t+4h35), deploy 1500; lead t+3h20 → t+5h = 6000.
         //   3: release_wait 2100 (t+4h → t+4h35), deploy 1500; lead t+3h → t+5h = 7200.
         var production = project.Environment("production");
         project.QueueBuild(shop, "shop-cd", secondMerge, t.AddHours(3).AddMinutes(10)).Start(t.AddHours(3).AddMinutes(10))
@@ -68,11 +75,12 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
         this.ado = new AzureDevOpsSimulator(model);
     }
 
-    private static IReadOnlyList<(string Change, string Stage, double Seconds)> ExpectedStages { get; } =
+    private IReadOnlyList<(string Change, string Stage, double Seconds)> ExpectedStages =>
     [
         ("1", "coding", 5400), ("1", "pickup", 1800), ("1", "review", 3600), ("1", "merge", 1800), ("1", "release_wait", 2700), ("1", "deploy:production", 6300),
         ("2", "coding", 5400), ("2", "pickup", 900), ("2", "review", 900), ("2", "merge", 5400), ("2", "release_wait", 900), ("2", "deploy:production", 6300),
         ("3", "coding", 1800), ("3", "merge", 1800), ("3", "release_wait", 2100), ("3", "deploy:production", 1500),
+        (this.directPush, "coding", 1500), (this.directPush, "release_wait", 3000), (this.directPush, "deploy:production", 1500),
     ];
 
     public void Dispose()
@@ -90,7 +98,7 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
     }
 
     [Fact]
-    public async Task Vote_and_draft_flag_shapes_a_first_deployment_and_an_overlapping_one_give_the_hand_worked_stages()
+    public async Task Vote_and_draft_flag_shapes_a_direct_push_a_first_deployment_and_an_overlapping_one_give_the_hand_worked_stages()
     {
         var points = Path.Combine(this.directory, "points.lp");
         var config = Path.Combine(this.directory, "config.json");
@@ -129,12 +137,14 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
         var lines = await File.ReadAllLinesAsync(points, TestContext.Current.CancellationToken);
         var stageLines = lines.Where(l => l.StartsWith("change_stage,", StringComparison.Ordinal)).ToList();
         Assert.Equal(
-            ExpectedStages.Order(),
+            this.ExpectedStages.Order(),
             stageLines.Select(l => (Field(l, "change_id").Trim('"'), StageTag().Match(l).Value, double.Parse(Field(l, "seconds"), CultureInfo.InvariantCulture))).Order());
         Assert.DoesNotContain(stageLines, l => l.Contains("clamped=true", StringComparison.Ordinal));
         var leads = lines.Where(l => l.StartsWith("change,", StringComparison.Ordinal))
             .ToDictionary(l => Field(l, "change_id").Trim('"'), l => double.Parse(Field(l, "lead_seconds").TrimEnd('i'), CultureInfo.InvariantCulture));
-        Assert.Equal([("1", 21600.0), ("2", 19800.0), ("3", 7200.0)], leads.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)));
+        Assert.Equal(
+            new[] { ("1", 21600.0), ("2", 19800.0), ("3", 7200.0), (this.directPush, 6000.0) }.OrderBy(p => p.Item1, StringComparer.Ordinal),
+            leads.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)));
     }
 
     /// <summary>A field of a line-protocol line (after the tags), as written.</summary>
