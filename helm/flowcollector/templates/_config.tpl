@@ -60,6 +60,7 @@ they come from `secrets.existingSecret` as files or environment variables.
   "ReadWorkItems" $ado.readWorkItems
   "ReadBuilds" $ado.readBuilds
   "ReadEnvironmentDeployments" $ado.readEnvironmentDeployments
+  "ReadDirectPushes" $ado.readDirectPushes
   "ReadReleases" $ado.readReleases
   "ReadIncidents" $ado.readIncidents
   "IncidentWorkItemType" $ado.incidentWorkItemType

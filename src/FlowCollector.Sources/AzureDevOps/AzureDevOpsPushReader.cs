@@ -24,7 +24,7 @@ internal sealed class AzureDevOpsPushReader(AzureDevOpsClient client, AzureDevOp
     /// <param name="since">The window start.</param>
     /// <param name="offer">Offers each push's time for the watermark.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public async Task<(List<FlowEvent> Events, int Pushes)> ReadAsync(
+    public async Task<List<FlowEvent>> ReadAsync(
         RepositoryRef repository, string defaultBranch, IReadOnlySet<string> mergeCommits, DateTimeOffset since, Action<DateTimeOffset?> offer, CancellationToken cancellationToken)
     {
         var path = AzureDevOpsEndpoints.ProjectPath(project, $"git/repositories/{Uri.EscapeDataString(repository.Name)}/pushes");
@@ -36,7 +36,6 @@ internal sealed class AzureDevOpsPushReader(AzureDevOpsClient client, AzureDevOp
         ];
         var events = new List<FlowEvent>();
         var seen = new HashSet<int>();
-        var direct = 0;
         await foreach (var page in client.GetSkipPagesAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoPush, cancellationToken, query))
         {
             foreach (var push in page)
@@ -62,12 +61,11 @@ internal sealed class AzureDevOpsPushReader(AzureDevOpsClient client, AzureDevOp
                     continue;
                 }
 
-                direct++;
                 events.AddRange(await this.MapAsync(repository, path, push, at, head, defaultBranch, cancellationToken));
             }
         }
 
-        return (events, direct);
+        return events;
     }
 
     private async Task<List<FlowEvent>> MapAsync(
