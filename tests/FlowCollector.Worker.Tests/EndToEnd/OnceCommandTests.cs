@@ -82,7 +82,7 @@ public sealed class OnceCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Drafted_review_comments_a_first_deployment_and_an_overlapping_one_give_the_hand_worked_stages()
+    public async Task Drafted_review_comments_a_direct_push_a_first_deployment_and_an_overlapping_one_give_the_hand_worked_stages()
     {
         var config = this.scenario.WriteConfig(repositories: ["fabrikam/shop"]);
 
@@ -91,11 +91,11 @@ public sealed class OnceCommandTests : IDisposable
         Assert.True(code == ExitCodes.Ok, stdout + stderr);
         var lines = await File.ReadAllLinesAsync(this.scenario.PointsPath, TestContext.Current.CancellationToken);
         var stages = lines.Where(l => l.StartsWith("change_stage,", StringComparison.Ordinal)).ToList();
-        Assert.Equal(WorkerScenario.ExpectedShopStages.Order(), stages.Select(StageOf).Order());
+        Assert.Equal(this.scenario.ExpectedShopStages.Order(), stages.Select(StageOf).Order());
         Assert.DoesNotContain(stages, l => l.Contains("clamped=true", StringComparison.Ordinal));
         var leads = lines.Where(l => l.StartsWith("change,", StringComparison.Ordinal))
             .ToDictionary(l => Field(l, "change_id").Trim('"'), l => double.Parse(Field(l, "lead_seconds").TrimEnd('i'), CultureInfo.InvariantCulture));
-        Assert.Equal(WorkerScenario.ExpectedShopLeadSeconds.OrderBy(p => p.Key), leads.OrderBy(p => p.Key));
+        Assert.Equal(this.scenario.ExpectedShopLeadSeconds.OrderBy(p => p.Key), leads.OrderBy(p => p.Key));
     }
 
     [Fact]
