@@ -76,6 +76,16 @@ public sealed class DeploymentChangeSetTests
             "41@15 42@45 43@45 44@-"
         },
         {
+            "a direct push (p25, pushed at 25) between 42 and 43 travels with the first deployment of m43, one pushed after it does not",
+            [
+                .. OfChange("p25", "p25", Commit(22, "p25"), Pushed(25)),
+                .. OfChange("p35", "p35", Commit(33, "p35"), Pushed(35)),
+                .. Deploy("d1", "production", started: 40, finished: 45, sha: "m43", includes: ["m43"]),
+            ],
+            "d1:41,42,43,p25",
+            "41@45 42@45 43@45 44@- p25@45 p35@-"
+        },
+        {
             "a compared deployment keeps its source's change set",
             [.. Deploy("d1", "production", started: 40, finished: 45, sha: "m43", includes: ["m43"], comparison: DeploymentComparison.Ahead)],
             "d1:43",
