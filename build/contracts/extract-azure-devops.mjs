@@ -98,6 +98,8 @@ const used = [
   'GET /{organization}/{project}/_apis/wit/workitems',
   'GET /{organization}/{project}/_apis/release/deployments',
   'GET /{organization}/{project}/_apis/release/releases/{releaseId}',
+  'GET /{organization}/{project}/_apis/git/repositories/{repositoryId}/pushes',
+  'GET /{organization}/{project}/_apis/git/repositories/{repositoryId}/pushes/{pushId}',
 ];
 if (schemasOut) {
   const schemas = { source: resolved, operations: {}, definitions: {} };

@@ -19,6 +19,7 @@ namespace FlowCollector.Sources.AzureDevOps;
 /// (<c>lastMergeSourceCommit</c>), a vote or reviewer, the draft flag, title, labels, status and merge status are on the
 /// list entry, and a pull request completed or abandoned leaves the list;</item>
 /// <item>the newest pull request of any status (<c>$top=1</c>): one opened and closed between two polls;</item>
+/// <item>with <see cref="AzureDevOpsSourceOptions.ReadDirectPushes"/>, the newest push to the default branch;</item>
 /// <item>with <see cref="AzureDevOpsSourceOptions.ReadBuilds"/>, the newest finished build of the default branch and its
 /// builds in progress: deployment records appear when a run finishes;</item>
 /// <item>with <see cref="AzureDevOpsSourceOptions.ReadReleases"/>, the newest classic release deployment.</item>
@@ -68,6 +69,13 @@ public sealed partial class AzureDevOpsEventSource : IChangeProbe
         var pullRequests = AzureDevOpsEndpoints.ProjectPath(project, $"git/repositories/{Uri.EscapeDataString(repository.Name)}/pullrequests");
         yield return AzureDevOpsClient.Path(pullRequests, ("searchCriteria.status", "active"), ("searchCriteria.targetRefName", repo.DefaultBranch), ("$top", AzureDevOpsClient.Number(ActivePage)));
         yield return AzureDevOpsClient.Path(pullRequests, ("searchCriteria.status", "all"), ("searchCriteria.targetRefName", repo.DefaultBranch), ("$top", "1"));
+        if (this.options.ReadDirectPushes)
+        {
+            // The newest push to the default branch: a direct push (which may start no build) changes it.
+            var pushes = AzureDevOpsEndpoints.ProjectPath(project, $"git/repositories/{Uri.EscapeDataString(repository.Name)}/pushes");
+            yield return AzureDevOpsClient.Path(pushes, ("searchCriteria.refName", repo.DefaultBranch), ("$top", "1"));
+        }
+
         if (this.options.ReadBuilds)
         {
             var builds = AzureDevOpsEndpoints.ProjectPath(project, "build/builds");

@@ -28,7 +28,7 @@ public sealed class AzureDevOpsChangeProbeTests
     [Theory]
     [InlineData(0)]
     [InlineData(60)]
-    public async Task An_unchanged_repository_costs_five_requests_whatever_its_number_of_active_pull_requests(int active)
+    public async Task An_unchanged_repository_costs_six_requests_whatever_its_number_of_active_pull_requests(int active)
     {
         var (model, _, _, _) = Project(active);
         using var ado = new AzureDevOpsSimulator(model);
@@ -41,11 +41,11 @@ public sealed class AzureDevOpsChangeProbeTests
         Assert.False(first.Unchanged);
         Assert.True(again.Unchanged);
         Assert.Equal(first.Validators, again.Validators);
-        Assert.Equal((5, 5), (again.Usage.Requests, ado.RequestCount));
+        Assert.Equal((6, 6), (again.Usage.Requests, ado.RequestCount));
         Assert.Empty(ado.ContractViolations);
     }
 
-    public static TheoryData<string> Changes => ["vote", "push to a pull request", "new pull request", "pull request completed", "build finished", "build started"];
+    public static TheoryData<string> Changes => ["vote", "push to a pull request", "new pull request", "pull request completed", "build finished", "build started", "direct push"];
 
     [Theory]
     [MemberData(nameof(Changes))]
@@ -64,6 +64,7 @@ public sealed class AzureDevOpsChangeProbeTests
             case "new pull request": checkout.OpenPullRequest(SimulatedAdoIdentity.Person("carol@contoso.com"), T0.AddMinutes(1)); break;
             case "pull request completed": active[0].Complete(T0.AddMinutes(1)); break;
             case "build finished": running.Start(T0.AddMinutes(-4)).Finish(T0.AddMinutes(1)); break;
+            case "direct push": checkout.Push(T0.AddMinutes(1)); break;
             default: running.Start(T0.AddMinutes(1)); break;
         }
 
