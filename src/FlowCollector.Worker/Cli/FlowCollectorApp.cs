@@ -192,7 +192,9 @@ public static class FlowCollectorApp
 
         if (targets.Count == 0)
         {
+            // As once and run would: they refuse to start with nothing to collect.
             await stdout.WriteLineAsync("Nothing would be collected: " + NothingToCollectFix);
+            return ExitCodes.InvalidConfiguration;
         }
 
         return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;

@@ -47,7 +47,39 @@ public sealed class InfluxDbServer : IAsyncDisposable
     /// Starts <c>influxd</c> and waits until <c>GET /ping</c> answers 204 (at most 30 s). Skips the test (or fails it
     /// on CI) when the binary is missing, see <see cref="RequiredBinary"/>.
     /// </summary>
-    public static async Task<InfluxDbServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<InfluxDbServer> StartAsync(CancellationToken cancellationToken = default) => StartAsync(authentication: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="StartAsync(CancellationToken)"/>; with <paramref name="authentication"/> the server requires
+    /// credentials (<c>auth-enabled</c>) and has one admin, <see cref="AdminUser"/>, whom this object's queries use.
+    /// </summary>
+    public static async Task<InfluxDbServer> StartAsync(bool authentication, CancellationToken cancellationToken = default)
+    {
+        var server = await StartServerAsync(authentication, cancellationToken);
+        if (authentication)
+        {
+            // InfluxDB 1.x lets the first admin be created without credentials, and nothing else.
+            await server.QueryAsync(null, $"CREATE USER \"{AdminUser}\" WITH PASSWORD '{AdminPassword}' WITH ALL PRIVILEGES", cancellationToken);
+            server.http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{AdminUser}:{AdminPassword}")));
+        }
+
+        return server;
+    }
+
+    /// <summary>The admin of a server started with authentication.</summary>
+    public const string AdminUser = "admin";
+
+    public const string AdminPassword = "admin-pw-1c9e";
+
+    /// <summary>A user with <paramref name="privilege"/> (<c>READ</c>, <c>WRITE</c> or <c>ALL</c>) on <paramref name="database"/> (a server with authentication).</summary>
+    public async Task CreateUserAsync(string name, string password, string database, string privilege, CancellationToken cancellationToken = default)
+    {
+        await this.QueryAsync(null, $"CREATE USER \"{name}\" WITH PASSWORD '{password}'", cancellationToken);
+        await this.QueryAsync(null, $"GRANT {privilege} ON \"{database}\" TO \"{name}\"", cancellationToken);
+    }
+
+    private static async Task<InfluxDbServer> StartServerAsync(bool authentication, CancellationToken cancellationToken)
     {
         var binary = RequiredBinary.Find(BinaryPath, DebianPackage);
 
@@ -58,7 +90,7 @@ public sealed class InfluxDbServer : IAsyncDisposable
             var httpPort = ServerProcess.FreeLoopbackPort();
             var rpcPort = ServerProcess.FreeLoopbackPort();
             var config = Path.Combine(directory, "influxdb.conf");
-            await File.WriteAllTextAsync(config, Config(directory, httpPort, rpcPort), cancellationToken);
+            await File.WriteAllTextAsync(config, Config(directory, httpPort, rpcPort, authentication), cancellationToken);
             var url = new Uri($"http://127.0.0.1:{httpPort}/");
             try
             {
@@ -198,7 +230,7 @@ public sealed class InfluxDbServer : IAsyncDisposable
         await this.process.DisposeAsync();
     }
 
-    private static string Config(string directory, int httpPort, int rpcPort) => $"""
+    private static string Config(string directory, int httpPort, int rpcPort, bool authentication) => $"""
         reporting-disabled = true
         bind-address = "127.0.0.1:{rpcPort}"
 
@@ -215,6 +247,7 @@ public sealed class InfluxDbServer : IAsyncDisposable
 
         [http]
           bind-address = "127.0.0.1:{httpPort}"
+          auth-enabled = {(authentication ? "true" : "false")}
 
         """;
 }

@@ -89,6 +89,19 @@ public sealed class ConfigurationContractTests
         Assert.Equal(typeof(TimeSpan), ConfigurationKeys.TypeOf("State:PostgreSql:CheckinInterval"));
     }
 
+    [Fact]
+    public async Task Validate_with_nothing_to_collect_exits_2_as_once_and_run_do_and_creates_no_folder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "flowcollector-validate-" + Guid.NewGuid().ToString("N"));
+        var points = Path.Combine(folder, "data", "points.lp");
+
+        var (code, stdout, _) = await WorkerScenario.RunAsync("validate", $"--Sinks:File:Path={points}", $"--State:SqlitePath={Path.Combine(folder, "data", "state.db")}");
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, code);
+        Assert.Contains("Nothing would be collected", stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder), $"validate created {folder}");
+    }
+
     private static ConfigurationManager Configure(params string[] arguments)
     {
         var manager = new ConfigurationManager();
