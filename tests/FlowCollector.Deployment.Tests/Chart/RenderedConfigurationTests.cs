@@ -59,7 +59,8 @@ public sealed class RenderedConfigurationTests : IDisposable
 
         Assert.Equal(values["config"]?["github"]?["repositories"]?.AsArray().Select(r => (string)r!) ?? [], github.Repositories);
         Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sources__GitHub__Token") ? FakeCredential("Sources__GitHub__Token") : "", github.Token);
-        Assert.Equal((string?)values["config"]?["github"]?["app"]?["appId"] ?? "", github.App.AppId);
+        // A number in values (appId: 123456) arrives as the same digits.
+        Assert.Equal(values["config"]?["github"]?["app"]?["appId"]?.ToJsonString().Trim('"') ?? "", github.App.AppId);
         Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sources__GitHub__App__PrivateKey") ? FakeCredential("Sources__GitHub__App__PrivateKey") : "", github.App.PrivateKey);
         Assert.Equal(
             values["config"]?["github"]?["app"]?["installationIds"]?.AsObject().Select(p => KeyValuePair.Create(p.Key, (long)p.Value!)) ?? [],
@@ -221,7 +222,26 @@ public sealed class RenderedConfigurationTests : IDisposable
         Assert.Empty(rendered.Intersect(credentials, StringComparer.OrdinalIgnoreCase));
     }
 
-    private static TimeSpan Duration(JsonNode? node) => TimeSpan.Parse((string)node!, CultureInfo.InvariantCulture);
+    /// <summary>A duration as values hold it: a TimeSpan, or a number with a unit (<c>15m</c>) which the chart converts.</summary>
+    private static TimeSpan Duration(JsonNode? node)
+    {
+        var text = (string)node!;
+        var match = System.Text.RegularExpressions.Regex.Match(text, "^([0-9]+)(ms|s|m|h|d)$");
+        if (!match.Success)
+        {
+            return TimeSpan.Parse(text, CultureInfo.InvariantCulture);
+        }
+
+        var number = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(number),
+            "s" => TimeSpan.FromSeconds(number),
+            "m" => TimeSpan.FromMinutes(number),
+            "h" => TimeSpan.FromHours(number),
+            _ => TimeSpan.FromDays(number),
+        };
+    }
 
     private static IEnumerable<string> Entries(JsonNode? list, Func<JsonNode, string> describe) => list?.AsArray().Select(e => describe(e!)) ?? [];
 
@@ -297,7 +317,7 @@ public sealed class RenderedConfigurationTests : IDisposable
         var configPath = args[args.IndexOf("--config") + 1];
 
         // The --config path must be inside the mounted ConfigMap; the test reads the same file from a temp copy.
-        var configMount = MountOf(pod, container, v => v["configMap"] is not null);
+        var configMount = MountOf(pod, container, v => v["configMap"] is not null && (string?)v["name"] == "config");
         Assert.Equal(configMount.TrimEnd('/') + "/flowcollector.json", configPath);
         var configFile = Path.Combine(this.directory, "flowcollector.json");
         File.WriteAllText(configFile, chart.ConfigJson());
@@ -310,7 +330,7 @@ public sealed class RenderedConfigurationTests : IDisposable
         var references = RenderedManifestTests.SecretReferences(pod, container);
         if (references.Any(r => r.Via == "files"))
         {
-            Assert.Equal(MountOf(pod, container, v => v["secret"] is not null), environment["FLOWCOLLECTOR_SECRETS_DIR"]);
+            Assert.Equal(MountOf(pod, container, v => v["projected"] is not null || v["secret"] is not null), environment["FLOWCOLLECTOR_SECRETS_DIR"]);
         }
 
         environment["FLOWCOLLECTOR_SECRETS_DIR"] = secretsDirectory;
