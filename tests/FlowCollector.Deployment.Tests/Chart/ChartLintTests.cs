@@ -54,6 +54,49 @@ public sealed partial class ChartLintTests
         Assert.All(chart["annotations"]?.AsObject() ?? [], a => Assert.Equal(System.Text.Json.JsonValueKind.String, a.Value!.GetValueKind()));
     }
 
+    /// <summary>
+    /// The yamllint rules <c>ct lint</c> applies to Chart.yaml and values.yaml (chart-testing's etc/lintconf.yaml):
+    /// no trailing spaces or tabs, a newline at the end, a space after <c>#</c>, no spaces inside braces and brackets,
+    /// no duplicate keys (YamlDotNet refuses them).
+    /// </summary>
+    [Theory]
+    [InlineData("Chart.yaml")]
+    [InlineData("values.yaml")]
+    public void Chart_yaml_and_values_yaml_pass_chart_testings_yamllint_rules(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryPaths.Chart, file));
+        var problems = new List<string>();
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            if (line != line.TrimEnd() || line.Contains('\t', StringComparison.Ordinal))
+            {
+                problems.Add($"{i + 1}: trailing space or tab");
+            }
+
+            if (CommentWithoutSpace().IsMatch(line))
+            {
+                problems.Add($"{i + 1}: comment without a space after #");
+            }
+
+            if (!line.TrimStart().StartsWith('#') && SpaceInsideBrackets().IsMatch(line))
+            {
+                problems.Add($"{i + 1}: spaces inside braces or brackets");
+            }
+        }
+
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        Assert.Empty(problems);
+        _ = YamlJson.Parse(text);
+    }
+
+    [GeneratedRegex(@"(^|\s)#[^\s#!]")]
+    private static partial Regex CommentWithoutSpace();
+
+    [GeneratedRegex(@"\{ |[^ ] \}|\[ |[^ ] \]")]
+    private static partial Regex SpaceInsideBrackets();
+
     [GeneratedRegex(@"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")]
     private static partial Regex SemVer();
 }

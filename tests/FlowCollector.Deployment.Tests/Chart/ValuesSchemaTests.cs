@@ -132,6 +132,7 @@ public sealed class ValuesSchemaTests : IDisposable
         { "durations with units", "config:\n  github: {interval: 15m, backfill: 30d, overlap: 1h, rateLimit: {maxWait: 90s, secondaryBackoff: 1m}}\n  influxdb: {timeout: 1500ms}" },
         { "a seven-field Quartz cron", "config:\n  github:\n    cron: '0 0 6 ? * MON-FRI 2026'" },
         { "an InfluxDB token from another chart's Secret", "config:\n  influxdb: {url: 'http://influxdb:8086', org: o, bucket: b}\nsecrets:\n  influxdbToken: {existingSecret: influxdb-auth, key: admin-token}" },
+        { "a Grafana label value as a number", "grafana:\n  dashboards: {enabled: true, labelValue: 1}" },
         { "PostgreSQL from parts", "replicaCount: 3\nstate:\n  postgresql: {enabled: true, host: pg-rw, database: app, username: app, sslMode: Require}\nsecrets:\n  postgresqlPassword: {existingSecret: pg-app, key: password}" },
     };
 
