@@ -142,7 +142,8 @@ Where one credential comes from: `secrets.<credential>` is `{existingSecret, key
 {{/* Names of the variables `extraEnv` sets: a credential set there is not mounted from a Secret, so extraEnv wins. */}}
 {{- define "flowcollector.extraEnvNames" -}}
 {{- $names := list }}
-{{- range .Values.extraEnv }}{{ $names = append $names .name }}{{ end }}
+{{- /* As the binary's environment provider reads them: case-insensitive, `:` and `__` alike. */}}
+{{- range .Values.extraEnv }}{{ $names = append $names (.name | replace ":" "__" | lower) }}{{ end }}
 {{- dict "names" $names | toJson }}
 {{- end }}
 
@@ -196,7 +197,7 @@ collector that would fail later. A variable `extraEnv` sets is left out (extraEn
 {{- $overridden := (include "flowcollector.extraEnvNames" . | fromJson).names }}
 {{- $items := list }}
 {{- range $wanted }}
-{{- if not (has .name $overridden) }}
+{{- if not (has (lower .name) $overridden) }}
 {{- $ref := include "flowcollector.secretRef" (dict "root" $ "ref" .ref) | fromJson }}
 {{- $items = append $items (dict "secret" $ref.secret "key" $ref.key "name" .name "what" .what "value" .value "file" (default false .file) "env" (default false .env)) }}
 {{- end }}

@@ -22,7 +22,7 @@ user's extras. A credential variable `extraEnv` sets is neither mounted nor refe
       key: {{ .key }}
 {{- end }}
 {{- $overridden := (include "flowcollector.extraEnvNames" . | fromJson).names }}
-{{- if and (include "flowcollector.postgresqlFromParts" .) (not (has "State__PostgreSql__ConnectionString" $overridden)) }}
+{{- if and (include "flowcollector.postgresqlFromParts" .) (not (has "state__postgresql__connectionstring" $overridden)) }}
 {{- $pg := .Values.state.postgresql }}
 {{- /* Kubernetes substitutes $(FLOWCOLLECTOR_POSTGRESQL_PASSWORD), defined above; the password is quoted for Npgsql (it must not contain a double quote). */}}
 - name: State__PostgreSql__ConnectionString

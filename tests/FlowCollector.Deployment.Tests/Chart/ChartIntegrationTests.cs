@@ -93,6 +93,26 @@ public sealed class ChartIntegrationTests : IDisposable
         Assert.Equal("github-bot", (string?)env["valueFrom"]!["secretKeyRef"]!["name"]);
     }
 
+    [Fact]
+    public async Task Credentials_as_environment_variables_come_from_each_credentials_own_Secret()
+    {
+        var chart = await this.RenderAsync("influxdb2-values.yaml", "secrets:\n  influxdbToken: {existingSecret: influxdb-influxdb2-auth, key: admin-token}\n");
+
+        var references = RenderedManifestTests.SecretReferences(chart.CollectorPodSpec(), chart.CollectorContainer());
+        Assert.Equal(
+            [new("Sinks__InfluxDb__Token", "influxdb-influxdb2-auth", "admin-token", "env"), new RenderedManifestTests.SecretReference("Sources__GitHub__Token", "flowcollector-credentials", "GITHUB_TOKEN", "env")],
+            references);
+    }
+
+    [Fact]
+    public async Task An_extraEnv_override_matches_the_variable_as_the_binary_reads_it()
+    {
+        var chart = await this.RenderAsync("default-values.yaml", "extraEnv:\n  - name: SOURCES__GITHUB__TOKEN\n    valueFrom: {secretKeyRef: {name: github-bot, key: token}}\n");
+
+        var reference = Assert.Single(RenderedManifestTests.SecretReferences(chart.CollectorPodSpec(), chart.CollectorContainer()));
+        Assert.Equal(new RenderedManifestTests.SecretReference("SOURCES__GITHUB__TOKEN", "github-bot", "token", "env"), reference);
+    }
+
     [Theory]
     [InlineData("WorkloadIdentity", 443, "0.0.0.0/0")]
     [InlineData("ClientSecret", 443, "0.0.0.0/0")]
