@@ -20,6 +20,7 @@ they come from `secrets.existingSecret` as files or environment variables.
   "ReadLinkedIssues" $c.github.readLinkedIssues
   "DeploymentFallback" $c.github.deploymentFallback
   "FallbackEnvironment" $c.github.fallbackEnvironment
+  "FallbackWorkflow" $c.github.fallbackWorkflow
   "IncidentLabels" $c.github.incidentLabels }}
 {{- with $c.github.rateLimit }}
 {{- $_ := set $github "RateLimit" (dict "Reserve" .reserve "MaxWait" (include "flowcollector.timespan" .maxWait) "MaxRetries" .maxRetries "SecondaryBackoff" (include "flowcollector.timespan" .secondaryBackoff)) }}
@@ -98,6 +99,7 @@ they come from `secrets.existingSecret` as files or environment variables.
 {{- with $c.valueStream.productionEnvironments }}{{ $_ := set $valueStream "ProductionEnvironments" . }}{{ end }}
 {{- with $stages }}{{ $_ := set $valueStream "Stages" . }}{{ end }}
 {{- with $c.valueStream.teams }}{{ $_ := set $valueStream "Teams" . }}{{ end }}
+{{- with $c.valueStream.ciWorkflows }}{{ $_ := set $valueStream "CiWorkflows" . }}{{ end }}
 {{- /* An empty list is left out: the binary applies its defaults only to a list it did not get ([""] switches a rule off). */}}
 {{- $rework := dict }}
 {{- with $c.valueStream.rework }}

@@ -92,4 +92,25 @@ public sealed record FlowEvent
     /// check, an agent queue) rather than work; the run's wait time is the union of those records.
     /// </summary>
     public StageKind StageKind { get; init; }
+
+    /// <summary>
+    /// For run events: the whole run drives a deployment (GitHub: a deployment's status links to it), so it is not CI.
+    /// For stage events: the stage deploys (a deployment job or environment, an approval or check, a stage mapped to an
+    /// environment); a run's CI is the part before its first deploying stage (docs/metrics.md, "CI").
+    /// </summary>
+    public bool Deploys { get; init; }
+
+    /// <summary>
+    /// For deployment events: the pipeline run that performed the deployment, when the source can tell (GitHub: the
+    /// run its statuses' log URL points at). That run deploys, so it is not CI.
+    /// </summary>
+    public string? RunId { get; init; }
+
+    /// <summary>
+    /// For deployment events: a stand-in read from a run still in progress (Azure DevOps: a finished deploying stage of
+    /// its timeline; environment deployment records appear only once the whole run finished). It gives the change its
+    /// deployment stages until a deployment of the same <see cref="RunId"/> and <see cref="Stage"/> that is not
+    /// provisional arrives and replaces it; it is never a <c>deployment</c> point.
+    /// </summary>
+    public bool Provisional { get; init; }
 }

@@ -33,6 +33,21 @@ public sealed class DeploymentFacts
     /// <summary>The deployment's page, from its own status events (several that disagree: the ordinally first).</summary>
     public string? Url { get; private set; }
 
+    /// <summary>The pipeline run that performed it, when the source can tell (several reports that disagree: the ordinally first).</summary>
+    public string? RunId { get; private set; }
+
+    /// <summary>The stage of <see cref="RunId"/> that deployed, when the source reports stages (several that disagree: the ordinally first).</summary>
+    public string? Stage { get; private set; }
+
+    /// <summary>
+    /// Every report so far was provisional (<see cref="FlowEvent.Provisional"/>): a stand-in from a run still in progress,
+    /// replaced by the real deployment of the same run and stage once that is known.
+    /// </summary>
+    public bool IsProvisional => this.sawProvisional && !this.sawDefinitive;
+
+    private bool sawProvisional;
+    private bool sawDefinitive;
+
     /// <summary>Created / queued: the earliest report.</summary>
     public DateTimeOffset? Queued { get; private set; }
 
@@ -112,6 +127,10 @@ public sealed class DeploymentFacts
         ArgumentNullException.ThrowIfNull(e);
         this.Environment = OrdinalMin(this.Environment, e.Environment);
         this.Fallback = OrdinalMin(this.Fallback, e.Fallback);
+        this.RunId = OrdinalMin(this.RunId, e.RunId);
+        this.Stage = OrdinalMin(this.Stage, e.Stage);
+        this.sawProvisional |= e.Provisional;
+        this.sawDefinitive |= !e.Provisional;
         if (e.Comparison > this.Comparison)
         {
             this.Comparison = e.Comparison;
@@ -209,6 +228,9 @@ public sealed class DeploymentFacts
         Url = this.Url,
         Comparison = this.Comparison,
         Fallback = this.Fallback,
+        RunId = this.RunId,
+        Stage = this.Stage,
+        Provisional = this.IsProvisional,
     };
 
     private static TimeSpan NonNegative(TimeSpan span) => span < TimeSpan.Zero ? TimeSpan.Zero : span;

@@ -40,6 +40,75 @@ public sealed class PipelineRunFacts
 
     public bool Succeeded => this.Finished is not null && string.Equals(this.Result, "success", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The whole run drives a deployment (GitHub: a deployment's status links to it): it is a deployment run, not CI,
+    /// unless <see cref="CiPipelines"/> names its pipeline.
+    /// </summary>
+    public bool Deploys { get; private set; }
+
+    /// <summary>Records that the run drives a deployment (a deployment naming it was seen); sticky, so folding stays order-independent.</summary>
+    public void MarkDeploys() => this.Deploys = true;
+
+    /// <summary>
+    /// The CI part of the run (docs/metrics.md, "CI"): when the source reported deploying stages, the stages that started
+    /// before (or with) the first of them — it ends when the last of those finished and succeeded only if all of them did; when
+    /// none started before it, the run has no CI part. Without deploying stages: the whole run, unless it
+    /// <see cref="Deploys"/> (then none).
+    /// </summary>
+    public CiPart? Ci => this.CiPart(wholeRunDeploys: this.Deploys);
+
+    /// <summary>As <see cref="Ci"/>, but a run that deploys as a whole still counts whole (its pipeline was named as CI).</summary>
+    public CiPart? CiIgnoringRunDeploys => this.CiPart(wholeRunDeploys: false);
+
+    private CiPart? CiPart(bool wholeRunDeploys)
+    {
+        DateTimeOffset? firstDeploy = null;
+        if (this.stages is not null)
+        {
+            foreach (var (name, record) in this.stages)
+            {
+                if (record.Deploys && IsStage(name) && record.Started is { } s && (firstDeploy is null || s < firstDeploy))
+                {
+                    firstDeploy = s;
+                }
+            }
+        }
+
+        if (firstDeploy is not { } cut)
+        {
+            return wholeRunDeploys ? null : new CiPart(this.Started, this.Finished, this.Succeeded);
+        }
+
+        // A stage re-run keeps its name and the timeline shows its latest attempt, so a stage is one record here.
+        var any = false;
+        var allFinished = true;
+        var allSucceeded = true;
+        DateTimeOffset? end = null;
+        foreach (var (name, record) in this.stages!)
+        {
+            // A stage that started at the same instant counts as before it (sequential stages at whole-second clocks tie).
+            if (record.Deploys || !IsStage(name) || record.Started is not { } s || s > cut)
+            {
+                continue;
+            }
+
+            any = true;
+            if (record.Finished is not { } f)
+            {
+                allFinished = false;
+                continue;
+            }
+
+            end = end is { } e && e >= f ? e : f;
+            allSucceeded &= string.Equals(record.Result, "success", StringComparison.Ordinal);
+        }
+
+        return any ? new CiPart(this.Started, allFinished ? end : null, allFinished && allSucceeded) : null;
+    }
+
+    /// <summary>Stage records are named by the stage alone; jobs and checkpoints inside it carry a <c>/</c>.</summary>
+    private static bool IsStage(string name) => !name.Contains('/', StringComparison.Ordinal);
+
     /// <summary>True when the source reported stages inside the run, so its time can be split into wait and process.</summary>
     public bool HasStages => this.stages is not null;
 
@@ -106,17 +175,17 @@ public sealed class PipelineRunFacts
         var events = new List<FlowEvent>(3);
         if (this.Queued is { } queued)
         {
-            events.Add(this.Event(FlowEventKind.RunQueued, queued));
+            events.Add(this.Event(FlowEventKind.RunQueued, queued) with { Deploys = this.Deploys });
         }
 
         if (this.Started is { } started)
         {
-            events.Add(this.Event(FlowEventKind.RunStarted, started));
+            events.Add(this.Event(FlowEventKind.RunStarted, started) with { Deploys = this.Deploys });
         }
 
         if (this.Finished is { } finished)
         {
-            events.Add(this.Event(FlowEventKind.RunFinished, finished) with { Result = this.Result });
+            events.Add(this.Event(FlowEventKind.RunFinished, finished) with { Result = this.Result, Deploys = this.Deploys });
         }
 
         foreach (var (name, record) in this.Stages.OrderBy(r => r.Key, StringComparer.Ordinal))
@@ -124,12 +193,12 @@ public sealed class PipelineRunFacts
             var kind = record.IsWait ? StageKind.Wait : StageKind.Process;
             if (record.Started is { } stageStarted)
             {
-                events.Add(this.Event(FlowEventKind.StageStarted, stageStarted) with { Stage = name, StageKind = kind });
+                events.Add(this.Event(FlowEventKind.StageStarted, stageStarted) with { Stage = name, StageKind = kind, Deploys = record.Deploys });
             }
 
             if (record.Finished is { } stageFinished)
             {
-                events.Add(this.Event(FlowEventKind.StageFinished, stageFinished) with { Stage = name, StageKind = kind, Result = record.Result });
+                events.Add(this.Event(FlowEventKind.StageFinished, stageFinished) with { Stage = name, StageKind = kind, Result = record.Result, Deploys = record.Deploys });
             }
         }
 
@@ -154,6 +223,11 @@ public sealed class PipelineRunFacts
         this.Pipeline ??= e.Pipeline;
         this.Sha ??= e.Sha;
         this.Url ??= e.Url;
+        if (e.Deploys && e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished)
+        {
+            this.Deploys = true;
+        }
+
         switch (e.Kind)
         {
             case FlowEventKind.RunQueued:
@@ -188,22 +262,37 @@ public sealed class PipelineRunFacts
     private static TimeSpan NonNegative(TimeSpan span) => span < TimeSpan.Zero ? TimeSpan.Zero : span;
 }
 
-/// <summary>A stage, job or checkpoint inside a run: first start, first finish (ties: the ordinally first result), and whether it is waiting.</summary>
+/// <summary>
+/// A stage, job or checkpoint inside a run: first start, first finish (ties: the ordinally first result), whether it is
+/// waiting, and whether it deploys.
+/// </summary>
 public readonly record struct StageRecord(DateTimeOffset? Started, DateTimeOffset? Finished, string? Result, bool IsWait)
 {
-    /// <summary>The record with <paramref name="e"/> folded in (a record reported as waiting once stays waiting).</summary>
+    /// <summary>The stage deploys (see <see cref="FlowEvent.Deploys"/>); CI is what ran before the first such stage.</summary>
+    public bool Deploys { get; init; }
+
+    /// <summary>The record with <paramref name="e"/> folded in (a record reported as waiting or deploying once stays so).</summary>
     public StageRecord Apply(FlowEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         var isWait = this.IsWait || e.StageKind == StageKind.Wait;
+        var deploys = this.Deploys || e.Deploys;
         if (e.Kind == FlowEventKind.StageStarted)
         {
-            return this with { Started = this.Started is { } s && s <= e.OccurredAt ? s : e.OccurredAt, IsWait = isWait };
+            return this with { Started = this.Started is { } s && s <= e.OccurredAt ? s : e.OccurredAt, IsWait = isWait, Deploys = deploys };
         }
 
         var earlier = this.Finished is null
             || e.OccurredAt < this.Finished
             || (e.OccurredAt == this.Finished && string.CompareOrdinal(e.Result, this.Result) < 0);
-        return earlier ? this with { Finished = e.OccurredAt, Result = e.Result, IsWait = isWait } : this with { IsWait = isWait };
+        return earlier
+            ? this with { Finished = e.OccurredAt, Result = e.Result, IsWait = isWait, Deploys = deploys }
+            : this with { IsWait = isWait, Deploys = deploys };
     }
 }
+
+/// <summary>
+/// The CI part of one run attempt: when the run started, when its CI stages (or the whole run) finished — null while
+/// running — and whether they all succeeded.
+/// </summary>
+public readonly record struct CiPart(DateTimeOffset? Started, DateTimeOffset? Finished, bool Succeeded);

@@ -19,7 +19,7 @@ public sealed partial class RepositoryFlow
     /// </summary>
     public IReadOnlyList<WaitingItem> WaitingNow(DateTimeOffset now)
     {
-        var index = new DeploymentIndex(this.deployments.Values);
+        var index = new DeploymentIndex(this.Current());
         var items = new List<WaitingItem>();
         foreach (var change in this.changes.Values.OrderBy(c => c.ChangeId, StringComparer.Ordinal))
         {
@@ -91,20 +91,21 @@ public sealed partial class RepositoryFlow
             return (StageRule.PromotionWait, path[next], timeline.Deployed[path[next - 1]]);
         }
 
-        var runs = this.RunsOn(change);
-        if (runs.Any(r => r.Started is not null && r.Finished is null))
+        // Only the CI part of the runs: a deployment run, or a run waiting at its deploying stages, is not CI running.
+        var ci = this.RunsOn(change).Select(this.stream.Ci.CiPartOf).OfType<CiPart>().ToList();
+        if (ci.Any(r => r.Started is not null && r.Finished is null))
         {
             return null; // CI running: process
         }
 
         var merged = change.Merged!.Value;
-        if (runs.Count > 0 && runs.All(r => r.Started is null))
+        if (ci.Count > 0 && ci.All(r => r.Started is null))
         {
             return (StageRule.CiQueue, null, merged);
         }
 
         // CI done (or never ran): waiting for the release since the later of the merge and the last CI finish.
-        var lastFinish = runs.Select(r => r.Finished).Max();
+        var lastFinish = ci.Select(r => r.Finished).Max();
         return (StageRule.ReleaseWait, null, lastFinish is { } f && f > merged ? f : merged);
     }
 

@@ -20,6 +20,9 @@ public sealed partial class RepositoryFlow
     private static readonly List<PipelineRunFacts> NoRuns = [];
     private readonly Dictionary<string, IncidentFacts> incidents = new(StringComparer.Ordinal);
     private Dictionary<string, List<PipelineRunFacts>>? runsBySha;
+
+    // Runs a deployment named as its performer, kept apart so a run read after the deployment is still marked.
+    private readonly HashSet<string> deployingRuns = new(StringComparer.Ordinal);
     private readonly ValueStreamDefinition stream;
     private readonly ReviewCounting counting;
 
@@ -62,6 +65,10 @@ public sealed partial class RepositoryFlow
                 {
                     run = new PipelineRunFacts(e.Repository, e.SubjectId, key.Item2);
                     this.runs.Add(key, run);
+                    if (this.deployingRuns.Contains(e.SubjectId))
+                    {
+                        run.MarkDeploys();
+                    }
                 }
 
                 run.Apply(e);
@@ -78,6 +85,17 @@ public sealed partial class RepositoryFlow
                 }
 
                 deployment.Apply(e);
+                if (e.RunId is { } runId && this.deployingRuns.Add(runId))
+                {
+                    foreach (var ((id, _), deploying) in this.runs)
+                    {
+                        if (string.Equals(id, runId, StringComparison.Ordinal))
+                        {
+                            deploying.MarkDeploys();
+                        }
+                    }
+                }
+
                 break;
             case FlowEventKind.IncidentOpened:
             case FlowEventKind.IncidentResolved:
@@ -104,7 +122,7 @@ public sealed partial class RepositoryFlow
     /// <summary>Timelines of every change merged into the trunk (or pushed directly), in change-id order, with their deployment stages and arrival.</summary>
     public IReadOnlyList<ChangeTimeline> MergedTimelines()
     {
-        var index = new DeploymentIndex(this.deployments.Values);
+        var index = new DeploymentIndex(this.Current());
         return this.Merged().Select(change => this.Timeline(change, index)).ToList();
     }
 
@@ -119,7 +137,7 @@ public sealed partial class RepositoryFlow
     /// </param>
     public IReadOnlyList<AttributedDeployment> FinishedDeployments(DateTimeOffset? finishedSince = null)
     {
-        var index = new DeploymentIndex(this.deployments.Values);
+        var index = new DeploymentIndex(this.Current());
         var carried = new Dictionary<DeploymentFacts, List<string>>();
         var rework = new HashSet<DeploymentFacts>();
         foreach (var change in this.Merged())
@@ -141,8 +159,9 @@ public sealed partial class RepositoryFlow
             }
         }
 
+        // Provisional stand-ins are no deployments of record: they are never points, nor counted in DORA.
         var ordered = this.deployments.Values
-            .Where(d => d.Finished is not null)
+            .Where(d => d.Finished is not null && !d.IsProvisional)
             .OrderBy(d => d.Finished).ThenBy(d => d.DeploymentId, StringComparer.Ordinal)
             .ToList();
         var recoveries = Recoveries(ordered);
@@ -208,7 +227,7 @@ public sealed partial class RepositoryFlow
     /// </param>
     public IReadOnlyList<PendingChange> PendingChanges(DateTimeOffset retainCompletedSince)
     {
-        var index = new DeploymentIndex(this.deployments.Values);
+        var index = new DeploymentIndex(this.Current());
         var result = new List<PendingChange>();
         foreach (var change in this.Merged())
         {
@@ -234,6 +253,28 @@ public sealed partial class RepositoryFlow
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The deployments that count for changes: all, except a provisional one whose run and stage now have a deployment of
+    /// record (the records win; docs/azure-devops.md, "Runs still in progress").
+    /// </summary>
+    private IEnumerable<DeploymentFacts> Current()
+    {
+        HashSet<(string RunId, string Stage)>? recorded = null;
+        var anyProvisional = false;
+        foreach (var d in this.deployments.Values)
+        {
+            anyProvisional |= d.IsProvisional;
+            if (!d.IsProvisional && d.RunId is { } run && d.Stage is { } stage)
+            {
+                (recorded ??= []).Add((run, stage.ToUpperInvariant()));
+            }
+        }
+
+        return !anyProvisional || recorded is null
+            ? this.deployments.Values
+            : this.deployments.Values.Where(d => !d.IsProvisional || d.RunId is not { } run || d.Stage is not { } stage || !recorded.Contains((run, stage.ToUpperInvariant())));
     }
 
     private IEnumerable<ChangeFacts> Merged() =>

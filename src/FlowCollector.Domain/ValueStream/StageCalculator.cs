@@ -162,6 +162,7 @@ public static class StageCalculator
         private readonly IReadOnlyCollection<PipelineRunFacts> runs;
         private readonly ChangeDeployments deployed;
         private readonly string? firstEnvironment;
+        private readonly CiPipelines ci;
 
         // Of the reviews that count: whether any is a verdict, the first one's time, the last approval's time.
         private readonly bool hasReview;
@@ -174,6 +175,7 @@ public static class StageCalculator
             this.runs = runs;
             this.deployed = deployed;
             this.firstEnvironment = stream.EnvironmentPath.Count > 0 ? stream.EnvironmentPath[0] : null;
+            this.ci = stream.Ci;
             if (change.IsDirect)
             {
                 return;
@@ -257,10 +259,11 @@ public static class StageCalculator
 
         private DateTimeOffset? FirstRunStarted()
         {
+            // Deployment runs on the same commit are not CI: their start does not end the wait for CI.
             DateTimeOffset? first = null;
             foreach (var run in this.runs)
             {
-                if (run.Started is { } started && (first is null || started < first.Value))
+                if (this.ci.CiPartOf(run) is { Started: { } started } && (first is null || started < first.Value))
                 {
                     first = started;
                 }
@@ -271,7 +274,8 @@ public static class StageCalculator
 
         private DateTimeOffset? CiEnd()
         {
-            // Every pipeline on the merge commit has to be green; each one's first successful attempt counts.
+            // Every CI pipeline on the merge commit has to be green; each one's first successful attempt counts. Only the
+            // CI part of a run counts: a deploying stage or a deployment run failing later did not fail CI.
             if (this.runs.Count == 0)
             {
                 return null;
@@ -281,8 +285,13 @@ public static class StageCalculator
             var pipelines = new List<(string Pipeline, DateTimeOffset? FirstGreen)>(2);
             foreach (var run in this.runs)
             {
+                if (this.ci.CiPartOf(run) is not { } part)
+                {
+                    continue;
+                }
+
                 var pipeline = run.Pipeline ?? "";
-                var green = run.Succeeded ? run.Finished : null;
+                var green = part.Succeeded ? part.Finished : null;
                 var i = pipelines.FindIndex(p => string.Equals(p.Pipeline, pipeline, StringComparison.Ordinal));
                 if (i < 0)
                 {

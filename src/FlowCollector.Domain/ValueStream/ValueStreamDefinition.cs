@@ -40,6 +40,9 @@ public sealed class ValueStreamDefinition
     /// <summary>Which changes are rework (unplanned fixes); a production deployment carrying one is a rework deployment.</summary>
     public ReworkRules Rework { get; init; } = ReworkRules.Default;
 
+    /// <summary>Which runs on a merge commit are CI, and which part of them (docs/metrics.md, "CI").</summary>
+    public CiPipelines Ci { get; init; } = CiPipelines.Default;
+
     /// <summary>The spec's default stream for the given environment path (default: just <c>production</c>).</summary>
     public static ValueStreamDefinition Default(IReadOnlyList<string>? environmentPath = null, IReadOnlyCollection<string>? productionEnvironments = null)
     {

@@ -99,10 +99,15 @@ public sealed partial class LineProtocolFileSink : IPointSink, IDisposable
     {
         try
         {
-            Directory.CreateDirectory(this.directory);
+            // validate writes nothing: a folder that does not exist yet is checked where it would be created.
+            var folder = this.directory;
+            while (!Directory.Exists(folder) && System.IO.Path.GetDirectoryName(folder) is { Length: > 0 } parent)
+            {
+                folder = parent;
+            }
 
-            // Prove the directory takes new files (rotation needs that) without leaving anything behind.
-            var probe = System.IO.Path.Combine(this.directory, $".flowcollector-check-{Guid.NewGuid():N}.tmp");
+            // Prove the folder takes new files (rotation needs that) without leaving anything behind.
+            var probe = System.IO.Path.Combine(folder, $".flowcollector-check-{Guid.NewGuid():N}.tmp");
             using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
             }

@@ -35,4 +35,8 @@ internal static class InfluxDbEndpoints
     }
 
     public static Uri Ping(InfluxDbSinkOptions options) => new(Base(options.Url!), "ping");
+
+    /// <summary><c>api/v2/write?org=…&amp;bucket=…&amp;precision=ns</c> (V2), as InfluxDB.Client sends it.</summary>
+    public static Uri V2Write(InfluxDbSinkOptions options) =>
+        new(Base(options.Url!), $"api/v2/write?org={Uri.EscapeDataString(options.Org ?? "")}&bucket={Uri.EscapeDataString(options.Bucket ?? "")}&precision=ns");
 }

@@ -90,7 +90,7 @@ public sealed partial class InfluxDbSink : IPointSink
             using var response = await http.SendAsync(request, cancellationToken);
             return response.StatusCode switch
             {
-                HttpStatusCode.NoContent or HttpStatusCode.OK => null,
+                HttpStatusCode.NoContent or HttpStatusCode.OK => await this.CheckWriteAsync(http, cancellationToken),
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
                     InfluxDbErrors.FromStatus((int)response.StatusCode, null, this.options, this.Description).Message,
                 _ => $"{this.Description}: GET /ping answered HTTP {(int)response.StatusCode}, not 204; check that {InfluxDbSinkOptions.SectionName}:Url points at InfluxDB.",
@@ -102,6 +102,28 @@ public sealed partial class InfluxDbSink : IPointSink
                 ? $"{this.Description}: cannot reach InfluxDB ({e.Message}); check {InfluxDbSinkOptions.SectionName}:Url and that InfluxDB is running."
                 : $"{this.Description}: InfluxDB did not answer GET /ping within {this.options.Timeout}; check {InfluxDbSinkOptions.SectionName}:Url.";
         }
+    }
+
+    /// <summary>
+    /// A write with an empty body: it stores nothing, and InfluxDB still checks that the database (bucket, org) exists
+    /// and that the credential may write to it — influxd 1.6.7 answers 204, 404 for a missing database and 403 for a
+    /// read-only user (tried against the real server by InfluxDbSinkCheckTests). A server that refuses an empty body
+    /// (400) is reachable and says nothing about rights: not a failure.
+    /// </summary>
+    private async Task<string?> CheckWriteAsync(HttpClient http, CancellationToken cancellationToken)
+    {
+        var uri = this.options.ApiVersion == InfluxDbApiVersion.V2 ? InfluxDbEndpoints.V2Write(this.options) : InfluxDbEndpoints.V1Write(this.options);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent([]) };
+        this.Authorize(request);
+        using var response = await http.SendAsync(request, cancellationToken);
+        var status = (int)response.StatusCode;
+        if (status is 204 or 200 or 400 or 422)
+        {
+            return null;
+        }
+
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return InfluxDbErrors.FromStatus(status, text, this.options, this.Description).Message;
     }
 
     /// <summary>

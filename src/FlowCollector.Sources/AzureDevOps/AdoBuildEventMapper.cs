@@ -70,7 +70,13 @@ internal static class AdoBuildEventMapper
         }
     }
 
-    public static IEnumerable<FlowEvent> MapTimeline(RepositoryRef repository, AdoBuildSnapshot snapshot)
+    /// <param name="repository">The repository.</param>
+    /// <param name="snapshot">The run and its timeline.</param>
+    /// <param name="deploying">
+    /// Names of the run's stages that deploy (<see cref="AdoDeployingStages"/>): their stage events carry
+    /// <see cref="FlowEvent.Deploys"/>, so the engine ends CI before the first of them.
+    /// </param>
+    public static IEnumerable<FlowEvent> MapTimeline(RepositoryRef repository, AdoBuildSnapshot snapshot, IReadOnlySet<string>? deploying = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var attempt = Attempt(snapshot.Timeline);
@@ -92,6 +98,7 @@ internal static class AdoBuildEventMapper
                 Attempt = attempt,
                 Stage = label,
                 StageKind = IsCheckpoint(record) ? StageKind.Wait : StageKind.Process,
+                Deploys = deploying is not null && IsType(record, "Stage") && deploying.Contains(label),
                 Pipeline = snapshot.Build.Definition?.Name,
                 Sha = snapshot.Build.SourceVersion,
                 Url = snapshot.WebUrl,

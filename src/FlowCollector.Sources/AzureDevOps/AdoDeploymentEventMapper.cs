@@ -27,6 +27,10 @@ internal static class AdoDeploymentEventMapper
             Sha = deployment.Sha,
             Url = deployment.Url,
             Comparison = changes?.Comparison ?? DeploymentComparison.Unknown,
+
+            // The run and stage that deployed: a provisional stand-in of the same run and stage is replaced by this.
+            RunId = deployment.BuildId > 0 ? deployment.BuildId.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+            Stage = deployment.Stage,
         };
 
         if (deployment.Queued is { } queued)

@@ -72,18 +72,34 @@ internal static class AdoDeployments
     /// </summary>
     public static List<AdoDeploymentSnapshot> FromStages(AdoBuildSnapshot run, IReadOnlyDictionary<string, string> stageEnvironments)
     {
-        ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(stageEnvironments);
+        return stageEnvironments.Count == 0 ? [] : FromStages(run, stage => EnvironmentFor(stage, stageEnvironments));
+    }
+
+    /// <summary>
+    /// A run still in progress has no environment deployment records yet: its <i>finished</i> deploying stages whose
+    /// environment is known (<see cref="AdoDeployingStages.EnvironmentOf"/>) stand in, with the same times and ids as
+    /// <see cref="FromStages(AdoBuildSnapshot, IReadOnlyDictionary{string, string})"/>. A stage that did not deploy (skipped,
+    /// cancelled) or is still running gives none.
+    /// </summary>
+    public static List<AdoDeploymentSnapshot> FromRunningStages(AdoBuildSnapshot run, AdoDeployingStages stages)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(stages);
+        return FromStages(run, stage => stages.EnvironmentOf(run, stage))
+            .Where(d => d.Finished is not null && d.Deployed && d.Result.Length > 0)
+            .ToList();
+    }
+
+    private static List<AdoDeploymentSnapshot> FromStages(AdoBuildSnapshot run, Func<AdoTimelineRecord, string?> environmentOf)
+    {
+        ArgumentNullException.ThrowIfNull(run);
         var result = new List<AdoDeploymentSnapshot>();
-        if (stageEnvironments.Count == 0)
-        {
-            return result;
-        }
 
         var byId = run.Timeline.Where(r => r.Id is not null).GroupBy(r => r.Id!, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         foreach (var stage in run.Timeline.Where(r => AdoBuildEventMapper.IsType(r, "Stage")))
         {
-            if (EnvironmentFor(stage, stageEnvironments) is not { } environment || stage.StartTime is null)
+            if (environmentOf(stage) is not { } environment || stage.StartTime is null)
             {
                 continue;
             }
@@ -120,7 +136,7 @@ internal static class AdoDeployments
         : buildId < baselineBuildId ? DeploymentComparison.Behind
         : DeploymentComparison.Ahead;
 
-    private static string? EnvironmentFor(AdoTimelineRecord stage, IReadOnlyDictionary<string, string> map)
+    internal static string? EnvironmentFor(AdoTimelineRecord stage, IReadOnlyDictionary<string, string> map)
     {
         foreach (var (pattern, environment) in map)
         {

@@ -77,18 +77,27 @@ internal sealed class AzureDevOpsDeliveryReader
     /// The deployments of <paramref name="runs"/> (finished runs of this repository) to every environment of the project,
     /// each with its change set against the previous successful deployment of the same pipeline to the same environment.
     /// </summary>
+    /// <param name="runs">Finished runs of this repository: their records are mapped.</param>
+    /// <param name="since">The window's start.</param>
+    /// <param name="running">Runs still in progress: no records yet, but earlier runs of their pipelines teach which of their stages deploy where.</param>
+    /// <param name="stages">Learns from every record read which stage of which pipeline deploys to which environment.</param>
+    /// <param name="repositoryId">The repository whose default-branch history gives the change sets.</param>
+    /// <param name="branch">Its default branch (<c>refs/heads/…</c>).</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
     public async Task<List<(AdoDeploymentSnapshot Deployment, AdoChangeSet Changes)>> ReadDeploymentsAsync(
-        IReadOnlyDictionary<int, AdoBuild> runs, DateTimeOffset since, string repositoryId, string branch, CancellationToken cancellationToken)
+        IReadOnlyDictionary<int, AdoBuild> runs, DateTimeOffset since, IReadOnlyCollection<AdoBuild> running, AdoDeployingStages stages, string repositoryId, string branch, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(running);
+        ArgumentNullException.ThrowIfNull(stages);
         this.trunk = null;
         this.trunkRepository = (repositoryId, branch);
         var result = new List<(AdoDeploymentSnapshot, AdoChangeSet)>();
-        if (runs.Count == 0)
+        if (runs.Count == 0 && running.Count == 0)
         {
             return result;
         }
 
-        var definitions = runs.Values.Select(b => b.Definition?.Id ?? 0).ToHashSet();
+        var definitions = runs.Values.Concat(running).Select(b => b.Definition?.Id ?? 0).ToHashSet();
         var environments = await this.client.GetAllAsync(
             AzureDevOpsEndpoints.ProjectPath(this.project, "distributedtask/environments"), AzureDevOpsJsonContext.Default.AdoListAdoEnvironment, cancellationToken);
         var cutoff = since - RecordLookback;
@@ -118,12 +127,13 @@ internal sealed class AzureDevOpsDeliveryReader
                 }
             }
 
+            var name = environment.Name ?? environment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            stages.Learn(ours.Concat(older), name);
             if (ours.Count == 0)
             {
                 continue;
             }
 
-            var name = environment.Name ?? environment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var deployments = AdoDeployments.FromRecords(ours, name, runs, id => this.endpoints.BuildWebUrl(this.project, id));
             var history = AdoDeployments.FromRecords(older, name, runs, id => this.endpoints.BuildWebUrl(this.project, id))
                 .Concat(deployments)

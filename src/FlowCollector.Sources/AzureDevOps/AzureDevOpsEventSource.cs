@@ -165,7 +165,6 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             foreach (var run in runs)
             {
                 events.AddRange(AdoBuildEventMapper.MapRun(repository, run));
-                events.AddRange(AdoBuildEventMapper.MapTimeline(repository, run));
             }
 
             foreach (var build in builds.Finished)
@@ -175,13 +174,32 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
 
             var finishedRuns = builds.Finished.ToDictionary(b => b.Id);
             var deployedRuns = new HashSet<int>();
+            var deploying = new AdoDeployingStages(this.options.StageEnvironments);
             if (this.options.ReadEnvironmentDeployments)
             {
-                foreach (var (deployment, changes) in await delivery.ReadDeploymentsAsync(finishedRuns, since, repo.Id!, repo.DefaultBranch, cancellationToken))
+                foreach (var (deployment, changes) in await delivery.ReadDeploymentsAsync(finishedRuns, since, builds.Running, deploying, repo.Id!, repo.DefaultBranch, cancellationToken))
                 {
                     deployedRuns.Add(deployment.BuildId);
                     deployments += deployment.Deployed ? 1 : 0;
                     events.AddRange(AdoDeploymentEventMapper.Map(repository, deployment, changes));
+                }
+            }
+
+            // After the records: they tell which stages deploy, and CI is what ran before the first of them.
+            foreach (var run in runs)
+            {
+                events.AddRange(AdoBuildEventMapper.MapTimeline(repository, run, deploying.Of(run)));
+            }
+
+            // A run waiting at its production approval has no records yet, though its staging stage deployed hours ago:
+            // its finished deploying stages stand in until the records arrive (then those replace them).
+            foreach (var run in runs.Where(r => !finishedRuns.ContainsKey(r.Build.Id)))
+            {
+                var standIns = AdoDeployments.FromRunningStages(run, deploying);
+                var changes = standIns.Count == 0 ? null : await delivery.RunChangesAsync(run.Build.Id, cancellationToken);
+                foreach (var deployment in standIns)
+                {
+                    events.AddRange(AdoDeploymentEventMapper.Map(repository, deployment, changes).Select(e => e with { Provisional = true }));
                 }
             }
 

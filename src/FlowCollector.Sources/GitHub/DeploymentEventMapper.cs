@@ -11,6 +11,9 @@ internal static class DeploymentEventMapper
         ArgumentNullException.ThrowIfNull(deployment);
         var final = deployment.FirstFinal;
         var url = final?.TargetUrl ?? deployment.FirstInProgress?.TargetUrl;
+
+        // The run that performed the deployment is a deployment run, not CI (docs/metrics.md, "CI").
+        var runId = ActionsRunLink.RunIdOf(deployment.Statuses);
         FlowEvent Event(FlowEventKind kind, DateTimeOffset at) => new()
         {
             Kind = kind,
@@ -21,6 +24,7 @@ internal static class DeploymentEventMapper
             Sha = deployment.Sha,
             Url = url,
             Comparison = changes?.Comparison ?? DeploymentComparison.Unknown,
+            RunId = runId,
         };
 
         // Times come from the statuses: a deployment's updated_at moves with every status, also a later "inactive".

@@ -64,6 +64,34 @@ internal sealed class GitHubDeliveryReader
         return runs.Values.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToList();
     }
 
+    /// <summary>
+    /// The earlier attempts of re-run <paramref name="runs"/>: the runs list shows only a run's latest attempt, so each
+    /// earlier one is read with <c>GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}</c>
+    /// (operation <c>actions/get-workflow-run-attempt</c> of GitHub's REST description) — one request per earlier attempt,
+    /// none for a run that was never re-run.
+    /// </summary>
+    public async Task<List<WorkflowRunSnapshot>> ReadEarlierAttemptsAsync(IEnumerable<WorkflowRunSnapshot> runs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var attempts = new List<WorkflowRunSnapshot>();
+        foreach (var run in runs)
+        {
+            for (var attempt = 1; attempt < run.Attempt; attempt++)
+            {
+                var path = $"{this.reader.RepositoryPath}/actions/runs/{run.Id.ToString(CultureInfo.InvariantCulture)}/attempts/{attempt.ToString(CultureInfo.InvariantCulture)}";
+                var snapshot = this.Snapshot(await this.reader.GetAsync<WorkflowRun>(path, cancellationToken), path);
+                if (snapshot.Id != run.Id || snapshot.Attempt != attempt)
+                {
+                    throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"run {snapshot.Id} attempt {snapshot.Attempt} instead of run {run.Id} attempt {attempt}");
+                }
+
+                attempts.Add(snapshot);
+            }
+        }
+
+        return attempts;
+    }
+
     /// <summary>One range of creation times [from, to]; <c>to</c> null means open-ended.</summary>
     private async Task ReadRunRangeAsync(
         string branch, DateTimeOffset from, DateTimeOffset? to, DateTimeOffset now, Dictionary<long, WorkflowRunSnapshot> runs, CancellationToken cancellationToken)
@@ -242,7 +270,9 @@ internal sealed class GitHubDeliveryReader
                     throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), "a deployment status without state or created_at");
                 }
 
-                statuses.Add(new DeploymentStatusSnapshot(status.State.StringValue.ToLowerInvariant(), status.CreatedAt, string.IsNullOrEmpty(status.TargetUrl) ? null : status.TargetUrl));
+                // log_url is the status's link (target_url is its deprecated twin) and what GraphQL's logUrl serves.
+                var link = string.IsNullOrEmpty(status.LogUrl) ? status.TargetUrl : status.LogUrl;
+                statuses.Add(new DeploymentStatusSnapshot(status.State.StringValue.ToLowerInvariant(), status.CreatedAt, string.IsNullOrEmpty(link) ? null : link));
             }
         }
 

@@ -36,6 +36,9 @@ public sealed partial class GitHubEventSource : IFlowEventSource
     /// <summary>The <c>fallback</c> tag of deployments that are published releases.</summary>
     public const string FallbackRelease = "release";
 
+    /// <summary>The <c>fallback</c> tag of deployments that are successful runs of the fallback workflow.</summary>
+    public const string FallbackCiRun = "ci_run";
+
     private static readonly ProductHeaderValue Product = new("FlowCollector");
 
     private readonly GitHubSourceOptions options;
@@ -110,12 +113,18 @@ public sealed partial class GitHubEventSource : IFlowEventSource
 
         var delivery = new GitHubDeliveryReader(reader, repository, this.Errors(repository));
         var runs = 0;
+        List<WorkflowRunSnapshot> workflowRuns = [];
         if (this.options.ReadWorkflowRuns)
         {
             var read = await this.RefusedAsHint(
                 () => delivery.ReadRunsAsync(defaultBranch, since, this.time.GetUtcNow(), cancellationToken), repository, "workflow runs", "Actions", nameof(GitHubSourceOptions.ReadWorkflowRuns));
             runs = read.Count;
             events.AddRange(read.SelectMany(run => WorkflowRunEventMapper.Map(repository, run)));
+
+            // Every attempt is a pipeline_run (success rates would be inflated otherwise), and ci_queue ends at the first one's start.
+            var earlier = await delivery.ReadEarlierAttemptsAsync(read, cancellationToken);
+            events.AddRange(earlier.SelectMany(run => WorkflowRunEventMapper.Map(repository, run)));
+            workflowRuns = [.. read, .. earlier];
         }
 
         var deployments = 0;
@@ -137,6 +146,26 @@ public sealed partial class GitHubEventSource : IFlowEventSource
                 var released = await delivery.ReadDeploymentsAsync(since, releases, new TrunkHistory(graphQl, repository, this.Errors(repository)), cancellationToken);
                 deployments += released.Count;
                 events.AddRange(released.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)).Select(e => e with { Fallback = FallbackRelease }));
+            }
+
+            if (!observed.ListedAny && this.options.DeploymentFallback == GitHubDeploymentFallback.CiRuns)
+            {
+                // No deployment ever: the named workflow's successful runs stand in, marked so boards and readers can tell.
+                var ciRuns = new CiRunDeploymentFeed(workflowRuns, this.options.FallbackWorkflow, this.options.FallbackEnvironment);
+                var trunk = graphQl is null ? null : new TrunkHistory(graphQl, repository, this.Errors(repository));
+                var stoodIn = await delivery.ReadDeploymentsAsync(since, ciRuns, trunk, cancellationToken);
+                deployments += stoodIn.Count;
+                events.AddRange(stoodIn.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)).Select(e => e with { Fallback = FallbackCiRun }));
+
+                // The named workflow deploys here, also when a run of it failed: none of its runs is CI.
+                for (var i = 0; i < events.Count; i++)
+                {
+                    if (events[i] is { Kind: FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished, Pipeline: { } pipeline }
+                        && Domain.ValueStream.CiPipelines.Matches(this.options.FallbackWorkflow, pipeline))
+                    {
+                        events[i] = events[i] with { Deploys = true };
+                    }
+                }
             }
         }
 

@@ -162,7 +162,7 @@ internal sealed class GitHubRestReader
         }
     }
 
-    private async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+    internal async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
         (await this.SendAsync<T>(new Uri(path, UriKind.Relative), new Dictionary<string, string>(), cancellationToken)).Body;
 
     private async Task<IApiResponse<T>> SendAsync<T>(Uri uri, IDictionary<string, string> parameters, CancellationToken cancellationToken)

@@ -97,13 +97,22 @@ public sealed class GitHubSourceOptions
     /// What counts as a deployment in a repository that has no deployments at all: <see cref="GitHubDeploymentFallback.Releases"/>
     /// (default: each published release, not a draft or pre-release, is a successful deployment of its tag's commit to
     /// <see cref="FallbackEnvironment"/>, tagged <c>fallback=release</c> so nobody mistakes it for a real one) or
-    /// <see cref="GitHubDeploymentFallback.None"/>. Needs <see cref="Api"/> <c>GraphQl</c> and <see cref="ReadDeployments"/>;
-    /// costs 1 point per 100 releases, only for repositories without deployments.
+    /// <see cref="GitHubDeploymentFallback.None"/>. Releases need <see cref="Api"/> <c>GraphQl</c> and <see cref="ReadDeployments"/>;
+    /// cost 1 point per 100 releases, only for repositories without deployments.
+    /// <see cref="GitHubDeploymentFallback.CiRuns"/>: each successful run of <see cref="FallbackWorkflow"/> on the default
+    /// branch is a deployment (tagged <c>fallback=ci_run</c>); needs <see cref="ReadWorkflowRuns"/> and
+    /// <see cref="ReadDeployments"/>, costs nothing beyond the runs already read and their change sets.
     /// </summary>
     public GitHubDeploymentFallback DeploymentFallback { get; set; } = GitHubDeploymentFallback.Releases;
 
     /// <summary>The environment a fallback deployment goes to (default <c>production</c>); name it as the value stream's path does.</summary>
     public string FallbackEnvironment { get; set; } = "production";
+
+    /// <summary>
+    /// With <see cref="DeploymentFallback"/> <c>CiRuns</c>: the workflow (its name as the runs list shows it, <c>*</c> and
+    /// <c>?</c> wildcards, case-insensitive) whose successful runs on the default branch stand in for deployments.
+    /// </summary>
+    public string FallbackWorkflow { get; set; } = "";
 
     /// <summary>
     /// Labels that mark an issue as an incident (any of them, case-insensitive; default none: no issue is read). Such an
@@ -122,4 +131,7 @@ public enum GitHubDeploymentFallback
 
     /// <summary>Published releases (not drafts or pre-releases).</summary>
     Releases,
+
+    /// <summary>Successful runs of <see cref="GitHubSourceOptions.FallbackWorkflow"/> on the default branch.</summary>
+    CiRuns,
 }

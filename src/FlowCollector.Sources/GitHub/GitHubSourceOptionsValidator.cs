@@ -46,6 +46,13 @@ internal sealed partial class GitHubSourceOptionsRulesValidator : IValidateOptio
             result.AddError($"{Section}:Api is '{options.Api}' but must be GraphQl or Rest; leave it out for GraphQl.");
         }
 
+        if (options.DeploymentFallback == GitHubDeploymentFallback.CiRuns && (string.IsNullOrWhiteSpace(options.FallbackWorkflow) || !options.ReadWorkflowRuns))
+        {
+            result.AddError(
+                $"{Section}:DeploymentFallback is CiRuns, so {Section}:FallbackWorkflow must name the workflow whose successful runs on the default branch count as deployments (e.g. Deploy or CI) and {Section}:ReadWorkflowRuns must be true; "
+                + $"FallbackWorkflow is '{options.FallbackWorkflow}', ReadWorkflowRuns is {options.ReadWorkflowRuns}.");
+        }
+
         if (options.PageSize is < 1 or > 100)
         {
             result.AddError($"{Section}:PageSize is {options.PageSize} but must be between 1 and 100 (GitHub's maximum); set 100.");

@@ -9,10 +9,21 @@ internal static class StartupValidation
 {
     public static IReadOnlyList<string> Errors(IServiceProvider services, IConfiguration configuration)
     {
-        var errors = new List<string>();
+        // A value the binder cannot convert would throw from the first options access: one line per such key instead.
+        var errors = ConversionErrors(configuration);
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
         try
         {
             services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's own words name the key ("Failed to convert configuration value at 'X' to type 'Y'").
+            errors.Add(e.Message);
         }
         catch (OptionsValidationException e)
         {
@@ -27,9 +38,51 @@ internal static class StartupValidation
         return errors.Distinct(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Every configured value under our sections that does not convert to its key's type, one line each, naming the key.</summary>
+    public static List<string> ConversionErrors(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var errors = new List<string>();
+        foreach (var (key, value) in configuration.AsEnumerable().OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (value is not null && ConfigurationKeys.TypeOf(key) is { } type && !ConfigurationKeys.Converts(type, value))
+            {
+                errors.Add($"{key} is '{value}' but must be {ConfigurationKeys.Describe(type)}.");
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>Keys under our sections that no option reads (typos: the setting silently has no effect), with the nearest real key.</summary>
+    public static List<string> UnknownKeys(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var warnings = new List<string>();
+        foreach (var (key, value) in configuration.AsEnumerable().OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            if (value is null || !ConfigurationKeys.InKnownSection(key) || ConfigurationKeys.Find(key) is not null)
+            {
+                continue;
+            }
+
+            var nearest = ConfigurationKeys.Nearest(key);
+            warnings.Add(nearest is null
+                ? $"{key} is not a FlowCollector setting and has no effect; see docs/configuration.md."
+                : $"{key} is not a FlowCollector setting and has no effect; did you mean {nearest}?");
+        }
+
+        return warnings;
+    }
+
     /// <summary>Prints every configuration problem to <paramref name="stderr"/>; true when there was any (the caller exits with 2).</summary>
     public static bool Rejects(IServiceProvider services, IConfiguration configuration, TextWriter stderr)
     {
+        foreach (var warning in UnknownKeys(configuration))
+        {
+            stderr.WriteLine($"flowcollector: warning: {warning}");
+        }
+
         var errors = Errors(services, configuration);
         if (errors.Count > 0)
         {

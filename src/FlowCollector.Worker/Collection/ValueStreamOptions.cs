@@ -29,6 +29,13 @@ public sealed class ValueStreamOptions
     /// <summary>Which changes are rework (unplanned fixes), for the rework rate (<c>ValueStream:Rework</c>).</summary>
     public ReworkOptions Rework { get; set; } = new();
 
+    /// <summary>
+    /// Pipeline (GitHub workflow, Azure DevOps pipeline) name patterns, <c>*</c> and <c>?</c>, case-insensitive: only
+    /// runs of matching pipelines are CI. Empty (default): every run on the merge commit is CI except one that drives a
+    /// deployment, and a run with deploying stages up to the first of them (docs/metrics.md, "CI").
+    /// </summary>
+    public List<string> CiWorkflows { get; set; } = [];
+
     public ValueStreamDefinition ToDefinition()
     {
         var standard = ValueStreamDefinition.Default(this.Environments, this.ProductionEnvironments);
@@ -38,6 +45,7 @@ public sealed class ValueStreamOptions
         return new ValueStreamDefinition(stages, standard.EnvironmentPath, standard.ProductionEnvironments.ToList())
         {
             Rework = this.Rework.ToRules(),
+            Ci = new CiPipelines(this.CiWorkflows),
         };
     }
 }
@@ -101,6 +109,15 @@ internal sealed class ValueStreamOptionsValidator : IValidateOptions<ValueStream
             if (patterns.Count == 0 || patterns.Any(string.IsNullOrWhiteSpace))
             {
                 result.AddError($"ValueStream:Teams:{team} needs one or more repository patterns such as \"contoso/web\" or \"contoso/payments-*\".");
+            }
+        }
+
+        for (var i = 0; i < options.CiWorkflows.Count; i++)
+        {
+            var pattern = options.CiWorkflows[i] ?? "";
+            if (pattern.Trim().Length == 0 || pattern.Trim('*', '?').Length == 0)
+            {
+                result.AddError($"ValueStream:CiWorkflows:{i} is '{pattern}': name the CI workflow or pipeline (e.g. CI or build-*); a pattern of only wildcards is the default, leave the list empty instead.");
             }
         }
 

@@ -7,7 +7,9 @@ namespace FlowCollector.Worker.Hosting;
 /// <c>appsettings.{Environment}.json</c>, the <c>--config</c> file, environment variables
 /// (<c>Sources__GitHub__Token</c>), files mounted from a Kubernetes Secret (one file per key, named like the
 /// variable, in <c>FLOWCOLLECTOR_SECRETS_DIR</c>, default <c>/var/run/secrets/flowcollector</c>), then the
-/// command line. <c>GITHUB_TOKEN</c> fills <c>Sources:GitHub:Token</c> when nothing else did.
+/// command line. <c>GITHUB_TOKEN</c> fills <c>Sources:GitHub:Token</c> when nothing else did. Last, durations written
+/// <c>15m</c>/<c>1h</c>/<c>30d</c> and a <c>postgresql://</c> URI are rewritten into the forms the binder reads
+/// (<see cref="ConfigurationNormalizer"/>).
 /// </summary>
 public static class ConfigurationSetup
 {
@@ -57,6 +59,12 @@ public static class ConfigurationSetup
         if (overrides.Count > 0)
         {
             configuration.AddInMemoryCollection(overrides);
+        }
+
+        // Last: durations written 15m / 1h / 30d and a PostgreSQL URI, in the forms the binder reads.
+        if (ConfigurationNormalizer.Overrides(configuration) is { Count: > 0 } normalized)
+        {
+            configuration.AddInMemoryCollection(normalized);
         }
     }
 }

@@ -127,8 +127,8 @@ public sealed class RenderedConfigurationTests : IDisposable
 
     /// <summary>
     /// CloudNativePG's <c>uri</c> key holds <c>postgresql://user:password@host:5432/db</c>; the chart mounts it as the
-    /// connection string (ci/postgresql-cnpg-values.yaml) and relies on the binary reading a URI there. Skipped while
-    /// the binary in this tree still answers with its Npgsql-only message (the URI support is being added on main).
+    /// connection string (ci/postgresql-cnpg-values.yaml) and relies on the binary reading a URI there
+    /// (ConfigurationNormalizer turns it into an Npgsql connection string).
     /// </summary>
     [Fact]
     public async Task The_binary_accepts_a_CloudNativePG_uri_where_the_chart_mounts_it()
@@ -141,15 +141,10 @@ public sealed class RenderedConfigurationTests : IDisposable
 
         using var provider = Compose(configuration);
         var problems = StartupProblems(provider, configuration);
-        if (problems.Any(p => p.Contains("use 'Key=value' pairs separated by ';'", StringComparison.Ordinal)))
-        {
-            Assert.Skip("this binary does not read a PostgreSQL URI yet (State:PostgreSql:ConnectionString); the chart's CloudNativePG case needs it");
-        }
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
-        Assert.Equal(
-            "postgresql://app:fake-password@flowcollector-pg-rw.flow:5432/app?sslmode=require",
-            provider.GetRequiredService<IOptions<StateOptions>>().Value.PostgreSql.ConnectionString);
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(provider.GetRequiredService<IOptions<StateOptions>>().Value.PostgreSql.ConnectionString);
+        Assert.Equal(("flowcollector-pg-rw.flow", 5432, "app", "app", "fake-password"), (builder.Host, builder.Port, builder.Database, builder.Username, builder.Password));
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class ValuesSchemaTests : IDisposable
         { "a topic with a space", "secrets: {existingSecret: s}\nconfig:\n  github:\n    organizations: [{name: contoso, topics: ['pay ments']}]", "/config/github/organizations/0/topics/0", "a GitHub topic such as payments" },
         { "an unknown organisation key", "secrets: {existingSecret: s}\nconfig:\n  github:\n    organizations: [{name: contoso, archived: true}]", "/config/github/organizations/0", "additional properties 'archived' not allowed" },
         { "organisations without a Secret", "config:\n  github:\n    organizations: [{name: contoso}]", "/secrets/existingSecret", "config.github.repositories or organizations is not empty" },
-        { "an unknown deployment fallback", "config:\n  github:\n    deploymentFallback: Tags", "/config/github/deploymentFallback", "value must be one of 'Releases', 'None'" },
+        { "an unknown deployment fallback", "config:\n  github:\n    deploymentFallback: Tags", "/config/github/deploymentFallback", "value must be one of 'Releases', 'CiRuns', 'None'" },
         { "an empty fallback environment", "config:\n  github:\n    fallbackEnvironment: ''", "/config/github/fallbackEnvironment", "minLength" },
         { "a rate-limit reserve above 0.9", "config:\n  github:\n    rateLimit: {reserve: 0.95}", "/config/github/rateLimit/reserve", "maximum" },
         { "a zero secondary backoff", "config:\n  github:\n    rateLimit: {secondaryBackoff: '00:00:00'}", "/config/github/rateLimit/secondaryBackoff", "a positive duration such as 1m or 00:01:00" },
@@ -88,7 +88,7 @@ public sealed class ValuesSchemaTests : IDisposable
         { "a rework branch of only wildcards", "config:\n  valueStream:\n    rework: {branchPatterns: ['*']}", "/config/valueStream/rework/branchPatterns/0", "without refs/heads/ and with more than wildcards" },
         { "a rework rule switched off and on", "config:\n  valueStream:\n    rework: {labels: ['', hotfix]}", "/config/valueStream/rework/labels/0", "switches the rule off and cannot be mixed" },
         { "a rework label with a space around it", "config:\n  valueStream:\n    rework: {labels: [' hotfix']}", "/config/valueStream/rework/labels/0", "a label without leading or trailing spaces" },
-        { "a discovery interval in Go syntax", "config:\n  collection:\n    discoveryInterval: 30 m", "/config/collection/discoveryInterval", "a .NET TimeSpan" },
+        { "a discovery interval in Go syntax", "config:\n  collection:\n    discoveryInterval: 30min", "/config/collection/discoveryInterval", "a .NET TimeSpan" },
         { "a reconcile interval as a number", "config:\n  collection:\n    reconcileInterval: 6", "/config/collection/reconcileInterval", "want string" },
     };
 
@@ -130,6 +130,7 @@ public sealed class ValuesSchemaTests : IDisposable
         { "an App ID as a number", "config:\n  github:\n    authentication: App\n    app: {appId: 424242}\nsecrets: {existingSecret: s}" },
         { "an App ID from the Secret", "config:\n  github:\n    authentication: App\nsecrets: {existingSecret: s, githubAppId: {key: app-id}}" },
         { "durations with units", "config:\n  github: {interval: 15m, backfill: 30d, overlap: 1h, rateLimit: {maxWait: 90s, secondaryBackoff: 1m}}\n  influxdb: {timeout: 1500ms}" },
+        { "durations as the binary reads them", "config:\n  github: {interval: 1.5h, overlap: 90 S}\n  collection: {shutdownGrace: 20s}" },
         { "a seven-field Quartz cron", "config:\n  github:\n    cron: '0 0 6 ? * MON-FRI 2026'" },
         { "an InfluxDB token from another chart's Secret", "config:\n  influxdb: {url: 'http://influxdb:8086', org: o, bucket: b}\nsecrets:\n  influxdbToken: {existingSecret: influxdb-auth, key: admin-token}" },
         { "a Grafana label value as a number", "grafana:\n  dashboards: {enabled: true, labelValue: 1}" },

@@ -60,7 +60,10 @@ public sealed class AzureDevOpsSimulatorTests
         Assert.Contains(model.Projects[0].Repositories[0].PullRequests, p => p.Status == "active");
         Assert.NotEmpty(running);
         Assert.Contains(project.Environments.SelectMany(e => e.Records), r => running.Contains(r.Build.Id)); // written ...
-        Assert.DoesNotContain(read.Events, e => e.Kind == FlowEventKind.DeploymentFinished && running.Any(id => e.Url!.EndsWith($"buildId={id}", StringComparison.Ordinal))); // ... but not served
+        Assert.DoesNotContain(read.Events, e => e.Kind == FlowEventKind.DeploymentFinished && !e.Provisional && running.Any(id => e.Url!.EndsWith($"buildId={id}", StringComparison.Ordinal))); // ... but not served
+
+        // Their finished deploying stages stand in, provisionally, until the records are served.
+        Assert.All(read.Events.Where(e => e.Provisional), e => Assert.Contains(e.RunId!, running.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         Assert.True(read.HighWatermark <= now);
     }
 

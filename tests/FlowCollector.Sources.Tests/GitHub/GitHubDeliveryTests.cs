@@ -20,7 +20,11 @@ public sealed class GitHubDeliveryTests
         var model = new SimulatedGitHub();
         var repo = model.AddRepository(Repo);
         var green = repo.Run("build", Sha("a"), T0, T0.AddMinutes(2), T0.AddMinutes(12));
-        var rerun = repo.Run("build", Sha("b"), T0.AddHours(1), T0.AddHours(1).AddMinutes(40), T0.AddHours(1).AddMinutes(50), "failure", attempt: 2);
+        var rerun = repo.Rerun(
+            repo.Run("build", Sha("b"), T0.AddHours(1), T0.AddHours(1).AddMinutes(2), T0.AddHours(1).AddMinutes(9), "failure"),
+            T0.AddHours(1).AddMinutes(40),
+            T0.AddHours(1).AddMinutes(50),
+            "failure");
         var running = repo.Run("lint", Sha("c"), T0.AddHours(2), T0.AddHours(2).AddMinutes(1), finishedAt: null);
         var queued = repo.Run("lint", Sha("d"), T0.AddHours(3), startedAt: null, finishedAt: null);
         repo.Run("build", Sha("e"), T0, T0.AddMinutes(1), T0.AddMinutes(5), branch: "feature/x");
@@ -43,6 +47,11 @@ public sealed class GitHubDeliveryTests
 
                 // Queued: GitHub serves run_started_at = created_at, which is no start.
                 (FlowEventKind.RunQueued, Id(queued.Id), T0.AddHours(3), 1, "lint", Sha("d"), null),
+
+                // The re-run's first attempt, read from /actions/runs/{id}/attempts/1: queued when the run was created.
+                (FlowEventKind.RunQueued, Id(rerun.Id), T0.AddHours(1), 1, "build", Sha("b"), null),
+                (FlowEventKind.RunStarted, Id(rerun.Id), T0.AddHours(1).AddMinutes(2), 1, "build", Sha("b"), null),
+                (FlowEventKind.RunFinished, Id(rerun.Id), T0.AddHours(1).AddMinutes(9), 1, "build", Sha("b"), "failure"),
             ],
             runs.Select(e => (e.Kind, e.SubjectId, e.OccurredAt, e.Attempt, e.Pipeline!, e.Sha!, e.Result)).ToList());
         Assert.All(runs, e => Assert.Equal($"https://github.com/{Repo}/actions/runs/{e.SubjectId}", e.Url));
@@ -282,7 +291,8 @@ public sealed class GitHubDeliveryTests
         var onTrunk = repo.WorkflowRuns.Where(r => r.HeadBranch == repo.DefaultBranch).ToList();
         Assert.NotEmpty(onTrunk);
         Assert.Contains(onTrunk, r => r.Attempt == 2);
-        Assert.Equal(onTrunk.Count(r => r.Status == "completed"), read.Events.Count(e => e.Kind == FlowEventKind.RunFinished));
+        // Every earlier attempt of a re-run finished too, and is read as its own attempt.
+        Assert.Equal(onTrunk.Count(r => r.Status == "completed") + onTrunk.Sum(r => r.Attempt - 1), read.Events.Count(e => e.Kind == FlowEventKind.RunFinished));
         Assert.Equal(repo.Deployments.Count, read.Events.Count(e => e.Kind == FlowEventKind.DeploymentQueued));
         Assert.Contains(repo.Deployments, d => d.Statuses.Any(s => s.State == "failure"));
         Assert.Contains(read.Events, e => e.Comparison is DeploymentComparison.Identical or DeploymentComparison.Behind);

@@ -75,6 +75,14 @@ public sealed class GitHubSourceOptionsTests
             ["Sources:GitHub:ApiBaseAddress must not contain credentials; remove them and set Sources:GitHub:Token instead."]
         },
         {
+            "the CI-run fallback without a workflow", ["DeploymentFallback=CiRuns"],
+            ["Sources:GitHub:DeploymentFallback is CiRuns, so Sources:GitHub:FallbackWorkflow must name the workflow whose successful runs on the default branch count as deployments (e.g. Deploy or CI) and Sources:GitHub:ReadWorkflowRuns must be true; FallbackWorkflow is '', ReadWorkflowRuns is True."]
+        },
+        {
+            "the CI-run fallback without reading runs", ["DeploymentFallback=CiRuns", "FallbackWorkflow=Publish", "ReadWorkflowRuns=false"],
+            ["Sources:GitHub:DeploymentFallback is CiRuns, so Sources:GitHub:FallbackWorkflow must name the workflow whose successful runs on the default branch count as deployments (e.g. Deploy or CI) and Sources:GitHub:ReadWorkflowRuns must be true; FallbackWorkflow is 'Publish', ReadWorkflowRuns is False."]
+        },
+        {
             "an empty bot login", ["BotLogins:0=renovate-helper", "BotLogins:1= "],
             ["Sources:GitHub:BotLogins[1] is empty; remove it or set a login such as renovate-helper."]
         },

@@ -27,6 +27,13 @@ public sealed record GitHubGenerationOptions
     /// </summary>
     public bool Deployments { get; init; } = true;
 
+    /// <summary>
+    /// Each batch deployment is made by a <c>Deploy</c> workflow run on the deployed commit (created a minute before the
+    /// staging deployment, finished after production or the failure; its deployments' statuses link to it), beside the
+    /// <c>build</c> CI run on the same commit — the shape of issue 14 (default false: deployments made by another tool).
+    /// </summary>
+    public bool DeployWorkflow { get; init; }
+
     /// <summary>Time between two batch deployments to staging (default 8 hours).</summary>
     public TimeSpan DeploymentInterval { get; init; } = TimeSpan.FromHours(8);
 

@@ -446,7 +446,7 @@ internal sealed class GitHubGraphQlResponder
                 case "description": w.WriteStringValue(""); break;
                 case "environmentUrl": w.WriteNullValue(); break; // REST's "" is no URI
                 case "logUrl":
-                    w.WriteStringValue($"https://github.com/{deployment.Repository.FullName}/actions/runs/{deployment.Id.ToString(CultureInfo.InvariantCulture)}");
+                    w.WriteStringValue(deployment.LogUrl);
                     break;
                 default:
                     throw Unknown(name, "DeploymentStatus");

@@ -550,13 +550,13 @@ internal sealed class GitHubPayloads
         this.User(w, SimulatedUser.Named("github-actions[bot]"), "creator");
         w.WriteString("description", "");
         w.WriteString("environment", deployment.Environment);
-        w.WriteString("target_url", $"{Html}{repo}/actions/runs/{deployment.Id.ToString(CultureInfo.InvariantCulture)}");
+        w.WriteString("target_url", deployment.LogUrl);
         w.WriteString("created_at", Time(status.CreatedAt));
         w.WriteString("updated_at", Time(status.CreatedAt));
         w.WriteString("deployment_url", url);
         w.WriteString("repository_url", $"{this.api}repos/{repo}");
         w.WriteString("environment_url", "");
-        w.WriteString("log_url", $"{Html}{repo}/actions/runs/{deployment.Id.ToString(CultureInfo.InvariantCulture)}");
+        w.WriteString("log_url", deployment.LogUrl);
         w.WriteEndObject();
     }
 

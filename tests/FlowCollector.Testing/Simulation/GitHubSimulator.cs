@@ -24,7 +24,7 @@ namespace FlowCollector.Testing.Simulation;
 /// <c>GET /repos/{o}/{r}</c>; <c>/pulls</c> (<c>state</c>, <c>sort=created|updated</c>, <c>direction</c>, <c>base</c>,
 /// <c>per_page</c>, <c>page</c>); <c>/pulls/{n}</c>; <c>/pulls/{n}/commits</c>; <c>/pulls/{n}/reviews</c>;
 /// <c>/issues/{n}/timeline</c>; <c>/actions/runs</c> (<c>branch</c>, <c>head_sha</c>, <c>status</c>, <c>created</c>; at most 1,000 runs
-/// for a filtered query); <c>/deployments</c> (<c>environment</c>, <c>sha</c>, <c>ref</c>); <c>/deployments/{id}/statuses</c>;
+/// for a filtered query); <c>/actions/runs/{id}/attempts/{n}</c> (an earlier attempt of a re-run); <c>/deployments</c> (<c>environment</c>, <c>sha</c>, <c>ref</c>); <c>/deployments/{id}/statuses</c>;
 /// <c>/compare/{base}...{head}</c> (on the linear trunk). Lists default to 30 per page, at most 100, as on GitHub.
 /// <c>POST /graphql</c> (<c>/api/graphql</c> behind an <c>/api/v3</c> prefix, as on GitHub Enterprise Server) answers
 /// GraphQL from the same model with its own budget of points (<see cref="GitHubGraphQlResponder"/>).
@@ -300,6 +300,14 @@ public sealed partial class GitHubSimulator : IDisposable
         if (route.Kind == RouteKind.PullRequests)
         {
             return this.Page(route, query, ListPullRequests(repo, query), (w, pr) => this.payloads.PullRequest(w, pr, full: false));
+        }
+
+        if (route.Kind == RouteKind.WorkflowRunAttempt)
+        {
+            // GitHub's "get a workflow run attempt": the run as it was at that attempt.
+            return int.TryParse(route.Spec, NumberStyles.None, CultureInfo.InvariantCulture, out var attempt) && repo.FindRunAttempt(route.Number, attempt) is { } run
+                ? Reply.Ok(GitHubPayloads.Json(w => this.payloads.WorkflowRun(w, repo, run)))
+                : Reply.Error(404, "Not Found");
         }
 
         if (route.Kind is RouteKind.WorkflowRuns or RouteKind.Deployments or RouteKind.DeploymentStatuses or RouteKind.Compare)
@@ -620,11 +628,18 @@ public sealed partial class GitHubSimulator : IDisposable
             ["issues", _, "timeline"] when number > 0 => RouteKind.Timeline,
             ["issues"] => RouteKind.Issues,
             ["actions", "runs"] => RouteKind.WorkflowRuns,
+            ["actions", "runs", _, "attempts", _] => RouteKind.WorkflowRunAttempt,
             ["deployments"] => RouteKind.Deployments,
             ["deployments", _, "statuses"] when number > 0 => RouteKind.DeploymentStatuses,
             ["compare", _] => RouteKind.Compare,
             _ => RouteKind.Unknown,
         };
+        if (tail is ["actions", "runs", var runId, "attempts", var attemptNumber])
+        {
+            number = long.TryParse(runId, NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : 0;
+            return new Route(kind, repo, number, $"/repos/{repo.FullName}{subPath}", rawPath, subPath, attemptNumber);
+        }
+
         return new Route(kind, repo, number, $"/repos/{repo.FullName}{subPath}", rawPath, subPath, tail is ["compare", var spec] ? Uri.UnescapeDataString(spec) : null);
     }
 
@@ -711,6 +726,7 @@ public sealed partial class GitHubSimulator : IDisposable
         Reviews,
         Timeline,
         WorkflowRuns,
+        WorkflowRunAttempt,
         Deployments,
         DeploymentStatuses,
         Compare,

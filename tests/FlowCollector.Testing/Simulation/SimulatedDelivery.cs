@@ -33,8 +33,9 @@ public sealed class SimulatedDeployment
 {
     private readonly List<SimulatedDeploymentStatus> statuses = [];
 
-    internal SimulatedDeployment(SimulatedRepository repository, long id, string environment, string sha, string reference, DateTimeOffset createdAt)
+    internal SimulatedDeployment(SimulatedRepository repository, long id, string environment, string sha, string reference, DateTimeOffset createdAt, long? runId = null)
     {
+        this.RunId = runId;
         this.Repository = repository;
         this.Id = id;
         this.Environment = environment;
@@ -54,6 +55,17 @@ public sealed class SimulatedDeployment
     public string Ref { get; }
 
     public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>The workflow run whose job made the deployment (a job with an <c>environment</c>); null when another tool made it.</summary>
+    public long? RunId { get; }
+
+    /// <summary>
+    /// Every status's <c>log_url</c> (and <c>target_url</c>): for a deployment made by a workflow job, that job's page
+    /// under the run, as GitHub Actions writes it; otherwise a page under the deployment's id.
+    /// </summary>
+    public string LogUrl => this.RunId is { } run
+        ? $"https://github.com/{this.Repository.FullName}/actions/runs/{run.ToString(System.Globalization.CultureInfo.InvariantCulture)}/job/{SimulatedIds.StableNumber($"{run}/{this.Environment}").ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : $"https://github.com/{this.Repository.FullName}/actions/runs/{this.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>The statuses, oldest first.</summary>
     public IReadOnlyList<SimulatedDeploymentStatus> Statuses

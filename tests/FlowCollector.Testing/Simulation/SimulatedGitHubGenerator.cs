@@ -109,7 +109,8 @@ internal sealed class SimulatedGitHubGenerator
         {
             var created = commit.At + Seconds(random, 5, 120);
             var rerun = random.NextDouble() < 0.1;
-            var started = created + Seconds(random, 5, 300);
+            var firstStarted = created + Seconds(random, 5, 300);
+            var started = firstStarted;
             if (rerun)
             {
                 started += Seconds(random, 600, 3600); // the failed first attempt and the decision to re-run
@@ -123,7 +124,18 @@ internal sealed class SimulatedGitHubGenerator
             }
 
             DateTimeOffset? Until(DateTimeOffset at) => this.options.Now is { } n && at > n ? null : at;
-            repository.Run("build", commit.Sha, created, Until(started), Until(finished), cancelled ? "cancelled" : "success", rerun ? 2 : 1);
+            if (!rerun)
+            {
+                repository.Run("build", commit.Sha, created, Until(started), Until(finished), cancelled ? "cancelled" : "success");
+                continue;
+            }
+
+            // The first attempt failed half-way to the re-run; GitHub lists only the re-run, the attempt stays readable.
+            var run = repository.Run("build", commit.Sha, created, Until(firstStarted), Until(firstStarted + ((started - firstStarted) / 2)), "failure");
+            if (Until(started) is not null)
+            {
+                repository.Rerun(run, started, Until(finished));
+            }
         }
     }
 
@@ -148,14 +160,19 @@ internal sealed class SimulatedGitHubGenerator
                 continue;
             }
 
-            var (stagingOk, stagingEnd) = Deployment(repository, random, "staging", head.Sha, at, failureRate: 0.1, now);
+            var run = this.options.DeployWorkflow && at.AddMinutes(-1) <= now
+                ? repository.Run("Deploy", head.Sha, at.AddMinutes(-1), at.AddSeconds(-30) <= now ? at.AddSeconds(-30) : null, finishedAt: null)
+                : null;
+            var (stagingOk, stagingEnd) = Deployment(repository, random, "staging", head.Sha, at, failureRate: 0.1, now, run);
             if (!stagingOk || head.Sha == lastProduction)
             {
+                FinishDeployRun(repository, run, stagingEnd, stagingOk, now);
                 continue;
             }
 
             var promoted = stagingEnd + Seconds(random, 1800, 6 * 3600);
-            var (productionOk, productionEnd) = Deployment(repository, random, "production", head.Sha, promoted, failureRate: 0.08, now);
+            var (productionOk, productionEnd) = Deployment(repository, random, "production", head.Sha, promoted, failureRate: 0.08, now, run);
+            FinishDeployRun(repository, run, productionEnd, productionOk, now);
             if (!productionOk)
             {
                 continue;
@@ -176,7 +193,17 @@ internal sealed class SimulatedGitHubGenerator
         }
     }
 
-    private static (bool Succeeded, DateTimeOffset Finished) Deployment(SimulatedRepository repository, Random random, string environment, string sha, DateTimeOffset created, double failureRate, DateTimeOffset now)
+    /// <summary>The Deploy workflow run ends half a minute after its last deployment, failed if that failed.</summary>
+    private static void FinishDeployRun(SimulatedRepository repository, SimulatedWorkflowRun? run, DateTimeOffset lastDeployment, bool succeeded, DateTimeOffset now)
+    {
+        if (run is not null && run.StartedAt is not null && lastDeployment.AddSeconds(30) <= now)
+        {
+            repository.FinishRun(run, lastDeployment.AddSeconds(30), succeeded ? "success" : "failure");
+        }
+    }
+
+    private static (bool Succeeded, DateTimeOffset Finished) Deployment(
+        SimulatedRepository repository, Random random, string environment, string sha, DateTimeOffset created, double failureRate, DateTimeOffset now, SimulatedWorkflowRun? run = null)
     {
         var started = created + Seconds(random, 5, 300);
         var finished = started + Seconds(random, 120, 1200);
@@ -186,7 +213,7 @@ internal sealed class SimulatedGitHubGenerator
             return (false, finished);
         }
 
-        repository.Deploy(environment, sha, created, started <= now ? started : null, finished <= now ? finished : null, failed ? "failure" : "success");
+        repository.Deploy(environment, sha, created, started <= now ? started : null, finished <= now ? finished : null, failed ? "failure" : "success", run);
         return (!failed && finished <= now, finished);
     }
 

@@ -5,6 +5,7 @@ public sealed class SimulatedRepository
 {
     private readonly List<SimulatedPullRequest> pullRequests = [];
     private readonly List<SimulatedWorkflowRun> runs = [];
+    private readonly Dictionary<long, List<SimulatedWorkflowRun>> earlierAttempts = [];
     private readonly List<SimulatedDeployment> deployments = [];
     private readonly List<SimulatedTrunkCommit> trunk = [];
 
@@ -182,6 +183,72 @@ public sealed class SimulatedRepository
     }
 
     /// <summary>
+    /// Re-runs <paramref name="run"/>: its latest attempt becomes an earlier one (served by
+    /// <c>/actions/runs/{id}/attempts/{n}</c>) and the run shows attempt n+1, created when the run was, started at
+    /// <paramref name="startedAt"/>, completed at <paramref name="finishedAt"/> when given.
+    /// </summary>
+    public SimulatedWorkflowRun Rerun(SimulatedWorkflowRun run, DateTimeOffset startedAt, DateTimeOffset? finishedAt, string conclusion = "success")
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (this.GitHub.Gate)
+        {
+            var index = this.runs.FindIndex(r => r.Id == run.Id);
+            if (index < 0)
+            {
+                throw new KeyNotFoundException($"No workflow run {run.Id} in {this.FullName}.");
+            }
+
+            var latest = this.runs[index];
+            if (!this.earlierAttempts.TryGetValue(run.Id, out var earlier))
+            {
+                earlier = [];
+                this.earlierAttempts.Add(run.Id, earlier);
+            }
+
+            earlier.Add(latest);
+            var started = SimulatedIds.Second(startedAt);
+            DateTimeOffset? finished = finishedAt is { } f ? SimulatedIds.Second(f) : null;
+            var rerun = latest with
+            {
+                Attempt = latest.Attempt + 1,
+                StartedAt = started,
+                UpdatedAt = finished ?? started,
+                Status = finished is null ? "in_progress" : "completed",
+                Conclusion = finished is null ? null : conclusion,
+            };
+            this.runs[index] = rerun;
+            return rerun;
+        }
+    }
+
+    /// <summary>Every attempt of <paramref name="run"/>, the first first (GitHub's runs list shows only the last).</summary>
+    public IReadOnlyList<SimulatedWorkflowRun> Attempts(SimulatedWorkflowRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (this.GitHub.Gate)
+        {
+            var latest = this.runs.Find(r => r.Id == run.Id) ?? run;
+            return [.. this.earlierAttempts.TryGetValue(run.Id, out var earlier) ? earlier : [], latest];
+        }
+    }
+
+    /// <summary>Attempt <paramref name="attempt"/> of run <paramref name="id"/> (the latest or an earlier one), or null.</summary>
+    internal SimulatedWorkflowRun? FindRunAttempt(long id, int attempt)
+    {
+        lock (this.GitHub.Gate)
+        {
+            if (this.runs.Find(r => r.Id == id) is not { } latest)
+            {
+                return null;
+            }
+
+            return latest.Attempt == attempt ? latest
+                : this.earlierAttempts.TryGetValue(id, out var earlier) ? earlier.Find(r => r.Attempt == attempt)
+                : null;
+        }
+    }
+
+    /// <summary>
     /// Completes <paramref name="run"/> (its latest attempt) at <paramref name="finishedAt"/>: status <c>completed</c>,
     /// the given conclusion, <c>updated_at</c> = the finish, as GitHub serves a run that just finished.
     /// </summary>
@@ -208,13 +275,27 @@ public sealed class SimulatedRepository
     /// A <c>success</c> marks the environment's earlier successful deployments <c>inactive</c> at the same moment, as
     /// GitHub's <c>auto_inactive</c> does.
     /// </summary>
-    public SimulatedDeployment Deploy(string environment, string sha, DateTimeOffset createdAt, DateTimeOffset? startedAt, DateTimeOffset? finishedAt, string state = "success")
+    /// <param name="environment">The environment.</param>
+    /// <param name="sha">The deployed commit.</param>
+    /// <param name="createdAt">created_at (a job waiting for an approval has created it already, status <c>waiting</c>).</param>
+    /// <param name="startedAt">The <c>in_progress</c> status; null: not started.</param>
+    /// <param name="finishedAt">The final status; null: not finished.</param>
+    /// <param name="state">The final state.</param>
+    /// <param name="run">The workflow run whose job made it: its statuses link to that run.</param>
+    public SimulatedDeployment Deploy(
+        string environment, string sha, DateTimeOffset createdAt, DateTimeOffset? startedAt, DateTimeOffset? finishedAt, string state = "success", SimulatedWorkflowRun? run = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(environment);
         ArgumentException.ThrowIfNullOrWhiteSpace(sha);
         lock (this.GitHub.Gate)
         {
-            var deployment = new SimulatedDeployment(this, this.GitHub.NextId(), environment, sha, this.DefaultBranch, SimulatedIds.Second(createdAt));
+            var deployment = new SimulatedDeployment(this, this.GitHub.NextId(), environment, sha, this.DefaultBranch, SimulatedIds.Second(createdAt), run?.Id);
+            if (run is not null && startedAt is null && finishedAt is null)
+            {
+                // A job waiting at an environment's protection rule: GitHub reports the deployment as waiting.
+                deployment.Status("waiting", createdAt);
+            }
+
             if (startedAt is { } started)
             {
                 deployment.Status("in_progress", started);

@@ -43,6 +43,24 @@ public sealed class ValueStreamReworkOptionsTests
         Assert.Equal(message, Assert.Single(result.Failures!));
     }
 
+    [Theory]
+    [InlineData("*", "ValueStream:CiWorkflows:0 is '*': name the CI workflow or pipeline (e.g. CI or build-*); a pattern of only wildcards is the default, leave the list empty instead.")]
+    [InlineData(" ", "ValueStream:CiWorkflows:0 is ' ': name the CI workflow or pipeline (e.g. CI or build-*); a pattern of only wildcards is the default, leave the list empty instead.")]
+    public void Ci_workflows_must_name_something(string pattern, string message)
+    {
+        var result = new ValueStreamOptionsValidator().Validate(null, Bind(new() { ["ValueStream:CiWorkflows:0"] = pattern }));
+
+        Assert.Equal(message, Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Ci_workflows_reach_the_stream_definition()
+    {
+        var ci = Bind(new() { ["ValueStream:CiWorkflows:0"] = "build-*", ["ValueStream:CiWorkflows:1"] = "CI" }).ToDefinition().Ci;
+
+        Assert.Equal(["build-*", "CI"], ci.Patterns);
+    }
+
     [Fact]
     public void A_title_prefix_may_end_in_a_space()
     {

@@ -83,7 +83,8 @@ public sealed class SimulatedAdoBuild
     /// <summary>
     /// A stage with one job. With <paramref name="approval"/> the stage first waits at a checkpoint for an approval
     /// (its job starts after the approval). <paramref name="result"/> <c>skipped</c> writes a stage that never ran;
-    /// a null <paramref name="finish"/> leaves it in progress.
+    /// a null <paramref name="finish"/> leaves it in progress. <paramref name="jobStartedAt"/> is when its job started (default: 3 s
+    /// after the stage, or 5 s after the approval) — a deployment job starts when its environment's record says it did.
     /// </summary>
     public SimulatedAdoBuild Stage(
         string name,
@@ -92,7 +93,8 @@ public sealed class SimulatedAdoBuild
         string result = "succeeded",
         (DateTimeOffset Start, DateTimeOffset? Finish, string Result)? approval = null,
         int attempt = 1,
-        string? job = null)
+        string? job = null,
+        DateTimeOffset? jobStartedAt = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         lock (this.Gate)
@@ -122,6 +124,7 @@ public sealed class SimulatedAdoBuild
                 jobStart = approvalFinish.Value.AddSeconds(5);
             }
 
+            jobStart = jobStartedAt is { } given ? SimulatedAzureDevOps.Ms(given) : jobStart;
             var phaseId = SimulatedAzureDevOps.Guid($"{this.Id}/phase/{name}/{attempt}");
             var jobName = job ?? (name.StartsWith("Deploy", StringComparison.OrdinalIgnoreCase) ? "Deploy" : "Job");
             this.timeline.Add(new(phaseId, stageId, "Phase", jobName, jobName, finishing is null ? "inProgress" : "completed", finishing is null ? null : result, jobStart, finishing, attempt, 1));

@@ -201,7 +201,8 @@ internal sealed class SimulatedAzureDevOpsGenerator
                 continue;
             }
 
-            build.Stage("Deploy_staging", stagingQueued, stagingDone).Deploy(staging, "Deploy_staging", stagingQueued, stagingStart, stagingDone);
+            // The deployment job is the stage's job: the timeline and the environment's record agree on when it started.
+            build.Stage("Deploy_staging", stagingQueued, stagingDone, jobStartedAt: stagingStart).Deploy(staging, "Deploy_staging", stagingQueued, stagingStart, stagingDone);
             var approvalStart = stagingDone.AddSeconds(3);
             var approvalDone = approvalStart.AddMinutes(10 + random.Next(8 * 60));
             var roll = random.NextDouble();
