@@ -16,6 +16,7 @@ they come from `secrets.existingSecret` as files or environment variables.
   "PageSize" $c.github.pageSize
   "ReadWorkflowRuns" $c.github.readWorkflowRuns
   "ReadDeployments" $c.github.readDeployments
+  "ReadDirectPushes" $c.github.readDirectPushes
   "Api" $c.github.api
   "ReadLinkedIssues" $c.github.readLinkedIssues
   "DeploymentFallback" $c.github.deploymentFallback
@@ -63,6 +64,7 @@ they come from `secrets.existingSecret` as files or environment variables.
   "ReadWorkItems" $ado.readWorkItems
   "ReadBuilds" $ado.readBuilds
   "ReadEnvironmentDeployments" $ado.readEnvironmentDeployments
+  "ReadDirectPushes" $ado.readDirectPushes
   "ReadReleases" $ado.readReleases
   "ReadIncidents" $ado.readIncidents
   "IncidentWorkItemType" $ado.incidentWorkItemType

@@ -11,6 +11,11 @@ public sealed class DeploymentFacts
 {
     private readonly HashSet<string> includedShas = new(StringComparer.Ordinal);
 
+    // What the engine worked out for a deployment its source could not compare (see RepositoryFlow.InferChangeSets):
+    // replaced wholesale on every inference, so it never depends on the order events arrived in.
+    private IReadOnlySet<string> inferredShas = EmptyShas;
+    private static readonly IReadOnlySet<string> EmptyShas = new HashSet<string>(StringComparer.Ordinal);
+
     public DeploymentFacts(RepositoryRef repository, string deploymentId)
     {
         this.Repository = repository;
@@ -64,6 +69,12 @@ public sealed class DeploymentFacts
 
     /// <summary>The change set as the source computed it (see <see cref="FlowEventKind.DeploymentIncludes"/>).</summary>
     public IReadOnlyCollection<string> IncludedShas => this.includedShas;
+
+    /// <summary>
+    /// SHAs of tracked changes the engine found this deployment to carry although its source could not compare it with a
+    /// baseline (<see cref="DeploymentComparison.Unknown"/>: the first deployment seen in its environment). Empty otherwise.
+    /// </summary>
+    public IReadOnlySet<string> InferredShas => this.inferredShas;
 
     public bool Succeeded => this.Finished is not null && string.Equals(this.Result, "success", StringComparison.Ordinal);
 
@@ -120,7 +131,10 @@ public sealed class DeploymentFacts
 
     /// <summary>Whether the change set (or the deployed SHA itself) holds <paramref name="sha"/>.</summary>
     public bool Carries(string sha) =>
-        this.includedShas.Contains(sha) || string.Equals(this.Sha, sha, StringComparison.Ordinal);
+        this.includedShas.Contains(sha) || string.Equals(this.Sha, sha, StringComparison.Ordinal) || this.inferredShas.Contains(sha);
+
+    /// <summary>Replaces <see cref="InferredShas"/> (the engine's, never a source's).</summary>
+    internal void Infer(IReadOnlySet<string>? shas) => this.inferredShas = shas ?? EmptyShas;
 
     public void Apply(FlowEvent e)
     {
@@ -206,7 +220,9 @@ public sealed class DeploymentFacts
             events.Add(this.Event(FlowEventKind.DeploymentIncludes, DateTimeOffset.UnixEpoch) with { Sha = null, Url = null });
         }
 
-        foreach (var sha in this.includedShas.Order(StringComparer.Ordinal))
+        // Inferred SHAs are stored as reported ones: a replayed deployment keeps the changes it was found to carry even
+        // after the change that anchored the inference has left the working set.
+        foreach (var sha in this.includedShas.Union(this.inferredShas, StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             if (keepIncluded is null || keepIncluded(sha))
             {

@@ -19,7 +19,7 @@ public sealed partial class RepositoryFlow
     /// </summary>
     public IReadOnlyList<WaitingItem> WaitingNow(DateTimeOffset now)
     {
-        var index = new DeploymentIndex(this.Current());
+        var index = this.Index();
         var items = new List<WaitingItem>();
         foreach (var change in this.changes.Values.OrderBy(c => c.ChangeId, StringComparer.Ordinal))
         {

@@ -85,6 +85,7 @@ public sealed partial class RepositoryFlow
                 }
 
                 deployment.Apply(e);
+                this.changeSetsInferred = false;
                 if (e.RunId is { } runId && this.deployingRuns.Add(runId))
                 {
                     foreach (var ((id, _), deploying) in this.runs)
@@ -115,6 +116,7 @@ public sealed partial class RepositoryFlow
                 }
 
                 change.Apply(e);
+                this.changeSetsInferred = false;
                 break;
         }
     }
@@ -122,7 +124,7 @@ public sealed partial class RepositoryFlow
     /// <summary>Timelines of every change merged into the trunk (or pushed directly), in change-id order, with their deployment stages and arrival.</summary>
     public IReadOnlyList<ChangeTimeline> MergedTimelines()
     {
-        var index = new DeploymentIndex(this.Current());
+        var index = this.Index();
         return this.Merged().Select(change => this.Timeline(change, index)).ToList();
     }
 
@@ -137,7 +139,7 @@ public sealed partial class RepositoryFlow
     /// </param>
     public IReadOnlyList<AttributedDeployment> FinishedDeployments(DateTimeOffset? finishedSince = null)
     {
-        var index = new DeploymentIndex(this.Current());
+        var index = this.Index();
         var carried = new Dictionary<DeploymentFacts, List<string>>();
         var rework = new HashSet<DeploymentFacts>();
         foreach (var change in this.Merged())
@@ -227,7 +229,7 @@ public sealed partial class RepositoryFlow
     /// </param>
     public IReadOnlyList<PendingChange> PendingChanges(DateTimeOffset retainCompletedSince)
     {
-        var index = new DeploymentIndex(this.Current());
+        var index = this.Index();
         var result = new List<PendingChange>();
         foreach (var change in this.Merged())
         {
@@ -332,7 +334,7 @@ public sealed partial class RepositoryFlow
         {
             foreach (var deployment in deployments.Where(d => d.AddsChanges))
             {
-                foreach (var sha in deployment.IncludedShas.Append(deployment.Sha).OfType<string>().Distinct(StringComparer.Ordinal))
+                foreach (var sha in deployment.IncludedShas.Concat(deployment.InferredShas).Append(deployment.Sha).OfType<string>().Distinct(StringComparer.Ordinal))
                 {
                     if (!this.bySha.TryGetValue(sha, out var list))
                     {

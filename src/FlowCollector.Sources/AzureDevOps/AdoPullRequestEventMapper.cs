@@ -44,11 +44,8 @@ internal sealed class AdoPullRequestEventMapper
         var threads = snapshot.Threads.Where(t => !t.IsDeleted && t.PublishedDate is not null).ToList();
 
         // Stable order: when several toggles share a timestamp, the thread id (creation order) decides.
-        var draftToggles = threads
-            .Where(t => IsType(t, IsDraftUpdate) && DraftNowSet(t) is not null)
-            .OrderBy(t => t.PublishedDate).ThenBy(t => t.Id)
-            .ToList();
-        var openedAsDraft = draftToggles.Count > 0 ? DraftNowSet(draftToggles[0]) == false : pr.IsDraft;
+        var draftToggles = DraftToggles(threads.Where(t => IsType(t, IsDraftUpdate)).OrderBy(t => t.PublishedDate).ThenBy(t => t.Id).ToList(), pr.IsDraft);
+        var openedAsDraft = draftToggles.Count > 0 ? !draftToggles[0].NowDraft : pr.IsDraft;
 
         yield return this.Event(snapshot, FlowEventKind.ChangeOpened, pr.CreationDate!.Value, author) with
         {
@@ -66,9 +63,9 @@ internal sealed class AdoPullRequestEventMapper
             }
         }
 
-        foreach (var toggle in draftToggles)
+        foreach (var (toggle, nowDraft) in draftToggles)
         {
-            var kind = DraftNowSet(toggle) == true ? FlowEventKind.ConvertedToDraft : FlowEventKind.ReadyForReview;
+            var kind = nowDraft ? FlowEventKind.ConvertedToDraft : FlowEventKind.ReadyForReview;
             yield return this.Event(snapshot, kind, toggle.PublishedDate!.Value, author);
         }
 
@@ -83,8 +80,11 @@ internal sealed class AdoPullRequestEventMapper
             }
             else if (IsType(thread, VoteUpdate) && Int(thread, "CodeReviewVoteResult") is { } vote && ToReviewState(vote) is { } state)
             {
-                var voter = Resolve(snapshot, Text(thread, "CodeReviewVotedByTfId"), Text(thread, "CodeReviewVotedByDisplayName"));
-                yield return this.Event(snapshot, FlowEventKind.ReviewSubmitted, thread.PublishedDate!.Value, voter) with { ReviewState = state };
+                // A vote nobody can be named for is left out: counted under a display name it could be the author's own.
+                if (Voter(snapshot, thread) is { } voter)
+                {
+                    yield return this.Event(snapshot, FlowEventKind.ReviewSubmitted, thread.PublishedDate!.Value, voter) with { ReviewState = state };
+                }
             }
             else if (!thread.Properties?.ContainsKey(ThreadType) ?? true)
             {
@@ -126,13 +126,40 @@ internal sealed class AdoPullRequestEventMapper
         refName is null ? "" : refName.StartsWith("refs/heads/", StringComparison.Ordinal) ? refName["refs/heads/".Length..] : refName;
 
     /// <summary>
-    /// Vote threads name the voter by identity id; the unique name (what comments and the author carry) comes from the
-    /// reviewers, the author or a comment of the same identity, so the engine can tell an author's own vote.
+    /// Who cast a vote, by unique name (what comments and the author carry, so the engine can tell an author's own vote),
+    /// or null when nobody can be named. Payloads name the voter one of two ways (both read): current service versions
+    /// and Microsoft's web UI point <c>CodeReviewVotedByIdentity</c> at a key of the thread's <c>identities</c>; older ones
+    /// carry <c>CodeReviewVotedByTfId</c> and <c>CodeReviewVotedByDisplayName</c>.
     /// </summary>
-    private static AdoIdentity Resolve(AdoPullRequestSnapshot snapshot, string? id, string? displayName)
+    private static AdoIdentity? Voter(AdoPullRequestSnapshot snapshot, AdoThread thread)
     {
+        var named = Text(thread, "CodeReviewVotedByIdentity") is { } key && thread.Identities is { } identities && identities.TryGetValue(key, out var identity)
+            ? identity
+            : null;
+        var id = named?.Id ?? Text(thread, "CodeReviewVotedByTfId");
+        var resolved = Resolve(snapshot, id) ?? (named?.UniqueName is not null ? named : null);
+        if (resolved is not null)
+        {
+            return resolved;
+        }
+
+        // Only a display name: it is the author's when it is the author's display name; anyone else's cannot be told
+        // apart from a namesake, so such a vote does not count as a reviewer's.
+        var displayName = named?.DisplayName ?? Text(thread, "CodeReviewVotedByDisplayName");
+        var author = snapshot.PullRequest.CreatedBy;
+        return displayName is not null && author is not null && string.Equals(displayName, author.DisplayName, StringComparison.OrdinalIgnoreCase) ? author : null;
+    }
+
+    /// <summary>The identity with <paramref name="id"/> among the reviewers, the author or the commenters (dashes or not), or null.</summary>
+    private static AdoIdentity? Resolve(AdoPullRequestSnapshot snapshot, string? id)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
         var pr = snapshot.PullRequest;
-        bool Same(string? other) => id is not null && other is not null && string.Equals(Normalise(other), Normalise(id), StringComparison.OrdinalIgnoreCase);
+        bool Same(string? other) => other is not null && string.Equals(Normalise(other), Normalise(id), StringComparison.OrdinalIgnoreCase);
 
         if (pr.Reviewers?.FirstOrDefault(r => Same(r.Id)) is { } reviewer)
         {
@@ -144,8 +171,25 @@ internal sealed class AdoPullRequestEventMapper
             return pr.CreatedBy!;
         }
 
-        var commenter = snapshot.Threads.SelectMany(t => t.Comments ?? []).Select(c => c.Author).FirstOrDefault(a => Same(a?.Id));
-        return commenter ?? new AdoIdentity { Id = id, DisplayName = displayName };
+        return snapshot.Threads.SelectMany(t => t.Comments ?? []).Select(c => c.Author).FirstOrDefault(a => Same(a?.Id));
+    }
+
+    /// <summary>
+    /// Each draft toggle with the state it set. <c>CodeReviewIsDraftNowSet</c> comes as a string (<c>"True"</c>/<c>"False"</c>,
+    /// <c>"1"</c>/<c>"0"</c>) or a JSON boolean. A toggle without the flag is told by its place: toggles alternate, so the
+    /// first flagged one (or, with none, the pull request's current <c>isDraft</c> after all of them) fixes the rest —
+    /// which makes the first toggle of a pull request created as a draft its publication, as the web UI shows it.
+    /// </summary>
+    private static List<(AdoThread Thread, bool NowDraft)> DraftToggles(List<AdoThread> toggles, bool isDraftNow)
+    {
+        var flagged = toggles.FindIndex(t => DraftNowSet(t) is not null);
+
+        // The state toggle i set, if the pull request was created as a draft: published at even places, draft at odd ones.
+        bool SetWhenCreatedAsDraft(int i) => i % 2 == 1;
+        var createdAsDraft = flagged >= 0
+            ? DraftNowSet(toggles[flagged]) == SetWhenCreatedAsDraft(flagged)
+            : isDraftNow == (toggles.Count % 2 == 0);
+        return toggles.Select((t, i) => (t, DraftNowSet(t) ?? (createdAsDraft ? SetWhenCreatedAsDraft(i) : !SetWhenCreatedAsDraft(i)))).ToList();
     }
 
     // Thread properties write identity ids with or without dashes.

@@ -161,11 +161,12 @@ internal sealed class AzureDevOpsDeliveryReader
 
     private async Task<AdoChangeSet> ChangeSetAsync(AdoDeploymentSnapshot deployment, List<AdoDeploymentSnapshot> successes, DateTimeOffset historyFrom, CancellationToken cancellationToken)
     {
-        // The previous successful deployment of the same pipeline to this environment, started before this one.
+        // The last successful deployment of the same pipeline to this environment that had finished when this one started:
+        // one still running then is no baseline, even if it started first (overlapping deployments, docs/metrics.md "Deployments").
         var start = deployment.Started ?? deployment.Queued ?? deployment.Finished;
         var baseline = successes
-            .Where(s => s.DefinitionId == deployment.DefinitionId && s.Id != deployment.Id && (s.Started ?? s.Queued ?? s.Finished) < start)
-            .OrderByDescending(s => s.Started ?? s.Queued ?? s.Finished)
+            .Where(s => s.DefinitionId == deployment.DefinitionId && s.Id != deployment.Id && s.Finished < start)
+            .OrderByDescending(s => s.Finished).ThenByDescending(s => s.Started ?? s.Queued)
             .FirstOrDefault();
         if (baseline is null)
         {

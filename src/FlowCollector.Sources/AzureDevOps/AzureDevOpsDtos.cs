@@ -132,6 +132,12 @@ internal sealed record AdoThread
     public List<AdoComment>? Comments { get; init; }
 
     public Dictionary<string, AdoProperty>? Properties { get; init; }
+
+    /// <summary>
+    /// The identities the thread's properties point at (<c>CommentThread.identities</c>, e.g. <c>CodeReviewVotedByIdentity</c>
+    /// = <c>"1"</c> names <c>identities["1"]</c>); absent in payloads that name people by <c>…TfId</c> / <c>…DisplayName</c>.
+    /// </summary>
+    public Dictionary<string, AdoIdentity>? Identities { get; init; }
 }
 
 /// <summary>A thread property: <c>{"$type": "System.String", "$value": …}</c>; the value may be a string or a number.</summary>
@@ -159,6 +165,29 @@ internal sealed record AdoComment
     public string? CommentType { get; init; }
 
     public bool IsDeleted { get; init; }
+}
+
+/// <summary>A push (<c>GitPush</c>): the ref updates only with <c>searchCriteria.includeRefUpdates</c>, the commits only from the single-push GET with <c>includeCommits</c>.</summary>
+internal sealed record AdoPush
+{
+    public int PushId { get; init; }
+
+    public DateTimeOffset? Date { get; init; }
+
+    public AdoIdentity? PushedBy { get; init; }
+
+    public List<AdoRefUpdate>? RefUpdates { get; init; }
+
+    public List<AdoCommitRef>? Commits { get; init; }
+}
+
+internal sealed record AdoRefUpdate
+{
+    public string? Name { get; init; }
+
+    public string? OldObjectId { get; init; }
+
+    public string? NewObjectId { get; init; }
 }
 
 internal sealed record AdoResourceRef
@@ -461,6 +490,8 @@ internal sealed class AdoTimeConverter : JsonConverter<DateTimeOffset?>
 [JsonSerializable(typeof(AdoList<AdoPullRequest>))]
 [JsonSerializable(typeof(AdoList<AdoCommitRef>))]
 [JsonSerializable(typeof(AdoList<AdoThread>))]
+[JsonSerializable(typeof(AdoList<AdoPush>))]
+[JsonSerializable(typeof(AdoPush))]
 [JsonSerializable(typeof(AdoList<AdoWorkItemRef>))]
 [JsonSerializable(typeof(AdoList<AdoWorkItem>))]
 [JsonSerializable(typeof(AdoList<AdoBuild>))]

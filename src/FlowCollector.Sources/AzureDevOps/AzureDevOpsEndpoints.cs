@@ -78,6 +78,10 @@ internal sealed class AzureDevOpsEndpoints
     public string PullRequestWebUrl(string project, string repository, int id) =>
         $"{this.BaseAddress}{Uri.EscapeDataString(project)}/_git/{Uri.EscapeDataString(repository)}/pullrequest/{id}";
 
+    /// <summary>The web page of a commit.</summary>
+    public string CommitWebUrl(string project, string repository, string sha) =>
+        $"{this.BaseAddress}{Uri.EscapeDataString(project)}/_git/{Uri.EscapeDataString(repository)}/commit/{sha}";
+
     /// <summary>The web page of a build (pipeline run).</summary>
     public string BuildWebUrl(string project, int buildId) =>
         $"{this.BaseAddress}{Uri.EscapeDataString(project)}/_build/results?buildId={buildId}";

@@ -155,6 +155,13 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             }
         }
 
+        if (this.options.ReadDirectPushes)
+        {
+            var merges = pullRequests.Select(p => p.PullRequest.LastMergeCommit?.CommitId).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var pushes = new AzureDevOpsPushReader(client, endpoints, project, this.bots);
+            events.AddRange(await pushes.ReadAsync(repository, repo.DefaultBranch, merges, since, Offer, cancellationToken));
+        }
+
         var (finished, running, deployments) = (0, 0, 0);
         if (this.options.ReadBuilds)
         {

@@ -85,9 +85,11 @@ internal sealed class AzureDevOpsReleaseReader
 
     private async Task<AdoChangeSet> ChangeSetAsync(AdoDeploymentSnapshot deployment, List<AdoDeploymentSnapshot> read, CancellationToken cancellationToken)
     {
+        // Like environment deployments: the last success to this stage that had finished when this one started.
+        var start = deployment.Started ?? deployment.Queued;
         var baseline = read
-            .Where(d => d.Succeeded && d.DefinitionId == deployment.DefinitionId && d.Id != deployment.Id && (d.Started ?? d.Queued) < (deployment.Started ?? deployment.Queued))
-            .MaxBy(d => d.Started ?? d.Queued);
+            .Where(d => d.Succeeded && d.DefinitionId == deployment.DefinitionId && d.Id != deployment.Id && d.Finished < start)
+            .MaxBy(d => d.Finished);
         var reader = new AzureDevOpsDeliveryReader(this.builds, this.endpoints, this.project);
         if (baseline is null)
         {

@@ -113,6 +113,12 @@ public sealed class AzureDevOpsSourceOptions
     public bool ReadEnvironmentDeployments { get; set; } = true;
 
     /// <summary>
+    /// Read pushes to the default branch (default true): a push that is no pull request's completion is a direct change
+    /// (docs/metrics.md). Costs 1 request per page of pushes in the window and 1 per direct push for its commits.
+    /// </summary>
+    public bool ReadDirectPushes { get; set; } = true;
+
+    /// <summary>
     /// Read classic Release pipeline deployments (default false): for teams still on Release pipelines. Needs the PAT
     /// scope Release (Read). Costs 1 request per page of deployments modified in the window, and per release, build and
     /// deployment of this repository 1 more each (release artifacts, build, change set).

@@ -339,9 +339,12 @@ internal sealed class GitHubDeliveryReader
 
         public async Task<DeploymentSnapshot?> PreviousSuccessAsync(DeploymentSnapshot deployment, CancellationToken cancellationToken)
         {
+            // The environment's state when this one started: the last success that had finished by then. One still running
+            // is no baseline even if it started first (overlapping deployments, docs/metrics.md "Deployments").
+            var started = Start(deployment);
             var known = snapshots.Values
-                .Where(d => Same(d.Environment, deployment.Environment) && d.Succeeded && Before(d, deployment))
-                .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+                .Where(d => d.Id != deployment.Id && Same(d.Environment, deployment.Environment) && d.Succeeded && d.FirstFinal!.CreatedAt < started)
+                .OrderByDescending(d => d.FirstFinal!.CreatedAt).ThenByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
                 .FirstOrDefault();
             if (known is not null)
             {
@@ -375,7 +378,7 @@ internal sealed class GitHubDeliveryReader
                     snapshot = snapshots[candidate.Id] = await SnapshotAsync(feed, candidate, cancellationToken);
                 }
 
-                if (snapshot.Succeeded && Before(snapshot, deployment))
+                if (snapshot.Succeeded && snapshot.FirstFinal!.CreatedAt < started)
                 {
                     return snapshot;
                 }
@@ -410,7 +413,8 @@ internal sealed class GitHubDeliveryReader
 
         private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
-        private static bool Before(DeploymentSnapshot a, DeploymentSnapshot b) => a.CreatedAt < b.CreatedAt || (a.CreatedAt == b.CreatedAt && a.Id < b.Id);
+        /// <summary>Like the engine's start of a deployment: its first <c>in_progress</c> status, else its creation.</summary>
+        private static DateTimeOffset Start(DeploymentSnapshot d) => d.FirstInProgress?.CreatedAt ?? d.CreatedAt;
     }
 
     private sealed class RestDeploymentFeed(GitHubDeliveryReader owner) : IDeploymentFeed

@@ -111,6 +111,11 @@ public sealed partial class GitHubEventSource : IFlowEventSource
             events.AddRange(mapper.Map(snapshot));
         }
 
+        if (graphQl is not null && this.options.ReadDirectPushes)
+        {
+            events.AddRange(await new GitHubDirectCommitReader(graphQl, repository, this.Errors(repository), this.bots).ReadAsync(since, cancellationToken));
+        }
+
         var delivery = new GitHubDeliveryReader(reader, repository, this.Errors(repository));
         var runs = 0;
         List<WorkflowRunSnapshot> workflowRuns = [];

@@ -184,6 +184,31 @@ public static class GitHubGraphQlDocuments
         }
         """;
 
+    /// <summary>
+    /// The default branch's commits committed since <c>$since</c>, newest first, each with whether a pull request is
+    /// associated with it (<c>Commit.associatedPullRequests</c>: a merge, squash or rebased commit of a pull request is; a
+    /// direct push is not). Cost: 1 + <c>$first</c> (the pull requests of each) → 1 point per 100 commits.
+    /// </summary>
+    public const string DirectCommits = """
+        query DirectCommits($owner: String!, $name: String!, $first: Int!, $after: String, $since: GitTimestamp!) {
+          rateLimit { cost remaining resetAt }
+          repository(owner: $owner, name: $name) {
+            defaultBranchRef {
+              name
+              target {
+                __typename
+                ... on Commit {
+                  history(first: $first, after: $after, since: $since) {
+                    pageInfo { hasNextPage endCursor }
+                    nodes { oid committedDate authoredDate author { user { login } } associatedPullRequests(first: 1) { totalCount } }
+                  }
+                }
+              }
+            }
+          }
+        }
+        """;
+
     /// <summary>Deployments per page of <see cref="Deployments"/> and commits per page of <see cref="TrunkHistory"/> at most (GitHub's maximum).</summary>
     public const int ListPageSize = 100;
 
@@ -198,6 +223,7 @@ public static class GitHubGraphQlDocuments
         [nameof(Deployments)] = Deployments,
         [nameof(DeploymentStatuses)] = DeploymentStatuses,
         [nameof(TrunkHistory)] = TrunkHistory,
+        [nameof(DirectCommits)] = DirectCommits,
         [nameof(Releases)] = Releases,
     };
 
@@ -231,7 +257,7 @@ public static class GitHubGraphQlDocuments
 
     private const string ReviewFields = """
                   pageInfo { hasNextPage endCursor }
-                  nodes { databaseId author { login __typename } state submittedAt }
+                  nodes { databaseId author { login __typename } state createdAt submittedAt }
         """;
 
     private const string TimelineFields = """

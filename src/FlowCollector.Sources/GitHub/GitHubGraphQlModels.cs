@@ -25,6 +25,9 @@ internal sealed record GraphQlVariables(string Owner, string Name)
 
     /// <summary>A node id (<c>node(id:)</c>).</summary>
     public string? Id { get; init; }
+
+    /// <summary>A <c>GitTimestamp</c> (ISO 8601) for <c>history(since:)</c>.</summary>
+    public string? Since { get; init; }
 }
 
 internal sealed class GraphQlResponse
@@ -120,6 +123,13 @@ internal sealed class GraphQlHistoryCommit
     public DateTimeOffset? CommittedDate { get; set; }
 
     public GraphQlConnection<GraphQlCommitRef>? Parents { get; set; }
+
+    /// <summary>Only with <see cref="GitHubGraphQlDocuments.DirectCommits"/>.</summary>
+    public DateTimeOffset? AuthoredDate { get; set; }
+
+    public GraphQlGitActor? Author { get; set; }
+
+    public GraphQlConnection<GraphQlCommitRef>? AssociatedPullRequests { get; set; }
 }
 
 internal sealed class GraphQlDeployment
@@ -250,6 +260,12 @@ internal sealed class GraphQlReview
     public GraphQlActor? Author { get; set; }
 
     public string? State { get; set; }
+
+    /// <summary>
+    /// When the review was started: a pending review is created with the first comment its reviewer drafts, so this is
+    /// that comment's creation (schema: <c>PullRequestReview.createdAt</c>); for a review submitted without drafting, its submission.
+    /// </summary>
+    public DateTimeOffset? CreatedAt { get; set; }
 
     public DateTimeOffset? SubmittedAt { get; set; }
 }

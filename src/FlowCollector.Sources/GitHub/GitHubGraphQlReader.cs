@@ -147,7 +147,7 @@ internal sealed class GitHubGraphQlReader
             pr.MergeCommit?.Oid is { Length: > 0 } oid ? oid : null,
             pr.ClosedAt,
             commits.Select(c => this.Commit(c, commitsWhere)).ToList(),
-            reviews.Select(r => new ReviewSnapshot(r.DatabaseId ?? 0, Account(r.Author), r.State ?? "", r.SubmittedAt)).ToList(),
+            reviews.Select(r => new ReviewSnapshot(r.DatabaseId ?? 0, Account(r.Author), r.State ?? "", r.SubmittedAt) { StartedAt = r.CreatedAt }).ToList(),
             timeline
                 .Where(e => e.CreatedAt is not null)
                 .Select(e => (Name: EventName(e.TypeName), e.CreatedAt, e.Actor))

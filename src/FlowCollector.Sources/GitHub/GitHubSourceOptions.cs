@@ -87,6 +87,12 @@ public sealed class GitHubSourceOptions
     public bool ReadDeployments { get; set; } = true;
 
     /// <summary>
+    /// Read the default branch's commits that no pull request is associated with (default true): each is a direct change
+    /// (docs/metrics.md). With <see cref="Api"/> <c>GraphQl</c> only: 1 point per 100 commits committed in the window.
+    /// </summary>
+    public bool ReadDirectPushes { get; set; } = true;
+
+    /// <summary>
     /// Read the issues each pull request closes (closing keywords and manual links) as its demand (default true): the
     /// earliest one's creation starts the <c>backlog</c> stage, which ends at the first commit. With <see cref="Api"/>
     /// <c>GraphQl</c> only; pull requests then come 37 per point instead of 49.

@@ -65,6 +65,14 @@ internal sealed class PullRequestEventMapper
         {
             if (review.SubmittedAt is { } submitted && ToReviewState(review.State) is { } state)
             {
+                // The reviewer's comments were drafted in a pending review before it was submitted: the review's start is
+                // when they began (ValueStream:CommentsEndPickup lets it end pickup). A review still pending is seen only by
+                // its own author's token, so it is left out — what a reader sees must not depend on whose token reads.
+                if (review.StartedAt is { } started && started < submitted)
+                {
+                    yield return this.Event(pr, FlowEventKind.ReviewCommented, started, review.User);
+                }
+
                 yield return this.Event(pr, FlowEventKind.ReviewSubmitted, submitted, review.User) with { ReviewState = state };
             }
         }

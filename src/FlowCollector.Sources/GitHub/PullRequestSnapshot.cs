@@ -41,7 +41,14 @@ internal sealed record GitHubAccount(string Login, string? Type);
 internal sealed record CommitSnapshot(string Sha, DateTimeOffset AuthoredAt, GitHubAccount? Author);
 
 /// <summary>A review as listed by GitHub; <see cref="State"/> is GitHub's upper-case state, <see cref="SubmittedAt"/> is null while pending.</summary>
-internal sealed record ReviewSnapshot(long Id, GitHubAccount? User, string State, DateTimeOffset? SubmittedAt);
+internal sealed record ReviewSnapshot(long Id, GitHubAccount? User, string State, DateTimeOffset? SubmittedAt)
+{
+    /// <summary>
+    /// When the reviewer started it — the creation of its first drafted comment, which creates the pending review (GraphQL
+    /// <c>PullRequestReview.createdAt</c>); null when the reader cannot tell (REST reviews carry only <c>submitted_at</c>).
+    /// </summary>
+    public DateTimeOffset? StartedAt { get; init; }
+}
 
 /// <summary>An issue-timeline event; <see cref="Event"/> is GitHub's event name (<c>ready_for_review</c>, …).</summary>
 internal sealed record TimelineSnapshot(string Event, DateTimeOffset CreatedAt, GitHubAccount? Actor);

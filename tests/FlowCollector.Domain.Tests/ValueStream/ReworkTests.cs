@@ -94,13 +94,14 @@ public sealed class ReworkTests
     [Fact]
     public void Rework_that_reached_staging_only_does_not_count_in_the_rework_rate()
     {
-        // Hotfix 42 went to staging (d1) but not yet to production; change 43 reached production (d2) alone.
+        // Hotfix 42 went to staging (d1) but not yet to production; change 43 reached production (d2) alone (its source
+        // compared it with an earlier production deployment: an uncompared first one would carry 42 too, merged before 43).
         var flow = Flow(
         [
             .. OfChange("42", "m42", Opened(0) with { Labels = ["hotfix"] }, Merged(10)),
             .. OfChange("43", "m43", Opened(0), Merged(12)),
             .. Deploy("d1", "staging", started: 20, finished: 25, sha: "m42", includes: ["m42"]),
-            .. Deploy("d2", "production", started: 30, finished: 35, sha: "m43", includes: ["m43"]),
+            .. Deploy("d2", "production", started: 30, finished: 35, sha: "m43", includes: ["m43"], comparison: DeploymentComparison.Ahead),
         ], StagingThenProduction);
 
         var deployments = flow.FinishedDeployments().ToDictionary(d => d.Deployment.DeploymentId);

@@ -122,6 +122,18 @@ public sealed class StageCalculatorTests
             [S("coding", 3600), S("pickup", 4200), S("review", 0), S("merge", 1800)]
         },
         {
+            "a review whose first comment was drafted at 90 and submitted at 150 (GitHub: its createdAt, then submittedAt): pickup ends at the draft",
+            [Commit(0, "c1"), Opened(60), Comment(90, "bob"), Review(150, "bob", ReviewState.ChangesRequested), Approved(200, "bob"), Merged(230)],
+            Counting,
+            [S("coding", 3600), S("pickup", 1800), S("review", 6600), S("merge", 1800)]
+        },
+        {
+            "CommentsEndPickup=false: the same review ends pickup when it is submitted",
+            [Commit(0, "c1"), Opened(60), Comment(90, "bob"), Review(150, "bob", ReviewState.ChangesRequested), Approved(200, "bob"), Merged(230)],
+            new ReviewCounting(new HashSet<string>(StringComparer.OrdinalIgnoreCase), CommentsEndPickup: false),
+            [S("coding", 3600), S("pickup", 5400), S("review", 3000), S("merge", 1800)]
+        },
+        {
             "a review submitted after the merge is ignored",
             [Commit(0, "c1"), Opened(60), Merged(120), Approved(180, "bob")],
             Counting,

@@ -49,6 +49,40 @@ public sealed class AdoPullRequestEventMapperTests
         Assert.Equal(toggleKinds, events.Where(e => e.Kind is FlowEventKind.ReadyForReview or FlowEventKind.ConvertedToDraft).Select(e => e.Kind));
     }
 
+    // Each row: the draft flag now, each toggle's CodeReviewIsDraftNowSet as sent (a string, a JSON boolean, or absent) →
+    // opened as draft, and the kinds of the toggle events. An absent flag is told by the toggle's place (toggles alternate).
+    public static TheoryData<string, bool, object?[], bool, FlowEventKind[]> DraftFlagShapes => new()
+    {
+        { "a JSON boolean: published", false, [false], true, [FlowEventKind.ReadyForReview] },
+        { "JSON booleans: published, back to draft", true, [false, true], true, [FlowEventKind.ReadyForReview, FlowEventKind.ConvertedToDraft] },
+        { "\"0\" / \"1\", as the web UI compares them", false, ["1", "0"], false, [FlowEventKind.ConvertedToDraft, FlowEventKind.ReadyForReview] },
+        { "no flag, not a draft now: created as a draft, this was its publication", false, [null], true, [FlowEventKind.ReadyForReview] },
+        { "no flags, draft now after two toggles: created as a draft", true, [null, null], true, [FlowEventKind.ReadyForReview, FlowEventKind.ConvertedToDraft] },
+        { "no flag on the first, the second says draft: the first published it", true, [null, "True"], true, [FlowEventKind.ReadyForReview, FlowEventKind.ConvertedToDraft] },
+        { "no flag on the second, the first says draft: the second published it", false, ["True", null], false, [FlowEventKind.ConvertedToDraft, FlowEventKind.ReadyForReview] },
+    };
+
+    [Theory]
+    [MemberData(nameof(DraftFlagShapes))]
+    public void The_draft_flag_is_read_as_string_or_boolean_and_a_missing_one_from_its_place(string scenario, bool isDraftNow, object?[] flags, bool openedAsDraft, FlowEventKind[] toggleKinds)
+    {
+        var threads = flags.Select((flag, i) =>
+        {
+            var thread = Thread(i + 1, T0.AddHours(i + 1), ("CodeReviewThreadType", "IsDraftUpdate"));
+            if (flag is not null)
+            {
+                thread.Properties!["CodeReviewIsDraftNowSet"] = new AdoProperty { Value = JsonSerializer.SerializeToElement(flag) };
+            }
+
+            return thread;
+        }).ToList();
+
+        var events = Map(Pr(isDraft: isDraftNow), threads: threads);
+
+        Assert.True(openedAsDraft == Assert.Single(events, e => e.Kind == FlowEventKind.ChangeOpened).IsDraft, scenario);
+        Assert.Equal(toggleKinds, events.Where(e => e.Kind is FlowEventKind.ReadyForReview or FlowEventKind.ConvertedToDraft).Select(e => e.Kind));
+    }
+
     [Fact]
     public void A_vote_names_the_voter_by_unique_name_resolved_from_the_reviewers_even_without_dashes()
     {
@@ -60,14 +94,42 @@ public sealed class AdoPullRequestEventMapperTests
         Assert.Equal(("bob@contoso.com", ReviewState.Approved, T0.AddHours(2), false), (review.Actor, review.ReviewState, review.OccurredAt, review.ActorIsBot));
     }
 
-    [Fact]
-    public void A_vote_by_an_identity_nobody_else_names_keeps_its_display_name()
+    // Each row: how the thread names the voter (its properties; "identities" gives the thread's identities map) → who the
+    // vote is by (null: left out). Shapes: the REST reference's example (TfId + display name) and what current services and
+    // Microsoft's web UI read (CodeReviewVotedByIdentity = a key of the thread's identities, CommentThread.identities in 7.1).
+    public static TheoryData<string, (string Name, string Value)[], bool, string?> VoterCases => new()
     {
-        var vote = Thread(7, T0.AddHours(2), ("CodeReviewThreadType", "VoteUpdate"), ("CodeReviewVoteResult", "-10"), ("CodeReviewVotedByTfId", "0b0b0b0b-0000-0000-0000-000000000000"), ("CodeReviewVotedByDisplayName", "Release Team"));
+        { "identity key into the identities map", [("CodeReviewVotedByIdentity", "1"), ("CodeReviewVotedByInitiatorIdentity", "1")], true, "dave@contoso.com" },
+        { "identity key of the author (id only in the map): her own vote", [("CodeReviewVotedByIdentity", "3")], true, "alice@contoso.com" },
+        { "TfId of a reviewer", [("CodeReviewVotedByTfId", Bob.Id!), ("CodeReviewVotedByDisplayName", "Bob")], false, "bob@contoso.com" },
+        { "the author's TfId: her own vote, named so the engine drops it", [("CodeReviewVotedByTfId", Alice.Id!), ("CodeReviewVotedByDisplayName", "Alice")], false, "alice@contoso.com" },
+        { "an unknown TfId with the author's display name: hers", [("CodeReviewVotedByTfId", "0b0b0b0b-0000-0000-0000-000000000000"), ("CodeReviewVotedByDisplayName", "Alice")], false, "alice@contoso.com" },
+        { "an unknown TfId with another display name: nobody can say who", [("CodeReviewVotedByTfId", "0b0b0b0b-0000-0000-0000-000000000000"), ("CodeReviewVotedByDisplayName", "Release Team")], false, null },
+        { "an identity key missing from the map", [("CodeReviewVotedByIdentity", "2")], true, null },
+        { "no voter at all", [], false, null },
+    };
 
-        var review = Assert.Single(Map(Pr(), threads: [vote]), e => e.Kind == FlowEventKind.ReviewSubmitted);
+    [Theory]
+    [MemberData(nameof(VoterCases))]
+    public void A_vote_counts_only_for_a_voter_who_can_be_named(string scenario, (string Name, string Value)[] voter, bool identities, string? expected)
+    {
+        var vote = Thread(7, T0.AddHours(2), [("CodeReviewThreadType", "VoteUpdate"), ("CodeReviewVoteResult", "10"), .. voter]) with
+        {
+            // Dave is no reviewer: his unique name can only come from the map. The author's entry lacks hers: her id tells.
+            Identities = identities
+                ? new Dictionary<string, AdoIdentity>
+                {
+                    ["1"] = new() { Id = "5a5a5a5a-0000-0000-0000-000000000001", UniqueName = "dave@contoso.com", DisplayName = "Dave" },
+                    ["3"] = new() { Id = Alice.Id, DisplayName = "Alice Example" },
+                }
+                : null,
+        };
 
-        Assert.Equal(("Release Team", ReviewState.ChangesRequested), (review.Actor, review.ReviewState));
+        var pr = Pr() with { Reviewers = [new AdoReviewer { Id = Bob.Id, UniqueName = Bob.UniqueName, DisplayName = "Bob", Vote = 10 }] };
+
+        var reviews = Map(pr, threads: [vote]).Where(e => e.Kind == FlowEventKind.ReviewSubmitted).ToList();
+
+        Assert.True(expected == reviews.SingleOrDefault()?.Actor && reviews.Count <= 1, $"{scenario}: {string.Join(", ", reviews.Select(r => r.Actor))}");
     }
 
     // Each row: the comment's author (display name, unique name, group), its type, deleted flag, configured bot names → (event expected, bot flag).

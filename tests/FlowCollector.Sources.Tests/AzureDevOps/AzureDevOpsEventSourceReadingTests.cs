@@ -49,9 +49,69 @@ public sealed class AzureDevOpsEventSourceReadingTests
         Assert.Equal(new RepositoryRef("azuredevops", "contoso/Web", "checkout"), read.Events[0].Repository);
         Assert.Equal(T0.AddHours(5), read.HighWatermark);
 
-        // 1 repository + 3 pull request lists + commits, threads and work items of the one pull request + 1 work item batch.
-        Assert.Equal(8, read.Usage.Requests);
-        Assert.Equal(8, ado.RequestCount);
+        // 1 repository + 3 pull request lists + commits, threads and work items of the one pull request + 1 work item batch
+        // + 1 page of pushes (only the completion's: no direct change).
+        Assert.Equal(9, read.Usage.Requests);
+        Assert.Equal(9, ado.RequestCount);
+    }
+
+    [Fact]
+    public async Task Votes_named_through_the_threads_identities_and_every_draft_flag_shape_read_like_the_classic_ones()
+    {
+        var model = new SimulatedAzureDevOps();
+        var checkout = model.AddProject("Web").AddRepository("checkout");
+        checkout.OpenPullRequest(Alice, T0, draft: true).Commit(T0.AddHours(-1))
+            .Publish(T0.AddMinutes(30), SimulatedAdoDraftFlagShape.JsonBoolean)
+            .ConvertToDraft(T0.AddMinutes(40), SimulatedAdoDraftFlagShape.Missing)
+            .Publish(T0.AddMinutes(50), SimulatedAdoDraftFlagShape.Missing)
+            .Vote(Bob, -5, T0.AddHours(1), SimulatedAdoVoterShape.IdentityRef)
+            .Vote(Alice, 10, T0.AddHours(2), SimulatedAdoVoterShape.IdentityRef)
+            .Vote(Bob, 10, T0.AddHours(3), SimulatedAdoVoterShape.TfId)
+            .Complete(T0.AddHours(4));
+        checkout.OpenPullRequest(Carol, T0, draft: true).Commit(T0.AddHours(-1))
+            .Publish(T0.AddMinutes(20), SimulatedAdoDraftFlagShape.Missing)
+            .Complete(T0.AddHours(1));
+        using var ado = new AzureDevOpsSimulator(model);
+        using var host = AzureDevOpsSourceHost.For(ado, ["Web/checkout"], new Dictionary<string, string?> { ["Sources:AzureDevOps:ReadBuilds"] = "false" });
+
+        var read = await host.ReadAsync("Web/checkout", T0.AddDays(-1));
+
+        List<(FlowEventKind, TimeSpan)> Toggles(string id) => read.Events
+            .Where(e => e.SubjectId == id && e.Kind is FlowEventKind.ReadyForReview or FlowEventKind.ConvertedToDraft)
+            .OrderBy(e => e.OccurredAt).Select(e => (e.Kind, e.OccurredAt - T0)).ToList();
+        Assert.Equal(
+            [(FlowEventKind.ReadyForReview, TimeSpan.FromMinutes(30)), (FlowEventKind.ConvertedToDraft, TimeSpan.FromMinutes(40)), (FlowEventKind.ReadyForReview, TimeSpan.FromMinutes(50))],
+            Toggles("1"));
+        Assert.Equal([(FlowEventKind.ReadyForReview, TimeSpan.FromMinutes(20))], Toggles("2"));
+        Assert.All(read.Events.Where(e => e.Kind == FlowEventKind.ChangeOpened), e => Assert.True(e.IsDraft));
+        Assert.Equal(
+            [("bob@contoso.com", ReviewState.ChangesRequested), ("alice@contoso.com", ReviewState.Approved), ("bob@contoso.com", ReviewState.Approved)],
+            read.Events.Where(e => e.Kind == FlowEventKind.ReviewSubmitted).OrderBy(e => e.OccurredAt).Select(e => (e.Actor, e.ReviewState)).ToList());
+    }
+
+    [Fact]
+    public async Task A_push_to_the_default_branch_that_no_pull_request_completed_is_a_direct_change()
+    {
+        var model = new SimulatedAzureDevOps();
+        var checkout = model.AddProject("Web").AddRepository("checkout");
+        var merge = checkout.OpenPullRequest(Alice, T0).Commit(T0.AddHours(-1)).Vote(Bob, 10, T0.AddHours(1)).Complete(T0.AddHours(2));
+        var head = checkout.Push(Carol, T0.AddHours(3), T0.AddHours(1), T0.AddHours(2.5));
+        using var ado = new AzureDevOpsSimulator(model);
+        using var host = AzureDevOpsSourceHost.For(ado, ["Web/checkout"], new Dictionary<string, string?> { ["Sources:AzureDevOps:ReadBuilds"] = "false" });
+
+        var read = await host.ReadAsync("Web/checkout", T0.AddDays(-1));
+
+        var direct = read.Events.Where(e => e.SubjectId == head).OrderBy(e => e.OccurredAt).ToList();
+        Assert.Equal(
+            [(FlowEventKind.CommitAuthored, TimeSpan.FromHours(1)), (FlowEventKind.CommitAuthored, TimeSpan.FromHours(2.5)), (FlowEventKind.DirectPush, TimeSpan.FromHours(3))],
+            direct.Select(e => (e.Kind, e.OccurredAt - T0)));
+        var push = direct[^1];
+        Assert.Equal((head, "carol@contoso.com", false, "main"), (push.Sha, push.Actor, push.ActorIsBot, push.TargetBranch));
+        Assert.Equal($"{ado.Url}Web/_git/checkout/commit/{head}", push.Url);
+        Assert.DoesNotContain(read.Events, e => e.Kind == FlowEventKind.DirectPush && e.Sha == merge); // the completion's push
+        Assert.Equal(T0.AddHours(3), read.HighWatermark);
+        Assert.Equal(1, ado.Requests.Count(r => r.Path.EndsWith("/pushes", StringComparison.Ordinal)));
+        Assert.Equal(1, ado.Requests.Count(r => r.Path.Contains("/pushes/", StringComparison.Ordinal))); // the direct push's commits only
     }
 
     [Fact]

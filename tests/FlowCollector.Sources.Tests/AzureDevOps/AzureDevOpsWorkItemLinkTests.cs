@@ -45,8 +45,8 @@ public sealed class AzureDevOpsWorkItemLinkTests
                 .Order());
 
         // 1 repository + 3 pull request lists + commits and threads of 3 pull requests + 1 link query + 1 work item batch
-        // (one request per pull request for its links before: 14).
-        Assert.Equal((12, 12), (read.Usage.Requests, ado.RequestCount));
+        // (one request per pull request for its links before: 14) + 1 page of pushes.
+        Assert.Equal((13, 13), (read.Usage.Requests, ado.RequestCount));
         Assert.Equal((1, 0), (ado.RequestsTo(ArtifactQuery), ado.RequestsTo(PerPullRequest)));
         Assert.Equal(1, ado.RequestsTo("/Web/_apis/wit/workitems"));
     }

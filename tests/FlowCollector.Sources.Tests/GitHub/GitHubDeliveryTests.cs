@@ -162,6 +162,27 @@ public sealed class GitHubDeliveryTests
         Assert.Equal(1 + 1 + (3 * 3) + 1 + 1 + 5 + 3, read.Usage.Requests);
     }
 
+    [Fact]
+    public async Task An_overlapping_deployment_is_compared_with_the_last_success_that_had_finished_when_it_started()
+    {
+        // early finished at 1 h 10; slow (merge 2) runs 2 h → 4 h; fast (merge 3) runs 3 h → 3 h 30, while slow still runs.
+        var model = new SimulatedGitHub();
+        var repo = model.AddRepository(Repo);
+        var merges = new[] { 1, 2, 3 }.Select(i => repo.OpenPullRequest("alice", T0).Merge(T0.AddHours(i - 0.5)).MergeCommitSha!).ToArray();
+        var early = repo.Deploy("production", merges[0], T0.AddHours(1), T0.AddHours(1), T0.AddHours(1).AddMinutes(10));
+        var slow = repo.Deploy("production", merges[1], T0.AddHours(2), T0.AddHours(2), T0.AddHours(4));
+        var fast = repo.Deploy("production", merges[2], T0.AddHours(3), T0.AddHours(3), T0.AddHours(3.5));
+        using var github = new GitHubSimulator(model);
+        using var host = Host(github, T0.AddDays(1));
+
+        var read = await host.ReadAsync(Repo, Since);
+
+        Assert.Equal([merges[0]], Includes(read.Events, early.Id)); // the first one: its own SHA (the engine adds the rest)
+        Assert.Equal([merges[1]], Includes(read.Events, slow.Id));
+        Assert.Equal([merges[1], merges[2]], Includes(read.Events, fast.Id)); // base: early, not slow (still running at 3 h)
+        Assert.Equal(DeploymentComparison.Ahead, Comparison(read.Events, fast.Id));
+    }
+
     [Theory]
     [InlineData(25, true)] // the baseline is on list page 3: within the 3 extra pages
     [InlineData(45, false)] // page 5: beyond the cap, the deployment counts as a first one

@@ -17,7 +17,7 @@ public sealed class GitHubGraphQlDeliveryTests
     private const string History = nameof(GitHubGraphQlDocuments.TrunkHistory);
     private static readonly DateTimeOffset T0 = new(2025, 3, 3, 9, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Since = T0.AddDays(-1);
-    private static readonly Dictionary<string, string?> DeploymentsOnly = new() { ["Sources:GitHub:ReadWorkflowRuns"] = "false" };
+    private static readonly Dictionary<string, string?> DeploymentsOnly = new() { ["Sources:GitHub:ReadWorkflowRuns"] = "false", ["Sources:GitHub:ReadDirectPushes"] = "false" };
 
     [Fact]
     public async Task Gives_exactly_the_events_of_the_REST_reader_for_a_generated_organisation_with_runs_and_deployments()

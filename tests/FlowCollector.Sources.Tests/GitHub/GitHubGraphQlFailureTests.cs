@@ -153,12 +153,13 @@ public sealed class GitHubGraphQlFailureTests
 
         var read = await scenario.Host.ReadAsync("contoso/web", T0.AddDays(-1));
 
-        // 1 GraphQL query each for the pull requests, the deployments and — the repository has never had a deployment —
-        // the releases that stand in for them (Sources:GitHub:DeploymentFallback), 1 REST page for the runs.
-        Assert.Equal(4, read.Usage.Requests);
+        // 1 GraphQL query each for the pull requests, the direct commits of the default branch, the deployments and — the
+        // repository has never had a deployment — the releases that stand in for them (Sources:GitHub:DeploymentFallback),
+        // 1 REST page for the runs.
+        Assert.Equal(5, read.Usage.Requests);
         Assert.Equal(scenario.GitHub.RequestCount, read.Usage.Requests);
-        Assert.Equal(3, scenario.GitHub.GraphQlPointsSpent);
-        Assert.Equal(4000 - 1, read.Usage.RateLimitRemaining); // REST: 3,999 left; GraphQL: 4,998 points left
+        Assert.Equal(4, scenario.GitHub.GraphQlPointsSpent);
+        Assert.Equal(4000 - 1, read.Usage.RateLimitRemaining); // REST: 3,999 left; GraphQL: 4,996 points left
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class GitHubGraphQlReadingTests
     {
         ["Sources:GitHub:ReadWorkflowRuns"] = "false",
         ["Sources:GitHub:ReadDeployments"] = "false",
+        ["Sources:GitHub:ReadDirectPushes"] = "false",
     };
 
     [Fact]
@@ -166,6 +167,54 @@ public sealed class GitHubGraphQlReadingTests
         Assert.Contains(read.Events, e => e.Kind == FlowEventKind.ChangeMerged);
         Assert.EndsWith("/api/graphql", github.GraphQlUrl, StringComparison.Ordinal);
         Assert.All(github.Requests, r => Assert.Equal("/api/graphql", r.RawPath));
+    }
+
+    [Fact]
+    public async Task A_review_whose_comments_were_drafted_before_submission_starts_when_its_first_comment_was_drafted()
+    {
+        // GitHub's schema: PullRequestReview.createdAt is when the review object was created, which is when its reviewer
+        // drafted the first comment of the pending review; submittedAt is when they pressed submit.
+        var model = new SimulatedGitHub();
+        model.AddRepository("contoso/web").OpenPullRequest("alice", T0).Commit(T0.AddMinutes(-30))
+            .Review("bob", SimulatedReviewState.ChangesRequested, T0.AddHours(3), firstCommentAt: T0.AddHours(1))
+            .Review("carol", SimulatedReviewState.Approved, T0.AddHours(4))
+            .Merge(T0.AddHours(5));
+        using var github = new GitHubSimulator(model);
+        using var host = GitHubSourceHost.For(github, ["contoso/web"], GitHubSourceHost.GraphQl(PullRequestsOnly));
+
+        var read = await host.ReadAsync("contoso/web", T0.AddDays(-1));
+
+        var comment = Assert.Single(read.Events, e => e.Kind == FlowEventKind.ReviewCommented);
+        Assert.Equal(("bob", T0.AddHours(1)), (comment.Actor, comment.OccurredAt));
+        Assert.Equal(
+            [("bob", T0.AddHours(3), ReviewState.ChangesRequested), ("carol", T0.AddHours(4), ReviewState.Approved)],
+            read.Events.Where(e => e.Kind == FlowEventKind.ReviewSubmitted).Select(e => (e.Actor, e.OccurredAt, e.ReviewState)).OrderBy(r => r.OccurredAt).ToList());
+        Assert.Equal(1, github.GraphQlRequestsByOperation[ByUpdate]); // read with the pull request: no request more
+        Assert.Equal(1, github.GraphQlPointsSpent);
+    }
+
+    [Fact]
+    public async Task A_trunk_commit_no_pull_request_is_associated_with_is_a_direct_change_at_its_commit_time()
+    {
+        var model = new SimulatedGitHub();
+        var repo = model.AddRepository("contoso/web");
+        var merge = repo.OpenPullRequest("alice", T0).Commit(T0.AddMinutes(-30)).Merge(T0.AddHours(1)).MergeCommitSha!;
+        var direct = repo.PushDirect("bob", authoredAt: T0.AddHours(1.5), committedAt: T0.AddHours(2));
+        repo.PushDirect("carol", authoredAt: T0.AddDays(-3), committedAt: T0.AddDays(-2)); // before the window
+        using var github = new GitHubSimulator(model);
+        var settings = new Dictionary<string, string?>(PullRequestsOnly) { ["Sources:GitHub:ReadDirectPushes"] = "true" };
+        using var host = GitHubSourceHost.For(github, ["contoso/web"], GitHubSourceHost.GraphQl(settings));
+
+        var read = await host.ReadAsync("contoso/web", T0.AddDays(-1));
+
+        // GitHub's schema: Commit.associatedPullRequests lists the pull requests a commit belongs to; the merge commit's is #1.
+        Assert.Equal(
+            [(FlowEventKind.CommitAuthored, T0.AddHours(1.5)), (FlowEventKind.DirectPush, T0.AddHours(2))],
+            read.Events.Where(e => e.SubjectId == direct).Select(e => (e.Kind, e.OccurredAt)).OrderBy(e => e.OccurredAt));
+        Assert.All(read.Events.Where(e => e.SubjectId == direct), e => Assert.Equal((direct, "bob", "main"), (e.Sha, e.Actor, e.TargetBranch)));
+        Assert.DoesNotContain(read.Events, e => e.Kind == FlowEventKind.DirectPush && e.SubjectId != direct);
+        Assert.Contains(read.Events, e => e.Kind == FlowEventKind.ChangeMerged && e.Sha == merge);
+        Assert.Equal(1, github.GraphQlRequestsByOperation[nameof(GitHubGraphQlDocuments.DirectCommits)]); // 2 commits since the window start: 1 point
     }
 
     [Theory]

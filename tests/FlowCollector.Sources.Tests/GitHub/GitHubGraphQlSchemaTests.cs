@@ -72,7 +72,7 @@ public sealed class GitHubGraphQlSchemaTests
             Document = document,
             Rules = DocumentValidator.CoreRules,
             Operation = document.Definitions.OfType<GraphQLOperationDefinition>().Single(),
-            Variables = new Inputs(new Dictionary<string, object?> { ["owner"] = "contoso", ["name"] = "web", ["first"] = 49, ["nested"] = 100, ["linked"] = 10, ["number"] = 1, ["id"] = "DE_kwDOAAAB" }),
+            Variables = new Inputs(new Dictionary<string, object?> { ["owner"] = "contoso", ["name"] = "web", ["first"] = 49, ["nested"] = 100, ["linked"] = 10, ["number"] = 1, ["id"] = "DE_kwDOAAAB", ["since"] = "2025-03-01T00:00:00Z" }),
             CancellationToken = TestContext.Current.CancellationToken,
         });
         return result.Errors.Select(e => e.Message).ToList();

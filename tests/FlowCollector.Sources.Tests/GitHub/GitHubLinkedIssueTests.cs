@@ -16,6 +16,7 @@ public sealed class GitHubLinkedIssueTests
     {
         ["Sources:GitHub:ReadWorkflowRuns"] = "false",
         ["Sources:GitHub:ReadDeployments"] = "false",
+        ["Sources:GitHub:ReadDirectPushes"] = "false",
     };
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class PullRequestReworkMappingTests
     {
         ["Sources:GitHub:ReadWorkflowRuns"] = "false",
         ["Sources:GitHub:ReadDeployments"] = "false",
+        ["Sources:GitHub:ReadDirectPushes"] = "false",
     };
 
     [Theory]

@@ -312,7 +312,7 @@ internal sealed class GitHubGraphQlResponder
                                 }
                                 else
                                 {
-                                    TrunkCommit(w, rf.SelectionSet, trunk, trunk.Count - 1, context);
+                                    TrunkCommit(w, rf.SelectionSet, repository, trunk, trunk.Count - 1, context);
                                 }
 
                                 break;
@@ -457,21 +457,38 @@ internal sealed class GitHubGraphQlResponder
     /// Commit <paramref name="index"/> of the linear trunk: its <c>history</c> (itself and older, newest first, <c>since</c>
     /// on the commit time) and <c>parents</c> (the commit before it).
     /// </summary>
-    private static void TrunkCommit(Utf8JsonWriter w, GraphQLSelectionSet? set, IReadOnlyList<SimulatedTrunkCommit> trunk, int index, Context context) =>
+    private static void TrunkCommit(Utf8JsonWriter w, GraphQLSelectionSet? set, SimulatedRepository repository, IReadOnlyList<SimulatedTrunkCommit> trunk, int index, Context context) =>
         Object(w, set, "Commit", ["Node", "GitObject"], (name, f) =>
         {
             var commit = trunk[index];
             switch (name)
             {
                 case "oid": w.WriteStringValue(commit.Sha); break;
-                case "committedDate" or "authoredDate": w.WriteStringValue(GitHubPayloads.Time(commit.At)); break;
+                case "committedDate": w.WriteStringValue(GitHubPayloads.Time(commit.At)); break;
+                case "authoredDate": w.WriteStringValue(GitHubPayloads.Time(commit.AuthoredAt ?? commit.At)); break;
+                case "author":
+                    Object(w, f.SelectionSet, "GitActor", [], (n, af) =>
+                    {
+                        switch (n)
+                        {
+                            case "user" when commit.Author is { IsBot: false } author: Actor(w, af.SelectionSet, author); break;
+                            case "user": w.WriteNullValue(); break;
+                            default: throw Unknown(n, "GitActor");
+                        }
+                    });
+                    break;
+                case "associatedPullRequests":
+                    // A pull request's merge (or squash, or last rebased) commit is associated with it; a direct push is not.
+                    var associated = repository.PullRequests.Where(pr => pr.MergeCommitSha == commit.Sha).ToList();
+                    Connection(w, f, context, "PullRequestConnection", associated, (pr, s) => PullRequest(w, s, pr, context));
+                    break;
                 case "history":
                     var since = Text(f, "since", context) is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : DateTimeOffset.MinValue;
                     var history = Enumerable.Range(0, index + 1).Reverse().Where(i => trunk[i].At >= since).ToList();
-                    Connection(w, f, context, "CommitHistoryConnection", history, (i, s) => TrunkCommit(w, s, trunk, i, context));
+                    Connection(w, f, context, "CommitHistoryConnection", history, (i, s) => TrunkCommit(w, s, repository, trunk, i, context));
                     break;
                 case "parents":
-                    Connection<int>(w, f, context, "CommitConnection", index == 0 ? [] : [index - 1], (i, s) => TrunkCommit(w, s, trunk, i, context));
+                    Connection<int>(w, f, context, "CommitConnection", index == 0 ? [] : [index - 1], (i, s) => TrunkCommit(w, s, repository, trunk, i, context));
                     break;
                 default:
                     throw Unknown(name, "Commit");
@@ -622,6 +639,7 @@ internal sealed class GitHubGraphQlResponder
                 case "databaseId": w.WriteNumberValue(review.Id); break;
                 case "state": w.WriteStringValue(review.WireState); break;
                 case "submittedAt": Time(w, review.SubmittedAt); break;
+                case "createdAt": Time(w, review.StartedAt ?? review.SubmittedAt); break;
                 case "author": Actor(w, f.SelectionSet, review.Reviewer); break;
                 default: throw Unknown(name, "PullRequestReview");
             }

@@ -94,5 +94,12 @@ public sealed class SimulatedDeployment
     }
 }
 
-/// <summary>A commit on the trunk, in the order it landed.</summary>
-public sealed record SimulatedTrunkCommit(string Sha, DateTimeOffset At);
+/// <summary>A commit on the trunk, in the order it landed; <see cref="At"/> is its commit time.</summary>
+public sealed record SimulatedTrunkCommit(string Sha, DateTimeOffset At)
+{
+    /// <summary>Who wrote a commit pushed straight to the trunk; null for a pull request's commit.</summary>
+    public SimulatedUser? Author { get; init; }
+
+    /// <summary>When a directly pushed commit was authored; null: at <see cref="At"/>.</summary>
+    public DateTimeOffset? AuthoredAt { get; init; }
+}

@@ -63,6 +63,12 @@ public sealed record SimulatedReview(long Id, SimulatedUser Reviewer, SimulatedR
         SimulatedReviewState.Dismissed => "DISMISSED",
         _ => "PENDING",
     };
+
+    /// <summary>
+    /// When the reviewer drafted the review's first comment, which created the pending review (GraphQL
+    /// <c>PullRequestReview.createdAt</c>); the submission when the review was submitted without drafting.
+    /// </summary>
+    public DateTimeOffset? StartedAt { get; init; }
 }
 
 /// <summary>The kinds of explicit issue-timeline events the model records (commits, reviews, merge and close are derived).</summary>

@@ -252,19 +252,30 @@ public sealed class SimulatedPullRequest
     /// <param name="state">The verdict; use <see cref="PendingReview"/> for an unsubmitted one.</param>
     /// <param name="submittedAt">submitted_at.</param>
     /// <param name="reviewerIsBot">Overrides the bot flag (served as <c>"type": "Bot"</c>).</param>
-    public SimulatedPullRequest Review(string reviewer, SimulatedReviewState state, DateTimeOffset submittedAt, bool? reviewerIsBot = null)
+    /// <param name="firstCommentAt">
+    /// When the reviewer drafted the first comment of this review (a pending review, submitted later); GitHub creates the
+    /// review then, so GraphQL serves it as the review's <c>createdAt</c>. Null: submitted without drafting.
+    /// </param>
+    public SimulatedPullRequest Review(string reviewer, SimulatedReviewState state, DateTimeOffset submittedAt, bool? reviewerIsBot = null, DateTimeOffset? firstCommentAt = null)
     {
         if (state == SimulatedReviewState.Pending)
         {
             throw new ArgumentException("A pending review has no submission time; use PendingReview.", nameof(state));
         }
 
-        return this.AddReview(SimulatedUser.Named(reviewer, reviewerIsBot), state, SimulatedIds.Second(submittedAt));
+        if (firstCommentAt > submittedAt)
+        {
+            throw new ArgumentException("A review's comments are drafted before it is submitted.", nameof(firstCommentAt));
+        }
+
+        return this.AddReview(SimulatedUser.Named(reviewer, reviewerIsBot), state, SimulatedIds.Second(submittedAt), firstCommentAt is { } f ? SimulatedIds.Second(f) : null);
     }
 
     /// <summary>Records a started but unsubmitted review (<c>PENDING</c>, no <c>submitted_at</c>); it does not move <see cref="UpdatedAt"/>.</summary>
-    public SimulatedPullRequest PendingReview(string reviewer) =>
-        this.AddReview(SimulatedUser.Named(reviewer), SimulatedReviewState.Pending, submittedAt: null);
+    /// <param name="reviewer">The reviewer's login.</param>
+    /// <param name="firstCommentAt">When its first comment was drafted (its <c>createdAt</c>); null: when the pull request was opened.</param>
+    public SimulatedPullRequest PendingReview(string reviewer, DateTimeOffset? firstCommentAt = null) =>
+        this.AddReview(SimulatedUser.Named(reviewer), SimulatedReviewState.Pending, submittedAt: null, firstCommentAt is { } f ? SimulatedIds.Second(f) : null);
 
     /// <summary>Merges the pull request (also closes it).</summary>
     /// <param name="at">merged_at and closed_at.</param>
@@ -347,14 +358,14 @@ public sealed class SimulatedPullRequest
         }
     }
 
-    private SimulatedPullRequest AddReview(SimulatedUser reviewer, SimulatedReviewState state, DateTimeOffset? submittedAt)
+    private SimulatedPullRequest AddReview(SimulatedUser reviewer, SimulatedReviewState state, DateTimeOffset? submittedAt, DateTimeOffset? startedAt)
     {
         lock (this.Gate)
         {
             // The review is made on the head commit at the time it was submitted.
             var head = this.commits.Where(c => submittedAt is null || c.AuthoredAt <= submittedAt).MaxBy(c => c.AuthoredAt)?.Sha
                 ?? SimulatedIds.Sha($"{this.Repository.FullName}#{this.Number}/head");
-            this.reviews.Add(new SimulatedReview(this.Repository.GitHub.NextId(), reviewer, state, submittedAt, head));
+            this.reviews.Add(new SimulatedReview(this.Repository.GitHub.NextId(), reviewer, state, submittedAt, head) { StartedAt = startedAt ?? submittedAt ?? this.CreatedAt });
             return this;
         }
     }

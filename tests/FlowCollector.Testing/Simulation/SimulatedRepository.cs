@@ -155,6 +155,22 @@ public sealed class SimulatedRepository
         }
     }
 
+    /// <summary>
+    /// A commit by <paramref name="author"/>, authored at <paramref name="authoredAt"/>, pushed straight to the trunk with
+    /// commit time <paramref name="committedAt"/> (no pull request is associated with it); returns its SHA.
+    /// </summary>
+    public string PushDirect(string author, DateTimeOffset authoredAt, DateTimeOffset committedAt)
+    {
+        var second = SimulatedIds.Second(committedAt);
+        lock (this.GitHub.Gate)
+        {
+            var sha = SimulatedIds.Sha($"{this.FullName}/direct/{this.trunk.Count}/{second.UtcTicks}");
+            var index = this.trunk.FindLastIndex(c => c.At <= second) + 1;
+            this.trunk.Insert(index, new SimulatedTrunkCommit(sha, second) { Author = SimulatedUser.Named(author), AuthoredAt = SimulatedIds.Second(authoredAt) });
+            return sha;
+        }
+    }
+
     /// <summary>Adds a workflow run (its latest attempt) on <paramref name="branch"/> (default: the default branch).</summary>
     /// <param name="name">The workflow name.</param>
     /// <param name="headSha">The commit it ran on.</param>

@@ -54,9 +54,9 @@ public sealed class OnceCommandTests : IDisposable
         Assert.Contains(stageLines, l => l.StartsWith("change_stage,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup change_id=\"1\",", StringComparison.Ordinal) && l.Contains("seconds=7200", StringComparison.Ordinal));
         Assert.Single(lines, l => l.StartsWith("collector_sync,", StringComparison.Ordinal));
 
-        // Waiting now: #5 approved but not merged; #2 and #3 merged, no CI and not deployed, so waiting for a release.
+        // Waiting now: #5 approved but not merged; #2 merged after the deployment, no CI, so waiting for a release.
         Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=merge count=1i,", StringComparison.Ordinal) && l.Contains("oldest_change_id=\"5\"", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=release_wait count=2i,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=release_wait count=1i,", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup count=0i ", StringComparison.Ordinal));
 
         // The summary: per stage the number of changes, median and p90 (nearest rank), and flow efficiency.
@@ -65,20 +65,37 @@ public sealed class OnceCommandTests : IDisposable
         Assert.Matches(@"contoso/web\s+pickup\s+wait\s+1\s+2h00m\s+2h00m", stdout);
         Assert.Matches(@"contoso/web\s+merge\s+wait\s+3\s+1h00m\s+4h00m", stdout);
 
-        Assert.Matches(@"contoso/web\s+release_wait\s+wait\s+1\s+45m00s\s+45m00s", stdout);
-        Assert.Matches(@"contoso/web\s+deploy:production\s+process\s+1\s+10m00s\s+10m00s", stdout);
+        Assert.Matches(@"contoso/web\s+release_wait\s+wait\s+2\s+45m00s\s+3h00m", stdout);
+        Assert.Matches(@"contoso/web\s+deploy:production\s+process\s+2\s+10m00s\s+10m00s", stdout);
 
-        // Process (coding + review + deploy): 7800 + 10800 + 1800 = 20400 s of flow 18600 + 25200 + 5400 = 49200 s → 41 %.
-        Assert.Contains("contoso/web: 3 changes, flow efficiency 41 %", stdout, StringComparison.Ordinal);
+        // Process (coding + review + deploy): 7800 + 10800 + 2400 = 21000 s of flow 18600 + 25200 + 16800 = 60600 s → 35 %.
+        Assert.Contains("contoso/web: 3 changes, flow efficiency 35 %", stdout, StringComparison.Ordinal);
 
-        // DORA over the 30-day window read: one production deployment, #1's lead time 5 h 10 min, nothing failed.
-        Assert.Matches(@"github:contoso/web: DORA — 1 production deployments \(0\.03/day, \w+\), lead time median 5h10m, p90 5h10m \(Elite\), change failure rate 0 %, recovery n/a, rework rate 0 %", stdout);
-        var change = Assert.Single(lines, l => l.StartsWith("change,", StringComparison.Ordinal));
-        Assert.StartsWith("change,environment=production,org=contoso,repo=web,schema=1,source=github ", change, StringComparison.Ordinal);
-        Assert.Contains("lead_seconds=18600,", change, StringComparison.Ordinal);
+        // DORA over the 30-day window read: one production deployment carrying #1 (5 h 10 min) and #3 (4 h 40 min), nothing failed.
+        Assert.Matches(@"github:contoso/web: DORA — 1 production deployments \(0\.03/day, \w+\), lead time median 4h40m, p90 5h10m \(Elite\), change failure rate 0 %, recovery n/a, rework rate 0 %", stdout);
+        var changes = lines.Where(l => l.StartsWith("change,", StringComparison.Ordinal)).ToList();
+        Assert.All(changes, c => Assert.StartsWith("change,environment=production,org=contoso,repo=web,schema=1,source=github ", c, StringComparison.Ordinal));
+        Assert.Equal(["lead_seconds=16800", "lead_seconds=18600"], changes.Select(c => System.Text.RegularExpressions.Regex.Match(c, "lead_seconds=[0-9]+").Value).Order(StringComparer.Ordinal));
         var deployment = Assert.Single(lines, l => l.StartsWith("deployment,", StringComparison.Ordinal));
-        Assert.Contains("changes=1i", deployment, StringComparison.Ordinal);
+        Assert.Contains("changes=2i", deployment, StringComparison.Ordinal);
         Assert.Contains($"Points written to: file {this.scenario.PointsPath}", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drafted_review_comments_a_direct_push_a_first_deployment_and_an_overlapping_one_give_the_hand_worked_stages()
+    {
+        var config = this.scenario.WriteConfig(repositories: ["fabrikam/shop"]);
+
+        var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
+
+        Assert.True(code == ExitCodes.Ok, stdout + stderr);
+        var lines = await File.ReadAllLinesAsync(this.scenario.PointsPath, TestContext.Current.CancellationToken);
+        var stages = lines.Where(l => l.StartsWith("change_stage,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(this.scenario.ExpectedShopStages.Order(), stages.Select(StageOf).Order());
+        Assert.DoesNotContain(stages, l => l.Contains("clamped=true", StringComparison.Ordinal));
+        var leads = lines.Where(l => l.StartsWith("change,", StringComparison.Ordinal))
+            .ToDictionary(l => Field(l, "change_id").Trim('"'), l => double.Parse(Field(l, "lead_seconds").TrimEnd('i'), CultureInfo.InvariantCulture));
+        Assert.Equal(this.scenario.ExpectedShopLeadSeconds.OrderBy(p => p.Key), leads.OrderBy(p => p.Key));
     }
 
     [Fact]
@@ -108,6 +125,13 @@ public sealed class OnceCommandTests : IDisposable
         Assert.DoesNotContain(wrong, stdout + stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(WorkerScenario.Token, stdout + stderr, StringComparison.Ordinal);
     }
+
+    private static (string Change, string Stage, double Seconds) StageOf(string line) =>
+        (Field(line, "change_id").Trim('"'), System.Text.RegularExpressions.Regex.Match(line, "(?<=[ ,]stage=)[^ ,]+").Value, double.Parse(Field(line, "seconds"), CultureInfo.InvariantCulture));
+
+    /// <summary>A field of a line-protocol line (after the tags), as written.</summary>
+    private static string Field(string line, string name) =>
+        System.Text.RegularExpressions.Regex.Match(line, $"(?<=[ ,]{name}=)(\"[^\"]*\"|[^ ,]+)").Value;
 
     private static async Task<List<(string Change, string Stage, double Seconds, string Schema, long Time)>> ReadStagesAsync(InfluxDbServer influx, CancellationToken ct)
     {

@@ -38,7 +38,9 @@ internal sealed class WorkerScenario : IDisposable
             .Merge(t.AddHours(5));
 
         // #3: only a bot approves and the author reviews herself: neither counts.
-        //     coding 1800 (t-30m → t), merge 3600 (t → t+1h).
+        //     coding 1800 (t-30m → t), merge 3600 (t → t+1h). It merged before #1, so #1's merge commit — the first
+        //     deployment ever seen, which GitHub could compare with nothing — carries it too: release_wait 10800
+        //     (t+1h → t+4h), deploy:production 600; lead time t-30m → t+4h10m = 16800.
         web.OpenPullRequest("dave", t).Commit(t.AddMinutes(-30))
             .Review("renovate[bot]", SimulatedReviewState.Approved, t.AddMinutes(10), reviewerIsBot: true)
             .Review("dave", SimulatedReviewState.Commented, t.AddMinutes(20))
@@ -49,6 +51,7 @@ internal sealed class WorkerScenario : IDisposable
         web.OpenPullRequest("frank", t).Commit(t.AddMinutes(-10)).Review("bob", SimulatedReviewState.Approved, t.AddHours(1));
         web.OpenPullRequest("grace", t, baseBranch: "release/1.0").Commit(t.AddMinutes(-10)).Merge(t.AddHours(2));
 
+        this.DirectPushSha = AddReviewAndChangeSetShapes(this.Model.AddRepository("fabrikam/shop"), t);
         this.GitHub = new GitHubSimulator(this.Model, new GitHubSimulatorOptions { Token = Token, Latency = latency ?? TimeSpan.Zero });
     }
 
@@ -57,8 +60,24 @@ internal sealed class WorkerScenario : IDisposable
     [
         ("1", "coding", 3600), ("1", "pickup", 7200), ("1", "review", 3600), ("1", "merge", 900), ("1", "release_wait", 2700), ("1", "deploy:production", 600),
         ("2", "coding", 10800), ("2", "merge", 14400),
-        ("3", "coding", 1800), ("3", "merge", 3600),
+        ("3", "coding", 1800), ("3", "merge", 3600), ("3", "release_wait", 10800), ("3", "deploy:production", 600),
     ];
+
+    /// <summary>The SHA of fabrikam/shop's direct push: the change's id.</summary>
+    public string DirectPushSha { get; }
+
+    /// <summary>Expected <c>change_stage</c> points of fabrikam/shop (<see cref="AddReviewAndChangeSetShapes"/>).</summary>
+    public IReadOnlyList<(string Change, string Stage, double Seconds)> ExpectedShopStages =>
+    [
+        ("1", "coding", 3600), ("1", "pickup", 3600), ("1", "review", 7200), ("1", "merge", 1800), ("1", "release_wait", 1800), ("1", "deploy:production", 6300),
+        ("2", "coding", 3600), ("2", "pickup", 1800), ("2", "review", 1800), ("2", "merge", 1800), ("2", "release_wait", 7200), ("2", "deploy:production", 6300),
+        ("3", "coding", 1800), ("3", "merge", 5400), ("3", "release_wait", 1800), ("3", "deploy:production", 900),
+        (this.DirectPushSha, "coding", 1200), (this.DirectPushSha, "release_wait", 3000), (this.DirectPushSha, "deploy:production", 900),
+    ];
+
+    /// <summary>Expected lead times of fabrikam/shop, by change: first commit → the first production deployment carrying it finished.</summary>
+    public IReadOnlyDictionary<string, double> ExpectedShopLeadSeconds =>
+        new Dictionary<string, double> { ["1"] = 24300, ["2"] = 22500, ["3"] = 9900, [this.DirectPushSha] = 5100 };
 
     public string Directory { get; }
 
@@ -104,6 +123,47 @@ internal sealed class WorkerScenario : IDisposable
         using var stderr = new StringWriter();
         var code = await FlowCollectorApp.RunAsync(args, stdout, stderr, cancellationToken: TestContext.Current.CancellationToken);
         return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>
+    /// fabrikam/shop: reviews whose comments were drafted before submission, a direct push, a first-ever deployment carrying
+    /// several merged changes, and an overlapping deployment that finishes first. No clock skew anywhere, so no span is clamped.
+    /// </summary>
+    /// <returns>The direct push's SHA.</returns>
+    private static string AddReviewAndChangeSetShapes(SimulatedRepository shop, DateTimeOffset t)
+    {
+        // #1: bob drafts his first comment 1 h after the opening and submits "changes requested" an hour later; he approves
+        //     at t+3h; merged at t+3h30. coding 3600 (t-1h → t), pickup 3600 (→ his first comment), review 7200 (→ the
+        //     approval), merge 1800.
+        var first = shop.OpenPullRequest("alice", t).Commit(t.AddHours(-1))
+            .Review("bob", SimulatedReviewState.ChangesRequested, t.AddHours(2), firstCommentAt: t.AddHours(1))
+            .Commit(t.AddHours(2.5))
+            .Review("bob", SimulatedReviewState.Approved, t.AddHours(3))
+            .Merge(t.AddHours(3.5));
+
+        // #2: dave starts his review (a drafted comment) at t+1h and submits an approval at t+1h30; merged at t+2h.
+        //     coding 3600 (t-30m → t+30m), pickup 1800, review 1800, merge 1800.
+        shop.OpenPullRequest("carol", t.AddMinutes(30)).Commit(t.AddMinutes(-30))
+            .Review("dave", SimulatedReviewState.Approved, t.AddHours(1.5), firstCommentAt: t.AddHours(1))
+            .Merge(t.AddHours(2));
+
+        // #3: nobody reviews. coding 1800 (t+3h → t+3h30), merge 5400 (→ t+5h).
+        var third = shop.OpenPullRequest("erin", t.AddHours(3.5)).Commit(t.AddHours(3)).Merge(t.AddHours(5));
+
+        // A commit frank authored at t+4h20 and pushed straight to main (committed t+4h40): a direct change named by its SHA.
+        //     coding 1200 (t+4h20 → t+4h40).
+        var direct = shop.PushDirect("frank", authoredAt: t.AddHours(4).AddMinutes(20), committedAt: t.AddHours(4).AddMinutes(40));
+
+        // The first production deployment ever (#1's merge commit, t+4h → t+6h) carries #2 too: it merged before #1. While it
+        // runs, #3's merge commit is deployed (t+5h30 → t+5h45): its baseline is no deployment (the first one had not finished
+        // when it started), so it carries #1, #2, the direct push and #3 and, finishing first, delivers them all.
+        //   #1: release_wait 1800 (t+3h30 → t+4h), deploy 6300 (→ t+5h45); lead t-1h → t+5h45 = 24300.
+        //   #2: release_wait 7200 (t+2h → t+4h), deploy 6300; lead t-30m → t+5h45 = 22500.
+        //   direct: release_wait 3000 (t+4h40 → t+5h30), deploy 900; lead t+4h20 → t+5h45 = 5100.
+        //   #3: release_wait 1800 (t+5h → t+5h30), deploy 900; lead t+3h → t+5h45 = 9900.
+        shop.Deploy("production", first.MergeCommitSha!, t.AddHours(4), t.AddHours(4), t.AddHours(6));
+        shop.Deploy("production", third.MergeCommitSha!, t.AddHours(5.5), t.AddHours(5.5), t.AddHours(5.75));
+        return direct;
     }
 
     public void Dispose()

@@ -27,6 +27,8 @@ internal enum AdoRouteKind
     Repositories,
     ArtifactUriQuery,
     CommitsBatch,
+    Pushes,
+    Push,
 }
 
 /// <summary>A request path resolved against the model.</summary>
@@ -81,6 +83,8 @@ internal sealed record AdoRoute(AdoRouteKind Kind, string CanonicalPath, Simulat
                 [] => new AdoRoute(AdoRouteKind.Repository, Canonical(repoPath), project, repository),
                 ["pullrequests"] => new AdoRoute(AdoRouteKind.PullRequests, Canonical([.. repoPath, "pullrequests"]), project, repository),
                 ["commitsbatch"] => new AdoRoute(AdoRouteKind.CommitsBatch, Canonical([.. repoPath, "commitsbatch"]), project, repository),
+                ["pushes"] => new AdoRoute(AdoRouteKind.Pushes, Canonical([.. repoPath, "pushes"]), project, repository),
+                ["pushes", var id] => new AdoRoute(AdoRouteKind.Push, Canonical([.. repoPath, "pushes", id]), project, repository, Id(id)),
                 ["pullrequests", var id, "commits"] => new AdoRoute(AdoRouteKind.PullRequestCommits, Canonical([.. repoPath, "pullrequests", id, "commits"]), project, repository, Id(id)),
                 ["pullrequests", var id, "threads"] => new AdoRoute(AdoRouteKind.PullRequestThreads, Canonical([.. repoPath, "pullrequests", id, "threads"]), project, repository, Id(id)),
                 ["pullrequests", var id, "workitems"] => new AdoRoute(AdoRouteKind.PullRequestWorkItems, Canonical([.. repoPath, "pullrequests", id, "workitems"]), project, repository, Id(id)),

@@ -12,6 +12,9 @@ namespace FlowCollector.Testing.Simulation.AzureDevOps;
 /// </summary>
 internal sealed class AzureDevOpsPayloads
 {
+    /// <summary>The key of the voter in a thread's <c>identities</c> map (the service numbers them from 1).</summary>
+    private const string VoterKey = "1";
+
     private readonly string root;
     private readonly SimulatedAzureDevOps model;
 
@@ -78,6 +81,21 @@ internal sealed class AzureDevOpsPayloads
                         w.WriteEndObject();
                     }), null),
                 };
+            case AdoRouteKind.Pushes:
+                // Newest first, like the service; refName, the date range and includeRefUpdates as the 7.1 description declares them.
+                var refName = query.Get("searchCriteria.refName");
+                var fromDate = query.Time("searchCriteria.fromDate");
+                var toDate = query.Time("searchCriteria.toDate");
+                var withRefUpdates = string.Equals(query.Get("searchCriteria.includeRefUpdates"), "true", StringComparison.OrdinalIgnoreCase);
+                var pushes = repo!.Pushes
+                    .Where(p => refName is null || string.Equals(refName, "refs/heads/" + repo.DefaultBranch, StringComparison.Ordinal))
+                    .Where(p => (fromDate is null || p.At >= fromDate) && (toDate is null || p.At <= toDate))
+                    .OrderByDescending(p => p.Id)
+                    .ToList();
+                return (SkipList(query, pushes, (w, p) => this.Push(w, repo, p, withRefUpdates, commits: 0)), null);
+            case AdoRouteKind.Push:
+                var push = repo!.Pushes.FirstOrDefault(p => p.Id == route.Number);
+                return push is null ? null : (Json(w => this.Push(w, repo, push, withRefUpdates: true, commits: query.Int("includeCommits") ?? 0)), null);
             case AdoRouteKind.WorkItems:
                 return (this.WorkItems(query), null);
             case AdoRouteKind.Builds:
@@ -452,6 +470,40 @@ internal sealed class AzureDevOpsPayloads
         w.WriteEndObject();
     }
 
+    /// <summary>A <c>GitPush</c>; its commits (newest first) only when asked for, as the single-push GET does.</summary>
+    private void Push(Utf8JsonWriter w, SimulatedAdoRepository repo, SimulatedAdoPush push, bool withRefUpdates, int commits)
+    {
+        w.WriteStartObject();
+        if (withRefUpdates)
+        {
+            w.WriteStartArray("refUpdates");
+            w.WriteStartObject();
+            w.WriteString("repositoryId", repo.Id);
+            w.WriteString("name", "refs/heads/" + repo.DefaultBranch);
+            w.WriteString("oldObjectId", push.OldSha);
+            w.WriteString("newObjectId", push.NewSha);
+            w.WriteEndObject();
+            w.WriteEndArray();
+        }
+
+        if (commits > 0)
+        {
+            w.WriteStartArray("commits");
+            foreach (var commit in push.Commits.Reverse().Take(commits))
+            {
+                this.Commit(w, repo, commit.Sha, commit.Author, commit.AuthoredAt, "Direct push");
+            }
+
+            w.WriteEndArray();
+        }
+
+        this.Identity(w, "pushedBy", push.Pusher);
+        w.WriteNumber("pushId", push.Id);
+        Time(w, "date", push.At);
+        w.WriteString("url", $"{this.root}_apis/git/repositories/{repo.Id}/pushes/{push.Id}");
+        w.WriteEndObject();
+    }
+
     private static void Property(Utf8JsonWriter w, string name, string value)
     {
         w.WriteStartObject(name);
@@ -509,6 +561,12 @@ internal sealed class AzureDevOpsPayloads
         w.WriteStartObject("properties");
         switch (thread.Kind)
         {
+            case SimulatedAdoThreadKind.VoteUpdate when thread.VoterShape == SimulatedAdoVoterShape.IdentityRef:
+                Property(w, "CodeReviewThreadType", "VoteUpdate");
+                Property(w, "CodeReviewVoteResult", thread.Vote.ToString(CultureInfo.InvariantCulture));
+                Property(w, "CodeReviewVotedByInitiatorIdentity", VoterKey);
+                Property(w, "CodeReviewVotedByIdentity", VoterKey);
+                break;
             case SimulatedAdoThreadKind.VoteUpdate:
                 Property(w, "CodeReviewThreadType", "VoteUpdate");
                 Property(w, "CodeReviewVotedByDisplayName", thread.Actor.DisplayName);
@@ -526,7 +584,18 @@ internal sealed class AzureDevOpsPayloads
                 break;
             case SimulatedAdoThreadKind.DraftToggle:
                 Property(w, "CodeReviewThreadType", "IsDraftUpdate");
-                Property(w, "CodeReviewIsDraftNowSet", thread.NowDraft ? "True" : "False");
+                if (thread.DraftFlag == SimulatedAdoDraftFlagShape.JsonBoolean)
+                {
+                    w.WriteStartObject("CodeReviewIsDraftNowSet");
+                    w.WriteString("$type", "System.Boolean");
+                    w.WriteBoolean("$value", thread.NowDraft);
+                    w.WriteEndObject();
+                }
+                else if (thread.DraftFlag == SimulatedAdoDraftFlagShape.Text)
+                {
+                    Property(w, "CodeReviewIsDraftNowSet", thread.NowDraft ? "True" : "False");
+                }
+
                 Property(w, "CodeReviewIsDraftUpdatedByDisplayName", thread.Actor.DisplayName);
                 Property(w, "CodeReviewIsDraftUpdatedByTfId", thread.Actor.Id);
                 break;
@@ -536,6 +605,13 @@ internal sealed class AzureDevOpsPayloads
         }
 
         w.WriteEndObject();
+        if (thread.Kind == SimulatedAdoThreadKind.VoteUpdate && thread.VoterShape == SimulatedAdoVoterShape.IdentityRef)
+        {
+            w.WriteStartObject("identities");
+            this.Identity(w, VoterKey, thread.Actor);
+            w.WriteEndObject();
+        }
+
         w.WriteBoolean("isDeleted", false);
         w.WriteEndObject();
     }

@@ -140,13 +140,17 @@ public sealed class SimulatedAdoPullRequest
     /// A vote (<c>VoteUpdate</c> thread): 10 approved, 5 approved with suggestions, 0 reset, -5 waiting for author,
     /// -10 rejected. A voter who is no reviewer yet becomes one, as in Azure DevOps.
     /// </summary>
-    public SimulatedAdoPullRequest Vote(SimulatedAdoIdentity voter, int vote, DateTimeOffset at)
+    /// <param name="voter">Who voted.</param>
+    /// <param name="vote">The vote.</param>
+    /// <param name="at">When (the thread's <c>publishedDate</c>).</param>
+    /// <param name="shape">How the thread names the voter.</param>
+    public SimulatedAdoPullRequest Vote(SimulatedAdoIdentity voter, int vote, DateTimeOffset at, SimulatedAdoVoterShape shape = SimulatedAdoVoterShape.TfId)
     {
         ArgumentNullException.ThrowIfNull(voter);
         lock (this.Gate)
         {
             this.reviewers[voter.Id] = (voter, vote);
-            this.AddThread(SimulatedAdoThreadKind.VoteUpdate, at, voter, vote: vote);
+            this.AddThread(SimulatedAdoThreadKind.VoteUpdate, at, voter, vote: vote, voterShape: shape);
             return this;
         }
     }
@@ -162,22 +166,22 @@ public sealed class SimulatedAdoPullRequest
         }
     }
 
-    /// <summary>Draft → published (an <c>IsDraftUpdate</c> thread).</summary>
-    public SimulatedAdoPullRequest Publish(DateTimeOffset at)
+    /// <summary>Draft → published (an <c>IsDraftUpdate</c> thread), its flag written as <paramref name="flag"/> says.</summary>
+    public SimulatedAdoPullRequest Publish(DateTimeOffset at, SimulatedAdoDraftFlagShape flag = SimulatedAdoDraftFlagShape.Text)
     {
         lock (this.Gate)
         {
-            this.AddThread(SimulatedAdoThreadKind.DraftToggle, at, this.Author, nowDraft: false);
+            this.AddThread(SimulatedAdoThreadKind.DraftToggle, at, this.Author, nowDraft: false, draftFlag: flag);
             return this;
         }
     }
 
-    /// <summary>Published → draft (an <c>IsDraftUpdate</c> thread).</summary>
-    public SimulatedAdoPullRequest ConvertToDraft(DateTimeOffset at)
+    /// <summary>Published → draft (an <c>IsDraftUpdate</c> thread), its flag written as <paramref name="flag"/> says.</summary>
+    public SimulatedAdoPullRequest ConvertToDraft(DateTimeOffset at, SimulatedAdoDraftFlagShape flag = SimulatedAdoDraftFlagShape.Text)
     {
         lock (this.Gate)
         {
-            this.AddThread(SimulatedAdoThreadKind.DraftToggle, at, this.Author, nowDraft: true);
+            this.AddThread(SimulatedAdoThreadKind.DraftToggle, at, this.Author, nowDraft: true, draftFlag: flag);
             return this;
         }
     }
@@ -207,7 +211,7 @@ public sealed class SimulatedAdoPullRequest
             this.MergeCommitSha = SimulatedAzureDevOps.Sha($"{this.Repository.Id}/pr/{this.Id}/merge");
             if (string.Equals(this.TargetBranch, this.Repository.DefaultBranch, StringComparison.Ordinal))
             {
-                this.Repository.Land(this.MergeCommitSha, this.ClosedAt.Value, this.Id);
+                this.Repository.Land(this.MergeCommitSha, this.ClosedAt.Value, this.Id, this.Author);
             }
 
             return this.MergeCommitSha;
@@ -226,8 +230,47 @@ public sealed class SimulatedAdoPullRequest
     }
 
     private void AddThread(
-        SimulatedAdoThreadKind kind, DateTimeOffset at, SimulatedAdoIdentity actor, SimulatedAdoIdentity? subject = null, int vote = 0, bool nowDraft = false, string? text = null, int replies = 0) =>
-        this.threads.Add(new SimulatedAdoThread(this.Repository.Project.Organization.NextThreadId(), kind, SimulatedAzureDevOps.Ms(at), actor, subject, vote, nowDraft, text, replies));
+        SimulatedAdoThreadKind kind,
+        DateTimeOffset at,
+        SimulatedAdoIdentity actor,
+        SimulatedAdoIdentity? subject = null,
+        int vote = 0,
+        bool nowDraft = false,
+        string? text = null,
+        int replies = 0,
+        SimulatedAdoVoterShape voterShape = SimulatedAdoVoterShape.TfId,
+        SimulatedAdoDraftFlagShape draftFlag = SimulatedAdoDraftFlagShape.Text) =>
+        this.threads.Add(new SimulatedAdoThread(this.Repository.Project.Organization.NextThreadId(), kind, SimulatedAzureDevOps.Ms(at), actor, subject, vote, nowDraft, text, replies)
+        {
+            VoterShape = voterShape,
+            DraftFlag = draftFlag,
+        });
+}
+
+/// <summary>How a <c>VoteUpdate</c> thread names its voter; real payloads come both ways.</summary>
+public enum SimulatedAdoVoterShape
+{
+    /// <summary><c>CodeReviewVotedByTfId</c> and <c>CodeReviewVotedByDisplayName</c> (the REST reference's example).</summary>
+    TfId,
+
+    /// <summary>
+    /// <c>CodeReviewVotedByIdentity</c> (and <c>…InitiatorIdentity</c>) = a key of the thread's <c>identities</c> map
+    /// (<c>CommentThread.identities</c> in the 7.1 description): what current service versions and the web UI use.
+    /// </summary>
+    IdentityRef,
+}
+
+/// <summary>How an <c>IsDraftUpdate</c> thread carries <c>CodeReviewIsDraftNowSet</c>.</summary>
+public enum SimulatedAdoDraftFlagShape
+{
+    /// <summary><c>"True"</c> / <c>"False"</c>: the property bag returns booleans as strings (7.1 <c>PropertiesCollection</c>).</summary>
+    Text,
+
+    /// <summary>A JSON boolean <c>$value</c>.</summary>
+    JsonBoolean,
+
+    /// <summary>No flag at all.</summary>
+    Missing,
 }
 
 /// <summary>A commit of a pull request.</summary>
@@ -243,7 +286,12 @@ public enum SimulatedAdoThreadKind
 
 /// <summary>A pull request thread: a system thread (vote, reviewers, draft toggle) or a text discussion.</summary>
 public sealed record SimulatedAdoThread(
-    int Id, SimulatedAdoThreadKind Kind, DateTimeOffset At, SimulatedAdoIdentity Actor, SimulatedAdoIdentity? Subject, int Vote, bool NowDraft, string? Text, int Replies);
+    int Id, SimulatedAdoThreadKind Kind, DateTimeOffset At, SimulatedAdoIdentity Actor, SimulatedAdoIdentity? Subject, int Vote, bool NowDraft, string? Text, int Replies)
+{
+    public SimulatedAdoVoterShape VoterShape { get; init; }
+
+    public SimulatedAdoDraftFlagShape DraftFlag { get; init; }
+}
 
 /// <summary>A work item linked to a pull request.</summary>
 public sealed record SimulatedAdoWorkItem(int Id, string Type, DateTimeOffset CreatedAt, DateTimeOffset? ActivatedAt);

@@ -5,6 +5,7 @@ public sealed class SimulatedAdoRepository
 {
     private readonly List<SimulatedAdoPullRequest> pullRequests = [];
     private readonly List<SimulatedAdoTrunkCommit> trunk = [];
+    private readonly List<SimulatedAdoPush> pushes = [];
 
     internal SimulatedAdoRepository(SimulatedAdoProject project, string name, string defaultBranch)
     {
@@ -51,6 +52,18 @@ public sealed class SimulatedAdoRepository
         }
     }
 
+    /// <summary>Every push to the default branch (a pull request's completion is one too), oldest first.</summary>
+    public IReadOnlyList<SimulatedAdoPush> Pushes
+    {
+        get
+        {
+            lock (this.Gate)
+            {
+                return [.. this.pushes];
+            }
+        }
+    }
+
     internal Lock Gate => this.Project.Gate;
 
     /// <summary>Disables the repository (Project settings → Repositories → Disable repository).</summary>
@@ -91,8 +104,27 @@ public sealed class SimulatedAdoRepository
         lock (this.Gate)
         {
             sha ??= SimulatedAzureDevOps.Sha($"{this.Id}/push/{this.trunk.Count}/{at.UtcTicks}");
-            this.trunk.Add(new SimulatedAdoTrunkCommit(sha, SimulatedAzureDevOps.Ms(at), null));
+            var commit = new SimulatedAdoCommit(sha, SimulatedAzureDevOps.Ms(at), SimulatedAdoIdentity.Person("direct@contoso.com"));
+            this.AddPush(commit.Author, SimulatedAzureDevOps.Ms(at), [commit], pullRequestId: null);
             return sha;
+        }
+    }
+
+    /// <summary>
+    /// A push of commits authored at <paramref name="authoredAt"/> (oldest first) straight to the default branch by
+    /// <paramref name="pusher"/> at <paramref name="at"/>, without a pull request; returns the new head SHA.
+    /// </summary>
+    public string Push(SimulatedAdoIdentity pusher, DateTimeOffset at, params DateTimeOffset[] authoredAt)
+    {
+        ArgumentNullException.ThrowIfNull(pusher);
+        ArgumentNullException.ThrowIfNull(authoredAt);
+        lock (this.Gate)
+        {
+            var commits = authoredAt
+                .Select((authored, i) => new SimulatedAdoCommit(SimulatedAzureDevOps.Sha($"{this.Id}/push/{this.pushes.Count}/{i}"), SimulatedAzureDevOps.Ms(authored), pusher))
+                .ToList();
+            this.AddPush(pusher, SimulatedAzureDevOps.Ms(at), commits, pullRequestId: null);
+            return commits[^1].Sha;
         }
     }
 
@@ -104,7 +136,20 @@ public sealed class SimulatedAdoRepository
         }
     }
 
-    internal void Land(string sha, DateTimeOffset at, int pullRequestId) => this.trunk.Add(new SimulatedAdoTrunkCommit(sha, at, pullRequestId));
+    /// <summary>A completed pull request's merge commit lands on the trunk: Azure DevOps records it as a push by the completer.</summary>
+    internal void Land(string sha, DateTimeOffset at, int pullRequestId, SimulatedAdoIdentity completedBy) =>
+        this.AddPush(completedBy, at, [new SimulatedAdoCommit(sha, at, completedBy)], pullRequestId);
+
+    private void AddPush(SimulatedAdoIdentity pusher, DateTimeOffset at, List<SimulatedAdoCommit> commits, int? pullRequestId)
+    {
+        var head = this.trunk.OrderBy(c => c.At).LastOrDefault()?.Sha ?? SimulatedAdoPush.NoCommit;
+        foreach (var commit in commits)
+        {
+            this.trunk.Add(new SimulatedAdoTrunkCommit(commit.Sha, at, pullRequestId));
+        }
+
+        this.pushes.Add(new SimulatedAdoPush(this.pushes.Count + 1, at, pusher, head, commits[^1].Sha, commits));
+    }
 
     /// <summary>Trunk commits after <paramref name="fromSha"/> (exclusive; null: from the start) up to <paramref name="toSha"/> (inclusive).</summary>
     internal List<SimulatedAdoTrunkCommit> Between(string? fromSha, string toSha)
@@ -123,3 +168,10 @@ public sealed class SimulatedAdoRepository
 
 /// <summary>A commit on the default branch: a pull request's merge commit or a direct push.</summary>
 public sealed record SimulatedAdoTrunkCommit(string Sha, DateTimeOffset At, int? PullRequestId);
+
+/// <summary>A push to the default branch (<c>GitPush</c>): who pushed when, the ref's old and new head, and its commits.</summary>
+public sealed record SimulatedAdoPush(int Id, DateTimeOffset At, SimulatedAdoIdentity Pusher, string OldSha, string NewSha, IReadOnlyList<SimulatedAdoCommit> Commits)
+{
+    /// <summary>The all-zero object id Azure DevOps writes for a ref that did not exist before the push.</summary>
+    public const string NoCommit = "0000000000000000000000000000000000000000";
+}
