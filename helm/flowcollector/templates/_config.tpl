@@ -9,9 +9,9 @@ they come from `secrets.existingSecret` as files or environment variables.
 {{- $github := dict
   "ApiBaseAddress" $c.github.apiBaseAddress
   "Repositories" $c.github.repositories
-  "Interval" $c.github.interval
-  "Backfill" $c.github.backfill
-  "Overlap" $c.github.overlap
+  "Interval" (include "flowcollector.timespan" $c.github.interval)
+  "Backfill" (include "flowcollector.timespan" $c.github.backfill)
+  "Overlap" (include "flowcollector.timespan" $c.github.overlap)
   "BotLogins" $c.github.botLogins
   "PageSize" $c.github.pageSize
   "ReadWorkflowRuns" $c.github.readWorkflowRuns
@@ -24,7 +24,7 @@ they come from `secrets.existingSecret` as files or environment variables.
   "FallbackWorkflow" $c.github.fallbackWorkflow
   "IncidentLabels" $c.github.incidentLabels }}
 {{- with $c.github.rateLimit }}
-{{- $_ := set $github "RateLimit" (dict "Reserve" .reserve "MaxWait" .maxWait "MaxRetries" .maxRetries "SecondaryBackoff" .secondaryBackoff) }}
+{{- $_ := set $github "RateLimit" (dict "Reserve" .reserve "MaxWait" (include "flowcollector.timespan" .maxWait) "MaxRetries" .maxRetries "SecondaryBackoff" (include "flowcollector.timespan" .secondaryBackoff)) }}
 {{- end }}
 {{- /* Every key of an entry is written, so an entry reads the same whatever the binary's defaults become. */}}
 {{- with $c.github.organizations }}
@@ -44,7 +44,9 @@ they come from `secrets.existingSecret` as files or environment variables.
 {{- with $c.github.resilience }}{{ $_ := set $github "Resilience" . }}{{ end }}
 {{- /* The app's id only; its private key comes from the Secret like every credential. */}}
 {{- if eq $c.github.authentication "App" }}
-{{- $_ := set $github "App" (dict "AppId" $c.github.app.appId "InstallationIds" $c.github.app.installationIds) }}
+{{- $app := dict "InstallationIds" $c.github.app.installationIds }}
+{{- with include "flowcollector.appId" . }}{{ $_ := set $app "AppId" . }}{{ end }}
+{{- $_ := set $github "App" $app }}
 {{- end }}
 
 {{- $ado := $c.azureDevOps }}
@@ -52,13 +54,13 @@ they come from `secrets.existingSecret` as files or environment variables.
   "Repositories" $ado.repositories
   "Authentication" $ado.authentication
   "EntraId" (dict "Credential" $ado.entraId.credential)
-  "Interval" $ado.interval
-  "Backfill" $ado.backfill
-  "Overlap" $ado.overlap
+  "Interval" (include "flowcollector.timespan" $ado.interval)
+  "Backfill" (include "flowcollector.timespan" $ado.backfill)
+  "Overlap" (include "flowcollector.timespan" $ado.overlap)
   "BotNames" $ado.botNames
   "PageSize" $ado.pageSize
   "MaxConcurrentRequests" $ado.maxConcurrentRequests
-  "MaxThrottleWait" $ado.maxThrottleWait
+  "MaxThrottleWait" (include "flowcollector.timespan" $ado.maxThrottleWait)
   "ReadWorkItems" $ado.readWorkItems
   "ReadBuilds" $ado.readBuilds
   "ReadEnvironmentDeployments" $ado.readEnvironmentDeployments
@@ -118,7 +120,7 @@ they come from `secrets.existingSecret` as files or environment variables.
   "Url" .
   "ApiVersion" $c.influxdb.apiVersion
   "BatchSize" $c.influxdb.batchSize
-  "Timeout" $c.influxdb.timeout
+  "Timeout" (include "flowcollector.timespan" $c.influxdb.timeout)
   "Gzip" $c.influxdb.gzip }}
 {{- if eq $c.influxdb.apiVersion "V2" }}
 {{- $_ := set $influx "Org" $c.influxdb.org }}
@@ -135,7 +137,7 @@ they come from `secrets.existingSecret` as files or environment variables.
 {{- $state := dict "SqlitePath" (printf "%s/flowcollector.db" (trimSuffix "/" .Values.persistence.mountPath)) }}
 {{- with .Values.state.postgresql }}
 {{- if .enabled }}
-{{- $_ := set $state "PostgreSql" (dict "CheckinInterval" .checkinInterval "CheckinMisfireThreshold" .checkinMisfireThreshold "MisfireThreshold" .misfireThreshold) }}
+{{- $_ := set $state "PostgreSql" (dict "CheckinInterval" (include "flowcollector.timespan" .checkinInterval) "CheckinMisfireThreshold" (include "flowcollector.timespan" .checkinMisfireThreshold) "MisfireThreshold" (include "flowcollector.timespan" .misfireThreshold)) }}
 {{- end }}
 {{- end }}
 
@@ -144,8 +146,8 @@ they come from `secrets.existingSecret` as files or environment variables.
   "ValueStream" $valueStream
   "Sinks" $sinks
   "State" $state
-  "Collection" (dict "MaxConcurrentTargets" $c.collection.maxConcurrentTargets "ShutdownGrace" $c.collection.shutdownGrace "PendingMaxAge" $c.collection.pendingMaxAge "ReconcileInterval" $c.collection.reconcileInterval "DiscoveryInterval" $c.collection.discoveryInterval)
-  "Health" (dict "MaxFailureDuration" $c.health.maxFailureDuration) }}
+  "Collection" (dict "MaxConcurrentTargets" $c.collection.maxConcurrentTargets "ShutdownGrace" (include "flowcollector.timespan" $c.collection.shutdownGrace) "PendingMaxAge" (include "flowcollector.timespan" $c.collection.pendingMaxAge) "ReconcileInterval" (include "flowcollector.timespan" $c.collection.reconcileInterval) "DiscoveryInterval" (include "flowcollector.timespan" $c.collection.discoveryInterval))
+  "Health" (dict "MaxFailureDuration" (include "flowcollector.timespan" $c.health.maxFailureDuration)) }}
 {{- with $c.logLevel }}{{ $_ := set $root "Logging" (dict "LogLevel" .) }}{{ end }}
 {{- toPrettyJson $root }}
 {{- end }}

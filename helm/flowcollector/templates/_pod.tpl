@@ -4,20 +4,29 @@
 - {{ include "flowcollector.configDir" . }}/{{ include "flowcollector.configFile" . }}
 {{- end }}
 
-{{/* Environment of every container running the binary: where secrets are, the OTLP endpoint, credentials as variables in `env` mode, then the user's extras (which win). */}}
+{{/*
+Environment of every container running the binary: where secret files are, credentials as variables (`secrets.mountAs:
+env`, and the PostgreSQL password in every mode), the composed PostgreSQL connection string, the OTLP endpoint, then the
+user's extras. A credential variable `extraEnv` sets is neither mounted nor referenced here, so extraEnv wins.
+*/}}
 {{- define "flowcollector.env" -}}
-{{- $items := (include "flowcollector.secretItems" . | fromJson).items }}
-{{- if eq .Values.secrets.mountAs "files" }}
+{{- if (include "flowcollector.fileSecretItems" . | fromJson).items }}
 - name: FLOWCOLLECTOR_SECRETS_DIR
   value: {{ include "flowcollector.secretsDir" . }}
-{{- else }}
-{{- range $items }}
+{{- end }}
+{{- range (include "flowcollector.envSecretItems" . | fromJson).items }}
 - name: {{ .name }}
   valueFrom:
     secretKeyRef:
-      name: {{ $.Values.secrets.existingSecret }}
+      name: {{ .secret }}
       key: {{ .key }}
 {{- end }}
+{{- $overridden := (include "flowcollector.extraEnvNames" . | fromJson).names }}
+{{- if and (include "flowcollector.postgresqlFromParts" .) (not (has "state__postgresql__connectionstring" $overridden)) }}
+{{- $pg := .Values.state.postgresql }}
+{{- /* Kubernetes substitutes $(FLOWCOLLECTOR_POSTGRESQL_PASSWORD), defined above; the password is quoted for Npgsql (it must not contain a double quote). */}}
+- name: State__PostgreSql__ConnectionString
+  value: {{ printf "Host=%s;Port=%v;Database=%s;Username=%s;Password=\"$(FLOWCOLLECTOR_POSTGRESQL_PASSWORD)\"%s" $pg.host (int $pg.port) $pg.database $pg.username (ternary (printf ";SSL Mode=%s" $pg.sslMode) "" (not (empty $pg.sslMode))) | quote }}
 {{- end }}
 {{- with .Values.telemetry.otlpEndpoint }}
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
@@ -28,20 +37,24 @@
 {{- end }}
 {{- end }}
 
-{{/* Mounts shared by the collector and the validate test: the configuration file, /tmp, and the credentials in `files` mode. */}}
+{{/* Mounts shared by the collector and the validate test: the configuration file, /tmp, the credentials in `files` mode, then `extraVolumeMounts`. */}}
 {{- define "flowcollector.commonVolumeMounts" -}}
 - name: config
   mountPath: {{ include "flowcollector.configDir" . }}
   readOnly: true
 - name: tmp
   mountPath: /tmp
-{{- if and (eq .Values.secrets.mountAs "files") (include "flowcollector.secretItems" . | fromJson).items }}
+{{- if (include "flowcollector.fileSecretItems" . | fromJson).items }}
 - name: secrets
   mountPath: {{ include "flowcollector.secretsDir" . }}
   readOnly: true
 {{- end }}
+{{- with .Values.extraVolumeMounts }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}
 
+{{/* Volumes shared by the collector and the validate test; the credential files of every Secret they come from are projected into one folder. */}}
 {{- define "flowcollector.commonVolumes" -}}
 - name: config
   configMap:
@@ -49,18 +62,27 @@
 - name: tmp
   emptyDir:
     sizeLimit: {{ .Values.tmpSizeLimit }}
-{{- $items := (include "flowcollector.secretItems" . | fromJson).items }}
-{{- if and (eq .Values.secrets.mountAs "files") $items }}
+{{- $items := (include "flowcollector.fileSecretItems" . | fromJson).items }}
+{{- if $items }}
+{{- $bySecret := dict }}
+{{- range $items }}{{ $_ := set $bySecret .secret (append (get $bySecret .secret | default list) .) }}{{ end }}
 - name: secrets
-  secret:
-    secretName: {{ .Values.secrets.existingSecret }}
+  projected:
     # Group-readable: the files belong to fsGroup, and the process runs with that group.
     defaultMode: 0440
-    items:
-      {{- range $items }}
-      - key: {{ .key }}
-        path: {{ .name }}
+    sources:
+      {{- range $secret := keys $bySecret | sortAlpha }}
+      - secret:
+          name: {{ $secret }}
+          items:
+            {{- range get $bySecret $secret }}
+            - key: {{ .key }}
+              path: {{ .name }}
+            {{- end }}
       {{- end }}
+{{- end }}
+{{- with .Values.extraVolumes }}
+{{ toYaml . }}
 {{- end }}
 {{- end }}
 
@@ -87,6 +109,14 @@ affinity:
 {{- end }}
 {{- with .Values.tolerations }}
 tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.topologySpreadConstraints }}
+topologySpreadConstraints:
+  {{- tpl (toYaml .) $ | nindent 2 }}
+{{- end }}
+{{- with .Values.initContainers }}
+initContainers:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end }}
@@ -133,6 +163,10 @@ spec:
       env:
         {{- . | nindent 8 }}
       {{- end }}
+      {{- with $root.Values.extraEnvFrom }}
+      envFrom:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
       {{- if $serves }}
       ports:
         # The binary's default `urls` (http://0.0.0.0:8080): /healthz, /readyz, /metrics.
@@ -163,7 +197,8 @@ spec:
   volumes:
     {{- include "flowcollector.commonVolumes" $root | trim | nindent 4 }}
     - name: state
-      {{- if $root.Values.persistence.enabled }}
+      {{- /* Clustered mode keeps the state in PostgreSQL: no claim, so replicas never share a ReadWriteOnce volume. */}}
+      {{- if and $root.Values.persistence.enabled (not $root.Values.state.postgresql.enabled) }}
       persistentVolumeClaim:
         claimName: {{ $root.Values.persistence.existingClaim | default (include "flowcollector.fullname" $root) }}
       {{- else }}

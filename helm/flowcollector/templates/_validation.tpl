@@ -7,14 +7,23 @@ values.schema.json rejects these too; the checks here keep a release correct whe
 {{- fail (printf "replicaCount is %v but must be 0 or 1 with the embedded state store: it is an SQLite file on the pod's volume and cannot be shared, so a second replica would collect every repository again with its own watermarks. For several replicas set state.postgresql.enabled: true with a connection string in secrets.existingSecret (docs/scaling.md)." .Values.replicaCount) }}
 {{- end }}
 {{- $github := .Values.config.github }}
-{{- if and (eq $github.authentication "App") (not $github.app.appId) }}
-{{- fail "config.github.authentication is App but config.github.app.appId is empty; set the App ID (quoted, e.g. \"123456\") or the Client ID from the GitHub App's settings page." }}
+{{- $appId := include "flowcollector.appId" . }}
+{{- $appIdFromSecret := include "flowcollector.secretRefSet" .Values.secrets.githubAppId }}
+{{- if and (eq $github.authentication "App") (not $appId) (not $appIdFromSecret) }}
+{{- fail "config.github.authentication is App but config.github.app.appId is empty; set the App ID (e.g. 123456) or the Client ID from the GitHub App's settings page, or take it from a Secret with secrets.githubAppId.key." }}
 {{- end }}
-{{- if and (ne $github.authentication "App") $github.app.appId }}
-{{- fail (printf "config.github.app.appId is %q but config.github.authentication is %s: a token and an app cannot both authenticate; set config.github.authentication: App to use the GitHub App, or clear config.github.app.appId to use the token." $github.app.appId $github.authentication) }}
+{{- if and (eq $github.authentication "App") $appId $appIdFromSecret }}
+{{- fail (printf "config.github.app.appId is %q and secrets.githubAppId.key names a Secret key too; set one of them (the mounted key would win)." $appId) }}
 {{- end }}
-{{- if and (eq $github.authentication "App") (not .Values.secrets.keys.githubAppPrivateKey) }}
-{{- fail "config.github.authentication is App but secrets.keys.githubAppPrivateKey is empty; set the key of secrets.existingSecret that holds the app's .pem file (default github-app-private-key)." }}
+{{- if and (ne $github.authentication "App") $appId }}
+{{- fail (printf "config.github.app.appId is %q but config.github.authentication is %s: a token and an app cannot both authenticate; set config.github.authentication: App to use the GitHub App, or clear config.github.app.appId to use the token." $appId $github.authentication) }}
+{{- end }}
+{{- if and (eq $github.authentication "App") (not (include "flowcollector.secretRefSet" .Values.secrets.githubAppPrivateKey)) }}
+{{- fail "config.github.authentication is App but secrets.githubAppPrivateKey.key is empty; set the key of the Secret that holds the app's .pem file (default github-app-private-key)." }}
+{{- end }}
+{{- $pg := .Values.state.postgresql }}
+{{- if and $pg.enabled $pg.host (or (not $pg.database) (not $pg.username)) }}
+{{- fail "state.postgresql.host is set but state.postgresql.database or username is empty; set both (the password comes from secrets.postgresqlPassword), or clear host and give the whole connection string or URI in secrets.postgresqlConnectionString." }}
 {{- end }}
 {{- $ado := .Values.config.azureDevOps }}
 {{- if and (or $ado.repositories $ado.projects) (not $ado.organizationUrl) }}
@@ -31,13 +40,17 @@ values.schema.json rejects these too; the checks here keep a release correct whe
 {{- $_ := set $seen $name $i }}
 {{- end }}
 {{- end }}
-{{- $items := (include "flowcollector.secretItems" . | fromJson).items }}
-{{- if and $items (not .Values.secrets.existingSecret) }}
-{{- $names := list }}
-{{- range $items }}{{ $names = append $names (printf "%s (key %s)" .name .key) }}{{ end }}
-{{- fail (printf "secrets.existingSecret is empty but the configuration needs %s; create a Secret with those keys and set secrets.existingSecret to its name (the chart never renders secret values)." (join ", " $names)) }}
+{{- $missing := list }}
+{{- range (include "flowcollector.secretItems" . | fromJson).items }}
+{{- if not .secret }}{{ $missing = append $missing (printf "%s (key %s)" .name .key) }}{{ end }}
 {{- end }}
-{{- if and (eq .Values.mode "cronjob") (not .Values.persistence.enabled) }}
+{{- with $missing }}
+{{- fail (printf "secrets.existingSecret is empty but the configuration needs %s; create a Secret with those keys and set secrets.existingSecret to its name, or give each credential its own Secret in secrets.<credential>.existingSecret (the chart never renders secret values)." (join ", " .)) }}
+{{- end }}
+{{- range (include "flowcollector.secretItems" . | fromJson).items }}
+{{- if not .key }}{{ fail (printf "secrets.%s.key is empty: name the key of Secret %q that holds the %s." .value .secret .what) }}{{ end }}
+{{- end }}
+{{- if and (eq .Values.mode "cronjob") (not .Values.persistence.enabled) (not .Values.state.postgresql.enabled) }}
 {{- fail "mode is cronjob but persistence.enabled is false: every run is a new pod, so state in an emptyDir (watermarks, ETags, changes waiting for deployment) would be lost and each run would re-read the whole backfill; set persistence.enabled: true." }}
 {{- end }}
 {{- end }}

@@ -1,12 +1,25 @@
 namespace FlowCollector.Deployment.Tests.Chart;
 
-/// <summary>What one example values file must render to: the mode, and the credentials wired from the Secret.</summary>
+/// <summary>
+/// What one example values file must render to: the mode, and the credentials wired from the Secrets (all from
+/// <paramref name="SecretName"/> except the variables in <see cref="OtherSecrets"/>).
+/// </summary>
 public sealed record ChartCase(string ValuesFile, string Mode, string? SecretName, string MountAs, IReadOnlyDictionary<string, string> SecretKeysByVariable)
 {
-    /// <summary>The chart's own values.yaml alone.</summary>
+    /// <summary>
+    /// The chart's own values.yaml with only the image the release workflow sets in the published chart
+    /// (build/set-chart-release.sh): the source values.yaml leaves <c>image.repository</c> empty and refuses to render.
+    /// </summary>
     public const string ChartDefaults = "(values.yaml)";
 
-    public IReadOnlyList<string> ValuesFiles => this.ValuesFile == ChartDefaults ? [] : [Helm.RepositoryPaths.CiValues(this.ValuesFile)];
+    /// <summary>Variables whose credential comes from a Secret other than <see cref="SecretName"/>, by variable.</summary>
+    public IReadOnlyDictionary<string, string> OtherSecrets { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<string> ValuesFiles => this.ValuesFile == ChartDefaults
+        ? [Path.Combine(Helm.RepositoryPaths.Root, "tests", "FlowCollector.Deployment.Tests", "Chart", "published-chart-values.yaml")]
+        : [Helm.RepositoryPaths.CiValues(this.ValuesFile)];
+
+    public string SecretOf(string variable) => this.OtherSecrets.GetValueOrDefault(variable) ?? this.SecretName!;
 
     public override string ToString() => this.ValuesFile;
 }
@@ -63,6 +76,34 @@ public static class ChartCases
         new("github-app-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
         {
             ["Sources__GitHub__App__PrivateKey"] = "github-app-private-key",
+        }),
+        new("github-app-secret-values.yaml", "deployment", null, "files", new Dictionary<string, string>
+        {
+            ["Sources__GitHub__App__PrivateKey"] = "private-key.pem",
+        })
+        {
+            OtherSecrets = new Dictionary<string, string> { ["Sources__GitHub__App__PrivateKey"] = "flowcollector-github-app" },
+        },
+        new("influxdb2-chart-secret-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
+        {
+            ["Sources__GitHub__Token"] = "github-token",
+            ["Sinks__InfluxDb__Token"] = "admin-token",
+        })
+        {
+            OtherSecrets = new Dictionary<string, string> { ["Sinks__InfluxDb__Token"] = "influxdb-influxdb2-auth" },
+        },
+        new("postgresql-cnpg-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
+        {
+            ["Sources__GitHub__Token"] = "github-token",
+            ["State__PostgreSql__ConnectionString"] = "uri",
+        })
+        {
+            OtherSecrets = new Dictionary<string, string> { ["State__PostgreSql__ConnectionString"] = "flowcollector-pg-app" },
+        },
+        new("ca-bundle-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
+        {
+            ["Sources__AzureDevOps__Pat"] = "azure-devops-pat",
+            ["Sources__GitHub__Token"] = "github-token",
         }),
         new("organizations-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
         {

@@ -59,7 +59,8 @@ public sealed class RenderedConfigurationTests : IDisposable
 
         Assert.Equal(values["config"]?["github"]?["repositories"]?.AsArray().Select(r => (string)r!) ?? [], github.Repositories);
         Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sources__GitHub__Token") ? FakeCredential("Sources__GitHub__Token") : "", github.Token);
-        Assert.Equal((string?)values["config"]?["github"]?["app"]?["appId"] ?? "", github.App.AppId);
+        // A number in values (appId: 123456) arrives as the same digits.
+        Assert.Equal(values["config"]?["github"]?["app"]?["appId"]?.ToJsonString().Trim('"') ?? "", github.App.AppId);
         Assert.Equal(@case.SecretKeysByVariable.ContainsKey("Sources__GitHub__App__PrivateKey") ? FakeCredential("Sources__GitHub__App__PrivateKey") : "", github.App.PrivateKey);
         Assert.Equal(
             values["config"]?["github"]?["app"]?["installationIds"]?.AsObject().Select(p => KeyValuePair.Create(p.Key, (long)p.Value!)) ?? [],
@@ -122,6 +123,28 @@ public sealed class RenderedConfigurationTests : IDisposable
         var problems = StartupProblems(provider, configuration);
 
         Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// CloudNativePG's <c>uri</c> key holds <c>postgresql://user:password@host:5432/db</c>; the chart mounts it as the
+    /// connection string (ci/postgresql-cnpg-values.yaml) and relies on the binary reading a URI there
+    /// (ConfigurationNormalizer turns it into an Npgsql connection string).
+    /// </summary>
+    [Fact]
+    public async Task The_binary_accepts_a_CloudNativePG_uri_where_the_chart_mounts_it()
+    {
+        var chart = await HelmCli.RenderAsync([RepositoryPaths.CiValues("postgresql-cnpg-values.yaml")]);
+        var configuration = this.LoadAsTheContainerDoes(chart, withCredentials: true, new Dictionary<string, string>
+        {
+            ["State__PostgreSql__ConnectionString"] = "postgresql://app:fake-password@flowcollector-pg-rw.flow:5432/app?sslmode=require",
+        });
+
+        using var provider = Compose(configuration);
+        var problems = StartupProblems(provider, configuration);
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(provider.GetRequiredService<IOptions<StateOptions>>().Value.PostgreSql.ConnectionString);
+        Assert.Equal(("flowcollector-pg-rw.flow", 5432, "app", "app", "fake-password"), (builder.Host, builder.Port, builder.Database, builder.Username, builder.Password));
     }
 
     [Fact]
@@ -221,7 +244,26 @@ public sealed class RenderedConfigurationTests : IDisposable
         Assert.Empty(rendered.Intersect(credentials, StringComparer.OrdinalIgnoreCase));
     }
 
-    private static TimeSpan Duration(JsonNode? node) => TimeSpan.Parse((string)node!, CultureInfo.InvariantCulture);
+    /// <summary>A duration as values hold it: a TimeSpan, or a number with a unit (<c>15m</c>) which the chart converts.</summary>
+    private static TimeSpan Duration(JsonNode? node)
+    {
+        var text = (string)node!;
+        var match = System.Text.RegularExpressions.Regex.Match(text, "^([0-9]+)(ms|s|m|h|d)$");
+        if (!match.Success)
+        {
+            return TimeSpan.Parse(text, CultureInfo.InvariantCulture);
+        }
+
+        var number = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(number),
+            "s" => TimeSpan.FromSeconds(number),
+            "m" => TimeSpan.FromMinutes(number),
+            "h" => TimeSpan.FromHours(number),
+            _ => TimeSpan.FromDays(number),
+        };
+    }
 
     private static IEnumerable<string> Entries(JsonNode? list, Func<JsonNode, string> describe) => list?.AsArray().Select(e => describe(e!)) ?? [];
 
@@ -289,7 +331,7 @@ public sealed class RenderedConfigurationTests : IDisposable
     /// Credentials from env <c>secretKeyRef</c>s are added as the environment would (ConfigurationSetup reads the real
     /// process environment, which a test must not change).
     /// </summary>
-    private ConfigurationManager LoadAsTheContainerDoes(RenderedChart chart, bool withCredentials)
+    private ConfigurationManager LoadAsTheContainerDoes(RenderedChart chart, bool withCredentials, IReadOnlyDictionary<string, string>? credentials = null)
     {
         var pod = chart.CollectorPodSpec();
         var container = chart.CollectorContainer();
@@ -297,7 +339,7 @@ public sealed class RenderedConfigurationTests : IDisposable
         var configPath = args[args.IndexOf("--config") + 1];
 
         // The --config path must be inside the mounted ConfigMap; the test reads the same file from a temp copy.
-        var configMount = MountOf(pod, container, v => v["configMap"] is not null);
+        var configMount = MountOf(pod, container, v => v["configMap"] is not null && (string?)v["name"] == "config");
         Assert.Equal(configMount.TrimEnd('/') + "/flowcollector.json", configPath);
         var configFile = Path.Combine(this.directory, "flowcollector.json");
         File.WriteAllText(configFile, chart.ConfigJson());
@@ -310,7 +352,7 @@ public sealed class RenderedConfigurationTests : IDisposable
         var references = RenderedManifestTests.SecretReferences(pod, container);
         if (references.Any(r => r.Via == "files"))
         {
-            Assert.Equal(MountOf(pod, container, v => v["secret"] is not null), environment["FLOWCOLLECTOR_SECRETS_DIR"]);
+            Assert.Equal(MountOf(pod, container, v => v["projected"] is not null || v["secret"] is not null), environment["FLOWCOLLECTOR_SECRETS_DIR"]);
         }
 
         environment["FLOWCOLLECTOR_SECRETS_DIR"] = secretsDirectory;
@@ -320,11 +362,11 @@ public sealed class RenderedConfigurationTests : IDisposable
             if (reference.Via == "files")
             {
                 // Kubernetes writes the Secret's bytes as they are; a value created with --from-literal has no newline.
-                File.WriteAllText(Path.Combine(secretsDirectory, reference.Variable), FakeCredential(reference.Variable));
+                File.WriteAllText(Path.Combine(secretsDirectory, reference.Variable), credentials?.GetValueOrDefault(reference.Variable) ?? FakeCredential(reference.Variable));
             }
             else
             {
-                fromEnvironment[reference.Variable.Replace("__", ":", StringComparison.Ordinal)] = FakeCredential(reference.Variable);
+                fromEnvironment[reference.Variable.Replace("__", ":", StringComparison.Ordinal)] = credentials?.GetValueOrDefault(reference.Variable) ?? FakeCredential(reference.Variable);
             }
         }
 

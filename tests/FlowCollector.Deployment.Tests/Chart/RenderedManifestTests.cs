@@ -72,7 +72,7 @@ public sealed partial class RenderedManifestTests
             var port = container["ports"]!.AsArray().Single()!;
             Assert.Equal(("http", 8080L), ((string?)port["name"], port["containerPort"]!.GetValue<long>()));
             // One SQLite writer: Recreate. A shared PostgreSQL store and a clustered scheduler: replicas roll.
-            var shared = valuesFile == "postgresql-values.yaml";
+            var shared = valuesFile.StartsWith("postgresql", StringComparison.Ordinal);
             Assert.Equal(shared ? "RollingUpdate" : "Recreate", (string?)chart.Single("Deployment")["spec"]!["strategy"]!["type"]);
             Assert.True(chart.Single("Deployment")["spec"]!["replicas"]!.GetValue<long>() <= (shared ? 3 : 1));
             Assert.Equal("http", (string?)chart.Single("Service")["spec"]!["ports"]![0]!["targetPort"]);
@@ -126,7 +126,7 @@ public sealed partial class RenderedManifestTests
         Assert.Empty(chart.OfKind("Secret"));
         var references = SecretReferences(pod, container);
         Assert.Equal(@case.SecretKeysByVariable.OrderBy(p => p.Key, StringComparer.Ordinal), references.Select(r => KeyValuePair.Create(r.Variable, r.Key)));
-        Assert.All(references, r => Assert.Equal(@case.SecretName, r.SecretName));
+        Assert.All(references, r => Assert.Equal(@case.SecretOf(r.Variable), r.SecretName));
         Assert.All(references, r => Assert.Equal(@case.MountAs, r.Via));
         if (@case.MountAs == "files" && references.Count > 0)
         {
@@ -258,11 +258,28 @@ public sealed partial class RenderedManifestTests
         var mounted = (container["volumeMounts"]?.AsArray() ?? []).Select(m => (string?)m!["name"]).ToHashSet();
         foreach (var volume in pod["volumes"]?.AsArray() ?? [])
         {
-            if (volume!["secret"] is { } secret && mounted.Contains((string?)volume["name"]))
+            if (!mounted.Contains((string?)volume!["name"]))
+            {
+                continue;
+            }
+
+            if (volume["secret"] is { } secret)
             {
                 foreach (var item in secret["items"]!.AsArray())
                 {
                     references.Add(new((string)item!["path"]!, (string)secret["secretName"]!, (string)item["key"]!, "files"));
+                }
+            }
+
+            // Keys of several Secrets projected into one folder.
+            foreach (var source in volume["projected"]?["sources"]?.AsArray() ?? [])
+            {
+                if (source!["secret"] is { } projected)
+                {
+                    foreach (var item in projected["items"]!.AsArray())
+                    {
+                        references.Add(new((string)item!["path"]!, (string)projected["name"]!, (string)item["key"]!, "files"));
+                    }
                 }
             }
         }
