@@ -103,6 +103,11 @@ public sealed partial class LineProtocolFileSink : IPointSink, IDisposable
             var folder = this.directory;
             while (!Directory.Exists(folder) && System.IO.Path.GetDirectoryName(folder) is { Length: > 0 } parent)
             {
+                if (System.IO.File.Exists(folder))
+                {
+                    throw new IOException($"{folder} is a file, so the folder cannot be created");
+                }
+
                 folder = parent;
             }
 

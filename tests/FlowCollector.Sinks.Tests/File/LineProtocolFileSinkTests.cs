@@ -115,10 +115,13 @@ public sealed class LineProtocolFileSinkTests : IDisposable
     public async Task Check_passes_for_a_writable_directory_without_writing_data()
     {
         using var sink = this.Sink(maxFileBytes: 1 << 20, maxFiles: 2, relative: "sub/points.lp");
+        Directory.CreateDirectory(this.directory);
 
         Assert.Null(await sink.CheckAsync(TestContext.Current.CancellationToken));
-        Assert.True(Directory.Exists(Path.Combine(this.directory, "sub")));
-        Assert.Empty(Directory.GetFiles(Path.Combine(this.directory, "sub")));
+
+        // validate writes nothing: the folder the first write will create is checked where it would be created.
+        Assert.False(Directory.Exists(Path.Combine(this.directory, "sub")));
+        Assert.Empty(Directory.GetFileSystemEntries(this.directory));
     }
 
     [Fact]

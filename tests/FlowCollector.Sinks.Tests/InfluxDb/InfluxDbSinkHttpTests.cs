@@ -288,10 +288,15 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     public async Task Check_pings_with_credentials_and_passes_on_204(Api api)
     {
         this.influx.Given(Request.Create().WithPath("/ping").UsingGet()).RespondWith(Response.Create().WithStatusCode(204));
+        this.influx.Given(Request.Create().WithPath(api == Api.V2 ? "/api/v2/write" : "/write").UsingPost()).RespondWith(Response.Create().WithStatusCode(204));
         using var provider = SinkProvider.Build(this.Settings(api, ("Token", SinkProvider.Token)));
 
         Assert.Null(await provider.Sink().CheckAsync(TestContext.Current.CancellationToken));
-        Assert.Equal($"Token {SinkProvider.Token}", Assert.Single(this.influx.LogEntries).RequestMessage.Headers!["Authorization"].Single());
+
+        // A ping, then an empty write: the database or bucket exists and the credential may write to it.
+        Assert.Equal(["/ping", api == Api.V2 ? "/api/v2/write" : "/write"], this.influx.LogEntries.Select(e => e.RequestMessage.Path));
+        Assert.All(this.influx.LogEntries, e => Assert.Equal($"Token {SinkProvider.Token}", e.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.Equal(0, this.influx.LogEntries[^1].RequestMessage.BodyAsBytes?.Length ?? 0);
     }
 
     [Theory]
