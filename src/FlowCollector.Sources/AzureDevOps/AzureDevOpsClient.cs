@@ -72,19 +72,7 @@ internal sealed class AzureDevOpsClient
         try
         {
             using var response = await this.http.GetAsync(new Uri(this.endpoints.BaseAddress, pathAndQuery), HttpCompletionOption.ResponseContentRead, cancellationToken);
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
-            if (response.StatusCode == HttpStatusCode.NonAuthoritativeInformation
-                || (response.IsSuccessStatusCode && string.Equals(mediaType, "text/html", StringComparison.OrdinalIgnoreCase)))
-            {
-                throw this.errors.SignInPage(endpoint, (int)response.StatusCode);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                throw this.errors.FromStatus(response.StatusCode, text, AzureDevOpsThrottle.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.MinValue), endpoint, repositoryRequest: false);
-            }
-
+            await this.EnsureAnswerAsync(response, endpoint, repositoryRequest: false, cancellationToken);
             return await response.Content.ReadAsByteArrayAsync(cancellationToken);
         }
         catch (Exception e) when (this.errors.Translate(e, endpoint, cancellationToken) is { } translated)
@@ -196,6 +184,14 @@ internal sealed class AzureDevOpsClient
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string endpoint, bool repositoryRequest, CancellationToken cancellationToken)
     {
+        await this.EnsureAnswerAsync(response, endpoint, repositoryRequest, cancellationToken);
+        return await response.Content.ReadFromJsonAsync(type, cancellationToken)
+            ?? throw this.errors.MalformedPayload(endpoint, "an empty (null) body");
+    }
+
+    /// <summary>Throws the message for a sign-in page (a bad credential) or an error status; returns for a real answer.</summary>
+    private async Task EnsureAnswerAsync(HttpResponseMessage response, string endpoint, bool repositoryRequest, CancellationToken cancellationToken)
+    {
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         if (response.StatusCode == HttpStatusCode.NonAuthoritativeInformation
             || (response.IsSuccessStatusCode && string.Equals(mediaType, "text/html", StringComparison.OrdinalIgnoreCase)))
@@ -209,9 +205,6 @@ internal sealed class AzureDevOpsClient
             var retryAfter = AzureDevOpsThrottle.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.MinValue);
             throw this.errors.FromStatus(response.StatusCode, text, retryAfter, endpoint, repositoryRequest);
         }
-
-        return await response.Content.ReadFromJsonAsync(type, cancellationToken)
-            ?? throw this.errors.MalformedPayload(endpoint, "an empty (null) body");
     }
 
     private static string OneToken(string token) => token.Length <= 40 ? token : token[..40] + "…";

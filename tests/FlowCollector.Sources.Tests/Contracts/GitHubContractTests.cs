@@ -140,39 +140,8 @@ public sealed class GitHubContractTests
         Assert.Contains(validator.Validate(schema, wrongType.RootElement), e => e.Contains("$.total_count", StringComparison.Ordinal));
     }
 
-    /// <summary>
-    /// The installed @octokit/openapi package: <c>FLOWCOLLECTOR_GITHUB_OPENAPI</c> (set by .ci/run), else the npm install
-    /// under the repository's .tools. Missing: skipped on a developer's machine, a failure under CI=true.
-    /// </summary>
-    private static string OpenApiDirectory()
-    {
-        var configured = Environment.GetEnvironmentVariable(OpenApiVariable);
-        var path = string.IsNullOrEmpty(configured) ? Path.Combine(RepositoryRoot(), ".tools", "npm", "node_modules", "@octokit", "openapi") : configured;
-        if (File.Exists(Path.Combine(path, "generated", "api.github.com.json")))
-        {
-            return path;
-        }
+    /// <summary>The installed @octokit/openapi package: <c>FLOWCOLLECTOR_GITHUB_OPENAPI</c> (set by .ci/run), else the npm install under the repository's .tools.</summary>
+    private static string OpenApiDirectory() => PublishedDescriptions.Locate(OpenApiVariable, OpenApiPackage, "", "generated/api.github.com.json");
 
-        var message = $"{path} has no generated/api.github.com.json: install GitHub's REST description (npm install --no-save --prefix .tools/npm {OpenApiPackage}) or set {OpenApiVariable}; .ci/run does this";
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException(message);
-        }
-
-        Assert.Skip(message);
-        return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Directory.Packages.props")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
-    }
+    private static string RepositoryRoot() => PublishedDescriptions.RepositoryRoot();
 }

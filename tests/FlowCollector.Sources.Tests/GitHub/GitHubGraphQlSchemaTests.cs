@@ -121,41 +121,8 @@ public sealed class GitHubGraphQlSchemaTests
         return writer.ToString();
     }
 
-    /// <summary>
-    /// The schema file: <c>FLOWCOLLECTOR_GITHUB_GRAPHQL_SCHEMA</c> (set by .ci/run), else the npm install under the
-    /// repository's .tools. Missing: skipped on a developer's machine, a failure under CI=true (as RequiredBinary does).
-    /// </summary>
-    private static string SchemaPath()
-    {
-        var configured = Environment.GetEnvironmentVariable(SchemaVariable);
-        var path = string.IsNullOrEmpty(configured) ? Path.Combine(RepositoryRoot(), ".tools", "npm", "node_modules", "@octokit", "graphql-schema", "schema.graphql") : configured;
-        if (File.Exists(path))
-        {
-            return path;
-        }
-
-        var message = $"{path} not found: install GitHub's GraphQL schema (npm install --no-save --prefix .tools/npm {SchemaPackage}) or set {SchemaVariable}; .ci/run does this";
-        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException(message);
-        }
-
-        Assert.Skip(message);
-        return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Directory.Packages.props")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
-    }
+    /// <summary>The schema file: <c>FLOWCOLLECTOR_GITHUB_GRAPHQL_SCHEMA</c> (set by .ci/run), else the npm install under the repository's .tools.</summary>
+    private static string SchemaPath() => PublishedDescriptions.Locate(SchemaVariable, SchemaPackage, "schema.graphql");
 
     /// <summary>A GitHub scalar whose values the validator only needs to pass through.</summary>
     private sealed class OpaqueScalar : ScalarGraphType
