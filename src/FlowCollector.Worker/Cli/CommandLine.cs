@@ -11,6 +11,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
           run        Run the service: collect every target on its schedule; serves /healthz, /readyz and /metrics.
           once       Collect every target once, print a value-stream summary, exit 1 if any target failed.
           validate   Check configuration and credentials, print what would be collected; writes nothing.
+          version    Print the version (also --version).
 
         Options:
           --config <file>      An extra JSON configuration file (same keys as appsettings.json).
@@ -36,11 +37,15 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
             "once" => Verb.Once,
             "validate" => Verb.Validate,
             "help" or "--help" or "-h" => Verb.Help,
+            "version" or "--version" => Verb.Version,
             _ => (Verb?)null,
         };
         if (verb is null)
         {
-            return Fail(Verb.Help, $"unknown command '{args[0]}'");
+            var nearest = Commands.MinBy(c => EditDistance.Between(c, args[0].ToLowerInvariant()));
+            return Fail(Verb.Help, nearest is not null && EditDistance.Between(nearest, args[0].ToLowerInvariant()) <= 2
+                ? $"unknown command '{args[0]}'; did you mean '{nearest}'?"
+                : $"unknown command '{args[0]}'");
         }
 
         string? configFile = null;
@@ -86,6 +91,13 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
         return new CommandLine(verb.Value, configFile, repositories, rest, null);
     }
 
+    /// <summary>The version this binary was built as (its informational version: <c>0.1.0+{commit}</c> when built from git).</summary>
+    public static string Version =>
+        typeof(CommandLine).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+
+    private static readonly string[] Commands = ["run", "once", "validate", "help", "version"];
+
     private static CommandLine Fail(Verb verb, string error) => new(verb, null, [], [], error);
 }
 
@@ -95,6 +107,7 @@ public enum Verb
     Run,
     Once,
     Validate,
+    Version,
 }
 
 /// <summary>Process exit codes (documented in the usage text and docs/configuration.md).</summary>

@@ -34,6 +34,7 @@ public static class FlowCollectorApp
                 Verb.Run => await RunServiceAsync(commandLine, stderr, configureServices, cancellationToken),
                 Verb.Once => await OnceAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
                 Verb.Validate => await ValidateAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
+                Verb.Version => await VersionAsync(stdout),
                 _ => await HelpAsync(stdout),
             };
         }
@@ -48,6 +49,12 @@ public static class FlowCollectorApp
             await stderr.WriteLineAsync($"flowcollector: the --config file was not found: {e.FileName ?? commandLine.ConfigFile}");
             return ExitCodes.InvalidConfiguration;
         }
+    }
+
+    private static async Task<int> VersionAsync(TextWriter stdout)
+    {
+        await stdout.WriteLineAsync($"flowcollector {CommandLine.Version}");
+        return ExitCodes.Ok;
     }
 
     private static async Task<int> HelpAsync(TextWriter stdout)
@@ -70,13 +77,24 @@ public static class FlowCollectorApp
         return builder;
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, IConfigurationSection section)
+    /// <summary>
+    /// Console logs with UTC ISO-8601 timestamps, one line each; <c>Logging:Console:FormatterName</c> = <c>json</c> (the
+    /// standard .NET key) writes one JSON object per line for a log collector instead.
+    /// </summary>
+    internal static void ConfigureLogging(ILoggingBuilder logging, IConfigurationSection section)
     {
         logging.AddConfiguration(section);
-        logging.AddSimpleConsole(console =>
+        logging.AddConsole(console => console.FormatterName ??= Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple);
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(console =>
         {
             console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(console =>
+        {
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
     }
 

@@ -67,7 +67,7 @@ internal static class ConfigurationKeys
             .Select(l => Concrete(l.Segments.Take(segments.Length).ToArray(), segments))
             .OfType<string>()
             .Distinct(StringComparer.OrdinalIgnoreCase)
-            .Select(c => (Key: c, Distance: Distance(c.ToUpperInvariant(), key.ToUpperInvariant())))
+            .Select(c => (Key: c, Distance: EditDistance.Between(c.ToUpperInvariant(), key.ToUpperInvariant())))
             .OrderBy(c => c.Distance)
             .FirstOrDefault();
         return candidates.Key is not null && candidates.Distance <= Math.Max(2, segments[^1].Length / 3) ? candidates.Key : null;
@@ -123,24 +123,6 @@ internal static class ConfigurationKeys
         }
 
         return string.Join(':', parts);
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
     }
 
     private static IEnumerable<Leaf> Walk(string[] prefix, Type type, int depth)

@@ -24,7 +24,7 @@ public static class TelemetryServiceCollectionExtensions
             new ApiRequestMetricsHandler(http.Name, sp.GetRequiredService<FlowCollectorTelemetry>())));
 
         var otel = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("flowcollector"))
+            .ConfigureResource(resource => resource.AddService("flowcollector", serviceVersion: Cli.CommandLine.Version))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(FlowCollectorTelemetry.Name).AddHttpClientInstrumentation();

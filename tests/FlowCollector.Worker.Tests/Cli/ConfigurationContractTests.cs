@@ -2,6 +2,7 @@ using FlowCollector.Worker.Cli;
 using FlowCollector.Worker.Hosting;
 using FlowCollector.Worker.Tests.EndToEnd;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowCollector.Worker.Tests.Cli;
 
@@ -100,6 +101,49 @@ public sealed class ConfigurationContractTests
         Assert.Equal(ExitCodes.InvalidConfiguration, code);
         Assert.Contains("Nothing would be collected", stdout, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder), $"validate created {folder}");
+    }
+
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("version")]
+    public async Task Version_prints_the_binary_version(string argument)
+    {
+        var (code, stdout, _) = await WorkerScenario.RunAsync(argument);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Matches(@"^flowcollector \d+\.\d+\.\d+", stdout);
+        Assert.Equal($"flowcollector {CommandLine.Version}", stdout.Trim());
+    }
+
+    [Theory]
+    [InlineData("onec", "unknown command 'onec'; did you mean 'once'?")]
+    [InlineData("valdiate", "unknown command 'valdiate'; did you mean 'validate'?")]
+    [InlineData("collect", "unknown command 'collect'")]
+    public async Task A_mistyped_command_gets_a_suggestion_and_exit_2(string command, string message)
+    {
+        var (code, _, stderr) = await WorkerScenario.RunAsync(command);
+
+        Assert.Equal(ExitCodes.InvalidConfiguration, code);
+        Assert.StartsWith($"flowcollector: {message}" + Environment.NewLine, stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "simple")]
+    [InlineData("json", "json")]
+    public void Logs_are_single_lines_with_UTC_timestamps_or_JSON_when_configured(string? formatter, string expected)
+    {
+        var configuration = Configure(formatter is null ? [] : [$"--Logging:Console:FormatterName={formatter}"]);
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddLogging(logging => FlowCollectorApp.ConfigureLogging(logging, configuration.GetSection("Logging")));
+        using var provider = services.BuildServiceProvider();
+
+        var console = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>>().Value;
+        var simple = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>>().CurrentValue;
+        var json = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>>().CurrentValue;
+
+        Assert.Equal(expected, console.FormatterName);
+        Assert.True(simple.UseUtcTimestamp && simple.SingleLine && json.UseUtcTimestamp);
+        Assert.Equal("yyyy-MM-ddTHH:mm:ss.fffZ", json.TimestampFormat);
     }
 
     private static ConfigurationManager Configure(params string[] arguments)
