@@ -143,7 +143,13 @@ public static class FlowCollectorApp
             await stdout.WriteLineAsync(line);
         }
 
-        await stdout.WriteLineAsync($"Points written to: {sink.Description}");
+        var succeeded = outcomes.Count(o => o.Succeeded);
+        await stdout.WriteLineAsync(succeeded switch
+        {
+            0 => $"No target completed: nothing is known to be written to {sink.Description}; the next run writes it again from the same watermarks.",
+            _ when succeeded < outcomes.Length => $"Points written to: {sink.Description} (by the targets that completed: {succeeded} of {outcomes.Length}; the failed ones are written again by the next run).",
+            _ => $"Points written to: {sink.Description}",
+        });
         await stdout.WriteLineAsync();
         var settings = host.Services.GetRequiredService<ValueStreamSettings>();
         SummaryPrinter.Print(StageSummary.From(outcomes.SelectMany(o => o.Timelines), settings.Definition), stdout);

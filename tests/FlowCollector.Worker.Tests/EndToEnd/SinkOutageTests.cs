@@ -44,6 +44,8 @@ public sealed class SinkOutageTests : IDisposable
 
         Assert.True(failed.Code == ExitCodes.Failed, failed.Stdout + failed.Stderr);
         Assert.Contains("Sinks:InfluxDb:Url", failed.Stdout + failed.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Points written to", failed.Stdout, StringComparison.Ordinal); // nothing completed: say so, not where points went
+        Assert.Contains("No target completed", failed.Stdout, StringComparison.Ordinal);
         var state = await new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.scenario.Directory, "faulty.db") }))
             .GetTargetAsync("github:contoso/web", ct);
         Assert.NotNull(state);
