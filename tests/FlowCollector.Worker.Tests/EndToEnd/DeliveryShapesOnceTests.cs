@@ -60,6 +60,50 @@ public sealed partial class DeliveryShapesOnceTests : IDisposable
         Assert.DoesNotContain(stages, s => s.Clamped);
     }
 
+    /// <summary>
+    /// A repository without deployments, <c>DeploymentFallback: CiRuns</c> naming <c>Publish</c>: days 0, 1, 2, each a change
+    /// (first commit at minute 0, opened 60, merged 120), CI 121/125–140, then Publish 141/145–150 — successful on days 0
+    /// and 2, failed on day 1. Worked out by hand: coding 3600, merge 3600, ci_queue 300 (120 → 125), ci 900, release_wait
+    /// 300 (CI's end → the Publish start), deploy:production 300; day 1's change waits for day 2's Publish: release_wait
+    /// 86,700 (day 1 140 → day 2 145). The Publish runs are deployments marked <c>fallback=ci_run</c>, never CI.
+    /// </summary>
+    [Fact]
+    public async Task GitHub_once_with_the_CI_run_fallback_gives_the_hand_worked_stages_and_marks_its_deployments()
+    {
+        var model = new SimulatedGitHub();
+        var repo = model.AddRepository("contoso/lib");
+        static string Sha(string seed) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed)))[..40];
+        repo.Push(Sha("lib/base"), Start.AddDays(-3));
+        for (var day = 0; day < 3; day++)
+        {
+            DateTimeOffset M(double minutes) => Start.AddDays(day).AddMinutes(minutes);
+            var merge = repo.OpenPullRequest("alice", M(60)).Commit(M(0)).Merge(M(120), Sha($"lib/merge/{day}")).MergeCommitSha!;
+            repo.Run("CI", merge, M(121), M(125), M(140));
+            repo.Run("Publish", merge, M(141), M(145), M(150), day == 1 ? "failure" : "success");
+        }
+
+        using var github = new GitHubSimulator(model);
+        var source = new Dictionary<string, object?>
+        {
+            ["GitHub"] = new Dictionary<string, object?>
+            {
+                ["ApiBaseAddress"] = github.Url, ["Token"] = github.Token, ["Repositories"] = new[] { "contoso/lib" },
+                ["DeploymentFallback"] = "CiRuns", ["FallbackWorkflow"] = "Publish",
+            },
+        };
+
+        var stages = await this.OnceAsync(source, ["production"]);
+
+        (string, double)[] delivered = [("coding", 3600), ("merge", 3600), ("ci_queue", 300), ("ci", 900), ("release_wait", 300), ("deploy:production", 300)];
+        Assert.Equal(delivered, Of(stages, "1"));
+        Assert.Equal([("coding", 3600), ("merge", 3600), ("ci_queue", 300), ("ci", 900), ("release_wait", 86_700), ("deploy:production", 300)], Of(stages, "2"));
+        Assert.Equal(delivered, Of(stages, "3"));
+        Assert.DoesNotContain(stages, s => s.Clamped);
+        var deployments = (await File.ReadAllLinesAsync(Path.Combine(this.directory, "points.lp"), TestContext.Current.CancellationToken)).Where(l => l.StartsWith("deployment,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, deployments.Count);
+        Assert.All(deployments, l => Assert.Contains("fallback=ci_run", l, StringComparison.Ordinal));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -73,13 +117,13 @@ public sealed partial class DeliveryShapesOnceTests : IDisposable
         }
     }
 
-    private async Task<List<(string Change, string Stage, double Seconds, bool Clamped)>> OnceAsync(Dictionary<string, object?> sources)
+    private async Task<List<(string Change, string Stage, double Seconds, bool Clamped)>> OnceAsync(Dictionary<string, object?> sources, string[]? environments = null)
     {
         var points = Path.Combine(this.directory, "points.lp");
         var config = new Dictionary<string, object?>
         {
             ["Sources"] = sources,
-            ["ValueStream"] = new Dictionary<string, object?> { ["Environments"] = new[] { "staging", "production" } },
+            ["ValueStream"] = new Dictionary<string, object?> { ["Environments"] = environments ?? ["staging", "production"] },
             ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(this.directory, "state.db") },
             ["Sinks"] = new Dictionary<string, object?> { ["File"] = new Dictionary<string, object?> { ["Path"] = points } },
         };
