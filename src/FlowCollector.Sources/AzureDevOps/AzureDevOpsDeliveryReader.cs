@@ -31,8 +31,6 @@ internal sealed class AzureDevOpsDeliveryReader
     private readonly AzureDevOpsClient client;
     private readonly AzureDevOpsEndpoints endpoints;
     private readonly string project;
-    private AdoTrunkHistory? trunk;
-    private (string RepositoryId, string Branch) trunkRepository = ("", "");
 
     public AzureDevOpsDeliveryReader(AzureDevOpsClient client, AzureDevOpsEndpoints endpoints, string project)
     {
@@ -89,8 +87,9 @@ internal sealed class AzureDevOpsDeliveryReader
     {
         ArgumentNullException.ThrowIfNull(running);
         ArgumentNullException.ThrowIfNull(stages);
-        this.trunk = null;
-        this.trunkRepository = (repositoryId, branch);
+        // Read at the first change set that needs it, once for every environment.
+        AdoTrunkHistory? trunk = null;
+        async Task<AdoTrunkHistory> Trunk(DateTimeOffset from) => trunk ??= await this.ReadTrunkHistoryAsync(repositoryId, branch, from, cancellationToken);
         var result = new List<(AdoDeploymentSnapshot, AdoChangeSet)>();
         if (runs.Count == 0 && running.Count == 0)
         {
@@ -143,7 +142,7 @@ internal sealed class AzureDevOpsDeliveryReader
             var historyFrom = ours.Concat(older).Select(r => r.QueueTime ?? r.StartTime ?? r.FinishTime).Where(t => t is not null).DefaultIfEmpty(since).Min()!.Value;
             foreach (var deployment in deployments)
             {
-                var changes = deployment.Deployed ? await this.ChangeSetAsync(deployment, history, historyFrom, cancellationToken) : new AdoChangeSet(null, DeploymentComparison.Unknown, []);
+                var changes = deployment.Deployed ? await this.ChangeSetAsync(deployment, history, () => Trunk(historyFrom), cancellationToken) : new AdoChangeSet(null, DeploymentComparison.Unknown, []);
                 result.Add((deployment, changes));
             }
         }
@@ -159,7 +158,7 @@ internal sealed class AzureDevOpsDeliveryReader
         return new AdoChangeSet(null, DeploymentComparison.Unknown, Shas(changes));
     }
 
-    private async Task<AdoChangeSet> ChangeSetAsync(AdoDeploymentSnapshot deployment, List<AdoDeploymentSnapshot> successes, DateTimeOffset historyFrom, CancellationToken cancellationToken)
+    private async Task<AdoChangeSet> ChangeSetAsync(AdoDeploymentSnapshot deployment, List<AdoDeploymentSnapshot> successes, Func<Task<AdoTrunkHistory>> trunkHistory, CancellationToken cancellationToken)
     {
         // The last successful deployment of the same pipeline to this environment that had finished when this one started:
         // one still running then is no baseline, even if it started first (overlapping deployments, docs/metrics.md "Deployments").
@@ -179,24 +178,18 @@ internal sealed class AzureDevOpsDeliveryReader
             return new AdoChangeSet(baseline.BuildId, DeploymentComparison.Identical, []);
         }
 
-        var trunk = await this.TrunkHistoryAsync(historyFrom, cancellationToken);
+        var trunk = await trunkHistory();
         return trunk.Between(baseline.BuildId, baseline.Sha, deployment.Sha)
             ?? await this.ChangesBetweenAsync(baseline.BuildId, deployment.BuildId, cancellationToken);
     }
 
     /// <summary>
     /// The default branch's first-parent history since <paramref name="from"/> (less a day: a merge lands before the run
-    /// that deploys it is queued), read once per read: <c>POST git/repositories/{id}/commitsbatch</c>, newest first, paged
-    /// with <c>$top</c>/<c>$skip</c> (the last page is the first shorter than <c>$top</c>).
+    /// that deploys it is queued): <c>POST git/repositories/{id}/commitsbatch</c>, newest first, paged with
+    /// <c>$top</c>/<c>$skip</c> (the last page is the first shorter than <c>$top</c>).
     /// </summary>
-    private async Task<AdoTrunkHistory> TrunkHistoryAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    private async Task<AdoTrunkHistory> ReadTrunkHistoryAsync(string repositoryId, string branch, DateTimeOffset from, CancellationToken cancellationToken)
     {
-        if (this.trunk is { } read)
-        {
-            return read;
-        }
-
-        var (repositoryId, branch) = this.trunkRepository;
         var criteria = new AdoCommitsCriteria
         {
             ItemVersion = new AdoVersionDescriptor { Version = branch.StartsWith(BranchPrefix, StringComparison.Ordinal) ? branch[BranchPrefix.Length..] : branch, VersionType = "branch" },
@@ -223,7 +216,7 @@ internal sealed class AzureDevOpsDeliveryReader
         }
 
         newestFirst.Reverse();
-        return this.trunk = new AdoTrunkHistory(newestFirst);
+        return new AdoTrunkHistory(newestFirst);
     }
 
     /// <summary>The commits between two runs (Azure DevOps "changes between builds"), compared by run id.</summary>
