@@ -19,7 +19,8 @@ const string Usage = """
              --latency-ms 0  --set "Key=Value;…"  (Sources:AzureDevOps keys, e.g. PageSize=100)
 
     sink     points/s and bytes/point written through the production sink to a local InfluxDB 1.x and VictoriaMetrics
-             --points 1M  --repos 100  --batch 5000  --targets influxdb-v1,victoria-metrics-v2  --no-gzip
+             --points 1M  --repos 100  --batch 5000  --targets influxdb-v1,victoria-metrics-v2  --no-gzip  --in-flight 2
+         influxdb-v1 also runs a plain loader (1 and 2 writers) on the same server and prints the sink's ratio
 
     Figures go to standard output as Markdown tables; progress goes to standard error.
     """;

@@ -26,6 +26,7 @@ internal static class SinkBenchmark
         var batchSize = arguments.Int("batch", 5000);
         var targets = (arguments.Text("targets") ?? "influxdb-v1,victoria-metrics-v2").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var gzip = !arguments.Flag("no-gzip");
+        var inFlight = arguments.Int("in-flight", 2);
         arguments.EnsureAllRead();
 
         var log = new ProgressLog(progress);
@@ -38,13 +39,29 @@ internal static class SinkBenchmark
         output.WriteLine($"Sink: {total:N0} points, {repositories} writes (one per repository), batch size {batchSize}, gzip {(gzip ? "on" : "off")}");
         output.WriteLine();
         var table = new MarkdownTable("target", "points", "stored", "wall s", "points/s", "wire bytes/point", "raw bytes/point", "allocated bytes/point", "peak working set MB");
+        var ratios = new List<string>();
         foreach (var target in targets)
         {
             log.Write($"writing to {target}");
-            table.Add(await RunTargetAsync(target, byRepository, total, batchSize, gzip));
+            var row = await RunTargetAsync(target, byRepository, total, batchSize, gzip, inFlight, log);
+            table.Add(row.Sink);
+            foreach (var loaderRow in row.Loader)
+            {
+                table.Add(loaderRow);
+            }
+
+            if (row.Ratio is { } ratio)
+            {
+                ratios.Add(ratio);
+            }
         }
 
         table.WriteTo(output);
+        foreach (var ratio in ratios)
+        {
+            output.WriteLine();
+            output.WriteLine(ratio);
+        }
     }
 
     private static List<FlowPoint>[] Points(int pointTarget, int repositories)
@@ -64,7 +81,7 @@ internal static class SinkBenchmark
         return points;
     }
 
-    private static async Task<string[]> RunTargetAsync(string target, List<FlowPoint>[] byRepository, int total, int batchSize, bool gzip)
+    private static async Task<TargetRows> RunTargetAsync(string target, List<FlowPoint>[] byRepository, int total, int batchSize, bool gzip, int inFlight, ProgressLog log)
     {
         var ct = CancellationToken.None;
         var wire = new WireCounter();
@@ -112,6 +129,7 @@ internal static class SinkBenchmark
             settings["Sinks:InfluxDb:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
             settings["Sinks:InfluxDb:Gzip"] = gzip ? "true" : "false";
             settings["Sinks:InfluxDb:Timeout"] = "00:01:00";
+            settings["Sinks:InfluxDb:MaxBatchesInFlight"] = inFlight.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
             var services = new ServiceCollection();
             services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler(() => new WireCountingHandler(wire)));
@@ -137,9 +155,9 @@ internal static class SinkBenchmark
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             var peak = Memory.PeakWorkingSetBytes();
             var stored = await storedCount();
-            return
+            string[] sinkRow =
             [
-                target,
+                $"{target} (sink, {inFlight} in flight)",
                 Figures.Count(total),
                 stored < 0 ? "n/a" : Figures.Count(stored),
                 Figures.Decimal(clock.Elapsed.TotalSeconds, 2),
@@ -149,8 +167,29 @@ internal static class SinkBenchmark
                 Figures.Decimal((double)allocated / total, 0),
                 Memory.Megabytes(peak),
             ];
+            if (server is not InfluxDbServer influxServer)
+            {
+                return new TargetRows(sinkRow, [], null);
+            }
+
+            // The server's own limit, measured on the same server in the same run: a plain loader posting the same lines.
+            var sinkRate = total / clock.Elapsed.TotalSeconds;
+            var loaderRows = new List<string[]>();
+            var rates = new Dictionary<int, double>();
+            foreach (var writers in (int[])[1, 2])
+            {
+                log.Write($"plain loader, {writers} writer(s)");
+                var (row, rate) = await PlainLoader.RunAsync(influxServer, byRepository, total, batchSize, gzip, writers);
+                loaderRows.Add(row);
+                rates[writers] = rate;
+            }
+
+            var ratio = $"{target}: the sink reached {sinkRate / rates[2]:P0} of the plain loader's two-writer rate ({sinkRate:N0} vs {rates[2]:N0} points/s; one writer {rates[1]:N0}). Target ≥ 90 %.";
+            return new TargetRows(sinkRow, loaderRows, ratio);
         }
     }
+
+    private sealed record TargetRows(string[] Sink, IReadOnlyList<string[]> Loader, string? Ratio);
 
     /// <summary>Line-protocol bytes before compression (one line feed per point), computed outside the timed write.</summary>
     private static long RawBytes(List<FlowPoint>[] byRepository) =>

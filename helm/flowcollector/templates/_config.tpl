@@ -120,6 +120,7 @@ they come from `secrets.existingSecret` as files or environment variables.
   "Url" .
   "ApiVersion" $c.influxdb.apiVersion
   "BatchSize" $c.influxdb.batchSize
+  "MaxBatchesInFlight" $c.influxdb.maxBatchesInFlight
   "Timeout" (include "flowcollector.timespan" $c.influxdb.timeout)
   "Gzip" $c.influxdb.gzip }}
 {{- if eq $c.influxdb.apiVersion "V2" }}

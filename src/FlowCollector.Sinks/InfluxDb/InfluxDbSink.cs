@@ -60,8 +60,10 @@ public sealed partial class InfluxDbSink : IPointSink
 
     /// <remarks>
     /// Every point is checked before the first batch is sent (an unwritable point is a bug, and a run should fail
-    /// before writing half of itself); then each batch is serialised just before it is sent, so memory holds one
-    /// batch of text, not the whole run.
+    /// before writing half of itself). Then batches are pipelined: up to <see cref="InfluxDbSinkOptions.MaxBatchesInFlight"/>
+    /// are on the wire while the next is serialised and compressed, so memory holds that many batches of text, not the
+    /// whole run. The call returns only when every batch is acknowledged; the first failure cancels the batches still
+    /// in flight and is the one reported (the caller keeps its watermark, and re-written points are idempotent).
     /// </remarks>
     public async Task WriteAsync(IReadOnlyList<FlowPoint> points, CancellationToken cancellationToken)
     {
@@ -72,11 +74,54 @@ public sealed partial class InfluxDbSink : IPointSink
         }
 
         var text = new StringBuilder(256);
-
         using var v2 = this.options.ApiVersion == InfluxDbApiVersion.V2 ? this.CreateV2Client() : null;
-        for (var start = 0; start < points.Count; start += this.options.BatchSize)
+        var batchSize = this.options.BatchSize;
+        if (this.options.MaxBatchesInFlight <= 1 || points.Count <= batchSize)
         {
-            await this.WriteBatchAsync(points, start, Math.Min(this.options.BatchSize, points.Count - start), v2, text, cancellationToken);
+            for (var start = 0; start < points.Count; start += batchSize)
+            {
+                await this.WriteBatchAsync(points, start, Math.Min(batchSize, points.Count - start), v2, text, cancellationToken);
+            }
+
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inFlight = new List<Task>(this.options.MaxBatchesInFlight);
+        try
+        {
+            for (var start = 0; start < points.Count; start += batchSize)
+            {
+                if (inFlight.Count == this.options.MaxBatchesInFlight)
+                {
+                    await AwaitFirstAsync(inFlight);
+                }
+
+                var count = Math.Min(batchSize, points.Count - start);
+                var body = this.Serialise(points, start, count, v2 is not null, text);
+                inFlight.Add(this.SendBatchAsync(points, start, count, body, v2, stop.Token));
+            }
+
+            while (inFlight.Count > 0)
+            {
+                await AwaitFirstAsync(inFlight);
+            }
+        }
+        catch
+        {
+            // The batches still on the wire would only be thrown away: stop them, and let them end before the client goes.
+            await stop.CancelAsync();
+            try
+            {
+                await Task.WhenAll(inFlight);
+            }
+#pragma warning disable CA1031 // Their outcome no longer matters: the first failure is the one reported.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+
+            throw;
         }
     }
 
@@ -126,12 +171,26 @@ public sealed partial class InfluxDbSink : IPointSink
         return InfluxDbErrors.FromStatus(status, text, this.options, this.Description).Message;
     }
 
+    /// <summary>Waits for the first of the in-flight batches to end and removes it; its failure, if any, is thrown.</summary>
+    private static async Task AwaitFirstAsync(List<Task> inFlight)
+    {
+        var done = await Task.WhenAny(inFlight);
+        inFlight.Remove(done);
+        await done;
+    }
+
     /// <summary>
-    /// Sends points[start..start+count) as one request. A server that finds the body too large (413: its
-    /// <c>max-body-size</c> is below what BatchSize produces) gets the two halves instead, down to single lines, so
-    /// a conservative server slows the write down rather than failing it.
+    /// Sends points[start..start+count) as one request, serialised on the spot (the sequential path, and the halves of
+    /// a batch the server found too large).
     /// </summary>
-    private async Task WriteBatchAsync(IReadOnlyList<FlowPoint> points, int start, int count, InfluxDBClient? v2, StringBuilder text, CancellationToken cancellationToken)
+    private Task WriteBatchAsync(IReadOnlyList<FlowPoint> points, int start, int count, InfluxDBClient? v2, StringBuilder text, CancellationToken cancellationToken) =>
+        this.SendBatchAsync(points, start, count, this.Serialise(points, start, count, v2 is not null, text), v2, cancellationToken);
+
+    /// <summary>
+    /// The request body of points[start..start+count): a string for InfluxDB.Client (v2), compressed bytes (v1). Either
+    /// is a copy, so <paramref name="text"/> is free for the next batch as soon as this returns.
+    /// </summary>
+    private BatchBody Serialise(IReadOnlyList<FlowPoint> points, int start, int count, bool forV2, StringBuilder text)
     {
         text.Clear();
         for (var i = start; i < start + count; i++)
@@ -144,21 +203,32 @@ public sealed partial class InfluxDbSink : IPointSink
             this.Append(text, points[i]);
         }
 
+        return forV2 ? new BatchBody(text.ToString(), null) : new BatchBody(null, this.Body(text));
+    }
+
+    /// <summary>
+    /// Sends one serialised batch. A server that finds the body too large (413: its <c>max-body-size</c> is below what
+    /// BatchSize produces) gets the two halves instead, down to single lines, so a conservative server slows the write
+    /// down rather than failing it.
+    /// </summary>
+    private async Task SendBatchAsync(IReadOnlyList<FlowPoint> points, int start, int count, BatchBody body, InfluxDBClient? v2, CancellationToken cancellationToken)
+    {
         try
         {
             if (v2 is not null)
             {
-                await this.WriteV2Async(v2, text.ToString(), count, cancellationToken);
+                await this.WriteV2Async(v2, body.Text!, count, cancellationToken);
             }
             else
             {
-                await this.WriteV1Async(text, count, cancellationToken);
+                await this.WriteV1Async(body.Content!, count, cancellationToken);
             }
         }
         catch (BatchTooLargeException e) when (count > 1)
         {
             var half = count / 2;
             Log.BatchSplit(this.logger, this.Description, count, e.Message);
+            var text = new StringBuilder(256);
             await this.WriteBatchAsync(points, start, half, v2, text, cancellationToken);
             await this.WriteBatchAsync(points, start + half, count - half, v2, text, cancellationToken);
             return;
@@ -195,12 +265,12 @@ public sealed partial class InfluxDbSink : IPointSink
         }
     }
 
-    private async Task WriteV1Async(StringBuilder batch, int lineCount, CancellationToken cancellationToken)
+    private async Task WriteV1Async(HttpContent body, int lineCount, CancellationToken cancellationToken)
     {
         var http = this.httpClientFactory.CreateClient(HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Post, InfluxDbEndpoints.V1Write(this.options))
         {
-            Content = this.Body(batch),
+            Content = body,
         };
         this.Authorize(request);
         HttpResponseMessage response;
@@ -341,7 +411,10 @@ public sealed partial class InfluxDbSink : IPointSink
     private static bool IsTransportFailure(Exception e) =>
         e is HttpRequestException or OperationCanceledException or TimeoutException or Polly.ExecutionRejectedException;
 
-    /// <summary>HTTP 413 for one batch; <see cref="WriteBatchAsync"/> splits it.</summary>
+    /// <summary>One batch ready to send: <see cref="Text"/> for InfluxDB.Client (v2), <see cref="Content"/> for <c>/write</c> (v1).</summary>
+    private sealed record BatchBody(string? Text, HttpContent? Content);
+
+    /// <summary>HTTP 413 for one batch; <see cref="SendBatchAsync"/> splits it.</summary>
     private sealed class BatchTooLargeException(string serverText) : Exception(serverText);
 
     /// <summary>Lets the plain path share the gzip path's <c>using</c> without closing the buffer it writes into.</summary>

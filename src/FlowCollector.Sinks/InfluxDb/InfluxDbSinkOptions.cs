@@ -53,6 +53,13 @@ public sealed class InfluxDbSinkOptions
     /// <summary>Lines per write request (default 5000, 1..100000). A large change set is sent as several requests.</summary>
     public int BatchSize { get; set; } = 5000;
 
+    /// <summary>
+    /// Batches on the wire at once within one write (default 2, 1..16): the next batch is serialised and compressed while
+    /// earlier ones are being sent and stored, so the server is not idle while the collector formats. A write still
+    /// returns only when every batch is acknowledged, so watermarks never move past unacknowledged points.
+    /// </summary>
+    public int MaxBatchesInFlight { get; set; } = 2;
+
     /// <summary>Timeout of one write attempt (default 00:00:30, 1 s..10 min); retries get their own attempts.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

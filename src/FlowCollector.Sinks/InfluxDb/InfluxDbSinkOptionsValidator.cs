@@ -20,6 +20,11 @@ internal sealed class InfluxDbSinkOptionsValidator : IValidateOptions<InfluxDbSi
             builder.AddError($"{Section}:BatchSize must be between 1 and 100000 lines, not {options.BatchSize}; set it (env Sinks__InfluxDb__BatchSize).");
         }
 
+        if (options.MaxBatchesInFlight is < 1 or > 16)
+        {
+            builder.AddError($"{Section}:MaxBatchesInFlight must be between 1 and 16, not {options.MaxBatchesInFlight}; set it (env Sinks__InfluxDb__MaxBatchesInFlight), e.g. 2.");
+        }
+
         if (options.Timeout < TimeSpan.FromSeconds(1) || options.Timeout > TimeSpan.FromMinutes(10))
         {
             builder.AddError($"{Section}:Timeout must be between 00:00:01 and 00:10:00, not {options.Timeout}; set it (env Sinks__InfluxDb__Timeout), e.g. 00:00:30.");
