@@ -31,6 +31,9 @@ public static class FlowSchema
 
         /// <summary>One point per incident. Timestamp: the incident was opened (rewritten in place when it is resolved).</summary>
         public const string Incident = "incident";
+
+        /// <summary>Per repository, period and wait stage: change-hours and rank (1 = the constraint). Timestamp: the period's reference time (docs/schema.md).</summary>
+        public const string Constraint = "constraint";
     }
 
     public static class Tags
@@ -47,10 +50,13 @@ public static class FlowSchema
         public const string Team = "team";
         public const string Fallback = "fallback";
 
+        /// <summary>On <c>constraint</c>: <c>28d</c> (rolling) or <c>week</c> (ISO week).</summary>
+        public const string Period = "period";
+
         /// <summary>Every tag key the schema allows; a point with another key is a defect.</summary>
         public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.Ordinal)
         {
-            Schema, Source, Org, Repo, Stage, Kind, Result, Environment, Pipeline, Team, Fallback,
+            Schema, Source, Org, Repo, Stage, Kind, Result, Environment, Pipeline, Team, Fallback, Period,
         };
     }
 
@@ -104,5 +110,17 @@ public static class FlowSchema
         public const string IncidentId = "incident_id";
         public const string Open = "open";
         public const string RestoreSeconds = "restore_seconds";
+
+        // constraint
+        public const string Rank = "rank";
+        public const string ChangeHours = "change_hours";
+        public const string Share = "share";
+        public const string MedianSeconds = "median_seconds";
+        public const string P75Seconds = "p75_seconds";
+        public const string Moved = "moved";
+        public const string Margin = "margin";
+        public const string RunnerUp = "runner_up";
+        public const string PreviousStage = "previous_stage";
+        public const string ShareChange = "share_change";
     }
 }
