@@ -26,14 +26,18 @@ public static class ChangeStagePoints
 
     private static FlowPoint Point(ChangeFacts change, StageSpan span)
     {
-        var fields = new KeyValuePair<string, FieldValue>[change.Url is null ? 4 : 5];
+        var fields = new KeyValuePair<string, FieldValue>[change.Url is null ? 5 : 6];
         fields[0] = new(FlowSchema.Fields.ChangeId, FieldValue.Of(change.ChangeId));
         fields[1] = new(FlowSchema.Fields.Clamped, FieldValue.Of(span.Clamped));
         fields[2] = new(FlowSchema.Fields.Direct, FieldValue.Of(change.IsDirect));
         fields[3] = new(FlowSchema.Fields.Seconds, FieldValue.Of(span.Duration.TotalSeconds));
+
+        // A field, not a tag: it follows the stage within a repository, so as a tag it would add nothing to filter on
+        // and would split a stage's series whenever a path change moved the stage.
+        fields[4] = new(FlowSchema.Fields.StageOrder, FieldValue.Of((long)span.Order));
         if (change.Url is not null)
         {
-            fields[4] = new(FlowSchema.Fields.Url, FieldValue.Of(change.Url));
+            fields[5] = new(FlowSchema.Fields.Url, FieldValue.Of(change.Url));
         }
 
         return new FlowPoint(FlowSchema.Measurements.ChangeStage, Tags(change.Repository, span.Stage), fields, PointTimestamps.For(span.End, change.ChangeId));
