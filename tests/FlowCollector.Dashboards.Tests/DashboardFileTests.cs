@@ -128,10 +128,22 @@ public sealed partial class DashboardFileTests
         var repeated = Assert.Single(DashboardQueries.Panels(dashboard), p => p["repeat"] is not null);
         var variable = Assert.Single(DashboardQueries.Variables(dashboard), v => (string?)v["name"] == (string?)repeated["repeat"]);
 
-        Assert.Equal("custom", (string?)variable["type"]);
-        Assert.Equal(
-            ["coding", "pickup", "review", "merge", "ci_queue", "ci", "release_wait", "deploy:staging", "promotion_wait:production", "deploy:production"],
-            variable["current"]!["value"]!.AsArray().Select(v => (string)v!));
+        // Issue 16: the stages come from the data in path order (stage_order), never from a list in the board.
+        Assert.Equal("query", (string?)variable["type"]);
+        Assert.Contains("\"stage_order\"", (string?)variable["query"], StringComparison.Ordinal);
+        Assert.Equal(0, (int?)variable["sort"]); // Grafana keeps the query's order
+        Assert.Equal(["$__all"], variable["current"]!["value"]!.AsArray().Select(v => (string)v!));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void No_board_names_an_environment_or_a_deployment_stage(string name)
+    {
+        // Paths differ per repository (issue 16): production is the production tag, stage order the stage_order field.
+        var json = GrafanaFiles.Dashboard(name).ToJsonString();
+
+        Assert.DoesNotMatch(@"deploy:[a-z]|promotion_wait:[a-z]|'(production|prod|staging)'|\^\(production", json);
+        Assert.DoesNotContain(DashboardQueries.Variables(GrafanaFiles.Dashboard(name)), v => (string?)v["type"] == "custom");
     }
 
     [GeneratedRegex(@"""repo""\s*(=~|!~|!=|=)\s*(?<value>\S+)")]

@@ -21,7 +21,9 @@ public sealed class DashboardQueryTests(CollectedOrganisation organisation)
         var query = DashboardQueries.Of(dashboard).Single(q => q.PanelId == panelId && q.RefId == refId);
         var expander = await DashboardQueries.ResolveAsync(GrafanaFiles.Dashboard(dashboard), influx, CollectedOrganisation.Database, organisation.CollectedAt.AddDays(-30), organisation.CollectedAt, null, ct);
 
-        var runs = query.Repeat is null ? [expander] : RepeatValues(dashboard, query.Repeat).Select(v => expander.With(new VariableValue(query.Repeat, [v], MultiOrAll: true))).ToList();
+        var repeated = query.Repeat is null ? [] : await DashboardQueries.OptionsOfAsync(GrafanaFiles.Dashboard(dashboard), query.Repeat, influx, CollectedOrganisation.Database, organisation.CollectedAt.AddDays(-30), organisation.CollectedAt, null, ct);
+        Assert.True(query.Repeat is null || repeated.Count > 0, $"{dashboard} panel {panelId}: its repeat variable {query.Repeat} offers nothing");
+        var runs = query.Repeat is null ? [expander] : repeated.Select(v => expander.With(new VariableValue(query.Repeat, [v], MultiOrAll: true))).ToList();
         foreach (var run in runs)
         {
             var text = run.Expand(query.Query, run.Interval(query.MinInterval));
@@ -43,7 +45,7 @@ public sealed class DashboardQueryTests(CollectedOrganisation organisation)
         foreach (var variable in DashboardQueries.Variables(board).Where(v => (string?)v["type"] == "query"))
         {
             var name = (string)variable["name"]!;
-            var options = await DashboardQueries.OptionsAsync(influx, CollectedOrganisation.Database, expander.Expand((string)variable["query"]!), ct);
+            var options = await DashboardQueries.OptionsAsync(influx, CollectedOrganisation.Database, expander.Expand((string)variable["query"]!), ct, (int?)variable["sort"] ?? 0);
             offered[name] = options;
             expander = expander.With(new VariableValue(name, options, MultiOrAll: true));
         }
@@ -56,7 +58,4 @@ public sealed class DashboardQueryTests(CollectedOrganisation organisation)
             Assert.Equal(dashboard == "delivery-performance.json" ? ["production"] : ["production", "staging"], environments);
         }
     }
-
-    private static List<string> RepeatValues(string dashboard, string variable) =>
-        DashboardQueries.Variables(GrafanaFiles.Dashboard(dashboard)).Single(v => (string?)v["name"] == variable)["current"]!["value"]!.AsArray().Select(v => (string)v!).ToList();
 }

@@ -14,7 +14,7 @@ public static class ChangePoints
         }
 
         var change = timeline.Change;
-        var tags = new List<KeyValuePair<string, string>>(5);
+        var tags = new List<KeyValuePair<string, string>>(6);
         if (timeline.ArrivalEnvironment is { } environment)
         {
             tags.Add(new(FlowSchema.Tags.Environment, environment));
@@ -23,6 +23,10 @@ public static class ChangePoints
         tags.AddRange(
         [
             new(FlowSchema.Tags.Org, change.Repository.Owner),
+
+            // Always true: a change point is written at the arrival, its first successful deployment to a production
+            // environment. Written anyway so one filter (production = 'true') means the same on change and deployment.
+            new(FlowSchema.Tags.Production, FlowSchema.Tags.ProductionValue(true)),
             new(FlowSchema.Tags.Repo, change.Repository.Name),
             new(FlowSchema.Tags.Schema, FlowSchema.Version),
             new(FlowSchema.Tags.Source, change.Repository.Source),

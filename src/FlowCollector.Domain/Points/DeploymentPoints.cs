@@ -17,7 +17,7 @@ public static class DeploymentPoints
             yield break;
         }
 
-        var tags = new List<KeyValuePair<string, string>>(6);
+        var tags = new List<KeyValuePair<string, string>>(8);
         if (deployment.Environment is { } environment)
         {
             tags.Add(new(FlowSchema.Tags.Environment, environment));
@@ -31,6 +31,7 @@ public static class DeploymentPoints
         tags.AddRange(
         [
             new(FlowSchema.Tags.Org, deployment.Repository.Owner),
+            new(FlowSchema.Tags.Production, FlowSchema.Tags.ProductionValue(attributed.IsProduction)),
             new(FlowSchema.Tags.Repo, deployment.Repository.Name),
             new(FlowSchema.Tags.Result, deployment.Result ?? UnknownResult),
             new(FlowSchema.Tags.Schema, FlowSchema.Version),

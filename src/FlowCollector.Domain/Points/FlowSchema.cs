@@ -50,14 +50,24 @@ public static class FlowSchema
         public const string Team = "team";
         public const string Fallback = "fallback";
 
+        /// <summary>
+        /// On <c>deployment</c> and <c>change</c>: <c>true</c> when the environment is one of the repository's production
+        /// environments (<see cref="ValueStream.ValueStreamDefinition.ProductionEnvironments"/>), else <c>false</c>. A tag
+        /// because boards and alert rules filter and group by it, and it adds no series: it follows the environment.
+        /// </summary>
+        public const string Production = "production";
+
         /// <summary>On <c>constraint</c>: <c>28d</c> (rolling) or <c>week</c> (ISO week).</summary>
         public const string Period = "period";
 
         /// <summary>Every tag key the schema allows; a point with another key is a defect.</summary>
         public static readonly IReadOnlySet<string> Allowed = new HashSet<string>(StringComparer.Ordinal)
         {
-            Schema, Source, Org, Repo, Stage, Kind, Result, Environment, Pipeline, Team, Fallback, Period,
+            Schema, Source, Org, Repo, Stage, Kind, Result, Environment, Pipeline, Team, Fallback, Production, Period,
         };
+
+        /// <summary>The value of <see cref="Production"/>: lower case, as boards and alert rules compare it.</summary>
+        public static string ProductionValue(bool production) => production ? "true" : "false";
     }
 
     public static class Fields
@@ -68,6 +78,12 @@ public static class FlowSchema
         public const string OldestChangeId = "oldest_change_id";
 
         public const string Seconds = "seconds";
+
+        /// <summary>
+        /// On <c>change_stage</c> and <c>stage_queue</c>: the stage's 1-based position in its repository's stream, so a
+        /// board sorts each repository's stages in its own path order without knowing the path.
+        /// </summary>
+        public const string StageOrder = "stage_order";
         public const string ChangeId = "change_id";
         public const string Url = "url";
         public const string Clamped = "clamped";

@@ -19,8 +19,14 @@ public static class StageQueuePoints
 
         // One snapshot per run: the run's second is unique per series (runs of one target never overlap).
         var timestamp = now.ToUnixTimeSeconds() * 1_000_000_000;
-        foreach (var stage in stream.Stages.Where(s => s.Kind == StageKind.Wait && s.Rule != StageRule.Backlog))
+        for (var position = 0; position < stream.Stages.Count; position++)
         {
+            var stage = stream.Stages[position];
+            if (stage.Kind != StageKind.Wait || stage.Rule == StageRule.Backlog)
+            {
+                continue;
+            }
+
             var items = waiting.Where(w => w.Stage == stage).ToList();
             var ages = items.Select(w => (now - w.Since).TotalSeconds).Order().ToList();
             var fields = new List<KeyValuePair<string, FieldValue>> { new(FlowSchema.Fields.Count, FieldValue.Of((long)items.Count)) };
@@ -31,6 +37,9 @@ public static class StageQueuePoints
                 fields.Add(new(FlowSchema.Fields.OldestAgeSeconds, FieldValue.Of(ages[^1])));
                 fields.Add(new(FlowSchema.Fields.OldestChangeId, FieldValue.Of(oldest.ChangeId)));
             }
+
+            // The same 1-based position as the stage's change_stage points (StageSpan.Order).
+            fields.Add(new(FlowSchema.Fields.StageOrder, FieldValue.Of((long)position + 1)));
 
             var tags = new KeyValuePair<string, string>[]
             {

@@ -173,6 +173,7 @@ public sealed partial class RepositoryFlow
             {
                 RecoveredAfter = recoveries.TryGetValue(d, out var recovery) ? recovery : null,
                 IsRework = rework.Contains(d),
+                IsProduction = d.Environment is { } environment && this.stream.ProductionEnvironments.Contains(environment),
             })
             .ToList();
     }
@@ -395,6 +396,12 @@ public sealed record AttributedDeployment(DeploymentFacts Deployment, IReadOnlyL
     /// deployment unplanned. Rollbacks and redeploys carry no change, so they are never rework.
     /// </summary>
     public bool IsRework { get; init; }
+
+    /// <summary>
+    /// Its environment is one of the production environments of the stream the flow was built with (case-insensitive);
+    /// false without an environment. Decided here, per repository, so DORA and the <c>production</c> tag agree.
+    /// </summary>
+    public bool IsProduction { get; init; }
 }
 
 /// <summary>

@@ -67,8 +67,9 @@ public static class StageCalculator
         var spans = new StageSpan[present];
         var filled = 0;
         var cursor = start.Value;
-        foreach (var stage in stream.Stages)
+        for (var order = 0; order < stream.Stages.Count; order++)
         {
+            var stage = stream.Stages[order];
             var end = boundaries.EndOf(stage);
             if (end is null)
             {
@@ -79,7 +80,7 @@ public static class StageCalculator
             // cursor never moves backwards, so the spans still add up to the flow time exactly.
             var clamped = end.Value < cursor;
             var stageEnd = clamped ? cursor : end.Value;
-            spans[filled++] = new StageSpan(stage, cursor, stageEnd, clamped);
+            spans[filled++] = new StageSpan(stage, cursor, stageEnd, clamped, order + 1);
             cursor = stageEnd;
         }
 

@@ -56,9 +56,24 @@ public static class DashboardQueries
     /// </summary>
     public static async Task<GrafanaQueryExpander> ResolveAsync(
         JsonObject dashboard, InfluxDbServer influx, string database, DateTimeOffset from, DateTimeOffset to,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? selection, CancellationToken cancellationToken) =>
+        (await ResolveWithOptionsAsync(dashboard, influx, database, from, to, selection, cancellationToken)).Expander;
+
+    /// <summary>
+    /// The options Grafana offers for <paramref name="variable"/> (in Grafana's order) once the variables before it are
+    /// resolved as in <see cref="ResolveAsync"/>: what a repeat over it with "All" repeats.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> OptionsOfAsync(
+        JsonObject dashboard, string variable, InfluxDbServer influx, string database, DateTimeOffset from, DateTimeOffset to,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? selection, CancellationToken cancellationToken) =>
+        (await ResolveWithOptionsAsync(dashboard, influx, database, from, to, selection, cancellationToken)).Options[variable];
+
+    private static async Task<(GrafanaQueryExpander Expander, Dictionary<string, List<string>> Options)> ResolveWithOptionsAsync(
+        JsonObject dashboard, InfluxDbServer influx, string database, DateTimeOffset from, DateTimeOffset to,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? selection, CancellationToken cancellationToken)
     {
         var expander = new GrafanaQueryExpander(from, to);
+        var offered = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var variable in Variables(dashboard))
         {
             var name = (string)variable["name"]!;
@@ -70,7 +85,7 @@ public static class DashboardQueries
 
             var options = type switch
             {
-                "query" => await OptionsAsync(influx, database, expander.Expand((string)variable["query"]!), cancellationToken),
+                "query" => await OptionsAsync(influx, database, expander.Expand((string)variable["query"]!), cancellationToken, (int?)variable["sort"] ?? 0),
                 "custom" => ((string)variable["query"]!).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList(),
                 _ => throw new NotSupportedException($"Variable {name} has type {type}; the tests resolve query and custom variables."),
             };
@@ -85,16 +100,44 @@ public static class DashboardQueries
             var chosen = selected ?? (all ? options : current);
             var multiOrAll = (bool?)variable["multi"] == true || (bool?)variable["includeAll"] == true;
             expander = expander.With(new VariableValue(name, chosen, multiOrAll) { AllValue = all ? (string?)variable["allValue"] : null });
+            offered[name] = options;
         }
 
-        return expander;
+        return (expander, offered);
     }
 
-    /// <summary>The values a <c>SHOW TAG VALUES</c> (or any one-column) variable query returns.</summary>
-    public static async Task<List<string>> OptionsAsync(InfluxDbServer influx, string database, string query, CancellationToken cancellationToken)
+    /// <summary>
+    /// The options a query variable offers, read from the response as Grafana's InfluxQL response parser reads them
+    /// (public/app/plugins/datasource/influxdb/response_parser.ts, <c>parse</c>): per row the second column when there is
+    /// one — the tag value of <c>SHOW TAG VALUES</c>, the first selected column after <c>time</c> of a <c>SELECT</c> — else
+    /// the first; series by series, rows in the order returned, each value once. Then the variable's <c>sort</c>:
+    /// 0 keeps that order (what lets a query decide it, e.g. stages by <c>stage_order</c>); any other is emulated as
+    /// ordinal ascending (the boards use 1, alphabetical ascending).
+    /// </summary>
+    public static async Task<List<string>> OptionsAsync(InfluxDbServer influx, string database, string query, CancellationToken cancellationToken, int sort = 1)
     {
         ArgumentNullException.ThrowIfNull(influx);
-        var rows = await influx.QueryRowsAsync(database, query, cancellationToken);
-        return rows.Select(r => r.TryGetValue("value", out var v) ? v.ToString() : r.Values.Last().ToString()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var root = await influx.QueryAsync(database, query, cancellationToken);
+        var values = new List<string>();
+        foreach (var result in root.GetProperty("results").EnumerateArray())
+        {
+            if (!result.TryGetProperty("series", out var seriesList))
+            {
+                continue;
+            }
+
+            foreach (var series in seriesList.EnumerateArray())
+            {
+                foreach (var row in series.GetProperty("values").EnumerateArray())
+                {
+                    var cells = row.EnumerateArray().ToList();
+                    var cell = cells.Count > 1 ? cells[1] : cells[0];
+                    values.Add(cell.ValueKind == System.Text.Json.JsonValueKind.String ? cell.GetString()! : cell.GetRawText());
+                }
+            }
+        }
+
+        var distinct = values.Distinct(StringComparer.Ordinal);
+        return sort == 0 ? distinct.ToList() : distinct.Order(StringComparer.Ordinal).ToList();
     }
 }

@@ -31,7 +31,7 @@ public sealed class DeliveryPointsTests
         // Process: coding 3600 + review 0 + ci 900 + deploy:staging 600 + deploy:production 600 = 5700.
         // Wait: pickup 1800 + merge 1800 + ci_queue 300 + release_wait 600 + promotion_wait:production 4200 = 8700.
         Assert.Equal(
-            "change,environment=production,org=contoso,repo=web,schema=1,source=github "
+            "change,environment=production,org=contoso,production=true,repo=web,schema=1,source=github "
             + "change_id=42,commits=1,direct=false,flow_efficiency=0.3958333333333333,flow_seconds=14400,lead_seconds=14400,"
             + "process_seconds=5700,rework=false,url=https://github.com/contoso/web/pull/42,wait_seconds=8700 "
             + At(240, "42"),
@@ -57,10 +57,10 @@ public sealed class DeliveryPointsTests
 
         Assert.Equal(
             [
-                "deployment,environment=staging,org=contoso,repo=web,result=success,schema=1,source=github "
+                "deployment,environment=staging,org=contoso,production=false,repo=web,result=success,schema=1,source=github "
                 + "changes=1,deployment_id=d1,duration_seconds=600,redeploy=false,rework=false,rollback=false,sha=m1,url=https://github.com/contoso/web/deployments/d1 "
                 + At(160, "d1"),
-                "deployment,environment=production,org=contoso,repo=web,result=success,schema=1,source=github "
+                "deployment,environment=production,org=contoso,production=true,repo=web,result=success,schema=1,source=github "
                 + "changes=1,deployment_id=d2,duration_seconds=600,queue_seconds=1800,redeploy=false,rework=false,rollback=false,sha=m1,url=https://github.com/contoso/web/deployments/d2 "
                 + At(240, "d2"),
             ],

@@ -48,7 +48,7 @@ internal static class ChangeStageFixture
     private static ChangeTimeline Single(RepositoryRef repository, string changeId, DateTimeOffset start, DateTimeOffset end)
     {
         var change = new ChangeFacts(repository, changeId);
-        return new ChangeTimeline(change, start, [new StageSpan(new StageDefinition("ci", StageKind.Process, StageRule.Ci), start, end, false)]);
+        return new ChangeTimeline(change, start, [new StageSpan(new StageDefinition("ci", StageKind.Process, StageRule.Ci), start, end, false, Order: 7)]);
     }
 
     private static ChangeTimeline Timeline(RepositoryRef repository, string changeId, DateTimeOffset start, TimeSpan[] durations, string? url, string? clampedStage = null, bool direct = false)
@@ -68,7 +68,7 @@ internal static class ChangeStageFixture
         for (var i = 0; i < durations.Length; i++)
         {
             var (name, kind, rule) = Stages[i];
-            spans.Add(new StageSpan(new StageDefinition(name, kind, rule), at, at + durations[i], name == clampedStage));
+            spans.Add(new StageSpan(new StageDefinition(name, kind, rule), at, at + durations[i], name == clampedStage, Order: i + 1));
             at += durations[i];
         }
 

@@ -57,7 +57,7 @@ public sealed class OnceCommandTests : IDisposable
         // Waiting now: #5 approved but not merged; #2 merged after the deployment, no CI, so waiting for a release.
         Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=merge count=1i,", StringComparison.Ordinal) && l.Contains("oldest_change_id=\"5\"", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=release_wait count=1i,", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup count=0i ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup count=0i,stage_order=3i ", StringComparison.Ordinal));
 
         // The summary: per stage the number of changes, median and p90 (nearest rank), and flow efficiency.
         Assert.Contains("ok      github:contoso/web", stdout, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class OnceCommandTests : IDisposable
         // DORA over the 30-day window read: one production deployment carrying #1 (5 h 10 min) and #3 (4 h 40 min), nothing failed.
         Assert.Matches(@"github:contoso/web: DORA — 1 production deployments \(0\.03/day, \w+\), lead time median 4h40m, p90 5h10m \(Elite\), change failure rate 0 %, recovery n/a, rework rate 0 %", stdout);
         var changes = lines.Where(l => l.StartsWith("change,", StringComparison.Ordinal)).ToList();
-        Assert.All(changes, c => Assert.StartsWith("change,environment=production,org=contoso,repo=web,schema=1,source=github ", c, StringComparison.Ordinal));
+        Assert.All(changes, c => Assert.StartsWith("change,environment=production,org=contoso,production=true,repo=web,schema=1,source=github ", c, StringComparison.Ordinal));
         Assert.Equal(["lead_seconds=16800", "lead_seconds=18600"], changes.Select(c => System.Text.RegularExpressions.Regex.Match(c, "lead_seconds=[0-9]+").Value).Order(StringComparer.Ordinal));
         var deployment = Assert.Single(lines, l => l.StartsWith("deployment,", StringComparison.Ordinal));
         Assert.Contains("changes=2i", deployment, StringComparison.Ordinal);
