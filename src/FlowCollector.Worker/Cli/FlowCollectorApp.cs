@@ -23,7 +23,8 @@ public static class FlowCollectorApp
         if (commandLine.Error is not null)
         {
             await stderr.WriteLineAsync($"flowcollector: {commandLine.Error}");
-            await stderr.WriteLineAsync(CommandLine.Usage);
+            await stderr.WriteLineAsync();
+            CommandLine.WriteHelp(commandLine.HelpCommand, stderr);
             return ExitCodes.InvalidConfiguration;
         }
 
@@ -35,7 +36,7 @@ public static class FlowCollectorApp
                 Verb.Once => await OnceAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
                 Verb.Validate => await ValidateAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
                 Verb.Version => await VersionAsync(stdout),
-                _ => await HelpAsync(stdout),
+                _ => Help(commandLine.HelpCommand, stdout),
             };
         }
         catch (InvalidDataException e)
@@ -57,9 +58,9 @@ public static class FlowCollectorApp
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> HelpAsync(TextWriter stdout)
+    private static int Help(string? command, TextWriter stdout)
     {
-        await stdout.WriteLineAsync(CommandLine.Usage);
+        CommandLine.WriteHelp(command, stdout);
         return ExitCodes.Ok;
     }
 
