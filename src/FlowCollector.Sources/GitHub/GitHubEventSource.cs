@@ -208,6 +208,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         await foreach (var page in reader.GetPullRequestPagesByUpdateAsync(cancellationToken))
         {
             var reachedOlder = false;
+            var (listed, oldest) = (0, (DateTimeOffset?)null);
             foreach (var pr in page)
             {
                 reader.EnsureUsable(pr, listEndpoint);
@@ -218,6 +219,8 @@ public sealed partial class GitHubEventSource : IFlowEventSource
                     reachedOlder = true;
                     break;
                 }
+
+                (listed, oldest) = (listed + 1, pr.UpdatedAt);
 
                 // A pull request updated while we page moves to page 1 and may show up twice; read it once.
                 if (!seen.Add(pr.Number))
@@ -232,6 +235,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
                 }
             }
 
+            ReadProgress.Listed(listed, oldest);
             if (reachedOlder)
             {
                 break;
@@ -242,6 +246,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         foreach (var pr in selected)
         {
             snapshots.Add(await reader.ReadPullRequestAsync(pr, cancellationToken));
+            ReadProgress.Detailed(snapshots.Count, selected.Count);
         }
 
         return new PullRequestRead(defaultBranch, snapshots, seen.Count, highWatermark);

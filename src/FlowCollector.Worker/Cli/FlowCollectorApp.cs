@@ -269,7 +269,7 @@ public static class FlowCollectorApp
         }
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteReadiness });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = ReadinessResponse.WriteAsync });
         app.MapPrometheusScrapingEndpoint("/metrics");
         await app.RunAsync(cancellationToken);
         return ExitCodes.Ok;
@@ -290,13 +290,6 @@ public static class FlowCollectorApp
         }
 
         return results;
-    }
-
-    private static Task WriteReadiness(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        var lines = report.Entries.Select(e => $"{e.Key}: {e.Value.Status}: {e.Value.Description}");
-        return context.Response.WriteAsync($"{report.Status}\n{string.Join('\n', lines)}\n");
     }
 }
 
