@@ -324,6 +324,7 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
 
         // Commits and threads of each pull request, several pull requests at a time: a backfill is thousands of round
         // trips, and the organisation's throttle (MaxConcurrentRequests) bounds what is in flight across every read.
+        ReadProgress.Listed(0, since); // the listing covered the window back to its start
         var ordered = listed.Values.OrderBy(p => p.PullRequestId).ToList();
         var detailed = 0;
         var snapshots = await this.ConcurrentlyAsync(ordered, async (pr, token) =>

@@ -242,6 +242,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
             }
         }
 
+        ReadProgress.Listed(0, since); // the listing covered the window back to its start
         var snapshots = new List<PullRequestSnapshot>(selected.Count);
         foreach (var pr in selected)
         {

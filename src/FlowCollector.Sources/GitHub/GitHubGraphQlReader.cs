@@ -96,9 +96,10 @@ internal sealed class GitHubGraphQlReader
                 }
             }
 
-            ReadProgress.Listed(listed, oldest);
             var pageInfo = page.PageInfo ?? throw this.errors.MalformedPayload(where, "no pullRequests.pageInfo");
-            if (reachedOlder || !pageInfo.HasNextPage)
+            var covered = reachedOlder || !pageInfo.HasNextPage;
+            ReadProgress.Listed(listed, covered ? since : oldest); // the last page covers the window back to its start
+            if (covered)
             {
                 return new PullRequestRead(defaultBranch, selected, seen.Count, highWatermark);
             }

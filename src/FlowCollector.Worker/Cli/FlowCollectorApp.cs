@@ -5,6 +5,7 @@ using FlowCollector.Worker.Health;
 using FlowCollector.Worker.Hosting;
 using FlowCollector.Worker.Scheduling;
 using FlowCollector.Worker.State;
+using FlowCollector.Worker.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -107,6 +108,7 @@ public static class FlowCollectorApp
             return ExitCodes.InvalidConfiguration;
         }
 
+        host.Services.StartTelemetry();
         var discovery = await DiscoverAsync(host.Services, stderr, cancellationToken);
         var targets = host.Services.GetRequiredService<CollectionTargets>().All;
         if (targets.Count == 0)

@@ -188,7 +188,7 @@ public sealed partial class CollectionProgress
 
         /// <summary>
         /// Time left, when it can be worked out: from the per-item reads' pace once their total is known, else from how
-        /// much of the window the newest-first listing has covered. Null before there is anything to go on.
+        /// much of the window the newest-first listing has covered. Null when there is nothing to go on.
         /// </summary>
         private TimeSpan? EstimateLeft(DateTimeOffset now)
         {
@@ -201,7 +201,8 @@ public sealed partial class CollectionProgress
             if (this.oldestReached is { } oldest && window > 0)
             {
                 var covered = Math.Clamp((this.Until - oldest).TotalSeconds / window, 0, 1);
-                return covered >= 0.01 ? (now - this.Started) * ((1 - covered) / covered) : null;
+                // Nothing to go on before 1 %; and once the listing covered the whole window what remains is not proportional to dates.
+                return covered is >= 0.01 and < 1 ? (now - this.Started) * ((1 - covered) / covered) : null;
             }
 
             return null;
@@ -227,13 +228,13 @@ public sealed partial class CollectionProgress
                     parts.Add($"rate limit left {left}");
                 }
 
-                parts.Add(this.EstimatedLeft is { } eta ? $"about {SummaryPrinter.Human(eta.TotalSeconds)} left" : "time left not known yet");
+                parts.Add(this.EstimatedLeft is { } eta ? $"about {SummaryPrinter.Human(eta.TotalSeconds)} left" : "time left unknown");
                 return string.Join(", ", parts);
             }
 
             private string Covered(DateTimeOffset oldest) =>
                 (this.Until - this.Since).TotalSeconds is > 0 and var window
-                    ? Math.Clamp((this.Until - oldest).TotalSeconds / window, 0, 1).ToString("P0", CultureInfo.InvariantCulture)
+                    ? Math.Round(Math.Clamp((this.Until - oldest).TotalSeconds / window, 0, 1) * 100).ToString(CultureInfo.InvariantCulture) + "%"
                     : "all";
         }
     }

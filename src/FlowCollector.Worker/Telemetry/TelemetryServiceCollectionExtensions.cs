@@ -54,6 +54,16 @@ public static class TelemetryServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Builds the tracer and meter providers. The hosted service that does so in <c>run</c> never starts in <c>once</c>,
+    /// which uses the host's services without running it: without this its spans and metrics would not be recorded.
+    /// </summary>
+    public static void StartTelemetry(this IServiceProvider services)
+    {
+        _ = services.GetService<MeterProvider>();
+        _ = services.GetService<TracerProvider>();
+    }
+
     /// <summary>True when telemetry is to be exported over OTLP (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).</summary>
     public static bool OtlpEnabled(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration?["OTEL_EXPORTER_OTLP_ENDPOINT"]);
