@@ -6,8 +6,8 @@
 
 {{/*
 Environment of every container running the binary: where secret files are, credentials as variables (`secrets.mountAs:
-env`, and the PostgreSQL password in every mode), the composed PostgreSQL connection string, the OTLP endpoint, then the
-user's extras. A credential variable `extraEnv` sets is neither mounted nor referenced here, so extraEnv wins.
+env`, and the PostgreSQL password in every mode), the composed PostgreSQL connection string, the OTLP endpoint, the pod,
+namespace and node names (telemetry resource attributes), then the user's extras. A credential variable `extraEnv` sets is neither mounted nor referenced here, so extraEnv wins.
 */}}
 {{- define "flowcollector.env" -}}
 {{- if (include "flowcollector.fileSecretItems" . | fromJson).items }}
@@ -32,6 +32,19 @@ user's extras. A credential variable `extraEnv` sets is neither mounted nor refe
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
   value: {{ . | quote }}
 {{- end }}
+{{- /* The k8s.* resource attributes of the collector's logs, metrics and traces, from the downward API. */}}
+- name: K8S_POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: K8S_NAMESPACE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+- name: K8S_NODE_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: spec.nodeName
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}

@@ -316,17 +316,23 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
 
                     listed[pr.PullRequestId] = pr; // a pull request completed while we page may show up twice
                 }
+
+                // Closed ones are listed newest first; active ones have no date that moves through the window.
+                ReadProgress.Listed(page.Count, status == "active" || page.Count == 0 ? null : page.Min(p => p.ClosedDate));
             }
         }
 
         // Commits and threads of each pull request, several pull requests at a time: a backfill is thousands of round
         // trips, and the organisation's throttle (MaxConcurrentRequests) bounds what is in flight across every read.
+        ReadProgress.Listed(0, since); // the listing covered the window back to its start
         var ordered = listed.Values.OrderBy(p => p.PullRequestId).ToList();
+        var detailed = 0;
         var snapshots = await this.ConcurrentlyAsync(ordered, async (pr, token) =>
         {
             var prPath = $"{listPath}/{AzureDevOpsClient.Number(pr.PullRequestId)}";
             var commits = await client.GetAllAsync($"{prPath}/commits", AzureDevOpsJsonContext.Default.AdoListAdoCommitRef, token);
             var threads = (await client.GetAsync(AzureDevOpsClient.Path($"{prPath}/threads"), AzureDevOpsJsonContext.Default.AdoListAdoThread, token)).Value ?? [];
+            ReadProgress.Detailed(Interlocked.Increment(ref detailed), ordered.Count);
             return (Pr: pr, Commits: commits, Threads: threads);
         }, cancellationToken);
 

@@ -208,6 +208,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         await foreach (var page in reader.GetPullRequestPagesByUpdateAsync(cancellationToken))
         {
             var reachedOlder = false;
+            var (listed, oldest) = (0, (DateTimeOffset?)null);
             foreach (var pr in page)
             {
                 reader.EnsureUsable(pr, listEndpoint);
@@ -218,6 +219,8 @@ public sealed partial class GitHubEventSource : IFlowEventSource
                     reachedOlder = true;
                     break;
                 }
+
+                (listed, oldest) = (listed + 1, pr.UpdatedAt);
 
                 // A pull request updated while we page moves to page 1 and may show up twice; read it once.
                 if (!seen.Add(pr.Number))
@@ -232,16 +235,19 @@ public sealed partial class GitHubEventSource : IFlowEventSource
                 }
             }
 
+            ReadProgress.Listed(listed, oldest);
             if (reachedOlder)
             {
                 break;
             }
         }
 
+        ReadProgress.Listed(0, since); // the listing covered the window back to its start
         var snapshots = new List<PullRequestSnapshot>(selected.Count);
         foreach (var pr in selected)
         {
             snapshots.Add(await reader.ReadPullRequestAsync(pr, cancellationToken));
+            ReadProgress.Detailed(snapshots.Count, selected.Count);
         }
 
         return new PullRequestRead(defaultBranch, snapshots, seen.Count, highWatermark);

@@ -1,4 +1,5 @@
 using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Ports;
 
 namespace FlowCollector.Sources.GitHub;
 
@@ -68,6 +69,7 @@ internal sealed class GitHubGraphQlReader
             defaultBranch ??= repository.DefaultBranchRef?.Name is { Length: > 0 } name ? name : await defaultBranchFallback(cancellationToken);
             var page = repository.PullRequests ?? throw this.errors.MalformedPayload(where, "no repository.pullRequests");
             var reachedOlder = false;
+            var (listed, oldest) = (0, (DateTimeOffset?)null);
             foreach (var node in page.Nodes ?? throw this.errors.MalformedPayload(where, "no pullRequests.nodes"))
             {
                 var pr = this.EnsureUsable(node, where);
@@ -78,6 +80,8 @@ internal sealed class GitHubGraphQlReader
                     reachedOlder = true;
                     break;
                 }
+
+                (listed, oldest) = (listed + 1, pr.UpdatedAt);
 
                 // A pull request updated while we page moves to the front and may show up twice; read it once.
                 if (!seen.Add(pr.Number))
@@ -93,7 +97,9 @@ internal sealed class GitHubGraphQlReader
             }
 
             var pageInfo = page.PageInfo ?? throw this.errors.MalformedPayload(where, "no pullRequests.pageInfo");
-            if (reachedOlder || !pageInfo.HasNextPage)
+            var covered = reachedOlder || !pageInfo.HasNextPage;
+            ReadProgress.Listed(listed, covered ? since : oldest); // the last page covers the window back to its start
+            if (covered)
             {
                 return new PullRequestRead(defaultBranch, selected, seen.Count, highWatermark);
             }

@@ -1,94 +1,114 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+
 namespace FlowCollector.Worker.Cli;
 
-/// <summary>The parsed command line: a verb, FlowCollector's own switches, and the rest as configuration overrides.</summary>
+/// <summary>
+/// The parsed command line: a verb, FlowCollector's own switches, and the rest as configuration overrides.
+/// System.CommandLine parses and writes the help (per command: <c>flowcollector once --help</c>); FlowCollector keeps
+/// its own contract on top: every token it does not know (<c>--Sources:GitHub:Interval=10m</c>) is passed on to
+/// configuration rather than refused, a usage error is one line and exit 2, and a mistyped command gets a suggestion.
+/// </summary>
 public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<string> Repositories, IReadOnlyList<string> ConfigurationArguments, string? Error)
 {
-    public const string Usage =
-        """
-        Usage: flowcollector <command> [options]
+    /// <summary>The command whose help to print for <see cref="Verb.Help"/> or after an <see cref="Error"/> (null: the overview).</summary>
+    public string? HelpCommand { get; init; }
 
-        Commands:
-          run        Run the service: collect every target on its schedule; serves /healthz, /readyz and /metrics.
-          once       Collect every target once, print a value-stream summary, exit 1 if any target failed.
-          validate   Check configuration and credentials, print what would be collected; writes nothing.
-          version    Print the version (also --version).
+    private static readonly string[] Commands = ["run", "once", "validate", "version", "help"];
 
-        Options:
-          --config <file>      An extra JSON configuration file (same keys as appsettings.json).
-          --repo <owner/name>  Add a GitHub repository to collect (repeatable).
-          --<Key>=<value>      Any configuration key, e.g. --Sinks:InfluxDb:Url=http://localhost:8086
-          --urls <url>         Where run listens for probes and metrics (default http://0.0.0.0:8080).
-
-        Exit codes: 0 ok, 1 a target or check failed, 2 invalid configuration or usage.
-        Docs: docs/configuration.md
-        """;
+    /// <summary>Built once: the definitions are immutable after construction and parsing does not change them.</summary>
+    private static readonly Definitions Cli = new();
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
         if (args.Count == 0)
         {
-            return Fail(Verb.Help, "no command given");
+            return Fail(Verb.Help, "no command given", null);
         }
 
-        var verb = args[0].ToLowerInvariant() switch
+        // Verbs were case-insensitive before System.CommandLine (which matches exactly); `ONCE` keeps working.
+        var tokens = args.ToArray();
+        if (Commands.FirstOrDefault(c => string.Equals(c, tokens[0], StringComparison.OrdinalIgnoreCase)) is { } command)
+        {
+            tokens[0] = command;
+        }
+
+        var result = Cli.Root.Parse(tokens, Cli.Parser);
+        var verb = result.CommandResult.Command.Name switch
         {
             "run" => Verb.Run,
             "once" => Verb.Once,
             "validate" => Verb.Validate,
-            "help" or "--help" or "-h" => Verb.Help,
-            "version" or "--version" => Verb.Version,
+            "version" => Verb.Version,
+            "help" => Verb.Help,
             _ => (Verb?)null,
         };
         if (verb is null)
         {
-            var nearest = Commands.MinBy(c => EditDistance.Between(c, args[0].ToLowerInvariant()));
-            return Fail(Verb.Help, nearest is not null && EditDistance.Between(nearest, args[0].ToLowerInvariant()) <= 2
-                ? $"unknown command '{args[0]}'; did you mean '{nearest}'?"
-                : $"unknown command '{args[0]}'");
-        }
+            // The root: --help, --version, or something that is not a command.
+            if (result.GetResult(Cli.Version) is not null)
+            {
+                return new CommandLine(Verb.Version, null, [], [], null);
+            }
 
-        string? configFile = null;
-        var repositories = new List<string>();
-        var rest = new List<string>();
-        for (var i = 1; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (arg is "--config" or "--repo")
-            {
-                if (i + 1 >= args.Count)
-                {
-                    return Fail(verb.Value, $"{arg} needs a value");
-                }
-
-                if (arg == "--config")
-                {
-                    configFile = args[++i];
-                }
-                else
-                {
-                    repositories.Add(args[++i]);
-                }
-            }
-            else if (arg.StartsWith("--config=", StringComparison.Ordinal))
-            {
-                configFile = arg["--config=".Length..];
-            }
-            else if (arg.StartsWith("--repo=", StringComparison.Ordinal))
-            {
-                repositories.Add(arg["--repo=".Length..]);
-            }
-            else if (arg is "--help" or "-h")
+            if (result.Action is HelpAction)
             {
                 return new CommandLine(Verb.Help, null, [], [], null);
             }
-            else
-            {
-                rest.Add(arg);
-            }
+
+            var typed = tokens[0];
+            var nearest = Commands.MinBy(c => EditDistance.Between(c, typed.ToLowerInvariant()));
+            return Fail(Verb.Help, nearest is not null && EditDistance.Between(nearest, typed.ToLowerInvariant()) <= 2
+                ? $"unknown command '{typed}'; did you mean '{nearest}'?"
+                : $"unknown command '{typed}'", null);
         }
 
-        return new CommandLine(verb.Value, configFile, repositories, rest, null);
+        var name = result.CommandResult.Command.Name;
+        if (result.Action is HelpAction)
+        {
+            return new CommandLine(Verb.Help, null, [], [], null) { HelpCommand = name };
+        }
+
+        if (verb == Verb.Help)
+        {
+            var about = result.GetValue(Cli.HelpTopic);
+            return about is null || Commands.Contains(about, StringComparer.OrdinalIgnoreCase)
+                ? new CommandLine(Verb.Help, null, [], [], null) { HelpCommand = about?.ToLowerInvariant() }
+                : Fail(Verb.Help, $"help: unknown command '{about}'", null);
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            return Fail(verb.Value, Describe(result.Errors[0]), name);
+        }
+
+        var rest = result.UnmatchedTokens.ToList();
+        if (result.GetValue(Cli.Urls) is { } urls)
+        {
+            // Read from configuration ("urls") like any other key, so it may also come from a file or URLS.
+            rest.Add($"--urls={urls}");
+        }
+
+        return new CommandLine(verb.Value, result.GetValue(Cli.Config), result.GetValue(Cli.Repo) ?? [], rest, null);
+    }
+
+    /// <summary>Writes System.CommandLine's help for one command (or the overview) to <paramref name="writer"/>.</summary>
+    public static void WriteHelp(string? command, TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        string[] args = command is null || command == "help" ? ["--help"] : [command, "--help"];
+        var help = Cli.Root.Parse(args, Cli.Parser);
+        if (help.Action is HelpAction action)
+        {
+            // Wide enough that descriptions are not wrapped into a narrow column when there is no console.
+            action.MaxWidth = 120;
+        }
+
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        help.Invoke(new InvocationConfiguration { Output = text, Error = text, EnableDefaultExceptionHandler = false });
+        writer.Write(WithOverrides(text.ToString()));
     }
 
     /// <summary>The version this binary was built as (its informational version: <c>0.1.0+{commit}</c> when built from git).</summary>
@@ -96,9 +116,79 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
         typeof(CommandLine).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 
-    private static readonly string[] Commands = ["run", "once", "validate", "help", "version"];
+    /// <summary>
+    /// Where a command passes unknown tokens on to configuration, its usage line and "additional arguments" section say
+    /// so: System.CommandLine's own wording is about arguments for a child process (its help builder is not public, so
+    /// the two standard strings are replaced; InvariantGlobalization keeps them English).
+    /// </summary>
+    private static string WithOverrides(string help) => help
+        .Replace("[[--] <additional arguments>...]]", "[--<Key>=<value>...]", StringComparison.Ordinal)
+        .Replace(
+            "Additional Arguments:" + Environment.NewLine + "  Arguments passed to the application that is being run.",
+            "Configuration:" + Environment.NewLine
+            + "  --<Key>=<value>      Any configuration key (the keys of appsettings.json), e.g." + Environment.NewLine
+            + "                       --Sinks:InfluxDb:Url=http://localhost:8086 or --Sources:GitHub:Interval=15m" + Environment.NewLine
+            + "                       (docs/configuration.md).",
+            StringComparison.Ordinal);
 
-    private static CommandLine Fail(Verb verb, string error) => new(verb, null, [], [], error);
+    /// <summary>System.CommandLine's messages, in the short forms the earlier parser used where they mean the same.</summary>
+    private static string Describe(ParseError error) =>
+        error.SymbolResult is OptionResult { Tokens.Count: 0 } option
+            ? $"{option.Option.Name} needs a value"
+            : error.Message;
+
+    private static CommandLine Fail(Verb verb, string error, string? helpCommand) => new(verb, null, [], [], error) { HelpCommand = helpCommand };
+
+    /// <summary>The commands and options System.CommandLine parses and documents.</summary>
+    private sealed class Definitions
+    {
+        public readonly RootCommand Root;
+        public readonly VersionOption Version;
+        public readonly Option<string> Config = new("--config") { Description = "An extra JSON configuration file (same keys as appsettings.json).", HelpName = "file" };
+        public readonly Option<string[]> Repo = new("--repo") { Description = "Add a GitHub repository to collect (repeatable).", HelpName = "owner/name", AllowMultipleArgumentsPerToken = false };
+        public readonly Option<string> Urls = new("--urls") { Description = "Where run listens for /healthz, /readyz and /metrics (default http://0.0.0.0:8080).", HelpName = "url" };
+        public readonly Argument<string?> HelpTopic = new("command") { Description = "The command to describe.", Arity = ArgumentArity.ZeroOrOne };
+        public readonly ParserConfiguration Parser = new() { ResponseFileTokenReplacer = null }; // `@file` is a value, not a response file
+
+        public Definitions()
+        {
+            this.Root = new RootCommand(
+                """
+                FlowCollector: reads pull requests, builds and deployments from GitHub and Azure DevOps and writes value-stream and DORA metrics to InfluxDB.
+
+                Exit codes: 0 ok, 1 a target or check failed, 2 invalid configuration or usage.
+                Docs: docs/configuration.md
+                """)
+            {
+                HelpName = "flowcollector",
+            };
+            this.Version = this.Root.Options.OfType<VersionOption>().Single();
+            this.Root.Add(this.Collecting("run", "Run the service: collect every target on its schedule; serves /healthz, /readyz and /metrics.", this.Urls));
+            this.Root.Add(this.Collecting("once", "Collect every target once, print a value-stream summary, exit 1 if any target failed."));
+            this.Root.Add(this.Collecting("validate", "Check configuration and credentials, print what would be collected; writes nothing."));
+            this.Root.Add(new Command("version", "Print the version (also --version)."));
+            var help = new Command("help", "Print help for a command (also <command> --help).");
+            help.Add(this.HelpTopic);
+            this.Root.Add(help);
+        }
+
+        private Command Collecting(string name, string description, params Option[] extra)
+        {
+            var command = new Command(name, description)
+            {
+                // Configuration overrides (--Section:Key=value) are not options System.CommandLine knows: pass them on.
+                TreatUnmatchedTokensAsErrors = false,
+            };
+            command.Add(this.Config);
+            command.Add(this.Repo);
+            foreach (var option in extra)
+            {
+                command.Add(option);
+            }
+
+            return command;
+        }
+    }
 }
 
 public enum Verb
@@ -110,7 +200,7 @@ public enum Verb
     Version,
 }
 
-/// <summary>Process exit codes (documented in the usage text and docs/configuration.md).</summary>
+/// <summary>Process exit codes (documented in the help text and docs/configuration.md).</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

@@ -5,6 +5,7 @@ using FlowCollector.Worker.Health;
 using FlowCollector.Worker.Hosting;
 using FlowCollector.Worker.Scheduling;
 using FlowCollector.Worker.State;
+using FlowCollector.Worker.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,8 @@ public static class FlowCollectorApp
         if (commandLine.Error is not null)
         {
             await stderr.WriteLineAsync($"flowcollector: {commandLine.Error}");
-            await stderr.WriteLineAsync(CommandLine.Usage);
+            await stderr.WriteLineAsync();
+            CommandLine.WriteHelp(commandLine.HelpCommand, stderr);
             return ExitCodes.InvalidConfiguration;
         }
 
@@ -35,7 +37,7 @@ public static class FlowCollectorApp
                 Verb.Once => await OnceAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
                 Verb.Validate => await ValidateAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
                 Verb.Version => await VersionAsync(stdout),
-                _ => await HelpAsync(stdout),
+                _ => Help(commandLine.HelpCommand, stdout),
             };
         }
         catch (InvalidDataException e)
@@ -57,9 +59,9 @@ public static class FlowCollectorApp
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> HelpAsync(TextWriter stdout)
+    private static int Help(string? command, TextWriter stdout)
     {
-        await stdout.WriteLineAsync(CommandLine.Usage);
+        CommandLine.WriteHelp(command, stdout);
         return ExitCodes.Ok;
     }
 
@@ -106,6 +108,7 @@ public static class FlowCollectorApp
             return ExitCodes.InvalidConfiguration;
         }
 
+        host.Services.StartTelemetry();
         var discovery = await DiscoverAsync(host.Services, stderr, cancellationToken);
         var targets = host.Services.GetRequiredService<CollectionTargets>().All;
         if (targets.Count == 0)
@@ -268,7 +271,7 @@ public static class FlowCollectorApp
         }
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("live") });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteReadiness });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = ReadinessResponse.WriteAsync });
         app.MapPrometheusScrapingEndpoint("/metrics");
         await app.RunAsync(cancellationToken);
         return ExitCodes.Ok;
@@ -289,13 +292,6 @@ public static class FlowCollectorApp
         }
 
         return results;
-    }
-
-    private static Task WriteReadiness(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        var lines = report.Entries.Select(e => $"{e.Key}: {e.Value.Status}: {e.Value.Description}");
-        return context.Response.WriteAsync($"{report.Status}\n{string.Join('\n', lines)}\n");
     }
 }
 

@@ -25,7 +25,8 @@ public sealed partial class TargetCollector(
     TargetHealthRegistry health,
     FlowCollectorTelemetry telemetry,
     TimeProvider time,
-    ILogger<TargetCollector> logger)
+    ILogger<TargetCollector> logger,
+    CollectionProgress? progress = null)
 {
     /// <summary>The state store's ETag resource holding a target's change-probe validators (opaque, from <see cref="IChangeProbe"/>).</summary>
     public const string ProbeValidatorsResource = "probe";
@@ -40,7 +41,7 @@ public sealed partial class TargetCollector(
         activity?.SetTag("flowcollector.target", target.Key);
         activity?.SetTag("vcs.repository.name", target.Repository.FullName);
         var started = time.GetTimestamp();
-        var sourceTag = new KeyValuePair<string, object?>("source", target.Source.Source);
+        var sourceTag = FlowCollectorTelemetry.ProviderTag(target.Source.Source);
         var state = await store.GetTargetAsync(target.Key, cancellationToken);
         SourceReadResult? read = null;
         try
@@ -53,6 +54,7 @@ public sealed partial class TargetCollector(
                 return await this.WriteUnchangedAsync(target, state!, probe.Result, now, started, cancellationToken);
             }
 
+            using var reading = progress?.Begin(target, since, now, firstBackfill: state?.Watermark is null);
             read = await target.Source.ReadAsync(target.Repository, since, cancellationToken);
             if (probe is not null)
             {
@@ -123,6 +125,7 @@ public sealed partial class TargetCollector(
             }
 
             telemetry.RecordWatermark(target.Key, newWatermark);
+            reading?.Succeeded();
             health.Succeeded(target.Key, finished);
             this.Record(target, CollectionResult.Success, started);
             LogCollected(logger, target.Key, read.Events.Count, timelines.Count, points.Count, read.Usage.Requests);
@@ -171,7 +174,7 @@ public sealed partial class TargetCollector(
         var validators = await store.GetETagAsync(target.Key, ProbeValidatorsResource, cancellationToken);
         var result = await prober.ProbeAsync(target.Repository, validators, cancellationToken);
         var outcome = result.Unchanged ? (due ? "reconcile" : "unchanged") : "changed";
-        telemetry.Probes.Add(1, new KeyValuePair<string, object?>("source", target.Source.Source), new KeyValuePair<string, object?>("result", outcome));
+        telemetry.Probes.Add(1, FlowCollectorTelemetry.ProviderTag(target.Source.Source), new KeyValuePair<string, object?>(FlowCollectorTelemetry.Attributes.ProbeResult, outcome));
         return new ProbeOutcome(result, due);
     }
 
@@ -197,7 +200,7 @@ public sealed partial class TargetCollector(
 
         cancellationToken.ThrowIfCancellationRequested();
         await sink.WriteAsync(points, cancellationToken);
-        telemetry.PointsWritten.Add(points.Count, new KeyValuePair<string, object?>("source", target.Source.Source));
+        telemetry.PointsWritten.Add(points.Count, FlowCollectorTelemetry.ProviderTag(target.Source.Source));
 
         var finished = time.GetUtcNow();
         await store.SaveTargetAsync(new TargetState(target.Key, watermark, finished, finished, null), CancellationToken.None);
@@ -283,7 +286,7 @@ public sealed partial class TargetCollector(
 
     private void Record(CollectionTarget target, CollectionResult result, long started)
     {
-        var tags = new TagList { { "source", target.Source.Source }, { "outcome", result.ToString().ToLowerInvariant() } };
+        var tags = new TagList { FlowCollectorTelemetry.ProviderTag(target.Source.Source), { FlowCollectorTelemetry.Attributes.Outcome, result.ToString().ToLowerInvariant() } };
         telemetry.JobRuns.Add(1, tags);
         telemetry.JobDuration.Record(time.GetElapsedTime(started).TotalSeconds, tags);
     }

@@ -21,9 +21,8 @@ public sealed class FlowCollectorTelemetry
         ArgumentNullException.ThrowIfNull(meters);
         this.time = time;
         var meter = meters.Create(Name);
-        this.JobRuns = meter.CreateCounter<long>("flowcollector.job.runs", "{run}", "Collection runs of one target, by outcome (success, failure, cancelled).");
+        this.JobRuns = meter.CreateCounter<long>("flowcollector.job.runs", "{run}", "Collection runs of one target, by source and outcome (success, failure, cancelled).");
         this.JobDuration = meter.CreateHistogram<double>("flowcollector.job.duration", "s", "Wall time of one target's collection run.");
-        this.ApiRequests = meter.CreateCounter<long>("flowcollector.api.requests", "{request}", "HTTP requests to source and sink APIs, by client and status code.");
         this.EventsRead = meter.CreateCounter<long>("flowcollector.events.read", "{event}", "Normalised events read from sources.");
         this.PointsWritten = meter.CreateCounter<long>("flowcollector.points.written", "{point}", "Points acknowledged by the sink.");
         this.SpansClamped = meter.CreateCounter<long>("flowcollector.stage.clamped", "{span}", "Stage spans whose end came before their start (clock skew) and were clamped to 0.");
@@ -34,11 +33,43 @@ public sealed class FlowCollectorTelemetry
 
     public static ActivitySource ActivitySource { get; } = new(Name);
 
+    /// <summary>
+    /// Attribute names: OpenTelemetry semantic conventions where one fits (the VCS registry: vcs.provider.name,
+    /// vcs.owner.name, vcs.repository.name), FlowCollector's own namespace otherwise.
+    /// </summary>
+    public static class Attributes
+    {
+        /// <summary>The source: <c>github</c> or <c>azuredevops</c>.</summary>
+        public const string Provider = "vcs.provider.name";
+
+        /// <summary>The organisation or user (GitHub) or the organisation/project (Azure DevOps).</summary>
+        public const string Owner = "vcs.owner.name";
+
+        public const string Repository = "vcs.repository.name";
+
+        /// <summary>A run's outcome: success, failure, cancelled.</summary>
+        public const string Outcome = "flowcollector.outcome";
+
+        /// <summary>A change probe's result: unchanged, changed, reconcile.</summary>
+        public const string ProbeResult = "flowcollector.probe.result";
+    }
+
+    /// <summary>The provider tag of a source, for the counters that are per source.</summary>
+    public static KeyValuePair<string, object?> ProviderTag(string source) => new(Attributes.Provider, source);
+
+    /// <summary>A target key <c>{source}:{owner}/{name}</c> as the three VCS attributes (a repository name never holds a '/').</summary>
+    internal static KeyValuePair<string, object?>[] TargetTags(string targetKey)
+    {
+        var colon = targetKey.IndexOf(':', StringComparison.Ordinal);
+        var slash = targetKey.LastIndexOf('/');
+        return colon < 0 || slash < colon
+            ? [new(Attributes.Repository, targetKey)]
+            : [new(Attributes.Provider, targetKey[..colon]), new(Attributes.Owner, targetKey[(colon + 1)..slash]), new(Attributes.Repository, targetKey[(slash + 1)..])];
+    }
+
     public Counter<long> JobRuns { get; }
 
     public Histogram<double> JobDuration { get; }
-
-    public Counter<long> ApiRequests { get; }
 
     public Counter<long> EventsRead { get; }
 
@@ -53,11 +84,11 @@ public sealed class FlowCollectorTelemetry
     public void RecordWatermark(string target, DateTimeOffset watermark) => this.watermarks[target] = watermark;
 
     private IEnumerable<Measurement<long>> ObserveRateLimit() =>
-        this.rateLimitRemaining.Select(kv => new Measurement<long>(kv.Value.Remaining, new("target", kv.Key), new("source", kv.Value.Source)));
+        this.rateLimitRemaining.Select(kv => new Measurement<long>(kv.Value.Remaining, TargetTags(kv.Key)));
 
     private IEnumerable<Measurement<double>> ObserveLag()
     {
         var now = this.time.GetUtcNow();
-        return this.watermarks.Select(kv => new Measurement<double>(Math.Max(0, (now - kv.Value).TotalSeconds), new KeyValuePair<string, object?>("target", kv.Key)));
+        return this.watermarks.Select(kv => new Measurement<double>(Math.Max(0, (now - kv.Value).TotalSeconds), TargetTags(kv.Key)));
     }
 }

@@ -88,9 +88,18 @@ internal sealed partial class ClusterScenario : IAsyncDisposable
         return process;
     }
 
-    /// <summary>Every line of a process's points file (none before its first write).</summary>
-    public IReadOnlyList<string> Lines(string name) =>
-        File.Exists(this.PointsPath(name)) ? File.ReadAllLines(this.PointsPath(name)).Where(l => l.Length > 0).ToList() : [];
+    /// <summary>Every complete line of a process's points file (none before its first write).</summary>
+    public IReadOnlyList<string> Lines(string name)
+    {
+        if (!File.Exists(this.PointsPath(name)))
+        {
+            return [];
+        }
+
+        // The process may be appending while this reads: a last line without its newline is not written yet.
+        var text = File.ReadAllText(this.PointsPath(name));
+        return text[..(text.LastIndexOf('\n') + 1)].Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+    }
 
     /// <summary>Runs of each target by <c>collector_sync</c> points: (process, org/repo, run time).</summary>
     public IReadOnlyList<(string Process, string Target, DateTimeOffset At)> Runs(IEnumerable<string> names) =>

@@ -124,9 +124,24 @@ public sealed class ValidateAndRunCommandTests : IDisposable
             // The first collection starts right away; its run counter shows up on /metrics once it finished.
             var metrics = await EventuallyAsync(() => http.GetAsync("/metrics", ct), r => r.Content.ReadAsStringAsync(ct).Result.Contains("flowcollector_job_runs", StringComparison.Ordinal), run);
             var text = await metrics.Content.ReadAsStringAsync(ct);
-            Assert.Contains("outcome=\"success\"", text, StringComparison.Ordinal);
-            Assert.Contains("flowcollector_api_requests", text, StringComparison.Ordinal);
+            // Semantic-convention attribute names; API requests are HttpClient's http.client.request.duration.
+            Assert.Contains("flowcollector_outcome=\"success\"", text, StringComparison.Ordinal);
+            Assert.Contains("vcs_provider_name=\"github\"", text, StringComparison.Ordinal);
+            Assert.Contains("http_client_request_duration_seconds", text, StringComparison.Ordinal);
+            Assert.Contains("http_response_status_code=\"200\"", text, StringComparison.Ordinal);
+            Assert.Contains("flowcollector_targets_backfilling", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("flowcollector_api_requests", text, StringComparison.Ordinal);
             Assert.True(File.Exists(this.scenario.PointsPath));
+
+            // /readyz in detail: every target's state, and none left in its first backfill once it was collected.
+            var detail = await EventuallyAsync(() => http.GetAsync("/readyz", ct), r => r.Content.ReadAsStringAsync(ct).Result.Contains("\"collected\"", StringComparison.Ordinal), run);
+            using var readiness = System.Text.Json.JsonDocument.Parse(await detail.Content.ReadAsStringAsync(ct));
+            Assert.Equal("application/json; charset=utf-8", detail.Content.Headers.ContentType?.ToString());
+            Assert.Equal("Healthy", readiness.RootElement.GetProperty("status").GetString());
+            var target = Assert.Single(readiness.RootElement.GetProperty("targets").EnumerateArray());
+            Assert.Equal(("github:contoso/web", "collected", false), (target.GetProperty("target").GetString(), target.GetProperty("state").GetString(), target.GetProperty("firstBackfill").GetBoolean()));
+            Assert.True(target.GetProperty("requests").GetInt32() > 0);
+            Assert.Empty(readiness.RootElement.GetProperty("backfilling").EnumerateArray());
         }
         finally
         {
