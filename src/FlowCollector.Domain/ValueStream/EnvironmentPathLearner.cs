@@ -16,7 +16,8 @@ namespace FlowCollector.Domain.ValueStream;
 /// <item>Noise: environments matching <see cref="EnvironmentLearning.IgnorePatterns"/> are not counted; those reached by
 /// fewer than <see cref="EnvironmentLearning.MinimumShare"/> of the repository's deployed commits, or not within
 /// <see cref="EnvironmentLearning.StaleAfter"/> of its latest deployment, are left off the path; so is one replaced by a
-/// renamed successor (all its arrivals came before the successor's first, and the successor has had three since).</item>
+/// renamed successor (they never shared a commit, all its arrivals came before the successor's first, and the successor has
+/// had three since).</item>
 /// </list>
 /// The result does not depend on the order deployments arrive in, nor on reading one twice (the overlap of runs).
 /// </summary>
@@ -129,11 +130,16 @@ public sealed class EnvironmentPathLearner
         var candidates = counts.Values
             .Where(c => c.Commits >= this.settings.MinimumShare * total && c.Last >= staleBefore)
             .ToList();
+        var votes = this.Votes(candidates.Select(c => c.Name).ToHashSet(StringComparer.Ordinal));
 
-        // Renamed: an environment whose every arrival came before a newer one started (so they never shared a commit),
-        // and the newer one has been used since (TakeOverCommits arrivals; a one-off does not take over).
+        // Renamed: an environment that never shared a commit with a newer one, all of whose arrivals came before the
+        // newer one's first, and the newer one has been used since (TakeOverCommits arrivals; a one-off takes nothing over).
         var kept = candidates
-            .Where(x => !candidates.Any(y => y.Name != x.Name && y.Commits >= TakeOverCommits && y.First > x.Last))
+            .Where(x => !candidates.Any(y => y.Name != x.Name
+                && y.Commits >= TakeOverCommits
+                && y.First > x.Last
+                && !votes.ContainsKey((x.Name, y.Name))
+                && !votes.ContainsKey((y.Name, x.Name))))
             .Select(x => x.Name)
             .ToHashSet(StringComparer.Ordinal);
         if (kept.Count == 0)
@@ -141,7 +147,7 @@ public sealed class EnvironmentPathLearner
             return null;
         }
 
-        var path = Order(kept, this.Votes(kept), this.settings);
+        var path = Order(kept, votes, this.settings);
         var production = path.Where(this.settings.IsProduction).ToList();
         return new LearntEnvironmentPath(path, production.Count > 0 ? production : [path[^1]]);
     }
