@@ -128,7 +128,7 @@ public sealed class EnvironmentPathLearner
 
         var staleBefore = latest.Value - this.settings.StaleAfter;
         var candidates = counts.Values
-            .Where(c => c.Commits >= this.settings.MinimumShare * total && c.Last >= staleBefore)
+            .Where(c => c.Commits >= this.settings.MinimumShare * total && c.Last >= staleBefore && !this.settings.IsIgnored(c.Name))
             .ToList();
         var votes = this.Votes(candidates.Select(c => c.Name).ToHashSet(StringComparer.Ordinal));
 
