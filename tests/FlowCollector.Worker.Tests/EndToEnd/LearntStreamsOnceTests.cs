@@ -111,32 +111,32 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
         // By hand (see Organisation): web #2 through staging and production.
         Assert.Equal(
             [("coding", 3600), ("merge", 3600), ("release_wait", 3600), ("deploy:staging", 600), ("promotion_wait:production", 3000), ("deploy:production", 600)],
-            learnt.Of("contoso/web", "2"));
+            learnt.Of("web", "2"));
 
         // api #2 in path order; api #4 reached prod-us (t+3h → t+3h10) before prod-eu (t+4h → t+4h10): promotion_wait:prod-eu
         // runs from staging's end (t+2h10) to the prod-eu start, 6600, and the prod-us stages ended before the stream got
         // there: 0, clamped (docs/metrics.md, "Environment paths learnt from deployments").
         Assert.Equal(
             [("coding", 3600), ("merge", 3600), ("release_wait", 3600), ("deploy:staging", 600), ("promotion_wait:prod-eu", 3000), ("deploy:prod-eu", 600), ("promotion_wait:prod-us", 3000), ("deploy:prod-us", 600)],
-            learnt.Of("contoso/api", "2"));
+            learnt.Of("api", "2"));
         Assert.Equal(
             [("coding", 3600), ("merge", 3600), ("release_wait", 3600), ("deploy:staging", 600), ("promotion_wait:prod-eu", 6600), ("deploy:prod-eu", 600), ("promotion_wait:prod-us", 0), ("deploy:prod-us", 0)],
-            learnt.Of("contoso/api", "4"));
+            learnt.Of("api", "4"));
 
         // bank #1 along four environments; lib #1 production only; docs #1 never deployed (coding and merge only).
         Assert.Equal(
             [("coding", 3600), ("merge", 3600), ("release_wait", 3600), ("deploy:dev", 600), ("promotion_wait:test", 3000), ("deploy:test", 600),
                 ("promotion_wait:acceptance", 3000), ("deploy:acceptance", 600), ("promotion_wait:prod", 3000), ("deploy:prod", 600)],
-            learnt.Of("contoso/bank", "1"));
-        Assert.Equal([("coding", 3600), ("merge", 3600), ("release_wait", 3600), ("deploy:production", 600)], learnt.Of("contoso/lib", "1"));
-        Assert.Equal([("coding", 3600), ("merge", 3600)], learnt.Of("contoso/docs", "1"));
+            learnt.Of("bank", "1"));
+        Assert.Equal([("coding", 3600), ("merge", 3600), ("release_wait", 3600), ("deploy:production", 600)], learnt.Of("lib", "1"));
+        Assert.Equal([("coding", 3600), ("merge", 3600)], learnt.Of("docs", "1"));
 
         // legacy #1 in capitals; site #5 (the hotfix) went straight to production: release_wait until production started
         // (t+1h → t+2h; the first environment's stages absent, their time falls to the next present stage).
         Assert.Equal(
             [("coding", 3600), ("merge", 3600), ("release_wait", 3600), ("deploy:QA", 600), ("promotion_wait:PROD", 3000), ("deploy:PROD", 600)],
-            learnt.Of("contoso/legacy", "1"));
-        Assert.Equal([("coding", 3600), ("merge", 3600), ("promotion_wait:production", 3600), ("deploy:production", 600)], learnt.Of("contoso/site", "5"));
+            learnt.Of("legacy", "1"));
+        Assert.Equal([("coding", 3600), ("merge", 3600), ("promotion_wait:production", 3600), ("deploy:production", 600)], learnt.Of("site", "5"));
 
         // No stage of a review app anywhere.
         Assert.DoesNotContain(learnt.Stages, s => s.Stage.Contains("pr-", StringComparison.Ordinal));
