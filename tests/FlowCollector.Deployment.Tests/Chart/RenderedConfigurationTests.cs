@@ -200,13 +200,12 @@ public sealed class RenderedConfigurationTests : IDisposable
         Assert.Equal(collection.DiscoveryInterval, Duration(rendered["Collection"]!["DiscoveryInterval"]));
 
         // Empty rework lists are left out, so the binary's own defaults (hotfix/*, Revert ", …) apply; likewise the
-        // learning settings, and without streams or environments every repository learns its path.
+        // learning settings and the streams (none: repositories without one learn their path).
         Assert.Null(rendered["ValueStream"]!["Rework"]);
         Assert.Null(rendered["ValueStream"]!["Streams"]);
         Assert.Null(rendered["ValueStream"]!["ProductionPatterns"]);
         Assert.Null(rendered["ValueStream"]!["IgnoreEnvironments"]);
         Assert.Null(rendered["ValueStream"]!["ForgetEnvironmentsAfter"]);
-        Assert.Null(rendered["ValueStream"]!["Environments"]);
     }
 
     /// <summary>Every options class of the binary, found by its <c>SectionName</c> constant, so a new one is covered without editing this test.</summary>
