@@ -6,7 +6,7 @@ namespace FlowCollector.Worker.Collection;
 /// <summary>
 /// Stores what was learnt about a repository's environment path (<see cref="EnvironmentPathState"/>) as JSON under the
 /// state store's per-target key/value resource <see cref="TargetCollector.EnvironmentPathResource"/>, so the file and the
-/// PostgreSQL stores (and every replica of a cluster) keep it alike. A few kB at most: the state is bounded.
+/// PostgreSQL stores (and every replica of a cluster) keep it alike. Bounded: about 36 kB for 200 commits over three environments.
 /// </summary>
 internal static class EnvironmentPathStateCodec
 {
