@@ -90,14 +90,19 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
         new { Match = new[] { "contoso/legacy" }, Environments = new[] { "QA", "PROD" } },
         new { Match = new[] { "contoso/lib", "contoso/docs" }, Environments = new[] { "production" } },
         new { Match = new[] { "contoso/bank" }, Environments = new[] { "dev", "test", "acceptance", "prod" } },
+        new { Match = new[] { "contoso/retired-*" }, Environments = new[] { "production" } }, // matches nothing: a warning
     ];
 
     [Fact]
     public async Task Once_without_value_stream_configuration_measures_each_repository_along_its_own_path()
     {
         using var github = new GitHubSimulator(Organisation());
-        var (learnt, stdout) = await this.OnceAsync(github, "learnt", valueStream: null);
-        var (configured, configuredStdout) = await this.OnceAsync(github, "configured", new Dictionary<string, object?> { ["Streams"] = ExplicitStreams });
+        var (learnt, stdout, _) = await this.OnceAsync(github, "learnt", valueStream: null);
+        var (configured, configuredStdout, configuredStderr) = await this.OnceAsync(github, "configured", new Dictionary<string, object?> { ["Streams"] = ExplicitStreams });
+        Assert.Contains(
+            "flowcollector: warning: ValueStream:Streams:5:Match:0 is 'contoso/retired-*', which matches none of the 7 configured or discovered repositories;",
+            configuredStderr,
+            StringComparison.Ordinal);
 
         // The same points as the explicit streams, line for line (the change, stage and deployment measurements).
         Assert.Equal(configured.Lines, learnt.Lines);
@@ -146,7 +151,7 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
     public async Task Validate_shows_the_stored_learnt_paths_after_a_run()
     {
         using var github = new GitHubSimulator(Organisation());
-        var (_, _) = await this.OnceAsync(github, "learnt", valueStream: null);
+        _ = await this.OnceAsync(github, "learnt", valueStream: null);
 
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -170,7 +175,7 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
         }
     }
 
-    private async Task<(Points Points, string Stdout)> OnceAsync(GitHubSimulator github, string name, Dictionary<string, object?>? valueStream)
+    private async Task<(Points Points, string Stdout, string Stderr)> OnceAsync(GitHubSimulator github, string name, Dictionary<string, object?>? valueStream)
     {
         var folder = Directory.CreateDirectory(Path.Combine(this.directory, name)).FullName;
         var points = Path.Combine(folder, "points.lp");
@@ -202,7 +207,7 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
 
         Assert.True(code == ExitCodes.Ok, $"{stdout}{stderr}");
         var lines = await File.ReadAllLinesAsync(points, TestContext.Current.CancellationToken);
-        return (new Points(lines), stdout.ToString());
+        return (new Points(lines), stdout.ToString(), stderr.ToString());
     }
 
     /// <summary>The measurements of a run: its change, change_stage and deployment lines (sorted), and the stages parsed.</summary>
