@@ -102,6 +102,23 @@ they come from `secrets.existingSecret` as files or environment variables.
 {{- with $stages }}{{ $_ := set $valueStream "Stages" . }}{{ end }}
 {{- with $c.valueStream.teams }}{{ $_ := set $valueStream "Teams" . }}{{ end }}
 {{- with $c.valueStream.ciWorkflows }}{{ $_ := set $valueStream "CiWorkflows" . }}{{ end }}
+{{- $streams := list }}
+{{- range $c.valueStream.streams }}
+{{- $stream := dict "Match" .match "Environments" .environments }}
+{{- with .productionEnvironments }}{{ $_ := set $stream "ProductionEnvironments" . }}{{ end }}
+{{- $streamStages := list }}
+{{- range .stages }}
+{{- $stage := dict "Name" .name "Kind" .kind "Rule" .rule }}
+{{- with .environment }}{{ $_ := set $stage "Environment" . }}{{ end }}
+{{- $streamStages = append $streamStages $stage }}
+{{- end }}
+{{- with $streamStages }}{{ $_ := set $stream "Stages" . }}{{ end }}
+{{- $streams = append $streams $stream }}
+{{- end }}
+{{- with $streams }}{{ $_ := set $valueStream "Streams" . }}{{ end }}
+{{- with $c.valueStream.productionPatterns }}{{ $_ := set $valueStream "ProductionPatterns" . }}{{ end }}
+{{- with $c.valueStream.ignoreEnvironments }}{{ $_ := set $valueStream "IgnoreEnvironments" . }}{{ end }}
+{{- with $c.valueStream.forgetEnvironmentsAfter }}{{ $_ := set $valueStream "ForgetEnvironmentsAfter" (include "flowcollector.timespan" .) }}{{ end }}
 {{- /* An empty list is left out: the binary applies its defaults only to a list it did not get ([""] switches a rule off). */}}
 {{- $rework := dict }}
 {{- with $c.valueStream.rework }}

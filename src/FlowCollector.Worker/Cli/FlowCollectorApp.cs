@@ -111,6 +111,7 @@ public static class FlowCollectorApp
         host.Services.StartTelemetry();
         var discovery = await DiscoverAsync(host.Services, stderr, cancellationToken);
         var targets = host.Services.GetRequiredService<CollectionTargets>().All;
+        await WarnAboutUnmatchedStreamsAsync(host.Services, stderr);
         if (targets.Count == 0)
         {
             await stderr.WriteLineAsync(discovery.All(d => d.Ok) ? NothingToCollect : "flowcollector: nothing to collect: every repository listing failed (see above).");
@@ -155,16 +156,91 @@ public static class FlowCollectorApp
         });
         await stdout.WriteLineAsync();
         var settings = host.Services.GetRequiredService<ValueStreamSettings>();
-        SummaryPrinter.Print(StageSummary.From(outcomes.SelectMany(o => o.Timelines), settings.Definition), stdout);
+        await PrintStreamsAsync(outcomes.Where(o => o.Stream is not null).Select(o => (o.TargetKey, o.Stream!.ToString())), stdout);
+
+        // Each repository's stages in the order of its own stream.
+        var summaries = outcomes.Select(o => StageSummary.From(o.Timelines, DefinitionOf(o, settings))).ToList();
+        SummaryPrinter.Print(
+            new StageSummary(
+                [.. summaries.SelectMany(s => s.Rows).OrderBy(r => r.Repository, StringComparer.Ordinal)],
+                [.. summaries.SelectMany(s => s.Repositories).OrderBy(r => r.Repository, StringComparer.Ordinal)]),
+            stdout);
         SummaryPrinter.PrintDora(outcomes.Where(o => o.Window is not null).Select(o => Dora(o, settings)).OfType<(string, DoraReport)>(), stdout);
         return outcomes.All(o => o.Succeeded) && discovery.All(d => d.Ok) ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    private static Domain.ValueStream.ValueStreamDefinition DefinitionOf(CollectionOutcome outcome, ValueStreamSettings settings) =>
+        outcome.Stream?.Definition ?? settings.Definition;
+
+    /// <summary>Each target's environment path and where it came from (configured, learnt, default).</summary>
+    private static async Task PrintStreamsAsync(IEnumerable<(string Target, string Stream)> streams, TextWriter stdout)
+    {
+        var lines = streams.ToList();
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        await stdout.WriteLineAsync("Environment paths:");
+        foreach (var (target, stream) in lines)
+        {
+            await stdout.WriteLineAsync($"  {target}: {stream}");
+        }
+
+        await stdout.WriteLineAsync();
+    }
+
+    /// <summary>
+    /// <c>ValueStream:Streams</c> patterns that match no configured or discovered repository: a warning, not an error (the
+    /// repository may be created later, or a listing may have failed).
+    /// </summary>
+    private static async Task WarnAboutUnmatchedStreamsAsync(IServiceProvider services, TextWriter stderr)
+    {
+        var repositories = services.GetRequiredService<CollectionTargets>().All.Select(t => t.Repository).ToList();
+        foreach (var (key, pattern) in services.GetRequiredService<ValueStreamSettings>().Streams.PatternsMatchingNone(repositories))
+        {
+            await stderr.WriteLineAsync($"flowcollector: warning: {key} is '{pattern}', which matches none of the {repositories.Count} configured or discovered repositories; check its spelling (owner/name, * wildcards, optional source: prefix).");
+        }
+    }
+
+    /// <summary>
+    /// What <c>validate</c> says about each target's stream: the configured one, or the path learnt so far (read from the
+    /// state store when it exists; validate creates nothing).
+    /// </summary>
+    private static async Task<string> DescribeStreamAsync(IServiceProvider services, CollectionTarget target, CancellationToken cancellationToken)
+    {
+        var catalog = services.GetRequiredService<ValueStreamSettings>().Streams;
+        if (catalog.Explicit(target.Repository) is { } configured)
+        {
+            return configured.ToString();
+        }
+
+        var state = services.GetRequiredService<IOptions<StateOptions>>().Value;
+        if (!state.Clustered && !File.Exists(Path.GetFullPath(state.SqlitePath)))
+        {
+            return "learnt from its deployments on the first run (nothing stored yet)";
+        }
+
+        try
+        {
+            var stored = EnvironmentPathStateCodec.Decode(await services.GetRequiredService<IStateStore>().GetETagAsync(target.Key, TargetCollector.EnvironmentPathResource, cancellationToken));
+            var learnt = new Domain.ValueStream.EnvironmentPathLearner(catalog.Learning, stored).Path();
+            return learnt is null ? "learnt from its deployments (none stored yet)" : $"{catalog.Learnt(learnt)} (stored)";
+        }
+#pragma warning disable CA1031 // The store is checked on its own line below; this line only says what it could not read.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return $"learnt from its deployments (the stored path could not be read: {e.Message})";
+        }
     }
 
     /// <summary>DORA over the window a run read, for the repositories where production deployments were read.</summary>
     private static (string, DoraReport)? Dora(CollectionOutcome outcome, ValueStreamSettings settings)
     {
+        var productionEnvironments = DefinitionOf(outcome, settings).ProductionEnvironments;
         var production = outcome.Deployments
-            .Where(d => d.Deployment.Environment is { } e && settings.Definition.ProductionEnvironments.Contains(e))
+            .Where(d => d.Deployment.Environment is { } e && productionEnvironments.Contains(e))
             .Select(d => new DoraDeployment(d.Deployment.Environment!, d.Deployment.Finished!.Value, d.Deployment.Succeeded, d.Deployment.IsRollback) { Rework = d.IsRework })
             .ToList();
         if (production.Count == 0)
@@ -197,6 +273,7 @@ public static class FlowCollectorApp
         }
 
         var targets = host.Services.GetRequiredService<CollectionTargets>().All;
+        await WarnAboutUnmatchedStreamsAsync(host.Services, stderr);
         await stdout.WriteLineAsync($"Targets ({targets.Count}):");
         foreach (var target in targets)
         {
@@ -204,6 +281,15 @@ public static class FlowCollectorApp
             var schedule = string.IsNullOrWhiteSpace(target.Schedule.Cron) ? $"every {target.Schedule.Interval}" : $"cron '{target.Schedule.Cron}'";
             await stdout.WriteLineAsync($"  {(check.Ok ? "ok    " : "FAILED")} {target.Key} ({schedule}, backfill {target.Schedule.Backfill.TotalDays:0} days): {check.Message}");
             failed += check.Ok ? 0 : 1;
+        }
+
+        if (targets.Count > 0)
+        {
+            await stdout.WriteLineAsync("Environment paths:");
+            foreach (var target in targets)
+            {
+                await stdout.WriteLineAsync($"  {target.Key}: {await DescribeStreamAsync(host.Services, target, cancellationToken)}");
+            }
         }
 
         var sink = host.Services.GetRequiredService<IPointSink>();
@@ -254,6 +340,7 @@ public static class FlowCollectorApp
         // The first listing of organisations and projects, before the scheduler registers the targets; later ones run
         // every Collection:DiscoveryInterval. A failed listing is retried then, so only "nothing at all" stops start-up.
         var discovery = await DiscoverAsync(app.Services, stderr, cancellationToken);
+        await WarnAboutUnmatchedStreamsAsync(app.Services, stderr);
         if (app.Services.GetRequiredService<CollectionTargets>().All.Count == 0)
         {
             await stderr.WriteLineAsync(discovery.All(d => d.Ok) ? NothingToCollect : "flowcollector: nothing to collect: every repository listing failed (see above).");

@@ -14,6 +14,9 @@ public sealed record CollectionOutcome(
 {
     public bool Succeeded => this.Result == CollectionResult.Success;
 
+    /// <summary>The value stream the target was measured with (null when the run failed before choosing it).</summary>
+    public StreamAssignment? Stream { get; init; }
+
     /// <summary>The finished deployments this run read, with the changes each carried.</summary>
     public IReadOnlyList<AttributedDeployment> Deployments { get; init; } = [];
 

@@ -34,6 +34,9 @@ public sealed partial class TargetCollector(
     /// <summary>The state store's ETag resource holding when a target was last read in full (ISO 8601), for <c>Collection:ReconcileInterval</c>.</summary>
     public const string LastFullReadResource = "full-read";
 
+    /// <summary>The state store's ETag resource holding what was learnt about a target's environment path (JSON, <see cref="EnvironmentPathState"/>).</summary>
+    public const string EnvironmentPathResource = "environment-path";
+
     public async Task<CollectionOutcome> CollectAsync(CollectionTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -71,7 +74,11 @@ public sealed partial class TargetCollector(
             // Changes merged in earlier runs but not yet through the environment path, and open changes, come back
             // from the state store: a deployment read today completes a change merged last week, and a pull request
             // nobody touched for days still shows in the waiting-now snapshot.
-            var flow = await this.ReplayPendingAsync(target, cancellationToken);
+            // The path is learnt from this read's deployments before the flow is built, so even the first backfill
+            // measures the repository along its own path.
+            var stream = await this.ChooseStreamAsync(target, read.Events, cancellationToken);
+            var definition = stream.Resolved.Definition;
+            var flow = await this.ReplayPendingAsync(target, definition, cancellationToken);
             flow.Apply(read.Events);
             // Only deployments this read reported are (re)written; older ones replayed from the pending set are not.
             var readDeployments = read.Events.Where(e => IsDeploymentEvent(e.Kind)).Select(e => e.SubjectId).ToHashSet(StringComparer.Ordinal);
@@ -94,7 +101,7 @@ public sealed partial class TargetCollector(
                 .Concat(deployments.SelectMany(DeploymentPoints.From))
                 .Concat(runs.SelectMany(PipelineRunPoints.From))
                 .Concat(incidents.SelectMany(IncidentPoints.From))
-                .Concat(StageQueuePoints.From(target.Repository, valueStream.Definition, flow.WaitingNow(now), now))
+                .Concat(StageQueuePoints.From(target.Repository, definition, flow.WaitingNow(now), now))
                 .ToList();
             points.Add(CollectorSyncPoints.Success(target, now, newWatermark, read, points.Count + 1));
             if (valueStream.Teams.TeamOf(target.Repository) is { } team)
@@ -124,6 +131,9 @@ public sealed partial class TargetCollector(
                 await store.SaveETagAsync(target.Key, LastFullReadResource, now.ToString("O", CultureInfo.InvariantCulture), CancellationToken.None);
             }
 
+            // Like the watermark: kept only once the points measured along it are written.
+            await this.SaveLearntPathAsync(target, stream);
+
             telemetry.RecordWatermark(target.Key, newWatermark);
             reading?.Succeeded();
             health.Succeeded(target.Key, finished);
@@ -131,6 +141,7 @@ public sealed partial class TargetCollector(
             LogCollected(logger, target.Key, read.Events.Count, timelines.Count, points.Count, read.Usage.Requests);
             return new CollectionOutcome(target.Key, CollectionResult.Success, null, read.Events.Count, points.Count, read.Usage.Requests, timelines)
             {
+                Stream = stream.Resolved,
                 Deployments = deployments,
                 Incidents = incidents,
                 Window = (since, now),
@@ -189,9 +200,11 @@ public sealed partial class TargetCollector(
             telemetry.RecordRateLimit(target.Key, target.Source.Source, remaining);
         }
 
-        var flow = await this.ReplayPendingAsync(target, cancellationToken);
+        // Nothing new to learn from: the path stored by the last full read.
+        var stream = await this.ChooseStreamAsync(target, [], cancellationToken);
+        var flow = await this.ReplayPendingAsync(target, stream.Resolved.Definition, cancellationToken);
         var watermark = state.Watermark!.Value;
-        var points = StageQueuePoints.From(target.Repository, valueStream.Definition, flow.WaitingNow(now), now).ToList();
+        var points = StageQueuePoints.From(target.Repository, stream.Resolved.Definition, flow.WaitingNow(now), now).ToList();
         points.Add(CollectorSyncPoints.Success(target, now, watermark, new SourceReadResult([], null, probe.Usage), points.Count + 1));
         if (valueStream.Teams.TeamOf(target.Repository) is { } team)
         {
@@ -211,14 +224,58 @@ public sealed partial class TargetCollector(
         health.Succeeded(target.Key, finished);
         this.Record(target, CollectionResult.Success, started);
         LogUnchanged(logger, target.Key, points.Count, probe.Usage.Requests);
-        return new CollectionOutcome(target.Key, CollectionResult.Success, null, 0, points.Count, probe.Usage.Requests, []);
+        return new CollectionOutcome(target.Key, CollectionResult.Success, null, 0, points.Count, probe.Usage.Requests, []) { Stream = stream.Resolved };
+    }
+
+    /// <summary>
+    /// The value stream of the target (<see cref="ValueStreamCatalog"/>): a configured one, or the path learnt from its
+    /// deployments so far with <paramref name="events"/> added (not yet saved: see <see cref="SaveLearntPathAsync"/>).
+    /// </summary>
+    private async Task<StreamChoice> ChooseStreamAsync(CollectionTarget target, IReadOnlyList<FlowEvent> events, CancellationToken cancellationToken)
+    {
+        if (valueStream.Streams.Explicit(target.Repository) is { } configured)
+        {
+            return new StreamChoice(configured, null, null, null);
+        }
+
+        var stored = EnvironmentPathStateCodec.Decode(await store.GetETagAsync(target.Key, EnvironmentPathResource, cancellationToken));
+        var learner = new EnvironmentPathLearner(valueStream.Streams.Learning, stored);
+        var before = learner.Path();
+        if (!learner.Observe(events))
+        {
+            return new StreamChoice(valueStream.Streams.Learnt(before), null, before, before);
+        }
+
+        var after = learner.Path();
+        return new StreamChoice(valueStream.Streams.Learnt(after), learner, before, after);
+    }
+
+    private async Task SaveLearntPathAsync(CollectionTarget target, StreamChoice stream)
+    {
+        if (stream.Learner is null)
+        {
+            return;
+        }
+
+        await store.SaveETagAsync(target.Key, EnvironmentPathResource, EnvironmentPathStateCodec.Encode(stream.Learner.ToState()), CancellationToken.None);
+        if (stream.After is { } after && !after.SameAs(stream.Before))
+        {
+            if (stream.Before is { } before)
+            {
+                LogPathChanged(logger, target.Key, after, before);
+            }
+            else
+            {
+                LogPathLearnt(logger, target.Key, after);
+            }
+        }
     }
 
     /// <summary>A flow holding the target's open and not-yet-delivered changes as the state store kept them.</summary>
-    private async Task<RepositoryFlow> ReplayPendingAsync(CollectionTarget target, CancellationToken cancellationToken)
+    private async Task<RepositoryFlow> ReplayPendingAsync(CollectionTarget target, ValueStreamDefinition definition, CancellationToken cancellationToken)
     {
         var pending = await store.GetPendingChangesAsync(target.Key, cancellationToken);
-        var flow = new RepositoryFlow(target.Repository, valueStream.Definition, valueStream.Counting);
+        var flow = new RepositoryFlow(target.Repository, definition, valueStream.Counting);
         foreach (var payload in pending.Values)
         {
             flow.Apply(PendingChangeCodec.Decode(payload));
@@ -294,6 +351,12 @@ public sealed partial class TargetCollector(
     [LoggerMessage(Level = LogLevel.Information, Message = "Collected {Target}: {Events} events, {Changes} merged changes, {Points} points written, {Requests} API requests")]
     private static partial void LogCollected(ILogger logger, string target, int events, int changes, int points, int requests);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Learnt environment path of {Target}: {Path}; was: {Previous}")]
+    private static partial void LogPathChanged(ILogger logger, string target, LearntEnvironmentPath path, LearntEnvironmentPath previous);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Learnt environment path of {Target}: {Path}; was: nothing learnt yet")]
+    private static partial void LogPathLearnt(ILogger logger, string target, LearntEnvironmentPath path);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Collected {Target}: unchanged since the last read (probe, {Requests} API requests), {Points} points written")]
     private static partial void LogUnchanged(ILogger logger, string target, int points, int requests);
 
@@ -316,9 +379,18 @@ internal sealed record ProbeOutcome(ChangeProbeResult Result, bool Due)
     public bool Unchanged => this.Result.Unchanged;
 }
 
-/// <summary>The configured value stream, resolved once from options.</summary>
+/// <summary>The stream chosen for one run, and the learner holding what it added (null when nothing new was learnt).</summary>
+internal sealed record StreamChoice(StreamAssignment Resolved, EnvironmentPathLearner? Learner, LearntEnvironmentPath? Before, LearntEnvironmentPath? After);
+
+/// <summary>
+/// The configured value streams, resolved once from options. <see cref="Definition"/> is the stream of the legacy keys
+/// (<c>ValueStream:Environments</c>); <see cref="Streams"/> picks each repository's own (by default: only that one).
+/// </summary>
 public sealed record ValueStreamSettings(ValueStreamDefinition Definition, ReviewCounting Counting)
 {
+    /// <summary>Which stream each repository is measured with (<c>ValueStream:Streams</c>, the legacy keys, or learnt).</summary>
+    public ValueStreamCatalog Streams { get; init; } = ValueStreamCatalog.OneForAll(Definition);
+
     /// <summary>Which team owns which repository (<c>ValueStream:Teams</c>).</summary>
     public TeamDirectory Teams { get; init; } = TeamDirectory.None;
 }

@@ -30,7 +30,7 @@ public sealed class TeamDirectory
         ArgumentNullException.ThrowIfNull(repository);
         foreach (var (team, pattern) in this.patterns)
         {
-            if (pattern.IsMatch(repository.FullName) || pattern.IsMatch($"{repository.Source}:{repository.FullName}"))
+            if (Matches(pattern, repository))
             {
                 return team;
             }
@@ -58,6 +58,10 @@ public sealed class TeamDirectory
 
         return tagged;
     }
+
+    /// <summary>Whether a repository pattern (see <see cref="ToRegex"/>) matches <c>owner/name</c> or <c>source:owner/name</c>.</summary>
+    internal static bool Matches(Regex pattern, RepositoryRef repository) =>
+        pattern.IsMatch(repository.FullName) || pattern.IsMatch($"{repository.Source}:{repository.FullName}");
 
     internal static Regex ToRegex(string pattern) =>
         new("^" + Regex.Escape(pattern.Trim()).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));

@@ -36,18 +36,70 @@ public sealed class ValueStreamOptions
     /// </summary>
     public List<string> CiWorkflows { get; set; } = [];
 
-    public ValueStreamDefinition ToDefinition()
+    /// <summary>
+    /// Explicit value streams for groups of repositories, first match wins (<c>ValueStream:Streams</c>). A repository no
+    /// stream matches gets <see cref="Environments"/> when that is configured, else the path learnt from its deployments.
+    /// </summary>
+    public List<StreamOption> Streams { get; set; } = [];
+
+    /// <summary>
+    /// Which learnt environments are production: case-insensitive globs (default <c>prod</c>, <c>prod-*</c>, <c>prod_*</c>,
+    /// <c>production</c>, <c>production-*</c>, <c>live</c>); when none on a path matches, its last environment is.
+    /// </summary>
+    public List<string> ProductionPatterns { get; set; } = [];
+
+    /// <summary>Environments never learnt onto a path: case-insensitive globs (default <c>pr-*</c>, <c>review-*</c>, <c>preview*</c>).</summary>
+    public List<string> IgnoreEnvironments { get; set; } = [];
+
+    /// <summary>A learnt environment with no deployment within this time before the repository's latest one drops off its path (default 90 days).</summary>
+    public TimeSpan ForgetEnvironmentsAfter { get; set; } = EnvironmentLearning.Default.StaleAfter;
+
+    /// <summary>True when the legacy keys (<see cref="Environments"/>, <see cref="ProductionEnvironments"/>, <see cref="Stages"/>) set one stream for every repository.</summary>
+    public bool HasGlobalStream => this.Environments.Count > 0 || this.ProductionEnvironments.Count > 0 || this.Stages.Count > 0;
+
+    /// <summary>The stream of the legacy keys (the spec default, <c>production</c> only, when none is set).</summary>
+    public ValueStreamDefinition ToDefinition() => this.Build(this.Environments, this.ProductionEnvironments, this.Stages);
+
+    /// <summary>How environment paths are learnt (<see cref="ProductionPatterns"/>, <see cref="IgnoreEnvironments"/>).</summary>
+    public EnvironmentLearning ToLearning() => EnvironmentLearning.Default with
     {
-        var standard = ValueStreamDefinition.Default(this.Environments, this.ProductionEnvironments);
-        var stages = this.Stages.Count == 0
+        ProductionPatterns = this.ProductionPatterns.Count == 0 ? EnvironmentLearning.DefaultProductionPatterns : [.. this.ProductionPatterns],
+        IgnorePatterns = this.IgnoreEnvironments.Count == 0 ? EnvironmentLearning.DefaultIgnorePatterns : [.. this.IgnoreEnvironments.Where(p => !string.IsNullOrEmpty(p))],
+        StaleAfter = this.ForgetEnvironmentsAfter,
+    };
+
+    /// <summary>A stream with this path and production environments (and stages, when given; else the spec's), with the shared rework and CI rules.</summary>
+    public ValueStreamDefinition Build(IReadOnlyList<string> environments, IReadOnlyCollection<string> production, IReadOnlyList<StageOption> stages)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        var standard = ValueStreamDefinition.Default(environments, production);
+        var configured = stages.Count == 0
             ? standard.Stages
-            : this.Stages.Select(s => new StageDefinition(s.Name, s.Kind, s.Rule, s.Environment)).ToList();
-        return new ValueStreamDefinition(stages, standard.EnvironmentPath, standard.ProductionEnvironments.ToList())
+            : stages.Select(s => new StageDefinition(s.Name, s.Kind, s.Rule, s.Environment)).ToList();
+        return new ValueStreamDefinition(configured, standard.EnvironmentPath, standard.ProductionEnvironments.ToList())
         {
             Rework = this.Rework.ToRules(),
             Ci = new CiPipelines(this.CiWorkflows),
         };
     }
+}
+
+/// <summary>
+/// One explicit value stream (<c>ValueStream:Streams:N</c>): the repositories it applies to and their path.
+/// </summary>
+public sealed class StreamOption
+{
+    /// <summary>Repository patterns, <c>owner/name</c> with <c>*</c> wildcards, case-insensitive, optionally <c>source:</c>-prefixed.</summary>
+    public List<string> Match { get; set; } = [];
+
+    /// <summary>Environments in path order (required).</summary>
+    public List<string> Environments { get; set; } = [];
+
+    /// <summary>Which of <see cref="Environments"/> are production (default: the last one).</summary>
+    public List<string> ProductionEnvironments { get; set; } = [];
+
+    /// <summary>Replaces the stage list for these repositories (default: the spec's stages over <see cref="Environments"/>).</summary>
+    public List<StageOption> Stages { get; set; } = [];
 }
 
 /// <summary>
@@ -122,26 +174,88 @@ internal sealed class ValueStreamOptionsValidator : IValidateOptions<ValueStream
         }
 
         ValidateRework(options.Rework, result);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < options.Stages.Count; i++)
+        ValidateStages("ValueStream", options.Stages, result);
+        ValidatePatterns("ProductionPatterns", options.ProductionPatterns, result, allowEmpty: false);
+        ValidatePatterns("IgnoreEnvironments", options.IgnoreEnvironments, result, allowEmpty: true);
+        if (options.ForgetEnvironmentsAfter < TimeSpan.FromDays(1))
         {
-            var stage = options.Stages[i];
-            if (string.IsNullOrWhiteSpace(stage.Name))
-            {
-                result.AddError($"ValueStream:Stages:{i}:Name is empty; give every stage a name (it becomes the 'stage' tag).");
-            }
-            else if (!seen.Add(stage.Name))
-            {
-                result.AddError($"ValueStream:Stages:{i}:Name '{stage.Name}' is used twice; stage names must be unique.");
-            }
+            result.AddError($"ValueStream:ForgetEnvironmentsAfter is {options.ForgetEnvironmentsAfter}; use at least 1d (default 90d): a shorter time drops production from the path between two releases.");
+        }
 
-            if (stage.Rule is StageRule.Deploy or StageRule.PromotionWait && string.IsNullOrWhiteSpace(stage.Environment))
-            {
-                result.AddError($"ValueStream:Stages:{i}:Environment is required for rule {stage.Rule}; set it to an environment of ValueStream:Environments.");
-            }
+        for (var i = 0; i < options.Streams.Count; i++)
+        {
+            ValidateStream(i, options.Streams[i], result);
         }
 
         return result.Build();
+    }
+
+    private static void ValidateStream(int index, StreamOption stream, ValidateOptionsResultBuilder result)
+    {
+        var key = $"ValueStream:Streams:{index}";
+        if (stream.Match.Count == 0 || stream.Match.Any(string.IsNullOrWhiteSpace))
+        {
+            result.AddError($"{key}:Match needs one or more repository patterns such as \"contoso/web\", \"contoso/payments-*\" or \"azuredevops:fabrikam/*\"; an empty pattern matches nothing.");
+        }
+
+        if (stream.Environments.Count == 0 || stream.Environments.Any(string.IsNullOrWhiteSpace))
+        {
+            result.AddError($"{key}:Environments needs the environments in path order, e.g. [\"staging\", \"production\"]; leave the stream out to learn the path from the repositories' deployments.");
+        }
+        else if (stream.Environments.Distinct(StringComparer.OrdinalIgnoreCase).Count() != stream.Environments.Count)
+        {
+            result.AddError($"{key}:Environments names an environment twice ({string.Join(", ", stream.Environments)}); environment names are case-insensitive, list each once.");
+        }
+
+        foreach (var production in stream.ProductionEnvironments.Where(p => !stream.Environments.Contains(p, StringComparer.OrdinalIgnoreCase)))
+        {
+            result.AddError($"{key}:ProductionEnvironments contains '{production}', which is not on the stream's path {key}:Environments ({string.Join(", ", stream.Environments)}); add it there or remove it.");
+        }
+
+        ValidateStages(key, stream.Stages, result);
+    }
+
+    private static void ValidatePatterns(string name, List<string> patterns, ValidateOptionsResultBuilder result, bool allowEmpty)
+    {
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            var pattern = patterns[i] ?? "";
+            if (pattern.Length == 0 && allowEmpty && patterns.Count == 1)
+            {
+                continue; // [""] switches the default off
+            }
+
+            if (pattern.Trim().Length == 0 || pattern.Trim('*', '?').Length == 0)
+            {
+                result.AddError($"ValueStream:{name}:{i} is '{pattern}': name the environments (e.g. prod-* or pr-*); a pattern of only wildcards matches every environment.");
+            }
+        }
+    }
+
+    private static void ValidateStages(string section, List<StageOption> stages, ValidateOptionsResultBuilder result)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < stages.Count; i++)
+        {
+            var stage = stages[i];
+            if (string.IsNullOrWhiteSpace(stage.Name))
+            {
+                result.AddError($"{section}:Stages:{i}:Name is empty; give every stage a name (it becomes the 'stage' tag).");
+            }
+            else if (!seen.Add(stage.Name))
+            {
+                result.AddError($"{section}:Stages:{i}:Name '{stage.Name}' is used twice; stage names must be unique.");
+            }
+
+            if (!Enum.IsDefined(stage.Rule))
+            {
+                result.AddError($"{section}:Stages:{i}:Rule is {(int)stage.Rule}, not a stage rule; use one of {string.Join(", ", Enum.GetNames<StageRule>())}.");
+            }
+            else if (stage.Rule is StageRule.Deploy or StageRule.PromotionWait && string.IsNullOrWhiteSpace(stage.Environment))
+            {
+                result.AddError($"{section}:Stages:{i}:Environment is required for rule {stage.Rule}; set it to an environment of {section}:Environments.");
+            }
+        }
     }
 
     private static void ValidateRework(ReworkOptions rework, ValidateOptionsResultBuilder result)

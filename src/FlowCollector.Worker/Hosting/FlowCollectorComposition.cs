@@ -36,7 +36,11 @@ public static class FlowCollectorComposition
             var options = sp.GetRequiredService<IOptions<ValueStreamOptions>>().Value;
             var github = sp.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
             var bots = new HashSet<string>(github.BotLogins, StringComparer.OrdinalIgnoreCase);
-            return new ValueStreamSettings(options.ToDefinition(), new ReviewCounting(bots, options.CommentsEndPickup)) { Teams = new TeamDirectory(options.Teams) };
+            return new ValueStreamSettings(options.ToDefinition(), new ReviewCounting(bots, options.CommentsEndPickup))
+            {
+                Teams = new TeamDirectory(options.Teams),
+                Streams = ValueStreamCatalog.From(options),
+            };
         });
 
         services.AddSingleton<CollectionTargets>();

@@ -85,7 +85,8 @@ public sealed class RenderedConfigurationTests : IDisposable
         var rateLimit = provider.GetRequiredService<IOptions<GitHubRateLimitOptions>>().Value;
         var azureDevOps = provider.GetRequiredService<IOptions<AzureDevOpsSourceOptions>>().Value;
         var collection = provider.GetRequiredService<IOptions<CollectionOptions>>().Value;
-        var rework = provider.GetRequiredService<IOptions<ValueStreamOptions>>().Value.Rework;
+        var valueStream = provider.GetRequiredService<IOptions<ValueStreamOptions>>().Value;
+        var rework = valueStream.Rework;
 
         Assert.Equal(
             Entries(config["github"]!["organizations"], e => $"{e["name"]}|{Words(e["include"])}|{Words(e["exclude"])}|{Words(e["topics"])}|{Flag(e["includeArchived"])}|{Flag(e["includeForks"])}"),
@@ -103,6 +104,14 @@ public sealed class RenderedConfigurationTests : IDisposable
             (rateLimit.Reserve, rateLimit.MaxWait, (long)rateLimit.MaxRetries, rateLimit.SecondaryBackoff));
         Assert.Equal(Duration(config["collection"]!["reconcileInterval"]), collection.ReconcileInterval);
         Assert.Equal(Duration(config["collection"]!["discoveryInterval"]), collection.DiscoveryInterval);
+        Assert.Equal(
+            Entries(config["valueStream"]!["streams"], e => $"{Words(e["match"])}|{Words(e["environments"])}|{Words(e["productionEnvironments"])}|{Entries(e["stages"], s => $"{s["name"]}:{s["kind"]}:{s["rule"]}:{s["environment"]}").Count()}"),
+            valueStream.Streams.Select(s => $"{string.Join(',', s.Match)}|{string.Join(',', s.Environments)}|{string.Join(',', s.ProductionEnvironments)}|{s.Stages.Count}"));
+        Assert.Equal(Words(config["valueStream"]!["productionPatterns"]), string.Join(',', valueStream.ProductionPatterns));
+        Assert.Equal(Words(config["valueStream"]!["ignoreEnvironments"]), string.Join(',', valueStream.IgnoreEnvironments));
+        Assert.Equal(
+            (string?)config["valueStream"]!["forgetEnvironmentsAfter"] is { Length: > 0 } ? Duration(config["valueStream"]!["forgetEnvironmentsAfter"]) : TimeSpan.FromDays(90),
+            valueStream.ForgetEnvironmentsAfter);
         var reworkValues = config["valueStream"]!["rework"]!;
         Assert.Equal(
             (Words(reworkValues["branchPatterns"]), Words(reworkValues["titlePrefixes"]), Words(reworkValues["labels"])),
@@ -190,8 +199,13 @@ public sealed class RenderedConfigurationTests : IDisposable
         Assert.Equal(collection.ReconcileInterval, Duration(rendered["Collection"]!["ReconcileInterval"]));
         Assert.Equal(collection.DiscoveryInterval, Duration(rendered["Collection"]!["DiscoveryInterval"]));
 
-        // Empty rework lists are left out, so the binary's own defaults (hotfix/*, Revert ", …) apply.
+        // Empty rework lists are left out, so the binary's own defaults (hotfix/*, Revert ", …) apply; likewise the
+        // learning settings and the streams (none: repositories without one learn their path).
         Assert.Null(rendered["ValueStream"]!["Rework"]);
+        Assert.Null(rendered["ValueStream"]!["Streams"]);
+        Assert.Null(rendered["ValueStream"]!["ProductionPatterns"]);
+        Assert.Null(rendered["ValueStream"]!["IgnoreEnvironments"]);
+        Assert.Null(rendered["ValueStream"]!["ForgetEnvironmentsAfter"]);
     }
 
     /// <summary>Every options class of the binary, found by its <c>SectionName</c> constant, so a new one is covered without editing this test.</summary>

@@ -32,10 +32,11 @@ public sealed class TargetCollectorProbeTests : IDisposable
     private readonly GitHubSimulator simulator;
     private readonly ServiceProvider github;
     private readonly RecordingSink sink = new();
+    private readonly SimulatedRepository repo;
 
     public TargetCollectorProbeTests()
     {
-        var repo = this.model.AddRepository(Repo);
+        var repo = this.repo = this.model.AddRepository(Repo);
         repo.OpenPullRequest("alice", Now.AddDays(-2)).Commit(Now.AddDays(-2).AddHours(-1)).Merge(Now.AddDays(-2).AddHours(3), "m1");
         repo.OpenPullRequest("bob", Now.AddDays(-1)).Commit(Now.AddDays(-1).AddHours(-1)).RequestReview("carol", Now.AddDays(-1).AddMinutes(5));
         repo.Run("build", "m1", Now.AddDays(-2).AddHours(3), Now.AddDays(-2).AddHours(3), Now.AddDays(-2).AddHours(3.2));
@@ -208,14 +209,44 @@ public sealed class TargetCollectorProbeTests : IDisposable
         Assert.Equal(watermark, (await store.GetTargetAsync(Web.Key, ct))!.Watermark);
     }
 
+    /// <summary>
+    /// A probe-only run measures the waiting changes along the path learnt by the last full read (issue 16): m1 (pull
+    /// request 1) went staging → production, m2 (pull request 3) reached staging only, so it waits in
+    /// <c>promotion_wait:production</c> — with the default stream (production only) it would wait in <c>release_wait</c>.
+    /// </summary>
+    [Fact]
+    public async Task An_unchanged_repository_keeps_the_path_learnt_by_the_last_full_read()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var t = Now.AddDays(-2);
+        this.repo.Deploy("staging", "m1", t.AddHours(4), t.AddHours(4), t.AddHours(4.2));
+        this.repo.Deploy("production", "m1", t.AddHours(5), t.AddHours(5), t.AddHours(5.2));
+        this.repo.OpenPullRequest("erin", t.AddHours(12)).Commit(t.AddHours(11)).Merge(t.AddHours(13), "m2");
+        this.repo.Deploy("staging", "m2", t.AddHours(14), t.AddHours(14), t.AddHours(14.2));
+        var options = new ValueStreamOptions();
+        var (collector, _) = await this.CreateAsync(settings: new ValueStreamSettings(options.ToDefinition(), ReviewCounting.Default) { Streams = ValueStreamCatalog.From(options) });
+        Assert.Equal(StreamOrigin.Learnt, (await collector.CollectAsync(this.Target(), ct)).Stream!.Origin);
+        this.sink.Points.Clear();
+
+        this.time.Advance(TimeSpan.FromMinutes(15));
+        var outcome = await collector.CollectAsync(this.Target(), ct);
+
+        Assert.Equal(0, outcome.EventsRead); // the probe saw nothing new
+        Assert.Equal("staging → production (production: production), learnt from its deployments", outcome.Stream!.ToString());
+        var waiting = this.sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.StageQueue && p.Field(FlowSchema.Fields.Count)?.WholeNumber > 0).ToList();
+        var promotion = Assert.Single(waiting, p => p.Tag(FlowSchema.Tags.Stage) == "promotion_wait:production");
+        Assert.Equal("3", promotion.Field(FlowSchema.Fields.OldestChangeId)?.Text);
+        Assert.DoesNotContain(waiting, p => p.Tag(FlowSchema.Tags.Stage) == "release_wait");
+    }
+
     private CollectionTarget Target() => new(Web, this.Source, new SourceScheduleOptions());
 
-    private async Task<(TargetCollector Collector, SqliteStateStore Store)> CreateAsync(CollectionOptions? options = null)
+    private async Task<(TargetCollector Collector, SqliteStateStore Store)> CreateAsync(CollectionOptions? options = null, ValueStreamSettings? settings = null)
     {
         var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.directory, "state.db") }));
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         var telemetry = new FlowCollectorTelemetry(this.metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.time);
-        var settings = new ValueStreamSettings(ValueStreamDefinition.Default(), ReviewCounting.Default);
+        settings ??= new ValueStreamSettings(ValueStreamDefinition.Default(), ReviewCounting.Default);
         var collector = new TargetCollector(store, Options.Create(options ?? new CollectionOptions()), this.sink, settings, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance);
         return (collector, store);
     }

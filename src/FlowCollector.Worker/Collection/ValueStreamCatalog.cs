@@ -1,0 +1,113 @@
+using System.Text.RegularExpressions;
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.ValueStream;
+
+namespace FlowCollector.Worker.Collection;
+
+/// <summary>Where a repository's value stream came from.</summary>
+public enum StreamOrigin
+{
+    /// <summary>An entry of <c>ValueStream:Streams</c> matched the repository.</summary>
+    Stream,
+
+    /// <summary><c>ValueStream:Environments</c> (or <c>Stages</c>, <c>ProductionEnvironments</c>): one stream for every repository.</summary>
+    Configured,
+
+    /// <summary>Learnt from the repository's own deployments.</summary>
+    Learnt,
+
+    /// <summary>Nothing configured and no deployment seen yet: the spec's default, <c>production</c> only.</summary>
+    Default,
+}
+
+/// <summary>The value stream a repository is measured with, and where it came from.</summary>
+public sealed record StreamAssignment(ValueStreamDefinition Definition, StreamOrigin Origin, string Source)
+{
+    /// <summary>E.g. <c>staging → production (production: production)</c>.</summary>
+    public string Path => $"{string.Join(" → ", this.Definition.EnvironmentPath)} (production: {string.Join(", ", this.Definition.ProductionEnvironments.Order(StringComparer.Ordinal))})";
+
+    /// <summary>E.g. <c>staging → production (production: production), learnt from its deployments</c>.</summary>
+    public override string ToString() => $"{this.Path}, {this.Source}";
+}
+
+/// <summary>
+/// Picks each repository's value stream (docs/configuration.md, "ValueStream"): the first <c>ValueStream:Streams</c> entry
+/// whose patterns match it, else the one stream of <c>ValueStream:Environments</c> when configured, else the path learnt
+/// from its deployments, else the spec's default (<c>production</c> only).
+/// </summary>
+public sealed class ValueStreamCatalog
+{
+    private readonly List<(int Index, IReadOnlyList<(string Text, Regex Regex)> Patterns, ValueStreamDefinition Definition)> streams;
+    private readonly StreamAssignment? configured;
+    private readonly Func<IReadOnlyList<string>, IReadOnlyList<string>, ValueStreamDefinition> build;
+
+    private ValueStreamCatalog(
+        List<(int, IReadOnlyList<(string, Regex)>, ValueStreamDefinition)> streams,
+        StreamAssignment? configured,
+        EnvironmentLearning learning,
+        Func<IReadOnlyList<string>, IReadOnlyList<string>, ValueStreamDefinition> build)
+    {
+        this.streams = streams;
+        this.configured = configured;
+        this.Learning = learning;
+        this.build = build;
+    }
+
+    /// <summary>How paths are learnt for the repositories without an explicit stream.</summary>
+    public EnvironmentLearning Learning { get; }
+
+    /// <summary>True when no repository learns its path: one configured stream applies to all.</summary>
+    public bool LearnsNothing => this.configured is not null;
+
+    /// <summary>One stream for every repository (tests, and callers that configure the definition directly).</summary>
+    public static ValueStreamCatalog OneForAll(ValueStreamDefinition definition) =>
+        new([], new StreamAssignment(definition, StreamOrigin.Configured, "configured (ValueStream:Environments)"), EnvironmentLearning.Default, (path, production) => ValueStreamDefinition.Default(path, production));
+
+    public static ValueStreamCatalog From(ValueStreamOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var streams = options.Streams
+            .Select((s, i) => (i, (IReadOnlyList<(string, Regex)>)[.. s.Match.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => (p, TeamDirectory.ToRegex(p)))], options.Build(s.Environments, s.ProductionEnvironments, s.Stages)))
+            .ToList();
+        var configured = options.HasGlobalStream
+            ? new StreamAssignment(options.ToDefinition(), StreamOrigin.Configured, "configured (ValueStream:Environments)")
+            : null;
+        return new ValueStreamCatalog(streams, configured, options.ToLearning(), (path, production) => options.Build(path, production, []));
+    }
+
+    /// <summary>The configured stream of <paramref name="repository"/>, or null when its path is to be learnt.</summary>
+    public StreamAssignment? Explicit(RepositoryRef repository)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        foreach (var (index, patterns, definition) in this.streams)
+        {
+            if (patterns.Any(p => TeamDirectory.Matches(p.Regex, repository)))
+            {
+                return new StreamAssignment(definition, StreamOrigin.Stream, $"configured (ValueStream:Streams:{index})");
+            }
+        }
+
+        return this.configured;
+    }
+
+    /// <summary>The stream of a learnt path; the spec's default (<c>production</c> only) when nothing was learnt yet.</summary>
+    public StreamAssignment Learnt(LearntEnvironmentPath? path) => path is null
+        ? new StreamAssignment(this.build([], []), StreamOrigin.Default, "default: no deployment seen yet")
+        : new StreamAssignment(this.build(path.Environments, path.Production), StreamOrigin.Learnt, "learnt from its deployments");
+
+    /// <summary>The stream of <paramref name="repository"/> given what was learnt about it (ignored when a stream is configured).</summary>
+    public StreamAssignment Resolve(RepositoryRef repository, LearntEnvironmentPath? learnt) => this.Explicit(repository) ?? this.Learnt(learnt);
+
+    /// <summary>
+    /// The <c>ValueStream:Streams</c> patterns that match none of <paramref name="repositories"/> (a typo, or a repository
+    /// not configured or discovered): <c>(key, pattern)</c>, for a warning.
+    /// </summary>
+    public IReadOnlyList<(string Key, string Pattern)> PatternsMatchingNone(IReadOnlyCollection<RepositoryRef> repositories)
+    {
+        ArgumentNullException.ThrowIfNull(repositories);
+        return [.. this.streams
+            .SelectMany(s => s.Patterns.Select((p, i) => (Key: $"ValueStream:Streams:{s.Index}:Match:{i}", p.Text, p.Regex)))
+            .Where(p => !repositories.Any(r => TeamDirectory.Matches(p.Regex, r)))
+            .Select(p => (p.Key, p.Text))];
+    }
+}
