@@ -238,9 +238,9 @@ public static class FlowCollectorApp
     /// <summary>DORA over the window a run read, for the repositories where production deployments were read.</summary>
     private static (string, DoraReport)? Dora(CollectionOutcome outcome, ValueStreamSettings settings)
     {
-        var productionEnvironments = DefinitionOf(outcome, settings).ProductionEnvironments;
+        // The same flag the deployment point's production tag carries: boards and once agree on what production is.
         var production = outcome.Deployments
-            .Where(d => d.Deployment.Environment is { } e && productionEnvironments.Contains(e))
+            .Where(d => d.IsProduction && d.Deployment.Environment is not null)
             .Select(d => new DoraDeployment(d.Deployment.Environment!, d.Deployment.Finished!.Value, d.Deployment.Succeeded, d.Deployment.IsRollback) { Rework = d.IsRework })
             .ToList();
         if (production.Count == 0)
