@@ -32,7 +32,7 @@ public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
         var model = SimulatedAzureDevOps.Generate(seed: 21, projects: 1, reposPerProject: 1, prsPerRepo: 12, now.AddDays(-6), new AzureDevOpsGenerationOptions { Now = now.AddHours(-1) });
         var project = model.Projects[0];
         this.repository = $"{project.Name}/{project.Repositories[0].Name}";
-        this.target = "azuredevops:" + this.repository;
+        this.target = $"azuredevops:{model.Organization}/{this.repository}";
         this.ado = new AzureDevOpsSimulator(model);
     }
 
