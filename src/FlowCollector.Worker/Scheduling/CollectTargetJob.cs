@@ -23,11 +23,11 @@ internal sealed partial class CollectTargetJob(CollectionTargets targets, Target
         }
 
         LogFiring(logger, target.Key, context.ScheduledFireTimeUtc, context.Scheduler.SchedulerInstanceId, context.Recovering);
-        // Only the shutdown signal stops a collection: it gives running ones Collection:ShutdownGrace after the host starts
-        // stopping, whatever Quartz does with its own token when the scheduler shuts down.
-        _ = cancellationToken;
+        // The shutdown signal fires Collection:ShutdownGrace after the host starts stopping (Quartz's own token only when a
+        // job is interrupted); the collections running meanwhile are named in the log at both moments.
         using var running = shutdown.Running(target.Key);
-        context.Result = await collector.CollectAsync(budgets.Wrap(target, context.Scheduler.SchedulerInstanceId), shutdown.Abandon);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Abandon);
+        context.Result = await collector.CollectAsync(budgets.Wrap(target, context.Scheduler.SchedulerInstanceId), linked.Token);
     }
 
     /// <summary>Which replica runs which tick of which target: in a cluster, the answer to "who collected this, and when was it due?".</summary>

@@ -1,6 +1,10 @@
 using System.Diagnostics;
+using FlowCollector.Worker.Scheduling;
 using FlowCollector.Worker.State;
 using FlowCollector.Worker.Tests.EndToEnd;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Worker.Tests.Faults;
@@ -48,6 +52,21 @@ public sealed class ShutdownGraceTests : IDisposable
         Assert.Contains($"Shutdown grace (00:00:02) ended; abandoning the collections still running: {Target}", output, StringComparison.Ordinal);
         Assert.Contains($"Collection of {Target} abandoned by shutdown; its watermark was not advanced", output, StringComparison.Ordinal);
         Assert.Null(await this.WatermarkAsync());
+    }
+
+    [Theory]
+    [InlineData("00:00:20", 30)] // the host's own 30 s already cover 20 s + 10 s
+    [InlineData("00:01:00", 70)] // 60 s + 10 s: the host's 30 s would cut the grace in half
+    [InlineData("00:10:00", 610)]
+    public void The_host_waits_for_the_grace_plus_ten_seconds_for_abandoned_collections_to_unwind(string grace, int seconds)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Collection:ShutdownGrace"] = grace }).Build();
+        var services = new ServiceCollection();
+        services.AddOptions<FlowCollector.Worker.Collection.CollectionOptions>().Bind(configuration.GetSection("Collection"));
+        services.AddCollectionSchedule(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), provider.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
 
     private async Task<(int Code, string Output, TimeSpan AfterSignal)> RunAndTerminateAsync(string grace)
