@@ -214,6 +214,12 @@ internal sealed record RateLimitHeaders(int? Limit, int? Remaining, DateTimeOffs
     /// </summary>
     internal static readonly TimeSpan ClockSkewTolerance = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Beyond this difference the <c>Date</c> header is not taken for a clock (a broken or replayed answer; a test's fake
+    /// clock against a server's real one), and the reset is taken as sent.
+    /// </summary>
+    internal static readonly TimeSpan ImplausibleClockSkew = TimeSpan.FromDays(1);
+
     /// <param name="response">The answer.</param>
     /// <param name="now">This machine's clock when the answer arrived; given, <c>x-ratelimit-reset</c> (GitHub's clock) is
     /// moved by the difference between the answer's <c>Date</c> header and <paramref name="now"/>, so a skewed clock on
@@ -244,7 +250,8 @@ internal sealed record RateLimitHeaders(int? Limit, int? Remaining, DateTimeOffs
     private static RateLimitHeaders Read(IReadOnlyDictionary<string, string> headers, DateTimeOffset? serverDate, DateTimeOffset? now)
     {
         var reset = Number(headers, "x-ratelimit-reset") is { } epoch ? DateTimeOffset.FromUnixTimeSeconds(epoch) : (DateTimeOffset?)null;
-        if (reset is { } serverReset && serverDate is { } date && now is { } local && (date - local).Duration() > ClockSkewTolerance)
+        if (reset is { } serverReset && serverDate is { } date && now is { } local
+            && (date - local).Duration() is var skew && skew > ClockSkewTolerance && skew < ImplausibleClockSkew)
         {
             // GitHub's reset is on GitHub's clock; what is left of the window is reset − Date, from now on ours.
             reset = local + (serverReset - date);

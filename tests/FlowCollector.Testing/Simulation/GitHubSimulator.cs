@@ -686,9 +686,6 @@ public sealed partial class GitHubSimulator : IDisposable
             ["x-ratelimit-used"] = new((this.options.RateLimit - remaining).ToString(CultureInfo.InvariantCulture)),
             ["x-ratelimit-reset"] = new(this.RateLimitReset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
             ["x-ratelimit-resource"] = new("core"),
-
-            // GitHub's Date is on GitHub's clock, like x-ratelimit-reset: the collector measures the reset against it.
-            ["Date"] = new(this.options.Time.GetUtcNow().ToString("r", CultureInfo.InvariantCulture)),
         };
         foreach (var (name, value) in reply.Headers)
         {

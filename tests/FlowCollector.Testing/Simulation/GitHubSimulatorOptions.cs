@@ -34,7 +34,7 @@ public sealed record GitHubSimulatorOptions
     /// </summary>
     public TimeSpan? RateLimitWindow { get; init; }
 
-    /// <summary>The clock behind <c>x-ratelimit-reset</c> (an hour after the simulator starts) and every answer's <c>Date</c>. Default: the system clock.</summary>
+    /// <summary>The clock behind <c>x-ratelimit-reset</c> (an hour after the simulator starts). Default: the system clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>

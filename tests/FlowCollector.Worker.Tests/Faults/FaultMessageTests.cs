@@ -73,6 +73,10 @@ public sealed class FaultMessageTests
         using var close = Answer(ours.AddSeconds(3), ours.AddSeconds(63));
         Assert.Equal(ours.AddSeconds(63), RateLimitHeaders.From(close, ours).Reset);
 
+        // A Date more than a day off is no clock (a broken answer, a fake clock against a real one): taken as sent.
+        using var broken = Answer(ours.AddDays(2), ours.AddDays(2).AddSeconds(10));
+        Assert.Equal(ours.AddDays(2).AddSeconds(10), RateLimitHeaders.From(broken, ours).Reset);
+
         // Without our clock (callers that only want the remaining figure) nothing is moved.
         Assert.Equal(server.AddSeconds(10), RateLimitHeaders.From(response).Reset);
     }
