@@ -60,7 +60,11 @@ internal static class InfluxDbErrors
                     $"{description}: InfluxDB rejected the points (HTTP {status}{said}). This is a FlowCollector bug (or another writer uses the same measurement with other field types); please report it with this message.",
                     permanent: true);
             case 413:
-                return new SinkException($"{description}: the request was too large for InfluxDB (HTTP 413{said}); lower {Section}:BatchSize (env Sinks__InfluxDb__BatchSize).", permanent: true);
+                // The sink halves a batch the server finds too large down to single lines (InfluxDbSink.WriteBatchAsync), so
+                // a 413 that reaches here is one line: a smaller BatchSize cannot help.
+                return new SinkException(
+                    $"{description}: a single point is larger than InfluxDB accepts in one request (HTTP 413{said}); it cannot be split, so lowering {Section}:BatchSize does not help. Raise the server's limit (InfluxDB 1.x: [http] max-body-size) or report the point (a tag or field value that long is a FlowCollector bug).",
+                    permanent: true);
             case 500 when errorText?.Contains("retention policy not found", StringComparison.OrdinalIgnoreCase) == true:
                 // InfluxDB 1.x answers a missing retention policy with 500; no retry will create it.
                 return new SinkException(
@@ -72,6 +76,21 @@ internal static class InfluxDbErrors
             default:
                 return new SinkException($"{description}: InfluxDB answered HTTP {status}{said}; check {Section}:Url and {Section}:ApiVersion.", permanent: status is not (408 or 425));
         }
+    }
+
+    /// <summary>
+    /// 413 for one line: says which point (its measurement and tags, the start of the line) and how long it is. For the
+    /// sink's single-line case, in place of <see cref="FromStatus"/>'s generic 413 line.
+    /// </summary>
+    public static SinkException LineTooLarge(string? serverText, string line, InfluxDbSinkOptions options, string description)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var said = string.IsNullOrWhiteSpace(serverText) ? "" : $": {Truncate(serverText)}";
+        var key = line.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 ? line[..space] : line;
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(line);
+        return new SinkException(
+            $"{description}: the point {Truncate(key, 200)} is {bytes:N0} bytes, larger than InfluxDB accepts in one request (HTTP 413{said}); one point cannot be split, so lowering {Section}:BatchSize does not help. Raise the server's limit (InfluxDB 1.x: [http] max-body-size) or report the point (a tag or field value that long is a FlowCollector bug).",
+            permanent: true);
     }
 
     /// <summary>A failure without an HTTP answer: network, timeout, open circuit. Always transient.</summary>
@@ -128,9 +147,9 @@ internal static class InfluxDbErrors
         return exception.StatusCode is HttpStatusCode code ? $"HTTP {(int)code}: {message}" : message;
     }
 
-    private static string Truncate(string text)
+    private static string Truncate(string text, int length = MaxErrorTextLength)
     {
         var oneLine = text.ReplaceLineEndings(" ").Trim();
-        return oneLine.Length <= MaxErrorTextLength ? oneLine : string.Concat(oneLine.AsSpan(0, MaxErrorTextLength), "…");
+        return oneLine.Length <= length ? oneLine : string.Concat(oneLine.AsSpan(0, length), "…");
     }
 }

@@ -235,7 +235,10 @@ public sealed partial class InfluxDbSink : IPointSink
         }
         catch (BatchTooLargeException e)
         {
-            throw InfluxDbErrors.FromStatus(413, e.Message, this.options, this.Description);
+            // One line the server still refuses: name the point (serialised again: the body sent may be compressed).
+            var line = new StringBuilder(256);
+            this.Append(line, points[start]);
+            throw InfluxDbErrors.LineTooLarge(e.Message, line.ToString(), this.options, this.Description);
         }
 
         Log.BatchWritten(this.logger, count, this.Description);

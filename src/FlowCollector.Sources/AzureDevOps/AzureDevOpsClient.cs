@@ -108,19 +108,34 @@ internal sealed class AzureDevOpsClient
         }
     }
 
-    /// <summary>Pages of a list that pages with <c>$top</c>/<c>$skip</c> (pull requests): the last page is the first shorter than <c>$top</c>.</summary>
+    /// <summary>
+    /// Pages of a list that pages with <c>$top</c>/<c>$skip</c> (pull requests, pushes): the last page is the first shorter
+    /// than <c>$top</c> that does not carry <c>x-ms-continuationtoken</c>.
+    /// </summary>
     public async IAsyncEnumerable<List<T>> GetSkipPagesAsync<T>(
         string path, JsonTypeInfo<AdoList<T>> type, [EnumeratorCancellation] CancellationToken cancellationToken, params (string Name, string? Value)[] parameters)
     {
-        for (var skip = 0; ; skip += this.PageSize)
+        for (var skip = 0; ;)
         {
             var query = parameters.Append(("$top", Number(this.PageSize))).Append(("$skip", skip == 0 ? null : Number(skip))).ToArray();
-            var page = (await this.SendAsync(Path(path, query), type, repositoryRequest: false, cancellationToken)).Body.Value ?? [];
+            var (body, continuation) = await this.SendAsync(Path(path, query), type, repositoryRequest: false, cancellationToken);
+            var page = body.Value ?? [];
             yield return page;
-            if (page.Count < this.PageSize)
+            if (page.Count < this.PageSize && string.IsNullOrEmpty(continuation))
             {
                 yield break;
             }
+
+            if (page.Count == 0)
+            {
+                // "More follow" with nothing in this page: paging on would ask for the same page again, forever.
+                throw this.errors.IncompleteList(Endpoint(Path(path, query)), $"an empty page (of $top {this.PageSize}) with {ContinuationHeader}, which says more items follow");
+            }
+
+            // A short page that says more follow (x-ms-continuationtoken) is not the end: Azure DevOps may return fewer
+            // than $top items per page. Continue after what did come, so nothing after the short page is lost (an item
+            // seen twice is harmless: readers key items by id).
+            skip += page.Count;
         }
     }
 
@@ -196,7 +211,10 @@ internal sealed class AzureDevOpsClient
         if (response.StatusCode == HttpStatusCode.NonAuthoritativeInformation
             || (response.IsSuccessStatusCode && string.Equals(mediaType, "text/html", StringComparison.OrdinalIgnoreCase)))
         {
-            throw this.errors.SignInPage(endpoint, (int)response.StatusCode);
+            var html = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw AzureDevOpsSignInPage.IsSignIn((int)response.StatusCode, html)
+                ? this.errors.SignInPage(endpoint, (int)response.StatusCode)
+                : this.errors.HtmlPage(endpoint, (int)response.StatusCode, AzureDevOpsSignInPage.Title(html));
         }
 
         if (!response.IsSuccessStatusCode)

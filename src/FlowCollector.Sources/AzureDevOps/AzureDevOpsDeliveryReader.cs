@@ -55,6 +55,15 @@ internal sealed class AzureDevOpsDeliveryReader
 
         var finished = await this.client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoBuild, cancellationToken, Filter("completed"));
         var running = await this.client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoBuild, cancellationToken, Filter("inProgress"));
+
+        // Handled like a closed pull request without closedDate: a completed run without its end or result would be
+        // dropped (no RunFinished), and once the watermark moved past it, for good. The read fails and is repeated.
+        if (finished.FirstOrDefault(b => b.FinishTime is null || string.IsNullOrEmpty(b.Result)) is { } incomplete)
+        {
+            throw this.client.Errors.IncompleteItem(
+                AzureDevOpsClient.Endpoint(AzureDevOpsClient.Path(path, Filter("completed"))),
+                $"build {AzureDevOpsClient.Number(incomplete.Id)} as completed without {(incomplete.FinishTime is null ? "finishTime" : "result")}");
+        }
         return (Distinct(finished), Distinct(running));
     }
 

@@ -54,6 +54,8 @@ internal sealed class AzureDevOpsErrors
             $"Azure DevOps did not answer {endpoint} for {this.Repo} in time, even after retries; the next run tries again (timeouts: {AzureDevOpsSourceOptions.ResilienceSectionName}).", exception),
         BrokenCircuitException => new SourceException(
             $"Azure DevOps requests are paused after repeated failures (circuit open) while reading {this.Repo}; the next run tries again.", exception),
+        _ when Http.ResponseCutException.IsCut(exception) => new SourceException(
+            $"The connection to Azure DevOps was cut in the middle of the answer to {endpoint} for {this.Repo}, even after retries (a transient network error); nothing of this read was kept and the next run tries again.", exception),
         HttpRequestException http => new SourceException(
             $"Could not reach Azure DevOps at {this.baseAddress} for {this.Repo} ({OneLine(http.Message)}); check {Section}:OrganizationUrl and the network.", exception),
         JsonException json => this.MalformedPayload(endpoint, OneLine(json.Message), json),
@@ -61,8 +63,15 @@ internal sealed class AzureDevOpsErrors
     };
 
     /// <summary>
+    /// An HTML page that is not Azure DevOps' sign-in page (no 203, no sign-in markers): something else answered — a
+    /// wrong <c>OrganizationUrl</c> (a web site, not the organisation) or a proxy's own login or error page.
+    /// </summary>
+    public SourceException HtmlPage(string endpoint, int status, string? title) =>
+        new($"Azure DevOps answered {endpoint} for {this.Repo} with an HTML page ({status}{(title is null ? "" : $", \"{OneLine(title)}\"")}) instead of data: that is not Azure DevOps' REST API. Check that {Section}:OrganizationUrl ({this.baseAddress}) is the organisation or collection URL, and any proxy between FlowCollector and Azure DevOps (its login or error page).");
+
+    /// <summary>
     /// Azure DevOps answers a credential it does not accept with <c>203 Non-Authoritative Information</c> and its HTML
-    /// sign-in page rather than 401; anything HTML on a 2xx is that page.
+    /// sign-in page rather than 401; an HTML page is that page only with a 203 or the page's markers (<see cref="AzureDevOpsSignInPage"/>).
     /// </summary>
     public SourceException SignInPage(string endpoint, int status) =>
         new($"Azure DevOps answered {endpoint} for {this.Repo} with a sign-in page ({status}) instead of data: the credential was not accepted (expired, revoked, mistyped or for another organisation). Check {this.credentialKey}.");
@@ -93,6 +102,18 @@ internal sealed class AzureDevOpsErrors
                 return new SourceException($"Azure DevOps answered {status} {said} for {endpoint} ({this.Repo}){retried}; the next run tries again.");
         }
     }
+
+    /// <summary>
+    /// An item Azure DevOps listed without a field its state requires (a completed build without <c>finishTime</c> or
+    /// <c>result</c>, a closed pull request without <c>closedDate</c>). Dropping it would lose it for good once the
+    /// watermark moved past it, so the read fails and the next run reads it again.
+    /// </summary>
+    public SourceException IncompleteItem(string endpoint, string item) =>
+        new($"Azure DevOps returned {item} for {endpoint} ({this.Repo}); nothing of this read was kept (watermark unchanged) and the next run reads it again. If it persists, the item is damaged on the server: report it with this line.");
+
+    /// <summary>A list whose pages do not add up to what the server said it holds.</summary>
+    public SourceException IncompleteList(string endpoint, string detail) =>
+        new($"Azure DevOps returned an incomplete list for {endpoint} ({this.Repo}): {detail}. Nothing of this read was kept (watermark unchanged); the next run tries again.");
 
     public SourceException MalformedPayload(string endpoint, string detail, Exception? inner = null)
     {

@@ -311,7 +311,7 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
                 {
                     if (pr.PullRequestId <= 0 || pr.CreationDate is null || (status != "active" && pr.ClosedDate is null))
                     {
-                        throw client.Errors.MalformedPayload(AzureDevOpsClient.Endpoint(AzureDevOpsClient.Path(listPath, query)), $"a pull request without pullRequestId, creationDate or closedDate (id {pr.PullRequestId})");
+                        throw client.Errors.IncompleteItem(AzureDevOpsClient.Endpoint(AzureDevOpsClient.Path(listPath, query)), $"pull request {pr.PullRequestId} ({pr.Status}) without pullRequestId, creationDate or closedDate");
                     }
 
                     listed[pr.PullRequestId] = pr; // a pull request completed while we page may show up twice

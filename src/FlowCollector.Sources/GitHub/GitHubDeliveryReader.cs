@@ -104,8 +104,11 @@ internal sealed class GitHubDeliveryReader
             ["per_page"] = this.reader.PageSizeValue,
         };
         var first = true;
+        int? reported = null;
+        var delivered = 0;
         await foreach (var page in this.reader.GetWrappedPagesAsync<WorkflowRunsResponse>(path, parameters, cancellationToken))
         {
+            reported ??= page.TotalCount;
             // A filtered query serves only the first 1,000 runs: halve the range until each half fits (a single second cannot be split).
             var last = to ?? now;
             if (first && page.TotalCount > RunSearchCap && last - from >= TimeSpan.FromSeconds(2))
@@ -122,7 +125,16 @@ internal sealed class GitHubDeliveryReader
             {
                 var snapshot = this.Snapshot(run, path);
                 runs[snapshot.Id] = snapshot; // a run created while we page may show up twice
+                delivered++;
             }
+        }
+
+        // total_count says how many runs the query matches (GitHub's REST description, actions/list-workflow-runs-for-repo);
+        // pages that deliver fewer lost some on the way, and a watermark moved past them would lose those runs for good.
+        // Runs created while paging only push items onto the next page (seen twice), so delivered ≥ total_count holds.
+        if (reported is { } total && delivered < Math.Min(total, RunSearchCap))
+        {
+            throw this.errors.IncompleteList(GitHubRestReader.Endpoint(path), $"{delivered} workflow runs delivered across the pages, but total_count said {total}");
         }
     }
 

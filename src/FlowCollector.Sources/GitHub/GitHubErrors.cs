@@ -48,16 +48,25 @@ internal sealed class GitHubErrors
             $"GitHub did not answer {endpoint} for {this.Repo} in time, even after retries; the next run tries again (timeouts: {GitHubSourceOptions.ResilienceSectionName}).", exception),
         BrokenCircuitException => new SourceException(
             $"GitHub requests are paused after repeated failures (circuit open) while reading {this.Repo}; the next run tries again.", exception),
+        _ when Http.ResponseCutException.IsCut(exception) => new SourceException(
+            $"The connection to GitHub was cut in the middle of the answer to {endpoint} for {this.Repo}, even after retries (a transient network error); nothing of this read was kept and the next run tries again.", exception),
         HttpRequestException http => new SourceException(
             $"Could not reach GitHub at {this.baseAddress} for {this.Repo} ({OneLine(http.Message)}); check {Section}:ApiBaseAddress and the network.", exception),
         _ => this.MalformedPayload(endpoint, OneLine(exception.Message), exception),
     };
+
+    /// <summary>An answer's rate-limit headers with the reset on this machine's clock (see <see cref="RateLimitHeaders.From(HttpResponseMessage, DateTimeOffset?)"/>).</summary>
+    public RateLimitHeaders LimitsOf(HttpResponseMessage response) => RateLimitHeaders.From(response, this.time.GetUtcNow());
 
     public SourceException MalformedPayload(string endpoint, string detail, Exception? inner = null)
     {
         var message = $"GitHub returned a malformed payload for {endpoint} ({this.Repo}): {detail}. Check that {Section}:ApiBaseAddress ({this.baseAddress}) is a GitHub REST root.";
         return inner is null ? new SourceException(message) : new SourceException(message, inner);
     }
+
+    /// <summary>A list whose pages do not add up to what GitHub said it holds (<c>total_count</c>).</summary>
+    public SourceException IncompleteList(string endpoint, string detail) =>
+        new($"GitHub returned an incomplete list for {endpoint} ({this.Repo}): {detail}. Nothing of this read was kept (watermark unchanged); the next run tries again.");
 
     public SourceException ForeignPageLink(string endpoint, Uri next) =>
         new($"GitHub's next-page link for {endpoint} ({this.Repo}) points to {next.GetLeftPart(UriPartial.Authority)}, not {this.baseAddress.GetLeftPart(UriPartial.Authority)}; the token is not sent elsewhere. Check {Section}:ApiBaseAddress.");
@@ -145,7 +154,7 @@ internal sealed class GitHubErrors
     {
         var status = (int)e.StatusCode;
         var said = OneLine(e.ApiError?.Message ?? ReasonPhrase(e.StatusCode));
-        var limits = RateLimitHeaders.From(e.HttpResponse);
+        var limits = RateLimitHeaders.From(e.HttpResponse, this.time.GetUtcNow());
         var body = e.HttpResponse?.Body as string ?? "";
 
         switch (e.StatusCode)
@@ -199,7 +208,23 @@ internal sealed class GitHubErrors
 /// <summary>GitHub's <c>x-ratelimit-*</c> and <c>retry-after</c> response headers; null where absent (e.g. a server without rate limiting).</summary>
 internal sealed record RateLimitHeaders(int? Limit, int? Remaining, DateTimeOffset? Reset, TimeSpan? RetryAfter)
 {
-    public static RateLimitHeaders From(IResponse? response)
+    /// <summary>
+    /// Beyond this difference between the answer's <c>Date</c> and this machine's clock, the clocks disagree (not just
+    /// <c>Date</c>'s whole seconds and the network), and the reset is moved onto this machine's clock.
+    /// </summary>
+    internal static readonly TimeSpan ClockSkewTolerance = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Beyond this difference the <c>Date</c> header is not taken for a clock (a broken or replayed answer; a test's fake
+    /// clock against a server's real one), and the reset is taken as sent.
+    /// </summary>
+    internal static readonly TimeSpan ImplausibleClockSkew = TimeSpan.FromDays(1);
+
+    /// <param name="response">The answer.</param>
+    /// <param name="now">This machine's clock when the answer arrived; given, <c>x-ratelimit-reset</c> (GitHub's clock) is
+    /// moved by the difference between the answer's <c>Date</c> header and <paramref name="now"/>, so a skewed clock on
+    /// either side never turns a 10-second wait into an hour (or none).</param>
+    public static RateLimitHeaders From(IResponse? response, DateTimeOffset? now = null)
     {
         var headers = response?.Headers;
         if (headers is null)
@@ -207,18 +232,31 @@ internal sealed record RateLimitHeaders(int? Limit, int? Remaining, DateTimeOffs
             return new(null, null, null, null);
         }
 
-        var reset = Number(headers, "x-ratelimit-reset") is { } epoch ? DateTimeOffset.FromUnixTimeSeconds(epoch) : (DateTimeOffset?)null;
-        var retryAfter = Number(headers, "retry-after") is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-        return new((int?)Number(headers, "x-ratelimit-limit"), (int?)Number(headers, "x-ratelimit-remaining"), reset, retryAfter);
+        var date = headers.FirstOrDefault(h => string.Equals(h.Key, "Date", StringComparison.OrdinalIgnoreCase)).Value is { } text
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : (DateTimeOffset?)null;
+        return Read(headers, date, now);
     }
 
-    public static RateLimitHeaders From(HttpResponseMessage response)
+    /// <inheritdoc cref="From(IResponse?, DateTimeOffset?)"/>
+    public static RateLimitHeaders From(HttpResponseMessage response, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(response);
         var headers = response.Headers
             .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.SelectMany(h => h.Value).FirstOrDefault() ?? "", StringComparer.OrdinalIgnoreCase);
+        return Read(headers, response.Headers.Date, now);
+    }
+
+    private static RateLimitHeaders Read(IReadOnlyDictionary<string, string> headers, DateTimeOffset? serverDate, DateTimeOffset? now)
+    {
         var reset = Number(headers, "x-ratelimit-reset") is { } epoch ? DateTimeOffset.FromUnixTimeSeconds(epoch) : (DateTimeOffset?)null;
+        if (reset is { } serverReset && serverDate is { } date && now is { } local
+            && (date - local).Duration() is var skew && skew > ClockSkewTolerance && skew < ImplausibleClockSkew)
+        {
+            // GitHub's reset is on GitHub's clock; what is left of the window is reset − Date, from now on ours.
+            reset = local + (serverReset - date);
+        }
+
         var retryAfter = Number(headers, "retry-after") is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         return new((int?)Number(headers, "x-ratelimit-limit"), (int?)Number(headers, "x-ratelimit-remaining"), reset, retryAfter);
     }

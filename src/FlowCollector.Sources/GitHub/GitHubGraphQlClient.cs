@@ -73,7 +73,7 @@ internal sealed class GitHubGraphQlClient
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                throw this.errors.GraphQlStatus(response.StatusCode, RateLimitHeaders.From(response), body, where);
+                throw this.errors.GraphQlStatus(response.StatusCode, this.errors.LimitsOf(response), body, where);
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);

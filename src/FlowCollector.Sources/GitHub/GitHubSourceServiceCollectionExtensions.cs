@@ -1,6 +1,7 @@
 using System.Net;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.Auth;
+using FlowCollector.Sources.Http;
 using FlowCollector.Sources.GitHub.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,15 +49,10 @@ public static class GitHubSourceServiceCollectionExtensions
             .AddHttpMessageHandler<GitHubRateLimiter>()
             .AddHttpMessageHandler(() => new GitHubApiHeadersHandler());
 
-        // Retries 408/5xx/timeouts with jittered backoff, per-attempt and total timeouts, circuit breaker. The
-        // section overload refuses a missing section, and most deployments keep the defaults.
-        var resilienceSection = configuration.GetSection(GitHubSourceOptions.ResilienceSectionName);
-        var resilience = resilienceSection.Exists() ? http.AddStandardResilienceHandler(resilienceSection) : http.AddStandardResilienceHandler();
-        resilience.Configure(options => options.Retry.ShouldHandle = args => ValueTask.FromResult(
-            // GitHub answers 429 (and 403) when a rate limit is exhausted; retrying before the reset only
-            // burns the secondary limit, so the outer GitHubRateLimiter waits as GitHub asks and retries.
-            args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests
-            && HttpClientResiliencePredicates.IsTransient(args.Outcome)));
+        // Retries 408/5xx/timeouts/a body cut short with jittered backoff, per-attempt and total timeouts, circuit breaker
+        // (Sources:GitHub:Resilience). GitHub answers 429 (and 403) when a rate limit is exhausted; retrying before the
+        // reset only burns the secondary limit, so the outer GitHubRateLimiter waits as GitHub asks and retries.
+        http.AddSourceResilience(configuration.GetSection(GitHubSourceOptions.ResilienceSectionName));
 
         services.TryAddSingleton<GitHubCredentials>(provider =>
         {

@@ -35,7 +35,7 @@ internal static class StartupValidation
         }
 
         errors.AddRange(ScheduleValidator.Validate(configuration, FlowCollectorComposition.SourceSections));
-        return errors.Distinct(StringComparer.Ordinal).ToList();
+        return errors.Select(ResilienceOptionErrors.Rewrite).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Every configured value under our sections that does not convert to its key's type, one line each, naming the key.</summary>

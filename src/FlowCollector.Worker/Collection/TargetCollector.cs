@@ -5,6 +5,7 @@ using FlowCollector.Domain.Points;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Domain.ValueStream;
 using FlowCollector.Worker.Health;
+using FlowCollector.Worker.State;
 using FlowCollector.Worker.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -37,6 +38,9 @@ public sealed partial class TargetCollector(
     /// <summary>The state store's ETag resource holding what was learnt about a target's environment path (JSON, <see cref="EnvironmentPathState"/>).</summary>
     public const string EnvironmentPathResource = "environment-path";
 
+    /// <summary>How long a failed run's own collector_sync point may take to write (best effort, see <c>FailAsync</c>).</summary>
+    internal static readonly TimeSpan FailureReportTimeout = TimeSpan.FromSeconds(10);
+
     public async Task<CollectionOutcome> CollectAsync(CollectionTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -45,10 +49,14 @@ public sealed partial class TargetCollector(
         activity?.SetTag("vcs.repository.name", target.Repository.FullName);
         var started = time.GetTimestamp();
         var sourceTag = FlowCollectorTelemetry.ProviderTag(target.Source.Source);
-        var state = await store.GetTargetAsync(target.Key, cancellationToken);
+        TargetState? state = null;
+        var stateRead = false;
         SourceReadResult? read = null;
         try
         {
+            // Inside the error handling: a state store that fails here (a database restart) fails the run like any other fault.
+            state = await store.GetTargetAsync(target.Key, cancellationToken);
+            stateRead = true;
             var now = time.GetUtcNow();
             var since = state?.Watermark is { } watermark ? watermark - target.Schedule.Overlap : now - target.Schedule.Backfill;
             var probe = await this.ProbeAsync(target, state, now, cancellationToken);
@@ -155,14 +163,18 @@ public sealed partial class TargetCollector(
         }
         catch (Exception e) when (e is SourceException or SinkException)
         {
-            return await this.FailAsync(target, state, e.Message, read, started);
+            return await this.FailAsync(target, stateRead ? state : null, stateRead, e.Message, read, started);
+        }
+        catch (Exception e) when (StateStoreFailure.Describe(e) is { } stateFailure)
+        {
+            return await this.FailAsync(target, stateRead ? state : null, stateRead, stateFailure, read, started);
         }
 #pragma warning disable CA1031 // One target's defect must never stop the others; it is logged with its stack and reported.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             LogUnexpected(logger, e, target.Key);
-            return await this.FailAsync(target, state, $"unexpected {e.GetType().Name}: {e.Message}", read, started);
+            return await this.FailAsync(target, stateRead ? state : null, stateRead, $"unexpected {e.GetType().Name}: {e.Message}", read, started);
         }
     }
 
@@ -317,25 +329,46 @@ public sealed partial class TargetCollector(
         return touched;
     }
 
-    private async Task<CollectionOutcome> FailAsync(CollectionTarget target, TargetState? state, string error, SourceReadResult? read, long started)
+    private async Task<CollectionOutcome> FailAsync(CollectionTarget target, TargetState? state, bool stateRead, string error, SourceReadResult? read, long started)
     {
         var now = time.GetUtcNow();
         LogFailed(logger, target.Key, error);
         health.Failed(target.Key, now, error);
         Activity.Current?.SetStatus(ActivityStatusCode.Error, error);
         this.Record(target, CollectionResult.Failure, started);
+
+        // Two independent, best-effort reports: when the state store is what failed, the failure point still reaches the
+        // health board, and when the sink is, the state still records the error. The point's write is bounded: against a
+        // sink that just hung, retrying it for minutes would only delay the run's end (and `once`'s exit).
         try
         {
-            // The watermark and last success stay as they were: nothing after them was written.
-            await store.SaveTargetAsync(new TargetState(target.Key, state?.Watermark, state?.LastSuccess, now, error), CancellationToken.None);
+            using var bounded = new CancellationTokenSource(FailureReportTimeout, time);
             var failure = CollectorSyncPoints.Failure(target, now, state, read);
-            await sink.WriteAsync(valueStream.Teams.TeamOf(target.Repository) is { } team ? TeamDirectory.Tag([failure], team) : [failure], CancellationToken.None);
+            await sink.WriteAsync(valueStream.Teams.TeamOf(target.Repository) is { } team ? TeamDirectory.Tag([failure], team) : [failure], bounded.Token);
         }
 #pragma warning disable CA1031 // Reporting the failure is best effort; the sink may be the thing that is down.
         catch (Exception reportError)
 #pragma warning restore CA1031
         {
-            LogReportFailed(logger, target.Key, reportError.Message);
+            LogReportFailed(logger, target.Key, "collector_sync point", reportError is OperationCanceledException ? $"no answer within {FailureReportTimeout.TotalSeconds:0} s" : reportError.Message);
+        }
+
+        if (!stateRead)
+        {
+            // The stored watermark was never read, so there is nothing safe to write back: a save here could erase it.
+            return new CollectionOutcome(target.Key, CollectionResult.Failure, error, 0, 0, 0, []);
+        }
+
+        try
+        {
+            // The watermark and last success stay as they were: nothing after them was written.
+            await store.SaveTargetAsync(new TargetState(target.Key, state?.Watermark, state?.LastSuccess, now, error), CancellationToken.None);
+        }
+#pragma warning disable CA1031 // Same: the state store may be the thing that is down.
+        catch (Exception reportError)
+#pragma warning restore CA1031
+        {
+            LogReportFailed(logger, target.Key, "state", StateStoreFailure.Describe(reportError) ?? reportError.Message);
         }
 
         return new CollectionOutcome(target.Key, CollectionResult.Failure, error, read?.Events.Count ?? 0, 0, read?.Usage.Requests ?? 0, []);
@@ -369,8 +402,8 @@ public sealed partial class TargetCollector(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Collection of {Target} abandoned by shutdown; its watermark was not advanced")]
     private static partial void LogAbandoned(ILogger logger, string target);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the failure of {Target}: {Error}")]
-    private static partial void LogReportFailed(ILogger logger, string target, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the failure of {Target} ({Where}): {Error}")]
+    private static partial void LogReportFailed(ILogger logger, string target, string where, string error);
 }
 
 /// <summary>What the probe before a read said, and whether a full read is due regardless (<c>Collection:ReconcileInterval</c>, no watermark yet).</summary>

@@ -23,6 +23,9 @@ internal sealed partial class CollectTargetJob(CollectionTargets targets, Target
         }
 
         LogFiring(logger, target.Key, context.ScheduledFireTimeUtc, context.Scheduler.SchedulerInstanceId, context.Recovering);
+        // The shutdown signal fires Collection:ShutdownGrace after the host starts stopping (Quartz's own token only when a
+        // job is interrupted); the collections running meanwhile are named in the log at both moments.
+        using var running = shutdown.Running(target.Key);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.Abandon);
         context.Result = await collector.CollectAsync(budgets.Wrap(target, context.Scheduler.SchedulerInstanceId), linked.Token);
     }

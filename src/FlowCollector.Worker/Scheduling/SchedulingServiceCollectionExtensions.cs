@@ -10,6 +10,9 @@ public static class SchedulingServiceCollectionExtensions
     /// <summary>The Quartz scheduler name, the <c>sched_name</c> of every <c>qrtz_*</c> row a cluster shares.</summary>
     public const string SchedulerName = "flowcollector";
 
+    /// <summary>What abandoned collections get, after the grace, to stop and record that they were abandoned.</summary>
+    internal static readonly TimeSpan AbandonMargin = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// One Quartz job per configured target with its source's interval or cron; at most
     /// <c>Collection:MaxConcurrentTargets</c> run at once per process (Quartz's thread pool); on shutdown Quartz waits for
@@ -38,6 +41,15 @@ public static class SchedulingServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<TargetScheduleRegistrar>());
         services.AddHostedService<TargetDiscoveryService>();
         services.AddQuartzHostedService(hosting => hosting.WaitForJobsToComplete = true);
+
+        // The host stops waiting for its services after HostOptions.ShutdownTimeout (30 s by default), whatever the grace:
+        // leave room for the grace and for abandoned collections to unwind (and Kubernetes' terminationGracePeriodSeconds
+        // must allow the same, see the chart).
+        services.AddOptions<HostOptions>().Configure<IOptions<CollectionOptions>>((host, collection) =>
+        {
+            var needed = collection.Value.ShutdownGrace + AbandonMargin;
+            host.ShutdownTimeout = needed > host.ShutdownTimeout ? needed : host.ShutdownTimeout;
+        });
         return services;
     }
 

@@ -206,15 +206,30 @@ public sealed class AzureDevOpsEventSourceFailureTests
     }
 
     [Fact]
-    public async Task An_HTML_page_on_a_200_is_the_sign_in_page_too()
+    public async Task The_sign_in_page_on_a_200_is_the_sign_in_page_too()
     {
         using var ado = new AzureDevOpsSimulator(Organisation());
-        ado.FailNext(PullRequests, 1, HttpStatusCode.OK, body: "<html><body>Sign in</body></html>", contentType: "text/html");
+        ado.FailNext(PullRequests, 1, HttpStatusCode.OK, body: "<html><head><title>Azure DevOps Services | Sign In</title></head><body>Sign in</body></html>", contentType: "text/html");
         using var host = AzureDevOpsSourceHost.For(ado, ["Web/checkout"]);
 
         var error = await Assert.ThrowsAsync<SourceException>(() => host.ReadAsync("Web/checkout", T0.AddDays(-1)));
 
         Assert.Contains("with a sign-in page (200) instead of data", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_HTML_page_on_a_200_points_at_the_organisation_URL_and_proxies_not_the_credential()
+    {
+        // Issue 21: a proxy's page or a web site at a mistyped URL is no reason to suspect the PAT.
+        using var ado = new AzureDevOpsSimulator(Organisation());
+        ado.FailNext(PullRequests, 1, HttpStatusCode.OK, body: "<html><head><title>Welcome to nginx!</title></head><body></body></html>", contentType: "text/html");
+        using var host = AzureDevOpsSourceHost.For(ado, ["Web/checkout"]);
+
+        var error = await Assert.ThrowsAsync<SourceException>(() => host.ReadAsync("Web/checkout", T0.AddDays(-1)));
+
+        Assert.Contains("with an HTML page (200, \"Welcome to nginx!\") instead of data: that is not Azure DevOps' REST API", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Check that Sources:AzureDevOps:OrganizationUrl ({ado.Url}) is the organisation or collection URL", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("credential", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ internal sealed partial class GitHubRateLimiter(
             }
 
             // The answer's figure first, then the request leaves the in-flight count: never both uncounted at once.
-            var headers = RateLimitHeaders.From(response);
+            var headers = RateLimitHeaders.From(response, time.GetUtcNow());
             var reported = ReportedResource(response) ?? resource;
             budgets.For(credential, reported).Observe(headers);
             if (reported != resource)

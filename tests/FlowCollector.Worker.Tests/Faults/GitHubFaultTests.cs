@@ -1,0 +1,157 @@
+using FlowCollector.Testing.Faults;
+using FlowCollector.Worker.Cli;
+using FlowCollector.Worker.Tests.EndToEnd;
+
+namespace FlowCollector.Worker.Tests.Faults;
+
+/// <summary>
+/// Issue 21's faults against the GitHub source, end to end through <c>once</c>: simulated GitHub behind a
+/// <see cref="FaultProxy"/>. Each case: the exit code, the one line, the watermark kept on failure, and a re-run after
+/// the fault giving exactly the points of a fault-free run (<see cref="WorkerScenario.ExpectedStages"/>, worked by hand).
+/// </summary>
+public sealed partial class GitHubFaultTests : IAsyncLifetime
+{
+    private const string Target = "github:contoso/web";
+    private const string Runs = "/repos/contoso/web/actions/runs";
+
+    /// <summary>The read's runs query (the change probe asks the same path without <c>branch</c>).</summary>
+    private const string RunsRead = @"/repos/contoso/web/actions/runs\?branch=";
+
+    private readonly WorkerScenario scenario = new();
+    private readonly FaultRun baseline = new("github-baseline");
+    private readonly FaultRun run = new("github");
+    private FaultProxy proxy = null!;
+    private List<string> faultFree = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        this.proxy = await FaultProxy.StartAsync(this.scenario.GitHub.Url, TestContext.Current.CancellationToken);
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.baseline));
+        Assert.True(code == ExitCodes.Ok, output);
+        this.faultFree = this.baseline.DeliveryPoints();
+        Assert.Equal(WorkerScenario.ExpectedStages.Count, this.faultFree.Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await this.proxy.DisposeAsync();
+        this.scenario.Dispose();
+        this.baseline.Dispose();
+        this.run.Dispose();
+    }
+
+    [Fact]
+    public async Task A_body_cut_once_is_retried_and_the_run_gives_the_fault_free_points()
+    {
+        this.proxy.CutBodyNext(Runs);
+
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+
+        Assert.True(code == ExitCodes.Ok, output);
+        Assert.Equal(1, this.proxy.Injected);
+        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
+    }
+
+    [Fact]
+    public async Task A_body_cut_on_every_attempt_fails_with_one_transient_network_line_and_keeps_the_watermark()
+    {
+        this.proxy.CutBodyNext(Runs, times: 50);
+
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+
+        Assert.Equal(ExitCodes.Failed, code);
+        FaultRun.AssertOneClearLine(output, "The connection to GitHub was cut in the middle of the answer to GET /repos/contoso/web/actions/runs");
+        Assert.Contains("a transient network error", output, StringComparison.Ordinal);
+        Assert.True(this.proxy.Injected >= 4, $"retried: {this.proxy.Injected} cuts"); // the first attempt and the standard handler's 3 retries
+        await this.AssertReRunGivesTheFaultFreePointsAsync();
+    }
+
+    [Fact]
+    public async Task A_runs_list_shorter_than_its_total_count_fails_the_read_and_keeps_the_watermark()
+    {
+        // The scenario has no workflow runs: GitHub saying there are 3 while delivering none is the same short answer.
+        this.proxy.RewriteNext(RunsRead, body => (TotalCount().Replace(body, "\"total_count\":3", 1), null), times: 1);
+
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+
+        Assert.Equal(1, this.proxy.Injected);
+        Assert.Equal(ExitCodes.Failed, code);
+        FaultRun.AssertOneClearLine(output, "GitHub returned an incomplete list for GET /repos/contoso/web/actions/runs");
+        Assert.Contains("0 workflow runs delivered across the pages, but total_count said 3", output, StringComparison.Ordinal);
+        await this.AssertReRunGivesTheFaultFreePointsAsync();
+    }
+
+    [Fact]
+    public async Task Transient_500s_on_one_request_in_three_are_absorbed_by_retries()
+    {
+        // A GitHub read of this repository takes 7 requests: one in three fails at least twice.
+        this.proxy.FailEvery(3);
+
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+
+        Assert.True(code == ExitCodes.Ok, output);
+        Assert.True(this.proxy.Injected >= 2, $"{this.proxy.Injected} 500s injected");
+        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
+    }
+
+    [Fact]
+    public async Task A_rate_limit_reset_is_measured_on_the_servers_Date_so_an_hour_of_clock_skew_waits_seconds_not_an_hour()
+    {
+        // GitHub's clock is an hour ahead of ours: its Date and x-ratelimit-reset say so alike. The budget is spent and
+        // resets 3 s later by GitHub's clock. Measured on our clock the reset would be 1 h 3 s away, beyond MaxWait (2 min),
+        // and the target would fail at once; measured against Date it is 3 s (+1 s margin).
+        var skew = TimeSpan.FromHours(1);
+        this.proxy.DateSkew = skew;
+        this.scenario.GitHub.RateLimitRemaining = 0;
+        this.scenario.GitHub.RateLimitReset = DateTimeOffset.UtcNow + skew + TimeSpan.FromSeconds(3);
+        var ct = TestContext.Current.CancellationToken;
+        var refill = Task.Run(
+            async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3), ct);
+                this.scenario.GitHub.RateLimitRemaining = 5000;
+            },
+            ct);
+
+        var (code, output, elapsed) = await FaultRun.OnceAsync(this.Config(this.run, ("Sources:GitHub:RateLimit:MaxWait", "00:02:00")));
+        await refill;
+
+        Assert.True(code == ExitCodes.Ok, output);
+        Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
+        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
+    }
+
+    private async Task AssertReRunGivesTheFaultFreePointsAsync()
+    {
+        Assert.Null(await this.run.WatermarkAsync(Target));
+        Assert.Empty(this.run.DeliveryPoints());
+        Assert.Contains(this.run.SyncPoints(), l => l.Contains("errors=1i", StringComparison.Ordinal));
+
+        this.proxy.Clear();
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+
+        Assert.True(code == ExitCodes.Ok, output);
+        Assert.NotNull(await this.run.WatermarkAsync(Target));
+        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
+    }
+
+    private string Config(FaultRun target, params (string Key, object? Value)[] extra)
+    {
+        var keys = new Dictionary<string, object?>
+        {
+            ["Sources:GitHub:ApiBaseAddress"] = this.proxy.Url,
+            ["Sources:GitHub:Token"] = WorkerScenario.Token,
+            ["Sources:GitHub:Repositories"] = new[] { "contoso/web" },
+            ["Sources:GitHub:Resilience:Retry:Delay"] = "00:00:00.010",
+        };
+        foreach (var (key, value) in extra)
+        {
+            keys[key] = value;
+        }
+
+        return target.WriteConfig(keys);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"""total_count""\s*:\s*0")]
+    private static partial System.Text.RegularExpressions.Regex TotalCount();
+}
