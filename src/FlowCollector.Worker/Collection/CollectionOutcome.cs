@@ -1,3 +1,4 @@
+using FlowCollector.Domain.Statistics;
 using FlowCollector.Domain.ValueStream;
 
 namespace FlowCollector.Worker.Collection;
@@ -25,6 +26,12 @@ public sealed record CollectionOutcome(
 
     /// <summary>The window this run read: from the watermark (minus overlap) or the backfill start, to the run's time.</summary>
     public (DateTimeOffset From, DateTimeOffset To)? Window { get; init; }
+
+    /// <summary>The target's changes that arrived in the last 56 days with their waits (the constraint's input).</summary>
+    public IReadOnlyList<ArrivedChangeWaits> ArrivedWaits { get; init; } = [];
+
+    /// <summary>The changes waiting at the end of the run, by stage.</summary>
+    public IReadOnlyList<WaitingItem> Waiting { get; init; } = [];
 }
 
 public enum CollectionResult

@@ -3,6 +3,7 @@ using System.Globalization;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Points;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Domain.Statistics;
 using FlowCollector.Domain.ValueStream;
 using FlowCollector.Worker.Health;
 using FlowCollector.Worker.State;
@@ -37,6 +38,9 @@ public sealed partial class TargetCollector(
 
     /// <summary>The state store's ETag resource holding what was learnt about a target's environment path (JSON, <see cref="EnvironmentPathState"/>).</summary>
     public const string EnvironmentPathResource = "environment-path";
+
+    /// <summary>The state store's ETag resource holding the target's recently arrived changes and their waits (JSON, for the constraint).</summary>
+    public const string ArrivedWaitsResource = "arrived-waits";
 
     /// <summary>How long a failed run's own collector_sync point may take to write (best effort, see <c>FailAsync</c>).</summary>
     internal static readonly TimeSpan FailureReportTimeout = TimeSpan.FromSeconds(10);
@@ -111,6 +115,13 @@ public sealed partial class TargetCollector(
                 .Concat(incidents.SelectMany(IncidentPoints.From))
                 .Concat(StageQueuePoints.From(target.Repository, definition, flow.WaitingNow(now), now))
                 .ToList();
+
+            // The constraint needs 56 days of arrivals; a run reads an hour: the ledger in the state store carries the rest.
+            var arrivedWaits = ArrivedWaitsLedger.Merge(
+                ArrivedWaitsCodec.Decode(await store.GetETagAsync(target.Key, ArrivedWaitsResource, cancellationToken)),
+                timelines.Select(ArrivedChangeWaits.From).OfType<ArrivedChangeWaits>(),
+                now);
+            points.AddRange(ConstraintPointsOf(target.Repository, definition, arrivedWaits, now));
             points.Add(CollectorSyncPoints.Success(target, now, newWatermark, read, points.Count + 1));
             if (valueStream.Teams.TeamOf(target.Repository) is { } team)
             {
@@ -141,6 +152,7 @@ public sealed partial class TargetCollector(
 
             // Like the watermark: kept only once the points measured along it are written.
             await this.SaveLearntPathAsync(target, stream);
+            await store.SaveETagAsync(target.Key, ArrivedWaitsResource, ArrivedWaitsCodec.Encode(arrivedWaits), CancellationToken.None);
 
             telemetry.RecordWatermark(target.Key, newWatermark);
             reading?.Succeeded();
@@ -153,6 +165,8 @@ public sealed partial class TargetCollector(
                 Deployments = deployments,
                 Incidents = incidents,
                 Window = (since, now),
+                ArrivedWaits = arrivedWaits,
+                Waiting = flow.WaitingNow(now),
             };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -294,6 +308,21 @@ public sealed partial class TargetCollector(
         }
 
         return flow;
+    }
+
+    /// <summary>
+    /// The <c>constraint</c> points of a run: the rolling 28 days up to now (timestamp: the current hour, so the runs of an
+    /// hour overwrite one point) and the last completed ISO week (timestamp: its Monday; every run rewrites the same point).
+    /// </summary>
+    internal static IEnumerable<FlowPoint> ConstraintPointsOf(RepositoryRef repository, ValueStreamDefinition definition, IReadOnlyList<ArrivedChangeWaits> arrived, DateTimeOffset now)
+    {
+        string[] order = [.. definition.Stages.Select(s => s.Name)];
+        var hour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
+        var rolling = ConstraintAnalysis.Find(arrived, now - TimeSpan.FromDays(28), now, order);
+        var thisWeek = ArrivedWaitsLedger.WeekStart(now);
+        var lastWeek = ConstraintAnalysis.Find(arrived, thisWeek.AddDays(-7), thisWeek, order);
+        return ConstraintPoints.From(repository, rolling, ConstraintPoints.Rolling28Days, hour)
+            .Concat(ConstraintPoints.From(repository, lastWeek, ConstraintPoints.Week, thisWeek.AddDays(-7)));
     }
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
