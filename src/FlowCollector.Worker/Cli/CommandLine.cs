@@ -15,7 +15,13 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
     /// <summary>The command whose help to print for <see cref="Verb.Help"/> or after an <see cref="Error"/> (null: the overview).</summary>
     public string? HelpCommand { get; init; }
 
-    private static readonly string[] Commands = ["run", "once", "validate", "version", "help"];
+    /// <summary><c>report --out</c>: the page's path.</summary>
+    public string? Output { get; init; }
+
+    /// <summary><c>report --period</c>: as typed (a duration such as <c>28d</c>).</summary>
+    public string? Period { get; init; }
+
+    private static readonly string[] Commands = ["run", "once", "validate", "report", "version", "help"];
 
     /// <summary>Built once: the definitions are immutable after construction and parsing does not change them.</summary>
     private static readonly Definitions Cli = new();
@@ -41,6 +47,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
             "run" => Verb.Run,
             "once" => Verb.Once,
             "validate" => Verb.Validate,
+            "report" => Verb.Report,
             "version" => Verb.Version,
             "help" => Verb.Help,
             _ => (Verb?)null,
@@ -91,7 +98,11 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
             rest.Add($"--urls={urls}");
         }
 
-        return new CommandLine(verb.Value, result.GetValue(Cli.Config), result.GetValue(Cli.Repo) ?? [], rest, null);
+        return new CommandLine(verb.Value, result.GetValue(Cli.Config), result.GetValue(Cli.Repo) ?? [], rest, null)
+        {
+            Output = verb == Verb.Report ? result.GetValue(Cli.Output) : null,
+            Period = verb == Verb.Report ? result.GetValue(Cli.Period) : null,
+        };
     }
 
     /// <summary>Writes System.CommandLine's help for one command (or the overview) to <paramref name="writer"/>.</summary>
@@ -147,6 +158,8 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
         public readonly Option<string> Config = new("--config") { Description = "An extra JSON configuration file (same keys as appsettings.json).", HelpName = "file" };
         public readonly Option<string[]> Repo = new("--repo") { Description = "Add a GitHub repository to collect (repeatable).", HelpName = "owner/name", AllowMultipleArgumentsPerToken = false };
         public readonly Option<string> Urls = new("--urls") { Description = "Where run listens for /healthz, /readyz and /metrics (default http://0.0.0.0:8080).", HelpName = "url" };
+        public readonly Option<string> Output = new("--out") { Description = "Where report writes the page (default flowcollector-report.html).", HelpName = "file" };
+        public readonly Option<string> Period = new("--period") { Description = "How far back report looks: changes that reached production in this period (default 28d; e.g. 7d, 90d).", HelpName = "duration" };
         public readonly Argument<string?> HelpTopic = new("command") { Description = "The command to describe.", Arity = ArgumentArity.ZeroOrOne };
         public readonly ParserConfiguration Parser = new() { ResponseFileTokenReplacer = null }; // `@file` is a value, not a response file
 
@@ -166,6 +179,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
             this.Root.Add(this.Collecting("run", "Run the service: collect every target on its schedule; serves /healthz, /readyz and /metrics.", this.Urls));
             this.Root.Add(this.Collecting("once", "Collect every target once, print a value-stream summary, exit 1 if any target failed."));
             this.Root.Add(this.Collecting("validate", "Check configuration and credentials, print what would be collected; writes nothing."));
+            this.Root.Add(this.Collecting("report", "Read the period from the sources and write a self-contained HTML value-stream report; writes no points and no state.", this.Output, this.Period));
             this.Root.Add(new Command("version", "Print the version (also --version)."));
             var help = new Command("help", "Print help for a command (also <command> --help).");
             help.Add(this.HelpTopic);
@@ -197,6 +211,7 @@ public enum Verb
     Run,
     Once,
     Validate,
+    Report,
     Version,
 }
 

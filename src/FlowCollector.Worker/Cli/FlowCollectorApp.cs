@@ -36,6 +36,7 @@ public static class FlowCollectorApp
                 Verb.Run => await RunServiceAsync(commandLine, stderr, configureServices, cancellationToken),
                 Verb.Once => await OnceAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
                 Verb.Validate => await ValidateAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
+                Verb.Report => await ReportAsync(commandLine, stdout, stderr, configureServices, cancellationToken),
                 Verb.Version => await VersionAsync(stdout),
                 _ => Help(commandLine.HelpCommand, stdout),
             };
@@ -166,7 +167,106 @@ public static class FlowCollectorApp
                 [.. summaries.SelectMany(s => s.Repositories).OrderBy(r => r.Repository, StringComparer.Ordinal)]),
             stdout);
         SummaryPrinter.PrintDora(outcomes.Where(o => o.Window is not null).Select(o => Dora(o, settings)).OfType<(string, DoraReport)>(), stdout);
+        var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        SummaryPrinter.PrintConstraints(
+            outcomes.Where(o => o.Succeeded).Select(o => (o.TargetKey, ConstraintAnalysis.Find(o.ArrivedWaits, now - TimeSpan.FromDays(28), now, [.. DefinitionOf(o, settings).Stages.Select(s => s.Name)]))),
+            stdout);
         return outcomes.All(o => o.Succeeded) && discovery.All(d => d.Ok) ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// <c>report</c>: reads the period from the sources as a first backfill would (a throwaway SQLite state, no sink, so
+    /// nothing is written and no watermark moves), runs the engine, and writes one self-contained HTML page.
+    /// </summary>
+    private static async Task<int> ReportAsync(CommandLine commandLine, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
+    {
+        var period = TimeSpan.FromDays(28);
+        if (commandLine.Period is { } text && (!Hosting.ConfigurationNormalizer.TryParseDuration(text, out period) || period <= TimeSpan.Zero))
+        {
+            await stderr.WriteLineAsync($"flowcollector: report --period '{text}' is not a duration; write e.g. 7d, 28d or 90d.");
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        var output = Path.GetFullPath(commandLine.Output ?? "flowcollector-report.html");
+        var scratch = Directory.CreateTempSubdirectory("flowcollector-report-");
+        try
+        {
+            var window = period.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+            var dry = commandLine with
+            {
+                ConfigurationArguments =
+                [
+                    .. commandLine.ConfigurationArguments,
+                    $"--State:SqlitePath={Path.Combine(scratch.FullName, "state.db")}",
+                    "--State:PostgreSql:ConnectionString=",
+                    $"--Sources:GitHub:Backfill={window}",
+                    $"--Sources:AzureDevOps:Backfill={window}",
+                ],
+            };
+            using var host = CreateBuilder(dry, services =>
+            {
+                configureServices?.Invoke(services);
+                services.AddSingleton<IPointSink, DiscardingSink>();
+            }).Build();
+            if (StartupValidation.Rejects(host.Services, host.Services.GetRequiredService<IConfiguration>(), stderr))
+            {
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var discovery = await DiscoverAsync(host.Services, stderr, cancellationToken);
+            var targets = host.Services.GetRequiredService<CollectionTargets>().All;
+            if (targets.Count == 0)
+            {
+                await stderr.WriteLineAsync(discovery.All(d => d.Ok) ? NothingToCollect : "flowcollector: nothing to collect: every repository listing failed (see above).");
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            await host.Services.GetRequiredService<IStateStore>().InitializeAsync(cancellationToken);
+            var collector = host.Services.GetRequiredService<TargetCollector>();
+            var concurrency = host.Services.GetRequiredService<IOptions<CollectionOptions>>().Value.MaxConcurrentTargets;
+            var outcomes = new CollectionOutcome[targets.Count];
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, targets.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+                async (i, ct) => outcomes[i] = await collector.CollectAsync(targets[i], ct));
+
+            var settings = host.Services.GetRequiredService<ValueStreamSettings>();
+            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var inputs = targets.Zip(outcomes)
+                .Where(x => x.Second.Succeeded)
+                .Select(x => new Reporting.ReportRepositoryInput(
+                    x.First.Repository,
+                    DefinitionOf(x.Second, settings),
+                    x.Second.Timelines,
+                    x.Second.Window is null ? null : Dora(x.Second with { Window = (now - period, now) }, settings)?.Item2,
+                    x.Second.Waiting))
+                .ToList();
+            var scope = targets.Count == 1 ? targets[0].Repository.FullName : $"{targets.Count} repositories";
+            var report = Reporting.ValueStreamReport.Build(scope, now - period, now, now, inputs);
+            await File.WriteAllTextAsync(output, Reporting.ReportHtml.Render(report), cancellationToken);
+            foreach (var failed in outcomes.Where(o => !o.Succeeded))
+            {
+                await stdout.WriteLineAsync($"FAILED  {failed.TargetKey}: {failed.Error} (not in the report)");
+            }
+
+            await stdout.WriteLineAsync($"Report written to {output}: {inputs.Count} repositories, {report.Repositories.Sum(r => r.ChangesArrived)} changes that reached production in the last {(int)period.TotalDays} days.");
+            return outcomes.All(o => o.Succeeded) && discovery.All(d => d.Ok) ? ExitCodes.Ok : ExitCodes.Failed;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The report's sink: the points are the engine's by-product there, not its output.</summary>
+    private sealed class DiscardingSink : IPointSink
+    {
+        public string Description => "nowhere (report)";
+
+        public Task WriteAsync(IReadOnlyList<Domain.Points.FlowPoint> points, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<string?> CheckAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
     }
 
     private static Domain.ValueStream.ValueStreamDefinition DefinitionOf(CollectionOutcome outcome, ValueStreamSettings settings) =>

@@ -52,6 +52,25 @@ internal static class SummaryPrinter
         }
     }
 
+    /// <summary>Each repository's constraint over the last 28 days (docs/metrics.md, "The constraint").</summary>
+    public static void PrintConstraints(IEnumerable<(string Repository, ConstraintFinding Finding)> findings, TextWriter output)
+    {
+        foreach (var (repository, finding) in findings)
+        {
+            if (finding.Constraint is not { } c)
+            {
+                output.WriteLine($"{repository}: constraint (28 days) — none named: {finding.NoConstraintReason}");
+                continue;
+            }
+
+            var runnerUp = finding.RunnerUp is { } r ? $"; runner-up {r.Stage} ({r.Share.ToString("P0", CultureInfo.InvariantCulture)})" : "";
+            var moved = finding.Trend.Moved ? $"; moved from {finding.Trend.PreviousStage}" : "";
+            output.WriteLine(
+                $"{repository}: constraint (28 days) — {c.Stage}: {c.ChangeHours.ToString("0.0", CultureInfo.InvariantCulture)} change-hours, " +
+                $"{c.Share.ToString("P0", CultureInfo.InvariantCulture)} of all waiting, {c.Changes} changes, median {Human(c.MedianSeconds)}, p75 {Human(c.P75Seconds)}{runnerUp}{moved}");
+        }
+    }
+
     /// <summary>Durations as a person reads them: 45s, 12m, 3h05m, 2d04h.</summary>
     public static string Human(double seconds)
     {
