@@ -103,7 +103,15 @@ public static class FlowCollectorApp
 
     private static async Task<int> OnceAsync(CommandLine commandLine, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
-        using var host = CreateBuilder(commandLine, configureServices).Build();
+        // A person at a terminal gets live bars instead of the every-30-seconds progress lines (warnings still print).
+        var live = LiveProgress.Wanted(stdout);
+        using var host = CreateBuilder(commandLine, live
+            ? services =>
+            {
+                configureServices?.Invoke(services);
+                services.Configure<LoggerFilterOptions>(filters => filters.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Warning));
+            }
+            : configureServices).Build();
         if (StartupValidation.Rejects(host.Services, host.Services.GetRequiredService<IConfiguration>(), stderr))
         {
             return ExitCodes.InvalidConfiguration;
@@ -133,10 +141,18 @@ public static class FlowCollectorApp
         var collector = host.Services.GetRequiredService<TargetCollector>();
         var concurrency = host.Services.GetRequiredService<IOptions<CollectionOptions>>().Value.MaxConcurrentTargets;
         var outcomes = new CollectionOutcome[targets.Count];
-        await Parallel.ForEachAsync(
+        Task Collect() => Parallel.ForEachAsync(
             Enumerable.Range(0, targets.Count),
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (i, ct) => outcomes[i] = await collector.CollectAsync(targets[i], ct));
+        if (live)
+        {
+            await LiveProgress.RunAsync(Spectre.Console.AnsiConsole.Console, targets, host.Services.GetRequiredService<CollectionProgress>(), Collect, TimeSpan.FromMilliseconds(250));
+        }
+        else
+        {
+            await Collect();
+        }
 
         var sink = host.Services.GetRequiredService<IPointSink>();
         await stdout.WriteLineAsync();
