@@ -14,7 +14,7 @@ using Quartz;
 namespace FlowCollector.Worker.Cli;
 
 /// <summary>The three commands on one binary. Tests call <see cref="RunAsync"/> in-process with their own writers.</summary>
-public static class FlowCollectorApp
+public static partial class FlowCollectorApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
@@ -53,6 +53,10 @@ public static class FlowCollectorApp
             return ExitCodes.InvalidConfiguration;
         }
     }
+
+    /// <summary>The first line of a run's log: which build is running, so a log read later says what produced it.</summary>
+    [LoggerMessage(Level = LogLevel.Information, Message = "FlowCollector {Version} starting: {Command}")]
+    private static partial void LogStarting(ILogger logger, string version, string command);
 
     private static async Task<int> VersionAsync(TextWriter stdout)
     {
@@ -118,6 +122,8 @@ public static class FlowCollectorApp
         }
 
         host.Services.StartTelemetry();
+        var startLog = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FlowCollector");
+        LogStarting(startLog, CommandLine.Version, "once");
         var discovery = await DiscoverAsync(host.Services, stderr, cancellationToken);
         var targets = host.Services.GetRequiredService<CollectionTargets>().All;
         await WarnAboutUnmatchedStreamsAsync(host.Services, stderr);
@@ -452,6 +458,9 @@ public static class FlowCollectorApp
         {
             return ExitCodes.InvalidConfiguration;
         }
+
+        var startLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FlowCollector");
+        LogStarting(startLog, CommandLine.Version, "run");
 
         // The first listing of organisations and projects, before the scheduler registers the targets; later ones run
         // every Collection:DiscoveryInterval. A failed listing is retried then, so only "nothing at all" stops start-up.

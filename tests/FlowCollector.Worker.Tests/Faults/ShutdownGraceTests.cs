@@ -33,6 +33,7 @@ public sealed class ShutdownGraceTests : IDisposable
         Assert.True(afterSignal > TimeSpan.FromSeconds(1), $"exited {afterSignal} after SIGTERM: the collection cannot have finished");
         Assert.True(afterSignal < TimeSpan.FromSeconds(45), $"exited {afterSignal} after SIGTERM");
         Assert.Contains($"Collected {Target}", output, StringComparison.Ordinal);
+        Assert.Contains($"FlowCollector {FlowCollector.Worker.Cli.CommandLine.Version} starting: run", output, StringComparison.Ordinal);
         Assert.DoesNotContain("abandoned", output, StringComparison.Ordinal);
         Assert.NotNull(await this.WatermarkAsync());
         var stages = File.ReadAllLines(this.scenario.PointsPath).Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal));
