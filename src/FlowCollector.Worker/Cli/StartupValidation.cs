@@ -66,6 +66,13 @@ internal static class StartupValidation
                 continue;
             }
 
+            // An empty JSON array or object ("Repositories": []) reaches configuration as its own key with the value "":
+            // that is a list left empty, not a typo.
+            if (value.Length == 0 && ConfigurationKeys.Find(key + ":0") is not null)
+            {
+                continue;
+            }
+
             var nearest = ConfigurationKeys.Nearest(key);
             warnings.Add(nearest is null
                 ? $"{key} is not a FlowCollector setting and has no effect; see docs/configuration.md."

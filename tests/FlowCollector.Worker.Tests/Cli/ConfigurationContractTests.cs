@@ -81,6 +81,27 @@ public sealed class ConfigurationContractTests
     }
 
     [Fact]
+    public void An_empty_list_in_a_configuration_file_is_not_taken_for_a_typo()
+    {
+        // JSON's empty array reaches configuration as "Sources:GitHub:Repositories" = "" (no ":0" key).
+        var file = Path.Combine(Path.GetTempPath(), $"flowcollector-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, """{ "Sources": { "GitHub": { "Repositories": [], "Intervall": "15m" } } }""");
+        try
+        {
+            var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddJsonFile(file).Build();
+
+            var warnings = StartupValidation.UnknownKeys(configuration);
+
+            Assert.Equal("", configuration["Sources:GitHub:Repositories"]);
+            Assert.Equal(["Sources:GitHub:Intervall is not a FlowCollector setting and has no effect; did you mean Sources:GitHub:Interval?"], warnings);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Every_key_the_chart_and_docs_use_is_known()
     {
         string[] keys = ["Sources:GitHub:Token", "Sources:GitHub:Organizations:0:Name", "Sources:AzureDevOps:Projects:0:Include:0", "ValueStream:Teams:payments:0",
