@@ -175,6 +175,41 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Once_names_the_constraint_of_the_last_28_days_and_writes_its_points_worked_by_hand()
+    {
+        // One repository, five changes on days 1-5 of last week: first commit t-1h, opened t, merged t+1h without review,
+        // deployed to production at t+4h (10 minutes). Waits per change: merge 3600 s (t → t+1h), release_wait 10800 s
+        // (t+1h → t+4h). Over the 28 days: merge 5 h, release_wait 15 h of 20 h → release_wait is the constraint, share 0.75,
+        // median = p75 = 10800 s, 5 changes; runner-up merge (0.25), margin (15 − 5) / 15. Equal waits: the longest-waiting
+        // change is the lowest id, #1. The 28 days before hold nothing: no previous stage, not moved.
+        var model = new SimulatedGitHub();
+        var queue = model.AddRepository("contoso/queue");
+        for (var day = 1; day <= 5; day++)
+        {
+            var t = Start.AddDays(day);
+            var sha = queue.OpenPullRequest("alice", t).Commit(t.AddHours(-1)).Merge(t.AddHours(1)).MergeCommitSha!;
+            queue.Deploy("production", sha, t.AddHours(4), t.AddHours(4), t.AddHours(4).AddMinutes(10));
+        }
+
+        using var github = new GitHubSimulator(model);
+        var (_, stdout, _) = await this.OnceAsync(github, "constraint", valueStream: null);
+
+        Assert.Contains(
+            "github:contoso/queue: constraint (28 days) — release_wait: 15.0 change-hours, 75 % of all waiting, 5 changes, median 3h00m, p75 3h00m; runner-up merge (25 %)",
+            stdout,
+            StringComparison.Ordinal);
+        var lines = await File.ReadAllLinesAsync(Path.Combine(this.directory, "constraint", "points.lp"), TestContext.Current.CancellationToken);
+        var rolling = lines.Where(l => l.StartsWith("constraint,", StringComparison.Ordinal) && l.Contains(",period=28d,", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rolling.Count);
+        var first = Assert.Single(rolling, l => l.Contains(",stage=release_wait ", StringComparison.Ordinal));
+        Assert.StartsWith("constraint,org=contoso,period=28d,repo=queue,schema=1,source=github,stage=release_wait rank=1i,change_hours=15,share=0.75,changes=5i,median_seconds=10800,p75_seconds=10800,moved=false,", first, StringComparison.Ordinal);
+        Assert.Contains($"margin={(10.0 / 15).ToString("R", CultureInfo.InvariantCulture)},runner_up=\"merge\",change_id=\"1\"", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("previous_stage", first, StringComparison.Ordinal);
+        var second = Assert.Single(rolling, l => l.Contains(",stage=merge ", StringComparison.Ordinal));
+        Assert.Contains(" rank=2i,change_hours=5,share=0.25,changes=5i,median_seconds=3600,p75_seconds=3600 ", second, StringComparison.Ordinal);
+    }
+
     private async Task<(Points Points, string Stdout, string Stderr)> OnceAsync(GitHubSimulator github, string name, Dictionary<string, object?>? valueStream)
     {
         var folder = Directory.CreateDirectory(Path.Combine(this.directory, name)).FullName;
