@@ -26,8 +26,7 @@ public sealed record ArrivedChangeWaits(string ChangeId, string? Url, DateTimeOf
         {
             if (ConstraintAnalysis.Counts(span.Stage) && span.Start <= arrived)
             {
-                var end = span.End < arrived ? span.End : arrived;
-                waits[span.Stage.Name] = waits.GetValueOrDefault(span.Stage.Name) + Math.Max(0, (end - span.Start).TotalSeconds);
+                waits[span.Stage.Name] = waits.GetValueOrDefault(span.Stage.Name) + timeline.CountedTime(span).TotalSeconds;
             }
         }
 

@@ -446,6 +446,9 @@ public sealed record ChangeTimeline(ChangeFacts Change, DateTimeOffset? Start, I
         return total;
     }
 
+    /// <summary>The part of <paramref name="span"/> up to the arrival (all of it before): what flow time counts of it.</summary>
+    public TimeSpan CountedTime(StageSpan span) => this.Counted(span.Start, span.End);
+
     /// <summary>The part of [start, end] before the arrival; the spans are contiguous, so these parts add up exactly.</summary>
     private TimeSpan Counted(DateTimeOffset start, DateTimeOffset end)
     {

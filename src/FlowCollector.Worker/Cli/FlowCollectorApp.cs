@@ -147,10 +147,7 @@ public static partial class FlowCollectorApp
         var collector = host.Services.GetRequiredService<TargetCollector>();
         var concurrency = host.Services.GetRequiredService<IOptions<CollectionOptions>>().Value.MaxConcurrentTargets;
         var outcomes = new CollectionOutcome[targets.Count];
-        Task Collect() => Parallel.ForEachAsync(
-            Enumerable.Range(0, targets.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
-            async (i, ct) => outcomes[i] = await collector.CollectAsync(targets[i], ct));
+        Task Collect() => CollectEveryTargetAsync(collector, targets, outcomes, concurrency, cancellationToken);
         if (live)
         {
             await LiveProgress.RunAsync(Spectre.Console.AnsiConsole.Console, targets, host.Services.GetRequiredService<CollectionProgress>(), Collect, TimeSpan.FromMilliseconds(250));
@@ -247,10 +244,7 @@ public static partial class FlowCollectorApp
             var collector = host.Services.GetRequiredService<TargetCollector>();
             var concurrency = host.Services.GetRequiredService<IOptions<CollectionOptions>>().Value.MaxConcurrentTargets;
             var outcomes = new CollectionOutcome[targets.Count];
-            await Parallel.ForEachAsync(
-                Enumerable.Range(0, targets.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
-                async (i, ct) => outcomes[i] = await collector.CollectAsync(targets[i], ct));
+            await CollectEveryTargetAsync(collector, targets, outcomes, concurrency, cancellationToken);
 
             var settings = host.Services.GetRequiredService<ValueStreamSettings>();
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -280,6 +274,13 @@ public static partial class FlowCollectorApp
             scratch.Delete(recursive: true);
         }
     }
+
+    /// <summary>One collection of every target, <c>Collection:MaxConcurrentTargets</c> at a time, each outcome in its target's slot.</summary>
+    private static Task CollectEveryTargetAsync(TargetCollector collector, IReadOnlyList<CollectionTarget> targets, CollectionOutcome[] outcomes, int concurrency, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            Enumerable.Range(0, targets.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (i, ct) => outcomes[i] = await collector.CollectAsync(targets[i], ct));
 
     /// <summary>The report's sink: the points are the engine's by-product there, not its output.</summary>
     private sealed class DiscardingSink : IPointSink

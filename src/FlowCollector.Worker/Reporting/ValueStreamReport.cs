@@ -68,10 +68,9 @@ public sealed record ValueStreamReport(string Scope, DateTimeOffset From, DateTi
             foreach (var span in timeline.Spans.Where(s => s.Start <= arrival))
             {
                 // Cut at the arrival, as flow time is: a second production region later in the path is not part of it.
-                var end = span.End < arrival ? span.End : arrival;
                 if (perStage.TryGetValue(span.Stage.Name, out var list))
                 {
-                    list.Add(Math.Max(0, (end - span.Start).TotalSeconds));
+                    list.Add(timeline.CountedTime(span).TotalSeconds);
                 }
             }
         }
