@@ -31,7 +31,8 @@ public sealed class ShutdownGraceTests : IDisposable
 
         Assert.True(code == 0, output);
         Assert.True(afterSignal > TimeSpan.FromSeconds(1), $"exited {afterSignal} after SIGTERM: the collection cannot have finished");
-        Assert.True(afterSignal < TimeSpan.FromSeconds(45), $"exited {afterSignal} after SIGTERM");
+        // Within the 60-second grace: the bound is the grace itself (a loaded CI took 46.6 s to finish this read).
+        Assert.True(afterSignal < TimeSpan.FromSeconds(60), $"exited {afterSignal} after SIGTERM");
         Assert.Contains($"Collected {Target}", output, StringComparison.Ordinal);
         Assert.Contains($"FlowCollector {FlowCollector.Worker.Cli.CommandLine.Version} starting: run", output, StringComparison.Ordinal);
         Assert.DoesNotContain("abandoned", output, StringComparison.Ordinal);
