@@ -42,6 +42,9 @@ public sealed partial class TargetCollector(
     /// <summary>The state store's ETag resource holding the target's recently arrived changes and their waits (JSON, for the constraint).</summary>
     public const string ArrivedWaitsResource = "arrived-waits";
 
+    /// <summary>State-store resource holding the timestamps the target's change points were first written with (<see cref="PointTimeLedger"/>).</summary>
+    public const string PointTimesResource = "point-times";
+
     /// <summary>How long a failed run's own collector_sync point may take to write (best effort, see <c>FailAsync</c>).</summary>
     internal static readonly TimeSpan FailureReportTimeout = TimeSpan.FromSeconds(10);
 
@@ -116,6 +119,14 @@ public sealed partial class TargetCollector(
                 .Concat(StageQueuePoints.From(target.Repository, definition, flow.WaitingNow(now), now))
                 .ToList();
 
+            // A re-collection that moves a stage's end rewrites the point written before instead of adding a second one.
+            var pointTimes = PointTimeLedger.Stabilise(
+                points,
+                PointTimeLedgerCodec.Decode(await store.GetETagAsync(target.Key, PointTimesResource, cancellationToken)),
+                now,
+                collection.Value.PendingMaxAge);
+            points = [.. pointTimes.Points];
+
             // The constraint needs 56 days of arrivals; a run reads an hour: the ledger in the state store carries the rest.
             var arrivedWaits = ArrivedWaitsLedger.Merge(
                 ArrivedWaitsCodec.Decode(await store.GetETagAsync(target.Key, ArrivedWaitsResource, cancellationToken)),
@@ -153,6 +164,10 @@ public sealed partial class TargetCollector(
             // Like the watermark: kept only once the points measured along it are written.
             await this.SaveLearntPathAsync(target, stream);
             await store.SaveETagAsync(target.Key, ArrivedWaitsResource, ArrivedWaitsCodec.Encode(arrivedWaits), CancellationToken.None);
+            if (pointTimes.LedgerChanged)
+            {
+                await store.SaveETagAsync(target.Key, PointTimesResource, PointTimeLedgerCodec.Encode(pointTimes.Ledger), CancellationToken.None);
+            }
 
             telemetry.RecordWatermark(target.Key, newWatermark);
             reading?.Succeeded();

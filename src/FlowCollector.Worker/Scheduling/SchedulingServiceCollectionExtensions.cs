@@ -34,6 +34,13 @@ public static class SchedulingServiceCollectionExtensions
             {
                 UseCluster(quartz, state.PostgreSql);
             }
+            else
+            {
+                // Quartz's in-memory store counts a run 60 s late as missed and skips it to the next tick: a collector whose
+                // scheduler starts more than a minute after the schedule was registered (a node starved of CPU at start-up)
+                // would wait a whole interval for its first collection. The same threshold as the clustered store.
+                quartz.UseInMemoryStore(store => store.MisfireThreshold = state.PostgreSql.MisfireThreshold);
+            }
         });
 
         // Registered before Quartz's hosted service so every job is in the store when the scheduler starts.

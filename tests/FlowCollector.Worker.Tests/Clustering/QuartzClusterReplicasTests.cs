@@ -46,6 +46,37 @@ public sealed class QuartzClusterReplicasTests(PostgreSqlFixture postgres)
     }
 
     [Fact]
+    public async Task Before_the_migration_created_the_table_it_counts_one_without_an_error_in_the_database_log()
+    {
+        // Issue 21 item 7: the first count can come before the migration (the discovery's first requests precede the
+        // scheduler); querying the missing table left "relation … does not exist" in the server log at every cold start.
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var time = new FakeTimeProvider(Now);
+        var state = Options.Create(new StateOptions
+        {
+            PostgreSql = new PostgreSqlStateOptions { ConnectionString = connectionString, CheckinInterval = TimeSpan.FromSeconds(10) },
+        });
+        await using var replicas = new QuartzClusterReplicas(state, time, NullLogger<QuartzClusterReplicas>.Instance);
+
+        Assert.Equal(1, replicas.Replicas);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal(1, replicas.Replicas);
+
+        // Migrated and two nodes checked in: the next interval's count sees them.
+        await using (var database = NpgsqlDataSource.Create(connectionString))
+        {
+            await PostgreSqlSchema.MigrateAsync(database, TestContext.Current.CancellationToken);
+            await CheckInAsync(database, "a", Now);
+            await CheckInAsync(database, "b", Now);
+        }
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        await EventuallyAsync(() => replicas.Replicas == 2);
+        var log = (await postgres.ServerAsync()).Log;
+        Assert.DoesNotContain("relation \"qrtz_scheduler_state\" does not exist", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_the_PostgreSQL_store_the_process_is_the_only_replica()
     {
         await using var replicas = new QuartzClusterReplicas(Options.Create(new StateOptions()), TimeProvider.System, NullLogger<QuartzClusterReplicas>.Instance);
