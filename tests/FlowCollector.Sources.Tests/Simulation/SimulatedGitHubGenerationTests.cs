@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FlowCollector.Testing.Simulation;
 
 namespace FlowCollector.Sources.Tests.Simulation;
@@ -106,12 +105,13 @@ public sealed class SimulatedGitHubGenerationTests
     [Fact]
     public void Scales_to_thousands_of_pull_requests()
     {
-        var clock = Stopwatch.StartNew();
-
+        // How fast it generates is the benchmarks' business (bench/, "github"): a wall-clock bound here failed on a
+        // loaded CI machine (14.9 s) without anything being wrong. What must hold at scale is the shape.
         var world = SimulatedGitHub.Generate(3, 10, 1000, Start);
 
         Assert.Equal(10_000, world.PullRequestCount);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.All(world.Repositories, r => Assert.Equal(1000, r.PullRequests.Count));
+        Assert.Equal(10_000, world.Repositories.SelectMany(r => r.PullRequests).Select(p => (p.Repository.FullName, p.Number)).Distinct().Count());
     }
 
     private static List<string> Fingerprint(SimulatedGitHub world) =>
