@@ -19,6 +19,21 @@ public sealed class TargetHealthRegistry
             _ => new TargetHealth(null, at, error),
             (_, current) => current with { FailingSince = current.FailingSince ?? at, LastError = error });
 
+    /// <summary>
+    /// What the shared state store says of a target this process saw failing: another replica collected it at
+    /// <paramref name="lastSuccess"/>. With no error after it the target is healthy; with one, it has been failing only
+    /// since that success (an upper bound of how long: the store keeps the last success, not the first failure after it).
+    /// </summary>
+    public void SucceededElsewhere(string target, DateTimeOffset lastSuccess, bool failedSince) =>
+        this.targets.AddOrUpdate(
+            target,
+            _ => new TargetHealth(lastSuccess, failedSince ? lastSuccess : null, null),
+            (_, current) => current.LastSuccess is { } known && known >= lastSuccess
+                ? current
+                : failedSince
+                    ? current with { LastSuccess = lastSuccess, FailingSince = current.FailingSince is { } since && since > lastSuccess ? since : lastSuccess }
+                    : new TargetHealth(lastSuccess, null, null));
+
     /// <summary>Targets failing for longer than <paramref name="limit"/> at <paramref name="now"/>, with their last error.</summary>
     public IReadOnlyList<(string Target, TimeSpan FailingFor, string Error)> FailingLongerThan(TimeSpan limit, DateTimeOffset now) =>
         this.targets
