@@ -1,3 +1,5 @@
+using FlowCollector.Domain.ValueStream;
+
 namespace FlowCollector.Domain.Points;
 
 /// <summary>
@@ -77,6 +79,21 @@ public static class PointTimeLedger
             .Select(e => new WrittenChangeTimes(e.Key, e.Value.LastWritten, e.Value.Times))
             .ToList();
         return new StabilisedPoints(result, pruned, kept, seen || pruned.Count != ledger.Count);
+    }
+
+    /// <summary>
+    /// The merged changes of <paramref name="pending"/> that this flow sees without an arrival although an earlier run
+    /// wrote their arrival (a <c>change</c> point in the ledger): a change delivered and completed long ago, read again
+    /// because of a late review comment, comes back without the deployment that carried it (that deployment is outside
+    /// the read's window). It is not waiting for release: it must neither be kept as pending nor shown as waiting now.
+    /// A change still on its way along the path is kept with its deployments, so it has its arrival here.
+    /// </summary>
+    public static IReadOnlySet<string> DeliveredEarlier(IEnumerable<PendingChange> pending, IEnumerable<WrittenChangeTimes> stored)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(stored);
+        var arrived = stored.Where(c => c.Times.ContainsKey(ChangeKey)).Select(c => c.ChangeId).ToHashSet(StringComparer.Ordinal);
+        return pending.Where(p => p.Arrived is null && arrived.Contains(p.ChangeId)).Select(p => p.ChangeId).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>What identifies a point among one change's points: its measurement and, for stages, the stage.</summary>

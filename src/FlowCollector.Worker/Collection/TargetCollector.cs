@@ -111,20 +111,20 @@ public sealed partial class TargetCollector(
             }
 
             var newWatermark = Max(state?.Watermark, read.HighWatermark) ?? since;
+            var storedTimes = PointTimeLedgerCodec.Decode(await store.GetETagAsync(target.Key, PointTimesResource, cancellationToken));
+            var pending = flow.PendingChanges(newWatermark - target.Schedule.Overlap);
+            var deliveredEarlier = PointTimeLedger.DeliveredEarlier(pending, storedTimes);
+            var waiting = flow.WaitingNow(now).Where(w => !deliveredEarlier.Contains(w.ChangeId)).ToList();
             var points = timelines.SelectMany(ChangeStagePoints.From)
                 .Concat(timelines.SelectMany(ChangePoints.From))
                 .Concat(deployments.SelectMany(DeploymentPoints.From))
                 .Concat(runs.SelectMany(PipelineRunPoints.From))
                 .Concat(incidents.SelectMany(IncidentPoints.From))
-                .Concat(StageQueuePoints.From(target.Repository, definition, flow.WaitingNow(now), now))
+                .Concat(StageQueuePoints.From(target.Repository, definition, waiting, now))
                 .ToList();
 
             // A re-collection that moves a stage's end rewrites the point written before instead of adding a second one.
-            var pointTimes = PointTimeLedger.Stabilise(
-                points,
-                PointTimeLedgerCodec.Decode(await store.GetETagAsync(target.Key, PointTimesResource, cancellationToken)),
-                now,
-                collection.Value.PendingMaxAge);
+            var pointTimes = PointTimeLedger.Stabilise(points, storedTimes, now, collection.Value.PendingMaxAge);
             points = [.. pointTimes.Points];
 
             // The constraint needs 56 days of arrivals; a run reads an hour: the ledger in the state store carries the rest.
@@ -139,8 +139,8 @@ public sealed partial class TargetCollector(
                 points = TeamDirectory.Tag(points, team);
             }
 
-            var stillPending = flow.PendingChanges(newWatermark - target.Schedule.Overlap)
-                .Where(p => p.Merged >= now - collection.Value.PendingMaxAge)
+            var stillPending = pending
+                .Where(p => p.Merged >= now - collection.Value.PendingMaxAge && !deliveredEarlier.Contains(p.ChangeId))
                 .Select(p => (p.ChangeId, p.Events))
                 .Concat(flow.OpenChanges().Where(o => o.Opened >= now - collection.Value.PendingMaxAge).Select(o => (o.ChangeId, o.Events)))
                 .ToDictionary(p => p.ChangeId, p => PendingChangeCodec.Encode(p.Events), StringComparer.Ordinal);
@@ -181,7 +181,7 @@ public sealed partial class TargetCollector(
                 Incidents = incidents,
                 Window = (since, now),
                 ArrivedWaits = arrivedWaits,
-                Waiting = flow.WaitingNow(now),
+                Waiting = waiting,
             };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

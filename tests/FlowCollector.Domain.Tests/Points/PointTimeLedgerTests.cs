@@ -103,6 +103,26 @@ public sealed class PointTimeLedgerTests
         Assert.Same(queue, result.Points[0]);
     }
 
+    [Fact]
+    public void A_change_read_again_without_the_deployment_that_delivered_it_is_recognised_by_its_written_arrival()
+    {
+        var stored = new[]
+        {
+            new WrittenChangeTimes("1", Day, new Dictionary<string, long> { ["change_stage:pickup"] = 1, ["change"] = 2 }), // arrived
+            new WrittenChangeTimes("2", Day, new Dictionary<string, long> { ["change_stage:pickup"] = 3 }),                // merged, never arrived
+            new WrittenChangeTimes("3", Day, new Dictionary<string, long> { ["change"] = 4 }),                             // arrived, still on its path
+        };
+        var pending = new[]
+        {
+            new FlowCollector.Domain.ValueStream.PendingChange("1", Day, Arrived: null, []),            // its deployment is outside this read
+            new FlowCollector.Domain.ValueStream.PendingChange("2", Day, Arrived: null, []),            // really waiting for release
+            new FlowCollector.Domain.ValueStream.PendingChange("3", Day, Arrived: Day.AddHours(1), []), // replayed with its deployments
+            new FlowCollector.Domain.ValueStream.PendingChange("4", Day, Arrived: null, []),            // unknown to the ledger
+        };
+
+        Assert.Equal(["1"], PointTimeLedger.DeliveredEarlier(pending, stored));
+    }
+
     private static FlowPoint Stage(string change, string stage, DateTimeOffset end, double seconds) =>
         Point(FlowSchema.Measurements.ChangeStage, change, end, [new(FlowSchema.Tags.Stage, stage)], (FlowSchema.Fields.Seconds, seconds));
 

@@ -9,7 +9,8 @@ namespace FlowCollector.Worker.Tests.EndToEnd;
 /// Issue 21 item 1, end to end on a real InfluxDB: a re-collection that moves a stage's end (here a review drafted
 /// before the first comment the collector knew of, submitted days later) leaves exactly one point per change and
 /// stage, carrying the corrected durations. Without the point-time ledger the moved <c>pickup</c> would be a second
-/// point beside the first, and every board would count change #1 twice.
+/// point beside the first, and every board would count change #1 twice. And a delivered change read again without the
+/// deployment that delivered it is not mistaken for one waiting for release.
 /// </summary>
 public sealed class MovedPointTests : IDisposable
 {
@@ -30,6 +31,8 @@ public sealed class MovedPointTests : IDisposable
             ["Sinks:InfluxDb:Database"] = "flow",
         });
 
+        // Activity two days later moves the watermark far past #1's deployment (t+4h): the second read does not see it.
+        this.scenario.Model.Repository("contoso/web").PullRequest(5).Touch(this.scenario.T.AddDays(2));
         var first = await WorkerScenario.RunAsync("once", "--config", config);
         Assert.True(first.Code == ExitCodes.Ok, first.Stdout + first.Stderr);
         var before = await StagesOfChangeOneAsync(influx, ct);
@@ -57,6 +60,22 @@ public sealed class MovedPointTests : IDisposable
 
         var changes = await influx.QueryRowsAsync("flow", "SELECT lead_seconds FROM \"change\" WHERE change_id = '1'", ct);
         Assert.Single(changes);
+
+        // #1 was read again without the deployment that delivered it three days ago (outside the second read's window):
+        // it is not waiting for release. Only #2 (merged, never deployed) is, in this run's snapshot and the next one's
+        // (#1 was not kept as pending either).
+        Assert.Equal("2", await OldestWaitingForReleaseAsync(influx, ct));
+        var third = await WorkerScenario.RunAsync("once", "--config", config);
+        Assert.True(third.Code == ExitCodes.Ok, third.Stdout + third.Stderr);
+        Assert.Equal("2", await OldestWaitingForReleaseAsync(influx, ct));
+    }
+
+    /// <summary>The latest waiting-now snapshot of <c>release_wait</c>: one change waiting, and which.</summary>
+    private static async Task<string> OldestWaitingForReleaseAsync(InfluxDbServer influx, CancellationToken ct)
+    {
+        var row = Assert.Single(await influx.QueryRowsAsync("flow", "SELECT last(\"count\") AS n, last(oldest_change_id) AS oldest FROM stage_queue WHERE stage = 'release_wait'", ct));
+        Assert.Equal(1, row["n"].GetDouble());
+        return row["oldest"].GetString()!;
     }
 
     /// <summary>Change #1's <c>change_stage</c> points by stage; throws when a stage has two points.</summary>

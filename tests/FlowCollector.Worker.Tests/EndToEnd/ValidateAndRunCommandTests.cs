@@ -121,8 +121,13 @@ public sealed class ValidateAndRunCommandTests : IDisposable
             var ready = await http.GetAsync("/readyz", ct);
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 
-            // The first collection starts right away; its run counter shows up on /metrics once it finished.
-            var metrics = await EventuallyAsync(() => http.GetAsync("/metrics", ct), r => r.Content.ReadAsStringAsync(ct).Result.Contains("flowcollector_job_runs", StringComparison.Ordinal), run);
+            // The first collection starts right away; its run counter shows up on /metrics once it finished. Wait for this
+            // collection's own (GitHub) runs: the meter is listened to process-wide, so an Azure DevOps test running in the
+            // same process at the same time can put its job runs on this page first.
+            var metrics = await EventuallyAsync(
+                () => http.GetAsync("/metrics", ct),
+                r => r.Content.ReadAsStringAsync(ct).Result.Split('\n').Any(l => l.StartsWith("flowcollector_job_runs", StringComparison.Ordinal) && l.Contains("vcs_provider_name=\"github\"", StringComparison.Ordinal)),
+                run);
             var text = await metrics.Content.ReadAsStringAsync(ct);
             // Semantic-convention attribute names; API requests are HttpClient's http.client.request.duration.
             Assert.Contains("flowcollector_outcome=\"success\"", text, StringComparison.Ordinal);
