@@ -99,6 +99,24 @@ public sealed class AlertOrganisationTests(CollectedOrganisation organisation)
         }
     }
 
+    [Fact]
+    public async Task The_constraint_share_rule_compares_week_over_week_growth_with_the_threshold_by_hand()
+    {
+        var evaluations = await this.EvaluateAsync(AlertProblem.ConstraintShareGrew);
+        var grew = evaluations["flowcollector-constraint-share-grew"];
+
+        // svc-12: release_wait held 70 of the week's 100 change-hours waited (share 0.70) after 45 of 100 the week before
+        // (0.45): share_change = 0.70 − 0.45 = 0.25 > 0.15 → fires, with 20 changes ≥ 10.
+        Assert.Equal(0.25, Instance(grew, "B", "svc-12").Value, 12);
+        Assert.Equal(0.7, Instance(grew, "K", "svc-12").Value, 12);
+        Assert.Equal(1, Instance(grew, "C", "svc-12").Value);
+
+        // svc-00: 0.45 after 0.43, +0.02 ≤ 0.15 → quiet. svc-04 moved (the other rule's case, near-tie) → not evaluated here.
+        Assert.Equal(0.02, Instance(grew, "B", "svc-00").Value, 12);
+        Assert.Equal(0, Instance(grew, "C", "svc-00").Value);
+        Assert.DoesNotContain(grew.Numbers["B"], n => n.Labels["repo"] == "svc-04");
+    }
+
     private static AlertNumber Instance(AlertEvaluation evaluation, string refId, string repo, string? stage = null) =>
         evaluation.Numbers[refId].Single(n => n.Labels["repo"] == repo && (stage is null || n.Labels["stage"] == stage));
 
