@@ -27,10 +27,13 @@ public sealed class AlertRuleFileTests
     }
 
     [Fact]
-    public void The_five_rules_of_the_issue_exist_with_unique_uids()
+    public void The_rules_of_issues_17_and_20_exist_with_unique_uids()
     {
         Assert.Equal(
-            ["flowcollector-change-failure-rate", "flowcollector-merged-not-deployed", "flowcollector-pickup-slo", "flowcollector-target-not-synced", "flowcollector-wait-rising"],
+            [
+                "flowcollector-change-failure-rate", "flowcollector-collector-silent", "flowcollector-constraint-moved", "flowcollector-constraint-share-grew",
+                "flowcollector-merged-not-deployed", "flowcollector-pickup-slo", "flowcollector-rate-limit-low", "flowcollector-target-stale", "flowcollector-wait-rising",
+            ],
             Rules.Select(r => r.Uid).Order(StringComparer.Ordinal));
         Assert.All(Rules, r => Assert.True(r.Uid.Length <= 40, $"{r.Uid}: Grafana limits uids to 40 characters"));
     }
@@ -48,7 +51,7 @@ public sealed class AlertRuleFileTests
             Assert.Contains(rule.ExecErrState, new[] { "OK", "Error", "Alerting", "KeepLast" });
             Assert.True(rule.For == "0s" || GrafanaQueryExpander.ParseDuration(rule.For) > TimeSpan.Zero);
             Assert.Equal("flowcollector", rule.Labels["component"]);
-            Assert.Contains(rule.Labels["severity"], new[] { "warning", "critical" });
+            Assert.Contains(rule.Labels["severity"], new[] { "info", "warning", "critical" });
             Assert.False(string.IsNullOrWhiteSpace(rule.Annotations["summary"]));
 
             var earlier = new HashSet<string>(StringComparer.Ordinal);
@@ -79,6 +82,56 @@ public sealed class AlertRuleFileTests
             var board = dashboards[rule.Annotations["__dashboardUid__"]];
             Assert.Contains(DashboardQueries.Panels(board), p => p["id"]!.ToString() == rule.Annotations["__panelId__"]);
         });
+    }
+
+    [Fact]
+    public void Every_rule_has_a_summary_a_description_and_a_runbook_url_to_an_existing_heading_of_the_runbook()
+    {
+        var runbook = File.ReadAllLines(GrafanaFiles.RunbookFile);
+        var anchors = runbook.Where(l => l.StartsWith("## ", StringComparison.Ordinal)).Select(l => GrafanaFiles.GitHubAnchor(l[3..])).ToHashSet(StringComparer.Ordinal);
+        Assert.All(Rules, rule =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(rule.Annotations.GetValueOrDefault("summary")), $"{rule.Uid}: no summary");
+            Assert.False(string.IsNullOrWhiteSpace(rule.Annotations.GetValueOrDefault("description")), $"{rule.Uid}: no description");
+            var url = rule.Annotations.GetValueOrDefault("runbook_url") ?? "";
+            Assert.StartsWith(GrafanaFiles.RunbookBaseUrl + "#", url, StringComparison.Ordinal);
+            Assert.True(anchors.Contains(url[(GrafanaFiles.RunbookBaseUrl.Length + 1)..]), $"{rule.Uid}: {url} names no heading of docs/runbooks.md ({string.Join(", ", anchors)})");
+
+            // The heading is the rule's title, so a reader finds it by the name the notification carries.
+            Assert.Equal(GrafanaFiles.GitHubAnchor(rule.Title), url[(GrafanaFiles.RunbookBaseUrl.Length + 1)..]);
+        });
+    }
+
+    [Fact]
+    public void Flow_rules_label_each_instance_with_its_team_and_collector_rules_leave_room_for_the_owners_team()
+    {
+        Assert.All(Rules, rule =>
+        {
+            var queries = rule.Data.Where(d => !d.IsExpression).Select(d => d.Query).ToList();
+            if (rule.Labels["category"] == "collector")
+            {
+                // Not the repository's team: the collector's owners act on these (Helm: grafana.alerts.collectorTeam).
+                Assert.All(queries, q => Assert.DoesNotContain("\"team\"", q, StringComparison.Ordinal));
+                return;
+            }
+
+            // Every query's outer GROUP BY has "team": the tag the collector writes from ValueStream:Teams becomes the instance's label.
+            Assert.All(queries, q => Assert.Contains("\"team\"", q[q.LastIndexOf("GROUP BY", StringComparison.Ordinal)..], StringComparison.Ordinal));
+            Assert.Contains("$labels.team", rule.Annotations["summary"], StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void Every_knob_is_marked_once_for_the_chart_and_every_threshold_but_the_silent_rules_is_a_knob()
+    {
+        var lines = File.ReadAllLines(GrafanaFiles.AlertRulesFile);
+        var knobs = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"# values: (grafana\.alerts\.[\w.]+)")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Equal(knobs.Count, knobs.Distinct(StringComparer.Ordinal).Count());
+        var thresholds = Rules.Sum(r => r.Data.Count(d => d.ExpressionType == "threshold"));
+        // Every threshold but the silent rule's "fewer than 1 run" (no knob: its window is, marked on relativeTimeRange).
+        Assert.Equal(thresholds - 1 + 1, knobs.Count);
+        Assert.Contains("grafana.alerts.silentWindowSeconds", knobs);
     }
 
     [Fact]

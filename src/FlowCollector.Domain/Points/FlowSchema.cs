@@ -9,6 +9,10 @@ public static class FlowSchema
     /// <summary>Written as the <c>schema</c> tag on every point; bumped on a breaking change of measurement, tag or field meaning.</summary>
     public const string Version = "1";
 
+    /// <summary>The <c>stage_rule</c> field's value: the rule in snake case (<c>CiQueue</c> → <c>ci_queue</c>), the default stage names' spelling.</summary>
+    public static string StageRuleValue(FlowCollector.Domain.ValueStream.StageRule rule) =>
+        string.Concat(rule.ToString().Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+
     public static class Measurements
     {
         /// <summary>The waiting-now snapshot: per repository and wait stage, one point per poll. Timestamp: the poll.</summary>
@@ -77,6 +81,15 @@ public static class FlowSchema
         public const string OldestAgeSeconds = "oldest_age_seconds";
         public const string OldestChangeId = "oldest_change_id";
 
+        /// <summary>On <c>stage_queue</c>: the link of the longest-waiting change (its pull request, or the commit of a direct push).</summary>
+        public const string OldestChangeUrl = "oldest_change_url";
+
+        /// <summary>On <c>stage_queue</c>: the longest-waiting change's pull-request number as an integer (absent for a direct push), for alert annotations.</summary>
+        public const string OldestChangeNumber = "oldest_change_number";
+
+        /// <summary>On <c>stage_queue</c>: the stage's built-in rule in snake case (<c>pickup</c>, <c>release_wait</c>, …), whatever the stage is named.</summary>
+        public const string StageRule = "stage_rule";
+
         public const string Seconds = "seconds";
 
         /// <summary>
@@ -95,6 +108,12 @@ public static class FlowSchema
         public const string Errors = "errors";
         public const string Points = "points";
         public const string Events = "events";
+
+        /// <summary>On <c>collector_sync</c>: the target's schedule gap, s (the interval, or the cron's gap between its next two runs).</summary>
+        public const string IntervalSeconds = "interval_seconds";
+
+        /// <summary>On <c>collector_sync</c>: the run's time minus the target's last successful run, s (0 on success; absent before a first success).</summary>
+        public const string SinceSuccessSeconds = "since_success_seconds";
 
         // change
         public const string LeadSeconds = "lead_seconds";

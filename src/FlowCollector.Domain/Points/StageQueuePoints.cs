@@ -1,3 +1,4 @@
+using System.Globalization;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Statistics;
 using FlowCollector.Domain.ValueStream;
@@ -36,7 +37,21 @@ public static class StageQueuePoints
                 fields.Add(new(FlowSchema.Fields.MedianAgeSeconds, FieldValue.Of(Percentile.NearestRank(ages, 50)!.Value)));
                 fields.Add(new(FlowSchema.Fields.OldestAgeSeconds, FieldValue.Of(ages[^1])));
                 fields.Add(new(FlowSchema.Fields.OldestChangeId, FieldValue.Of(oldest.ChangeId)));
+                if (oldest.Url is { } url)
+                {
+                    fields.Add(new(FlowSchema.Fields.OldestChangeUrl, FieldValue.Of(url)));
+                }
+
+                // Grafana-managed alert rules template only tags and numbers, so the pull-request number is also written as one.
+                if (!oldest.Direct && long.TryParse(oldest.ChangeId, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+                {
+                    fields.Add(new(FlowSchema.Fields.OldestChangeNumber, FieldValue.Of(number)));
+                }
             }
+
+            // The stage's rule, whatever the stage is named: alert rules pick "waiting for a first review" or "merged, not
+            // deployed" by it, so they hold for renamed stages and every environment path.
+            fields.Add(new(FlowSchema.Fields.StageRule, FieldValue.Of(FlowSchema.StageRuleValue(stage.Rule))));
 
             // The same 1-based position as the stage's change_stage points (StageSpan.Order).
             fields.Add(new(FlowSchema.Fields.StageOrder, FieldValue.Of((long)position + 1)));

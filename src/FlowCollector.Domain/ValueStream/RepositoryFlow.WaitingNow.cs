@@ -2,8 +2,8 @@ using FlowCollector.Domain.Events;
 
 namespace FlowCollector.Domain.ValueStream;
 
-/// <summary>A change that sits in a wait stage right now, and since when.</summary>
-public sealed record WaitingItem(string ChangeId, StageDefinition Stage, DateTimeOffset Since);
+/// <summary>A change that sits in a wait stage right now, and since when; its link (pull request, or the commit of a direct push) when the source reported one.</summary>
+public sealed record WaitingItem(string ChangeId, StageDefinition Stage, DateTimeOffset Since, string? Url = null, bool Direct = false);
 
 /// <summary>An open (not yet merged, not closed) change the caller keeps between runs, so the waiting-now snapshot still sees it when it is not updated.</summary>
 public sealed record OpenChange(string ChangeId, DateTimeOffset Opened, IReadOnlyList<FlowEvent> Events);
@@ -26,7 +26,7 @@ public sealed partial class RepositoryFlow
             var waiting = change.Merged is null ? this.WaitingOpen(change) : this.WaitingMerged(change, index);
             if (waiting is { } w && w.Since <= now && this.StageFor(w.Rule, w.Environment) is { } stage)
             {
-                items.Add(new WaitingItem(change.ChangeId, stage, w.Since));
+                items.Add(new WaitingItem(change.ChangeId, stage, w.Since, change.Url, change.IsDirect));
             }
         }
 

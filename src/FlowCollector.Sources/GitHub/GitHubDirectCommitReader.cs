@@ -78,6 +78,6 @@ internal sealed class GitHubDirectCommitReader(GitHubGraphQlClient client, Repos
         };
 
         yield return Event(FlowEventKind.CommitAuthored, commit.AuthoredDate ?? committed);
-        yield return Event(FlowEventKind.DirectPush, committed);
+        yield return Event(FlowEventKind.DirectPush, committed) with { Url = commit.Url is { Length: > 0 } url ? url : null };
     }
 }

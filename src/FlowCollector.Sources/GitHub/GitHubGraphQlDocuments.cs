@@ -187,7 +187,8 @@ public static class GitHubGraphQlDocuments
     /// <summary>
     /// The default branch's commits committed since <c>$since</c>, newest first, each with whether a pull request is
     /// associated with it (<c>Commit.associatedPullRequests</c>: a merge, squash or rebased commit of a pull request is; a
-    /// direct push is not). Cost: 1 + <c>$first</c> (the pull requests of each) → 1 point per 100 commits.
+    /// direct push is not) and its web page (<c>Commit.url</c>, "The HTTP URL for this commit", the link of a direct push).
+    /// Cost: 1 + <c>$first</c> (the pull requests of each) → 1 point per 100 commits.
     /// </summary>
     public const string DirectCommits = """
         query DirectCommits($owner: String!, $name: String!, $first: Int!, $after: String, $since: GitTimestamp!) {
@@ -200,7 +201,7 @@ public static class GitHubGraphQlDocuments
                 ... on Commit {
                   history(first: $first, after: $after, since: $since) {
                     pageInfo { hasNextPage endCursor }
-                    nodes { oid committedDate authoredDate author { user { login } } associatedPullRequests(first: 1) { totalCount } }
+                    nodes { oid url committedDate authoredDate author { user { login } } associatedPullRequests(first: 1) { totalCount } }
                   }
                 }
               }

@@ -127,6 +127,9 @@ internal sealed class GraphQlHistoryCommit
     /// <summary>Only with <see cref="GitHubGraphQlDocuments.DirectCommits"/>.</summary>
     public DateTimeOffset? AuthoredDate { get; set; }
 
+    /// <summary>Only with <see cref="GitHubGraphQlDocuments.DirectCommits"/>: the commit's web page.</summary>
+    public string? Url { get; set; }
+
     public GraphQlGitActor? Author { get; set; }
 
     public GraphQlConnection<GraphQlCommitRef>? AssociatedPullRequests { get; set; }

@@ -1,5 +1,6 @@
 using FlowCollector.Domain.Points;
 using FlowCollector.Domain.Ports;
+using Quartz;
 
 namespace FlowCollector.Worker.Collection;
 
@@ -16,6 +17,7 @@ internal static class CollectorSyncPoints
             new(FlowSchema.Fields.LagSeconds, FieldValue.Of(Math.Max(0, (now - watermark).TotalSeconds))),
             new(FlowSchema.Fields.LastSuccess, FieldValue.Of(now.ToUnixTimeSeconds())),
             new(FlowSchema.Fields.Points, FieldValue.Of((long)points)),
+            new(FlowSchema.Fields.SinceSuccessSeconds, FieldValue.Of(0d)),
         };
         if (read.Usage.RateLimitRemaining is { } remaining)
         {
@@ -40,13 +42,34 @@ internal static class CollectorSyncPoints
         if (state?.LastSuccess is { } lastSuccess)
         {
             fields.Add(new(FlowSchema.Fields.LastSuccess, FieldValue.Of(lastSuccess.ToUnixTimeSeconds())));
+            fields.Add(new(FlowSchema.Fields.SinceSuccessSeconds, FieldValue.Of(Math.Max(0, (now - lastSuccess).TotalSeconds))));
         }
 
         return Point(target, now, "failure", fields);
     }
 
+    /// <summary>
+    /// How long this target waits between runs: the configured interval, or with a cron schedule the gap between its next
+    /// two fire times. Written on every point, so an alert rule can ask "stale for more than N runs" per target without
+    /// knowing the schedule (docs/runbooks.md).
+    /// </summary>
+    internal static double IntervalSeconds(SourceScheduleOptions schedule, DateTimeOffset now)
+    {
+        if (!string.IsNullOrWhiteSpace(schedule.Cron) && CronExpression.TryParse(schedule.Cron, out _))
+        {
+            var cron = new CronExpression(schedule.Cron, TimeZoneInfo.Utc); // the trigger runs it in UTC (SchedulingServiceCollectionExtensions)
+            if (cron.GetNextValidTimeAfter(now) is { } next && cron.GetNextValidTimeAfter(next) is { } after)
+            {
+                return (after - next).TotalSeconds;
+            }
+        }
+
+        return schedule.Interval.TotalSeconds;
+    }
+
     private static FlowPoint Point(CollectionTarget target, DateTimeOffset now, string result, List<KeyValuePair<string, FieldValue>> fields)
     {
+        fields.Add(new(FlowSchema.Fields.IntervalSeconds, FieldValue.Of(IntervalSeconds(target.Schedule, now))));
         var tags = new KeyValuePair<string, string>[]
         {
             new(FlowSchema.Tags.Org, target.Repository.Owner),

@@ -18,8 +18,13 @@ public sealed record AlertEvaluation(string State, IReadOnlyList<AlertNumber> Co
     public const string Alerting = "Alerting";
     public const string NoData = "NoData";
 
-    /// <summary>The condition's instances that fire (non-zero, not NaN).</summary>
-    public IReadOnlyList<AlertNumber> Firing => this.Condition.Where(n => n.Value != 0 && !double.IsNaN(n.Value)).ToList();
+    /// <summary>
+    /// The condition's instances that fire (non-zero, not NaN); for a rule alerting on no data (<c>noDataState:
+    /// Alerting</c>), the one instance Grafana raises then, without labels from the data.
+    /// </summary>
+    public IReadOnlyList<AlertNumber> Firing => this.State == Alerting && this.Condition.Count == 0
+        ? [new AlertNumber(new Dictionary<string, string>(StringComparer.Ordinal), double.NaN)]
+        : this.Condition.Where(n => n.Value != 0 && !double.IsNaN(n.Value)).ToList();
 
     public override string ToString() => $"{this.State}: {string.Join("; ", this.Numbers.Select(kv => $"{kv.Key}: [{string.Join(", ", kv.Value)}]"))}";
 }
@@ -68,6 +73,29 @@ public static class AlertEvaluator
             ? rule.NoDataState switch { "OK" => AlertEvaluation.Normal, "Alerting" => AlertEvaluation.Alerting, _ => AlertEvaluation.NoData }
             : condition.Any(n => n.Value != 0 && !double.IsNaN(n.Value)) ? AlertEvaluation.Alerting : AlertEvaluation.Normal;
         return new AlertEvaluation(state, condition, numbers);
+    }
+
+    /// <summary>
+    /// The annotations of one instance, rendered as Grafana renders them: <c>$labels</c> = the instance's labels,
+    /// <c>$values</c> = each expression's number whose labels equal the instance's (or the only unlabelled one).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Annotations(AlertRule rule, AlertEvaluation evaluation, AlertNumber instance)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(evaluation);
+        ArgumentNullException.ThrowIfNull(instance);
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (refId, numbers) in evaluation.Numbers)
+        {
+            var match = numbers.FirstOrDefault(n => n.Labels.Count == instance.Labels.Count && n.Labels.All(l => instance.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
+                        ?? (numbers is [{ Labels.Count: 0 } only] ? only : null);
+            if (match is not null)
+            {
+                values[refId] = match.Value;
+            }
+        }
+
+        return rule.Annotations.ToDictionary(a => a.Key, a => AnnotationTemplate.Render(a.Value, instance.Labels, values), StringComparer.Ordinal);
     }
 
     /// <summary>Grafana's reduce expression over each series; an input without series gives no numbers (NoData).</summary>

@@ -16,6 +16,16 @@ public static class GrafanaFiles
 
     public static string AlertRulesFile => Path.Combine(Root, "provisioning", "alerting", "flowcollector-alert-rules.yaml");
 
+    /// <summary>docs/runbooks.md: one section per alert rule, headed by the rule's title.</summary>
+    public static string RunbookFile => Path.Combine(Root, "..", "docs", "runbooks.md");
+
+    /// <summary>The placeholder the rule file's runbook links start with (replaced by the chart from grafana.alerts.runbookBaseUrl).</summary>
+    public const string RunbookBaseUrl = "https://flowcollector.invalid/docs/runbooks.md";
+
+    /// <summary>GitHub's heading anchor: lower case, punctuation other than '-' and '_' dropped, spaces → '-'.</summary>
+    public static string GitHubAnchor(string heading) =>
+        string.Concat(heading.Trim().ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_')).Replace(' ', '-');
+
     /// <summary>The dashboard files' names, e.g. <c>value-stream.json</c>.</summary>
     public static IReadOnlyList<string> DashboardNames =>
         Directory.GetFiles(DashboardsDirectory, "*.json").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();

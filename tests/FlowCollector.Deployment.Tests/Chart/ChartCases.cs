@@ -58,6 +58,10 @@ public static class ChartCases
         {
             ["Sources__GitHub__Token"] = "github-token",
         }),
+        new("grafana-alerts-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
+        {
+            ["Sources__GitHub__Token"] = "github-token",
+        }),
         new("azure-devops-entra-values.yaml", "deployment", "flowcollector", "files", new Dictionary<string, string>
         {
             ["Sources__GitHub__Token"] = "github-token",

@@ -77,6 +77,52 @@ public sealed class WaitingNowTests
     }
 
     [Fact]
+    public void The_oldest_waiting_change_is_named_with_its_link_and_number_and_every_queue_with_its_rule()
+    {
+        // Renamed stages (the rule, not the name, says what a queue is): "first-look" is Pickup, "ship-queue" ReleaseWait.
+        var renamed = new ValueStreamDefinition(
+            [
+                new("code", StageKind.Process, StageRule.Coding),
+                new("first-look", StageKind.Wait, StageRule.Pickup),
+                new("review", StageKind.Process, StageRule.Review),
+                new("ship-queue", StageKind.Wait, StageRule.ReleaseWait),
+                new("deploy:production", StageKind.Process, StageRule.Deploy, "production"),
+            ],
+            ["production"],
+            ["production"]);
+
+        // #7 ready at 100 and #9 at 50: #9 is the oldest in pickup (550 minutes). A direct push of SHA "d00d" at 200 waits
+        // for its release (400 minutes), with the commit page as its link and no pull-request number.
+        var direct = Pushed(200) with { SubjectId = "d00d", Sha = "d00d", Url = "https://github.com/contoso/web/commit/d00d" };
+        var events = OfChange("7", null, Commit(0, "a"), Opened(100)).Concat(OfChange("9", null, Commit(0, "b"), Opened(50)))
+            .Concat([Commit(190, "d00d") with { SubjectId = "d00d", Url = null }, direct]);
+        var now = Monday9.AddMinutes(Now);
+
+        var points = StageQueuePoints.From(Repository, renamed, Flow(events, renamed).WaitingNow(now), now).ToList();
+
+        Assert.Equal(["first-look", "ship-queue"], points.Select(p => p.Tag("stage")));
+        Assert.Equal(["pickup", "release_wait"], points.Select(p => p.Field("stage_rule")!.Value.Text));
+        var pickup = points[0];
+        Assert.Equal("9", pickup.Field("oldest_change_id")!.Value.Text);
+        Assert.Equal("https://github.com/contoso/web/pull/9", pickup.Field("oldest_change_url")!.Value.Text);
+        Assert.Equal(9, pickup.Field("oldest_change_number")!.Value.WholeNumber);
+        var release = points[1];
+        Assert.Equal(400 * 60, release.Field("oldest_age_seconds")!.Value.Number);
+        Assert.Equal("d00d", release.Field("oldest_change_id")!.Value.Text);
+        Assert.Equal("https://github.com/contoso/web/commit/d00d", release.Field("oldest_change_url")!.Value.Text);
+        Assert.Null(release.Field("oldest_change_number"));
+    }
+
+    [Theory]
+    [InlineData(StageRule.Backlog, "backlog")]
+    [InlineData(StageRule.Pickup, "pickup")]
+    [InlineData(StageRule.CiQueue, "ci_queue")]
+    [InlineData(StageRule.ReleaseWait, "release_wait")]
+    [InlineData(StageRule.PromotionWait, "promotion_wait")]
+    public void A_stage_rule_is_written_in_the_default_stage_names_spelling(StageRule rule, string expected) =>
+        Assert.Equal(expected, FlowSchema.StageRuleValue(rule));
+
+    [Fact]
     public void Open_changes_round_trip_through_their_events()
     {
         var flow = Flow([Commit(0, "c1"), Opened(45), Approved(200, "bob")], StagingThenProduction);

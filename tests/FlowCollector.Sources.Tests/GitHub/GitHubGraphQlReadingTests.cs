@@ -213,6 +213,9 @@ public sealed class GitHubGraphQlReadingTests
             read.Events.Where(e => e.SubjectId == direct).Select(e => (e.Kind, e.OccurredAt)).OrderBy(e => e.OccurredAt));
         Assert.All(read.Events.Where(e => e.SubjectId == direct), e => Assert.Equal((direct, "bob", "main"), (e.Sha, e.Actor, e.TargetBranch)));
         Assert.DoesNotContain(read.Events, e => e.Kind == FlowEventKind.DirectPush && e.SubjectId != direct);
+
+        // GitHub's schema: Commit.url is "The HTTP URL for this commit" — the direct push's link (stage_queue.oldest_change_url).
+        Assert.Equal($"https://github.com/contoso/web/commit/{direct}", read.Events.Single(e => e.Kind == FlowEventKind.DirectPush).Url);
         Assert.Contains(read.Events, e => e.Kind == FlowEventKind.ChangeMerged && e.Sha == merge);
         Assert.Equal(1, github.GraphQlRequestsByOperation[nameof(GitHubGraphQlDocuments.DirectCommits)]); // 2 commits since the window start: 1 point
     }

@@ -464,6 +464,7 @@ internal sealed class GitHubGraphQlResponder
             switch (name)
             {
                 case "oid": w.WriteStringValue(commit.Sha); break;
+                case "url": w.WriteStringValue($"https://github.com/{repository.FullName}/commit/{commit.Sha}"); break;
                 case "committedDate": w.WriteStringValue(GitHubPayloads.Time(commit.At)); break;
                 case "authoredDate": w.WriteStringValue(GitHubPayloads.Time(commit.AuthoredAt ?? commit.At)); break;
                 case "author":

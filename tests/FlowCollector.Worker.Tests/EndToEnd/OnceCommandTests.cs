@@ -57,7 +57,7 @@ public sealed class OnceCommandTests : IDisposable
         // Waiting now: #5 approved but not merged; #2 merged after the deployment, no CI, so waiting for a release.
         Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=merge count=1i,", StringComparison.Ordinal) && l.Contains("oldest_change_id=\"5\"", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=release_wait count=1i,", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup count=0i,stage_order=3i ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("stage_queue,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup count=0i,stage_rule=\"pickup\",stage_order=3i ", StringComparison.Ordinal));
 
         // The summary: per stage the number of changes, median and p90 (nearest rank), and flow efficiency.
         Assert.Contains("ok      github:contoso/web", stdout, StringComparison.Ordinal);
