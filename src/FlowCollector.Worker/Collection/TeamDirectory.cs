@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using FlowCollector.Domain.Events;
-using FlowCollector.Domain.Points;
 
 namespace FlowCollector.Worker.Collection;
 
@@ -37,26 +36,6 @@ public sealed class TeamDirectory
         }
 
         return null;
-    }
-
-    /// <summary>The points with the <c>team</c> tag added (tag arrays shared by several points are rebuilt once).</summary>
-    public static List<FlowPoint> Tag(IReadOnlyList<FlowPoint> points, string team)
-    {
-        ArgumentNullException.ThrowIfNull(points);
-        var rebuilt = new Dictionary<IReadOnlyList<KeyValuePair<string, string>>, KeyValuePair<string, string>[]>(ReferenceEqualityComparer.Instance);
-        var tagged = new List<FlowPoint>(points.Count);
-        foreach (var point in points)
-        {
-            if (!rebuilt.TryGetValue(point.Tags, out var tags))
-            {
-                tags = [.. point.Tags.Where(t => t.Key != FlowSchema.Tags.Team).Append(new(FlowSchema.Tags.Team, team)).OrderBy(t => t.Key, StringComparer.Ordinal)];
-                rebuilt.Add(point.Tags, tags);
-            }
-
-            tagged.Add(point with { Tags = tags });
-        }
-
-        return tagged;
     }
 
     /// <summary>Whether a repository pattern (see <see cref="ToRegex"/>) matches <c>owner/name</c> or <c>source:owner/name</c>.</summary>

@@ -1,13 +1,16 @@
+using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Points;
 using FlowCollector.Domain.Ports;
 
-namespace FlowCollector.Worker.Collection;
+namespace FlowCollector.Domain.Reads;
 
 /// <summary>The <c>collector_sync</c> point: the collector's health per target and run, in the same store as the data.</summary>
-internal static class CollectorSyncPoints
+public static class CollectorSyncPoints
 {
-    public static FlowPoint Success(CollectionTarget target, DateTimeOffset now, DateTimeOffset watermark, SourceReadResult read, int points)
+    public static FlowPoint Success(RepositoryRef repository, DateTimeOffset now, DateTimeOffset watermark, SourceReadResult read, int points)
     {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(read);
         var fields = new List<KeyValuePair<string, FieldValue>>
         {
             new(FlowSchema.Fields.ApiRequests, FieldValue.Of((long)read.Usage.Requests)),
@@ -22,11 +25,12 @@ internal static class CollectorSyncPoints
             fields.Add(new(FlowSchema.Fields.RateLimitRemaining, FieldValue.Of((long)remaining)));
         }
 
-        return Point(target, now, "success", fields);
+        return Point(repository, now, "success", fields);
     }
 
-    public static FlowPoint Failure(CollectionTarget target, DateTimeOffset now, TargetState? state, SourceReadResult? read)
+    public static FlowPoint Failure(RepositoryRef repository, DateTimeOffset now, TargetState? state, SourceReadResult? read)
     {
+        ArgumentNullException.ThrowIfNull(repository);
         var fields = new List<KeyValuePair<string, FieldValue>>
         {
             new(FlowSchema.Fields.ApiRequests, FieldValue.Of((long)(read?.Usage.Requests ?? 0))),
@@ -42,18 +46,18 @@ internal static class CollectorSyncPoints
             fields.Add(new(FlowSchema.Fields.LastSuccess, FieldValue.Of(lastSuccess.ToUnixTimeSeconds())));
         }
 
-        return Point(target, now, "failure", fields);
+        return Point(repository, now, "failure", fields);
     }
 
-    private static FlowPoint Point(CollectionTarget target, DateTimeOffset now, string result, List<KeyValuePair<string, FieldValue>> fields)
+    private static FlowPoint Point(RepositoryRef repository, DateTimeOffset now, string result, List<KeyValuePair<string, FieldValue>> fields)
     {
         var tags = new KeyValuePair<string, string>[]
         {
-            new(FlowSchema.Tags.Org, target.Repository.Owner),
-            new(FlowSchema.Tags.Repo, target.Repository.Name),
+            new(FlowSchema.Tags.Org, repository.Owner),
+            new(FlowSchema.Tags.Repo, repository.Name),
             new(FlowSchema.Tags.Result, result),
             new(FlowSchema.Tags.Schema, FlowSchema.Version),
-            new(FlowSchema.Tags.Source, target.Repository.Source),
+            new(FlowSchema.Tags.Source, repository.Source),
         };
 
         // One point per run: the run's own time is unique per target series.
