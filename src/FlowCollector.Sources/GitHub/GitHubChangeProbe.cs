@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.RateLimiting;
 
 namespace FlowCollector.Sources.GitHub;
 

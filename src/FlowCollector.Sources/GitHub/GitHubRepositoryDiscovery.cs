@@ -3,6 +3,7 @@ using System.Text.Json;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.Auth;
+using FlowCollector.Sources.GitHub.RateLimiting;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 

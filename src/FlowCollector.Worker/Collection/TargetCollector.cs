@@ -73,19 +73,7 @@ public sealed partial class TargetCollector(
             var stream = await this.ChooseStreamAsync(target, run.Read.Events, cancellationToken);
             var result = (await this.ReadOfAsync(target, stream, run.State, run.Read, now, since, full: true, cancellationToken)).Evaluate();
             var finished = await this.WriteAsync(target, result, cancellationToken);
-            await store.ReplacePendingChangesAsync(target.Key, result.Pending!.ToDictionary(p => p.Key, p => PendingChangeCodec.Encode(p.Value), StringComparer.Ordinal), CancellationToken.None);
-            await store.SaveTargetAsync(new TargetState(target.Key, result.Watermark, finished, finished, null), CancellationToken.None);
-            if (probe is not null)
-            {
-                // Only now, with the points written and the watermark saved: a failed run keeps the old validators, so
-                // the next probe still sees this run's changes as new. A crash between the two saves costs one more read.
-                await store.SaveETagAsync(target.Key, ProbeValidatorsResource, probe.Result.Validators, CancellationToken.None);
-                await store.SaveETagAsync(target.Key, LastFullReadResource, now.ToString("O", CultureInfo.InvariantCulture), CancellationToken.None);
-            }
-
-            // Like the watermark: kept only once the points measured along it are written.
-            await this.SaveLearntPathAsync(target, stream);
-            await store.SaveETagAsync(target.Key, ArrivedWaitsResource, ArrivedWaitsCodec.Encode(result.ArrivedWaits!), CancellationToken.None);
+            await this.KeepAsync(target, result, probe, stream, now, finished);
             reading?.Succeeded();
             this.Succeeded(target, result.Watermark, finished, run.Started);
             LogCollected(logger, target.Key, run.Read.Events.Count, result.Timelines.Count, result.Points.Count, run.Read.Usage.Requests);
@@ -105,6 +93,28 @@ public sealed partial class TargetCollector(
         {
             return await this.EndAsync(target, run, e, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// What a full read keeps, only once its points are written and in this order: the changes still pending, the
+    /// watermark, the probe's validators, the learnt path, the constraint's ledger. A failure before leaves them all as
+    /// they were, so the next run reads the same window again.
+    /// </summary>
+    private async Task KeepAsync(CollectionTarget target, ReadEvaluation result, ProbeOutcome? probe, StreamChoice stream, DateTimeOffset now, DateTimeOffset finished)
+    {
+        await store.ReplacePendingChangesAsync(target.Key, result.Pending!.ToDictionary(p => p.Key, p => PendingChangeCodec.Encode(p.Value), StringComparer.Ordinal), CancellationToken.None);
+        await store.SaveTargetAsync(new TargetState(target.Key, result.Watermark, finished, finished, null), CancellationToken.None);
+        if (probe is not null)
+        {
+            // Only now, with the points written and the watermark saved: a failed run keeps the old validators, so
+            // the next probe still sees this run's changes as new. A crash between the two saves costs one more read.
+            await store.SaveETagAsync(target.Key, ProbeValidatorsResource, probe.Result.Validators, CancellationToken.None);
+            await store.SaveETagAsync(target.Key, LastFullReadResource, now.ToString("O", CultureInfo.InvariantCulture), CancellationToken.None);
+        }
+
+        // Like the watermark: kept only once the points measured along it are written.
+        await this.SaveLearntPathAsync(target, stream);
+        await store.SaveETagAsync(target.Key, ArrivedWaitsResource, ArrivedWaitsCodec.Encode(result.ArrivedWaits!), CancellationToken.None);
     }
 
     /// <summary>Reads the window from the source (the probe's requests count towards this run's cost) and records its telemetry.</summary>
