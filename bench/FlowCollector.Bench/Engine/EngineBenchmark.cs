@@ -24,7 +24,7 @@ internal sealed class EngineBenchmark
     private EngineBenchmark(EngineSettings settings, TextWriter output, TextWriter progress)
     {
         this.settings = settings;
-        this.pass = new EnginePass(settings.WholeRead || settings.WholeReadBefore, settings.WholeReadBefore);
+        this.pass = new EnginePass(settings.WholeRead);
         this.output = output;
         this.progress = new ProgressLog(progress);
     }
@@ -307,7 +307,7 @@ internal sealed class EngineBenchmark
 }
 
 /// <summary>Options of <c>engine</c>.</summary>
-internal sealed record EngineSettings(IReadOnlyList<int> Sizes, int Repositories, int Repetitions, int Seed, bool Breakdown, int BreakdownSize, IReadOnlyList<int> SweepRepositories, bool WholeRead, bool WholeReadBefore)
+internal sealed record EngineSettings(IReadOnlyList<int> Sizes, int Repositories, int Repetitions, int Seed, bool Breakdown, int BreakdownSize, IReadOnlyList<int> SweepRepositories, bool WholeRead)
 {
     public static EngineSettings From(BenchArguments arguments)
     {
@@ -320,8 +320,7 @@ internal sealed record EngineSettings(IReadOnlyList<int> Sizes, int Repositories
             !arguments.Flag("no-breakdown"),
             arguments.Int("breakdown-size", 100_000),
             arguments.Ints("sweep-repos", [100, 10, 1]),
-            arguments.Flag("whole-read"),
-            arguments.Flag("whole-read-before"));
+            arguments.Flag("whole-read"));
         arguments.EnsureAllRead();
         return settings;
     }

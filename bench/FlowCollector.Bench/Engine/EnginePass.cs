@@ -13,7 +13,7 @@ namespace FlowCollector.Bench.Engine;
 /// to <c>change_stage</c> points (<c>timelines.SelectMany(ChangeStagePoints.From).ToList()</c>). Each step is timed
 /// and its allocations counted on this thread.
 /// </summary>
-internal sealed class EnginePass(bool wholeRead = false, bool before = false)
+internal sealed class EnginePass(bool wholeRead = false)
 {
     // After every synthetic event (the stream starts 2025-01-06 and spans well under a year).
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -30,7 +30,7 @@ internal sealed class EnginePass(bool wholeRead = false, bool before = false)
         if (wholeRead)
         {
             // The read folds its own events: its cost is the evaluation's, everything included.
-            var reads = Cost.Of(() => before ? this.WholeReadsBefore(repositories, events) : this.WholeReads(repositories, events), out var readCost);
+            var reads = Cost.Of(() => this.WholeReads(repositories, events), out var readCost);
             var readGc = GcCounts.Now().Since(gcBefore);
             return new PassCost(default, readCost, default, reads.Sum(r => r.Timelines.Count), reads.Sum(r => r.Points.Count), readGc, TimeSpan.Zero, GC.GetTotalPauseDuration() - pausedBefore);
         }
@@ -92,44 +92,6 @@ internal sealed class EnginePass(bool wholeRead = false, bool before = false)
                 PendingMaxAge = TimeSpan.FromDays(90),
             }.Evaluate();
             return new WholeRead(read.Timelines, read.Points);
-        })];
-
-    // TEMPORARY (issue 19 before/after): the collector's chain before the domain decided, one call per output.
-    public WholeRead[] WholeReadsBefore(IReadOnlyList<RepositoryRef> repositories, IReadOnlyList<FlowEvent[]> events) =>
-        [.. repositories.Select((r, i) =>
-        {
-            var flow = new RepositoryFlow(r, this.Definition, this.Counting);
-            flow.Apply(events[i]);
-            var evs = events[i];
-            var readDeployments = evs.Where(e => e.Kind is FlowEventKind.DeploymentQueued or FlowEventKind.DeploymentStarted or FlowEventKind.DeploymentFinished or FlowEventKind.DeploymentIncludes).Select(e => e.SubjectId).ToHashSet(StringComparer.Ordinal);
-            var deployments = flow.FinishedDeployments().Where(d => readDeployments.Contains(d.Deployment.DeploymentId)).ToList();
-            var readRuns = evs.Where(e => e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished).Select(e => (e.SubjectId, Math.Max(1, e.Attempt))).ToHashSet();
-            var runs = flow.FinishedRuns().Where(x => readRuns.Contains((x.RunId, x.Attempt)));
-            var incidents = flow.Incidents();
-            var touched = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var e in evs)
-            {
-                var isRun = e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished;
-                var isDeployment = readDeployments.Contains(e.SubjectId) && e.Kind is FlowEventKind.DeploymentQueued or FlowEventKind.DeploymentStarted or FlowEventKind.DeploymentFinished or FlowEventKind.DeploymentIncludes;
-                if (isRun && e.Sha is not null) { touched.Add(e.Sha); } else if (!isRun && !isDeployment) { touched.Add(e.SubjectId); }
-            }
-
-            foreach (var d in deployments) { touched.UnionWith(d.ChangeIds); }
-            var timelines = flow.MergedTimelines().Where(t => touched.Contains(t.Change.ChangeId) || (t.Change.MergeSha is { } sha && touched.Contains(sha))).ToList();
-            _ = timelines.Sum(t => t.Spans.Count(x => x.Clamped));
-            var points = timelines.SelectMany(ChangeStagePoints.From).Concat(timelines.SelectMany(ChangePoints.From)).Concat(deployments.SelectMany(DeploymentPoints.From))
-                .Concat(runs.SelectMany(PipelineRunPoints.From)).Concat(incidents.SelectMany(IncidentPoints.From)).Concat(StageQueuePoints.From(r, this.Definition, flow.WaitingNow(Now), Now)).ToList();
-            var arrived = FlowCollector.Domain.Statistics.ArrivedWaitsLedger.Merge([], timelines.Select(FlowCollector.Domain.Statistics.ArrivedChangeWaits.From).OfType<FlowCollector.Domain.Statistics.ArrivedChangeWaits>(), Now);
-            string[] order = [.. this.Definition.Stages.Select(x => x.Name)];
-            var rolling = FlowCollector.Domain.Statistics.ConstraintAnalysis.Find(arrived, Now - TimeSpan.FromDays(28), Now, order);
-            var week = FlowCollector.Domain.Statistics.ArrivedWaitsLedger.WeekStart(Now);
-            var lastWeek = FlowCollector.Domain.Statistics.ConstraintAnalysis.Find(arrived, week.AddDays(-7), week, order);
-            points.AddRange(ConstraintPoints.From(r, rolling, ConstraintPoints.Rolling28Days, Now).Concat(ConstraintPoints.From(r, lastWeek, ConstraintPoints.Week, week.AddDays(-7))));
-            points.Add(CollectorSyncPoints.Success(r, Now, Now, new SourceReadResult(evs, Now, new SourceUsage(0, null)), points.Count + 1));
-            var pending = flow.PendingChanges(Now - TimeSpan.FromHours(1)).Where(p => p.Merged >= Now - TimeSpan.FromDays(90)).Select(p => (p.ChangeId, p.Events))
-                .Concat(flow.OpenChanges().Where(o => o.Opened >= Now - TimeSpan.FromDays(90)).Select(o => (o.ChangeId, o.Events))).ToDictionary(p => p.ChangeId, p => p.Events, StringComparer.Ordinal);
-            _ = flow.WaitingNow(Now);
-            return new WholeRead(timelines, points);
         })];
 
     public static List<FlowPoint>[] Points(IReadOnlyList<ChangeTimeline>[] timelines) =>

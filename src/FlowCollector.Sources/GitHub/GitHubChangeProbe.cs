@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.Json.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.RateLimiting;

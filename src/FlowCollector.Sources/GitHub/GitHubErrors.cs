@@ -3,7 +3,7 @@ using System.Net;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.RateLimiting;
-using Microsoft.AspNetCore.WebUtilities;
+using FlowCollector.Sources.Http;
 using Octokit;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -52,8 +52,8 @@ internal sealed class GitHubErrors
         _ when Http.ResponseCutException.IsCut(exception) => new SourceException(
             $"The connection to GitHub was cut in the middle of the answer to {endpoint} for {this.Repo}, even after retries (a transient network error); nothing of this read was kept and the next run tries again.", exception),
         HttpRequestException http => new SourceException(
-            $"Could not reach GitHub at {this.baseAddress} for {this.Repo} ({OneLine(http.Message)}); check {Section}:ApiBaseAddress and the network.", exception),
-        _ => this.MalformedPayload(endpoint, OneLine(exception.Message), exception),
+            $"Could not reach GitHub at {this.baseAddress} for {this.Repo} ({ErrorText.OneLine(http.Message)}); check {Section}:ApiBaseAddress and the network.", exception),
+        _ => this.MalformedPayload(endpoint, ErrorText.OneLine(exception.Message), exception),
     };
 
     /// <summary>An answer's rate-limit headers with the reset on this machine's clock (see <see cref="RateLimitHeaders.From(HttpResponseMessage, DateTimeOffset?)"/>).</summary>
@@ -76,7 +76,7 @@ internal sealed class GitHubErrors
     public SourceException GraphQlStatus(HttpStatusCode statusCode, RateLimitHeaders limits, string body, string endpoint)
     {
         var status = (int)statusCode;
-        var said = OneLine(GitHubMessage(body) ?? ReasonPhrase(statusCode));
+        var said = ErrorText.OneLine(HttpErrorText.JsonMessage(body) ?? (HttpErrorText.ReasonPhrase((int)statusCode) ?? statusCode.ToString()));
         switch (statusCode)
         {
             case HttpStatusCode.Unauthorized:
@@ -100,7 +100,7 @@ internal sealed class GitHubErrors
     public SourceException GraphQlErrors(IReadOnlyList<GraphQlError> errors, string endpoint, GraphQlRateLimit? limit)
     {
         var first = errors[0];
-        var said = OneLine(string.Join("; ", errors.Select(e => e.Message).Where(m => !string.IsNullOrWhiteSpace(m)).Distinct().Take(3)));
+        var said = ErrorText.OneLine(string.Join("; ", errors.Select(e => e.Message).Where(m => !string.IsNullOrWhiteSpace(m)).Distinct().Take(3)));
         var types = errors.Select(e => e.Type).OfType<string>().ToHashSet(StringComparer.Ordinal);
         if (types.Contains("RATE_LIMITED"))
         {
@@ -134,27 +134,10 @@ internal sealed class GitHubErrors
             $"GitHub answered {endpoint} for {this.Repo} with GraphQL errors{type} ({said}); nothing of this read was kept and the next run tries again. If it persists, set {Section}:Api to Rest.");
     }
 
-    private static string? GitHubMessage(string body)
-    {
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && document.RootElement.TryGetProperty("message", out var message)
-                && message.ValueKind == System.Text.Json.JsonValueKind.String
-                ? message.GetString()
-                : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
     private SourceException FromResponse(ApiException e, string endpoint)
     {
         var status = (int)e.StatusCode;
-        var said = OneLine(e.ApiError?.Message ?? ReasonPhrase(e.StatusCode));
+        var said = ErrorText.OneLine(e.ApiError?.Message ?? (HttpErrorText.ReasonPhrase((int)e.StatusCode) ?? e.StatusCode.ToString()));
         var limits = RateLimitHeaders.From(e.HttpResponse, this.time.GetUtcNow());
         var body = e.HttpResponse?.Body as string ?? "";
 
@@ -196,12 +179,4 @@ internal sealed class GitHubErrors
     private static SourceException WithInner(string message, Exception? inner) =>
         inner is null ? new SourceException(message) : new SourceException(message, inner);
 
-    private static string ReasonPhrase(HttpStatusCode status) =>
-        ReasonPhrases.GetReasonPhrase((int)status) is { Length: > 0 } phrase ? phrase : status.ToString();
-
-    private static string OneLine(string text)
-    {
-        var line = text.ReplaceLineEndings(" ").Trim();
-        return line.Length <= 200 ? line : line[..200] + "…";
-    }
 }
