@@ -10,6 +10,7 @@ const string Usage = """
     engine   value-stream engine throughput and allocations on synthetic events
              --sizes 10000,100000,1000000  --repos 100  --reps 5  --seed 42
              --breakdown-size 100000  --sweep-repos 100,10,1  --no-breakdown
+             --whole-read  (everything a read evaluates: RepositoryRead.Evaluate, fold and points included)
     github   API requests and wall time of the GitHub source against the simulator
              --prs 100,500  --repos 1  --reps 3  --seed 7  --latency-ms 0
              --set "Key=Value;…"  (Sources:GitHub keys, e.g. PageSize=50)

@@ -19,11 +19,12 @@ internal sealed class EngineBenchmark
     private readonly EngineSettings settings;
     private readonly TextWriter output;
     private readonly ProgressLog progress;
-    private readonly EnginePass pass = new();
+    private readonly EnginePass pass;
 
     private EngineBenchmark(EngineSettings settings, TextWriter output, TextWriter progress)
     {
         this.settings = settings;
+        this.pass = new EnginePass(settings.WholeRead);
         this.output = output;
         this.progress = new ProgressLog(progress);
     }
@@ -306,7 +307,7 @@ internal sealed class EngineBenchmark
 }
 
 /// <summary>Options of <c>engine</c>.</summary>
-internal sealed record EngineSettings(IReadOnlyList<int> Sizes, int Repositories, int Repetitions, int Seed, bool Breakdown, int BreakdownSize, IReadOnlyList<int> SweepRepositories)
+internal sealed record EngineSettings(IReadOnlyList<int> Sizes, int Repositories, int Repetitions, int Seed, bool Breakdown, int BreakdownSize, IReadOnlyList<int> SweepRepositories, bool WholeRead)
 {
     public static EngineSettings From(BenchArguments arguments)
     {
@@ -318,7 +319,8 @@ internal sealed record EngineSettings(IReadOnlyList<int> Sizes, int Repositories
             arguments.Int("seed", 42),
             !arguments.Flag("no-breakdown"),
             arguments.Int("breakdown-size", 100_000),
-            arguments.Ints("sweep-repos", [100, 10, 1]));
+            arguments.Ints("sweep-repos", [100, 10, 1]),
+            arguments.Flag("whole-read"));
         arguments.EnsureAllRead();
         return settings;
     }

@@ -1,6 +1,8 @@
 using FlowCollector.Bench.Measurement;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Points;
+using FlowCollector.Domain.Ports;
+using FlowCollector.Domain.Reads;
 using FlowCollector.Domain.ValueStream;
 
 namespace FlowCollector.Bench.Engine;
@@ -11,8 +13,11 @@ namespace FlowCollector.Bench.Engine;
 /// to <c>change_stage</c> points (<c>timelines.SelectMany(ChangeStagePoints.From).ToList()</c>). Each step is timed
 /// and its allocations counted on this thread.
 /// </summary>
-internal sealed class EnginePass
+internal sealed class EnginePass(bool wholeRead = false)
 {
+    // After every synthetic event (the stream starts 2025-01-06 and spans well under a year).
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public ValueStreamDefinition Definition { get; } = ValueStreamDefinition.Default();
 
     public ReviewCounting Counting { get; } = ReviewCounting.Default;
@@ -22,6 +27,14 @@ internal sealed class EnginePass
         Memory.Settle();
         var gcBefore = GcCounts.Now();
         var pausedBefore = GC.GetTotalPauseDuration();
+        if (wholeRead)
+        {
+            // The read folds its own events: its cost is the evaluation's, everything included.
+            var reads = Cost.Of(() => this.WholeReads(repositories, events), out var readCost);
+            var readGc = GcCounts.Now().Since(gcBefore);
+            return new PassCost(default, readCost, default, reads.Sum(r => r.Timelines.Count), reads.Sum(r => r.Points.Count), readGc, TimeSpan.Zero, GC.GetTotalPauseDuration() - pausedBefore);
+        }
+
         var flows = Cost.Of(() => this.Fold(repositories, events), out var fold);
         var foldPaused = GC.GetTotalPauseDuration() - pausedBefore;
         var timelines = Cost.Of(() => Timelines(flows), out var timelineCost);
@@ -64,9 +77,29 @@ internal sealed class EnginePass
     public static IReadOnlyList<ChangeTimeline>[] Timelines(RepositoryFlow[] flows) =>
         [.. flows.Select(f => f.MergedTimelines())];
 
+    /// <summary>
+    /// <c>--whole-read</c>: everything the collector has the engine work out for a read of each repository, every event
+    /// counted as read (<see cref="RepositoryRead.Evaluate"/>: fold, timelines, deployments, runs, incidents, the
+    /// waiting-now snapshot, the pending set, the constraint and every point).
+    /// </summary>
+    public WholeRead[] WholeReads(IReadOnlyList<RepositoryRef> repositories, IReadOnlyList<FlowEvent[]> events) =>
+        [.. repositories.Select((r, i) =>
+        {
+            var read = new RepositoryRead(r, this.Definition, this.Counting, new SourceReadResult(events[i], Now, new SourceUsage(0, null)), Now)
+            {
+                Since = Now - TimeSpan.FromDays(365),
+                Overlap = TimeSpan.FromHours(1),
+                PendingMaxAge = TimeSpan.FromDays(90),
+            }.Evaluate();
+            return new WholeRead(read.Timelines, read.Points);
+        })];
+
     public static List<FlowPoint>[] Points(IReadOnlyList<ChangeTimeline>[] timelines) =>
         [.. timelines.Select(t => t.SelectMany(ChangeStagePoints.From).ToList())];
 }
+
+/// <summary>What one whole read of a repository evaluated.</summary>
+internal sealed record WholeRead(IReadOnlyList<ChangeTimeline> Timelines, IReadOnlyList<FlowPoint> Points);
 
 /// <summary>What one pass cost, step by step, with the time the GC paused the process during the fold and during the whole pass.</summary>
 internal sealed record PassCost(Cost Fold, Cost Timelines, Cost Points, int TimelineCount, int PointCount, GcCounts Collections, TimeSpan FoldPaused, TimeSpan Paused)

@@ -1,5 +1,3 @@
-using FlowCollector.Domain.ValueStream;
-
 namespace FlowCollector.Domain.Events;
 
 /// <summary>
@@ -70,7 +68,7 @@ public sealed record FlowEvent
     /// <summary>
     /// For change events (set on <see cref="FlowEventKind.ChangeOpened"/>, allowed on any): the head (source) branch,
     /// without <c>refs/heads/</c>. With <see cref="Title"/> and <see cref="Labels"/> it tells whether the change is
-    /// rework (<see cref="ReworkRules"/>).
+    /// rework (<c>ValueStream.ReworkRules</c>).
     /// </summary>
     public string? SourceBranch { get; init; }
 
@@ -88,7 +86,7 @@ public sealed record FlowEvent
     public string? Stage { get; init; }
 
     /// <summary>
-    /// For stage events: <see cref="ValueStream.StageKind.Wait"/> when the record is time spent waiting (an approval, a
+    /// For stage events: <see cref="StageKind.Wait"/> when the record is time spent waiting (an approval, a
     /// check, an agent queue) rather than work; the run's wait time is the union of those records.
     /// </summary>
     public StageKind StageKind { get; init; }

@@ -1,8 +1,9 @@
 namespace FlowCollector.Domain.Points;
 
 /// <summary>
-/// Names of everything FlowCollector writes (docs/schema.md). Dashboards and alert rules query these
-/// names; tests hold them to the schema document. Tags are low-cardinality only: ids, SHAs and numbers are fields.
+/// Names of everything FlowCollector writes (docs/schema.md). Dashboards and alert rules query these names;
+/// SchemaDocumentTests (tests/FlowCollector.Worker.Tests/Architecture) holds them to the schema document.
+/// Tags are low-cardinality only: ids, SHAs and numbers are fields.
 /// </summary>
 public static class FlowSchema
 {

@@ -1,3 +1,5 @@
+using FlowCollector.Domain.ValueStream;
+
 namespace FlowCollector.Domain.Statistics;
 
 /// <summary>DORA's performance bands (as published in the DORA reports; thresholds in docs/metrics.md).</summary>
@@ -59,6 +61,31 @@ public sealed record DurationSummary(int Count, TimeSpan? Median, TimeSpan? P75,
 /// </summary>
 public static class DoraMetrics
 {
+    /// <summary>
+    /// The DORA metrics of what one read saw over [<paramref name="from"/>, <paramref name="to"/>): its production
+    /// deployments (the flag the deployment point's <c>production</c> tag carries, so boards and <c>once</c> agree), the
+    /// lead times of its changes that arrived in the window, and its incidents. Null when it saw no production deployment.
+    /// </summary>
+    public static DoraReport? OfRead(
+        IEnumerable<AttributedDeployment> deployments,
+        IEnumerable<ChangeTimeline> timelines,
+        IEnumerable<IncidentFacts> incidents,
+        DateTimeOffset from,
+        DateTimeOffset to)
+    {
+        var production = deployments
+            .Where(d => d.IsProduction && d.Deployment.Environment is not null)
+            .Select(d => new DoraDeployment(d.Deployment.Environment!, d.Deployment.Finished!.Value, d.Deployment.Succeeded, d.Deployment.IsRollback) { Rework = d.IsRework })
+            .ToList();
+        if (production.Count == 0)
+        {
+            return null;
+        }
+
+        var leadTimes = timelines.Where(t => t.Arrived >= from && t.Arrived < to && t.LeadTime is not null).Select(t => t.LeadTime!.Value).ToList();
+        return Compute(from, to, production, leadTimes, [.. incidents.Select(i => new DoraIncident(i.Opened!.Value, i.Resolved))], TimeSpan.FromDays(1));
+    }
+
     public static DoraReport Compute(
         DateTimeOffset from,
         DateTimeOffset to,

@@ -1,3 +1,4 @@
+using FlowCollector.Domain.Events;
 using FlowCollector.Domain.ValueStream;
 
 namespace FlowCollector.Domain.Statistics;

@@ -1,3 +1,5 @@
+using FlowCollector.Domain.Matching;
+
 namespace FlowCollector.Domain.ValueStream;
 
 /// <summary>
@@ -46,6 +48,6 @@ public sealed class CiPipelines
     {
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(name);
-        return ReworkRules.Glob(pattern, name);
+        return Glob.Matches(pattern, name);
     }
 }

@@ -1,3 +1,5 @@
+using FlowCollector.Domain.Matching;
+
 namespace FlowCollector.Domain.ValueStream;
 
 /// <summary>
@@ -47,7 +49,7 @@ public sealed record EnvironmentLearning
     {
         foreach (var pattern in patterns)
         {
-            if (ReworkRules.Glob(pattern.Trim(), environment.Trim()))
+            if (Glob.Matches(pattern.Trim(), environment.Trim()))
             {
                 return true;
             }

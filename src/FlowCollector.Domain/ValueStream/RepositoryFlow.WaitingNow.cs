@@ -17,13 +17,15 @@ public sealed partial class RepositoryFlow
     /// environment and waiting for the next (<c>promotion_wait:&lt;env&gt;</c>). Changes being worked on (draft, in review,
     /// CI or a deployment running) are in a process stage and not listed. Stages dropped from the configured stream are not listed.
     /// </summary>
-    public IReadOnlyList<WaitingItem> WaitingNow(DateTimeOffset now)
+    public IReadOnlyList<WaitingItem> WaitingNow(DateTimeOffset now) => this.WaitingOver(now, this.Index(), null);
+
+    /// <summary>The snapshot over <c>index</c>, given the merged changes' timelines when already computed over it (null: computed here).</summary>
+    private List<WaitingItem> WaitingOver(DateTimeOffset now, DeploymentIndex index, Dictionary<ChangeFacts, ChangeTimeline>? timelines)
     {
-        var index = this.Index();
         var items = new List<WaitingItem>();
         foreach (var change in this.changes.Values.OrderBy(c => c.ChangeId, StringComparer.Ordinal))
         {
-            var waiting = change.Merged is null ? this.WaitingOpen(change) : this.WaitingMerged(change, index);
+            var waiting = change.Merged is null ? this.WaitingOpen(change) : this.WaitingMerged(change, index, timelines?[change] ?? this.Timeline(change, index));
             if (waiting is { } w && w.Since <= now && this.StageFor(w.Rule, w.Environment) is { } stage)
             {
                 items.Add(new WaitingItem(change.ChangeId, stage, w.Since, change.Url, change.IsDirect));
@@ -70,9 +72,8 @@ public sealed partial class RepositoryFlow
         return lastVerdict.State == ReviewState.Approved ? (StageRule.Merge, null, lastVerdict.At) : null;
     }
 
-    private (StageRule Rule, string? Environment, DateTimeOffset Since)? WaitingMerged(ChangeFacts change, DeploymentIndex index)
+    private (StageRule Rule, string? Environment, DateTimeOffset Since)? WaitingMerged(ChangeFacts change, DeploymentIndex index, ChangeTimeline timeline)
     {
-        var timeline = this.Timeline(change, index);
         var path = this.stream.EnvironmentPath;
         var next = Enumerable.Range(0, path.Count).FirstOrDefault(i => !timeline.Deployed.ContainsKey(path[i]), -1);
         if (timeline.Completed is not null || next < 0)

@@ -53,13 +53,9 @@ public sealed partial class RepositoryFlow
     public void Apply(FlowEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        switch (e.Kind)
+        switch (FlowEventKinds.SubjectOf(e.Kind))
         {
-            case FlowEventKind.RunQueued:
-            case FlowEventKind.RunStarted:
-            case FlowEventKind.RunFinished:
-            case FlowEventKind.StageStarted:
-            case FlowEventKind.StageFinished:
+            case FlowSubject.Run:
                 var key = (e.SubjectId, Math.Max(1, e.Attempt));
                 if (!this.runs.TryGetValue(key, out var run))
                 {
@@ -74,10 +70,7 @@ public sealed partial class RepositoryFlow
                 run.Apply(e);
                 this.runsBySha = null;
                 break;
-            case FlowEventKind.DeploymentQueued:
-            case FlowEventKind.DeploymentStarted:
-            case FlowEventKind.DeploymentFinished:
-            case FlowEventKind.DeploymentIncludes:
+            case FlowSubject.Deployment:
                 if (!this.deployments.TryGetValue(e.SubjectId, out var deployment))
                 {
                     deployment = new DeploymentFacts(e.Repository, e.SubjectId);
@@ -98,8 +91,7 @@ public sealed partial class RepositoryFlow
                 }
 
                 break;
-            case FlowEventKind.IncidentOpened:
-            case FlowEventKind.IncidentResolved:
+            case FlowSubject.Incident:
                 if (!this.incidents.TryGetValue(e.SubjectId, out var incident))
                 {
                     incident = new IncidentFacts(e.Repository, e.SubjectId);
@@ -122,11 +114,38 @@ public sealed partial class RepositoryFlow
     }
 
     /// <summary>Timelines of every change merged into the trunk (or pushed directly), in change-id order, with their deployment stages and arrival.</summary>
-    public IReadOnlyList<ChangeTimeline> MergedTimelines()
+    public IReadOnlyList<ChangeTimeline> MergedTimelines() => this.TimelinesOver(this.Index());
+
+    /// <summary>
+    /// Everything the flow knows, evaluated once: the deployment index is built and each merged change's timeline is
+    /// computed a single time, then the deployments, the pending set and the waiting-now snapshot are derived from them
+    /// (calling <see cref="MergedTimelines"/>, <see cref="FinishedDeployments"/>, <see cref="PendingChanges"/> and
+    /// <see cref="WaitingNow"/> one by one rebuilds both each time).
+    /// </summary>
+    /// <param name="now">The time of the waiting-now snapshot.</param>
+    /// <param name="retainCompletedSince">As for <see cref="PendingChanges"/>.</param>
+    public FlowEvaluation Evaluate(DateTimeOffset now, DateTimeOffset retainCompletedSince)
     {
         var index = this.Index();
-        return this.Merged().Select(change => this.Timeline(change, index)).ToList();
+        var timelines = this.TimelinesOver(index);
+        var byChange = new Dictionary<ChangeFacts, ChangeTimeline>(timelines.Count, ReferenceEqualityComparer.Instance);
+        foreach (var timeline in timelines)
+        {
+            byChange.Add(timeline.Change, timeline);
+        }
+
+        return new FlowEvaluation(
+            timelines,
+            this.AttributedDeployments(index, null),
+            this.FinishedRuns(),
+            this.Incidents(),
+            this.WaitingOver(now, index, byChange),
+            this.PendingOver(retainCompletedSince, index, timelines),
+            this.OpenChanges());
     }
+
+    private List<ChangeTimeline> TimelinesOver(DeploymentIndex index) =>
+        this.Merged().Select(change => this.Timeline(change, index)).ToList();
 
     /// <summary>
     /// Every finished deployment (any environment) with the ids of the merged changes it carries, ordered by finish
@@ -137,9 +156,11 @@ public sealed partial class RepositoryFlow
     /// When given, only deployments that finished at or after it: pass the start of the window read, so a
     /// deployment that is only replayed from state (with a partial change set) is not written again.
     /// </param>
-    public IReadOnlyList<AttributedDeployment> FinishedDeployments(DateTimeOffset? finishedSince = null)
+    public IReadOnlyList<AttributedDeployment> FinishedDeployments(DateTimeOffset? finishedSince = null) =>
+        this.AttributedDeployments(this.Index(), finishedSince);
+
+    private List<AttributedDeployment> AttributedDeployments(DeploymentIndex index, DateTimeOffset? finishedSince)
     {
-        var index = this.Index();
         var carried = new Dictionary<DeploymentFacts, List<string>>();
         var rework = new HashSet<DeploymentFacts>();
         foreach (var change in this.Merged())
@@ -231,10 +252,16 @@ public sealed partial class RepositoryFlow
     public IReadOnlyList<PendingChange> PendingChanges(DateTimeOffset retainCompletedSince)
     {
         var index = this.Index();
+        return this.PendingOver(retainCompletedSince, index, this.TimelinesOver(index));
+    }
+
+    /// <summary>The pending set given the timelines of <see cref="Merged"/> (in its order) computed over <c>index</c>.</summary>
+    private List<PendingChange> PendingOver(DateTimeOffset retainCompletedSince, DeploymentIndex index, List<ChangeTimeline> timelines)
+    {
         var result = new List<PendingChange>();
-        foreach (var change in this.Merged())
+        foreach (var timeline in timelines)
         {
-            var timeline = this.Timeline(change, index);
+            var change = timeline.Change;
             if (timeline.Completed is { } completed && completed < retainCompletedSince)
             {
                 continue;
@@ -410,3 +437,13 @@ public sealed record AttributedDeployment(DeploymentFacts Deployment, IReadOnlyL
 /// be stored as JSON. <see cref="Merged"/> lets the caller cap how long an undeployed change is kept.
 /// </summary>
 public sealed record PendingChange(string ChangeId, DateTimeOffset Merged, DateTimeOffset? Arrived, IReadOnlyList<FlowEvent> Events);
+
+/// <summary>One evaluation of a <see cref="RepositoryFlow"/> (<see cref="RepositoryFlow.Evaluate"/>): each list as its own method returns it.</summary>
+public sealed record FlowEvaluation(
+    IReadOnlyList<ChangeTimeline> Timelines,
+    IReadOnlyList<AttributedDeployment> Deployments,
+    IReadOnlyList<PipelineRunFacts> Runs,
+    IReadOnlyList<IncidentFacts> Incidents,
+    IReadOnlyList<WaitingItem> Waiting,
+    IReadOnlyList<PendingChange> Pending,
+    IReadOnlyList<OpenChange> Open);

@@ -1,3 +1,5 @@
+using FlowCollector.Domain.Matching;
+
 namespace FlowCollector.Domain.ValueStream;
 
 /// <summary>
@@ -54,7 +56,7 @@ public sealed class ReworkRules
         ArgumentNullException.ThrowIfNull(branch);
         foreach (var pattern in this.BranchPatterns)
         {
-            if (Glob(pattern, branch))
+            if (Glob.Matches(pattern, branch))
             {
                 return true;
             }
@@ -75,40 +77,5 @@ public sealed class ReworkRules
         }
 
         return false;
-    }
-
-    /// <summary>Case-insensitive glob with <c>*</c> and <c>?</c>, iterative with one backtrack point (linear for these short names).</summary>
-    internal static bool Glob(string pattern, string text)
-    {
-        int p = 0, t = 0, star = -1, mark = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && (pattern[p] == '?' || char.ToUpperInvariant(pattern[p]) == char.ToUpperInvariant(text[t])))
-            {
-                p++;
-                t++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                mark = t;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++mark;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
     }
 }

@@ -1,3 +1,5 @@
+using FlowCollector.Domain.Events;
+
 namespace FlowCollector.Domain.ValueStream;
 
 /// <summary>One configured stage: the name written to the <c>stage</c> tag, its kind, and the rule that bounds it.</summary>

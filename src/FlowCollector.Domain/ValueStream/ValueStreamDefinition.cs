@@ -1,3 +1,5 @@
+using FlowCollector.Domain.Events;
+
 namespace FlowCollector.Domain.ValueStream;
 
 /// <summary>

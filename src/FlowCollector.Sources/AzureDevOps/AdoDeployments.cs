@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Matching;
 
 namespace FlowCollector.Sources.AzureDevOps;
 
@@ -149,9 +150,5 @@ internal static class AdoDeployments
         return null;
     }
 
-    private static bool Matches(string pattern, string? name) =>
-        name is not null
-        && (pattern.EndsWith('*')
-            ? name.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase)
-            : string.Equals(pattern, name, StringComparison.OrdinalIgnoreCase));
+    private static bool Matches(string pattern, string? name) => name is not null && Glob.Matches(pattern, name);
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Azure.Identity;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
-using Microsoft.AspNetCore.WebUtilities;
+using FlowCollector.Sources.Http;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -49,7 +49,7 @@ internal sealed class AzureDevOpsErrors
         OperationCanceledException when cancellationToken.IsCancellationRequested => null,
         SourceException => null,
         AuthenticationFailedException auth => new SourceException(
-            $"Could not get a Microsoft Entra ID token for Azure DevOps ({OneLine(auth.Message)}): check {Section}:EntraId and that the identity was added to the organisation.", exception),
+            $"Could not get a Microsoft Entra ID token for Azure DevOps ({ErrorText.OneLine(auth.Message)}): check {Section}:EntraId and that the identity was added to the organisation.", exception),
         TimeoutRejectedException or OperationCanceledException or TimeoutException => new SourceException(
             $"Azure DevOps did not answer {endpoint} for {this.Repo} in time, even after retries; the next run tries again (timeouts: {AzureDevOpsSourceOptions.ResilienceSectionName}).", exception),
         BrokenCircuitException => new SourceException(
@@ -57,8 +57,8 @@ internal sealed class AzureDevOpsErrors
         _ when Http.ResponseCutException.IsCut(exception) => new SourceException(
             $"The connection to Azure DevOps was cut in the middle of the answer to {endpoint} for {this.Repo}, even after retries (a transient network error); nothing of this read was kept and the next run tries again.", exception),
         HttpRequestException http => new SourceException(
-            $"Could not reach Azure DevOps at {this.baseAddress} for {this.Repo} ({OneLine(http.Message)}); check {Section}:OrganizationUrl and the network.", exception),
-        JsonException json => this.MalformedPayload(endpoint, OneLine(json.Message), json),
+            $"Could not reach Azure DevOps at {this.baseAddress} for {this.Repo} ({ErrorText.OneLine(http.Message)}); check {Section}:OrganizationUrl and the network.", exception),
+        JsonException json => this.MalformedPayload(endpoint, ErrorText.OneLine(json.Message), json),
         _ => null,
     };
 
@@ -67,7 +67,7 @@ internal sealed class AzureDevOpsErrors
     /// wrong <c>OrganizationUrl</c> (a web site, not the organisation) or a proxy's own login or error page.
     /// </summary>
     public SourceException HtmlPage(string endpoint, int status, string? title) =>
-        new($"Azure DevOps answered {endpoint} for {this.Repo} with an HTML page ({status}{(title is null ? "" : $", \"{OneLine(title)}\"")}) instead of data: that is not Azure DevOps' REST API. Check that {Section}:OrganizationUrl ({this.baseAddress}) is the organisation or collection URL, and any proxy between FlowCollector and Azure DevOps (its login or error page).");
+        new($"Azure DevOps answered {endpoint} for {this.Repo} with an HTML page ({status}{(title is null ? "" : $", \"{ErrorText.OneLine(title)}\"")}) instead of data: that is not Azure DevOps' REST API. Check that {Section}:OrganizationUrl ({this.baseAddress}) is the organisation or collection URL, and any proxy between FlowCollector and Azure DevOps (its login or error page).");
 
     /// <summary>
     /// Azure DevOps answers a credential it does not accept with <c>203 Non-Authoritative Information</c> and its HTML
@@ -79,7 +79,7 @@ internal sealed class AzureDevOpsErrors
     public SourceException FromStatus(HttpStatusCode statusCode, string body, TimeSpan? retryAfter, string endpoint, bool repositoryRequest)
     {
         var status = (int)statusCode;
-        var said = OneLine(ServerMessage(body) ?? ReasonPhrase(status));
+        var said = ErrorText.OneLine(ServerMessage(body) ?? (HttpErrorText.ReasonPhrase(status) ?? "Error"));
         switch (statusCode)
         {
             case HttpStatusCode.Unauthorized:
@@ -138,12 +138,4 @@ internal sealed class AzureDevOpsErrors
         }
     }
 
-    private static string ReasonPhrase(int status) =>
-        ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
-
-    internal static string OneLine(string text)
-    {
-        var line = text.ReplaceLineEndings(" ").Trim();
-        return line.Length <= 200 ? line : line[..200] + "…";
-    }
 }

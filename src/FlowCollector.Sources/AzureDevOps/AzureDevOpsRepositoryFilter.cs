@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using FlowCollector.Domain.Matching;
 
 namespace FlowCollector.Sources.AzureDevOps;
 
@@ -9,8 +8,8 @@ namespace FlowCollector.Sources.AzureDevOps;
 /// </summary>
 internal sealed class AzureDevOpsRepositoryFilter
 {
-    private readonly (string Glob, Regex Regex)[] include;
-    private readonly (string Glob, Regex Regex)[] exclude;
+    private readonly Glob[] include;
+    private readonly Glob[] exclude;
     private readonly bool includeDisabled;
 
     public AzureDevOpsRepositoryFilter(AzureDevOpsProjectOptions project)
@@ -30,8 +29,8 @@ internal sealed class AzureDevOpsRepositoryFilter
             : string.IsNullOrEmpty(repository.DefaultBranch) ? "empty (no default branch yet)"
             : repository.IsDisabled == true && !this.includeDisabled ? "disabled (IncludeDisabled is false)"
             : repository.IsFork == true ? "a fork (its pull requests are read from the parent repository)"
-            : this.include.Length > 0 && !this.include.Any(p => p.Regex.IsMatch(name)) ? "matches no Include pattern"
-            : this.exclude.FirstOrDefault(p => p.Regex.IsMatch(name)).Glob is { } excluded ? $"matches the Exclude pattern '{excluded}'"
+            : this.include.Length > 0 && !this.include.Any(p => p.Matches(name)) ? "matches no Include pattern"
+            : this.exclude.FirstOrDefault(p => p.Matches(name))?.Pattern is { } excluded ? $"matches the Exclude pattern '{excluded}'"
             : null;
     }
 
@@ -46,28 +45,6 @@ internal sealed class AzureDevOpsRepositoryFilter
         : pattern.IndexOfAny(['/', '\\', '[', ']', '{', '}', ':', '"', '<', '>', '|']) is var at and >= 0 ? $"contains '{pattern[at]}'"
         : null;
 
-    /// <summary>The pattern as an anchored, case-insensitive regular expression; null for an invalid one (validation reports it).</summary>
-    internal static Regex? Pattern(string? pattern)
-    {
-        if (Invalid(pattern) is not null)
-        {
-            return null;
-        }
-
-        var regex = new StringBuilder("^");
-        foreach (var c in pattern!)
-        {
-            regex.Append(c switch
-            {
-                '*' => ".*",
-                '?' => ".",
-                _ => Regex.Escape(c.ToString()),
-            });
-        }
-
-        return new Regex(regex.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
-    }
-
-    private static (string Glob, Regex Regex)[] Patterns(List<string>? globs) =>
-        (globs ?? []).Select(g => (Glob: g, Regex: Pattern(g))).Where(p => p.Regex is not null).Select(p => (p.Glob, p.Regex!)).ToArray();
+    private static Glob[] Patterns(List<string>? globs) =>
+        [.. (globs ?? []).Where(g => Invalid(g) is null).Select(g => new Glob(g))];
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.RateLimiting;
 
 namespace FlowCollector.Sources.GitHub;
 

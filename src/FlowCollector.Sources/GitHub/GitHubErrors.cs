@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Net;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
-using Microsoft.AspNetCore.WebUtilities;
+using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.Sources.Http;
 using Octokit;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -51,8 +52,8 @@ internal sealed class GitHubErrors
         _ when Http.ResponseCutException.IsCut(exception) => new SourceException(
             $"The connection to GitHub was cut in the middle of the answer to {endpoint} for {this.Repo}, even after retries (a transient network error); nothing of this read was kept and the next run tries again.", exception),
         HttpRequestException http => new SourceException(
-            $"Could not reach GitHub at {this.baseAddress} for {this.Repo} ({OneLine(http.Message)}); check {Section}:ApiBaseAddress and the network.", exception),
-        _ => this.MalformedPayload(endpoint, OneLine(exception.Message), exception),
+            $"Could not reach GitHub at {this.baseAddress} for {this.Repo} ({ErrorText.OneLine(http.Message)}); check {Section}:ApiBaseAddress and the network.", exception),
+        _ => this.MalformedPayload(endpoint, ErrorText.OneLine(exception.Message), exception),
     };
 
     /// <summary>An answer's rate-limit headers with the reset on this machine's clock (see <see cref="RateLimitHeaders.From(HttpResponseMessage, DateTimeOffset?)"/>).</summary>
@@ -75,7 +76,7 @@ internal sealed class GitHubErrors
     public SourceException GraphQlStatus(HttpStatusCode statusCode, RateLimitHeaders limits, string body, string endpoint)
     {
         var status = (int)statusCode;
-        var said = OneLine(GitHubMessage(body) ?? ReasonPhrase(statusCode));
+        var said = ErrorText.OneLine(HttpErrorText.JsonMessage(body) ?? (HttpErrorText.ReasonPhrase((int)statusCode) ?? statusCode.ToString()));
         switch (statusCode)
         {
             case HttpStatusCode.Unauthorized:
@@ -99,7 +100,7 @@ internal sealed class GitHubErrors
     public SourceException GraphQlErrors(IReadOnlyList<GraphQlError> errors, string endpoint, GraphQlRateLimit? limit)
     {
         var first = errors[0];
-        var said = OneLine(string.Join("; ", errors.Select(e => e.Message).Where(m => !string.IsNullOrWhiteSpace(m)).Distinct().Take(3)));
+        var said = ErrorText.OneLine(string.Join("; ", errors.Select(e => e.Message).Where(m => !string.IsNullOrWhiteSpace(m)).Distinct().Take(3)));
         var types = errors.Select(e => e.Type).OfType<string>().ToHashSet(StringComparer.Ordinal);
         if (types.Contains("RATE_LIMITED"))
         {
@@ -133,27 +134,10 @@ internal sealed class GitHubErrors
             $"GitHub answered {endpoint} for {this.Repo} with GraphQL errors{type} ({said}); nothing of this read was kept and the next run tries again. If it persists, set {Section}:Api to Rest.");
     }
 
-    private static string? GitHubMessage(string body)
-    {
-        try
-        {
-            using var document = System.Text.Json.JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && document.RootElement.TryGetProperty("message", out var message)
-                && message.ValueKind == System.Text.Json.JsonValueKind.String
-                ? message.GetString()
-                : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
-
     private SourceException FromResponse(ApiException e, string endpoint)
     {
         var status = (int)e.StatusCode;
-        var said = OneLine(e.ApiError?.Message ?? ReasonPhrase(e.StatusCode));
+        var said = ErrorText.OneLine(e.ApiError?.Message ?? (HttpErrorText.ReasonPhrase((int)e.StatusCode) ?? e.StatusCode.ToString()));
         var limits = RateLimitHeaders.From(e.HttpResponse, this.time.GetUtcNow());
         var body = e.HttpResponse?.Body as string ?? "";
 
@@ -195,82 +179,4 @@ internal sealed class GitHubErrors
     private static SourceException WithInner(string message, Exception? inner) =>
         inner is null ? new SourceException(message) : new SourceException(message, inner);
 
-    private static string ReasonPhrase(HttpStatusCode status) =>
-        ReasonPhrases.GetReasonPhrase((int)status) is { Length: > 0 } phrase ? phrase : status.ToString();
-
-    private static string OneLine(string text)
-    {
-        var line = text.ReplaceLineEndings(" ").Trim();
-        return line.Length <= 200 ? line : line[..200] + "…";
-    }
-}
-
-/// <summary>GitHub's <c>x-ratelimit-*</c> and <c>retry-after</c> response headers; null where absent (e.g. a server without rate limiting).</summary>
-internal sealed record RateLimitHeaders(int? Limit, int? Remaining, DateTimeOffset? Reset, TimeSpan? RetryAfter)
-{
-    /// <summary>
-    /// Beyond this difference between the answer's <c>Date</c> and this machine's clock, the clocks disagree (not just
-    /// <c>Date</c>'s whole seconds and the network), and the reset is moved onto this machine's clock.
-    /// </summary>
-    internal static readonly TimeSpan ClockSkewTolerance = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// Beyond this difference the <c>Date</c> header is not taken for a clock (a broken or replayed answer; a test's fake
-    /// clock against a server's real one), and the reset is taken as sent.
-    /// </summary>
-    internal static readonly TimeSpan ImplausibleClockSkew = TimeSpan.FromDays(1);
-
-    /// <param name="response">The answer.</param>
-    /// <param name="now">This machine's clock when the answer arrived; given, <c>x-ratelimit-reset</c> (GitHub's clock) is
-    /// moved by the difference between the answer's <c>Date</c> header and <paramref name="now"/>, so a skewed clock on
-    /// either side never turns a 10-second wait into an hour (or none).</param>
-    public static RateLimitHeaders From(IResponse? response, DateTimeOffset? now = null)
-    {
-        var headers = response?.Headers;
-        if (headers is null)
-        {
-            return new(null, null, null, null);
-        }
-
-        var date = headers.FirstOrDefault(h => string.Equals(h.Key, "Date", StringComparison.OrdinalIgnoreCase)).Value is { } text
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : (DateTimeOffset?)null;
-        return Read(headers, date, now);
-    }
-
-    /// <inheritdoc cref="From(IResponse?, DateTimeOffset?)"/>
-    public static RateLimitHeaders From(HttpResponseMessage response, DateTimeOffset? now = null)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        var headers = response.Headers
-            .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.SelectMany(h => h.Value).FirstOrDefault() ?? "", StringComparer.OrdinalIgnoreCase);
-        return Read(headers, response.Headers.Date, now);
-    }
-
-    private static RateLimitHeaders Read(IReadOnlyDictionary<string, string> headers, DateTimeOffset? serverDate, DateTimeOffset? now)
-    {
-        var reset = Number(headers, "x-ratelimit-reset") is { } epoch ? DateTimeOffset.FromUnixTimeSeconds(epoch) : (DateTimeOffset?)null;
-        if (reset is { } serverReset && serverDate is { } date && now is { } local
-            && (date - local).Duration() is var skew && skew > ClockSkewTolerance && skew < ImplausibleClockSkew)
-        {
-            // GitHub's reset is on GitHub's clock; what is left of the window is reset − Date, from now on ours.
-            reset = local + (serverReset - date);
-        }
-
-        var retryAfter = Number(headers, "retry-after") is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-        return new((int?)Number(headers, "x-ratelimit-limit"), (int?)Number(headers, "x-ratelimit-remaining"), reset, retryAfter);
-    }
-
-    private static long? Number(IReadOnlyDictionary<string, string> headers, string name)
-    {
-        foreach (var header in headers)
-        {
-            if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return long.TryParse(header.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-            }
-        }
-
-        return null;
-    }
 }

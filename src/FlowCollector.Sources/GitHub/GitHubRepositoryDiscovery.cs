@@ -3,6 +3,8 @@ using System.Text.Json;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.Auth;
+using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.Sources.Http;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -104,7 +106,7 @@ internal sealed class GitHubRepositoryDiscovery
     {
         var status = (int)response.StatusCode;
         var limits = RateLimitHeaders.From(response);
-        var said = GitHubMessage(body) ?? response.ReasonPhrase ?? "";
+        var said = HttpErrorText.JsonMessage(body) ?? response.ReasonPhrase ?? "";
         return response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => new SourceException(
@@ -119,21 +121,6 @@ internal sealed class GitHubRepositoryDiscovery
             _ => new SourceException(
                 $"GitHub answered {status} {said} for {endpoint} while listing the repositories of '{login}' ({key}); the next discovery tries again."),
         };
-    }
-
-    private static string? GitHubMessage(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String
-                ? message.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private static List<ListedRepository> Parse(string body, string login, string endpoint)

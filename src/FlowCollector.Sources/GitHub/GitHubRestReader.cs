@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using FlowCollector.Domain.Events;
+using FlowCollector.Sources.GitHub.RateLimiting;
 using Octokit;
 
 namespace FlowCollector.Sources.GitHub;

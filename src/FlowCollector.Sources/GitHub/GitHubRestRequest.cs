@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using FlowCollector.Sources.GitHub.RateLimiting;
 
 namespace FlowCollector.Sources.GitHub;
 

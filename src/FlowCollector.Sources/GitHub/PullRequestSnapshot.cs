@@ -1,8 +1,8 @@
 namespace FlowCollector.Sources.GitHub;
 
 /// <summary>
-/// What the source knows about one pull request, independent of how it was fetched (REST today, GraphQL
-/// later): the reader fills it, <see cref="PullRequestEventMapper"/> turns it into events.
+/// What the source knows about one pull request, independent of how it was fetched (GraphQL by default, REST with
+/// <c>Api=Rest</c>): the reader fills it, <see cref="PullRequestEventMapper"/> turns it into events.
 /// </summary>
 internal sealed record PullRequestSnapshot(
     int Number,

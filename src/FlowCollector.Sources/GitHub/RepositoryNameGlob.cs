@@ -1,8 +1,10 @@
+using FlowCollector.Domain.Matching;
+
 namespace FlowCollector.Sources.GitHub;
 
 /// <summary>
-/// A glob on a GitHub repository name: <c>*</c> matches any run of characters, <c>?</c> exactly one, anything else
-/// itself, case-insensitively (GitHub resolves names that way). The whole name must match.
+/// A <see cref="Glob"/> on a GitHub repository name (case-insensitive, as GitHub resolves names), with the characters a
+/// repository name can hold checked up front.
 /// </summary>
 internal sealed class RepositoryNameGlob
 {
@@ -37,38 +39,7 @@ internal sealed class RepositoryNameGlob
     public bool Matches(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-
-        // Iterative matching with one backtrack point per '*': linear in practice, no regex, no catastrophic cases.
-        int p = 0, n = 0, star = -1, resume = 0;
-        while (n < name.Length)
-        {
-            if (p < this.pattern.Length && (this.pattern[p] == '?' || char.ToUpperInvariant(this.pattern[p]) == char.ToUpperInvariant(name[n])))
-            {
-                p++;
-                n++;
-            }
-            else if (p < this.pattern.Length && this.pattern[p] == '*')
-            {
-                star = p++;
-                resume = n;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                n = ++resume;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < this.pattern.Length && this.pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == this.pattern.Length;
+        return Glob.Matches(this.pattern, name);
     }
 
     public override string ToString() => this.pattern;

@@ -123,9 +123,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
     }
 
     /// <summary>The version this binary was built as (its informational version: <c>0.1.0+{commit}</c> when built from git).</summary>
-    public static string Version =>
-        typeof(CommandLine).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+    public static string Version => Telemetry.FlowCollectorTelemetry.Version;
 
     /// <summary>
     /// Where a command passes unknown tokens on to configuration, its usage line and "additional arguments" section say

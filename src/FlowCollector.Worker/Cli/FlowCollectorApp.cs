@@ -185,7 +185,7 @@ public static partial class FlowCollectorApp
                 [.. summaries.SelectMany(s => s.Rows).OrderBy(r => r.Repository, StringComparer.Ordinal)],
                 [.. summaries.SelectMany(s => s.Repositories).OrderBy(r => r.Repository, StringComparer.Ordinal)]),
             stdout);
-        SummaryPrinter.PrintDora(outcomes.Where(o => o.Window is not null).Select(o => Dora(o, settings)).OfType<(string, DoraReport)>(), stdout);
+        SummaryPrinter.PrintDora(outcomes.Where(o => o.Window is not null).Select(Dora).OfType<(string, DoraReport)>(), stdout);
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         SummaryPrinter.PrintConstraints(
             outcomes.Where(o => o.Succeeded).Select(o => (o.TargetKey, ConstraintAnalysis.Find(o.ArrivedWaits, now - TimeSpan.FromDays(28), now, [.. DefinitionOf(o, settings).Stages.Select(s => s.Name)]))),
@@ -254,7 +254,7 @@ public static partial class FlowCollectorApp
                     x.First.Repository,
                     DefinitionOf(x.Second, settings),
                     x.Second.Timelines,
-                    x.Second.Window is null ? null : Dora(x.Second with { Window = (now - period, now) }, settings)?.Item2,
+                    x.Second.Window is null ? null : Dora(x.Second with { Window = (now - period, now) })?.Item2,
                     x.Second.Waiting))
                 .ToList();
             var scope = targets.Count == 1 ? targets[0].Repository.FullName : $"{targets.Count} repositories";
@@ -359,23 +359,10 @@ public static partial class FlowCollectorApp
     }
 
     /// <summary>DORA over the window a run read, for the repositories where production deployments were read.</summary>
-    private static (string, DoraReport)? Dora(CollectionOutcome outcome, ValueStreamSettings settings)
-    {
-        // The same flag the deployment point's production tag carries: boards and once agree on what production is.
-        var production = outcome.Deployments
-            .Where(d => d.IsProduction && d.Deployment.Environment is not null)
-            .Select(d => new DoraDeployment(d.Deployment.Environment!, d.Deployment.Finished!.Value, d.Deployment.Succeeded, d.Deployment.IsRollback) { Rework = d.IsRework })
-            .ToList();
-        if (production.Count == 0)
-        {
-            return null;
-        }
-
-        var (from, to) = outcome.Window!.Value;
-        var leadTimes = outcome.Timelines.Where(t => t.Arrived >= from && t.Arrived < to && t.LeadTime is not null).Select(t => t.LeadTime!.Value).ToList();
-        var incidents = outcome.Incidents.Select(i => new DoraIncident(i.Opened!.Value, i.Resolved)).ToList();
-        return (outcome.TargetKey, DoraMetrics.Compute(from, to, production, leadTimes, incidents, TimeSpan.FromDays(1)));
-    }
+    private static (string, DoraReport)? Dora(CollectionOutcome outcome) =>
+        DoraMetrics.OfRead(outcome.Deployments, outcome.Timelines, outcome.Incidents, outcome.Window!.Value.From, outcome.Window.Value.To) is { } report
+            ? (outcome.TargetKey, report)
+            : null;
 
     private static async Task<int> ValidateAsync(CommandLine commandLine, TextWriter stdout, TextWriter stderr, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {

@@ -1,3 +1,6 @@
+using FlowCollector.Sources.AzureDevOps;
+using FlowCollector.Sources.GitHub;
+using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Hosting;
 using FlowCollector.Worker.Scheduling;
 using Microsoft.Extensions.Options;
@@ -94,9 +97,30 @@ internal static class StartupValidation
         if (errors.Count > 0)
         {
             Print(errors, stderr);
+            return true;
         }
 
-        return errors.Count > 0;
+        // Only over valid options: the names are read from the bound options, as the sources will read them.
+        foreach (var warning in EnvironmentNameWarnings(services))
+        {
+            stderr.WriteLine($"flowcollector: warning: {warning}");
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Environment names of the sources that no configured path holds (<see cref="EnvironmentNameCheck"/>); a source with
+    /// no repository to read (none named, none to discover) is left out: its defaults name nothing anybody chose.
+    /// </summary>
+    public static IReadOnlyList<string> EnvironmentNameWarnings(IServiceProvider services)
+    {
+        var azureDevOps = services.GetRequiredService<IOptions<AzureDevOpsSourceOptions>>().Value;
+        var gitHub = services.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
+        return EnvironmentNameCheck.Warnings(
+            services.GetRequiredService<IOptions<ValueStreamOptions>>().Value,
+            azureDevOps.Repositories.Count > 0 || azureDevOps.Projects.Count > 0 ? azureDevOps : null,
+            gitHub.Repositories.Count > 0 || gitHub.Organizations.Count > 0 ? gitHub : null);
     }
 
     public static void Print(IReadOnlyList<string> errors, TextWriter stderr)

@@ -1,6 +1,8 @@
 using System.Globalization;
+using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Statistics;
 using FlowCollector.Domain.ValueStream;
+using FlowCollector.Worker.Collection;
 
 namespace FlowCollector.Worker.Cli;
 
@@ -19,7 +21,7 @@ internal static class SummaryPrinter
         var rows = summary.Rows.Select(r => new[]
         {
             r.Repository, r.Stage, r.Kind == StageKind.Process ? "process" : "wait",
-            r.Changes.ToString(CultureInfo.InvariantCulture), Human(r.MedianSeconds), Human(r.P90Seconds),
+            r.Changes.ToString(CultureInfo.InvariantCulture), HumanDuration.Of(r.MedianSeconds), HumanDuration.Of(r.P90Seconds),
         }).ToList();
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
         output.WriteLine(Line(header, widths));
@@ -42,9 +44,9 @@ internal static class SummaryPrinter
     {
         foreach (var (repository, report) in reports)
         {
-            var lead = report.LeadTime.Median is { } median ? $"median {Human(median.TotalSeconds)}, p90 {Human(report.LeadTime.P90!.Value.TotalSeconds)} ({report.LeadTimeBand})" : "n/a";
+            var lead = report.LeadTime.Median is { } median ? $"median {HumanDuration.Of(median.TotalSeconds)}, p90 {HumanDuration.Of(report.LeadTime.P90!.Value.TotalSeconds)} ({report.LeadTimeBand})" : "n/a";
             var failure = report.ChangeFailureRate is { } rate ? rate.ToString("P0", CultureInfo.InvariantCulture) : "n/a";
-            var recovery = report.RecoveryTime.Median is { } r ? Human(r.TotalSeconds) : "n/a";
+            var recovery = report.RecoveryTime.Median is { } r ? HumanDuration.Of(r.TotalSeconds) : "n/a";
             var rework = report.ReworkRate is { } share ? share.ToString("P0", CultureInfo.InvariantCulture) : "n/a";
             output.WriteLine(
                 $"{repository}: DORA — {report.Deployments} production deployments ({report.DeploymentsPerDay.ToString("0.##", CultureInfo.InvariantCulture)}/day, {report.DeploymentFrequencyBand}), " +
@@ -67,18 +69,8 @@ internal static class SummaryPrinter
             var moved = finding.Trend.Moved ? $"; moved from {finding.Trend.PreviousStage}" : "";
             output.WriteLine(
                 $"{repository}: constraint (28 days) — {c.Stage}: {c.ChangeHours.ToString("0.0", CultureInfo.InvariantCulture)} change-hours, " +
-                $"{c.Share.ToString("P0", CultureInfo.InvariantCulture)} of all waiting, {c.Changes} changes, median {Human(c.MedianSeconds)}, p75 {Human(c.P75Seconds)}{runnerUp}{moved}");
+                $"{c.Share.ToString("P0", CultureInfo.InvariantCulture)} of all waiting, {c.Changes} changes, median {HumanDuration.Of(c.MedianSeconds)}, p75 {HumanDuration.Of(c.P75Seconds)}{runnerUp}{moved}");
         }
-    }
-
-    /// <summary>Durations as a person reads them: 45s, 12m, 3h05m, 2d04h.</summary>
-    public static string Human(double seconds)
-    {
-        var t = TimeSpan.FromSeconds(Math.Round(seconds));
-        return t.TotalMinutes < 1 ? $"{t.Seconds}s"
-            : t.TotalHours < 1 ? $"{t.Minutes}m{t.Seconds:00}s"
-            : t.TotalDays < 1 ? $"{t.Hours}h{t.Minutes:00}m"
-            : $"{(int)t.TotalDays}d{t.Hours:00}h";
     }
 
     private static string Line(string[] cells, int[] widths) =>

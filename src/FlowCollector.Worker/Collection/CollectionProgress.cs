@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using FlowCollector.Domain.Ports;
-using FlowCollector.Worker.Cli;
 using FlowCollector.Worker.Telemetry;
 
 namespace FlowCollector.Worker.Collection;
@@ -57,7 +56,7 @@ public sealed partial class CollectionProgress
         if (this.logger.IsEnabled(LogLevel.Information))
         {
 #pragma warning disable CA1873 // Guarded by IsEnabled just above.
-            LogStarted(this.logger, target.Key, Iso(since), Iso(until), SummaryPrinter.Human((until - since).TotalSeconds), stillBackfilling ? "first backfill" : "since the watermark, less the overlap");
+            LogStarted(this.logger, target.Key, Iso(since), Iso(until), HumanDuration.Of((until - since).TotalSeconds), stillBackfilling ? "first backfill" : "since the watermark, less the overlap");
 #pragma warning restore CA1873
         }
 
@@ -171,7 +170,7 @@ public sealed partial class CollectionProgress
             if (snapshot.State == "reading" && this.owner.logger.IsEnabled(LogLevel.Information))
             {
 #pragma warning disable CA1873 // Guarded by IsEnabled just above.
-                LogProgress(this.owner.logger, this.Target, SummaryPrinter.Human((now - this.Started).TotalSeconds), snapshot.Describe());
+                LogProgress(this.owner.logger, this.Target, HumanDuration.Of((now - this.Started).TotalSeconds), snapshot.Describe());
 #pragma warning restore CA1873
             }
         }
@@ -228,7 +227,7 @@ public sealed partial class CollectionProgress
                     parts.Add($"rate limit left {left}");
                 }
 
-                parts.Add(this.EstimatedLeft is { } eta ? $"about {SummaryPrinter.Human(eta.TotalSeconds)} left" : "time left unknown");
+                parts.Add(this.EstimatedLeft is { } eta ? $"about {HumanDuration.Of(eta.TotalSeconds)} left" : "time left unknown");
                 return string.Join(", ", parts);
             }
 

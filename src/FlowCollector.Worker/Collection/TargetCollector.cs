@@ -3,7 +3,7 @@ using System.Globalization;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Points;
 using FlowCollector.Domain.Ports;
-using FlowCollector.Domain.Statistics;
+using FlowCollector.Domain.Reads;
 using FlowCollector.Domain.ValueStream;
 using FlowCollector.Worker.Health;
 using FlowCollector.Worker.State;
@@ -54,157 +54,159 @@ public sealed partial class TargetCollector(
         using var activity = FlowCollectorTelemetry.ActivitySource.StartActivity("collect " + target.Key);
         activity?.SetTag("flowcollector.target", target.Key);
         activity?.SetTag("vcs.repository.name", target.Repository.FullName);
-        var started = time.GetTimestamp();
-        var sourceTag = FlowCollectorTelemetry.ProviderTag(target.Source.Source);
-        TargetState? state = null;
-        var stateRead = false;
-        SourceReadResult? read = null;
+        var run = new RunSoFar(time.GetTimestamp());
         try
         {
             // Inside the error handling: a state store that fails here (a database restart) fails the run like any other fault.
-            state = await store.GetTargetAsync(target.Key, cancellationToken);
-            stateRead = true;
+            run.State = await store.GetTargetAsync(target.Key, cancellationToken);
+            run.StateRead = true;
             var now = time.GetUtcNow();
-            var since = state?.Watermark is { } watermark ? watermark - target.Schedule.Overlap : now - target.Schedule.Backfill;
-            var probe = await this.ProbeAsync(target, state, now, cancellationToken);
+            var since = run.State?.Watermark is { } watermark ? watermark - target.Schedule.Overlap : now - target.Schedule.Backfill;
+            var probe = await this.ProbeAsync(target, run.State, now, cancellationToken);
             if (probe is { Unchanged: true, Due: false })
             {
-                return await this.WriteUnchangedAsync(target, state!, probe.Result, now, started, cancellationToken);
+                return await this.WriteUnchangedAsync(target, run, probe.Result, now, since, cancellationToken);
             }
 
-            using var reading = progress?.Begin(target, since, now, firstBackfill: state?.Watermark is null);
-            read = await target.Source.ReadAsync(target.Repository, since, cancellationToken);
-            if (probe is not null)
-            {
-                // The probe's requests belong to this run's cost; the read's budget figure is the later one.
-                read = read with { Usage = new SourceUsage(read.Usage.Requests + probe.Result.Usage.Requests, read.Usage.RateLimitRemaining ?? probe.Result.Usage.RateLimitRemaining) };
-            }
+            using var reading = progress?.Begin(target, since, now, firstBackfill: run.State?.Watermark is null);
+            run.Read = await this.ReadAsync(target, since, probe, cancellationToken);
 
-            telemetry.EventsRead.Add(read.Events.Count, sourceTag);
-            if (read.Usage.RateLimitRemaining is { } remaining)
-            {
-                telemetry.RecordRateLimit(target.Key, target.Source.Source, remaining);
-            }
-
-            // Changes merged in earlier runs but not yet through the environment path, and open changes, come back
-            // from the state store: a deployment read today completes a change merged last week, and a pull request
-            // nobody touched for days still shows in the waiting-now snapshot.
-            // The path is learnt from this read's deployments before the flow is built, so even the first backfill
+            // The path is learnt from this read's deployments before the read is evaluated, so even the first backfill
             // measures the repository along its own path.
-            var stream = await this.ChooseStreamAsync(target, read.Events, cancellationToken);
-            var definition = stream.Resolved.Definition;
-            var flow = await this.ReplayPendingAsync(target, definition, cancellationToken);
-            flow.Apply(read.Events);
-            // Only deployments this read reported are (re)written; older ones replayed from the pending set are not.
-            var readDeployments = read.Events.Where(e => IsDeploymentEvent(e.Kind)).Select(e => e.SubjectId).ToHashSet(StringComparer.Ordinal);
-            var deployments = flow.FinishedDeployments().Where(d => readDeployments.Contains(d.Deployment.DeploymentId)).ToList();
-            var readRuns = read.Events.Where(e => e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished)
-                .Select(e => (e.SubjectId, Math.Max(1, e.Attempt))).ToHashSet();
-            var runs = flow.FinishedRuns().Where(r => readRuns.Contains((r.RunId, r.Attempt)));
-            var incidents = flow.Incidents();
-            var touched = TouchedChanges(read, deployments);
-            var timelines = flow.MergedTimelines().Where(t => touched.Contains(t.Change.ChangeId) || (t.Change.MergeSha is { } sha && touched.Contains(sha))).ToList();
-            var clamped = timelines.Sum(t => t.Spans.Count(s => s.Clamped));
-            if (clamped > 0)
-            {
-                telemetry.SpansClamped.Add(clamped, sourceTag);
-            }
-
-            var newWatermark = Max(state?.Watermark, read.HighWatermark) ?? since;
-            var storedTimes = PointTimeLedgerCodec.Decode(await store.GetETagAsync(target.Key, PointTimesResource, cancellationToken));
-            var pending = flow.PendingChanges(newWatermark - target.Schedule.Overlap);
-            var deliveredEarlier = PointTimeLedger.DeliveredEarlier(pending, storedTimes);
-            var waiting = flow.WaitingNow(now).Where(w => !deliveredEarlier.Contains(w.ChangeId)).ToList();
-            var points = timelines.SelectMany(ChangeStagePoints.From)
-                .Concat(timelines.SelectMany(ChangePoints.From))
-                .Concat(deployments.SelectMany(DeploymentPoints.From))
-                .Concat(runs.SelectMany(PipelineRunPoints.From))
-                .Concat(incidents.SelectMany(IncidentPoints.From))
-                .Concat(StageQueuePoints.From(target.Repository, definition, waiting, now))
-                .ToList();
-
-            // A re-collection that moves a stage's end rewrites the point written before instead of adding a second one.
-            var pointTimes = PointTimeLedger.Stabilise(points, storedTimes, now, collection.Value.PendingMaxAge);
-            points = [.. pointTimes.Points];
-
-            // The constraint needs 56 days of arrivals; a run reads an hour: the ledger in the state store carries the rest.
-            var arrivedWaits = ArrivedWaitsLedger.Merge(
-                ArrivedWaitsCodec.Decode(await store.GetETagAsync(target.Key, ArrivedWaitsResource, cancellationToken)),
-                timelines.Select(ArrivedChangeWaits.From).OfType<ArrivedChangeWaits>(),
-                now);
-            points.AddRange(ConstraintPointsOf(target.Repository, definition, arrivedWaits, now));
-            points.Add(CollectorSyncPoints.Success(target, now, newWatermark, read, points.Count + 1));
-            if (valueStream.Teams.TeamOf(target.Repository) is { } team)
-            {
-                points = TeamDirectory.Tag(points, team);
-            }
-
-            var stillPending = pending
-                .Where(p => p.Merged >= now - collection.Value.PendingMaxAge && !deliveredEarlier.Contains(p.ChangeId))
-                .Select(p => (p.ChangeId, p.Events))
-                .Concat(flow.OpenChanges().Where(o => o.Opened >= now - collection.Value.PendingMaxAge).Select(o => (o.ChangeId, o.Events)))
-                .ToDictionary(p => p.ChangeId, p => PendingChangeCodec.Encode(p.Events), StringComparer.Ordinal);
-
-            // Shutdown may have been requested while reading: abandon rather than write half a picture.
-            cancellationToken.ThrowIfCancellationRequested();
-            await sink.WriteAsync(points, cancellationToken);
-            telemetry.PointsWritten.Add(points.Count, sourceTag);
-
-            var finished = time.GetUtcNow();
-            await store.ReplacePendingChangesAsync(target.Key, stillPending, CancellationToken.None);
-            await store.SaveTargetAsync(new TargetState(target.Key, newWatermark, finished, finished, null), CancellationToken.None);
-            if (probe is not null)
-            {
-                // Only now, with the points written and the watermark saved: a failed run keeps the old validators, so
-                // the next probe still sees this run's changes as new. A crash between the two saves costs one more read.
-                await store.SaveETagAsync(target.Key, ProbeValidatorsResource, probe.Result.Validators, CancellationToken.None);
-                await store.SaveETagAsync(target.Key, LastFullReadResource, now.ToString("O", CultureInfo.InvariantCulture), CancellationToken.None);
-            }
-
-            // Like the watermark: kept only once the points measured along it are written.
-            await this.SaveLearntPathAsync(target, stream);
-            await store.SaveETagAsync(target.Key, ArrivedWaitsResource, ArrivedWaitsCodec.Encode(arrivedWaits), CancellationToken.None);
-            if (pointTimes.LedgerChanged)
-            {
-                await store.SaveETagAsync(target.Key, PointTimesResource, PointTimeLedgerCodec.Encode(pointTimes.Ledger), CancellationToken.None);
-            }
-
-            telemetry.RecordWatermark(target.Key, newWatermark);
+            var stream = await this.ChooseStreamAsync(target, run.Read.Events, cancellationToken);
+            var result = (await this.ReadOfAsync(target, stream, run.State, run.Read, now, since, full: true, cancellationToken)).Evaluate();
+            var finished = await this.WriteAsync(target, result, cancellationToken);
+            await this.KeepAsync(target, result, probe, stream, now, finished);
             reading?.Succeeded();
-            health.Succeeded(target.Key, finished);
-            this.Record(target, CollectionResult.Success, started);
-            LogCollected(logger, target.Key, read.Events.Count, timelines.Count, points.Count, read.Usage.Requests);
-            return new CollectionOutcome(target.Key, CollectionResult.Success, null, read.Events.Count, points.Count, read.Usage.Requests, timelines)
+            this.Succeeded(target, result.Watermark, finished, run.Started);
+            LogCollected(logger, target.Key, run.Read.Events.Count, result.Timelines.Count, result.Points.Count, run.Read.Usage.Requests);
+            return new CollectionOutcome(target.Key, CollectionResult.Success, null, run.Read.Events.Count, result.Points.Count, run.Read.Usage.Requests, result.Timelines)
             {
                 Stream = stream.Resolved,
-                Deployments = deployments,
-                Incidents = incidents,
+                Deployments = result.Deployments,
+                Incidents = result.Incidents,
                 Window = (since, now),
-                ArrivedWaits = arrivedWaits,
-                Waiting = waiting,
+                ArrivedWaits = result.ArrivedWaits!,
+                Waiting = result.Waiting,
             };
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            LogAbandoned(logger, target.Key);
-            this.Record(target, CollectionResult.Cancelled, started);
-            return new CollectionOutcome(target.Key, CollectionResult.Cancelled, "cancelled by shutdown; watermark not advanced", read?.Events.Count ?? 0, 0, read?.Usage.Requests ?? 0, []);
-        }
-        catch (Exception e) when (e is SourceException or SinkException)
-        {
-            return await this.FailAsync(target, stateRead ? state : null, stateRead, e.Message, read, started);
-        }
-        catch (Exception e) when (StateStoreFailure.Describe(e) is { } stateFailure)
-        {
-            return await this.FailAsync(target, stateRead ? state : null, stateRead, stateFailure, read, started);
-        }
-#pragma warning disable CA1031 // One target's defect must never stop the others; it is logged with its stack and reported.
+#pragma warning disable CA1031 // One target's defect must never stop the others: every failure is classified and reported (EndAsync).
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            LogUnexpected(logger, e, target.Key);
-            return await this.FailAsync(target, stateRead ? state : null, stateRead, $"unexpected {e.GetType().Name}: {e.Message}", read, started);
+            return await this.EndAsync(target, run, e, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// What a full read keeps, only once its points are written and in this order: the changes still pending, the
+    /// watermark, the probe's validators, the learnt path, the constraint's ledger. A failure before leaves them all as
+    /// they were, so the next run reads the same window again.
+    /// </summary>
+    private async Task KeepAsync(CollectionTarget target, ReadEvaluation result, ProbeOutcome? probe, StreamChoice stream, DateTimeOffset now, DateTimeOffset finished)
+    {
+        await store.ReplacePendingChangesAsync(target.Key, result.Pending!.ToDictionary(p => p.Key, p => PendingChangeCodec.Encode(p.Value), StringComparer.Ordinal), CancellationToken.None);
+        await store.SaveTargetAsync(new TargetState(target.Key, result.Watermark, finished, finished, null), CancellationToken.None);
+        if (probe is not null)
+        {
+            // Only now, with the points written and the watermark saved: a failed run keeps the old validators, so
+            // the next probe still sees this run's changes as new. A crash between the two saves costs one more read.
+            await store.SaveETagAsync(target.Key, ProbeValidatorsResource, probe.Result.Validators, CancellationToken.None);
+            await store.SaveETagAsync(target.Key, LastFullReadResource, now.ToString("O", CultureInfo.InvariantCulture), CancellationToken.None);
+        }
+
+        // Like the watermark: kept only once the points measured along it are written.
+        await this.SaveLearntPathAsync(target, stream);
+        await store.SaveETagAsync(target.Key, ArrivedWaitsResource, ArrivedWaitsCodec.Encode(result.ArrivedWaits!), CancellationToken.None);
+        if (result.PointTimes is { LedgerChanged: true } pointTimes)
+        {
+            await store.SaveETagAsync(target.Key, PointTimesResource, PointTimeLedgerCodec.Encode(pointTimes.Ledger), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Reads the window from the source (the probe's requests count towards this run's cost) and records its telemetry.</summary>
+    private async Task<SourceReadResult> ReadAsync(CollectionTarget target, DateTimeOffset since, ProbeOutcome? probe, CancellationToken cancellationToken)
+    {
+        var read = await target.Source.ReadAsync(target.Repository, since, cancellationToken);
+        if (probe is not null)
+        {
+            // The read's budget figure is the later one.
+            read = read with { Usage = new SourceUsage(read.Usage.Requests + probe.Result.Usage.Requests, read.Usage.RateLimitRemaining ?? probe.Result.Usage.RateLimitRemaining) };
+        }
+
+        telemetry.EventsRead.Add(read.Events.Count, FlowCollectorTelemetry.ProviderTag(target.Source.Source));
+        if (read.Usage.RateLimitRemaining is { } remaining)
+        {
+            telemetry.RecordRateLimit(target.Key, target.Source.Source, remaining);
+        }
+
+        return read;
+    }
+
+    /// <summary>
+    /// The read as the engine takes it. Changes merged in earlier runs but not yet through the environment path, and open
+    /// changes, come back from the state store: a deployment read today completes a change merged last week, and a pull
+    /// request nobody touched for days still shows in the waiting-now snapshot. A <paramref name="full"/> read also brings the
+    /// constraint's ledger (56 days of arrivals; a run reads an hour); an unchanged one leaves it alone.
+    /// </summary>
+    private async Task<RepositoryRead> ReadOfAsync(CollectionTarget target, StreamChoice stream, TargetState? state, SourceReadResult read, DateTimeOffset now, DateTimeOffset since, bool full, CancellationToken cancellationToken)
+    {
+        var pending = await store.GetPendingChangesAsync(target.Key, cancellationToken);
+        return new RepositoryRead(target.Repository, stream.Resolved.Definition, valueStream.Counting, read, now)
+        {
+            Pending = [.. pending.Values.Select(PendingChangeCodec.Decode)],
+            PreviousWatermark = state?.Watermark,
+            Since = since,
+            Overlap = target.Schedule.Overlap,
+            PendingMaxAge = collection.Value.PendingMaxAge,
+            ArrivedBefore = full ? ArrivedWaitsCodec.Decode(await store.GetETagAsync(target.Key, ArrivedWaitsResource, cancellationToken)) : [],
+            PointTimesBefore = full ? PointTimeLedgerCodec.Decode(await store.GetETagAsync(target.Key, PointTimesResource, cancellationToken)) : [],
+            Team = valueStream.Teams.TeamOf(target.Repository),
+            IntervalSeconds = ScheduleInterval.Seconds(target.Schedule, now),
+        };
+    }
+
+    /// <summary>Writes the points of an evaluated read (unless shutdown was requested: then nothing) and returns when it was done.</summary>
+    private async Task<DateTimeOffset> WriteAsync(CollectionTarget target, ReadEvaluation result, CancellationToken cancellationToken)
+    {
+        var sourceTag = FlowCollectorTelemetry.ProviderTag(target.Source.Source);
+        if (result.SpansClamped is > 0 and var clamped)
+        {
+            telemetry.SpansClamped.Add(clamped, sourceTag);
+        }
+
+        // Shutdown may have been requested while reading: abandon rather than write half a picture.
+        cancellationToken.ThrowIfCancellationRequested();
+        await sink.WriteAsync(result.Points, cancellationToken);
+        telemetry.PointsWritten.Add(result.Points.Count, sourceTag);
+        return time.GetUtcNow();
+    }
+
+    private void Succeeded(CollectionTarget target, DateTimeOffset watermark, DateTimeOffset finished, long started)
+    {
+        telemetry.RecordWatermark(target.Key, watermark);
+        health.Succeeded(target.Key, finished);
+        this.Record(target, CollectionResult.Success, started);
+    }
+
+    /// <summary>How a run that threw ends: abandoned by shutdown (watermark kept), or failed and reported.</summary>
+    private async Task<CollectionOutcome> EndAsync(CollectionTarget target, RunSoFar run, Exception e, CancellationToken cancellationToken)
+    {
+        if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            LogAbandoned(logger, target.Key);
+            this.Record(target, CollectionResult.Cancelled, run.Started);
+            return new CollectionOutcome(target.Key, CollectionResult.Cancelled, "cancelled by shutdown; watermark not advanced", run.Read?.Events.Count ?? 0, 0, run.Read?.Usage.Requests ?? 0, []);
+        }
+
+        var error = e is SourceException or SinkException ? e.Message : StateStoreFailure.Describe(e);
+        if (error is null)
+        {
+            LogUnexpected(logger, e, target.Key);
+            error = $"unexpected {e.GetType().Name}: {e.Message}";
+        }
+
+        return await this.FailAsync(target, run, error);
     }
 
     /// <summary>
@@ -234,7 +236,7 @@ public sealed partial class TargetCollector(
     /// A run whose probe saw no change: nothing is read, but the waiting-now snapshot (its ages grow every poll) and the
     /// collector_sync point are written from the pending changes in the store, and the watermark stays.
     /// </summary>
-    private async Task<CollectionOutcome> WriteUnchangedAsync(CollectionTarget target, TargetState state, ChangeProbeResult probe, DateTimeOffset now, long started, CancellationToken cancellationToken)
+    private async Task<CollectionOutcome> WriteUnchangedAsync(CollectionTarget target, RunSoFar run, ChangeProbeResult probe, DateTimeOffset now, DateTimeOffset since, CancellationToken cancellationToken)
     {
         if (probe.Usage.RateLimitRemaining is { } remaining)
         {
@@ -243,29 +245,16 @@ public sealed partial class TargetCollector(
 
         // Nothing new to learn from: the path stored by the last full read.
         var stream = await this.ChooseStreamAsync(target, [], cancellationToken);
-        var flow = await this.ReplayPendingAsync(target, stream.Resolved.Definition, cancellationToken);
-        var watermark = state.Watermark!.Value;
-        var points = StageQueuePoints.From(target.Repository, stream.Resolved.Definition, flow.WaitingNow(now), now).ToList();
-        points.Add(CollectorSyncPoints.Success(target, now, watermark, new SourceReadResult([], null, probe.Usage), points.Count + 1));
-        if (valueStream.Teams.TeamOf(target.Repository) is { } team)
-        {
-            points = TeamDirectory.Tag(points, team);
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        await sink.WriteAsync(points, cancellationToken);
-        telemetry.PointsWritten.Add(points.Count, FlowCollectorTelemetry.ProviderTag(target.Source.Source));
-
-        var finished = time.GetUtcNow();
-        await store.SaveTargetAsync(new TargetState(target.Key, watermark, finished, finished, null), CancellationToken.None);
+        var unchanged = new SourceReadResult([], null, probe.Usage);
+        var result = (await this.ReadOfAsync(target, stream, run.State, unchanged, now, since, full: false, cancellationToken)).EvaluateUnchanged();
+        var finished = await this.WriteAsync(target, result, cancellationToken);
+        await store.SaveTargetAsync(new TargetState(target.Key, result.Watermark, finished, finished, null), CancellationToken.None);
 
         // Equal to the stored ones, or fresher ETags for the same bodies (after a token rotation): the next probe is free again.
         await store.SaveETagAsync(target.Key, ProbeValidatorsResource, probe.Validators, CancellationToken.None);
-        telemetry.RecordWatermark(target.Key, watermark);
-        health.Succeeded(target.Key, finished);
-        this.Record(target, CollectionResult.Success, started);
-        LogUnchanged(logger, target.Key, points.Count, probe.Usage.Requests);
-        return new CollectionOutcome(target.Key, CollectionResult.Success, null, 0, points.Count, probe.Usage.Requests, []) { Stream = stream.Resolved };
+        this.Succeeded(target, result.Watermark, finished, run.Started);
+        LogUnchanged(logger, target.Key, result.Points.Count, probe.Usage.Requests);
+        return new CollectionOutcome(target.Key, CollectionResult.Success, null, 0, result.Points.Count, probe.Usage.Requests, []) { Stream = stream.Resolved };
     }
 
     /// <summary>
@@ -312,74 +301,15 @@ public sealed partial class TargetCollector(
         }
     }
 
-    /// <summary>A flow holding the target's open and not-yet-delivered changes as the state store kept them.</summary>
-    private async Task<RepositoryFlow> ReplayPendingAsync(CollectionTarget target, ValueStreamDefinition definition, CancellationToken cancellationToken)
-    {
-        var pending = await store.GetPendingChangesAsync(target.Key, cancellationToken);
-        var flow = new RepositoryFlow(target.Repository, definition, valueStream.Counting);
-        foreach (var payload in pending.Values)
-        {
-            flow.Apply(PendingChangeCodec.Decode(payload));
-        }
-
-        return flow;
-    }
-
-    /// <summary>
-    /// The <c>constraint</c> points of a run: the rolling 28 days up to now (timestamp: the current hour, so the runs of an
-    /// hour overwrite one point) and the last completed ISO week (timestamp: its Monday; every run rewrites the same point).
-    /// </summary>
-    internal static IEnumerable<FlowPoint> ConstraintPointsOf(RepositoryRef repository, ValueStreamDefinition definition, IReadOnlyList<ArrivedChangeWaits> arrived, DateTimeOffset now)
-    {
-        string[] order = [.. definition.Stages.Select(s => s.Name)];
-        var hour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
-        var rolling = ConstraintAnalysis.Find(arrived, now - TimeSpan.FromDays(28), now, order);
-        var thisWeek = ArrivedWaitsLedger.WeekStart(now);
-        var lastWeek = ConstraintAnalysis.Find(arrived, thisWeek.AddDays(-7), thisWeek, order);
-        return ConstraintPoints.From(repository, rolling, ConstraintPoints.Rolling28Days, hour)
-            .Concat(ConstraintPoints.From(repository, lastWeek, ConstraintPoints.Week, thisWeek.AddDays(-7)));
-    }
-
-    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
-
-    /// <summary>
-    /// Ids of the changes (and SHAs of the runs) this read said something about, plus the changes carried by the
-    /// deployments it read: only their points can have changed, so pending changes nobody touched are not rewritten.
-    /// </summary>
-    private static bool IsDeploymentEvent(FlowEventKind kind) =>
-        kind is FlowEventKind.DeploymentQueued or FlowEventKind.DeploymentStarted or FlowEventKind.DeploymentFinished or FlowEventKind.DeploymentIncludes;
-
-    private static HashSet<string> TouchedChanges(SourceReadResult read, IReadOnlyList<AttributedDeployment> deployments)
-    {
-        var touched = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in read.Events)
-        {
-            var isRun = e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished;
-            if (isRun && e.Sha is not null)
-            {
-                touched.Add(e.Sha);
-            }
-            else if (!isRun && !IsDeploymentEvent(e.Kind))
-            {
-                touched.Add(e.SubjectId);
-            }
-        }
-
-        foreach (var deployment in deployments)
-        {
-            touched.UnionWith(deployment.ChangeIds);
-        }
-
-        return touched;
-    }
-
-    private async Task<CollectionOutcome> FailAsync(CollectionTarget target, TargetState? state, bool stateRead, string error, SourceReadResult? read, long started)
+    private async Task<CollectionOutcome> FailAsync(CollectionTarget target, RunSoFar run, string error)
     {
         var now = time.GetUtcNow();
         LogFailed(logger, target.Key, error);
         health.Failed(target.Key, now, error);
         Activity.Current?.SetStatus(ActivityStatusCode.Error, error);
-        this.Record(target, CollectionResult.Failure, started);
+        this.Record(target, CollectionResult.Failure, run.Started);
+        var state = run.StateRead ? run.State : null;
+        var read = run.Read;
 
         // Two independent, best-effort reports: when the state store is what failed, the failure point still reaches the
         // health board, and when the sink is, the state still records the error. The point's write is bounded: against a
@@ -387,8 +317,7 @@ public sealed partial class TargetCollector(
         try
         {
             using var bounded = new CancellationTokenSource(FailureReportTimeout, time);
-            var failure = CollectorSyncPoints.Failure(target, now, state, read);
-            await sink.WriteAsync(valueStream.Teams.TeamOf(target.Repository) is { } team ? TeamDirectory.Tag([failure], team) : [failure], bounded.Token);
+            await sink.WriteAsync(TeamTags.AddIfOwned([CollectorSyncPoints.Failure(target.Repository, now, state, read, ScheduleInterval.Seconds(target.Schedule, now))], valueStream.Teams.TeamOf(target.Repository)), bounded.Token);
         }
 #pragma warning disable CA1031 // Reporting the failure is best effort; the sink may be the thing that is down.
         catch (Exception reportError)
@@ -397,7 +326,7 @@ public sealed partial class TargetCollector(
             LogReportFailed(logger, target.Key, "collector_sync point", reportError is OperationCanceledException ? $"no answer within {FailureReportTimeout.TotalSeconds:0} s" : reportError.Message);
         }
 
-        if (!stateRead)
+        if (!run.StateRead)
         {
             // The stored watermark was never read, so there is nothing safe to write back: a save here could erase it.
             return new CollectionOutcome(target.Key, CollectionResult.Failure, error, 0, 0, 0, []);
@@ -448,6 +377,18 @@ public sealed partial class TargetCollector(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the failure of {Target} ({Where}): {Error}")]
     private static partial void LogReportFailed(ILogger logger, string target, string where, string error);
+}
+
+/// <summary>What a run got to before it ended, for the report of a failure: the stored state (once read) and the source's read.</summary>
+internal sealed class RunSoFar(long started)
+{
+    public long Started { get; } = started;
+
+    public TargetState? State { get; set; }
+
+    public bool StateRead { get; set; }
+
+    public SourceReadResult? Read { get; set; }
 }
 
 /// <summary>What the probe before a read said, and whether a full read is due regardless (<c>Collection:ReconcileInterval</c>, no watermark yet).</summary>

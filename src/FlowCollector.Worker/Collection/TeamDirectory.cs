@@ -1,6 +1,5 @@
-using System.Text.RegularExpressions;
 using FlowCollector.Domain.Events;
-using FlowCollector.Domain.Points;
+using FlowCollector.Domain.Matching;
 
 namespace FlowCollector.Worker.Collection;
 
@@ -12,14 +11,14 @@ namespace FlowCollector.Worker.Collection;
 /// </summary>
 public sealed class TeamDirectory
 {
-    private readonly List<(string Team, Regex Pattern)> patterns;
+    private readonly List<(string Team, Glob Pattern)> patterns;
 
     public TeamDirectory(IReadOnlyDictionary<string, List<string>> teams)
     {
         ArgumentNullException.ThrowIfNull(teams);
         this.patterns = [.. teams
             .OrderBy(t => t.Key, StringComparer.Ordinal)
-            .SelectMany(t => t.Value.Select(p => (t.Key, ToRegex(p))))];
+            .SelectMany(t => t.Value.Select(p => (t.Key, new Glob(p.Trim()))))];
     }
 
     public static TeamDirectory None { get; } = new(new Dictionary<string, List<string>>());
@@ -39,30 +38,7 @@ public sealed class TeamDirectory
         return null;
     }
 
-    /// <summary>The points with the <c>team</c> tag added (tag arrays shared by several points are rebuilt once).</summary>
-    public static List<FlowPoint> Tag(IReadOnlyList<FlowPoint> points, string team)
-    {
-        ArgumentNullException.ThrowIfNull(points);
-        var rebuilt = new Dictionary<IReadOnlyList<KeyValuePair<string, string>>, KeyValuePair<string, string>[]>(ReferenceEqualityComparer.Instance);
-        var tagged = new List<FlowPoint>(points.Count);
-        foreach (var point in points)
-        {
-            if (!rebuilt.TryGetValue(point.Tags, out var tags))
-            {
-                tags = [.. point.Tags.Where(t => t.Key != FlowSchema.Tags.Team).Append(new(FlowSchema.Tags.Team, team)).OrderBy(t => t.Key, StringComparer.Ordinal)];
-                rebuilt.Add(point.Tags, tags);
-            }
-
-            tagged.Add(point with { Tags = tags });
-        }
-
-        return tagged;
-    }
-
-    /// <summary>Whether a repository pattern (see <see cref="ToRegex"/>) matches <c>owner/name</c> or <c>source:owner/name</c>.</summary>
-    internal static bool Matches(Regex pattern, RepositoryRef repository) =>
-        pattern.IsMatch(repository.FullName) || pattern.IsMatch($"{repository.Source}:{repository.FullName}");
-
-    internal static Regex ToRegex(string pattern) =>
-        new("^" + Regex.Escape(pattern.Trim()).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    /// <summary>Whether a repository pattern matches <c>owner/name</c> or <c>source:owner/name</c>.</summary>
+    internal static bool Matches(Glob pattern, RepositoryRef repository) =>
+        pattern.Matches(repository.FullName) || pattern.Matches($"{repository.Source}:{repository.FullName}");
 }

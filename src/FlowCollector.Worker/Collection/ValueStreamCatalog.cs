@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Matching;
 using FlowCollector.Domain.ValueStream;
 
 namespace FlowCollector.Worker.Collection;
@@ -37,12 +37,12 @@ public sealed record StreamAssignment(ValueStreamDefinition Definition, StreamOr
 /// </summary>
 public sealed class ValueStreamCatalog
 {
-    private readonly List<(int Index, IReadOnlyList<(string Text, Regex Regex)> Patterns, ValueStreamDefinition Definition)> streams;
+    private readonly List<(int Index, IReadOnlyList<Glob> Patterns, ValueStreamDefinition Definition)> streams;
     private readonly StreamAssignment? configured;
     private readonly Func<IReadOnlyList<string>, IReadOnlyList<string>, ValueStreamDefinition> build;
 
     private ValueStreamCatalog(
-        List<(int, IReadOnlyList<(string, Regex)>, ValueStreamDefinition)> streams,
+        List<(int, IReadOnlyList<Glob>, ValueStreamDefinition)> streams,
         StreamAssignment? configured,
         EnvironmentLearning learning,
         Func<IReadOnlyList<string>, IReadOnlyList<string>, ValueStreamDefinition> build)
@@ -67,7 +67,7 @@ public sealed class ValueStreamCatalog
     {
         ArgumentNullException.ThrowIfNull(options);
         var streams = options.Streams
-            .Select((s, i) => (i, (IReadOnlyList<(string, Regex)>)[.. s.Match.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => (p, TeamDirectory.ToRegex(p)))], options.Build(s.Environments, s.ProductionEnvironments, s.Stages)))
+            .Select((s, i) => (i, (IReadOnlyList<Glob>)[.. s.Match.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => new Glob(p.Trim()))], options.Build(s.Environments, s.ProductionEnvironments, s.Stages)))
             .ToList();
         var configured = options.HasGlobalStream
             ? new StreamAssignment(options.ToDefinition(), StreamOrigin.Configured, "configured (ValueStream:Environments)")
@@ -81,7 +81,7 @@ public sealed class ValueStreamCatalog
         ArgumentNullException.ThrowIfNull(repository);
         foreach (var (index, patterns, definition) in this.streams)
         {
-            if (patterns.Any(p => TeamDirectory.Matches(p.Regex, repository)))
+            if (patterns.Any(p => TeamDirectory.Matches(p, repository)))
             {
                 return new StreamAssignment(definition, StreamOrigin.Stream, $"configured (ValueStream:Streams:{index})");
             }
@@ -106,8 +106,8 @@ public sealed class ValueStreamCatalog
     {
         ArgumentNullException.ThrowIfNull(repositories);
         return [.. this.streams
-            .SelectMany(s => s.Patterns.Select((p, i) => (Key: $"ValueStream:Streams:{s.Index}:Match:{i}", p.Text, p.Regex)))
-            .Where(p => !repositories.Any(r => TeamDirectory.Matches(p.Regex, r)))
-            .Select(p => (p.Key, p.Text))];
+            .SelectMany(s => s.Patterns.Select((p, i) => (Key: $"ValueStream:Streams:{s.Index}:Match:{i}", Glob: p)))
+            .Where(p => !repositories.Any(r => TeamDirectory.Matches(p.Glob, r)))
+            .Select(p => (p.Key, p.Glob.Pattern))];
     }
 }

@@ -1,9 +1,11 @@
+using FlowCollector.Domain.Ports;
 using FlowCollector.Domain.ValueStream;
 using FlowCollector.Sinks;
 using FlowCollector.Sources.AzureDevOps;
 using FlowCollector.Sources.GitHub;
 using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Health;
+using FlowCollector.Worker.Scheduling;
 using FlowCollector.Worker.State;
 using FlowCollector.Worker.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,11 +23,12 @@ public static class FlowCollectorComposition
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddFlowCollectorTelemetry(configuration, prometheus);
+        services.TryAddSingleton<CollectionProgress>();
         services.AddGitHubSource(configuration);
         services.AddAzureDevOpsSource(configuration);
         services.AddPointSinks(configuration);
         services.AddStateStore(configuration);
-        services.AddSingleton<FlowCollector.Sources.GitHub.RateLimiting.IBudgetSharing, FlowCollector.Worker.State.PostgreSql.QuartzClusterReplicas>();
+        services.AddSingleton<IBudgetSharing, QuartzClusterReplicas>();
 
         services.AddOptionsWithValidateOnStart<CollectionOptions, CollectionOptionsValidator>().Bind(configuration.GetSection(CollectionOptions.SectionName));
         services.AddOptionsWithValidateOnStart<HealthOptions, HealthOptionsValidator>().Bind(configuration.GetSection(HealthOptions.SectionName));

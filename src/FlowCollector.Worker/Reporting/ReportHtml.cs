@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Statistics;
 using FlowCollector.Domain.ValueStream;
 
@@ -249,7 +250,7 @@ public static class ReportHtml
     private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Durations as a person reads them: 45s, 12m, 3h05m, 2d04h; "—" when there is none.</summary>
-    private static string Human(double? seconds) => seconds is { } s ? Cli.SummaryPrinter.Human(s) : "—";
+    private static string Human(double? seconds) => seconds is { } s ? Collection.HumanDuration.Of(s) : "—";
 
     private const string HowToRead =
         """

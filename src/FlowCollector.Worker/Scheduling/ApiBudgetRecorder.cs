@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Worker.Collection;
@@ -26,14 +24,10 @@ internal sealed partial class ApiBudgetRecorder(IEnumerable<IApiBudgetStore> sto
         }
 
         // Per credential the source names (a GitHub App: one budget per installation), else per configured token.
-        var credential = target.Source.BudgetKey(target.Repository) ?? Fingerprint(target.Source.Source, configuration[$"Sources:{target.Source.Source}:Token"]);
+        var credential = target.Source.BudgetKey(target.Repository) ?? CredentialFingerprint.Of(target.Source.Source, configuration[$"Sources:{target.Source.Source}:Token"]);
         Func<int, Task> record = budget => this.RecordAsync(credential, target.Source.Source, budget, instanceId);
         return target with { Source = target.Source is IChangeProbe ? new RecordingProbingSource(target.Source, record) : new RecordingSource(target.Source, record) };
     }
-
-    /// <summary><c>source:</c> + the first 16 hex digits of the secret's SHA-256: tells credentials apart, reveals nothing.</summary>
-    public static string Fingerprint(string source, string? secret) =>
-        $"{source}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret ?? "")))[..16]}";
 
     private async Task RecordAsync(string credential, string source, int remaining, string instanceId)
     {

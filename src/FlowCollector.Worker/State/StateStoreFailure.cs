@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Net.Sockets;
+using FlowCollector.Domain.Ports;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -15,20 +16,15 @@ internal static class StateStoreFailure
     /// <summary>The one-line message for a state-store failure; null when <paramref name="exception"/> is something else.</summary>
     public static string? Describe(Exception exception) => exception switch
     {
-        PostgresException postgres => Postgres($"{OneLine(postgres.MessageText)} [SQLSTATE {postgres.SqlState}]"),
-        NpgsqlException npgsql => Postgres(npgsql.InnerException is { } inner ? $"{OneLine(npgsql.Message)} {OneLine(inner.Message)}" : OneLine(npgsql.Message)),
-        SqliteException sqlite => $"The state store (SQLite) failed: {OneLine(sqlite.Message)}. Check {StateOptions.SectionName}:SqlitePath (the file and its folder must be writable, the disk not full); the watermark was not advanced and the next run tries again.",
-        DbException db => $"The state store failed: {OneLine(db.Message)}; the watermark was not advanced and the next run tries again.",
-        SocketException or TimeoutException when exception.StackTrace?.Contains("Npgsql", StringComparison.Ordinal) == true => Postgres(OneLine(exception.Message)),
+        PostgresException postgres => Postgres($"{ErrorText.OneLine(postgres.MessageText)} [SQLSTATE {postgres.SqlState}]"),
+        NpgsqlException npgsql => Postgres(npgsql.InnerException is { } inner ? $"{ErrorText.OneLine(npgsql.Message)} {ErrorText.OneLine(inner.Message)}" : ErrorText.OneLine(npgsql.Message)),
+        SqliteException sqlite => $"The state store (SQLite) failed: {ErrorText.OneLine(sqlite.Message)}. Check {StateOptions.SectionName}:SqlitePath (the file and its folder must be writable, the disk not full); the watermark was not advanced and the next run tries again.",
+        DbException db => $"The state store failed: {ErrorText.OneLine(db.Message)}; the watermark was not advanced and the next run tries again.",
+        SocketException or TimeoutException when exception.StackTrace?.Contains("Npgsql", StringComparison.Ordinal) == true => Postgres(ErrorText.OneLine(exception.Message)),
         _ => null,
     };
 
     private static string Postgres(string problem) =>
         $"The state store (PostgreSQL) failed: {problem}. Check State:PostgreSql:ConnectionString and that the database is up and reachable; the watermark was not advanced and the next run tries again.";
 
-    private static string OneLine(string text)
-    {
-        var line = text.ReplaceLineEndings(" ").Trim();
-        return line.Length <= 200 ? line : line[..200] + "…";
-    }
 }

@@ -12,6 +12,11 @@ public sealed class FlowCollectorTelemetry
 {
     public const string Name = "FlowCollector";
 
+    /// <summary>The running binary's version (its informational version, as <c>--version</c> prints it), or <c>unknown</c>.</summary>
+    public static string Version =>
+        typeof(FlowCollectorTelemetry).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+
     private readonly ConcurrentDictionary<string, (string Source, long Remaining)> rateLimitRemaining = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> watermarks = new(StringComparer.Ordinal);
     private readonly TimeProvider time;

@@ -20,14 +20,13 @@ public static class TelemetryServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<FlowCollectorTelemetry>();
-        services.TryAddSingleton<Collection.CollectionProgress>();
 
         // Every HTTP client (GitHub, Azure DevOps, InfluxDB) tells a running read that a request was answered.
         services.ConfigureHttpClientDefaults(http => http.AddHttpMessageHandler(() => new ReadProgressHandler()));
 
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
-                .AddService("flowcollector", serviceVersion: Cli.CommandLine.Version)
+                .AddService("flowcollector", serviceVersion: FlowCollectorTelemetry.Version)
                 .AddAttributes(KubernetesAttributes(configuration)))
             .WithMetrics(metrics =>
             {

@@ -1,4 +1,5 @@
 using FlowCollector.Worker.Cli;
+using FlowCollector.Worker.Collection;
 
 namespace FlowCollector.Worker.Tests.Cli;
 
@@ -108,6 +109,6 @@ public sealed class CommandLineTests
     [InlineData(2 * 86400 + 4 * 3600, "2d04h")]
     public void Durations_print_as_people_read_them(double seconds, string expected)
     {
-        Assert.Equal(expected, SummaryPrinter.Human(seconds));
+        Assert.Equal(expected, HumanDuration.Of(seconds));
     }
 }

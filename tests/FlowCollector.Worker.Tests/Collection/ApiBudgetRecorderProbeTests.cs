@@ -50,7 +50,7 @@ public sealed class ApiBudgetRecorderProbeTests
         await recorder.Wrap(new CollectionTarget(api, new PerOwnerSource(), new SourceScheduleOptions()), "replica-1").Source.ReadAsync(api, DateTimeOffset.UnixEpoch, ct);
         await recorder.Wrap(new CollectionTarget(Web, new PlainSource(), new SourceScheduleOptions()), "replica-1").Source.ReadAsync(Web, DateTimeOffset.UnixEpoch, ct);
 
-        Assert.Equal(["github:installation-contoso", "github:installation-fabrikam", ApiBudgetRecorder.Fingerprint("github", null)], store.Recorded.Select(b => b.Credential));
+        Assert.Equal(["github:installation-contoso", "github:installation-fabrikam", CredentialFingerprint.Of("github", null)], store.Recorded.Select(b => b.Credential));
     }
 
     private static ApiBudgetRecorder Recorder(MemoryBudgetStore store) =>

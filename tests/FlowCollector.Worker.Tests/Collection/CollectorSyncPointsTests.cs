@@ -1,6 +1,7 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Points;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Domain.Reads;
 using FlowCollector.Worker.Collection;
 
 namespace FlowCollector.Worker.Tests.Collection;
@@ -15,13 +16,12 @@ public sealed class CollectorSyncPointsTests
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 10, 30, 0, TimeSpan.Zero);
     private static readonly RepositoryRef Repository = new("github", "contoso", "web");
 
-    private static CollectionTarget Target(TimeSpan interval, string? cron = null) =>
-        new(Repository, null!, new SourceScheduleOptions { Interval = interval, Cron = cron });
+    private static double Interval(TimeSpan interval) => ScheduleInterval.Seconds(new SourceScheduleOptions { Interval = interval }, Now);
 
     [Fact]
     public void A_success_is_zero_seconds_since_success_and_carries_the_interval()
     {
-        var point = CollectorSyncPoints.Success(Target(TimeSpan.FromMinutes(15)), Now, Now.AddHours(-1), new SourceReadResult([], null, new SourceUsage(3, 4200)), 7);
+        var point = CollectorSyncPoints.Success(Repository, Now, Now.AddHours(-1), new SourceReadResult([], null, new SourceUsage(3, 4200)), 7, Interval(TimeSpan.FromMinutes(15)));
 
         Assert.Equal(0, point.Field(FlowSchema.Fields.SinceSuccessSeconds)!.Value.Number);
         Assert.Equal(900, point.Field(FlowSchema.Fields.IntervalSeconds)!.Value.Number);
@@ -33,8 +33,8 @@ public sealed class CollectorSyncPointsTests
         // Last success at 08:45, failing run at 10:30: 1 h 45 min = 6300 s, i.e. 7 runs of 15 minutes.
         var state = new TargetState(Repository.Key, Now.AddHours(-3), Now.AddMinutes(-105), Now.AddMinutes(-15), "boom");
 
-        var failing = CollectorSyncPoints.Failure(Target(TimeSpan.FromMinutes(15)), Now, state, null);
-        var never = CollectorSyncPoints.Failure(Target(TimeSpan.FromMinutes(15)), Now, null, null);
+        var failing = CollectorSyncPoints.Failure(Repository, Now, state, null, Interval(TimeSpan.FromMinutes(15)));
+        var never = CollectorSyncPoints.Failure(Repository, Now, null, null, Interval(TimeSpan.FromMinutes(15)));
 
         Assert.Equal(6300, failing.Field(FlowSchema.Fields.SinceSuccessSeconds)!.Value.Number);
         Assert.Equal(900, failing.Field(FlowSchema.Fields.IntervalSeconds)!.Value.Number);
@@ -47,5 +47,5 @@ public sealed class CollectorSyncPointsTests
     [InlineData("0 30 2 * * ?", 86_400)] // daily at 02:30
     [InlineData("0 0 9 ? * MON-FRI", 86_400)] // weekdays at 09:00, from Monday 10:30: Tuesday 09:00 → Wednesday 09:00
     public void With_a_cron_schedule_the_interval_is_the_gap_between_its_next_two_runs(string cron, double seconds) =>
-        Assert.Equal(seconds, CollectorSyncPoints.IntervalSeconds(new SourceScheduleOptions { Interval = TimeSpan.FromMinutes(15), Cron = cron }, Now));
+        Assert.Equal(seconds, ScheduleInterval.Seconds(new SourceScheduleOptions { Interval = TimeSpan.FromMinutes(15), Cron = cron }, Now));
 }

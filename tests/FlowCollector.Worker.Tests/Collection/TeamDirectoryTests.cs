@@ -43,7 +43,7 @@ public sealed class TeamDirectoryTests
             new FlowPoint("change_stage", shared, [new("seconds", FieldValue.Of(2.0))], 2),
         };
 
-        var tagged = TeamDirectory.Tag(points, "web");
+        var tagged = TeamTags.Add(points, "web");
 
         Assert.Equal(["org", "repo", "schema", "source", "team"], tagged[0].Tags.Select(t => t.Key));
         Assert.Equal("web", tagged[1].Tag("team"));

@@ -2,6 +2,7 @@ using System.Net;
 using FlowCollector.Sinks.InfluxDb;
 using FlowCollector.Sources.AzureDevOps;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.RateLimiting;
 using FlowCollector.Sources.Http;
 using FlowCollector.Worker.Cli;
 using FlowCollector.Worker.Tests.EndToEnd;

@@ -5,7 +5,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FlowCollector.Domain.Ports;
-using Microsoft.AspNetCore.WebUtilities;
+using FlowCollector.Sources.Http;
 using Microsoft.Extensions.Logging;
 
 namespace FlowCollector.Sources.GitHub.Auth;
@@ -201,7 +201,7 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         catch (HttpRequestException e)
         {
             throw new SourceException(
-                $"Could not reach GitHub at {this.baseAddress} to authenticate as the GitHub App for {owner} ({OneLine(e.Message)}); check {GitHubSourceOptions.SectionName}:ApiBaseAddress and the network.", e);
+                $"Could not reach GitHub at {this.baseAddress} to authenticate as the GitHub App for {owner} ({ErrorText.OneLine(e.Message)}); check {GitHubSourceOptions.SectionName}:ApiBaseAddress and the network.", e);
         }
         catch (Exception e) when (e is OperationCanceledException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
         {
@@ -213,7 +213,7 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
     private SourceException Refused(HttpStatusCode status, string body, string endpoint, string owner)
     {
         var code = (int)status;
-        var said = OneLine(GitHubMessage(body) ?? ReasonPhrase(status));
+        var said = ErrorText.OneLine(HttpErrorText.JsonMessage(body) ?? (HttpErrorText.ReasonPhrase((int)status) ?? status.ToString()));
         return status switch
         {
             HttpStatusCode.Unauthorized => new SourceException(
@@ -241,32 +241,6 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
 
     private SourceException Malformed(string endpoint, string owner, string detail) =>
         new($"GitHub returned a malformed payload for {endpoint} ({owner}): {detail}. Check that {GitHubSourceOptions.SectionName}:ApiBaseAddress ({this.baseAddress}) is a GitHub REST root.");
-
-    private static string? GitHubMessage(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("message", out var message)
-                && message.ValueKind == JsonValueKind.String
-                ? message.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string ReasonPhrase(HttpStatusCode status) =>
-        ReasonPhrases.GetReasonPhrase((int)status) is { Length: > 0 } phrase ? phrase : status.ToString();
-
-    private static string OneLine(string text)
-    {
-        var line = text.ReplaceLineEndings(" ").Trim();
-        return line.Length <= 200 ? line : line[..200] + "…";
-    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "GitHub App installation of {Owner}: {InstallationId}")]
     private static partial void LogInstallationFound(ILogger logger, string owner, long installationId);

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using FlowCollector.Domain.Ports;
 
 namespace FlowCollector.Sources.GitHub.Auth;
 
@@ -22,9 +21,8 @@ public abstract class GitHubCredentials
     /// <summary>How error messages name this credential and its configuration key (the fix for a 401 or a 403).</summary>
     public virtual string Described => GitHubSourceOptions.SectionName + ":Token";
 
-    /// <summary><c>github:</c> + the first 16 hex digits of the SHA-256 of <paramref name="identity"/>.</summary>
-    protected static string Fingerprint(string identity) =>
-        $"github:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16]}";
+    /// <summary>The <see cref="CredentialFingerprint"/> of <paramref name="identity"/>.</summary>
+    protected static string Fingerprint(string identity) => CredentialFingerprint.Of("github", identity);
 }
 
 /// <summary>A personal access token (classic or fine-grained) or no token at all: the same secret for every owner.</summary>

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Security.Cryptography;
-using System.Text;
+using FlowCollector.Domain.Ports;
 
 namespace FlowCollector.Sources.GitHub.RateLimiting;
 
@@ -40,7 +39,7 @@ public sealed class GitHubRateBudgets
     }
 
     /// <summary>
-    /// <c>github:</c> + the first 16 hex digits of the token's SHA-256 (the scheme of the <c>Authorization</c> value is
+    /// The token's <see cref="CredentialFingerprint"/> (the scheme of the <c>Authorization</c> value is
     /// dropped, so REST and GraphQL share it, and it matches <c>flowcollector_api_budget</c>); <c>github:anonymous</c> without one.
     /// </summary>
     public static string Fingerprint(string? authorization)
@@ -52,7 +51,7 @@ public sealed class GitHubRateBudgets
 
         var parts = authorization.Split(' ', 2, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var secret = parts.Length == 2 ? parts[1] : parts[0];
-        return $"github:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))[..16]}";
+        return CredentialFingerprint.Of("github", secret);
     }
 
     /// <summary>The remaining budget last reported for a credential fingerprint and resource (null before any answer); for tests and diagnostics.</summary>

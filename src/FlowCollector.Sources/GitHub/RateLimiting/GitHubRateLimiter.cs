@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using FlowCollector.Domain.Ports;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
-using FlowCollector.Worker.Cli;
+using FlowCollector.Worker.Hosting;
 
-namespace FlowCollector.Worker.Hosting;
+namespace FlowCollector.Worker.Cli;
 
 /// <summary>
 /// Where configuration comes from, lowest to highest precedence: <c>appsettings.json</c> next to the binary,

@@ -1,4 +1,4 @@
-namespace FlowCollector.Domain.ValueStream;
+namespace FlowCollector.Domain.Events;
 
 /// <summary>Whether time in a stage is work being done or work sitting in a queue.</summary>
 public enum StageKind

@@ -1,9 +1,10 @@
-using FlowCollector.Sources.GitHub.RateLimiting;
-using FlowCollector.Worker.Scheduling;
+using FlowCollector.Domain.Ports;
+using FlowCollector.Worker.State;
+using FlowCollector.Worker.State.PostgreSql;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace FlowCollector.Worker.State.PostgreSql;
+namespace FlowCollector.Worker.Scheduling;
 
 /// <summary>
 /// How many replicas spend the API budgets: the Quartz cluster's nodes that checked in recently

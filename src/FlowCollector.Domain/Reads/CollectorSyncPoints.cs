@@ -1,14 +1,20 @@
+using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Points;
 using FlowCollector.Domain.Ports;
-using Quartz;
 
-namespace FlowCollector.Worker.Collection;
+namespace FlowCollector.Domain.Reads;
 
 /// <summary>The <c>collector_sync</c> point: the collector's health per target and run, in the same store as the data.</summary>
-internal static class CollectorSyncPoints
+public static class CollectorSyncPoints
 {
-    public static FlowPoint Success(CollectionTarget target, DateTimeOffset now, DateTimeOffset watermark, SourceReadResult read, int points)
+    /// <summary>
+    /// A successful run's point. <paramref name="intervalSeconds"/> is how long the target waits between runs, written on
+    /// every point so a staleness rule can count runs (docs/runbooks.md).
+    /// </summary>
+    public static FlowPoint Success(RepositoryRef repository, DateTimeOffset now, DateTimeOffset watermark, SourceReadResult read, int points, double intervalSeconds)
     {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(read);
         var fields = new List<KeyValuePair<string, FieldValue>>
         {
             new(FlowSchema.Fields.ApiRequests, FieldValue.Of((long)read.Usage.Requests)),
@@ -24,11 +30,12 @@ internal static class CollectorSyncPoints
             fields.Add(new(FlowSchema.Fields.RateLimitRemaining, FieldValue.Of((long)remaining)));
         }
 
-        return Point(target, now, "success", fields);
+        return Point(repository, now, "success", fields, intervalSeconds);
     }
 
-    public static FlowPoint Failure(CollectionTarget target, DateTimeOffset now, TargetState? state, SourceReadResult? read)
+    public static FlowPoint Failure(RepositoryRef repository, DateTimeOffset now, TargetState? state, SourceReadResult? read, double intervalSeconds)
     {
+        ArgumentNullException.ThrowIfNull(repository);
         var fields = new List<KeyValuePair<string, FieldValue>>
         {
             new(FlowSchema.Fields.ApiRequests, FieldValue.Of((long)(read?.Usage.Requests ?? 0))),
@@ -45,38 +52,19 @@ internal static class CollectorSyncPoints
             fields.Add(new(FlowSchema.Fields.SinceSuccessSeconds, FieldValue.Of(Math.Max(0, (now - lastSuccess).TotalSeconds))));
         }
 
-        return Point(target, now, "failure", fields);
+        return Point(repository, now, "failure", fields, intervalSeconds);
     }
 
-    /// <summary>
-    /// How long this target waits between runs: the configured interval, or with a cron schedule the gap between its next
-    /// two fire times. Written on every point, so an alert rule can ask "stale for more than N runs" per target without
-    /// knowing the schedule (docs/runbooks.md).
-    /// </summary>
-    internal static double IntervalSeconds(SourceScheduleOptions schedule, DateTimeOffset now)
+    private static FlowPoint Point(RepositoryRef repository, DateTimeOffset now, string result, List<KeyValuePair<string, FieldValue>> fields, double intervalSeconds)
     {
-        if (!string.IsNullOrWhiteSpace(schedule.Cron) && CronExpression.TryParse(schedule.Cron, out _))
-        {
-            var cron = new CronExpression(schedule.Cron, TimeZoneInfo.Utc); // the trigger runs it in UTC (SchedulingServiceCollectionExtensions)
-            if (cron.GetNextValidTimeAfter(now) is { } next && cron.GetNextValidTimeAfter(next) is { } after)
-            {
-                return (after - next).TotalSeconds;
-            }
-        }
-
-        return schedule.Interval.TotalSeconds;
-    }
-
-    private static FlowPoint Point(CollectionTarget target, DateTimeOffset now, string result, List<KeyValuePair<string, FieldValue>> fields)
-    {
-        fields.Add(new(FlowSchema.Fields.IntervalSeconds, FieldValue.Of(IntervalSeconds(target.Schedule, now))));
+        fields.Add(new(FlowSchema.Fields.IntervalSeconds, FieldValue.Of(intervalSeconds)));
         var tags = new KeyValuePair<string, string>[]
         {
-            new(FlowSchema.Tags.Org, target.Repository.Owner),
-            new(FlowSchema.Tags.Repo, target.Repository.Name),
+            new(FlowSchema.Tags.Org, repository.Owner),
+            new(FlowSchema.Tags.Repo, repository.Name),
             new(FlowSchema.Tags.Result, result),
             new(FlowSchema.Tags.Schema, FlowSchema.Version),
-            new(FlowSchema.Tags.Source, target.Repository.Source),
+            new(FlowSchema.Tags.Source, repository.Source),
         };
 
         // One point per run: the run's own time is unique per target series.

@@ -2,7 +2,7 @@ using System.Text.Json;
 using FlowCollector.Worker.Collection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace FlowCollector.Worker.Health;
+namespace FlowCollector.Worker.Hosting;
 
 /// <summary>
 /// The body of <c>/readyz</c>: the overall status and each check (as before), then every target's state — <c>waiting</c>

@@ -1,0 +1,175 @@
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Points;
+using FlowCollector.Domain.Ports;
+using FlowCollector.Domain.Statistics;
+using FlowCollector.Domain.ValueStream;
+
+namespace FlowCollector.Domain.Reads;
+
+/// <summary>
+/// One read of one repository as the collector hands it to the engine: what the state store kept from earlier reads
+/// and what the source just read. <see cref="Evaluate"/> decides everything the read produces (the points to write,
+/// the changes to keep, the watermark and the constraint's ledger); the caller only does the I/O around it.
+/// </summary>
+/// <param name="Repository">The repository read.</param>
+/// <param name="Stream">The value stream it is measured with (configured or learnt).</param>
+/// <param name="Counting">How reviews count.</param>
+/// <param name="Read">What the source read (for a probe that saw no change: no events, the probe's usage).</param>
+/// <param name="Now">The time of the run.</param>
+public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinition Stream, ReviewCounting Counting, SourceReadResult Read, DateTimeOffset Now)
+{
+    /// <summary>The changes kept from earlier reads (open ones and merged ones not yet through the path), each as its events.</summary>
+    public IEnumerable<IReadOnlyList<FlowEvent>> Pending { get; init; } = [];
+
+    /// <summary>The watermark stored before this read; null on the first backfill.</summary>
+    public DateTimeOffset? PreviousWatermark { get; init; }
+
+    /// <summary>Where the read started (previous watermark − overlap, or now − backfill): the watermark when the source reported none.</summary>
+    public DateTimeOffset Since { get; init; }
+
+    /// <summary>How far each read reaches back before the watermark (<c>Schedule:Overlap</c>).</summary>
+    public TimeSpan Overlap { get; init; }
+
+    /// <summary>How long an undeployed merged or open change is kept (<c>Collection:PendingMaxAge</c>).</summary>
+    public TimeSpan PendingMaxAge { get; init; }
+
+    /// <summary>The constraint's ledger as stored: the changes that arrived in the last 56 days and their waits.</summary>
+    public IEnumerable<ArrivedChangeWaits> ArrivedBefore { get; init; } = [];
+
+    /// <summary>
+    /// The timestamps the target's change points were first written with (<see cref="PointTimeLedger"/>): a point that
+    /// moves is rewritten where it was, and a change whose arrival was written before is not taken for one still waiting.
+    /// </summary>
+    public IEnumerable<WrittenChangeTimes> PointTimesBefore { get; init; } = [];
+
+    /// <summary>How long the target waits between runs, in seconds (on <c>collector_sync</c>, for staleness rules).</summary>
+    public double IntervalSeconds { get; init; }
+
+    /// <summary>The team owning the repository (<c>ValueStream:Teams</c>): its points carry the <c>team</c> tag. Null: none.</summary>
+    public string? Team { get; init; }
+
+    /// <summary>
+    /// A full read: the points of the changes, deployments, runs and incidents the read touched, the waiting-now
+    /// snapshot, the constraint and <c>collector_sync</c>; the changes to keep; the new watermark and ledger.
+    /// The repository's flow is evaluated once.
+    /// </summary>
+    public ReadEvaluation Evaluate()
+    {
+        var flow = this.Replay();
+        flow.Apply(this.Read.Events);
+        var watermark = Max(this.PreviousWatermark, this.Read.HighWatermark) ?? this.Since;
+        var all = flow.Evaluate(this.Now, watermark - this.Overlap);
+        var touched = ReadTouched.From(this.Read.Events);
+
+        // Only what this read reported is (re)written; what was only replayed from the pending set is not.
+        var deployments = all.Deployments.Where(d => touched.Deployments.Contains(d.Deployment.DeploymentId)).ToList();
+        var runs = all.Runs.Where(r => touched.Runs.Contains((r.RunId, r.Attempt)));
+        touched.AddCarriedBy(deployments);
+        var timelines = all.Timelines.Where(touched.Touches).ToList();
+        var arrivedWaits = ArrivedWaitsLedger.Merge(this.ArrivedBefore, timelines.Select(ArrivedChangeWaits.From).OfType<ArrivedChangeWaits>(), this.Now);
+        var storedTimes = this.PointTimesBefore.ToList();
+        var deliveredEarlier = PointTimeLedger.DeliveredEarlier(all.Pending, storedTimes);
+        var waiting = all.Waiting.Where(w => !deliveredEarlier.Contains(w.ChangeId)).ToList();
+        var pointTimes = PointTimeLedger.Stabilise(
+            [.. timelines.SelectMany(ChangeStagePoints.From).Concat(timelines.SelectMany(ChangePoints.From))],
+            storedTimes,
+            this.Now,
+            this.PendingMaxAge);
+        var points = pointTimes.Points
+            .Concat(deployments.SelectMany(DeploymentPoints.From))
+            .Concat(runs.SelectMany(PipelineRunPoints.From))
+            .Concat(all.Incidents.SelectMany(IncidentPoints.From))
+            .Concat(StageQueuePoints.From(this.Repository, this.Stream, waiting, this.Now))
+            .Concat(this.ConstraintPoints(arrivedWaits))
+            .ToList();
+        var keptSince = this.Now - this.PendingMaxAge;
+        var pending = all.Pending.Where(p => p.Merged >= keptSince && !deliveredEarlier.Contains(p.ChangeId)).Select(p => (p.ChangeId, p.Events))
+            .Concat(all.Open.Where(o => o.Opened >= keptSince).Select(o => (o.ChangeId, o.Events)))
+            .ToDictionary(p => p.ChangeId, p => p.Events, StringComparer.Ordinal);
+        return new ReadEvaluation(this.Finish(points, watermark), watermark, timelines, waiting)
+        {
+            Deployments = deployments,
+            Incidents = all.Incidents,
+            ArrivedWaits = arrivedWaits,
+            Pending = pending,
+            PointTimes = pointTimes,
+        };
+    }
+
+    /// <summary>
+    /// A probe saw no change: nothing was read, so only the waiting-now snapshot (its ages grow every poll) and
+    /// <c>collector_sync</c> are written, from the kept changes; the watermark, the kept changes and the ledger stay.
+    /// </summary>
+    public ReadEvaluation EvaluateUnchanged()
+    {
+        var watermark = this.PreviousWatermark ?? this.Since;
+        var waiting = this.Replay().WaitingNow(this.Now);
+        var points = StageQueuePoints.From(this.Repository, this.Stream, waiting, this.Now).ToList();
+        return new ReadEvaluation(this.Finish(points, watermark), watermark, [], waiting);
+    }
+
+    /// <summary>Adds <c>collector_sync</c> (counting itself among the points) and the team tag.</summary>
+    private List<FlowPoint> Finish(List<FlowPoint> points, DateTimeOffset watermark)
+    {
+        points.Add(CollectorSyncPoints.Success(this.Repository, this.Now, watermark, this.Read, points.Count + 1, this.IntervalSeconds));
+        return TeamTags.AddIfOwned(points, this.Team);
+    }
+
+    private RepositoryFlow Replay()
+    {
+        var flow = new RepositoryFlow(this.Repository, this.Stream, this.Counting);
+        foreach (var events in this.Pending)
+        {
+            flow.Apply(events);
+        }
+
+        return flow;
+    }
+
+    /// <summary>
+    /// The <c>constraint</c> points of a run: the rolling 28 days up to now (timestamp: the current hour, so the runs of an
+    /// hour overwrite one point) and the last completed ISO week (timestamp: its Monday; every run rewrites the same point).
+    /// </summary>
+    private IEnumerable<FlowPoint> ConstraintPoints(IReadOnlyList<ArrivedChangeWaits> arrived)
+    {
+        string[] order = [.. this.Stream.Stages.Select(s => s.Name)];
+        var now = this.Now;
+        var hour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
+        var rolling = ConstraintAnalysis.Find(arrived, now - TimeSpan.FromDays(28), now, order);
+        var thisWeek = ArrivedWaitsLedger.WeekStart(now);
+        var lastWeek = ConstraintAnalysis.Find(arrived, thisWeek.AddDays(-7), thisWeek, order);
+        return Points.ConstraintPoints.From(this.Repository, rolling, Points.ConstraintPoints.Rolling28Days, hour)
+            .Concat(Points.ConstraintPoints.From(this.Repository, lastWeek, Points.ConstraintPoints.Week, thisWeek.AddDays(-7)));
+    }
+
+    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
+}
+
+/// <summary>
+/// Everything one read of a repository produces (<see cref="RepositoryRead.Evaluate"/>): the caller writes
+/// <see cref="Points"/>, then keeps <see cref="Pending"/>, <see cref="Watermark"/> and <see cref="ArrivedWaits"/>.
+/// </summary>
+/// <param name="Points">Every point to write, <c>collector_sync</c> last, team-tagged.</param>
+/// <param name="Watermark">The watermark to save once the points are written.</param>
+/// <param name="Timelines">The merged changes the read touched (their points are among <see cref="Points"/>).</param>
+/// <param name="Waiting">The changes waiting now, by stage.</param>
+public sealed record ReadEvaluation(IReadOnlyList<FlowPoint> Points, DateTimeOffset Watermark, IReadOnlyList<ChangeTimeline> Timelines, IReadOnlyList<WaitingItem> Waiting)
+{
+    /// <summary>The finished deployments the read reported, with the changes each carried.</summary>
+    public IReadOnlyList<AttributedDeployment> Deployments { get; init; } = [];
+
+    /// <summary>The incidents the read reported.</summary>
+    public IReadOnlyList<IncidentFacts> Incidents { get; init; } = [];
+
+    /// <summary>The constraint's ledger to keep (null: keep the stored one, as after an unchanged probe).</summary>
+    public IReadOnlyList<ArrivedChangeWaits>? ArrivedWaits { get; init; }
+
+    /// <summary>The point-time ledger to keep once the points are written (null: keep the stored one, as after an unchanged probe).</summary>
+    public StabilisedPoints? PointTimes { get; init; }
+
+    /// <summary>The changes to keep for the next read, each as its events, by change id (null: keep the stored ones).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<FlowEvent>>? Pending { get; init; }
+
+    /// <summary>The spans cut at their stage's end because a source reported times out of order (telemetry).</summary>
+    public int SpansClamped => this.Timelines.Sum(t => t.Spans.Count(s => s.Clamped));
+}

@@ -1,0 +1,104 @@
+using System.Reflection;
+using FlowCollector.Domain.Events;
+using FlowCollector.Sinks.InfluxDb;
+using FlowCollector.Sources.GitHub;
+
+namespace FlowCollector.Worker.Tests.Architecture;
+
+/// <summary>
+/// The layering docs/architecture.md describes, enforced: sources → events → value-stream engine (pure domain, no
+/// I/O) → sinks, hosting at the edge. The domain uses nothing of ours; sources and sinks know only the domain, not each
+/// other nor the worker; the state store knows only the domain; no two folders use each other.
+/// </summary>
+public sealed class ArchitectureTests
+{
+    private static readonly Lazy<NamespaceGraph> Source = new(() => NamespaceGraph.Of(Path.Combine(RepositoryRoot.Path, "src")));
+
+    /// <summary>
+    /// Folder cycles not yet undone, each with what keeps it: the test fails when one goes (take it off the list) and
+    /// when a new one appears. GitHub ↔ GitHub.Auth: the App credentials use the source's section and HTTP client names
+    /// (GitHubSourceOptions, GitHubSourceServiceCollectionExtensions), which belong to the Sources/GitHub reorganisation (issue 19, item 4).
+    /// </summary>
+    private static readonly string[] KnownMutualDependencies =
+    [
+        "FlowCollector.Sources.GitHub ↔ FlowCollector.Sources.GitHub.Auth",
+    ];
+
+    [Fact]
+    public void The_domain_assembly_references_no_other_assembly_of_ours()
+    {
+        Assert.Empty(OurReferences(typeof(FlowEvent).Assembly));
+    }
+
+    [Fact]
+    public void Sources_and_sinks_assemblies_reference_only_the_domain()
+    {
+        Assert.Equal(["FlowCollector.Domain"], OurReferences(typeof(GitHubSourceOptions).Assembly));
+        Assert.Equal(["FlowCollector.Domain"], OurReferences(typeof(InfluxDbSinkOptions).Assembly));
+    }
+
+    [Fact]
+    public void Domain_namespaces_use_only_domain_namespaces()
+    {
+        Assert.Empty(Source.Value.Violations("FlowCollector.Domain", ns => NamespaceGraph.Within(ns, "FlowCollector.Domain")));
+    }
+
+    [Fact]
+    public void Sources_use_neither_sinks_nor_the_worker_and_sinks_neither_sources_nor_the_worker()
+    {
+        Assert.Empty(Source.Value.Violations("FlowCollector.Sources", ns => !NamespaceGraph.Within(ns, "FlowCollector.Sinks") && !NamespaceGraph.Within(ns, "FlowCollector.Worker")));
+        Assert.Empty(Source.Value.Violations("FlowCollector.Sinks", ns => !NamespaceGraph.Within(ns, "FlowCollector.Sources") && !NamespaceGraph.Within(ns, "FlowCollector.Worker")));
+    }
+
+    [Fact]
+    public void The_state_store_uses_only_the_domain()
+    {
+        Assert.Empty(Source.Value.Violations("FlowCollector.Worker.State", ns => NamespaceGraph.Within(ns, "FlowCollector.Domain") || NamespaceGraph.Within(ns, "FlowCollector.Worker.State")));
+    }
+
+    [Fact]
+    public void No_two_folders_use_each_other_beyond_the_known_ones()
+    {
+        Assert.Equal(KnownMutualDependencies, Source.Value.MutualDependencies());
+    }
+
+    [Fact]
+    public void The_scan_sees_the_collector_hand_a_read_to_the_domain()
+    {
+        // Guards the guard: a scan that found nothing would pass every rule above.
+        Assert.Contains("FlowCollector.Domain.Reads", Source.Value.Edges["FlowCollector.Worker.Collection"].Keys);
+        Assert.Contains("FlowCollector.Domain.Events", Source.Value.Edges["FlowCollector.Domain.ValueStream"].Keys);
+    }
+
+    [Fact]
+    public void A_domain_file_naming_a_worker_type_is_reported_even_without_a_using()
+    {
+        var graph = NamespaceGraph.Of(
+        [
+            ("Worker/Collector.cs", "namespace FlowCollector.Worker.Collection;\n\npublic sealed class Collector { }\n"),
+            ("Domain/Points.cs", "// Collector in a comment is no use\nnamespace FlowCollector.Domain.Points;\n\npublic static class P { public static object X = new Collector(); public const string S = \"Collector\"; }\n"),
+            ("Domain/Events.cs", "namespace FlowCollector.Domain.Events;\n\n/// <see cref=\"Collector\"/>\npublic sealed class E { }\n"),
+        ]);
+
+        var violation = Assert.Single(graph.Violations("FlowCollector.Domain", ns => NamespaceGraph.Within(ns, "FlowCollector.Domain")));
+        Assert.StartsWith("FlowCollector.Domain.Points → FlowCollector.Worker.Collection (Domain/Points.cs: Collector)", violation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_folders_using_each_other_are_reported()
+    {
+        var graph = NamespaceGraph.Of(
+        [
+            ("A.cs", "namespace FlowCollector.Worker.Cli;\n\npublic sealed class CliThing { public object X = new HostThing(); }\n"),
+            ("B.cs", "using FlowCollector.Worker.Cli;\n\nnamespace FlowCollector.Worker.Hosting;\n\npublic sealed class HostThing { }\n"),
+        ]);
+
+        Assert.Equal(["FlowCollector.Worker.Cli ↔ FlowCollector.Worker.Hosting"], graph.MutualDependencies());
+    }
+
+    private static string[] OurReferences(Assembly assembly) =>
+        [.. assembly.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(n => n.StartsWith("FlowCollector", StringComparison.OrdinalIgnoreCase) || string.Equals(n, "flowcollector", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)];
+}
