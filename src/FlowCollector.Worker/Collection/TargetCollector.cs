@@ -122,6 +122,10 @@ public sealed partial class TargetCollector(
                 timelines.Select(ArrivedChangeWaits.From).OfType<ArrivedChangeWaits>(),
                 now);
             points.AddRange(ConstraintPointsOf(target.Repository, definition, arrivedWaits, now));
+
+            // An incident read now fails a production deployment read in an earlier run: the ledger keeps the last days.
+            var incidentLedger = await IncidentFailureLedger.MergeAsync(store, target.Key, deployments, incidents, cancellationToken);
+            points.AddRange(IncidentFailureLedger.Points(target.Repository, incidentLedger, deployments, incidents));
             points.Add(CollectorSyncPoints.Success(target, now, newWatermark, read, points.Count + 1));
             if (valueStream.Teams.TeamOf(target.Repository) is { } team)
             {
@@ -153,6 +157,7 @@ public sealed partial class TargetCollector(
             // Like the watermark: kept only once the points measured along it are written.
             await this.SaveLearntPathAsync(target, stream);
             await store.SaveETagAsync(target.Key, ArrivedWaitsResource, ArrivedWaitsCodec.Encode(arrivedWaits), CancellationToken.None);
+            await IncidentFailureLedger.SaveAsync(store, target.Key, incidentLedger, now);
 
             telemetry.RecordWatermark(target.Key, newWatermark);
             reading?.Succeeded();
