@@ -8,16 +8,16 @@ namespace FlowCollector.Dashboards.Tests.Data;
 /// the collector writes it (docs/schema.md): per repository 15 arrived changes (11 <c>change_stage</c> points each, one
 /// <c>change</c>), 20 production and 20 staging deployments (every seventh failed, the next one recovering), 20 pipeline
 /// runs, an incident (for every other repository merged into the deployment it failed), the recovery points, the constraint points of the last
-/// 24 hourly runs, and — every 15 minutes over the last 24 hours (96 polls, the default interval) — the five-stage
+/// 24 hourly runs, and — every 15 minutes over the last 12 hours (48 polls, the default interval) — the five-stage
 /// waiting-now snapshot and the run's <c>collector_sync</c> point. 10 organisations; 80 % of the repositories in one of
-/// 20 teams. Deterministic (a fixed seed), about 940,000 points.
+/// 20 teams. Deterministic (a fixed seed), about 650,000 points.
 /// </summary>
 public static class ScaleOrganisation
 {
     public const int Repositories = 1000;
     public const int ChangesPerRepository = 15;
     public const int DeploymentsPerEnvironment = 20;
-    public const int Polls = 96;
+    public const int Polls = 48;
 
     private static readonly (string Stage, string Kind)[] Stages =
     [
