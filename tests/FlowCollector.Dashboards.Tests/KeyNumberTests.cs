@@ -129,6 +129,7 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
         var failureRate = await this.PanelAsync("delivery-performance.json", "Change failure rate", "A", target);
 
         Assert.Equal(int.Parse(line.Groups["deployments"].Value, CultureInfo.InvariantCulture), deployments);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{target}: once printed {line.Groups["deployments"].Value} deployments, change failure rate {line.Groups["cfr"].Value} %; the board shows {deployments}, {failureRate * 100:F2} %");
         // once prints the rate as a whole percentage ("P0"); the board keeps the exact share.
         Assert.InRange(failureRate!.Value * 100, int.Parse(line.Groups["cfr"].Value, CultureInfo.InvariantCulture) - 0.5, int.Parse(line.Groups["cfr"].Value, CultureInfo.InvariantCulture) + 0.5);
     }
