@@ -146,6 +146,92 @@ public sealed partial class DashboardFileTests
         Assert.DoesNotContain(DashboardQueries.Variables(GrafanaFiles.Dashboard(name)), v => (string?)v["type"] == "custom");
     }
 
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void The_data_source_defaults_to_the_provisioned_one_and_annotations_use_the_variable(string name)
+    {
+        var dashboard = GrafanaFiles.Dashboard(name);
+        var datasource = Assert.Single(DashboardQueries.Variables(dashboard), v => (string?)v["type"] == "datasource");
+        var provisioned = (string?)GrafanaFiles.Yaml(Path.Combine(GrafanaFiles.Root, "provisioning", "datasources", "influxdb-v1.yaml.example"))["datasources"]![0]!["name"];
+
+        // The name, not the uid: the boards stay portable (no uid in them), and Grafana falls back to the default data source.
+        Assert.Equal(provisioned, (string?)datasource["current"]?["value"]);
+        Assert.All(BoardsAtScaleTests.Annotations(dashboard), a => Assert.Equal("${datasource}", (string?)a["datasource"]?["uid"]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void All_sends_a_regex_not_a_list_of_every_value(string name)
+    {
+        // Issue 17: without allValue, "All" sent a 69 KB regex at 1,000 repositories and 3.4 MB at 50,000.
+        var variables = DashboardQueries.Variables(GrafanaFiles.Dashboard(name)).Where(v => (bool?)v["includeAll"] == true || (bool?)v["multi"] == true).ToList();
+
+        Assert.NotEmpty(variables);
+        Assert.All(variables, v => Assert.True((string?)v["allValue"] == ".*", $"{name}: variable {v["name"]} has no allValue '.*'"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Every_data_panel_has_a_unit_and_weeks_start_on_Monday(string name)
+    {
+        var panels = DashboardQueries.Panels(GrafanaFiles.Dashboard(name)).Where(p => p["targets"] is not null).ToList();
+
+        Assert.All(panels, p =>
+        {
+            var units = p["fieldConfig"]?["defaults"]?["unit"] is JsonValue unit ? [(string?)unit] : new List<string?>();
+            units.AddRange(p["fieldConfig"]?["overrides"]?.AsArray().SelectMany(o => o!["properties"]!.AsArray()).Where(x => (string?)x!["id"] == "unit").Select(x => (string?)x!["value"]) ?? []);
+            Assert.True(units.Any(u => !string.IsNullOrEmpty(u)), $"{name} panel {p["id"]} '{p["title"]}' sets no unit");
+        });
+
+        // time(7d) buckets start on Thursdays (1970-01-01); time(7d, 4d) on Mondays (BoardEqualsEngineTests proves it on InfluxDB).
+        Assert.DoesNotMatch(@"time\(7d\)", GrafanaFiles.Dashboard(name).ToJsonString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Dashboards))]
+    public void Every_table_column_naming_a_change_or_an_incident_links_to_it(string name)
+    {
+        var tables = DashboardQueries.Panels(GrafanaFiles.Dashboard(name)).Where(p => (string?)p["type"] == "table").ToList();
+        foreach (var table in tables)
+        {
+            var queries = string.Join(" ", table["targets"]!.AsArray().Select(t => (string?)t!["query"]));
+            foreach (var id in new[] { "\"change_id\"", "\"incident_id\"", "\"oldest_change_id\"" }.Where(id => queries.Contains(id, StringComparison.Ordinal)))
+            {
+                var field = id.Trim('"');
+                var links = table["fieldConfig"]?["overrides"]?.AsArray()
+                    .Where(o => (string?)o!["matcher"]?["options"] == field)
+                    .SelectMany(o => o!["properties"]!.AsArray())
+                    .Where(x => (string?)x!["id"] == "links")
+                    .SelectMany(x => x!["value"]!.AsArray())
+                    .Select(l => (string?)l!["url"])
+                    .ToList() ?? [];
+                Assert.True(links.Count > 0 && links.All(u => u!.StartsWith("${__data.fields.", StringComparison.Ordinal)), $"{name} panel {table["id"]}: column {field} has no link to the item");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_value_stream_board_filters_on_no_stage_name_so_stages_of_any_path_appear()
+    {
+        var queries = DashboardQueries.Of("value-stream.json").Select(q => q.Query)
+            .Concat(DashboardQueries.Variables(GrafanaFiles.Dashboard("value-stream.json")).Select(v => (string?)v["query"] ?? ""))
+            .ToList();
+
+        Assert.All(queries, q => Assert.All(StageCondition().Matches(q), m => Assert.Equal("/^$stage$/", m.Groups["value"].Value)));
+    }
+
+    [Fact]
+    public void Boards_are_editable_and_provisioned_so_that_a_team_can_save_its_changes()
+    {
+        var provider = GrafanaFiles.Yaml(Path.Combine(GrafanaFiles.Root, "provisioning", "dashboards", "flowcollector.yaml"))["providers"]![0]!;
+
+        Assert.Equal("true", (string?)provider["allowUiUpdates"]);
+        Assert.All(GrafanaFiles.DashboardNames, n => Assert.True((bool?)GrafanaFiles.Dashboard(n)["editable"], $"{n} is not editable"));
+    }
+
+    [GeneratedRegex(@"""stage""\s*(=~|!~|!=|=)\s*(?<value>\S+)")]
+    private static partial Regex StageCondition();
+
     [GeneratedRegex(@"""repo""\s*(=~|!~|!=|=)\s*(?<value>\S+)")]
     private static partial Regex RepoCondition();
 }

@@ -35,6 +35,23 @@ public sealed class DashboardQueryTests(CollectedOrganisation organisation)
 
     [Theory]
     [MemberData(nameof(DashboardFileTests.Dashboards), MemberType = typeof(DashboardFileTests))]
+    public async Task Annotation_queries_run_and_incidents_and_deployments_mark_the_time_axis(string dashboard)
+    {
+        var influx = organisation.Require();
+        var ct = TestContext.Current.CancellationToken;
+        var board = GrafanaFiles.Dashboard(dashboard);
+        var expander = await DashboardQueries.ResolveAsync(board, influx, CollectedOrganisation.Database, organisation.CollectedAt.AddDays(-30), organisation.CollectedAt, null, ct);
+        foreach (var annotation in BoardsAtScaleTests.Annotations(board))
+        {
+            var rows = await influx.QueryRowsAsync(CollectedOrganisation.Database, expander.Expand((string)annotation["query"]!), ct);
+            var name = (string?)annotation["name"];
+            Assert.True(rows.Count > 0 || name == "Constraint moved", $"{dashboard}: annotation '{name}' marks nothing");
+            Assert.All(rows, r => Assert.True(r.ContainsKey((string)annotation["textColumn"]!), $"{dashboard}: annotation '{name}' has no column {annotation["textColumn"]}"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DashboardFileTests.Dashboards), MemberType = typeof(DashboardFileTests))]
     public async Task Variables_offer_every_collected_target(string dashboard)
     {
         var influx = organisation.Require();

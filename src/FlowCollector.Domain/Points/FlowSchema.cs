@@ -37,6 +37,12 @@ public static class FlowSchema
         /// <summary>One point per incident. Timestamp: the incident was opened (rewritten in place when it is resolved).</summary>
         public const string Incident = "incident";
 
+        /// <summary>
+        /// One point per recovery of DORA's failed deployment recovery time: a production deployment that ended a run of
+        /// failures (timestamp: that deployment's) or a resolved incident (timestamp: its opening). Field <c>seconds</c>.
+        /// </summary>
+        public const string Recovery = "recovery";
+
         /// <summary>Per repository, period and wait stage: change-hours and rank (1 = the constraint). Timestamp: the period's reference time (docs/schema.md).</summary>
         public const string Constraint = "constraint";
     }
@@ -146,6 +152,12 @@ public static class FlowSchema
         public const string IncidentId = "incident_id";
         public const string Open = "open";
         public const string RestoreSeconds = "restore_seconds";
+
+        /// <summary>
+        /// On <c>deployment</c> (merged into a successful production deployment's point): 1 = an incident opened within
+        /// 24 h after it made it failed; 0 = it did, but a rollback already counts it.
+        /// </summary>
+        public const string IncidentFailure = "incident_failure";
 
         // constraint
         public const string Rank = "rank";

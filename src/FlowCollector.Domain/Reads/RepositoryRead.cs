@@ -42,6 +42,9 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
     /// </summary>
     public IEnumerable<WrittenChangeTimes> PointTimesBefore { get; init; } = [];
 
+    /// <summary>The production deployments and incidents of the last days as stored (<see cref="IncidentFailureRead"/>).</summary>
+    public IncidentLedger IncidentsBefore { get; init; } = IncidentLedger.Empty;
+
     /// <summary>How long the target waits between runs, in seconds (on <c>collector_sync</c>, for staleness rules).</summary>
     public double IntervalSeconds { get; init; }
 
@@ -82,6 +85,10 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
             .Concat(StageQueuePoints.From(this.Repository, this.Stream, waiting, this.Now))
             .Concat(this.ConstraintPoints(arrivedWaits))
             .ToList();
+
+        // An incident read now fails a production deployment read in an earlier run: the ledger keeps the last days.
+        var incidentLedger = IncidentFailureRead.Merge(this.IncidentsBefore, deployments, all.Incidents);
+        points.AddRange(IncidentFailureRead.Points(this.Repository, incidentLedger, deployments, all.Incidents));
         var keptSince = this.Now - this.PendingMaxAge;
         var pending = all.Pending.Where(p => p.Merged >= keptSince && !deliveredEarlier.Contains(p.ChangeId)).Select(p => (p.ChangeId, p.Events))
             .Concat(all.Open.Where(o => o.Opened >= keptSince).Select(o => (o.ChangeId, o.Events)))
@@ -93,6 +100,7 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
             ArrivedWaits = arrivedWaits,
             Pending = pending,
             PointTimes = pointTimes,
+            IncidentLedger = incidentLedger,
         };
     }
 
@@ -163,6 +171,9 @@ public sealed record ReadEvaluation(IReadOnlyList<FlowPoint> Points, DateTimeOff
 
     /// <summary>The constraint's ledger to keep (null: keep the stored one, as after an unchanged probe).</summary>
     public IReadOnlyList<ArrivedChangeWaits>? ArrivedWaits { get; init; }
+
+    /// <summary>The incident ledger to keep once the points are written (null: keep the stored one).</summary>
+    public IncidentLedger? IncidentLedger { get; init; }
 
     /// <summary>The point-time ledger to keep once the points are written (null: keep the stored one, as after an unchanged probe).</summary>
     public StabilisedPoints? PointTimes { get; init; }

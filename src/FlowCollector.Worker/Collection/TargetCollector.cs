@@ -4,6 +4,7 @@ using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Points;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Domain.Reads;
+using FlowCollector.Domain.Statistics;
 using FlowCollector.Domain.ValueStream;
 using FlowCollector.Worker.Health;
 using FlowCollector.Worker.State;
@@ -118,6 +119,11 @@ public sealed partial class TargetCollector(
         // Like the watermark: kept only once the points measured along it are written.
         await this.SaveLearntPathAsync(target, stream);
         await store.SaveETagAsync(target.Key, ArrivedWaitsResource, ArrivedWaitsCodec.Encode(result.ArrivedWaits!), CancellationToken.None);
+        if (result.IncidentLedger is { } incidents)
+        {
+            await IncidentFailureLedger.SaveAsync(store, target.Key, incidents, now);
+        }
+
         if (result.PointTimes is { LedgerChanged: true } pointTimes)
         {
             await store.SaveETagAsync(target.Key, PointTimesResource, PointTimeLedgerCodec.Encode(pointTimes.Ledger), CancellationToken.None);
@@ -161,6 +167,7 @@ public sealed partial class TargetCollector(
             PendingMaxAge = collection.Value.PendingMaxAge,
             ArrivedBefore = full ? ArrivedWaitsCodec.Decode(await store.GetETagAsync(target.Key, ArrivedWaitsResource, cancellationToken)) : [],
             PointTimesBefore = full ? PointTimeLedgerCodec.Decode(await store.GetETagAsync(target.Key, PointTimesResource, cancellationToken)) : [],
+            IncidentsBefore = full ? IncidentFailureLedger.Decode(await store.GetETagAsync(target.Key, IncidentFailureLedger.Resource, cancellationToken)) : IncidentLedger.Empty,
             Team = valueStream.Teams.TeamOf(target.Repository),
             IntervalSeconds = ScheduleInterval.Seconds(target.Schedule, now),
         };

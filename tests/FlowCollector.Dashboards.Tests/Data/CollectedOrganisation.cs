@@ -94,6 +94,41 @@ public sealed class CollectedOrganisation : IAsyncLifetime
     /// <summary>The team (ValueStream:Teams) that owns the first repository; every other repository has no team.</summary>
     public const string FirstTeam = "payments";
 
+    /// <summary>The label that makes an issue an incident (Sources:GitHub:IncidentLabels).</summary>
+    public const string IncidentLabel = "incident";
+
+    /// <summary>
+    /// Incidents, so the change failure rate and the recovery time of the boards must include them as the engine does:
+    /// per repository an incident 5 hours after every fifth successful production deployment (inside the 24-hour window:
+    /// that deployment failed), resolved after 40 minutes plus 13 per incident, the last of each repository still open;
+    /// and one incident 29 days ago, before the first deployment (a restore time, no failed deployment).
+    /// </summary>
+    private static void AddIncidents(SimulatedGitHub model, DateTimeOffset now)
+    {
+        var number = 5000;
+        foreach (var repository in model.Repositories)
+        {
+            var finished = repository.Deployments
+                .Where(d => d.Environment == "production")
+                .SelectMany(d => d.Statuses.Where(s => s.State == "success").Take(1).Select(s => s.CreatedAt))
+                .Order()
+                .Where((_, i) => i % 5 == 2)
+                .Select(at => at.AddHours(5))
+                .Where(opened => opened < now.AddHours(-2))
+                .Prepend(now.AddDays(-29))
+                .ToList();
+            for (var i = 0; i < finished.Count; i++)
+            {
+                var issue = new SimulatedIssue(repository, ++number, $"Incident {number}", SimulatedUser.Named("oncall"), finished[i])
+                {
+                    ClosedAt = i == finished.Count - 1 ? null : finished[i].AddMinutes(40 + (13 * i)),
+                };
+                issue.Labels.Add(IncidentLabel);
+                repository.Issues.Add(issue);
+            }
+        }
+    }
+
     private async Task CollectAsync()
     {
         var ct = CancellationToken.None;
@@ -103,6 +138,7 @@ public sealed class CollectedOrganisation : IAsyncLifetime
             pullRequestsPerRepository: 100,
             start: this.Now.AddDays(-25),
             new GitHubGenerationOptions { Organisations = 2, AverageGap = TimeSpan.FromHours(6), Now = this.Now });
+        AddIncidents(this.Model, this.Now);
         this.github = new GitHubSimulator(this.Model, new GitHubSimulatorOptions { Token = Token });
         this.influx = await InfluxDbServer.StartAsync(ct);
         await this.influx.CreateDatabaseAsync(Database, ct);
@@ -116,6 +152,7 @@ public sealed class CollectedOrganisation : IAsyncLifetime
                     ["ApiBaseAddress"] = this.github.Url,
                     ["Token"] = Token,
                     ["Repositories"] = this.Model.Repositories.Select(r => r.FullName).ToArray(),
+                    ["IncidentLabels"] = new[] { IncidentLabel },
                     ["Resilience"] = new Dictionary<string, object?> { ["Retry"] = new Dictionary<string, object?> { ["Delay"] = "00:00:00.010" } },
                 },
             },
