@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FlowCollector.Domain.Ports;
 
 namespace FlowCollector.Sources.AzureDevOps;
 
@@ -62,16 +63,16 @@ public sealed class AzureDevOpsSourceOptions
     public AzureDevOpsEntraIdOptions EntraId { get; set; } = new();
 
     /// <summary>How often each repository is polled (default 15 minutes, at least 1 minute). Ignored when <see cref="Cron"/> is set.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan Interval { get; set; } = ScheduleDefaults.Interval;
 
     /// <summary>A Quartz cron expression (UTC) that replaces <see cref="Interval"/>; empty (default) means use the interval. The worker validates its syntax.</summary>
     public string? Cron { get; set; }
 
     /// <summary>How much history the first run of a repository reads (default 30 days, at least 1 hour).</summary>
-    public TimeSpan Backfill { get; set; } = TimeSpan.FromDays(30);
+    public TimeSpan Backfill { get; set; } = ScheduleDefaults.Backfill;
 
     /// <summary>How far before the watermark each run starts reading again (default 1 hour, zero allowed). Re-written points replace themselves.</summary>
-    public TimeSpan Overlap { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan Overlap { get; set; } = ScheduleDefaults.Overlap;
 
     /// <summary>
     /// Identities treated as bots (unique name or display name, case-insensitive), besides Azure DevOps' own service

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FlowCollector.Domain.Ports;
 
 namespace FlowCollector.Sources.GitHub;
 
@@ -45,16 +46,16 @@ public sealed class GitHubSourceOptions
     public List<GitHubOrganizationOptions> Organizations { get; set; } = [];
 
     /// <summary>How often each repository is polled (default 15 minutes, at least 1 minute). Ignored when <see cref="Cron"/> is set.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan Interval { get; set; } = ScheduleDefaults.Interval;
 
     /// <summary>A Quartz cron expression (UTC) that replaces <see cref="Interval"/>; empty (default) means use the interval. The worker validates its syntax.</summary>
     public string? Cron { get; set; }
 
     /// <summary>How much history the first run of a repository reads (default 30 days, at least 1 hour).</summary>
-    public TimeSpan Backfill { get; set; } = TimeSpan.FromDays(30);
+    public TimeSpan Backfill { get; set; } = ScheduleDefaults.Backfill;
 
     /// <summary>How far before the watermark each run starts reading again (default 1 hour, zero allowed), so updates GitHub indexes late are not missed. Re-written points replace themselves.</summary>
-    public TimeSpan Overlap { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan Overlap { get; set; } = ScheduleDefaults.Overlap;
 
     /// <summary>Logins treated as bots (case-insensitive), besides accounts of type <c>Bot</c> and logins ending in <c>[bot]</c>. Default: none.</summary>
     [Required(ErrorMessage = "Sources:GitHub:BotLogins is null; leave it out or set a list of logins.")]

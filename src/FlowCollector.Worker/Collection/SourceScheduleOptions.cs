@@ -1,3 +1,5 @@
+using FlowCollector.Domain.Ports;
+
 namespace FlowCollector.Worker.Collection;
 
 /// <summary>
@@ -7,11 +9,11 @@ namespace FlowCollector.Worker.Collection;
 /// </summary>
 public sealed class SourceScheduleOptions
 {
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan Interval { get; set; } = ScheduleDefaults.Interval;
 
     public string? Cron { get; set; }
 
-    public TimeSpan Backfill { get; set; } = TimeSpan.FromDays(30);
+    public TimeSpan Backfill { get; set; } = ScheduleDefaults.Backfill;
 
-    public TimeSpan Overlap { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan Overlap { get; set; } = ScheduleDefaults.Overlap;
 }
