@@ -120,7 +120,14 @@ public sealed class AlertEvaluationTests(CollectedOrganisation organisation)
                 $"SELECT * FROM \"deployment\" WHERE \"environment\" = 'production' AND \"org\" = '{rate.Labels["org"]}' AND \"repo\" = '{rate.Labels["repo"]}'",
                 ct);
             var production = deployments.Select(r => new DoraDeployment("production", DateTimeOffset.UnixEpoch.AddTicks(r["time"].GetInt64() / 100), r["result"].GetString() == "success", r["rollback"].GetBoolean())).ToList();
-            var report = DoraMetrics.Compute(now.AddDays(-28), now.AddTicks(1), production, [], [], TimeSpan.FromDays(1));
+
+            // Incidents fail the deployment before them, as once and the DORA board count them (the incident_failure field).
+            var incidents = (await influx.QueryRowsAsync(
+                    CollectedOrganisation.Database,
+                    $"SELECT * FROM \"incident\" WHERE \"org\" = '{rate.Labels["org"]}' AND \"repo\" = '{rate.Labels["repo"]}'",
+                    ct))
+                .Select(r => new DoraIncident(DateTimeOffset.UnixEpoch.AddTicks(r["time"].GetInt64() / 100), null)).ToList();
+            var report = DoraMetrics.Compute(now.AddDays(-28), now.AddTicks(1), production, [], incidents, IncidentFailures.Window);
             Assert.Equal(report.ChangeFailureRate!.Value, rate.Value, 12);
         }
 
