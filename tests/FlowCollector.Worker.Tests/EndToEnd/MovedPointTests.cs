@@ -22,14 +22,8 @@ public sealed class MovedPointTests : IDisposable
     public async Task A_stage_end_moved_by_a_late_review_overwrites_its_point_instead_of_adding_one()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var influx = await InfluxDbServer.StartAsync(ct);
-        await influx.CreateDatabaseAsync("flow", ct);
-        var config = this.scenario.WriteConfig(new Dictionary<string, object?>
-        {
-            ["Sinks:InfluxDb:Url"] = influx.Url.ToString(),
-            ["Sinks:InfluxDb:ApiVersion"] = "V1",
-            ["Sinks:InfluxDb:Database"] = "flow",
-        });
+        var (influx, config) = await this.scenario.StartInfluxAsync(ct);
+        await using var server = influx;
 
         // Activity two days later moves the watermark far past #1's deployment (t+4h): the second read does not see it.
         this.scenario.Model.Repository("contoso/web").PullRequest(5).Touch(this.scenario.T.AddDays(2));

@@ -15,14 +15,8 @@ public sealed class OnceCommandTests : IDisposable
     public async Task Once_writes_the_hand_worked_stage_points_to_a_real_InfluxDB_and_a_rerun_changes_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var influx = await InfluxDbServer.StartAsync(ct);
-        await influx.CreateDatabaseAsync("flow", ct);
-        var config = this.scenario.WriteConfig(new Dictionary<string, object?>
-        {
-            ["Sinks:InfluxDb:Url"] = influx.Url.ToString(),
-            ["Sinks:InfluxDb:ApiVersion"] = "V1",
-            ["Sinks:InfluxDb:Database"] = "flow",
-        });
+        var (influx, config) = await this.scenario.StartInfluxAsync(ct);
+        await using var server = influx;
 
         var first = await WorkerScenario.RunAsync("once", "--config", config);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowCollector.Testing.Servers;
 using FlowCollector.Testing.Simulation;
 using FlowCollector.Worker.Cli;
 
@@ -90,6 +91,22 @@ internal sealed class WorkerScenario : IDisposable
     public string StatePath => Path.Combine(this.Directory, "state.db");
 
     public string PointsPath => Path.Combine(this.Directory, "points.lp");
+
+    /// <summary>
+    /// Starts a real InfluxDB 1.x with an empty <c>flow</c> database and writes a configuration whose sink is that
+    /// database (v1 API); the caller disposes the server.
+    /// </summary>
+    public async Task<(InfluxDbServer Influx, string Config)> StartInfluxAsync(CancellationToken cancellationToken)
+    {
+        var influx = await InfluxDbServer.StartAsync(cancellationToken);
+        await influx.CreateDatabaseAsync("flow", cancellationToken);
+        return (influx, this.WriteConfig(new Dictionary<string, object?>
+        {
+            ["Sinks:InfluxDb:Url"] = influx.Url.ToString(),
+            ["Sinks:InfluxDb:ApiVersion"] = "V1",
+            ["Sinks:InfluxDb:Database"] = "flow",
+        }));
+    }
 
     /// <summary>Writes a configuration file for the collector; <paramref name="extra"/> overrides or adds keys.</summary>
     public string WriteConfig(IReadOnlyDictionary<string, object?>? extra = null, IReadOnlyList<string>? repositories = null, string token = Token)
