@@ -94,18 +94,25 @@ internal sealed class WorkerScenario : IDisposable
 
     /// <summary>
     /// Starts a real InfluxDB 1.x with an empty <c>flow</c> database and writes a configuration whose sink is that
-    /// database (v1 API); the caller disposes the server.
+    /// database (v1 API), with <paramref name="extra"/> keys and <paramref name="repositories"/> as in
+    /// <see cref="WriteConfig"/>; the caller disposes the server.
     /// </summary>
-    public async Task<(InfluxDbServer Influx, string Config)> StartInfluxAsync(CancellationToken cancellationToken)
+    public async Task<(InfluxDbServer Influx, string Config)> StartInfluxAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, object?>? extra = null, IReadOnlyList<string>? repositories = null)
     {
         var influx = await InfluxDbServer.StartAsync(cancellationToken);
         await influx.CreateDatabaseAsync("flow", cancellationToken);
-        return (influx, this.WriteConfig(new Dictionary<string, object?>
+        var keys = new Dictionary<string, object?>
         {
             ["Sinks:InfluxDb:Url"] = influx.Url.ToString(),
             ["Sinks:InfluxDb:ApiVersion"] = "V1",
             ["Sinks:InfluxDb:Database"] = "flow",
-        }));
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, object?>())
+        {
+            keys[key] = value;
+        }
+
+        return (influx, this.WriteConfig(keys, repositories));
     }
 
     /// <summary>Writes a configuration file for the collector; <paramref name="extra"/> overrides or adds keys.</summary>
