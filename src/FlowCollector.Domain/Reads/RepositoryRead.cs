@@ -87,8 +87,15 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
             .ToList();
 
         // An incident read now fails a production deployment read in an earlier run: the ledger keeps the last days.
-        var incidentLedger = IncidentFailureRead.Merge(this.IncidentsBefore, deployments, all.Incidents);
-        points.AddRange(IncidentFailureRead.Points(this.Repository, incidentLedger, deployments, all.Incidents));
+        // A read with neither a production deployment nor an incident changes no attribution: nothing to rewrite or save.
+        var incidentLedger = deployments.Any(d => d.IsProduction) || all.Incidents.Count > 0
+            ? IncidentFailureRead.Merge(this.IncidentsBefore, deployments, all.Incidents)
+            : null;
+        if (incidentLedger is not null)
+        {
+            points.AddRange(IncidentFailureRead.Points(this.Repository, incidentLedger, deployments, all.Incidents));
+        }
+
         var keptSince = this.Now - this.PendingMaxAge;
         var pending = all.Pending.Where(p => p.Merged >= keptSince && !deliveredEarlier.Contains(p.ChangeId)).Select(p => (p.ChangeId, p.Events))
             .Concat(all.Open.Where(o => o.Opened >= keptSince).Select(o => (o.ChangeId, o.Events)))
