@@ -12,7 +12,7 @@ namespace FlowCollector.Worker.Tests.Faults;
 /// Each case: the exit code, the one line, the watermark kept on failure, and a re-run after the fault giving exactly
 /// the points of a fault-free run of the same data.
 /// </summary>
-public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
+public sealed partial class AzureDevOpsFaultTests : SourceFaultCases
 {
     private const string PullRequestList = @"/pullrequests\?";
     private const string CompletedBuilds = @"/build/builds\?.*statusFilter=completed";
@@ -20,13 +20,9 @@ public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
     private readonly AzureDevOpsSimulator ado;
     private readonly string repository;
     private readonly string target;
-    private readonly FaultRun baseline = new("ado-baseline");
-    private readonly FaultRun run = new("ado");
-    private FaultProxy proxy = null!;
-    private List<string> faultFree = [];
-    private int faultFreeRequests;
 
     public AzureDevOpsFaultTests()
+        : base("ado")
     {
         var now = DateTimeOffset.UtcNow;
         var model = SimulatedAzureDevOps.Generate(seed: 21, projects: 1, reposPerProject: 1, prsPerRepo: 40, now.AddDays(-6), new AzureDevOpsGenerationOptions { Now = now.AddHours(-1) });
@@ -36,57 +32,28 @@ public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
         this.ado = new AzureDevOpsSimulator(model);
     }
 
-    public async ValueTask InitializeAsync()
+    protected override string UpstreamUrl => this.ado.Url;
+
+    protected override string Target => this.target;
+
+    protected override string CutRequest => PullRequestList;
+
+    protected override string CutLine => "The connection to Azure DevOps was cut in the middle of the answer to GET /";
+
+    protected override void AssertBaseline(List<string> points)
     {
-        this.proxy = await FaultProxy.StartAsync(this.ado.Url, TestContext.Current.CancellationToken);
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.baseline));
-        Assert.True(code == ExitCodes.Ok, output);
-        this.faultFree = this.baseline.DeliveryPoints();
-        this.faultFreeRequests = this.proxy.Requests;
-        Assert.Contains(this.faultFree, l => l.StartsWith("change_stage,", StringComparison.Ordinal));
-        Assert.Contains(this.faultFree, l => l.StartsWith("deployment,", StringComparison.Ordinal));
+        Assert.Contains(points, l => l.StartsWith("change_stage,", StringComparison.Ordinal));
+        Assert.Contains(points, l => l.StartsWith("deployment,", StringComparison.Ordinal));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await this.proxy.DisposeAsync();
-        this.ado.Dispose();
-        this.baseline.Dispose();
-        this.run.Dispose();
-    }
-
-    [Fact]
-    public async Task A_body_cut_once_is_retried_and_the_run_gives_the_fault_free_points()
-    {
-        this.proxy.CutBodyNext(PullRequestList);
-
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
-
-        Assert.True(code == ExitCodes.Ok, output);
-        Assert.Equal(1, this.proxy.Injected);
-        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
-    }
-
-    [Fact]
-    public async Task A_body_cut_on_every_attempt_fails_with_one_transient_network_line_and_keeps_the_watermark()
-    {
-        this.proxy.CutBodyNext(PullRequestList, times: 50);
-
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
-
-        Assert.Equal(ExitCodes.Failed, code);
-        FaultRun.AssertOneClearLine(output, "The connection to Azure DevOps was cut in the middle of the answer to GET /");
-        Assert.Contains("a transient network error", output, StringComparison.Ordinal);
-        Assert.True(this.proxy.Injected >= 4, $"retried: {this.proxy.Injected} cuts");
-        await this.AssertReRunGivesTheFaultFreePointsAsync();
-    }
+    protected override void DisposeSimulator() => this.ado.Dispose();
 
     [Fact]
     public async Task An_HTML_page_that_is_not_the_sign_in_page_points_at_the_organisation_URL_or_a_proxy_not_the_credential()
     {
-        this.proxy.HtmlNext(PullRequestList, "<!DOCTYPE html><html><head><title>Corporate proxy: access denied</title></head><body>Blocked by policy</body></html>", times: 50);
+        this.Proxy.HtmlNext(PullRequestList, "<!DOCTYPE html><html><head><title>Corporate proxy: access denied</title></head><body>Blocked by policy</body></html>", times: 50);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
 
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "with an HTML page (200, \"Corporate proxy: access denied\") instead of data");
@@ -98,11 +65,11 @@ public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
     [Fact]
     public async Task The_real_sign_in_page_still_means_the_credential()
     {
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run, ("Sources:AzureDevOps:Pat", "wrongpat0000000000000000000000000000000000000000000")));
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run, ("Sources:AzureDevOps:Pat", "wrongpat0000000000000000000000000000000000000000000")));
 
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "with a sign-in page (203) instead of data: the credential was not accepted");
-        Assert.Null(await this.run.WatermarkAsync(this.target));
+        Assert.Null(await this.Run.WatermarkAsync(this.target));
     }
 
     [Theory]
@@ -110,26 +77,26 @@ public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
     [InlineData(12)] // 1 in 12
     public async Task Transient_500s_at_a_steady_rate_are_absorbed_by_retries_without_opening_the_circuit(int every)
     {
-        this.proxy.FailEvery(every);
+        this.Proxy.FailEvery(every);
 
         // The defaults (Resilience keys unset): what a deployment without tuning gets. FLOWCOLLECTOR_FAULT_RESILIENCE=library
         // measures the resilience library's own defaults instead (breaker at 10 % failures, 2 s retry delay), for docs/faults.md.
         var library = Environment.GetEnvironmentVariable("FLOWCOLLECTOR_FAULT_RESILIENCE") == "library";
         var (code, output, elapsed) = await FaultRun.OnceAsync(library
-            ? this.Config(this.run, ("Sources:AzureDevOps:Resilience:Retry:Delay", "00:00:02"), ("Sources:AzureDevOps:Resilience:CircuitBreaker:FailureRatio", "0.1"))
-            : this.Config(this.run, ("Sources:AzureDevOps:Resilience", null)));
+            ? this.Config(this.Run, ("Sources:AzureDevOps:Resilience:Retry:Delay", "00:00:02"), ("Sources:AzureDevOps:Resilience:CircuitBreaker:FailureRatio", "0.1"))
+            : this.Config(this.Run, ("Sources:AzureDevOps:Resilience", null)));
         if (Environment.GetEnvironmentVariable("FLOWCOLLECTOR_FAULT_FIGURES") is { Length: > 0 } figures)
         {
             await File.AppendAllTextAsync(
                 figures,
-                $"1 in {every} ({(library ? "library defaults" : "FlowCollector defaults")}): exit {code}, {this.proxy.Injected} 500s in {this.proxy.Requests - this.faultFreeRequests} requests (fault-free run: {this.faultFreeRequests}), {elapsed.TotalSeconds:0.0} s{Environment.NewLine}",
+                $"1 in {every} ({(library ? "library defaults" : "FlowCollector defaults")}): exit {code}, {this.Proxy.Injected} 500s in {this.Proxy.Requests - this.FaultFreeRequests} requests (fault-free run: {this.FaultFreeRequests}), {elapsed.TotalSeconds:0.0} s{Environment.NewLine}",
                 TestContext.Current.CancellationToken);
         }
 
         Assert.True(code == ExitCodes.Ok, output);
         Assert.DoesNotContain("circuit", output, StringComparison.OrdinalIgnoreCase);
-        Assert.True(this.proxy.Injected >= (this.faultFreeRequests / every) - 1, $"{this.proxy.Injected} 500s injected of {this.proxy.Requests - this.faultFreeRequests} requests");
-        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
+        Assert.True(this.Proxy.Injected >= (this.FaultFreeRequests / every) - 1, $"{this.Proxy.Injected} 500s injected of {this.Proxy.Requests - this.FaultFreeRequests} requests");
+        Assert.Equal(this.FaultFree, this.Run.DeliveryPoints());
     }
 
     [Fact]
@@ -137,7 +104,7 @@ public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
     {
         // Azure DevOps may answer fewer than $top items and still say more follow (x-ms-continuationtoken): the first page
         // of pull requests comes back with one item and the token; the rest must still be read.
-        this.proxy.RewriteNext(PullRequestList, body =>
+        this.Proxy.RewriteNext(PullRequestList, body =>
         {
             var json = JsonNode.Parse(body)!.AsObject();
             var items = json["value"]!.AsArray();
@@ -151,19 +118,19 @@ public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
             return (json.ToJsonString(), new Dictionary<string, string> { ["x-ms-continuationtoken"] = "more" });
         });
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
 
         Assert.True(code == ExitCodes.Ok, output);
-        Assert.Equal(1, this.proxy.Injected);
-        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
+        Assert.Equal(1, this.Proxy.Injected);
+        Assert.Equal(this.FaultFree, this.Run.DeliveryPoints());
     }
 
     [Fact]
     public async Task A_completed_build_without_finishTime_fails_the_read_clearly_and_keeps_the_watermark()
     {
-        this.proxy.RewriteNext(CompletedBuilds, body => (FinishTime().Replace(body, "", 1), null), times: 50);
+        this.Proxy.RewriteNext(CompletedBuilds, body => (FinishTime().Replace(body, "", 1), null), times: 50);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
 
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "as completed without finishTime");
@@ -174,9 +141,9 @@ public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
     [Fact]
     public async Task A_completed_pull_request_without_closedDate_is_treated_alike()
     {
-        this.proxy.RewriteNext(PullRequestList, body => (ClosedDate().Replace(body, "", 1), null), times: 50);
+        this.Proxy.RewriteNext(PullRequestList, body => (ClosedDate().Replace(body, "", 1), null), times: 50);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
 
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "without pullRequestId, creationDate or closedDate");
@@ -184,25 +151,11 @@ public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
         await this.AssertReRunGivesTheFaultFreePointsAsync();
     }
 
-    private async Task AssertReRunGivesTheFaultFreePointsAsync()
-    {
-        Assert.Null(await this.run.WatermarkAsync(this.target));
-        Assert.Empty(this.run.DeliveryPoints());
-        Assert.Contains(this.run.SyncPoints(), l => l.Contains("errors=1i", StringComparison.Ordinal));
-
-        this.proxy.Clear();
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
-
-        Assert.True(code == ExitCodes.Ok, output);
-        Assert.NotNull(await this.run.WatermarkAsync(this.target));
-        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
-    }
-
-    private string Config(FaultRun target, params (string Key, object? Value)[] extra)
+    protected override string Config(FaultRun run, params (string Key, object? Value)[] extra)
     {
         var keys = new Dictionary<string, object?>
         {
-            ["Sources:AzureDevOps:OrganizationUrl"] = this.proxy.Url,
+            ["Sources:AzureDevOps:OrganizationUrl"] = this.Proxy.Url,
             ["Sources:AzureDevOps:Pat"] = this.ado.Pat,
             ["Sources:AzureDevOps:Repositories"] = new[] { this.repository },
             ["Sources:AzureDevOps:Resilience:Retry:Delay"] = "00:00:00.010",
@@ -222,7 +175,7 @@ public sealed partial class AzureDevOpsFaultTests : IAsyncLifetime
             }
         }
 
-        return target.WriteConfig(keys);
+        return run.WriteConfig(keys);
     }
 
     // The first completed item's end, with the comma before it (a property in the middle of the object).

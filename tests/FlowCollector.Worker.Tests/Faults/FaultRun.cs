@@ -9,7 +9,7 @@ namespace FlowCollector.Worker.Tests.Faults;
 /// One collector installation for a fault case: its own state file and points file, <c>once</c> runs against a given
 /// configuration, and what a case asserts — the exit code, the one line, the watermark, the points.
 /// </summary>
-internal sealed class FaultRun : IDisposable
+public sealed class FaultRun : IDisposable
 {
     public FaultRun(string name)
     {

@@ -9,72 +9,37 @@ namespace FlowCollector.Worker.Tests.Faults;
 /// <see cref="FaultProxy"/>. Each case: the exit code, the one line, the watermark kept on failure, and a re-run after
 /// the fault giving exactly the points of a fault-free run (<see cref="WorkerScenario.ExpectedStages"/>, worked by hand).
 /// </summary>
-public sealed partial class GitHubFaultTests : IAsyncLifetime
+public sealed partial class GitHubFaultTests() : SourceFaultCases("github")
 {
-    private const string Target = "github:contoso/web";
     private const string Runs = "/repos/contoso/web/actions/runs";
 
     /// <summary>The read's runs query (the change probe asks the same path without <c>branch</c>).</summary>
     private const string RunsRead = @"/repos/contoso/web/actions/runs\?branch=";
 
     private readonly WorkerScenario scenario = new();
-    private readonly FaultRun baseline = new("github-baseline");
-    private readonly FaultRun run = new("github");
-    private FaultProxy proxy = null!;
-    private List<string> faultFree = [];
 
-    public async ValueTask InitializeAsync()
-    {
-        this.proxy = await FaultProxy.StartAsync(this.scenario.GitHub.Url, TestContext.Current.CancellationToken);
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.baseline));
-        Assert.True(code == ExitCodes.Ok, output);
-        this.faultFree = this.baseline.DeliveryPoints();
-        Assert.Equal(WorkerScenario.ExpectedStages.Count, this.faultFree.Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal)));
-    }
+    protected override string UpstreamUrl => this.scenario.GitHub.Url;
 
-    public async ValueTask DisposeAsync()
-    {
-        await this.proxy.DisposeAsync();
-        this.scenario.Dispose();
-        this.baseline.Dispose();
-        this.run.Dispose();
-    }
+    protected override string Target => "github:contoso/web";
 
-    [Fact]
-    public async Task A_body_cut_once_is_retried_and_the_run_gives_the_fault_free_points()
-    {
-        this.proxy.CutBodyNext(Runs);
+    protected override string CutRequest => Runs;
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+    protected override string CutLine => "The connection to GitHub was cut in the middle of the answer to GET /repos/contoso/web/actions/runs";
 
-        Assert.True(code == ExitCodes.Ok, output);
-        Assert.Equal(1, this.proxy.Injected);
-        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
-    }
+    protected override void AssertBaseline(List<string> points) =>
+        Assert.Equal(WorkerScenario.ExpectedStages.Count, points.Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal)));
 
-    [Fact]
-    public async Task A_body_cut_on_every_attempt_fails_with_one_transient_network_line_and_keeps_the_watermark()
-    {
-        this.proxy.CutBodyNext(Runs, times: 50);
-
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
-
-        Assert.Equal(ExitCodes.Failed, code);
-        FaultRun.AssertOneClearLine(output, "The connection to GitHub was cut in the middle of the answer to GET /repos/contoso/web/actions/runs");
-        Assert.Contains("a transient network error", output, StringComparison.Ordinal);
-        Assert.True(this.proxy.Injected >= 4, $"retried: {this.proxy.Injected} cuts"); // the first attempt and the standard handler's 3 retries
-        await this.AssertReRunGivesTheFaultFreePointsAsync();
-    }
+    protected override void DisposeSimulator() => this.scenario.Dispose();
 
     [Fact]
     public async Task A_runs_list_shorter_than_its_total_count_fails_the_read_and_keeps_the_watermark()
     {
         // The scenario has no workflow runs: GitHub saying there are 3 while delivering none is the same short answer.
-        this.proxy.RewriteNext(RunsRead, body => (TotalCount().Replace(body, "\"total_count\":3", 1), null), times: 1);
+        this.Proxy.RewriteNext(RunsRead, body => (TotalCount().Replace(body, "\"total_count\":3", 1), null), times: 1);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
 
-        Assert.Equal(1, this.proxy.Injected);
+        Assert.Equal(1, this.Proxy.Injected);
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "GitHub returned an incomplete list for GET /repos/contoso/web/actions/runs");
         Assert.Contains("0 workflow runs delivered across the pages, but total_count said 3", output, StringComparison.Ordinal);
@@ -85,13 +50,13 @@ public sealed partial class GitHubFaultTests : IAsyncLifetime
     public async Task Transient_500s_on_one_request_in_three_are_absorbed_by_retries()
     {
         // A GitHub read of this repository takes 7 requests: one in three fails at least twice.
-        this.proxy.FailEvery(3);
+        this.Proxy.FailEvery(3);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
+        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
 
         Assert.True(code == ExitCodes.Ok, output);
-        Assert.True(this.proxy.Injected >= 2, $"{this.proxy.Injected} 500s injected");
-        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
+        Assert.True(this.Proxy.Injected >= 2, $"{this.Proxy.Injected} 500s injected");
+        Assert.Equal(this.FaultFree, this.Run.DeliveryPoints());
     }
 
     [Fact]
@@ -101,7 +66,7 @@ public sealed partial class GitHubFaultTests : IAsyncLifetime
         // resets 3 s later by GitHub's clock. Measured on our clock the reset would be 1 h 3 s away, beyond MaxWait (2 min),
         // and the target would fail at once; measured against Date it is 3 s (+1 s margin).
         var skew = TimeSpan.FromHours(1);
-        this.proxy.DateSkew = skew;
+        this.Proxy.DateSkew = skew;
         this.scenario.GitHub.RateLimitRemaining = 0;
         this.scenario.GitHub.RateLimitReset = DateTimeOffset.UtcNow + skew + TimeSpan.FromSeconds(3);
         var ct = TestContext.Current.CancellationToken;
@@ -113,33 +78,19 @@ public sealed partial class GitHubFaultTests : IAsyncLifetime
             },
             ct);
 
-        var (code, output, elapsed) = await FaultRun.OnceAsync(this.Config(this.run, ("Sources:GitHub:RateLimit:MaxWait", "00:02:00")));
+        var (code, output, elapsed) = await FaultRun.OnceAsync(this.Config(this.Run, ("Sources:GitHub:RateLimit:MaxWait", "00:02:00")));
         await refill;
 
         Assert.True(code == ExitCodes.Ok, output);
         Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
-        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
+        Assert.Equal(this.FaultFree, this.Run.DeliveryPoints());
     }
 
-    private async Task AssertReRunGivesTheFaultFreePointsAsync()
-    {
-        Assert.Null(await this.run.WatermarkAsync(Target));
-        Assert.Empty(this.run.DeliveryPoints());
-        Assert.Contains(this.run.SyncPoints(), l => l.Contains("errors=1i", StringComparison.Ordinal));
-
-        this.proxy.Clear();
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.run));
-
-        Assert.True(code == ExitCodes.Ok, output);
-        Assert.NotNull(await this.run.WatermarkAsync(Target));
-        Assert.Equal(this.faultFree, this.run.DeliveryPoints());
-    }
-
-    private string Config(FaultRun target, params (string Key, object? Value)[] extra)
+    protected override string Config(FaultRun run, params (string Key, object? Value)[] extra)
     {
         var keys = new Dictionary<string, object?>
         {
-            ["Sources:GitHub:ApiBaseAddress"] = this.proxy.Url,
+            ["Sources:GitHub:ApiBaseAddress"] = this.Proxy.Url,
             ["Sources:GitHub:Token"] = WorkerScenario.Token,
             ["Sources:GitHub:Repositories"] = new[] { "contoso/web" },
             ["Sources:GitHub:Resilience:Retry:Delay"] = "00:00:00.010",
@@ -149,7 +100,7 @@ public sealed partial class GitHubFaultTests : IAsyncLifetime
             keys[key] = value;
         }
 
-        return target.WriteConfig(keys);
+        return run.WriteConfig(keys);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"""total_count""\s*:\s*0")]
