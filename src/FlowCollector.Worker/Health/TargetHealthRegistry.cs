@@ -9,6 +9,7 @@ namespace FlowCollector.Worker.Health;
 public sealed class TargetHealthRegistry
 {
     private readonly ConcurrentDictionary<string, TargetHealth> targets = new(StringComparer.Ordinal);
+    private long lastReconcile = DateTimeOffset.MinValue.UtcTicks;
 
     public void Succeeded(string target, DateTimeOffset at) =>
         this.targets[target] = new TargetHealth(at, null, null);
@@ -33,6 +34,16 @@ public sealed class TargetHealthRegistry
                 : failedSince
                     ? current with { LastSuccess = lastSuccess, FailingSince = current.FailingSince is { } since && since > lastSuccess ? since : lastSuccess }
                     : new TargetHealth(lastSuccess, null, null));
+
+    /// <summary>
+    /// True at most once per <paramref name="interval"/>: readiness probes come every few seconds, and asking the state
+    /// store about every failing target each time would put that load on the database for nothing new.
+    /// </summary>
+    public bool ShouldReconcile(DateTimeOffset now, TimeSpan interval)
+    {
+        var last = Interlocked.Read(ref this.lastReconcile);
+        return now.UtcTicks - last >= interval.Ticks && Interlocked.CompareExchange(ref this.lastReconcile, now.UtcTicks, last) == last;
+    }
 
     /// <summary>Targets failing for longer than <paramref name="limit"/> at <paramref name="now"/>, with their last error.</summary>
     public IReadOnlyList<(string Target, TimeSpan FailingFor, string Error)> FailingLongerThan(TimeSpan limit, DateTimeOffset now) =>

@@ -11,12 +11,15 @@ namespace FlowCollector.Worker.Health;
 /// </summary>
 internal sealed class TargetsReadinessCheck(TargetHealthRegistry registry, IOptions<HealthOptions> options, IStateStore store, TimeProvider time) : IHealthCheck
 {
+    /// <summary>How often the failing targets are checked against the store (a readiness probe comes every few seconds).</summary>
+    internal static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(30);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var limit = options.Value.MaxFailureDuration;
         var now = time.GetUtcNow();
         var failing = registry.FailingLongerThan(limit, now);
-        if (failing.Count > 0 && await this.ReconcileAsync(failing, now, cancellationToken))
+        if (failing.Count > 0 && registry.ShouldReconcile(now, ReconcileInterval) && await this.ReconcileAsync(failing, now, cancellationToken))
         {
             failing = registry.FailingLongerThan(limit, now);
         }
