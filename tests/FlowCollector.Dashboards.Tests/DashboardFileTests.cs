@@ -84,7 +84,18 @@ public sealed partial class DashboardFileTests
         Assert.NotEmpty(queries);
         Assert.All(queries, q =>
         {
-            Assert.Contains("\"repo\" =~ /^$repo$/", q.Query, StringComparison.Ordinal);
+            // queue_rollup has no repo tag (its sums cover every repository of an organisation): the panel says so instead.
+            if (q.Query.Contains("FROM \"queue_rollup\"", StringComparison.Ordinal))
+            {
+                Assert.DoesNotContain("\"repo\"", q.Query, StringComparison.Ordinal);
+                var panel = DashboardQueries.Panels(dashboard).Single(p => (int?)p["id"] == q.PanelId);
+                Assert.Contains("The repository variable does not apply", (string?)panel["description"], StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Contains("\"repo\" =~ /^$repo$/", q.Query, StringComparison.Ordinal);
+            }
+
             Assert.Contains("\"org\" =~ /^$org$/", q.Query, StringComparison.Ordinal);
             Assert.Contains("\"source\" =~ /^$source$/", q.Query, StringComparison.Ordinal);
             Assert.Contains("$timeFilter", q.Query, StringComparison.Ordinal);
@@ -119,6 +130,37 @@ public sealed partial class DashboardFileTests
         Assert.Equal("flowcollector", (string?)link["tags"]![0]);
         Assert.True((bool?)link["keepTime"]);
         Assert.True((bool?)link["includeVars"]);
+    }
+
+    [Fact]
+    public void Each_stage_box_and_the_where_the_time_goes_bars_drill_down_to_the_changes_of_the_stage_with_links_to_them()
+    {
+        var board = GrafanaFiles.Dashboard("value-stream.json");
+        var panels = DashboardQueries.Panels(board).ToList();
+        var drill = Assert.Single(panels, p => ((string?)p["title"])!.Contains("(drill-down)", StringComparison.Ordinal));
+        var id = (int)drill["id"]!;
+
+        // The table: the stage variable's changes, slowest first, each with its pull request's link.
+        Assert.Equal("table", (string?)drill["type"]);
+        var query = (string)drill["targets"]![0]!["query"]!;
+        Assert.Contains("FROM \"change_stage\"", query, StringComparison.Ordinal);
+        Assert.Contains("\"stage\" =~ /^$stage$/", query, StringComparison.Ordinal);
+        Assert.Contains("top(\"seconds\", 50)", query, StringComparison.Ordinal);
+        var links = drill["fieldConfig"]!["overrides"]!.AsArray().Where(o => (string?)o!["matcher"]!["options"] is "url" or "change_id")
+            .SelectMany(o => o!["properties"]!.AsArray()).Where(p => (string?)p!["id"] == "links").SelectMany(p => p!["value"]!.AsArray()).ToList();
+        Assert.Equal(["${__value.raw}", "${__data.fields.url}"], links.Select(l => (string?)l!["url"]));
+
+        // The way in: the stage's own box (one per stage, repeated) and the three "where the time goes" bars open the table
+        // alone (viewPanel) with the same time range and variables, the box for its own stage.
+        string[] sources = ["$stage", "Queues — median wait per stage", "Work — median time per process stage", "Queues — total wait per stage (change-hours)"];
+        foreach (var title in sources)
+        {
+            var url = (string)Assert.Single(Assert.Single(panels, p => (string?)p["title"] == title)["links"]!.AsArray())!["url"]!;
+            Assert.StartsWith($"/d/{(string?)board["uid"]}/?${{__url_time_range}}", url, StringComparison.Ordinal);
+            Assert.EndsWith($"&viewPanel={id}", url, StringComparison.Ordinal);
+            Assert.All(new[] { "datasource", "source", "org", "team", "repo" }, v => Assert.Contains($"${{{v}:queryparam}}", url, StringComparison.Ordinal));
+            Assert.Contains(title == "$stage" ? "var-stage=${stage}" : "${stage:queryparam}", url, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -164,7 +164,7 @@ they come from `secrets.existingSecret` as files or environment variables.
   "ValueStream" $valueStream
   "Sinks" $sinks
   "State" $state
-  "Collection" (dict "MaxConcurrentTargets" $c.collection.maxConcurrentTargets "ShutdownGrace" (include "flowcollector.timespan" $c.collection.shutdownGrace) "PendingMaxAge" (include "flowcollector.timespan" $c.collection.pendingMaxAge) "ReconcileInterval" (include "flowcollector.timespan" $c.collection.reconcileInterval) "DiscoveryInterval" (include "flowcollector.timespan" $c.collection.discoveryInterval))
+  "Collection" (dict "MaxConcurrentTargets" $c.collection.maxConcurrentTargets "ShutdownGrace" (include "flowcollector.timespan" $c.collection.shutdownGrace) "PendingMaxAge" (include "flowcollector.timespan" $c.collection.pendingMaxAge) "ReconcileInterval" (include "flowcollector.timespan" $c.collection.reconcileInterval) "DiscoveryInterval" (include "flowcollector.timespan" $c.collection.discoveryInterval) "QueueRollupInterval" (include "flowcollector.timespan" $c.collection.queueRollupInterval))
   "Health" (dict "MaxFailureDuration" (include "flowcollector.timespan" $c.health.maxFailureDuration)) }}
 {{- with $c.logLevel }}{{ $_ := set $root "Logging" (dict "LogLevel" .) }}{{ end }}
 {{- toPrettyJson $root }}

@@ -31,9 +31,12 @@ public static class ChangePoints
             new(FlowSchema.Tags.Schema, FlowSchema.Version),
             new(FlowSchema.Tags.Source, change.Repository.Source),
         ]);
-        var fields = new List<KeyValuePair<string, FieldValue>>(11)
+        var fields = new List<KeyValuePair<string, FieldValue>>(12)
         {
             new(FlowSchema.Fields.ChangeId, FieldValue.Of(change.ChangeId)),
+
+            // The health board's clamped-span count reads this one point per change rather than filtering every stage point.
+            new(FlowSchema.Fields.ClampedStages, FieldValue.Of((long)timeline.Spans.Count(s => s.Clamped))),
             new(FlowSchema.Fields.Commits, FieldValue.Of((long)change.CommitCount)),
             new(FlowSchema.Fields.Direct, FieldValue.Of(change.IsDirect)),
         };

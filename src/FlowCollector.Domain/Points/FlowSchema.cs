@@ -45,6 +45,12 @@ public static class FlowSchema
 
         /// <summary>Per repository, period and wait stage: change-hours and rank (1 = the constraint). Timestamp: the period's reference time (docs/schema.md).</summary>
         public const string Constraint = "constraint";
+
+        /// <summary>
+        /// Per source, organisation, team and wait stage: the changes waiting now summed over the repositories (their latest
+        /// snapshots), so boards need not sum thousands of repositories. Timestamp: the rollup's run.
+        /// </summary>
+        public const string QueueRollup = "queue_rollup";
     }
 
     public static class Tags
@@ -84,6 +90,12 @@ public static class FlowSchema
     public static class Fields
     {
         public const string Count = "count";
+
+        /// <summary>On <c>queue_rollup</c>: how many repositories' snapshots the sum covers.</summary>
+        public const string Repos = "repos";
+
+        /// <summary>On <c>change</c>: how many of the change's stage spans were clamped (their <c>change_stage</c> points carry <c>clamped=true</c>).</summary>
+        public const string ClampedStages = "clamped_stages";
         public const string MedianAgeSeconds = "median_age_seconds";
         public const string OldestAgeSeconds = "oldest_age_seconds";
         public const string OldestChangeId = "oldest_change_id";

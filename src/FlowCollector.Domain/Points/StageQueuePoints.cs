@@ -23,7 +23,7 @@ public static class StageQueuePoints
         for (var position = 0; position < stream.Stages.Count; position++)
         {
             var stage = stream.Stages[position];
-            if (stage.Kind != StageKind.Wait || stage.Rule == StageRule.Backlog)
+            if (!IsQueue(stage))
             {
                 continue;
             }
@@ -68,4 +68,7 @@ public static class StageQueuePoints
             yield return new FlowPoint(FlowSchema.Measurements.StageQueue, tags, fields, timestamp);
         }
     }
+
+    /// <summary>A stage with a waiting-now count: every wait stage but <c>backlog</c> (whose inventory is the issue tracker's).</summary>
+    public static bool IsQueue(StageDefinition stage) => stage.Kind == StageKind.Wait && stage.Rule != StageRule.Backlog;
 }

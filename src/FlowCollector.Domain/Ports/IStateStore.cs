@@ -17,6 +17,12 @@ public interface IStateStore
 
     Task SaveETagAsync(string targetKey, string resource, string etag, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One resource of every target that has it, by target key, in one query: what a job across targets (the queue
+    /// rollup) reads instead of one request per target.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> GetResourceOfEveryTargetAsync(string resource, CancellationToken cancellationToken);
+
     /// <summary>Changes merged but not yet deployed, as opaque payloads keyed by change id.</summary>
     Task<IReadOnlyDictionary<string, string>> GetPendingChangesAsync(string targetKey, CancellationToken cancellationToken);
 

@@ -102,6 +102,7 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
             .ToDictionary(p => p.ChangeId, p => p.Events, StringComparer.Ordinal);
         return new ReadEvaluation(this.Finish(points, watermark), watermark, timelines, waiting)
         {
+            Queues = this.Queues(waiting),
             Deployments = deployments,
             Incidents = all.Incidents,
             ArrivedWaits = arrivedWaits,
@@ -120,8 +121,10 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
         var watermark = this.PreviousWatermark ?? this.Since;
         var waiting = this.Replay().WaitingNow(this.Now);
         var points = StageQueuePoints.From(this.Repository, this.Stream, waiting, this.Now).ToList();
-        return new ReadEvaluation(this.Finish(points, watermark), watermark, [], waiting);
+        return new ReadEvaluation(this.Finish(points, watermark), watermark, [], waiting) { Queues = this.Queues(waiting) };
     }
+
+    private QueueSnapshot Queues(IReadOnlyList<WaitingItem> waiting) => QueueSnapshot.Of(this.Repository, this.Team, this.Stream, waiting, this.Now, this.IntervalSeconds);
 
     /// <summary>Adds <c>collector_sync</c> (counting itself among the points) and the team tag.</summary>
     private List<FlowPoint> Finish(List<FlowPoint> points, DateTimeOffset watermark)
@@ -187,6 +190,9 @@ public sealed record ReadEvaluation(IReadOnlyList<FlowPoint> Points, DateTimeOff
 
     /// <summary>The changes to keep for the next read, each as its events, by change id (null: keep the stored ones).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<FlowEvent>>? Pending { get; init; }
+
+    /// <summary>The waiting-now counts to keep for the organisation's <c>queue_rollup</c> once the points are written.</summary>
+    public QueueSnapshot? Queues { get; init; }
 
     /// <summary>The spans cut at their stage's end because a source reported times out of order (telemetry).</summary>
     public int SpansClamped => this.Timelines.Sum(t => t.Spans.Count(s => s.Clamped));

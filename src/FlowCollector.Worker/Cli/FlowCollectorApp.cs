@@ -168,6 +168,11 @@ public static partial class FlowCollectorApp
         }
 
         var succeeded = outcomes.Count(o => o.Succeeded);
+        if (succeeded > 0)
+        {
+            await WriteQueueRollupAsync(host.Services, stdout, cancellationToken);
+        }
+
         await stdout.WriteLineAsync(succeeded switch
         {
             0 => $"No target completed: nothing is known to be written to {sink.Description}; the next run writes it again from the same watermarks.",
@@ -191,6 +196,27 @@ public static partial class FlowCollectorApp
             outcomes.Where(o => o.Succeeded).Select(o => (o.TargetKey, ConstraintAnalysis.Find(o.ArrivedWaits, now - TimeSpan.FromDays(28), now, [.. DefinitionOf(o, settings).Stages.Select(s => s.Name)]))),
             stdout);
         return outcomes.All(o => o.Succeeded) && discovery.All(d => d.Ok) ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// Sums the snapshots just kept (with every other target's in the state store) into <c>queue_rollup</c>, as the
+    /// rollup job of <c>run</c> does. A failure is reported and costs nothing else: the next rollup sums the same snapshots.
+    /// </summary>
+    private static async Task WriteQueueRollupAsync(IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (services.GetRequiredService<IOptions<CollectionOptions>>().Value.QueueRollupInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await services.GetRequiredService<QueueRollupWriter>().WriteAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is SinkException || StateStoreFailure.Describe(e) is not null)
+        {
+            await stdout.WriteLineAsync($"queue rollup not written: {(e as SinkException)?.Message ?? StateStoreFailure.Describe(e)}");
+        }
     }
 
     /// <summary>

@@ -34,6 +34,12 @@ public sealed class CollectionOptions
     /// dropped without a restart. Costs about one request per 100 repositories of each organisation or project.
     /// </summary>
     public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How often the changes waiting now are summed per organisation, team and stage into <c>queue_rollup</c> points
+    /// (default 15 minutes, 1 minute to 1 day; 0: never), which the boards read instead of every repository's snapshots.
+    /// </summary>
+    public TimeSpan QueueRollupInterval { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>Range rules with messages that name the key and the value (the generated validator's messages name neither).</summary>
@@ -65,6 +71,11 @@ internal sealed class CollectionOptionsValidator : IValidateOptions<CollectionOp
         if (options.DiscoveryInterval < TimeSpan.FromMinutes(1) || options.DiscoveryInterval > TimeSpan.FromDays(7))
         {
             result.AddError($"Collection:DiscoveryInterval is {options.DiscoveryInterval}; it must be between 00:01:00 and 7.00:00:00.");
+        }
+
+        if (options.QueueRollupInterval != TimeSpan.Zero && (options.QueueRollupInterval < TimeSpan.FromMinutes(1) || options.QueueRollupInterval > TimeSpan.FromDays(1)))
+        {
+            result.AddError($"Collection:QueueRollupInterval is {options.QueueRollupInterval}; it must be 00:00:00 (no rollup) or between 00:01:00 and 1.00:00:00, e.g. 00:15:00.");
         }
 
         return result.Build();

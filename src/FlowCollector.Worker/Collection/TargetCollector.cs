@@ -101,7 +101,7 @@ public sealed partial class TargetCollector(
 
     /// <summary>
     /// What a full read keeps, only once its points are written and in this order: the changes still pending, the
-    /// watermark, the probe's validators, the learnt path, the constraint's ledger. A failure before leaves them all as
+    /// watermark, the probe's validators, the learnt path, the ledgers and the waiting-now counts. A failure before leaves them all as
     /// they were, so the next run reads the same window again.
     /// </summary>
     private async Task KeepAsync(CollectionTarget target, ReadEvaluation result, ProbeOutcome? probe, StreamChoice stream, DateTimeOffset now, DateTimeOffset finished)
@@ -127,6 +127,17 @@ public sealed partial class TargetCollector(
         if (result.PointTimes is { LedgerChanged: true } pointTimes)
         {
             await store.SaveETagAsync(target.Key, PointTimesResource, PointTimeLedgerCodec.Encode(pointTimes.Ledger), CancellationToken.None);
+        }
+
+        await this.KeepQueuesAsync(target, result);
+    }
+
+    /// <summary>The counts the queue rollup sums (<see cref="QueueRollupWriter"/>), kept like the snapshot points: once written.</summary>
+    private async Task KeepQueuesAsync(CollectionTarget target, ReadEvaluation result)
+    {
+        if (collection.Value.QueueRollupInterval > TimeSpan.Zero && result.Queues is { } queues)
+        {
+            await store.SaveETagAsync(target.Key, QueueSnapshotCodec.Resource, QueueSnapshotCodec.Encode(queues), CancellationToken.None);
         }
     }
 
@@ -256,6 +267,7 @@ public sealed partial class TargetCollector(
         var result = (await this.ReadOfAsync(target, stream, run.State, unchanged, now, since, full: false, cancellationToken)).EvaluateUnchanged();
         var finished = await this.WriteAsync(target, result, cancellationToken);
         await store.SaveTargetAsync(new TargetState(target.Key, result.Watermark, finished, finished, null), CancellationToken.None);
+        await this.KeepQueuesAsync(target, result);
 
         // Equal to the stored ones, or fresher ETags for the same bodies (after a token rotation): the next probe is free again.
         await store.SaveETagAsync(target.Key, ProbeValidatorsResource, probe.Validators, CancellationToken.None);

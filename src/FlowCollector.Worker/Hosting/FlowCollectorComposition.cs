@@ -49,6 +49,7 @@ public static class FlowCollectorComposition
         services.AddSingleton<CollectionTargets>();
         services.AddSingleton<TargetHealthRegistry>();
         services.AddSingleton<TargetCollector>();
+        services.AddSingleton<QueueRollupWriter>();
         return services;
     }
 }

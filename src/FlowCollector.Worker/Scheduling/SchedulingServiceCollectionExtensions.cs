@@ -27,6 +27,7 @@ public static class SchedulingServiceCollectionExtensions
         services.AddSingleton<ShutdownSignal>();
         services.AddSingleton<ApiBudgetRecorder>();
         services.AddScoped<CollectTargetJob>();
+        services.AddScoped<QueueRollupJob>();
         services.AddQuartz(quartz =>
         {
             quartz.UseDefaultThreadPool(Math.Clamp(concurrency, 1, 64));

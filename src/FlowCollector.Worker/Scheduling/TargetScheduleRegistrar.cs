@@ -15,6 +15,7 @@ internal sealed partial class TargetScheduleRegistrar(
     CollectionTargets targets,
     ISchedulerFactory schedulers,
     IEnumerable<PostgresStateStore> shared,
+    IOptions<CollectionOptions> collection,
     TimeProvider time,
     ILogger<TargetScheduleRegistrar> logger) : IHostedService
 {
@@ -62,6 +63,8 @@ internal sealed partial class TargetScheduleRegistrar(
             changed[job] = [trigger.Build()];
         }
 
+        var targetsChanged = changed.Count;
+        await this.RollupAsync(scheduler, changed, cancellationToken);
         if (changed.Count > 0)
         {
             await scheduler.ScheduleJobs(changed, new ScheduleJobOptions { Replace = true }, cancellationToken);
@@ -74,10 +77,38 @@ internal sealed partial class TargetScheduleRegistrar(
             await scheduler.DeleteJobs(stale, cancellationToken);
         }
 
-        LogRegistered(logger, changed.Count - replaced, replaced, kept, stale.Count);
+        LogRegistered(logger, targetsChanged - replaced, replaced, kept, stale.Count);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The queue rollup's one job (one per cluster: every replica registers the same key), every
+    /// <c>Collection:QueueRollupInterval</c>; removed when that is 0. A stored trigger with the same interval is kept.
+    /// </summary>
+    private async Task RollupAsync(IScheduler scheduler, Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>> changed, CancellationToken cancellationToken)
+    {
+        var every = collection.Value.QueueRollupInterval;
+        var key = new TriggerKey(QueueRollupJob.Name, QueueRollupJob.Group);
+        if (every <= TimeSpan.Zero)
+        {
+            await scheduler.DeleteJob(new JobKey(QueueRollupJob.Name, QueueRollupJob.Group), cancellationToken);
+            return;
+        }
+
+        if (await scheduler.GetTrigger(key, cancellationToken) is ISimpleTrigger stored && stored.RepeatInterval == every)
+        {
+            return;
+        }
+
+        var job = JobBuilder.Create<QueueRollupJob>().WithIdentity(QueueRollupJob.Name, QueueRollupJob.Group).Build();
+
+        // The first rollup one interval after start: by then every target has run once and kept its snapshot.
+        var trigger = TriggerBuilder.Create(time).WithIdentity(key).ForJob(job).StartAt(time.GetUtcNow() + every)
+            .WithSimpleSchedule(simple => simple.WithInterval(every).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            .Build();
+        changed[job] = [trigger];
+    }
 
     /// <summary>Where in the spread window the <paramref name="index"/>-th of <paramref name="count"/> targets starts.</summary>
     internal static TimeSpan FirstRunOffset(int index, int count, TimeSpan interval)

@@ -136,6 +136,18 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
     {
         await using var command = this.DataSource.CreateCommand("SELECT change_id, payload FROM flowcollector_pending_change WHERE target_key = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = targetKey });
+        return await ReadPairsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> GetResourceOfEveryTargetAsync(string resource, CancellationToken cancellationToken)
+    {
+        await using var command = this.DataSource.CreateCommand("SELECT target_key, etag FROM flowcollector_etag WHERE resource = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = resource });
+        return await ReadPairsAsync(command, cancellationToken);
+    }
+
+    private static async Task<Dictionary<string, string>> ReadPairsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

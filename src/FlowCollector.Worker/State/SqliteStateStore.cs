@@ -119,12 +119,26 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
             ("$etag", etag));
     }
 
+    public async Task<IReadOnlyDictionary<string, string>> GetResourceOfEveryTargetAsync(string resource, CancellationToken cancellationToken)
+    {
+        await using var connection = await this.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT target_key, etag FROM etag WHERE resource = $resource";
+        command.Parameters.AddWithValue("$resource", resource);
+        return await ReadPairsAsync(command, cancellationToken);
+    }
+
     public async Task<IReadOnlyDictionary<string, string>> GetPendingChangesAsync(string targetKey, CancellationToken cancellationToken)
     {
         await using var connection = await this.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT change_id, payload FROM pending_change WHERE target_key = $key";
         command.Parameters.AddWithValue("$key", targetKey);
+        return await ReadPairsAsync(command, cancellationToken);
+    }
+
+    private static async Task<Dictionary<string, string>> ReadPairsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -58,7 +58,7 @@ public static class ScaleOrganisation
             }
 
             builder.Append("change,environment=production,").Append(tags.Replace("repo=", "production=true,repo=", StringComparison.Ordinal))
-                .Append(" change_id=\"").Append(c).Append("\",commits=2i,direct=false,flow_efficiency=").Append(Number(process / flow))
+                .Append(" change_id=\"").Append(c).Append("\",clamped_stages=0i,commits=2i,direct=false,flow_efficiency=").Append(Number(process / flow))
                 .Append(",flow_seconds=").Append(Number(flow)).Append(",lead_seconds=").Append(Number(flow + 600))
                 .Append(",process_seconds=").Append(Number(process)).Append(",rework=").Append(c % 9 == 0 ? "true" : "false")
                 .Append(",wait_seconds=").Append(Number(flow - process)).Append(",url=\"https://scm.example/").Append(repo).Append("/pull/").Append(c).Append("\" ")
@@ -143,6 +143,38 @@ public static class ScaleOrganisation
                 .Append(" api_requests=3i,errors=").Append(failing ? 1 : 0).Append("i,lag_seconds=").Append(900 + (index % 600))
                 .Append(",last_success=").Append(poll.AddHours(failing ? -2 : 0).ToUnixTimeSeconds()).Append("i,rate_limit_remaining=").Append(4000 - (index % 3000)).Append('i')
                 .Append(failing ? "" : ",events=12i,points=50i").Append(' ').Append(Ns(poll)).Append('\n');
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// The <c>queue_rollup</c> points of the same polls (every 15 minutes): per organisation, team and stage the sum of
+    /// the repositories' counts in <see cref="Lines"/>, as the collector's rollup writes them.
+    /// </summary>
+    public static string RollupLines(DateTimeOffset now)
+    {
+        var builder = new StringBuilder();
+        for (var p = 0; p < Polls; p++)
+        {
+            var sums = new SortedDictionary<(string Org, string Team, int Stage), (long Count, long Repos)>();
+            for (var index = 0; index < Repositories; index++)
+            {
+                var team = index % 5 == 4 ? "" : $"team{index % 20:00}";
+                for (var s = 0; s < QueueStages.Length; s++)
+                {
+                    var key = ($"org{index % 10:00}", team, s);
+                    sums.TryGetValue(key, out var sum);
+                    sums[key] = (sum.Count + ((index + s + p) % 4), sum.Repos + 1);
+                }
+            }
+
+            foreach (var ((org, team, stage), (count, repos)) in sums)
+            {
+                builder.Append("queue_rollup,kind=wait,org=").Append(org).Append(",schema=1,source=github,stage=").Append(QueueStages[stage].Replace(":", "\\:", StringComparison.Ordinal))
+                    .Append(team.Length > 0 ? ",team=" + team : "").Append(" count=").Append(count).Append("i,repos=").Append(repos).Append("i ")
+                    .Append(Ns(now.AddMinutes(-15 * p))).Append('\n');
+            }
         }
 
         return builder.ToString();

@@ -75,6 +75,22 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task One_resource_of_every_target_is_read_in_one_call_and_other_resources_are_left_out()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = await this.OpenAsync();
+        await store.SaveETagAsync("github:contoso/web", "queues", "{\"web\":1}", ct);
+        await store.SaveETagAsync("github:contoso/api", "queues", "{\"api\":1}", ct);
+        await store.SaveETagAsync("github:contoso/api", "queues", "{\"api\":2}", ct);
+        await store.SaveETagAsync("github:contoso/docs", "probe", "W/\"9\"", ct);
+
+        var queues = await store.GetResourceOfEveryTargetAsync("queues", ct);
+
+        Assert.Equal(new Dictionary<string, string> { ["github:contoso/api"] = "{\"api\":2}", ["github:contoso/web"] = "{\"web\":1}" }, queues);
+        Assert.Empty(await store.GetResourceOfEveryTargetAsync("never-saved", ct));
+    }
+
+    [Fact]
     public async Task Replacing_with_an_empty_set_clears_the_pending_changes_and_a_large_set_is_kept_whole()
     {
         var ct = TestContext.Current.CancellationToken;
