@@ -146,6 +146,7 @@ public sealed class AlertEvaluationTests(CollectedOrganisation organisation)
     private static string PickupWaits(bool rise)
     {
         var lines = new StringBuilder();
+        var arrived = new List<ArrivedChangeWaits>();
         for (var i = 0; i < 84; i++)
         {
             var at = Now.AddHours(-(i * 8) - 1);
@@ -156,8 +157,11 @@ public sealed class AlertEvaluationTests(CollectedOrganisation organisation)
             }
 
             lines.Append(Stage("pickup", "wait", i, seconds, at)).Append(Stage("merge", "wait", i, 1800, at.AddMinutes(5)));
+            arrived.Add(new ArrivedChangeWaits($"{i}", null, at.AddMinutes(5), new Dictionary<string, double> { ["pickup"] = seconds, ["merge"] = 1800 }));
         }
 
+        // What the rule reads: the rolling constraint points a full read of these changes writes now.
+        lines.Append(RollingConstraintLines.Of(new Domain.Events.RepositoryRef("github", "contoso", "web"), null, arrived, ["coding", "pickup", "review", "merge"], Now));
         return lines.ToString();
     }
 

@@ -37,13 +37,13 @@ public sealed class AlertOrganisationTests(CollectedOrganisation organisation)
         Assert.All(evaluations, e => Assert.True(e.Value.Condition.Count > 0, $"{e.Key}: no instance on the healthy organisation, so its quiet proves nothing. {e.Value}"));
         Assert.All(evaluations, e => Assert.True(e.Value.State == AlertEvaluation.Normal, $"{e.Key} fires on the healthy organisation: {e.Value}"));
 
-        // Minimum samples, by hand. Small repository svc-20: 4 pickups in the last 7 days (5, 6, 8, 10 h; nearest-rank
-        // p75 = the 3rd = 8 h) and 14 in 28 days (ten of 2 h and those four; p75 = the 11th = 5 h): 8 / 5 = 1.6 > 1.5 and
-        // 8 h > 1 h, but 4 changes < 20, so no verdict — without the minimum the rule fired here, on a healthy team.
+        // Minimum samples, by hand. Small repository svc-20: 7 pickups in the last 7 days (5, 6, 8, 10, 5, 6, 8 h; nearest-rank
+        // p75 = the 6th of 7 sorted = 8 h) and 28 in 28 days (21 of 2 h and those seven; p75 = the 21st = 2 h): 8 / 2 = 4 > 1.5
+        // and 8 h > 1 h, but 7 changes < 20, so no verdict — without the minimum the rule fired here, on a healthy team.
         var rising = evaluations["flowcollector-wait-rising"];
         var small = Instance(rising, "E", "svc-20", "pickup");
-        Assert.Equal(1.6, small.Value, 12);
-        Assert.Equal(4, Instance(rising, "M", "svc-20", "pickup").Value);
+        Assert.Equal(4.0, small.Value, 12);
+        Assert.Equal(7, Instance(rising, "M", "svc-20", "pickup").Value);
         Assert.Equal(0, Instance(rising, "I", "svc-20", "pickup").Value);
 
         // backlog is not a stage of the rule: svc-00's backlog waits tripled (30 h vs a 28-day p75 of 10 h over 28 changes).

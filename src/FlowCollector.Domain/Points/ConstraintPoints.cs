@@ -13,12 +13,19 @@ public static class ConstraintPoints
     /// <summary>The <c>period</c> tag of the rolling 28 days ending at the run (timestamp: the run's hour).</summary>
     public const string Rolling28Days = "28d";
 
+    /// <summary>
+    /// The <c>period</c> tag of the rolling 7 days ending at the run (timestamp: the run's hour): with the 28 days, what
+    /// the "wait is rising" rule compares (each stage's p75 and how many changes it covers), so the rule reads two points
+    /// per repository and stage instead of every stage point of four weeks.
+    /// </summary>
+    public const string Rolling7Days = "7d";
+
     /// <summary>The <c>period</c> tag of an ISO week (timestamp: the week's Monday 00:00 UTC).</summary>
     public const string Week = "week";
 
     /// <param name="repository">Whose changes.</param>
     /// <param name="finding">The constraint of the period; nothing is written when it names none (too few changes).</param>
-    /// <param name="period"><see cref="Rolling28Days"/> or <see cref="Week"/>.</param>
+    /// <param name="period"><see cref="Rolling28Days"/>, <see cref="Rolling7Days"/> or <see cref="Week"/>.</param>
     /// <param name="timestamp">The point's time: the same for every run that computes the same period, so a re-run overwrites.</param>
     public static IEnumerable<FlowPoint> From(RepositoryRef repository, ConstraintFinding finding, string period, DateTimeOffset timestamp)
     {

@@ -145,8 +145,8 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
     }
 
     /// <summary>
-    /// The <c>constraint</c> points of a run: the rolling 28 days up to now (timestamp: the current hour, so the runs of an
-    /// hour overwrite one point) and the last completed ISO week (timestamp: its Monday; every run rewrites the same point).
+    /// The <c>constraint</c> points of a run: the rolling 28 and 7 days up to now (timestamp: the current hour, so the runs of
+    /// an hour overwrite one point) and the last completed ISO week (timestamp: its Monday; every run rewrites the same point).
     /// </summary>
     private IEnumerable<FlowPoint> ConstraintPoints(IReadOnlyList<ArrivedChangeWaits> arrived)
     {
@@ -154,9 +154,11 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
         var now = this.Now;
         var hour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
         var rolling = ConstraintAnalysis.Find(arrived, now - TimeSpan.FromDays(28), now, order);
+        var lastSevenDays = ConstraintAnalysis.Find(arrived, now - TimeSpan.FromDays(7), now, order);
         var thisWeek = ArrivedWaitsLedger.WeekStart(now);
         var lastWeek = ConstraintAnalysis.Find(arrived, thisWeek.AddDays(-7), thisWeek, order);
         return Points.ConstraintPoints.From(this.Repository, rolling, Points.ConstraintPoints.Rolling28Days, hour)
+            .Concat(Points.ConstraintPoints.From(this.Repository, lastSevenDays, Points.ConstraintPoints.Rolling7Days, hour))
             .Concat(Points.ConstraintPoints.From(this.Repository, lastWeek, Points.ConstraintPoints.Week, thisWeek.AddDays(-7)));
     }
 

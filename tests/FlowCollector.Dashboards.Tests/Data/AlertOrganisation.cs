@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Statistics;
 
 namespace FlowCollector.Dashboards.Tests.Data;
 
@@ -74,18 +76,20 @@ public static class AlertOrganisation
     /// Busy repositories: change i (0–111) waits at now − (6 i + 1) h, four a day, 28 in the last 7 days. Pickup waits
     /// cycle 1, 1.5, 2, 2.5 h (the same p75 over 7 and 28 days); merge 30 min; release_wait 3 h; promotion 5 h. Backlog
     /// waits 30 h in the last 7 days and 10 h before (3×: it would fire if backlog counted). Small repositories: change
-    /// i (0–13) at now − (48 i + 1) h, 4 in the last 7 days; their pickup waits 5, 6, 8, 10 h then, 2 h before. Every
-    /// stage point of a change is stamped at the same time (the stages are different series).
+    /// i (0–27) at now − (24 i + 1) h, 7 in the last 7 days; their pickup waits 5, 6, 8, 10, 5, 6, 8 h then, 2 h before.
+    /// Every stage point of a change is stamped at the same time (the stages are different series), which is also the
+    /// change's arrival for the rolling constraint points the collector writes from the same waits (period 7d and 28d).
     /// </summary>
     private static void Stages(StringBuilder lines, DateTimeOffset now, int r, string tags, bool small, AlertProblem problem)
     {
-        var count = small ? 14 : 112;
+        var count = small ? 28 : 112;
+        var arrived = new List<ArrivedChangeWaits>(count);
         for (var i = 0; i < count; i++)
         {
-            var at = now.AddHours(-((small ? 48 : 6) * i) - 1);
-            var recent = i < (small ? 4 : 28);
+            var at = now.AddHours(-((small ? 24 : 6) * i) - 1);
+            var recent = i < (small ? 7 : 28);
             var pickup = small
-                ? (recent ? new[] { 5d, 6, 8, 10 }[i] : 2) * 3600
+                ? (recent ? new[] { 5d, 6, 8, 10, 5, 6, 8 }[i] : 2) * 3600
                 : (1 + (0.5 * (i % 4))) * 3600 * (problem == AlertProblem.WaitRising && r == 3 && recent ? 3 : 1);
             var number = 1000 + i;
             Stage(lines, tags, "backlog", "wait", 1, number, (recent ? 30 : 10) * 3600, at);
@@ -93,8 +97,18 @@ public static class AlertOrganisation
             Stage(lines, tags, "merge", "wait", 5, number, 1800, at);
             Stage(lines, tags, "release_wait", "wait", 8, number, 3 * 3600, at);
             Stage(lines, tags, "promotion_wait:production", "wait", 10, number, 5 * 3600, at);
+            arrived.Add(new ArrivedChangeWaits(
+                number.ToString(CultureInfo.InvariantCulture),
+                $"https://example.test/pull/{number}",
+                at,
+                new Dictionary<string, double> { ["pickup"] = pickup, ["merge"] = 1800, ["release_wait"] = 3 * 3600, ["promotion_wait:production"] = 5 * 3600 }));
         }
+
+        lines.Append(RollingConstraintLines.Of(new RepositoryRef(Source(r), Org(r), Repo(r)), Team(r), arrived, StageOrder, now));
     }
+
+    /// <summary>The repositories' path: the wait stages of the rolling constraint points (backlog is never one, as in the collector).</summary>
+    private static readonly string[] StageOrder = ["backlog", "coding", "pickup", "review", "merge", "ci_queue", "ci", "release_wait", "deploy:staging", "promotion_wait:production", "deploy:production"];
 
     private static void Stage(StringBuilder lines, string tags, string stage, string kind, int order, int number, double seconds, DateTimeOffset at) =>
         lines.Append(CultureInfo.InvariantCulture, $"change_stage,kind={kind},{tags},stage={stage} seconds={seconds},change_id=\"{number}\",url=\"https://example.test/pull/{number}\",clamped=false,direct=false,stage_order={order}i {Nanoseconds(at) + number}\n");
@@ -156,7 +170,7 @@ public static class AlertOrganisation
     /// The last completed week's constraint per repository: busy ones release_wait (rank 1, share 0.45, +0.02 on the week
     /// before, 20 changes, margin 0.3) and pickup (rank 2). svc-04's constraint moved but by a near-tie (margin 0.05);
     /// small repositories' moved with 6 changes (too few). The week before last moved everywhere (outside the window), and
-    /// the rolling 28-day points are not weeks. Problems: svc-11 moved to pickup (margin 0.4, share 0.5, 15 changes);
+    /// the rolling 28-day points are not weeks (a rank-1 one that "moved", an hour before the rolling points of Stages). Problems: svc-11 moved to pickup (margin 0.4, share 0.5, 15 changes);
     /// svc-12's release_wait went from 0.45 to 0.70 of the waiting (+0.25).
     /// </summary>
     private static void Constraint(StringBuilder lines, DateTimeOffset now, int r, string tags, bool small, AlertProblem problem)
@@ -173,7 +187,7 @@ public static class AlertOrganisation
         Constraint(lines, tags, "week", stage, 1, changes, share, margin, change, isMoved, week);
         Constraint(lines, tags, "week", stage == "pickup" ? "release_wait" : "pickup", 2, changes, share * (1 - margin), null, null, false, week);
         Constraint(lines, tags, "week", "merge", 1, 30, 0.9, 0.8, 0.6, true, week.AddDays(-7));
-        Constraint(lines, tags, "28d", "merge", 1, 30, 0.9, 0.8, 0.6, true, new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero));
+        Constraint(lines, tags, "28d", "merge", 1, 30, 0.9, 0.8, 0.6, true, new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-1));
     }
 
     private static void Constraint(StringBuilder lines, string tags, string period, string stage, int rank, int changes, double share, double? margin, double? shareChange, bool moved, DateTimeOffset at)
