@@ -17,6 +17,7 @@ COPY build/ build/
 COPY src/FlowCollector.Domain/FlowCollector.Domain.csproj src/FlowCollector.Domain/
 COPY src/FlowCollector.Sources/FlowCollector.Sources.csproj src/FlowCollector.Sources/
 COPY src/FlowCollector.Sinks/FlowCollector.Sinks.csproj src/FlowCollector.Sinks/
+COPY src/FlowCollector.State/FlowCollector.State.csproj src/FlowCollector.State/
 COPY src/FlowCollector.Worker/FlowCollector.Worker.csproj src/FlowCollector.Worker/
 RUN dotnet restore src/FlowCollector.Worker/FlowCollector.Worker.csproj --arch $TARGETARCH
 COPY src/ src/

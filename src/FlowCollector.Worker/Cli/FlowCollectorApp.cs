@@ -1,10 +1,10 @@
 using FlowCollector.Domain.Ports;
 using FlowCollector.Domain.Statistics;
+using FlowCollector.State;
 using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Health;
 using FlowCollector.Worker.Hosting;
 using FlowCollector.Worker.Scheduling;
-using FlowCollector.Worker.State;
 using FlowCollector.Worker.Telemetry;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -6,8 +6,8 @@ using FlowCollector.Domain.Ports;
 using FlowCollector.Domain.Reads;
 using FlowCollector.Domain.Statistics;
 using FlowCollector.Domain.ValueStream;
+using FlowCollector.State;
 using FlowCollector.Worker.Health;
-using FlowCollector.Worker.State;
 using FlowCollector.Worker.Telemetry;
 using Microsoft.Extensions.Options;
 

@@ -7,9 +7,9 @@ using FlowCollector.Sinks.InfluxDb;
 using FlowCollector.Sources.AzureDevOps;
 using FlowCollector.Sources.GitHub;
 using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.State;
 using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Health;
-using FlowCollector.Worker.State;
 using Microsoft.Extensions.Http.Resilience;
 
 namespace FlowCollector.Worker.Hosting;

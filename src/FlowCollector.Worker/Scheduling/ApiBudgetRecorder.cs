@@ -1,7 +1,7 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.State;
 using FlowCollector.Worker.Collection;
-using FlowCollector.Worker.State;
 using Npgsql;
 
 namespace FlowCollector.Worker.Scheduling;

@@ -1,6 +1,6 @@
 using FlowCollector.Domain.Ports;
-using FlowCollector.Worker.State;
-using FlowCollector.Worker.State.PostgreSql;
+using FlowCollector.State;
+using FlowCollector.State.PostgreSql;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

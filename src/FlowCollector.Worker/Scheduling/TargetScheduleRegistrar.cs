@@ -1,5 +1,5 @@
+using FlowCollector.State;
 using FlowCollector.Worker.Collection;
-using FlowCollector.Worker.State;
 using Microsoft.Extensions.Options;
 using Quartz;
 

@@ -7,11 +7,11 @@ using FlowCollector.Sinks.InfluxDb;
 using FlowCollector.Sources.AzureDevOps;
 using FlowCollector.Sources.GitHub;
 using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.State;
 using FlowCollector.Worker.Cli;
 using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Health;
 using FlowCollector.Worker.Hosting;
-using FlowCollector.Worker.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -212,7 +212,7 @@ public sealed class RenderedConfigurationTests : IDisposable
     public static TheoryData<string, Type> OptionsSections()
     {
         var sections = new TheoryData<string, Type>();
-        var assemblies = new[] { typeof(FlowCollectorComposition), typeof(GitHubSourceOptions), typeof(InfluxDbSinkOptions) }.Select(t => t.Assembly).Distinct();
+        var assemblies = new[] { typeof(FlowCollectorComposition), typeof(GitHubSourceOptions), typeof(InfluxDbSinkOptions), typeof(StateOptions) }.Select(t => t.Assembly).Distinct();
         foreach (var type in assemblies.SelectMany(a => a.GetExportedTypes()).OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             if (type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true } field && field.GetRawConstantValue() is string name)

@@ -2,13 +2,15 @@ using System.Reflection;
 using FlowCollector.Domain.Events;
 using FlowCollector.Sinks.InfluxDb;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.State;
 
 namespace FlowCollector.Worker.Tests.Architecture;
 
 /// <summary>
 /// The layering docs/architecture.md describes, enforced: sources → events → value-stream engine (pure domain, no
 /// I/O) → sinks, hosting at the edge. The domain uses nothing of ours; sources and sinks know only the domain, not each
-/// other nor the worker; the state store knows only the domain; no two folders use each other.
+/// other, the state store nor the worker; the state store (its own assembly) knows only the domain; no two folders use
+/// each other.
 /// </summary>
 public sealed class ArchitectureTests
 {
@@ -38,22 +40,32 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void The_state_assembly_references_only_the_domain_and_no_scheduler_or_web_framework()
+    {
+        var state = typeof(StateOptions).Assembly;
+
+        Assert.Equal(["FlowCollector.Domain"], OurReferences(state));
+        // The Quartz tables are DDL text the store migrates; Quartz itself, like hosting, belongs to the worker.
+        Assert.DoesNotContain(state.GetReferencedAssemblies(), a => a.Name!.StartsWith("Quartz", StringComparison.Ordinal) || a.Name!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Domain_namespaces_use_only_domain_namespaces()
     {
         Assert.Empty(Source.Value.Violations("FlowCollector.Domain", ns => NamespaceGraph.Within(ns, "FlowCollector.Domain")));
     }
 
     [Fact]
-    public void Sources_use_neither_sinks_nor_the_worker_and_sinks_neither_sources_nor_the_worker()
+    public void Sources_use_neither_sinks_nor_state_nor_the_worker_and_sinks_neither_sources_nor_state_nor_the_worker()
     {
-        Assert.Empty(Source.Value.Violations("FlowCollector.Sources", ns => !NamespaceGraph.Within(ns, "FlowCollector.Sinks") && !NamespaceGraph.Within(ns, "FlowCollector.Worker")));
-        Assert.Empty(Source.Value.Violations("FlowCollector.Sinks", ns => !NamespaceGraph.Within(ns, "FlowCollector.Sources") && !NamespaceGraph.Within(ns, "FlowCollector.Worker")));
+        Assert.Empty(Source.Value.Violations("FlowCollector.Sources", ns => !NamespaceGraph.Within(ns, "FlowCollector.Sinks") && !NamespaceGraph.Within(ns, "FlowCollector.State") && !NamespaceGraph.Within(ns, "FlowCollector.Worker")));
+        Assert.Empty(Source.Value.Violations("FlowCollector.Sinks", ns => !NamespaceGraph.Within(ns, "FlowCollector.Sources") && !NamespaceGraph.Within(ns, "FlowCollector.State") && !NamespaceGraph.Within(ns, "FlowCollector.Worker")));
     }
 
     [Fact]
     public void The_state_store_uses_only_the_domain()
     {
-        Assert.Empty(Source.Value.Violations("FlowCollector.Worker.State", ns => NamespaceGraph.Within(ns, "FlowCollector.Domain") || NamespaceGraph.Within(ns, "FlowCollector.Worker.State")));
+        Assert.Empty(Source.Value.Violations("FlowCollector.State", ns => NamespaceGraph.Within(ns, "FlowCollector.Domain") || NamespaceGraph.Within(ns, "FlowCollector.State")));
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace FlowCollector.Worker.Tests.Cli;
 /// docs/configuration.md cannot drift from the options classes: every key the binary binds (found by reflection,
 /// <see cref="ConfigurationKeys"/>) is named there, or in docs/azure-devops.md for <c>Sources:AzureDevOps</c>, which
 /// configuration.md hands its keys to. The resilience sections bind Microsoft's own options and are documented as a
-/// whole (they are left out).
+/// whole (they are left out). The other half, every such key settable from the Helm chart, is SettableKeysTests in
+/// FlowCollector.Deployment.Tests.
 /// </summary>
 public sealed class ConfigurationDocsTests
 {

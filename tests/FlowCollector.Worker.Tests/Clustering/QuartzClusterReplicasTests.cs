@@ -1,6 +1,6 @@
+using FlowCollector.State;
+using FlowCollector.State.PostgreSql;
 using FlowCollector.Worker.Scheduling;
-using FlowCollector.Worker.State;
-using FlowCollector.Worker.State.PostgreSql;
 using FlowCollector.Worker.Tests.State;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

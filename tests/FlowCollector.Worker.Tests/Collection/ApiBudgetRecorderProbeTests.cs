@@ -1,8 +1,8 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.State;
 using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Scheduling;
-using FlowCollector.Worker.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 

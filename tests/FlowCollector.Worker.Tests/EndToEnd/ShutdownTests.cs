@@ -1,6 +1,6 @@
 using FlowCollector.Domain.Ports;
+using FlowCollector.State;
 using FlowCollector.Worker.Cli;
-using FlowCollector.Worker.State;
 using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Worker.Tests.EndToEnd;

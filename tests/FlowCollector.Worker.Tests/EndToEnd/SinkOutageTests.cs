@@ -1,8 +1,8 @@
 using System.Text.Json;
 using FlowCollector.Sinks.InfluxDb;
+using FlowCollector.State;
 using FlowCollector.Testing.Servers;
 using FlowCollector.Worker.Cli;
-using FlowCollector.Worker.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using FlowCollector.Domain.Ports;
-using FlowCollector.Worker.State;
+using FlowCollector.State;
 using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Worker.Tests.Faults;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using FlowCollector.State;
 using FlowCollector.Worker.Scheduling;
-using FlowCollector.Worker.State;
 using FlowCollector.Worker.Tests.EndToEnd;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

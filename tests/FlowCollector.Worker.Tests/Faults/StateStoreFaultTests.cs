@@ -1,5 +1,5 @@
+using FlowCollector.State;
 using FlowCollector.Worker.Cli;
-using FlowCollector.Worker.State;
 using FlowCollector.Worker.Tests.EndToEnd;
 using FlowCollector.Worker.Tests.State;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using FlowCollector.Domain.Ports;
+using FlowCollector.State;
 using FlowCollector.Worker.Health;
-using FlowCollector.Worker.State;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

@@ -1,4 +1,4 @@
-using FlowCollector.Worker.State;
+using FlowCollector.State;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

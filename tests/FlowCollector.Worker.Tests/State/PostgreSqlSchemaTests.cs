@@ -1,5 +1,5 @@
-using FlowCollector.Worker.State;
-using FlowCollector.Worker.State.PostgreSql;
+using FlowCollector.State;
+using FlowCollector.State.PostgreSql;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

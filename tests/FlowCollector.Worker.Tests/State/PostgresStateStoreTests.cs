@@ -1,5 +1,5 @@
 using FlowCollector.Domain.Ports;
-using FlowCollector.Worker.State;
+using FlowCollector.State;
 using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Worker.Tests.State;

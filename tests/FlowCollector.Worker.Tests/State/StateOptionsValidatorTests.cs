@@ -1,4 +1,4 @@
-using FlowCollector.Worker.State;
+using FlowCollector.State;
 
 namespace FlowCollector.Worker.Tests.State;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace FlowCollector.Worker.State.PostgreSql;
+namespace FlowCollector.State.PostgreSql;
 
 /// <summary>
 /// Creates and migrates everything FlowCollector keeps in PostgreSQL — its state tables and Quartz's <c>qrtz_*</c>

@@ -1,4 +1,4 @@
-namespace FlowCollector.Worker.State.PostgreSql;
+namespace FlowCollector.State.PostgreSql;
 
 /// <summary>
 /// The tables Quartz's ADO.NET job store reads and writes on PostgreSQL, with the prefix <c>qrtz_</c> (Quartz's default).

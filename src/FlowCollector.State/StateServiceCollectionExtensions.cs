@@ -1,6 +1,8 @@
 using FlowCollector.Domain.Ports;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace FlowCollector.Worker.State;
+namespace FlowCollector.State;
 
 public static class StateServiceCollectionExtensions
 {

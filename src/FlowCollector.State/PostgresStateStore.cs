@@ -1,9 +1,9 @@
 using FlowCollector.Domain.Ports;
-using FlowCollector.Worker.State.PostgreSql;
+using FlowCollector.State.PostgreSql;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace FlowCollector.Worker.State;
+namespace FlowCollector.State;
 
 /// <summary>
 /// The shared state store for several replicas: the SQLite store's tables and semantics (times as Unix

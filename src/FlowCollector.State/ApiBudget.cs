@@ -1,4 +1,4 @@
-namespace FlowCollector.Worker.State;
+namespace FlowCollector.State;
 
 /// <summary>
 /// The last API budget a replica saw for one credential, so every replica sees what the credential has left.

@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace FlowCollector.Worker.State;
+namespace FlowCollector.State;
 
 /// <summary>Where per-target watermarks, ETags and pending changes are kept. Bound from <c>State</c>.</summary>
 public sealed class StateOptions

@@ -3,7 +3,7 @@ using FlowCollector.Domain.Ports;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
-namespace FlowCollector.Worker.State;
+namespace FlowCollector.State;
 
 /// <summary>
 /// The embedded state store: one SQLite file in WAL mode. Each call opens its own pooled connection, so

@@ -4,7 +4,7 @@ using FlowCollector.Domain.Ports;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace FlowCollector.Worker.State;
+namespace FlowCollector.State;
 
 /// <summary>
 /// Recognises a state store that failed in the middle of a run (PostgreSQL down or restarted, a connection closed, the
