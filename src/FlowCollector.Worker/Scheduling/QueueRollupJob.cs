@@ -1,6 +1,6 @@
 using FlowCollector.Domain.Ports;
 using FlowCollector.Worker.Collection;
-using FlowCollector.Worker.State;
+using FlowCollector.State;
 using Quartz;
 
 namespace FlowCollector.Worker.Scheduling;

@@ -2,7 +2,7 @@ using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Scheduling;
-using FlowCollector.Worker.State;
+using FlowCollector.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
