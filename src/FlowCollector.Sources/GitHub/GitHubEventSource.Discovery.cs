@@ -1,5 +1,6 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Discovery;
 using Microsoft.Extensions.Logging;
 
 namespace FlowCollector.Sources.GitHub;

@@ -1,7 +1,10 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.Auth;
+using FlowCollector.Sources.GitHub.Mapping;
 using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.Sources.GitHub.Reading;
+using FlowCollector.Sources.GitHub.Shared;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Octokit;
@@ -31,7 +34,7 @@ namespace FlowCollector.Sources.GitHub;
 public sealed partial class GitHubEventSource : IFlowEventSource
 {
     /// <summary>The <c>source</c> tag value and the <see cref="RepositoryRef.Source"/> of every repository this source reads.</summary>
-    public const string SourceName = "github";
+    public const string SourceName = GitHubSourceNames.Source;
 
     /// <summary>The <c>fallback</c> tag of deployments that are published releases.</summary>
     public const string FallbackRelease = "release";

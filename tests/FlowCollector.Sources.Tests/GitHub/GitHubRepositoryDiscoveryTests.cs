@@ -1,6 +1,7 @@
 using System.Net;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.Discovery;
 using FlowCollector.Testing.Simulation;
 using Microsoft.Extensions.Options;
 

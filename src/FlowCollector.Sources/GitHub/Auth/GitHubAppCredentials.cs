@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Shared;
 using FlowCollector.Sources.Http;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +24,7 @@ namespace FlowCollector.Sources.GitHub.Auth;
 public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposable
 {
     /// <inheritdoc/>
-    public override string Described => "the GitHub App's installation (" + GitHubSourceOptions.SectionName + ":App)";
+    public override string Described => "the GitHub App's installation (" + GitHubSourceNames.AppSection + ")";
 
     /// <summary>A token is renewed this long before GitHub's <c>expires_at</c>, so no request goes out with one about to lapse.</summary>
     public static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(5);
@@ -193,7 +194,7 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", this.jwt.Create(this.time.GetUtcNow()));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("FlowCollector", null));
-        var http = this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName);
+        var http = this.clients.CreateClient(GitHubSourceNames.HttpClientName);
         try
         {
             return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
@@ -201,12 +202,12 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         catch (HttpRequestException e)
         {
             throw new SourceException(
-                $"Could not reach GitHub at {this.baseAddress} to authenticate as the GitHub App for {owner} ({ErrorText.OneLine(e.Message)}); check {GitHubSourceOptions.SectionName}:ApiBaseAddress and the network.", e);
+                $"Could not reach GitHub at {this.baseAddress} to authenticate as the GitHub App for {owner} ({ErrorText.OneLine(e.Message)}); check {GitHubSourceNames.Section}:ApiBaseAddress and the network.", e);
         }
         catch (Exception e) when (e is OperationCanceledException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
         {
             throw new SourceException(
-                $"GitHub did not answer {method} /{path} for {owner} in time, even after retries; the next run tries again (timeouts: {GitHubSourceOptions.ResilienceSectionName}).", e);
+                $"GitHub did not answer {method} /{path} for {owner} in time, even after retries; the next run tries again (timeouts: {GitHubSourceNames.ResilienceSection}).", e);
         }
     }
 
@@ -240,7 +241,7 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
     }
 
     private SourceException Malformed(string endpoint, string owner, string detail) =>
-        new($"GitHub returned a malformed payload for {endpoint} ({owner}): {detail}. Check that {GitHubSourceOptions.SectionName}:ApiBaseAddress ({this.baseAddress}) is a GitHub REST root.");
+        new($"GitHub returned a malformed payload for {endpoint} ({owner}): {detail}. Check that {GitHubSourceNames.Section}:ApiBaseAddress ({this.baseAddress}) is a GitHub REST root.");
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "GitHub App installation of {Owner}: {InstallationId}")]
     private static partial void LogInstallationFound(ILogger logger, string owner, long installationId);

@@ -4,11 +4,12 @@ using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.Auth;
 using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.Sources.GitHub.Shared;
 using FlowCollector.Sources.Http;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Discovery;
 
 /// <summary>
 /// Lists the repositories of the organisations in <see cref="GitHubSourceOptions.Organizations"/>:
@@ -18,7 +19,7 @@ namespace FlowCollector.Sources.GitHub;
 /// </summary>
 internal sealed class GitHubRepositoryDiscovery
 {
-    private const string Section = GitHubSourceOptions.SectionName;
+    private const string Section = GitHubSourceNames.Section;
 
     private readonly HttpClient http;
     private readonly Uri baseAddress;
@@ -48,7 +49,7 @@ internal sealed class GitHubRepositoryDiscovery
                 $"GitHub has no organisation or user '{login}' visible to the token (404 for /orgs/{login}/repos and /users/{login}/repos): check {key} and that {this.credentials.Described} can see it.");
 
         var rules = RepositorySelection.For(organization);
-        return listed.Where(rules.Selects).Select(r => new RepositoryRef(GitHubEventSource.SourceName, r.Owner ?? login, r.Name)).ToList();
+        return listed.Where(rules.Selects).Select(r => new RepositoryRef(GitHubSourceNames.Source, r.Owner ?? login, r.Name)).ToList();
     }
 
     /// <summary>Every page of one list; null when the first page is a 404 (no such organisation or user).</summary>

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using FlowCollector.Sources.GitHub.RateLimiting;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Shared;
 
 /// <summary>
 /// A plain REST GET on the <c>github</c> pipeline for the few calls that need what Octokit hides: conditional requests

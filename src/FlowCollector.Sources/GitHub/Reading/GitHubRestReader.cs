@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using FlowCollector.Domain.Events;
+using FlowCollector.Sources.GitHub.Mapping;
 using FlowCollector.Sources.GitHub.RateLimiting;
 using Octokit;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// The REST calls of one read of one repository, through one Octokit <see cref="IConnection"/>. Follows
