@@ -42,8 +42,6 @@ public sealed partial class GitHubEventSource : IFlowEventSource
     /// <summary>The <c>fallback</c> tag of deployments that are successful runs of the fallback workflow.</summary>
     public const string FallbackCiRun = "ci_run";
 
-    private static readonly ProductHeaderValue Product = new("FlowCollector");
-
     private readonly GitHubSourceOptions options;
     private readonly GitHubCredentials credentials;
     private readonly IHttpMessageHandlerFactory handlers;
@@ -65,9 +63,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         this.time = time;
         this.logger = logger;
 
-        // Without the trailing slash, relative paths would replace the last segment (…/api/v3 → …/api/repos/…).
-        var address = this.options.ApiBaseAddress.OriginalString;
-        this.baseAddress = new Uri(address.EndsWith('/') ? address : address + "/", UriKind.Absolute);
+        this.baseAddress = GitHubOctokit.RestRoot(this.options.ApiBaseAddress);
         this.graphQlEndpoint = GitHubGraphQlClient.EndpointFor(this.baseAddress);
         this.bots = new GitHubBots(this.options.BotLogins);
         this.ConfiguredRepositories = this.options.Repositories
@@ -272,17 +268,14 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         }
     }
 
-    /// <summary>Octokit's own 100 s request timeout would cut a rate-limit wait short; the pipeline bounds real I/O instead.</summary>
-    private UnboundedOctokitHttpClient CreateHttpClient() =>
-        new(new HttpClientAdapter(() => this.handlers.CreateHandler(GitHubSourceServiceCollectionExtensions.HttpClientName)));
+    private UnboundedOctokitHttpClient CreateHttpClient() => GitHubOctokit.Transport(this.handlers);
 
     private GitHubGraphQlClient CreateGraphQlClient(RepositoryRef repository) =>
         new(this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName), this.graphQlEndpoint, ct => this.credentials.GetTokenAsync(repository.Owner, ct), this.Errors(repository));
 
     private GitHubRestReader CreateReader(RepositoryRef repository, IHttpClient http)
     {
-        // Built by hand: GitHubClient(header, uri) would append api/v3/ to any host other than github.com.
-        var connection = new Connection(Product, this.baseAddress, new GitHubCredentialStore(this.credentials, repository.Owner), http, new SimpleJsonSerializer());
+        var connection = GitHubOctokit.Connect(this.baseAddress, new GitHubCredentialStore(this.credentials, repository.Owner), http);
         return new GitHubRestReader(connection, repository, this.options.PageSize, this.Errors(repository));
     }
 

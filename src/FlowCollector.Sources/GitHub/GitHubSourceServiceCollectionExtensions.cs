@@ -61,7 +61,7 @@ public static class GitHubSourceServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
             return options.App is { IsConfigured: true } app
                 ? new GitHubAppCredentials(
-                    app, options.ApiBaseAddress, provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GitHubAppCredentials>>())
+                    app, options.ApiBaseAddress, provider.GetRequiredService<IHttpMessageHandlerFactory>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GitHubAppCredentials>>())
                 : new GitHubTokenCredentials(options.Token);
         });
         services.AddSingleton<IFlowEventSource, GitHubEventSource>();

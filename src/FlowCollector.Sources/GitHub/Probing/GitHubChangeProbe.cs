@@ -105,9 +105,9 @@ internal sealed class GitHubChangeProbe
         var endpoint = "GET /" + path;
         try
         {
-            using var request = GitHubRestRequest.Get(uri, secret, before?.ETag);
+            using var request = ConditionalGet.Create(uri, secret, before?.ETag);
             using var response = await this.http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var remaining = GitHubRestRequest.RateLimitRemaining(response);
+            var remaining = ConditionalGet.RateLimitRemaining(response);
             var etag = response.Headers.ETag?.ToString();
             if (response.StatusCode == HttpStatusCode.NotModified && before is not null)
             {
