@@ -1,5 +1,7 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Discovery;
+using FlowCollector.Sources.GitHub.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace FlowCollector.Sources.GitHub;
@@ -20,7 +22,8 @@ public sealed partial class GitHubEventSource
             return this.ConfiguredRepositories;
         }
 
-        var discovery = new GitHubRepositoryDiscovery(this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName), this.baseAddress, this.credentials);
+        using var transport = GitHubOctokit.Transport(this.handlers);
+        var discovery = new GitHubRepositoryDiscovery(transport, this.baseAddress, this.credentials);
         var discovered = new List<RepositoryRef>();
         for (var i = 0; i < organizations.Count; i++)
         {

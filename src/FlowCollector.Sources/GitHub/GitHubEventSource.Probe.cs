@@ -1,5 +1,6 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Probing;
 using Microsoft.Extensions.Logging;
 
 namespace FlowCollector.Sources.GitHub;
@@ -20,7 +21,7 @@ public sealed partial class GitHubEventSource : IChangeProbe
             this.baseAddress,
             ct => this.credentials.GetTokenAsync(repository.Owner, ct),
             repository,
-            this.options,
+            new ProbedReads(this.options.PageSize, this.options.ReadWorkflowRuns, this.options.ReadDeployments),
             this.credentials.Described);
         var result = await probe.ProbeAsync(validators, cancellationToken);
         LogProbed(this.logger, repository.Key, result.Unchanged, result.Usage.Requests, result.Usage.RateLimitRemaining);

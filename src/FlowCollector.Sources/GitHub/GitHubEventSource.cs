@@ -1,7 +1,10 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.Auth;
+using FlowCollector.Sources.GitHub.Mapping;
 using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.Sources.GitHub.Reading;
+using FlowCollector.Sources.GitHub.Shared;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Octokit;
@@ -31,15 +34,13 @@ namespace FlowCollector.Sources.GitHub;
 public sealed partial class GitHubEventSource : IFlowEventSource
 {
     /// <summary>The <c>source</c> tag value and the <see cref="RepositoryRef.Source"/> of every repository this source reads.</summary>
-    public const string SourceName = "github";
+    public const string SourceName = GitHubSourceNames.Source;
 
     /// <summary>The <c>fallback</c> tag of deployments that are published releases.</summary>
     public const string FallbackRelease = "release";
 
     /// <summary>The <c>fallback</c> tag of deployments that are successful runs of the fallback workflow.</summary>
     public const string FallbackCiRun = "ci_run";
-
-    private static readonly ProductHeaderValue Product = new("FlowCollector");
 
     private readonly GitHubSourceOptions options;
     private readonly GitHubCredentials credentials;
@@ -62,9 +63,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         this.time = time;
         this.logger = logger;
 
-        // Without the trailing slash, relative paths would replace the last segment (…/api/v3 → …/api/repos/…).
-        var address = this.options.ApiBaseAddress.OriginalString;
-        this.baseAddress = new Uri(address.EndsWith('/') ? address : address + "/", UriKind.Absolute);
+        this.baseAddress = GitHubOctokit.RestRoot(this.options.ApiBaseAddress);
         this.graphQlEndpoint = GitHubGraphQlClient.EndpointFor(this.baseAddress);
         this.bots = new GitHubBots(this.options.BotLogins);
         this.ConfiguredRepositories = this.options.Repositories
@@ -269,17 +268,14 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         }
     }
 
-    /// <summary>Octokit's own 100 s request timeout would cut a rate-limit wait short; the pipeline bounds real I/O instead.</summary>
-    private UnboundedOctokitHttpClient CreateHttpClient() =>
-        new(new HttpClientAdapter(() => this.handlers.CreateHandler(GitHubSourceServiceCollectionExtensions.HttpClientName)));
+    private UnboundedOctokitHttpClient CreateHttpClient() => GitHubOctokit.Transport(this.handlers);
 
     private GitHubGraphQlClient CreateGraphQlClient(RepositoryRef repository) =>
         new(this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName), this.graphQlEndpoint, ct => this.credentials.GetTokenAsync(repository.Owner, ct), this.Errors(repository));
 
     private GitHubRestReader CreateReader(RepositoryRef repository, IHttpClient http)
     {
-        // Built by hand: GitHubClient(header, uri) would append api/v3/ to any host other than github.com.
-        var connection = new Connection(Product, this.baseAddress, new GitHubCredentialStore(this.credentials, repository.Owner), http, new SimpleJsonSerializer());
+        var connection = GitHubOctokit.Connect(this.baseAddress, new GitHubCredentialStore(this.credentials, repository.Owner), http);
         return new GitHubRestReader(connection, repository, this.options.PageSize, this.Errors(repository));
     }
 

@@ -1,3 +1,4 @@
+using FlowCollector.Sources.GitHub.Discovery;
 using Microsoft.Extensions.Options;
 
 namespace FlowCollector.Sources.GitHub;

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Discovery;
+using FlowCollector.Sources.GitHub.Shared;
 
 namespace FlowCollector.Sources.GitHub;
 
@@ -10,10 +12,10 @@ namespace FlowCollector.Sources.GitHub;
 /// </summary>
 public sealed class GitHubSourceOptions
 {
-    public const string SectionName = "Sources:GitHub";
+    public const string SectionName = GitHubSourceNames.Section;
 
     /// <summary>The section of the standard resilience handler's options for the GitHub HTTP client.</summary>
-    public const string ResilienceSectionName = "Sources:GitHub:Resilience";
+    public const string ResilienceSectionName = GitHubSourceNames.ResilienceSection;
 
     /// <summary>
     /// REST root, used as given (default <c>https://api.github.com/</c>). GitHub Enterprise Server:

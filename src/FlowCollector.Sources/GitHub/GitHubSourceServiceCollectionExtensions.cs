@@ -1,8 +1,9 @@
 using System.Net;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.Auth;
-using FlowCollector.Sources.Http;
 using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.Sources.GitHub.Shared;
+using FlowCollector.Sources.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +16,7 @@ namespace FlowCollector.Sources.GitHub;
 public static class GitHubSourceServiceCollectionExtensions
 {
     /// <summary>The named <see cref="HttpClient"/> pipeline every GitHub request goes through (also the <c>client</c> tag of request metrics).</summary>
-    public const string HttpClientName = "github";
+    public const string HttpClientName = GitHubSourceNames.HttpClientName;
 
     /// <summary>
     /// Binds and validates (at start-up) <c>Sources:GitHub</c>, registers the <c>github</c> HTTP pipeline with the
@@ -60,7 +61,7 @@ public static class GitHubSourceServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
             return options.App is { IsConfigured: true } app
                 ? new GitHubAppCredentials(
-                    app, options.ApiBaseAddress, provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GitHubAppCredentials>>())
+                    app, options.ApiBaseAddress, provider.GetRequiredService<IHttpMessageHandlerFactory>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<GitHubAppCredentials>>())
                 : new GitHubTokenCredentials(options.Token);
         });
         services.AddSingleton<IFlowEventSource, GitHubEventSource>();

@@ -1,6 +1,7 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.ValueStream;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.Mapping;
 using FlowCollector.Testing.Simulation;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,8 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.Mapping;
+using FlowCollector.Sources.GitHub.Reading;
 using FlowCollector.Testing.Simulation;
 using Microsoft.Extensions.Time.Testing;
 

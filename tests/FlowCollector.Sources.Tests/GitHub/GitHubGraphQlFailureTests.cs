@@ -1,6 +1,7 @@
 using System.Net;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.Reading;
 using FlowCollector.Testing.Simulation;
 
 namespace FlowCollector.Sources.Tests.GitHub;

@@ -1,4 +1,5 @@
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.Reading;
 using GraphQL;
 using GraphQL.Types;
 using GraphQL.Validation;

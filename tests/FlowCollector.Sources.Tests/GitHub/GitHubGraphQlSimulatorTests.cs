@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.Reading;
 using FlowCollector.Testing.Simulation;
 
 namespace FlowCollector.Sources.Tests.GitHub;

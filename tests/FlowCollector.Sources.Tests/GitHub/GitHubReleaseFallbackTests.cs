@@ -1,5 +1,6 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.Reading;
 using FlowCollector.Testing.Simulation;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.Discovery;
 using FlowCollector.Testing.Simulation;
 using Microsoft.Extensions.Options;
 
@@ -86,6 +87,57 @@ public sealed class GitHubRepositoryDiscoveryTests
         var repositories = await host.Source.DiscoverRepositoriesAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, string.Join(',', repositories.Select(r => r.Name)));
+    }
+
+    [Fact]
+    public async Task Never_lists_a_disabled_repository_even_with_archived_and_forks_included()
+    {
+        var model = new SimulatedGitHub();
+        model.AddRepository("contoso/live");
+        model.AddRepository("contoso/locked").IsDisabled = true;
+        model.AddRepository("contoso/frozen").IsArchived = true;
+        using var simulator = new GitHubSimulator(model);
+        var settings = Organization(0, "contoso");
+        settings["Sources:GitHub:Organizations:0:IncludeArchived"] = "true";
+        settings["Sources:GitHub:Organizations:0:IncludeForks"] = "true";
+        using var host = Host(simulator, [], settings);
+
+        var repositories = await host.Source.DiscoverRepositoriesAsync(TestContext.Current.CancellationToken);
+
+        // "disabled" is read from the list itself (Octokit's Repository model has no such field): 3 listed, 2 kept.
+        Assert.Equal("frozen,live", string.Join(',', repositories.Select(r => r.Name)));
+        Assert.Equal(1, simulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task Lists_through_the_shared_pipeline_with_the_pinned_headers_and_only_published_requests()
+    {
+        var model = new SimulatedGitHub();
+        for (var i = 0; i < 150; i++)
+        {
+            model.AddRepository($"contoso/svc-{i:000}");
+        }
+
+        using var simulator = new GitHubSimulator(model);
+        using var host = Host(simulator, [], Organization(0, "contoso"));
+
+        var repositories = await host.Source.DiscoverRepositoriesAsync(TestContext.Current.CancellationToken);
+
+        // 150 repositories at 100 a page: 2 requests, each with the token (200, not 401), the API version, media type and user agent.
+        Assert.Equal(150, repositories.Count);
+        Assert.Equal(2, simulator.RequestCount);
+        Assert.All(simulator.Requests, r =>
+        {
+            Assert.Equal(200, r.StatusCode);
+            Assert.Equal("2022-11-28", r.ApiVersion);
+            Assert.Equal("application/vnd.github+json", r.Accept);
+            Assert.StartsWith("FlowCollector", r.UserAgent, StringComparison.Ordinal);
+        });
+
+        // Page 1 is a published operation; page 2 is GitHub's own next-page link (/organizations/{id}/repos), which the
+        // description does not list and which is followed verbatim, as GitHub asks.
+        var violation = Assert.Single(simulator.ContractViolations);
+        Assert.StartsWith($"GET /organizations/{GitHubSimulator.OwnerId("contoso")}/repos ", violation.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.Reading;
 
 namespace FlowCollector.Sources.Tests.GitHub;
 

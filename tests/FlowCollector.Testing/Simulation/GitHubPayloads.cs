@@ -120,7 +120,7 @@ internal sealed class GitHubPayloads
         w.WriteNumber("forks_count", 0);
         w.WriteNull("mirror_url");
         w.WriteBoolean("archived", repo.IsArchived);
-        w.WriteBoolean("disabled", false);
+        w.WriteBoolean("disabled", repo.IsDisabled);
         w.WriteNumber("open_issues_count", 0);
         w.WriteNull("license");
         w.WriteBoolean("allow_forking", !repo.IsPrivate);

@@ -41,6 +41,9 @@ public sealed class SimulatedRepository
     /// <summary>Served as <c>"fork": true</c>.</summary>
     public bool IsFork { get; set; }
 
+    /// <summary>Served as <c>"disabled": true</c> (GitHub disables a repository, e.g. for a billing or policy reason; it cannot be read).</summary>
+    public bool IsDisabled { get; set; }
+
     /// <summary>The repository's topics (GitHub keeps them lower-case), served in <c>topics</c>.</summary>
     public IReadOnlyList<string> Topics { get; set; } = [];
 

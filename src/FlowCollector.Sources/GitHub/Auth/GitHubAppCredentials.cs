@@ -1,19 +1,20 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text.Json;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Shared;
 using FlowCollector.Sources.Http;
 using Microsoft.Extensions.Logging;
+using Octokit;
+using Octokit.Internal;
 
 namespace FlowCollector.Sources.GitHub.Auth;
 
 /// <summary>
 /// Authenticates as a GitHub App: finds the app's installation on each repository owner once, mints that installation's
 /// access token and renews it <see cref="RefreshBefore"/> before it expires. Every caller of one installation shares one
-/// token and, when it is due, one renewal. Requests go through the <c>github</c> pipeline (resilience, telemetry).
+/// token and, when it is due, one renewal. Requests are Octokit's, on the <c>github</c> pipeline (<see cref="GitHubOctokit"/>).
 /// </summary>
 /// <remarks>
 /// Cost: per owner one lookup (<c>GET /orgs/{owner}/installation</c>, plus <c>/users/{owner}/installation</c> for a
@@ -23,18 +24,27 @@ namespace FlowCollector.Sources.GitHub.Auth;
 public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposable
 {
     /// <inheritdoc/>
-    public override string Described => "the GitHub App's installation (" + GitHubSourceOptions.SectionName + ":App)";
+    public override string Described => "the GitHub App's installation (" + GitHubSourceNames.AppSection + ")";
 
     /// <summary>A token is renewed this long before GitHub's <c>expires_at</c>, so no request goes out with one about to lapse.</summary>
     public static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(5);
 
     private const string Section = GitHubAppPrivateKey.Section;
 
+    private static readonly Dictionary<string, string> NoParameters = [];
+
+    /// <summary>
+    /// The token request's body: Octokit sends no POST without one, and GitHub's description of
+    /// <c>apps/create-installation-access-token</c> (@octokit/openapi) makes every field optional (<c>repositories</c>,
+    /// <c>repository_ids</c>, <c>permissions</c>), so <c>{}</c> asks for what no body does: the whole installation.
+    /// </summary>
+    private static readonly Dictionary<string, object> AllRepositories = [];
+
     private readonly string appId;
     private readonly RSA key;
     private readonly GitHubAppJwt jwt;
     private readonly Uri baseAddress;
-    private readonly IHttpClientFactory clients;
+    private readonly IHttpMessageHandlerFactory handlers;
     private readonly TimeProvider time;
     private readonly ILogger<GitHubAppCredentials> logger;
     private readonly Dictionary<string, long> configuredInstallations;
@@ -43,19 +53,18 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
 
     /// <param name="app">The validated <c>Sources:GitHub:App</c> section; the private key is read here (throws naming the key when it is unusable).</param>
     /// <param name="apiBaseAddress">The REST root, e.g. <c>https://api.github.com/</c> or <c>https://host/api/v3/</c>.</param>
-    /// <param name="clients">Creates the <c>github</c> client.</param>
+    /// <param name="handlers">The <c>github</c> pipeline Octokit sends through.</param>
     /// <param name="time">Every clock read (JWT times, token expiry).</param>
     /// <param name="logger">Lookups and renewals at debug level; never a token or the JWT.</param>
-    public GitHubAppCredentials(GitHubAppOptions app, Uri apiBaseAddress, IHttpClientFactory clients, TimeProvider time, ILogger<GitHubAppCredentials> logger)
+    public GitHubAppCredentials(GitHubAppOptions app, Uri apiBaseAddress, IHttpMessageHandlerFactory handlers, TimeProvider time, ILogger<GitHubAppCredentials> logger)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(apiBaseAddress);
         this.appId = app.AppId.Trim();
         this.key = GitHubAppPrivateKey.Load(app);
         this.jwt = new GitHubAppJwt(this.appId, this.key);
-        var address = apiBaseAddress.OriginalString;
-        this.baseAddress = new Uri(address.EndsWith('/') ? address : address + "/", UriKind.Absolute);
-        this.clients = clients;
+        this.baseAddress = GitHubOctokit.RestRoot(apiBaseAddress);
+        this.handlers = handlers;
         this.time = time;
         this.logger = logger;
         this.configuredInstallations = new Dictionary<string, long>(app.InstallationIds ?? [], StringComparer.OrdinalIgnoreCase);
@@ -116,23 +125,27 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
     private async Task<long> LookUpInstallationAsync(string owner)
     {
         var escaped = Uri.EscapeDataString(owner);
+        using var transport = GitHubOctokit.Transport(this.handlers);
+        var connection = this.Connect(transport);
         foreach (var path in (string[])[$"orgs/{escaped}/installation", $"users/{escaped}/installation"])
         {
-            using var response = await this.SendAsync(HttpMethod.Get, path, owner).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.NotFound)
+            Installation? installation;
+            try
+            {
+                installation = await this.SendAsync(() => connection.Get<Installation>(new Uri(path, UriKind.Relative), NoParameters, GitHubOctokit.MediaType, CancellationToken.None), "GET", path, owner).ConfigureAwait(false);
+            }
+            catch (NotFoundException)
             {
                 continue; // an organisation's endpoint knows no user, and the other way round
             }
 
-            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            if (installation is not { Id: > 0 } found)
             {
-                throw this.Refused(response.StatusCode, body, $"GET /{path}", owner);
+                throw this.Malformed($"GET /{path}", owner, "no installation id");
             }
 
-            var id = ReadJson(body, root => root.GetProperty("id").GetInt64(), $"GET /{path}", owner);
-            LogInstallationFound(this.logger, owner, id);
-            return id;
+            LogInstallationFound(this.logger, owner, found.Id);
+            return found.Id;
         }
 
         throw new SourceException(
@@ -144,29 +157,30 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         try
         {
             var path = $"app/installations/{installation.ToString(CultureInfo.InvariantCulture)}/access_tokens";
-            using var response = await this.SendAsync(HttpMethod.Post, path, owner).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.NotFound)
+            using var transport = GitHubOctokit.Transport(this.handlers);
+            var connection = this.Connect(transport);
+            AccessToken? minted;
+            try
+            {
+                minted = await this.SendAsync(() => connection.Post<AccessToken>(new Uri(path, UriKind.Relative), AllRepositories, GitHubOctokit.MediaType, "application/json", CancellationToken.None), "POST", path, owner).ConfigureAwait(false);
+            }
+            catch (NotFoundException e)
             {
                 throw new SourceException(
-                    $"GitHub has no installation {installation} of the GitHub App {this.appId} (POST /{path} answered 404) for {owner}: the app was uninstalled or {Section}:InstallationIds:{owner} is wrong; install the app on {owner} or fix the id.");
+                    $"GitHub has no installation {installation} of the GitHub App {this.appId} (POST /{path} answered 404) for {owner}: the app was uninstalled or {Section}:InstallationIds:{owner} is wrong; install the app on {owner} or fix the id.", e);
             }
 
-            if (!response.IsSuccessStatusCode)
+            if (minted is null || minted.ExpiresAt == default)
             {
-                throw this.Refused(response.StatusCode, body, $"POST /{path}", owner);
+                throw this.Malformed($"POST /{path}", owner, "no expires_at");
             }
 
-            var token = ReadJson(
-                body,
-                root => new InstallationToken(root.GetProperty("token").GetString() ?? "", root.GetProperty("expires_at").GetDateTimeOffset()),
-                $"POST /{path}",
-                owner);
-            if (token.Token.Length == 0)
+            if (string.IsNullOrEmpty(minted.Token))
             {
                 throw this.Malformed($"POST /{path}", owner, "an empty token");
             }
 
+            var token = new InstallationToken(minted.Token, minted.ExpiresAt);
             LogTokenMinted(this.logger, owner, installation, token.ExpiresAt);
             lock (slot.Gate)
             {
@@ -187,33 +201,51 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string owner)
+    /// <summary>Authenticated by a fresh JWT on every request (it lives 10 minutes; Octokit asks the store each time).</summary>
+    private Connection Connect(IHttpClient transport) =>
+        GitHubOctokit.Connect(this.baseAddress, new JwtCredentialStore(this.jwt, this.time), transport);
+
+    /// <summary>
+    /// One request; Octokit's answer, or a <see cref="SourceException"/> that says what to fix. A 404 stays Octokit's
+    /// <see cref="NotFoundException"/>: lookup and renewal each mean something else by it.
+    /// </summary>
+    private async Task<T?> SendAsync<T>(Func<Task<IApiResponse<T>>> send, string method, string path, string owner)
+        where T : class
     {
-        using var request = new HttpRequestMessage(method, new Uri(this.baseAddress, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", this.jwt.Create(this.time.GetUtcNow()));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("FlowCollector", null));
-        var http = this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName);
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
+            return (await send().ConfigureAwait(false)).Body;
+        }
+        catch (NotFoundException)
+        {
+            throw;
+        }
+        catch (ApiException e)
+        {
+            throw this.Refused(e, $"{method} /{path}", owner);
         }
         catch (HttpRequestException e)
         {
             throw new SourceException(
-                $"Could not reach GitHub at {this.baseAddress} to authenticate as the GitHub App for {owner} ({ErrorText.OneLine(e.Message)}); check {GitHubSourceOptions.SectionName}:ApiBaseAddress and the network.", e);
+                $"Could not reach GitHub at {this.baseAddress} to authenticate as the GitHub App for {owner} ({ErrorText.OneLine(e.Message)}); check {GitHubSourceNames.Section}:ApiBaseAddress and the network.", e);
         }
         catch (Exception e) when (e is OperationCanceledException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
         {
             throw new SourceException(
-                $"GitHub did not answer {method} /{path} for {owner} in time, even after retries; the next run tries again (timeouts: {GitHubSourceOptions.ResilienceSectionName}).", e);
+                $"GitHub did not answer {method} /{path} for {owner} in time, even after retries; the next run tries again (timeouts: {GitHubSourceNames.ResilienceSection}).", e);
+        }
+        catch (Exception e) when (e is not SourceException)
+        {
+            // Octokit could not read the body, which may hold a token: name the problem, never the content.
+            throw this.Malformed($"{method} /{path}", owner, e.GetType().Name);
         }
     }
 
-    private SourceException Refused(HttpStatusCode status, string body, string endpoint, string owner)
+    private SourceException Refused(ApiException e, string endpoint, string owner)
     {
+        var status = e.StatusCode;
         var code = (int)status;
-        var said = ErrorText.OneLine(HttpErrorText.JsonMessage(body) ?? (HttpErrorText.ReasonPhrase((int)status) ?? status.ToString()));
+        var said = ErrorText.OneLine(e.ApiError?.Message is { Length: > 0 } message ? message : (HttpErrorText.ReasonPhrase(code) ?? status.ToString()));
         return status switch
         {
             HttpStatusCode.Unauthorized => new SourceException(
@@ -225,22 +257,8 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         };
     }
 
-    private T ReadJson<T>(string body, Func<JsonElement, T> read, string endpoint, string owner)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return read(document.RootElement);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            // The body may hold a token: name the problem, never the content.
-            throw this.Malformed(endpoint, owner, e.GetType().Name);
-        }
-    }
-
     private SourceException Malformed(string endpoint, string owner, string detail) =>
-        new($"GitHub returned a malformed payload for {endpoint} ({owner}): {detail}. Check that {GitHubSourceOptions.SectionName}:ApiBaseAddress ({this.baseAddress}) is a GitHub REST root.");
+        new($"GitHub returned a malformed payload for {endpoint} ({owner}): {detail}. Check that {GitHubSourceNames.Section}:ApiBaseAddress ({this.baseAddress}) is a GitHub REST root.");
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "GitHub App installation of {Owner}: {InstallationId}")]
     private static partial void LogInstallationFound(ILogger logger, string owner, long installationId);
@@ -252,6 +270,12 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
     {
         // The token must not reach a log through a record's generated ToString.
         public override string ToString() => $"installation token valid until {this.ExpiresAt:O}";
+    }
+
+    /// <summary>Octokit asks for credentials on every request: each gets a JWT minted then, on <see cref="TimeProvider"/>'s clock.</summary>
+    private sealed class JwtCredentialStore(GitHubAppJwt jwt, TimeProvider time) : ICredentialStore
+    {
+        public Task<Credentials> GetCredentials() => Task.FromResult(new Credentials(jwt.Create(time.GetUtcNow()), AuthenticationType.Bearer));
     }
 
     private sealed class TokenSlot

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using FlowCollector.Sources.GitHub.Shared;
 
 namespace FlowCollector.Sources.GitHub.Auth;
 
@@ -8,7 +9,7 @@ namespace FlowCollector.Sources.GitHub.Auth;
 /// </summary>
 internal static class GitHubAppPrivateKey
 {
-    public const string Section = GitHubSourceOptions.SectionName + ":App";
+    public const string Section = GitHubSourceNames.AppSection;
 
     /// <summary>Loads the key, or returns null with <paramref name="problem"/> saying what to fix.</summary>
     public static RSA? TryLoad(GitHubAppOptions app, out string? problem)

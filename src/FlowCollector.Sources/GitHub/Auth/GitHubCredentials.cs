@@ -1,4 +1,5 @@
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Shared;
 
 namespace FlowCollector.Sources.GitHub.Auth;
 
@@ -19,7 +20,7 @@ public abstract class GitHubCredentials
     public abstract string BudgetKey(string owner);
 
     /// <summary>How error messages name this credential and its configuration key (the fix for a 401 or a 403).</summary>
-    public virtual string Described => GitHubSourceOptions.SectionName + ":Token";
+    public virtual string Described => GitHubSourceNames.TokenKey;
 
     /// <summary>The <see cref="CredentialFingerprint"/> of <paramref name="identity"/>.</summary>
     protected static string Fingerprint(string identity) => CredentialFingerprint.Of("github", identity);

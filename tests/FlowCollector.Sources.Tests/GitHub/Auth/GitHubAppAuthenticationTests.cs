@@ -34,6 +34,27 @@ public sealed class GitHubAppAuthenticationTests
     }
 
     [Fact]
+    public async Task The_lookup_and_the_token_exchange_send_the_pinned_headers_and_only_published_requests()
+    {
+        var time = new FakeTimeProvider(T0);
+        using var github = AppSimulator(ModelWith(["contoso/web"]), time, "contoso");
+        using var host = Host(github, ["contoso/web"], time);
+
+        await host.ReadAsync("contoso/web", T0.AddDays(-30));
+
+        // One lookup (GET) and one exchange (POST, body {}), both with the JWT accepted (200/201, not 401).
+        var app = github.Requests.Where(r => r.Path.EndsWith("/installation", StringComparison.Ordinal) || r.Path.EndsWith("/access_tokens", StringComparison.Ordinal)).ToList();
+        Assert.Equal([("GET", 200), ("POST", 201)], app.Select(r => (r.Method, r.StatusCode)));
+        Assert.All(app, r =>
+        {
+            Assert.Equal("2022-11-28", r.ApiVersion);
+            Assert.Equal("application/vnd.github+json", r.Accept);
+            Assert.StartsWith("FlowCollector", r.UserAgent, StringComparison.Ordinal);
+        });
+        Assert.Empty(github.ContractViolations);
+    }
+
+    [Fact]
     public async Task The_token_is_renewed_five_minutes_before_it_expires_and_not_earlier()
     {
         var time = new FakeTimeProvider(T0);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using FlowCollector.Domain.Events;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Mapping;
 
 /// <summary>Turns a <see cref="WorkflowRunSnapshot"/> into <c>Run*</c> events of its latest attempt.</summary>
 internal static class WorkflowRunEventMapper

@@ -1,4 +1,4 @@
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Mapping;
 
 /// <summary>
 /// What the source knows about one pull request, independent of how it was fetched (GraphQL by default, REST with

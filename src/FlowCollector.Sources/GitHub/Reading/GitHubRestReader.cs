@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using FlowCollector.Domain.Events;
+using FlowCollector.Sources.GitHub.Mapping;
 using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.Sources.GitHub.Shared;
 using Octokit;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// The REST calls of one read of one repository, through one Octokit <see cref="IConnection"/>. Follows
@@ -13,8 +15,8 @@ namespace FlowCollector.Sources.GitHub;
 /// </summary>
 internal sealed class GitHubRestReader
 {
-    /// <summary>GitHub's current media type; Octokit would otherwise send the legacy <c>vnd.github.v3+json</c>.</summary>
-    internal const string MediaType = "application/vnd.github+json";
+    /// <summary>GitHub's current media type (see <see cref="GitHubOctokit.MediaType"/>).</summary>
+    internal const string MediaType = GitHubOctokit.MediaType;
 
     private readonly IConnection connection;
     private readonly GitHubErrors errors;
@@ -147,15 +149,10 @@ internal sealed class GitHubRestReader
             var response = await this.SendAsync<TPage>(uri, parameters, cancellationToken);
             yield return response.Body;
 
-            if (!response.HttpResponse.ApiInfo.Links.TryGetValue("next", out var next))
+            // Octokit would send the token to whatever host the link names; only follow links to our own API.
+            if (GitHubOctokit.NextPage(response.HttpResponse, this.connection.BaseAddress, n => this.errors.ForeignPageLink(Endpoint(path), n)) is not { } next)
             {
                 yield break;
-            }
-
-            // Octokit would send the token to whatever host the link names; only follow links to our own API.
-            if (Uri.Compare(next, this.connection.BaseAddress, UriComponents.SchemeAndServer, UriFormat.SafeUnescaped, StringComparison.OrdinalIgnoreCase) != 0)
-            {
-                throw this.errors.ForeignPageLink(Endpoint(path), next);
             }
 
             uri = next;

@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Net;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Mapping;
 using Octokit;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// Reads workflow runs on the default branch and deployments with their statuses and change sets, through the

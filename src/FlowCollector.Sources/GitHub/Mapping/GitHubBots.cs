@@ -1,4 +1,4 @@
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Mapping;
 
 /// <summary>Who counts as a bot: GitHub's own <c>Bot</c> account type, a <c>[bot]</c> login suffix, or a configured login.</summary>
 internal sealed class GitHubBots

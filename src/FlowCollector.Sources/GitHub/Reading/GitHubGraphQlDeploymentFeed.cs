@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using FlowCollector.Domain.Events;
+using FlowCollector.Sources.GitHub.Mapping;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// Deployments through GraphQL: each page of <see cref="GitHubGraphQlDocuments.Deployments"/> brings the deployments

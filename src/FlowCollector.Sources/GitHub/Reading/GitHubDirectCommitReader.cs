@@ -1,7 +1,8 @@
 using System.Globalization;
 using FlowCollector.Domain.Events;
+using FlowCollector.Sources.GitHub.Mapping;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// Direct changes on GitHub: commits of the default branch committed in the window that no pull request is associated

@@ -6,8 +6,9 @@ using System.Text.Json.Serialization;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.Sources.GitHub.Shared;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Probing;
 
 /// <summary>
 /// Tells cheaply whether anything a read of one repository would see changed: one conditional REST GET per resource
@@ -32,38 +33,38 @@ namespace FlowCollector.Sources.GitHub;
 /// </remarks>
 internal sealed class GitHubChangeProbe
 {
-    private const string Section = GitHubSourceOptions.SectionName;
+    private const string Section = GitHubSourceNames.Section;
 
     private readonly HttpClient http;
     private readonly Uri baseAddress;
     private readonly Func<CancellationToken, ValueTask<string>> token;
     private readonly RepositoryRef repository;
-    private readonly GitHubSourceOptions options;
+    private readonly ProbedReads reads;
 
     private readonly string credential;
 
-    public GitHubChangeProbe(HttpClient http, Uri baseAddress, Func<CancellationToken, ValueTask<string>> token, RepositoryRef repository, GitHubSourceOptions options, string credential = Section + ":Token")
+    public GitHubChangeProbe(HttpClient http, Uri baseAddress, Func<CancellationToken, ValueTask<string>> token, RepositoryRef repository, ProbedReads reads, string credential = GitHubSourceNames.TokenKey)
     {
         this.credential = credential;
         this.http = http;
         this.baseAddress = baseAddress;
         this.token = token;
         this.repository = repository;
-        this.options = options;
+        this.reads = reads;
     }
 
     /// <summary>The resources probed, by the name they have in the validators, with their first-page URL (relative to the REST root).</summary>
     public IReadOnlyList<(string Name, string Path)> Resources()
     {
         var root = $"repos/{this.repository.FullName}";
-        var size = this.options.PageSize.ToString(CultureInfo.InvariantCulture);
+        var size = this.reads.PageSize.ToString(CultureInfo.InvariantCulture);
         var resources = new List<(string, string)> { ("pulls", $"{root}/pulls?state=all&sort=updated&direction=desc&per_page=1") };
-        if (this.options.ReadWorkflowRuns)
+        if (this.reads.WorkflowRuns)
         {
             resources.Add(("runs", $"{root}/actions/runs?exclude_pull_requests=true&per_page={size}"));
         }
 
-        if (this.options.ReadDeployments)
+        if (this.reads.Deployments)
         {
             resources.Add(("deployments", $"{root}/deployments?per_page={size}"));
         }
@@ -104,9 +105,9 @@ internal sealed class GitHubChangeProbe
         var endpoint = "GET /" + path;
         try
         {
-            using var request = GitHubRestRequest.Get(uri, secret, before?.ETag);
+            using var request = ConditionalGet.Create(uri, secret, before?.ETag);
             using var response = await this.http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var remaining = GitHubRestRequest.RateLimitRemaining(response);
+            var remaining = ConditionalGet.RateLimitRemaining(response);
             var etag = response.Headers.ETag?.ToString();
             if (response.StatusCode == HttpStatusCode.NotModified && before is not null)
             {
@@ -156,10 +157,10 @@ internal sealed class GitHubChangeProbe
                     $"GitHub repository {repo} was not found or is not visible to the token ({status} {Said(response, body)} for {endpoint}): check {Section}:Repositories (or the organisation's rules) and that the token can read the repository.");
             case HttpStatusCode.Forbidden when !rateLimited && name == "runs":
                 throw new SourceException(
-                    $"GitHub refused to list the workflow runs of {repo} (403): give {this.credential} read access to Actions (fine-grained token: \"Actions: Read-only\") or set {Section}:{nameof(GitHubSourceOptions.ReadWorkflowRuns)} to false.");
+                    $"GitHub refused to list the workflow runs of {repo} (403): give {this.credential} read access to Actions (fine-grained token: \"Actions: Read-only\") or set {GitHubSourceNames.ReadWorkflowRunsKey} to false.");
             case HttpStatusCode.Forbidden when !rateLimited && name == "deployments":
                 throw new SourceException(
-                    $"GitHub refused to list the deployments of {repo} (403): give {this.credential} read access to Deployments (fine-grained token: \"Deployments: Read-only\") or set {Section}:{nameof(GitHubSourceOptions.ReadDeployments)} to false.");
+                    $"GitHub refused to list the deployments of {repo} (403): give {this.credential} read access to Deployments (fine-grained token: \"Deployments: Read-only\") or set {GitHubSourceNames.ReadDeploymentsKey} to false.");
             case HttpStatusCode.Forbidden when !rateLimited:
                 throw new SourceException(
                     $"GitHub refused {endpoint} for {repo} ({status} {Said(response, body)}): give the token read access to the repository's pull requests, contents and metadata ({this.credential}).");
@@ -187,6 +188,12 @@ internal sealed class GitHubChangeProbe
         return response.ReasonPhrase ?? "";
     }
 }
+
+/// <summary>
+/// Which reads the probe stands for (from <see cref="GitHubSourceOptions"/>): their page size, and whether workflow runs
+/// and deployments are read at all. Passed in, not the options, so probing does not depend on the source's root.
+/// </summary>
+internal sealed record ProbedReads(int PageSize, bool WorkflowRuns, bool Deployments);
 
 /// <summary>What a probe remembers of one resource: the ETag GitHub sent (null when none) and the SHA-256 of the body.</summary>
 internal sealed record ResourceValidator(

@@ -1,6 +1,6 @@
 using FlowCollector.Domain.Matching;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Discovery;
 
 /// <summary>
 /// A <see cref="Glob"/> on a GitHub repository name (case-insensitive, as GitHub resolves names), with the characters a

@@ -1,4 +1,6 @@
-namespace FlowCollector.Sources.GitHub;
+using FlowCollector.Sources.GitHub.Mapping;
+
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// Every GraphQL document the source sends, as constants so a test can validate each against GitHub's published

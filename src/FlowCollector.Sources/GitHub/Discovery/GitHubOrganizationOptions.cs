@@ -1,4 +1,4 @@
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Discovery;
 
 /// <summary>
 /// One organisation (or user account) whose repositories are collected without listing them one by one. Bound from

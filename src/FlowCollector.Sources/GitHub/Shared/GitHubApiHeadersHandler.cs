@@ -1,4 +1,4 @@
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Shared;
 
 /// <summary>
 /// Pins the REST API version on every request of the <c>github</c> client, so a new default version on

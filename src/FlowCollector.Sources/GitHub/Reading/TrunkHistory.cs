@@ -1,6 +1,7 @@
 using FlowCollector.Domain.Events;
+using FlowCollector.Sources.GitHub.Mapping;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// The default branch's commit graph, read once per read through GraphQL (<see cref="GitHubGraphQlDocuments.TrunkHistory"/>,

@@ -1,6 +1,6 @@
 using FlowCollector.Domain.Events;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Mapping;
 
 /// <summary>
 /// One workflow run as the runs list shows it: its latest attempt only. <see cref="CreatedAt"/> is the run's

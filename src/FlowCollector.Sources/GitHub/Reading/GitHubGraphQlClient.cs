@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// POSTs GraphQL documents to GitHub over the <c>github</c> HTTP pipeline (resilience, telemetry) and returns the

@@ -1,7 +1,8 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.GitHub.Mapping;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>What a read of pull requests found, whichever API read it.</summary>
 /// <param name="DefaultBranch">The repository's default branch; only pull requests into it are <paramref name="Selected"/>.</param>

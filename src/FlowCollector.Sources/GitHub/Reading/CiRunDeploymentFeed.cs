@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using FlowCollector.Sources.GitHub.Mapping;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// The spec's other fallback reading for a repository without deployments (<c>DeploymentFallback: CiRuns</c>): each

@@ -1,7 +1,7 @@
 using System.Globalization;
 using FlowCollector.Domain.Events;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Mapping;
 
 /// <summary>Turns one <see cref="PullRequestSnapshot"/> into the normalised events of its change.</summary>
 internal sealed class PullRequestEventMapper

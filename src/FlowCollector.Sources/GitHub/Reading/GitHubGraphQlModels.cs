@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 // The wire shapes of the GraphQL documents in GitHubGraphQlDocuments: everything nullable, because GitHub nulls
 // fields on partial errors and a missing field must fail with a message (GitHubGraphQlReader), not a default.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using FlowCollector.Domain.Events;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Mapping;
 
 /// <summary>Turns a <see cref="DeploymentSnapshot"/> and its <see cref="ChangeSet"/> into <c>Deployment*</c> events.</summary>
 internal static class DeploymentEventMapper

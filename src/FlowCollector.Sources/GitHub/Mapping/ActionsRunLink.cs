@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Mapping;
 
 /// <summary>
 /// The workflow run a deployment status links to. A deployment that a GitHub Actions job made (a job with an

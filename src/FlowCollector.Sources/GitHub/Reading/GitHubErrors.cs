@@ -3,12 +3,13 @@ using System.Net;
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
 using FlowCollector.Sources.GitHub.RateLimiting;
+using FlowCollector.Sources.GitHub.Shared;
 using FlowCollector.Sources.Http;
 using Octokit;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// Turns what can go wrong talking to GitHub into one-line <see cref="SourceException"/>s: what failed, for which
@@ -16,7 +17,7 @@ namespace FlowCollector.Sources.GitHub;
 /// </summary>
 internal sealed class GitHubErrors
 {
-    private const string Section = GitHubSourceOptions.SectionName;
+    private const string Section = GitHubSourceNames.Section;
 
     private readonly RepositoryRef repository;
     private readonly Uri baseAddress;
@@ -46,7 +47,7 @@ internal sealed class GitHubErrors
         SourceException explained => explained,
         ApiException api => this.FromResponse(api, endpoint),
         TimeoutRejectedException or OperationCanceledException => new SourceException(
-            $"GitHub did not answer {endpoint} for {this.Repo} in time, even after retries; the next run tries again (timeouts: {GitHubSourceOptions.ResilienceSectionName}).", exception),
+            $"GitHub did not answer {endpoint} for {this.Repo} in time, even after retries; the next run tries again (timeouts: {GitHubSourceNames.ResilienceSection}).", exception),
         BrokenCircuitException => new SourceException(
             $"GitHub requests are paused after repeated failures (circuit open) while reading {this.Repo}; the next run tries again.", exception),
         _ when Http.ResponseCutException.IsCut(exception) => new SourceException(

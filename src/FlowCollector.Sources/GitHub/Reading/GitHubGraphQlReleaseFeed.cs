@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using FlowCollector.Domain.Events;
+using FlowCollector.Sources.GitHub.Mapping;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// Published releases presented as deployments to one environment, for repositories that have no deployments at all

@@ -2,7 +2,7 @@ using System.Globalization;
 using FlowCollector.Domain.Events;
 using Octokit;
 
-namespace FlowCollector.Sources.GitHub;
+namespace FlowCollector.Sources.GitHub.Reading;
 
 /// <summary>
 /// Issues carrying one of the configured incident labels, as <c>IncidentOpened</c> (at creation) and
