@@ -57,7 +57,7 @@ public sealed partial class RepositoryFlow
         }
 
         var counted = change.Reviews
-            .Where(r => !this.counting.IsBot(r.Reviewer, r.IsBot)
+            .Where(r => !r.IsBot
                         && !string.Equals(r.Reviewer, change.Author, StringComparison.OrdinalIgnoreCase)
                         && r.At >= ready.Value
                         && (this.counting.CommentsEndPickup || r.State != ReviewState.None))

@@ -182,13 +182,13 @@ public static class StageCalculator
                 return;
             }
 
-            // Reviews by the author or by bots never count; nor do reviews after the merge (they cannot have held
+            // Reviews by the author or by bots (as their source flagged them) never count; nor do reviews after the merge (they cannot have held
             // it up), nor feedback on a draft before it was marked ready: that happened during coding, and the
             // change was not yet waiting for anyone.
             var ready = this.CodingEnd();
             foreach (var r in change.Reviews)
             {
-                var counts = !counting.IsBot(r.Reviewer, r.IsBot)
+                var counts = !r.IsBot
                     && !string.Equals(r.Reviewer, change.Author, StringComparison.OrdinalIgnoreCase)
                     && (change.Merged is null || r.At <= change.Merged.Value)
                     && (!change.OpenedAsDraft || ready is null || r.At >= ready.Value)

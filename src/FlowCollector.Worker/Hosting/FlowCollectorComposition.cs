@@ -37,9 +37,7 @@ public static class FlowCollectorComposition
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ValueStreamOptions>>().Value;
-            var github = sp.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
-            var bots = new HashSet<string>(github.BotLogins, StringComparer.OrdinalIgnoreCase);
-            return new ValueStreamSettings(options.ToDefinition(), new ReviewCounting(bots, options.CommentsEndPickup))
+            return new ValueStreamSettings(options.ToDefinition(), new ReviewCounting(options.CommentsEndPickup))
             {
                 Teams = new TeamDirectory(options.Teams),
                 Streams = ValueStreamCatalog.From(options),

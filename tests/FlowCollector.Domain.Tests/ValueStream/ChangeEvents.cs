@@ -31,7 +31,8 @@ internal static class ChangeEvents
 
     public static FlowEvent Approved(double minutes, string reviewer) => Review(minutes, reviewer, ReviewState.Approved);
 
-    public static FlowEvent Comment(double minutes, string reviewer) => At(FlowEventKind.ReviewCommented, minutes) with { Actor = reviewer };
+    public static FlowEvent Comment(double minutes, string reviewer, bool flaggedBot = false) =>
+        At(FlowEventKind.ReviewCommented, minutes) with { Actor = reviewer, ActorIsBot = flaggedBot };
 
     public static FlowEvent Merged(double minutes) => At(FlowEventKind.ChangeMerged, minutes) with { Sha = MergeSha };
 

@@ -41,14 +41,17 @@ public sealed class StageCalculatorPropertyTests
 
     private static readonly Gen<FlowEvent> ReadyGen = Minute.Select(m => Ready(m));
 
+    // The reviewers a source would flag: a GitHub [bot] login, an account of type Bot ("helper"), a configured login.
+    private static bool IsBot(string reviewer) => reviewer is "dependabot[bot]" or "helper" or "release-robot";
+
     private static readonly Gen<FlowEvent> ReviewGen = Gen.Select(
         Minute,
         Gen.OneOf(Author, "Alice", "bob", "carol", "dependabot[bot]", "helper", "release-robot"),
         Gen.OneOf(ReviewState.Approved, ReviewState.ChangesRequested, ReviewState.Commented, ReviewState.Dismissed),
         Gen.Int[0, 3],
         (m, reviewer, state, comment) => (comment == 0
-            ? Comment(m, reviewer)
-            : Review(m, reviewer, state, flaggedBot: reviewer == "helper")) with { Url = $"https://github.com/contoso/web/pull/42#review-{m}" });
+            ? Comment(m, reviewer, flaggedBot: IsBot(reviewer))
+            : Review(m, reviewer, state, flaggedBot: IsBot(reviewer))) with { Url = $"https://github.com/contoso/web/pull/42#review-{m}" });
 
     private static readonly Gen<FlowEvent> EndGen = Gen.Select(Minute, Gen.Int[0, 4], (m, end) => end switch
     {
@@ -117,7 +120,7 @@ public sealed class StageCalculatorPropertyTests
         Gen.Bool,
         (commits, opened, ready, reviews, ends, workItems, runs, commentsEndPickup) => new Scenario(
             [.. commits, .. opened, .. ready, .. reviews, .. ends, .. workItems, .. runs],
-            new ReviewCounting(new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "release-robot" }, commentsEndPickup)));
+            new ReviewCounting(commentsEndPickup)));
 
     private static readonly Gen<Scenario> ScenarioGen = Gen.Select(ChangeOnlyGen, DeploymentGen.Array[0, 10], (s, deployments) => s with { Events = [.. s.Events, .. deployments] });
 

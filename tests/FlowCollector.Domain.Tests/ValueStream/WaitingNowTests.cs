@@ -19,7 +19,7 @@ public sealed class WaitingNowTests
         { "still a draft: coding, not waiting", [Commit(0, "c1"), OpenedAsDraft(30)], null, null },
         { "ready and nobody looked yet: pickup since ready", [Commit(0, "c1"), OpenedAsDraft(30), Ready(120)], "pickup", 120 },
         { "opened ready: pickup since opening", [Commit(0, "c1"), Opened(45)], "pickup", 45 },
-        { "only a bot and the author reviewed: still pickup", [Commit(0, "c1"), Opened(45), Approved(50, "dependabot[bot]"), Review(60, Author, ReviewState.Commented)], "pickup", 45 },
+        { "only a bot and the author reviewed: still pickup", [Commit(0, "c1"), Opened(45), Review(50, "dependabot[bot]", ReviewState.Approved, flaggedBot: true), Review(60, Author, ReviewState.Commented)], "pickup", 45 },
         { "a comment on the draft does not count: pickup since ready", [Commit(0, "c1"), OpenedAsDraft(30), Comment(60, "bob"), Ready(120)], "pickup", 120 },
         { "changes requested: the author works (review), not waiting", [Commit(0, "c1"), Opened(45), Review(100, "bob", ReviewState.ChangesRequested)], null, null },
         { "approved: merge wait since the approval", [Commit(0, "c1"), Opened(45), Review(100, "bob", ReviewState.ChangesRequested), Approved(200, "bob")], "merge", 200 },
