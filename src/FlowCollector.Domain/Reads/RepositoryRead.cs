@@ -12,11 +12,10 @@ namespace FlowCollector.Domain.Reads;
 /// the changes to keep, the watermark and the constraint's ledger); the caller only does the I/O around it.
 /// </summary>
 /// <param name="Repository">The repository read.</param>
-/// <param name="Stream">The value stream it is measured with (configured or learnt).</param>
-/// <param name="Counting">How reviews count.</param>
+/// <param name="Stream">The value stream it is measured with (configured or learnt), with the rules of its stages.</param>
 /// <param name="Read">What the source read (for a probe that saw no change: no events, the probe's usage).</param>
 /// <param name="Now">The time of the run.</param>
-public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinition Stream, ReviewCounting Counting, SourceReadResult Read, DateTimeOffset Now)
+public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinition Stream, SourceReadResult Read, DateTimeOffset Now)
 {
     /// <summary>The changes kept from earlier reads (open ones and merged ones not yet through the path), each as its events.</summary>
     public IEnumerable<IReadOnlyList<FlowEvent>> Pending { get; init; } = [];
@@ -132,7 +131,7 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
 
     private RepositoryFlow Replay()
     {
-        var flow = new RepositoryFlow(this.Repository, this.Stream, this.Counting);
+        var flow = new RepositoryFlow(this.Repository, this.Stream);
         foreach (var events in this.Pending)
         {
             flow.Apply(events);

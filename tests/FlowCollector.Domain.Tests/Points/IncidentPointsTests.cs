@@ -69,7 +69,7 @@ public sealed class IncidentPointsTests
 
     private static RepositoryFlow Flow(IEnumerable<FlowEvent> events)
     {
-        var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default(), ReviewCounting.Default);
+        var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default());
         flow.Apply(events);
         return flow;
     }

@@ -145,7 +145,7 @@ public sealed class PipelineRunPointsTests
 
     private static RepositoryFlow Flow(IEnumerable<FlowEvent> events)
     {
-        var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default(), ReviewCounting.Default);
+        var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default());
         flow.Apply(events);
         return flow;
     }

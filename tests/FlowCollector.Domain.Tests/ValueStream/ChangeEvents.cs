@@ -96,10 +96,10 @@ internal static class ChangeEvents
         Sha = mergeSha is not null && e.Kind is FlowEventKind.ChangeMerged or FlowEventKind.DirectPush ? mergeSha : e.Sha,
     })];
 
-    public static ChangeTimeline Compute(IEnumerable<FlowEvent> events, ReviewCounting counting, ValueStreamDefinition? stream = null)
+    public static ChangeTimeline Compute(IEnumerable<FlowEvent> events, ValueStreamDefinition? stream = null)
     {
         var (change, runsOnMergeSha, deployments) = FoldAll(events);
-        return StageCalculator.Compute(change, runsOnMergeSha, deployments, stream ?? ValueStreamDefinition.Default(), counting);
+        return StageCalculator.Compute(change, runsOnMergeSha, deployments, stream ?? ValueStreamDefinition.Default());
     }
 
     public static (ChangeFacts Change, IReadOnlyCollection<PipelineRunFacts> RunsOnMergeSha) Fold(IEnumerable<FlowEvent> events)
@@ -148,12 +148,16 @@ internal static class ChangeEvents
     }
 
     /// <summary>Folds the events the way the Worker does: one <see cref="RepositoryFlow"/> for the repository.</summary>
-    public static RepositoryFlow Flow(IEnumerable<FlowEvent> events, ValueStreamDefinition? stream = null, ReviewCounting? counting = null)
+    public static RepositoryFlow Flow(IEnumerable<FlowEvent> events, ValueStreamDefinition? stream = null)
     {
-        var flow = new RepositoryFlow(Repository, stream ?? ValueStreamDefinition.Default(), counting ?? ReviewCounting.Default);
+        var flow = new RepositoryFlow(Repository, stream ?? ValueStreamDefinition.Default());
         flow.Apply(events);
         return flow;
     }
+
+    /// <summary>The same stream, with <c>ValueStream:CommentsEndPickup</c> set to <paramref name="commentsEndPickup"/>.</summary>
+    public static ValueStreamDefinition WithCommentsEndPickup(ValueStreamDefinition stream, bool commentsEndPickup) =>
+        new(stream.Stages, stream.EnvironmentPath, [.. stream.ProductionEnvironments]) { Rework = stream.Rework, Ci = stream.Ci, CommentsEndPickup = commentsEndPickup };
 
     /// <summary>Change 42's timeline from a repository flow (null when it did not merge).</summary>
     public static ChangeTimeline? TimelineOf42(RepositoryFlow flow) =>

@@ -52,7 +52,7 @@ public sealed class GitHubBotReviewPickupTests
         });
 
         var read = await host.ReadAsync("contoso/web", T0.AddDays(-1));
-        var flow = new RepositoryFlow(GitHubSourceHost.Repo("contoso/web"), ValueStreamDefinition.Default(), ReviewCounting.Default);
+        var flow = new RepositoryFlow(GitHubSourceHost.Repo("contoso/web"), ValueStreamDefinition.Default());
         flow.Apply(read.Events);
 
         var timeline = Assert.Single(flow.MergedTimelines());

@@ -109,8 +109,7 @@ public sealed class TargetCollectorLearntPathTests : IDisposable
         var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.directory, "state.db") }));
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         var telemetry = new FlowCollectorTelemetry(this.services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.time);
-        var settings = new ValueStreamSettings(options.ToDefinition(), ReviewCounting.Default) { Streams = ValueStreamCatalog.From(options) };
-        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, settings, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
+        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, ValueStreamCatalog.From(options), TeamDirectory.None, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
     }
 
     private sealed class ScriptedSource(FlowEvent[] events) : IFlowEventSource

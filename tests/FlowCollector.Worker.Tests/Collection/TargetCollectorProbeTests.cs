@@ -224,7 +224,7 @@ public sealed class TargetCollectorProbeTests : IDisposable
         this.repo.OpenPullRequest("erin", t.AddHours(12)).Commit(t.AddHours(11)).Merge(t.AddHours(13), "m2");
         this.repo.Deploy("staging", "m2", t.AddHours(14), t.AddHours(14), t.AddHours(14.2));
         var options = new ValueStreamOptions();
-        var (collector, _) = await this.CreateAsync(settings: new ValueStreamSettings(options.ToDefinition(), ReviewCounting.Default) { Streams = ValueStreamCatalog.From(options) });
+        var (collector, _) = await this.CreateAsync(streams: ValueStreamCatalog.From(options));
         Assert.Equal(StreamOrigin.Learnt, (await collector.CollectAsync(this.Target(), ct)).Stream!.Origin);
         this.sink.Points.Clear();
 
@@ -241,13 +241,13 @@ public sealed class TargetCollectorProbeTests : IDisposable
 
     private CollectionTarget Target() => new(Web, this.Source, new SourceScheduleOptions());
 
-    private async Task<(TargetCollector Collector, SqliteStateStore Store)> CreateAsync(CollectionOptions? options = null, ValueStreamSettings? settings = null)
+    private async Task<(TargetCollector Collector, SqliteStateStore Store)> CreateAsync(CollectionOptions? options = null, ValueStreamCatalog? streams = null)
     {
         var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.directory, "state.db") }));
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         var telemetry = new FlowCollectorTelemetry(this.metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.time);
-        settings ??= new ValueStreamSettings(ValueStreamDefinition.Default(), ReviewCounting.Default);
-        var collector = new TargetCollector(store, Options.Create(options ?? new CollectionOptions()), this.sink, settings, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance);
+        streams ??= ValueStreamCatalog.OneForAll(ValueStreamDefinition.Default());
+        var collector = new TargetCollector(store, Options.Create(options ?? new CollectionOptions()), this.sink, streams, TeamDirectory.None, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance);
         return (collector, store);
     }
 }

@@ -170,8 +170,7 @@ public sealed class TargetCollectorTests : IDisposable
         var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.directory, "state.db") }));
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         var telemetry = new FlowCollectorTelemetry(this.services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.time);
-        var settings = new ValueStreamSettings(ValueStreamDefinition.Default(), ReviewCounting.Default);
-        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, settings, this.health, telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
+        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, ValueStreamCatalog.OneForAll(ValueStreamDefinition.Default()), TeamDirectory.None, this.health, telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
     }
 
     private sealed class ScriptedSource(params FlowEvent[] events) : IFlowEventSource
