@@ -100,7 +100,7 @@ public sealed class RepositoryReadTests
         };
 
     private static List<string> Of(ReadEvaluation result, string measurement, string idField) =>
-        [.. result.Points.Where(p => p.Measurement == measurement).Select(p => p.Field(idField)!.Value.Text!).Distinct()];
+        [.. result.Points.Where(p => p.Measurement == measurement).Select(p => p.Field(idField)!.Value.AsString!).Distinct()];
 
     private static List<string> Describe(IEnumerable<ChangeTimeline> timelines) =>
         [.. timelines.Select(t => $"{t.Change.ChangeId}: " + string.Join(", ", t.Spans.Select(s => $"{s.Stage.Name} {s.Duration.TotalMinutes}")))];

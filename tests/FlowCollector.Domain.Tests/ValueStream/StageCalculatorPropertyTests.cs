@@ -317,7 +317,7 @@ public sealed class StageCalculatorPropertyTests
                 {
                     Assert.All(point.Tags, tag => Assert.Contains(tag.Key, FlowSchema.Tags.Allowed));
                     Assert.Equal(point.Tags.OrderBy(t => t.Key, StringComparer.Ordinal), point.Tags);
-                    Assert.All(point.Fields.Where(f => f.Key.EndsWith("seconds", StringComparison.Ordinal)), f => Assert.True(f.Value.Number >= 0, $"{point.Measurement}.{f.Key} = {f.Value}"));
+                    Assert.All(point.Fields.Where(f => f.Key.EndsWith("seconds", StringComparison.Ordinal)), f => Assert.True(f.Value.AsFloat >= 0, $"{point.Measurement}.{f.Key} = {f.Value}"));
                 }
             },
             iter: FlowIterations,
@@ -370,7 +370,7 @@ public sealed class StageCalculatorPropertyTests
                 foreach (var point in points)
                 {
                     Assert.All(point.Tags, tag => Assert.Contains(tag.Key, FlowSchema.Tags.Allowed));
-                    Assert.True(point.Field(FlowSchema.Fields.Seconds)!.Value.Number >= 0, "negative seconds field");
+                    Assert.True(point.Field(FlowSchema.Fields.Seconds)!.Value.AsFloat >= 0, "negative seconds field");
                 }
             },
             iter: Iterations,

@@ -83,14 +83,14 @@ public sealed class TargetCollectorProbeTests : IDisposable
         Assert.Equal(budget, this.simulator.RateLimitRemaining);
 
         // The open pull request waits for review; its age grew by the 15 minutes.
-        var waiting = this.sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.StageQueue && p.Field(FlowSchema.Fields.Count)?.WholeNumber > 0).ToList();
+        var waiting = this.sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.StageQueue && p.Field(FlowSchema.Fields.Count)?.AsInteger > 0).ToList();
         Assert.NotEmpty(waiting);
-        Assert.Contains(waiting, p => p.Field(FlowSchema.Fields.OldestChangeId)?.Text == "2");
+        Assert.Contains(waiting, p => p.Field(FlowSchema.Fields.OldestChangeId)?.AsString == "2");
         var sync = Assert.Single(this.sink.Points, p => p.Measurement == FlowSchema.Measurements.CollectorSync);
         Assert.Equal("success", sync.Tag(FlowSchema.Tags.Result));
-        Assert.Equal(3, sync.Field(FlowSchema.Fields.ApiRequests)!.Value.WholeNumber);
-        Assert.Equal(0, sync.Field(FlowSchema.Fields.Events)!.Value.WholeNumber);
-        Assert.Equal(this.sink.Points.Count, sync.Field(FlowSchema.Fields.Points)!.Value.WholeNumber);
+        Assert.Equal(3, sync.Field(FlowSchema.Fields.ApiRequests)!.Value.AsInteger);
+        Assert.Equal(0, sync.Field(FlowSchema.Fields.Events)!.Value.AsInteger);
+        Assert.Equal(this.sink.Points.Count, sync.Field(FlowSchema.Fields.Points)!.Value.AsInteger);
 
         var second = (await store.GetTargetAsync(Web.Key, ct))!;
         Assert.Equal(first.Watermark, second.Watermark);
@@ -233,9 +233,9 @@ public sealed class TargetCollectorProbeTests : IDisposable
 
         Assert.Equal(0, outcome.EventsRead); // the probe saw nothing new
         Assert.Equal("staging → production (production: production), learnt from its deployments", outcome.Stream!.ToString());
-        var waiting = this.sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.StageQueue && p.Field(FlowSchema.Fields.Count)?.WholeNumber > 0).ToList();
+        var waiting = this.sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.StageQueue && p.Field(FlowSchema.Fields.Count)?.AsInteger > 0).ToList();
         var promotion = Assert.Single(waiting, p => p.Tag(FlowSchema.Tags.Stage) == "promotion_wait:production");
-        Assert.Equal("3", promotion.Field(FlowSchema.Fields.OldestChangeId)?.Text);
+        Assert.Equal("3", promotion.Field(FlowSchema.Fields.OldestChangeId)?.AsString);
         Assert.DoesNotContain(waiting, p => p.Tag(FlowSchema.Tags.Stage) == "release_wait");
     }
 
