@@ -20,8 +20,6 @@ internal sealed class EnginePass(bool wholeRead = false)
 
     public ValueStreamDefinition Definition { get; } = ValueStreamDefinition.Default();
 
-    public ReviewCounting Counting { get; } = ReviewCounting.Default;
-
     public PassCost Run(IReadOnlyList<RepositoryRef> repositories, IReadOnlyList<FlowEvent[]> events)
     {
         Memory.Settle();
@@ -62,7 +60,7 @@ internal sealed class EnginePass(bool wholeRead = false)
         var flows = new RepositoryFlow[repositories.Count];
         for (var r = 0; r < flows.Length; r++)
         {
-            var flow = new RepositoryFlow(repositories[r], this.Definition, this.Counting);
+            var flow = new RepositoryFlow(repositories[r], this.Definition);
             foreach (var e in events[r])
             {
                 flow.Apply(e);
@@ -85,7 +83,7 @@ internal sealed class EnginePass(bool wholeRead = false)
     public WholeRead[] WholeReads(IReadOnlyList<RepositoryRef> repositories, IReadOnlyList<FlowEvent[]> events) =>
         [.. repositories.Select((r, i) =>
         {
-            var read = new RepositoryRead(r, this.Definition, this.Counting, new SourceReadResult(events[i], Now, new SourceUsage(0, null)), Now)
+            var read = new RepositoryRead(r, this.Definition, new SourceReadResult(events[i], Now, new SourceUsage(0, null)), Now)
             {
                 Since = Now - TimeSpan.FromDays(365),
                 Overlap = TimeSpan.FromHours(1),

@@ -17,8 +17,8 @@ internal sealed class SyntheticFlowStream
     private static readonly DateTimeOffset Epoch = new(2025, 1, 6, 8, 0, 0, TimeSpan.Zero);
     private static readonly string[] Humans = [.. Enumerable.Range(1, 60).Select(i => "dev" + i.ToString("D2", CultureInfo.InvariantCulture))];
 
-    // Bots by the source's flag, by the [bot] suffix only, and both: all three ways the engine recognises one.
-    private static readonly (string Login, bool Flagged)[] Bots = [("dependabot[bot]", true), ("sonarqubecloud[bot]", false), ("copilot-reviewer", true)];
+    // Bots as their sources flag them (a [bot] login, an account of type Bot, a configured login): the engine trusts the flag alone.
+    private static readonly (string Login, bool Flagged)[] Bots = [("dependabot[bot]", true), ("sonarqubecloud[bot]", true), ("copilot-reviewer", true)];
 
     public required IReadOnlyList<RepositoryRef> Repositories { get; init; }
 

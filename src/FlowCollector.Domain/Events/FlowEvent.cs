@@ -19,7 +19,10 @@ public sealed record FlowEvent
     /// <summary>Who did it (login or unique name); null when the system does not say.</summary>
     public string? Actor { get; init; }
 
-    /// <summary>True when <see cref="Actor"/> is a bot (by the source's own flag, a <c>[bot]</c> suffix or configuration).</summary>
+    /// <summary>
+    /// True when <see cref="Actor"/> is a bot by its source's own rule (docs/metrics.md, "Who counts as a reviewer"): the
+    /// engine trusts this flag and nothing else, so a name that means a bot on one system is not one on another.
+    /// </summary>
     public bool ActorIsBot { get; init; }
 
     /// <summary>For <see cref="FlowEventKind.ReviewSubmitted"/>: the verdict.</summary>

@@ -39,7 +39,7 @@ public static class PointTimeLedger
         for (var i = 0; i < points.Count; i++)
         {
             var point = points[i];
-            if (KeyOf(point) is not { } key || point.Field(FlowSchema.Fields.ChangeId)?.Text is not { } changeId)
+            if (KeyOf(point) is not { } key || point.Field(FlowSchema.Fields.ChangeId)?.AsString is not { } changeId)
             {
                 result[i] = point;
                 continue;

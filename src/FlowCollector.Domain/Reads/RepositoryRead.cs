@@ -12,11 +12,10 @@ namespace FlowCollector.Domain.Reads;
 /// the changes to keep, the watermark and the constraint's ledger); the caller only does the I/O around it.
 /// </summary>
 /// <param name="Repository">The repository read.</param>
-/// <param name="Stream">The value stream it is measured with (configured or learnt).</param>
-/// <param name="Counting">How reviews count.</param>
+/// <param name="Stream">The value stream it is measured with (configured or learnt), with the rules of its stages.</param>
 /// <param name="Read">What the source read (for a probe that saw no change: no events, the probe's usage).</param>
 /// <param name="Now">The time of the run.</param>
-public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinition Stream, ReviewCounting Counting, SourceReadResult Read, DateTimeOffset Now)
+public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinition Stream, SourceReadResult Read, DateTimeOffset Now)
 {
     /// <summary>The changes kept from earlier reads (open ones and merged ones not yet through the path), each as its events.</summary>
     public IEnumerable<IReadOnlyList<FlowEvent>> Pending { get; init; } = [];
@@ -135,7 +134,7 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
 
     private RepositoryFlow Replay()
     {
-        var flow = new RepositoryFlow(this.Repository, this.Stream, this.Counting);
+        var flow = new RepositoryFlow(this.Repository, this.Stream);
         foreach (var events in this.Pending)
         {
             flow.Apply(events);
@@ -163,39 +162,4 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
     }
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
-}
-
-/// <summary>
-/// Everything one read of a repository produces (<see cref="RepositoryRead.Evaluate"/>): the caller writes
-/// <see cref="Points"/>, then keeps <see cref="Pending"/>, <see cref="Watermark"/> and <see cref="ArrivedWaits"/>.
-/// </summary>
-/// <param name="Points">Every point to write, <c>collector_sync</c> last, team-tagged.</param>
-/// <param name="Watermark">The watermark to save once the points are written.</param>
-/// <param name="Timelines">The merged changes the read touched (their points are among <see cref="Points"/>).</param>
-/// <param name="Waiting">The changes waiting now, by stage.</param>
-public sealed record ReadEvaluation(IReadOnlyList<FlowPoint> Points, DateTimeOffset Watermark, IReadOnlyList<ChangeTimeline> Timelines, IReadOnlyList<WaitingItem> Waiting)
-{
-    /// <summary>The finished deployments the read reported, with the changes each carried.</summary>
-    public IReadOnlyList<AttributedDeployment> Deployments { get; init; } = [];
-
-    /// <summary>The incidents the read reported.</summary>
-    public IReadOnlyList<IncidentFacts> Incidents { get; init; } = [];
-
-    /// <summary>The constraint's ledger to keep (null: keep the stored one, as after an unchanged probe).</summary>
-    public IReadOnlyList<ArrivedChangeWaits>? ArrivedWaits { get; init; }
-
-    /// <summary>The incident ledger to keep once the points are written (null: keep the stored one).</summary>
-    public IncidentLedger? IncidentLedger { get; init; }
-
-    /// <summary>The point-time ledger to keep once the points are written (null: keep the stored one, as after an unchanged probe).</summary>
-    public StabilisedPoints? PointTimes { get; init; }
-
-    /// <summary>The changes to keep for the next read, each as its events, by change id (null: keep the stored ones).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<FlowEvent>>? Pending { get; init; }
-
-    /// <summary>The waiting-now counts to keep for the organisation's <c>queue_rollup</c> once the points are written.</summary>
-    public QueueSnapshot? Queues { get; init; }
-
-    /// <summary>The spans cut at their stage's end because a source reported times out of order (telemetry).</summary>
-    public int SpansClamped => this.Timelines.Sum(t => t.Spans.Count(s => s.Clamped));
 }

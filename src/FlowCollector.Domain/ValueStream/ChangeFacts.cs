@@ -348,6 +348,3 @@ public sealed class ChangeFacts
         public HashSet<string>? Labels { get; set; }
     }
 }
-
-/// <summary>A review or a single review comment. <see cref="State"/> is <see cref="ReviewState.None"/> for a comment.</summary>
-public readonly record struct ReviewFact(string Reviewer, bool IsBot, ReviewState State, DateTimeOffset At);

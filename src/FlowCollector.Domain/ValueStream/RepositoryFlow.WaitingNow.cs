@@ -2,12 +2,6 @@ using FlowCollector.Domain.Events;
 
 namespace FlowCollector.Domain.ValueStream;
 
-/// <summary>A change that sits in a wait stage right now, and since when; its link (pull request, or the commit of a direct push) when the source reported one.</summary>
-public sealed record WaitingItem(string ChangeId, StageDefinition Stage, DateTimeOffset Since, string? Url = null, bool Direct = false);
-
-/// <summary>An open (not yet merged, not closed) change the caller keeps between runs, so the waiting-now snapshot still sees it when it is not updated.</summary>
-public sealed record OpenChange(string ChangeId, DateTimeOffset Opened, IReadOnlyList<FlowEvent> Events);
-
 public sealed partial class RepositoryFlow
 {
     /// <summary>
@@ -57,10 +51,10 @@ public sealed partial class RepositoryFlow
         }
 
         var counted = change.Reviews
-            .Where(r => !this.counting.IsBot(r.Reviewer, r.IsBot)
+            .Where(r => !r.IsBot
                         && !string.Equals(r.Reviewer, change.Author, StringComparison.OrdinalIgnoreCase)
                         && r.At >= ready.Value
-                        && (this.counting.CommentsEndPickup || r.State != ReviewState.None))
+                        && (this.stream.CommentsEndPickup || r.State != ReviewState.None))
             .ToList();
         if (counted.Count == 0)
         {

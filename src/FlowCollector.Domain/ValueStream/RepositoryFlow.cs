@@ -24,13 +24,11 @@ public sealed partial class RepositoryFlow
     // Runs a deployment named as its performer, kept apart so a run read after the deployment is still marked.
     private readonly HashSet<string> deployingRuns = new(StringComparer.Ordinal);
     private readonly ValueStreamDefinition stream;
-    private readonly ReviewCounting counting;
 
-    public RepositoryFlow(RepositoryRef repository, ValueStreamDefinition stream, ReviewCounting counting)
+    public RepositoryFlow(RepositoryRef repository, ValueStreamDefinition stream)
     {
         this.Repository = repository;
         this.stream = stream;
-        this.counting = counting;
     }
 
     public RepositoryRef Repository { get; }
@@ -311,7 +309,7 @@ public sealed partial class RepositoryFlow
         this.changes.Values.Where(c => c.Merged is not null).OrderBy(c => c.ChangeId, StringComparer.Ordinal);
 
     private ChangeTimeline Timeline(ChangeFacts change, DeploymentIndex index) =>
-        StageCalculator.Compute(change, this.RunsOn(change), index.Candidates(change), this.stream, this.counting);
+        StageCalculator.Compute(change, this.RunsOn(change), index.Candidates(change), this.stream);
 
     /// <summary>The runs on the change's merge commit; callers only read the list (it may be the shared empty one).</summary>
     private List<PipelineRunFacts> RunsOn(ChangeFacts change)
@@ -408,42 +406,3 @@ public sealed partial class RepositoryFlow
         }
     }
 }
-
-/// <summary>A finished deployment and the ids of the changes it carried (none for a rollback or a redeploy).</summary>
-public sealed record AttributedDeployment(DeploymentFacts Deployment, IReadOnlyList<string> ChangeIds)
-{
-    /// <summary>
-    /// For a successful deployment that ended a run of failed deployments to the same environment: first failure of
-    /// the run finished → this one finished. Null otherwise, and when the failures are not known to this flow.
-    /// </summary>
-    public TimeSpan? RecoveredAfter { get; init; }
-
-    /// <summary>
-    /// It carried at least one rework change (docs/metrics.md, "Rework rate"): one unplanned fix makes the whole
-    /// deployment unplanned. Rollbacks and redeploys carry no change, so they are never rework.
-    /// </summary>
-    public bool IsRework { get; init; }
-
-    /// <summary>
-    /// Its environment is one of the production environments of the stream the flow was built with (case-insensitive);
-    /// false without an environment. Decided here, per repository, so DORA and the <c>production</c> tag agree.
-    /// </summary>
-    public bool IsProduction { get; init; }
-}
-
-/// <summary>
-/// A merged change the caller keeps between runs. <see cref="Events"/> replayed into the next run's
-/// <see cref="RepositoryFlow"/> reproduce its timeline; they are plain <see cref="FlowEvent"/> records, so they can
-/// be stored as JSON. <see cref="Merged"/> lets the caller cap how long an undeployed change is kept.
-/// </summary>
-public sealed record PendingChange(string ChangeId, DateTimeOffset Merged, DateTimeOffset? Arrived, IReadOnlyList<FlowEvent> Events);
-
-/// <summary>One evaluation of a <see cref="RepositoryFlow"/> (<see cref="RepositoryFlow.Evaluate"/>): each list as its own method returns it.</summary>
-public sealed record FlowEvaluation(
-    IReadOnlyList<ChangeTimeline> Timelines,
-    IReadOnlyList<AttributedDeployment> Deployments,
-    IReadOnlyList<PipelineRunFacts> Runs,
-    IReadOnlyList<IncidentFacts> Incidents,
-    IReadOnlyList<WaitingItem> Waiting,
-    IReadOnlyList<PendingChange> Pending,
-    IReadOnlyList<OpenChange> Open);

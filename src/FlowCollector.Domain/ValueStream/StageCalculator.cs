@@ -17,10 +17,9 @@ public static class StageCalculator
     /// </summary>
     /// <param name="change">The change's facts.</param>
     /// <param name="runsOnMergeSha">Pipeline attempts that ran on the change's merge commit (may be empty).</param>
-    /// <param name="stream">The configured stages.</param>
-    /// <param name="counting">Which reviewers count.</param>
-    public static ChangeTimeline Compute(ChangeFacts change, IReadOnlyCollection<PipelineRunFacts> runsOnMergeSha, ValueStreamDefinition stream, ReviewCounting counting) =>
-        Compute(change, runsOnMergeSha, [], stream, counting);
+    /// <param name="stream">The configured stages and their rules.</param>
+    public static ChangeTimeline Compute(ChangeFacts change, IReadOnlyCollection<PipelineRunFacts> runsOnMergeSha, ValueStreamDefinition stream) =>
+        Compute(change, runsOnMergeSha, [], stream);
 
     /// <summary>
     /// Computes the spans of every stage whose end is known, including the deployment stages, and the change's
@@ -32,20 +31,17 @@ public static class StageCalculator
     /// Deployments that may carry the change (any superset: only those that <see cref="DeploymentFacts.Contains"/>
     /// the change count, so a caller may pass every deployment it knows).
     /// </param>
-    /// <param name="stream">The configured stages and environment path.</param>
-    /// <param name="counting">Which reviewers count.</param>
+    /// <param name="stream">The configured stages, their rules and the environment path.</param>
     public static ChangeTimeline Compute(
         ChangeFacts change,
         IReadOnlyCollection<PipelineRunFacts> runsOnMergeSha,
         IReadOnlyCollection<DeploymentFacts> deployments,
-        ValueStreamDefinition stream,
-        ReviewCounting counting)
+        ValueStreamDefinition stream)
     {
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(runsOnMergeSha);
         ArgumentNullException.ThrowIfNull(deployments);
         ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(counting);
 
         var start = StreamStart(change, stream);
         if (start is null)
@@ -54,7 +50,7 @@ public static class StageCalculator
         }
 
         var deployed = ChangeDeployments.Carrying(change, deployments);
-        var boundaries = new Boundaries(change, runsOnMergeSha, deployed, stream, counting);
+        var boundaries = new Boundaries(change, runsOnMergeSha, deployed, stream);
 
         // Two passes (count, then fill an exact array): a change has a handful of the configured stages, and a
         // list sized for all of them would be most of the timeline's allocation.
@@ -170,7 +166,7 @@ public static class StageCalculator
         private readonly DateTimeOffset? firstCounted;
         private readonly DateTimeOffset? lastApproval;
 
-        public Boundaries(ChangeFacts change, IReadOnlyCollection<PipelineRunFacts> runs, ChangeDeployments deployed, ValueStreamDefinition stream, ReviewCounting counting)
+        public Boundaries(ChangeFacts change, IReadOnlyCollection<PipelineRunFacts> runs, ChangeDeployments deployed, ValueStreamDefinition stream)
         {
             this.change = change;
             this.runs = runs;
@@ -182,17 +178,17 @@ public static class StageCalculator
                 return;
             }
 
-            // Reviews by the author or by bots never count; nor do reviews after the merge (they cannot have held
+            // Reviews by the author or by bots (as their source flagged them) never count; nor do reviews after the merge (they cannot have held
             // it up), nor feedback on a draft before it was marked ready: that happened during coding, and the
             // change was not yet waiting for anyone.
             var ready = this.CodingEnd();
             foreach (var r in change.Reviews)
             {
-                var counts = !counting.IsBot(r.Reviewer, r.IsBot)
+                var counts = !r.IsBot
                     && !string.Equals(r.Reviewer, change.Author, StringComparison.OrdinalIgnoreCase)
                     && (change.Merged is null || r.At <= change.Merged.Value)
                     && (!change.OpenedAsDraft || ready is null || r.At >= ready.Value)
-                    && (counting.CommentsEndPickup || r.State != ReviewState.None);
+                    && (stream.CommentsEndPickup || r.State != ReviewState.None);
                 if (!counts)
                 {
                     continue;
@@ -317,68 +313,5 @@ public static class StageCalculator
 
             return end;
         }
-    }
-}
-
-/// <summary>
-/// The deployments that carry one change, by environment: when the first attempt started and when the first
-/// successful one finished. Environment names are case-insensitive.
-/// </summary>
-internal sealed class ChangeDeployments
-{
-    private static readonly ChangeDeployments None = new([]);
-
-    private readonly List<DeploymentFacts> carrying;
-
-    private ChangeDeployments(List<DeploymentFacts> carrying)
-    {
-        this.carrying = carrying;
-    }
-
-    public bool IsEmpty => this.carrying.Count == 0;
-
-    /// <summary>Those of <paramref name="deployments"/> that carry <paramref name="change"/> (most changes of a run: none).</summary>
-    public static ChangeDeployments Carrying(ChangeFacts change, IReadOnlyCollection<DeploymentFacts> deployments)
-    {
-        List<DeploymentFacts>? carrying = null;
-        foreach (var deployment in deployments)
-        {
-            if (deployment.Contains(change))
-            {
-                (carrying ??= []).Add(deployment);
-            }
-        }
-
-        return carrying is null ? None : new ChangeDeployments(carrying);
-    }
-
-    /// <summary>The first deployment to <paramref name="environment"/> carrying the change started (any result, also still running).</summary>
-    public DateTimeOffset? FirstAttempt(string? environment)
-    {
-        DateTimeOffset? first = null;
-        foreach (var d in this.carrying)
-        {
-            if (d.IsIn(environment) && d.EffectiveStart is { } start && (first is null || start < first.Value))
-            {
-                first = start;
-            }
-        }
-
-        return first;
-    }
-
-    /// <summary>The first successful deployment to <paramref name="environment"/> carrying the change finished.</summary>
-    public DateTimeOffset? FirstSuccess(string? environment)
-    {
-        DateTimeOffset? first = null;
-        foreach (var d in this.carrying)
-        {
-            if (d.IsIn(environment) && d.Succeeded && d.Finished is { } finished && (first is null || finished < first.Value))
-            {
-                first = finished;
-            }
-        }
-
-        return first;
     }
 }

@@ -3,8 +3,9 @@ using FlowCollector.Domain.Events;
 namespace FlowCollector.Domain.ValueStream;
 
 /// <summary>
-/// The ordered stages of the value stream and the environment path. The default follows the product
-/// spec; teams may rename, drop or re-kind stages through configuration (<c>ValueStream</c> section).
+/// The ordered stages of the value stream, the environment path and the rules that bound the stages (rework, CI, which
+/// reviews end pickup). The default follows the product spec; teams may rename, drop or re-kind stages through
+/// configuration (<c>ValueStream</c> section).
 /// </summary>
 public sealed class ValueStreamDefinition
 {
@@ -44,6 +45,13 @@ public sealed class ValueStreamDefinition
 
     /// <summary>Which runs on a merge commit are CI, and which part of them (docs/metrics.md, "CI").</summary>
     public CiPipelines Ci { get; init; } = CiPipelines.Default;
+
+    /// <summary>
+    /// When true (default), a reviewer's single review comment ends <c>pickup</c>; when false only a submitted review does
+    /// (docs/metrics.md, "Who counts as a reviewer"). Who is a bot is not decided here: each source flags its own bots on
+    /// the event (<see cref="Events.FlowEvent.ActorIsBot"/>).
+    /// </summary>
+    public bool CommentsEndPickup { get; init; } = true;
 
     /// <summary>The spec's default stream for the given environment path (default: just <c>production</c>).</summary>
     public static ValueStreamDefinition Default(IReadOnlyList<string>? environmentPath = null, IReadOnlyCollection<string>? productionEnvironments = null)

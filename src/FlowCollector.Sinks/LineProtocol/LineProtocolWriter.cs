@@ -136,14 +136,14 @@ public static class LineProtocolWriter
             }
 
             var value = field.Value;
-            if (value.Type == FieldType.Real && !double.IsFinite(value.Number))
+            if (value.Type == FieldType.Float && !double.IsFinite(value.AsFloat))
             {
                 throw new ArgumentException(
-                    $"Point of measurement '{measurement}' has the float field '{field.Key}' = {value.Number.ToString(CultureInfo.InvariantCulture)}; InfluxDB accepts no NaN or infinity.",
+                    $"Point of measurement '{measurement}' has the float field '{field.Key}' = {value.AsFloat.ToString(CultureInfo.InvariantCulture)}; InfluxDB accepts no NaN or infinity.",
                     nameof(point));
             }
 
-            if (value.Type is not (FieldType.Real or FieldType.Whole or FieldType.Text or FieldType.Flag))
+            if (value.Type is not (FieldType.Float or FieldType.Integer or FieldType.String or FieldType.Boolean))
             {
                 throw new ArgumentException($"Point of measurement '{measurement}' has the field '{field.Key}' of unknown type {value.Type}.", nameof(point));
             }
@@ -224,16 +224,16 @@ public static class LineProtocolWriter
     {
         switch (value.Type)
         {
-            case FieldType.Real:
-                AppendFloat(builder, value.Number);
+            case FieldType.Float:
+                AppendFloat(builder, value.AsFloat);
                 break;
-            case FieldType.Whole:
-                AppendInteger(builder, value.WholeNumber);
+            case FieldType.Integer:
+                AppendInteger(builder, value.AsInteger);
                 builder.Append('i');
                 break;
-            case FieldType.Text:
+            case FieldType.String:
                 builder.Append('"');
-                var text = value.Text ?? "";
+                var text = value.AsString ?? "";
                 if (text.AsSpan().IndexOfAny('"', '\\') < 0)
                 {
                     builder.Append(text);
@@ -253,8 +253,8 @@ public static class LineProtocolWriter
 
                 builder.Append('"');
                 break;
-            case FieldType.Flag:
-                builder.Append(value.Flag ? "true" : "false");
+            case FieldType.Boolean:
+                builder.Append(value.AsBoolean ? "true" : "false");
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(value), value.Type, "Validate rejects unknown field types first.");

@@ -59,7 +59,12 @@ internal sealed class AdoPullRequestEventMapper
         {
             if (commit.Author?.Date is { } authored && !string.IsNullOrEmpty(commit.CommitId))
             {
-                yield return this.Event(snapshot, FlowEventKind.CommitAuthored, authored, actor: null) with { Actor = commit.Author.Email, Sha = commit.CommitId };
+                yield return this.Event(snapshot, FlowEventKind.CommitAuthored, authored, actor: null) with
+                {
+                    Actor = commit.Author.Email,
+                    ActorIsBot = this.bots.IsBot(commit.Author),
+                    Sha = commit.CommitId,
+                };
             }
         }
 
@@ -73,9 +78,11 @@ internal sealed class AdoPullRequestEventMapper
         {
             if (IsType(thread, ReviewersUpdate) && Int(thread, "CodeReviewReviewersUpdatedNumAdded") > 0)
             {
+                var requester = Text(thread, "CodeReviewReviewersUpdatedByDisplayname") ?? Text(thread, "CodeReviewReviewersUpdatedByDisplayName");
                 yield return this.Event(snapshot, FlowEventKind.ReviewRequested, thread.PublishedDate!.Value, actor: null) with
                 {
-                    Actor = Text(thread, "CodeReviewReviewersUpdatedByDisplayname") ?? Text(thread, "CodeReviewReviewersUpdatedByDisplayName"),
+                    Actor = requester,
+                    ActorIsBot = this.bots.IsBot(uniqueName: null, requester, isContainer: false),
                 };
             }
             else if (IsType(thread, VoteUpdate) && Int(thread, "CodeReviewVoteResult") is { } vote && ToReviewState(vote) is { } state)

@@ -23,4 +23,7 @@ internal sealed class AzureDevOpsBots
         || ServiceMarkers.Any(m => (displayName?.Contains(m, StringComparison.OrdinalIgnoreCase) ?? false) || (uniqueName?.Contains(m, StringComparison.OrdinalIgnoreCase) ?? false));
 
     public bool IsBot(AdoIdentity? identity) => identity is not null && this.IsBot(identity.UniqueName, identity.DisplayName, identity.IsContainer);
+
+    /// <summary>A commit's git author (name and e-mail as the committer's git wrote them, not an Azure DevOps identity).</summary>
+    public bool IsBot(AdoGitUserDate? author) => author is not null && this.IsBot(author.Email, author.Name, isContainer: false);
 }

@@ -91,7 +91,7 @@ internal sealed class AzureDevOpsPushReader(AzureDevOpsClient client, AzureDevOp
         {
             if (commit.Author?.Date is { } authored && !string.IsNullOrEmpty(commit.CommitId))
             {
-                events.Add(Event(FlowEventKind.CommitAuthored, authored) with { Actor = commit.Author.Email, Sha = commit.CommitId });
+                events.Add(Event(FlowEventKind.CommitAuthored, authored) with { Actor = commit.Author.Email, ActorIsBot = bots.IsBot(commit.Author), Sha = commit.CommitId });
             }
         }
 

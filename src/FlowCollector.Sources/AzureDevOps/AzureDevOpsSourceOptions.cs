@@ -75,8 +75,9 @@ public sealed class AzureDevOpsSourceOptions
     public TimeSpan Overlap { get; set; } = ScheduleDefaults.Overlap;
 
     /// <summary>
-    /// Identities treated as bots (unique name or display name, case-insensitive), besides Azure DevOps' own service
-    /// identities (groups, "… Build Service …", "Project Collection Service Accounts"). Default: none.
+    /// Identities treated as bots (unique name or display name, case-insensitive; for a commit, its git author's e-mail or
+    /// name), besides Azure DevOps' own service identities (groups, "… Build Service …", "Project Collection Service
+    /// Accounts"). Only Azure DevOps' events are classified by it. Default: none.
     /// </summary>
     [Required(ErrorMessage = "Sources:AzureDevOps:BotNames is null; leave it out or set a list of names.")]
     public List<string> BotNames { get; set; } = [];

@@ -180,11 +180,11 @@ public static partial class FlowCollectorApp
             _ => $"Points written to: {sink.Description}",
         });
         await stdout.WriteLineAsync();
-        var settings = host.Services.GetRequiredService<ValueStreamSettings>();
+        var streams = host.Services.GetRequiredService<ValueStreamCatalog>();
         await PrintStreamsAsync(outcomes.Where(o => o.Stream is not null).Select(o => (o.TargetKey, o.Stream!.ToString())), stdout);
 
         // Each repository's stages in the order of its own stream.
-        var summaries = outcomes.Select(o => StageSummary.From(o.Timelines, DefinitionOf(o, settings))).ToList();
+        var summaries = outcomes.Select(o => StageSummary.From(o.Timelines, DefinitionOf(o, streams))).ToList();
         SummaryPrinter.Print(
             new StageSummary(
                 [.. summaries.SelectMany(s => s.Rows).OrderBy(r => r.Repository, StringComparer.Ordinal)],
@@ -193,7 +193,7 @@ public static partial class FlowCollectorApp
         SummaryPrinter.PrintDora(outcomes.Where(o => o.Window is not null).Select(Dora).OfType<(string, DoraReport)>(), stdout);
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         SummaryPrinter.PrintConstraints(
-            outcomes.Where(o => o.Succeeded).Select(o => (o.TargetKey, ConstraintAnalysis.Find(o.ArrivedWaits, now - TimeSpan.FromDays(28), now, [.. DefinitionOf(o, settings).Stages.Select(s => s.Name)]))),
+            outcomes.Where(o => o.Succeeded).Select(o => (o.TargetKey, ConstraintAnalysis.Find(o.ArrivedWaits, now - TimeSpan.FromDays(28), now, [.. DefinitionOf(o, streams).Stages.Select(s => s.Name)]))),
             stdout);
         return outcomes.All(o => o.Succeeded) && discovery.All(d => d.Ok) ? ExitCodes.Ok : ExitCodes.Failed;
     }
@@ -272,13 +272,13 @@ public static partial class FlowCollectorApp
             var outcomes = new CollectionOutcome[targets.Count];
             await CollectEveryTargetAsync(collector, targets, outcomes, concurrency, cancellationToken);
 
-            var settings = host.Services.GetRequiredService<ValueStreamSettings>();
+            var streams = host.Services.GetRequiredService<ValueStreamCatalog>();
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             var inputs = targets.Zip(outcomes)
                 .Where(x => x.Second.Succeeded)
                 .Select(x => new Reporting.ReportRepositoryInput(
                     x.First.Repository,
-                    DefinitionOf(x.Second, settings),
+                    DefinitionOf(x.Second, streams),
                     x.Second.Timelines,
                     x.Second.Window is null ? null : Dora(x.Second with { Window = (now - period, now) })?.Item2,
                     x.Second.Waiting))
@@ -318,8 +318,8 @@ public static partial class FlowCollectorApp
         public Task<string?> CheckAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
     }
 
-    private static Domain.ValueStream.ValueStreamDefinition DefinitionOf(CollectionOutcome outcome, ValueStreamSettings settings) =>
-        outcome.Stream?.Definition ?? settings.Definition;
+    private static Domain.ValueStream.ValueStreamDefinition DefinitionOf(CollectionOutcome outcome, ValueStreamCatalog streams) =>
+        outcome.Stream?.Definition ?? streams.Fallback.Definition;
 
     /// <summary>Each target's environment path and where it came from (configured, learnt, default).</summary>
     private static async Task PrintStreamsAsync(IEnumerable<(string Target, string Stream)> streams, TextWriter stdout)
@@ -346,7 +346,7 @@ public static partial class FlowCollectorApp
     private static async Task WarnAboutUnmatchedStreamsAsync(IServiceProvider services, TextWriter stderr)
     {
         var repositories = services.GetRequiredService<CollectionTargets>().All.Select(t => t.Repository).ToList();
-        foreach (var (key, pattern) in services.GetRequiredService<ValueStreamSettings>().Streams.PatternsMatchingNone(repositories))
+        foreach (var (key, pattern) in services.GetRequiredService<ValueStreamCatalog>().PatternsMatchingNone(repositories))
         {
             await stderr.WriteLineAsync($"flowcollector: warning: {key} is '{pattern}', which matches none of the {repositories.Count} configured or discovered repositories; check its spelling (owner/name, * wildcards, optional source: prefix).");
         }
@@ -358,7 +358,7 @@ public static partial class FlowCollectorApp
     /// </summary>
     private static async Task<string> DescribeStreamAsync(IServiceProvider services, CollectionTarget target, CancellationToken cancellationToken)
     {
-        var catalog = services.GetRequiredService<ValueStreamSettings>().Streams;
+        var catalog = services.GetRequiredService<ValueStreamCatalog>();
         if (catalog.Explicit(target.Repository) is { } configured)
         {
             return configured.ToString();
@@ -518,23 +518,5 @@ public static partial class FlowCollectorApp
         }
 
         return results;
-    }
-}
-
-/// <summary>
-/// Live = the scheduler has not shut down (a dead scheduler would never collect again: restart the pod). Not Quartz 4's
-/// own <c>QuartzHealthCheck</c> (AddQuartzHealthChecks): that one also fails while the job store cannot be reached, and as
-/// a liveness probe it would restart every replica during a PostgreSQL outage that a restart cannot cure; readiness
-/// (<see cref="TargetsReadinessCheck"/>) reports the store's failures instead.
-/// </summary>
-internal sealed class SchedulerLivenessCheck(ISchedulerFactory schedulers) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var status = await scheduler.GetStatus(cancellationToken);
-        return status is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown
-            ? HealthCheckResult.Unhealthy($"the scheduler is {status}")
-            : HealthCheckResult.Healthy($"scheduler {status}");
     }
 }

@@ -24,7 +24,8 @@ public sealed partial class TargetCollector(
     IStateStore store,
     IOptions<CollectionOptions> collection,
     IPointSink sink,
-    ValueStreamSettings valueStream,
+    ValueStreamCatalog streams,
+    TeamDirectory teams,
     TargetHealthRegistry health,
     FlowCollectorTelemetry telemetry,
     TimeProvider time,
@@ -169,7 +170,7 @@ public sealed partial class TargetCollector(
     private async Task<RepositoryRead> ReadOfAsync(CollectionTarget target, StreamChoice stream, TargetState? state, SourceReadResult read, DateTimeOffset now, DateTimeOffset since, bool full, CancellationToken cancellationToken)
     {
         var pending = await store.GetPendingChangesAsync(target.Key, cancellationToken);
-        return new RepositoryRead(target.Repository, stream.Resolved.Definition, valueStream.Counting, read, now)
+        return new RepositoryRead(target.Repository, stream.Resolved.Definition, read, now)
         {
             Pending = [.. pending.Values.Select(PendingChangeCodec.Decode)],
             PreviousWatermark = state?.Watermark,
@@ -179,7 +180,7 @@ public sealed partial class TargetCollector(
             ArrivedBefore = full ? ArrivedWaitsCodec.Decode(await store.GetETagAsync(target.Key, ArrivedWaitsResource, cancellationToken)) : [],
             PointTimesBefore = full ? PointTimeLedgerCodec.Decode(await store.GetETagAsync(target.Key, PointTimesResource, cancellationToken)) : [],
             IncidentsBefore = full ? IncidentFailureLedger.Decode(await store.GetETagAsync(target.Key, IncidentFailureLedger.Resource, cancellationToken)) : IncidentLedger.Empty,
-            Team = valueStream.Teams.TeamOf(target.Repository),
+            Team = teams.TeamOf(target.Repository),
             IntervalSeconds = ScheduleInterval.Seconds(target.Schedule, now),
         };
     }
@@ -282,21 +283,21 @@ public sealed partial class TargetCollector(
     /// </summary>
     private async Task<StreamChoice> ChooseStreamAsync(CollectionTarget target, IReadOnlyList<FlowEvent> events, CancellationToken cancellationToken)
     {
-        if (valueStream.Streams.Explicit(target.Repository) is { } configured)
+        if (streams.Explicit(target.Repository) is { } configured)
         {
             return new StreamChoice(configured, null, null, null);
         }
 
         var stored = EnvironmentPathStateCodec.Decode(await store.GetETagAsync(target.Key, EnvironmentPathResource, cancellationToken));
-        var learner = new EnvironmentPathLearner(valueStream.Streams.Learning, stored);
+        var learner = new EnvironmentPathLearner(streams.Learning, stored);
         var before = learner.Path();
         if (!learner.Observe(events))
         {
-            return new StreamChoice(valueStream.Streams.Learnt(before), null, before, before);
+            return new StreamChoice(streams.Learnt(before), null, before, before);
         }
 
         var after = learner.Path();
-        return new StreamChoice(valueStream.Streams.Learnt(after), learner, before, after);
+        return new StreamChoice(streams.Learnt(after), learner, before, after);
     }
 
     private async Task SaveLearntPathAsync(CollectionTarget target, StreamChoice stream)
@@ -336,7 +337,7 @@ public sealed partial class TargetCollector(
         try
         {
             using var bounded = new CancellationTokenSource(FailureReportTimeout, time);
-            await sink.WriteAsync(TeamTags.AddIfOwned([CollectorSyncPoints.Failure(target.Repository, now, state, read, ScheduleInterval.Seconds(target.Schedule, now))], valueStream.Teams.TeamOf(target.Repository)), bounded.Token);
+            await sink.WriteAsync(TeamTags.AddIfOwned([CollectorSyncPoints.Failure(target.Repository, now, state, read, ScheduleInterval.Seconds(target.Schedule, now))], teams.TeamOf(target.Repository)), bounded.Token);
         }
 #pragma warning disable CA1031 // Reporting the failure is best effort; the sink may be the thing that is down.
         catch (Exception reportError)
@@ -418,16 +419,3 @@ internal sealed record ProbeOutcome(ChangeProbeResult Result, bool Due)
 
 /// <summary>The stream chosen for one run, and the learner holding what it added (null when nothing new was learnt).</summary>
 internal sealed record StreamChoice(StreamAssignment Resolved, EnvironmentPathLearner? Learner, LearntEnvironmentPath? Before, LearntEnvironmentPath? After);
-
-/// <summary>
-/// The configured value streams, resolved once from options. <see cref="Definition"/> is the stream of the legacy keys
-/// (<c>ValueStream:Environments</c>); <see cref="Streams"/> picks each repository's own (by default: only that one).
-/// </summary>
-public sealed record ValueStreamSettings(ValueStreamDefinition Definition, ReviewCounting Counting)
-{
-    /// <summary>Which stream each repository is measured with (<c>ValueStream:Streams</c>, the legacy keys, or learnt).</summary>
-    public ValueStreamCatalog Streams { get; init; } = ValueStreamCatalog.OneForAll(Definition);
-
-    /// <summary>Which team owns which repository (<c>ValueStream:Teams</c>).</summary>
-    public TeamDirectory Teams { get; init; } = TeamDirectory.None;
-}

@@ -4,32 +4,6 @@ using FlowCollector.Domain.ValueStream;
 
 namespace FlowCollector.Worker.Collection;
 
-/// <summary>Where a repository's value stream came from.</summary>
-public enum StreamOrigin
-{
-    /// <summary>An entry of <c>ValueStream:Streams</c> matched the repository.</summary>
-    Stream,
-
-    /// <summary><c>ValueStream:Environments</c> (or <c>Stages</c>, <c>ProductionEnvironments</c>): one stream for every repository.</summary>
-    Configured,
-
-    /// <summary>Learnt from the repository's own deployments.</summary>
-    Learnt,
-
-    /// <summary>Nothing configured and no deployment seen yet: the spec's default, <c>production</c> only.</summary>
-    Default,
-}
-
-/// <summary>The value stream a repository is measured with, and where it came from.</summary>
-public sealed record StreamAssignment(ValueStreamDefinition Definition, StreamOrigin Origin, string Source)
-{
-    /// <summary>E.g. <c>staging → production (production: production)</c>.</summary>
-    public string Path => $"{string.Join(" → ", this.Definition.EnvironmentPath)} (production: {string.Join(", ", this.Definition.ProductionEnvironments.Order(StringComparer.Ordinal))})";
-
-    /// <summary>E.g. <c>staging → production (production: production), learnt from its deployments</c>.</summary>
-    public override string ToString() => $"{this.Path}, {this.Source}";
-}
-
 /// <summary>
 /// Picks each repository's value stream (docs/configuration.md, "ValueStream"): the first <c>ValueStream:Streams</c> entry
 /// whose patterns match it, else the one stream of <c>ValueStream:Environments</c> when configured, else the path learnt
@@ -94,6 +68,12 @@ public sealed class ValueStreamCatalog
     public StreamAssignment Learnt(LearntEnvironmentPath? path) => path is null
         ? new StreamAssignment(this.build([], []), StreamOrigin.Default, "default: no deployment seen yet")
         : new StreamAssignment(this.build(path.Environments, path.Production), StreamOrigin.Learnt, "learnt from its deployments");
+
+    /// <summary>
+    /// The stream of a repository nothing is known about (a run that failed before choosing one): the stream configured
+    /// for every repository, else the spec's default.
+    /// </summary>
+    public StreamAssignment Fallback => this.configured ?? this.Learnt(null);
 
     /// <summary>The stream of <paramref name="repository"/> given what was learnt about it (ignored when a stream is configured).</summary>
     public StreamAssignment Resolve(RepositoryRef repository, LearntEnvironmentPath? learnt) => this.Explicit(repository) ?? this.Learnt(learnt);

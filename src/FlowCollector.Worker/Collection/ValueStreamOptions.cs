@@ -69,7 +69,7 @@ public sealed class ValueStreamOptions
         StaleAfter = this.ForgetEnvironmentsAfter,
     };
 
-    /// <summary>A stream with this path and production environments (and stages, when given; else the spec's), with the shared rework and CI rules.</summary>
+    /// <summary>A stream with this path and production environments (and stages, when given; else the spec's), with the shared rework, CI and review rules.</summary>
     public ValueStreamDefinition Build(IReadOnlyList<string> environments, IReadOnlyCollection<string> production, IReadOnlyList<StageOption> stages)
     {
         ArgumentNullException.ThrowIfNull(stages);
@@ -81,6 +81,7 @@ public sealed class ValueStreamOptions
         {
             Rework = this.Rework.ToRules(),
             Ci = new CiPipelines(this.CiWorkflows),
+            CommentsEndPickup = this.CommentsEndPickup,
         };
     }
 }

@@ -34,17 +34,8 @@ public static class FlowCollectorComposition
         services.AddOptionsWithValidateOnStart<HealthOptions, HealthOptionsValidator>().Bind(configuration.GetSection(HealthOptions.SectionName));
         services.AddOptionsWithValidateOnStart<ValueStreamOptions>().Bind(configuration.GetSection(ValueStreamOptions.SectionName));
         services.AddSingleton<IValidateOptions<ValueStreamOptions>, ValueStreamOptionsValidator>();
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<ValueStreamOptions>>().Value;
-            var github = sp.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
-            var bots = new HashSet<string>(github.BotLogins, StringComparer.OrdinalIgnoreCase);
-            return new ValueStreamSettings(options.ToDefinition(), new ReviewCounting(bots, options.CommentsEndPickup))
-            {
-                Teams = new TeamDirectory(options.Teams),
-                Streams = ValueStreamCatalog.From(options),
-            };
-        });
+        services.AddSingleton(sp => ValueStreamCatalog.From(sp.GetRequiredService<IOptions<ValueStreamOptions>>().Value));
+        services.AddSingleton(sp => new TeamDirectory(sp.GetRequiredService<IOptions<ValueStreamOptions>>().Value.Teams));
 
         services.AddSingleton<CollectionTargets>();
         services.AddSingleton<TargetHealthRegistry>();

@@ -27,17 +27,17 @@ public sealed class ConstraintPointsTests
         Assert.All(points, p => Assert.Equal(Monday.ToUnixTimeSeconds() * 1_000_000_000, p.TimestampNanoseconds));
         Assert.All(points, p => Assert.Equal("week", p.Tag("period")));
         var first = points[0];
-        Assert.Equal(("pickup", 1L, 15.0), (first.Tag("stage"), first.Field("rank")!.Value.WholeNumber, first.Field("change_hours")!.Value.Number));
-        Assert.Equal(0.75, first.Field("share")!.Value.Number, 9);
-        Assert.Equal((5L, 3 * 3600d, 3 * 3600d), (first.Field("changes")!.Value.WholeNumber, first.Field("median_seconds")!.Value.Number, first.Field("p75_seconds")!.Value.Number));
-        Assert.True(first.Field("moved")!.Value.Flag);
-        Assert.Equal("merge", first.Field("previous_stage")!.Value.Text);
-        Assert.Equal("merge", first.Field("runner_up")!.Value.Text);
-        Assert.Equal(0.55, first.Field("share_change")!.Value.Number, 9);
-        Assert.Equal(10.0 / 15, first.Field("margin")!.Value.Number, 9);
-        Assert.Equal(("c0", "https://example.test/c0"), (first.Field("change_id")!.Value.Text, first.Field("url")!.Value.Text));
+        Assert.Equal(("pickup", 1L, 15.0), (first.Tag("stage"), first.Field("rank")!.Value.AsInteger, first.Field("change_hours")!.Value.AsFloat));
+        Assert.Equal(0.75, first.Field("share")!.Value.AsFloat, 9);
+        Assert.Equal((5L, 3 * 3600d, 3 * 3600d), (first.Field("changes")!.Value.AsInteger, first.Field("median_seconds")!.Value.AsFloat, first.Field("p75_seconds")!.Value.AsFloat));
+        Assert.True(first.Field("moved")!.Value.AsBoolean);
+        Assert.Equal("merge", first.Field("previous_stage")!.Value.AsString);
+        Assert.Equal("merge", first.Field("runner_up")!.Value.AsString);
+        Assert.Equal(0.55, first.Field("share_change")!.Value.AsFloat, 9);
+        Assert.Equal(10.0 / 15, first.Field("margin")!.Value.AsFloat, 9);
+        Assert.Equal(("c0", "https://example.test/c0"), (first.Field("change_id")!.Value.AsString, first.Field("url")!.Value.AsString));
         var second = points[1];
-        Assert.Equal(("merge", 2L, 5.0), (second.Tag("stage"), second.Field("rank")!.Value.WholeNumber, second.Field("change_hours")!.Value.Number));
+        Assert.Equal(("merge", 2L, 5.0), (second.Tag("stage"), second.Field("rank")!.Value.AsInteger, second.Field("change_hours")!.Value.AsFloat));
         Assert.Null(second.Field("moved"));
     }
 

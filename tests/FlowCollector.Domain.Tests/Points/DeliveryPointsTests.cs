@@ -36,7 +36,7 @@ public sealed class DeliveryPointsTests
             + "process_seconds=5700,rework=false,url=https://github.com/contoso/web/pull/42,wait_seconds=8700 "
             + At(240, "42"),
             Render(point));
-        Assert.Equal(FieldType.Whole, point.Field(FlowSchema.Fields.Commits)!.Value.Type);
+        Assert.Equal(FieldType.Integer, point.Field(FlowSchema.Fields.Commits)!.Value.Type);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class DeliveryPointsTests
         ]);
 
         var recoveries = flow.FinishedDeployments().SelectMany(DeploymentPoints.From)
-            .ToDictionary(p => p.Field(FlowSchema.Fields.DeploymentId)!.Value.Text!, p => p.Field(FlowSchema.Fields.RecoverySeconds)?.Number);
+            .ToDictionary(p => p.Field(FlowSchema.Fields.DeploymentId)!.Value.AsString!, p => p.Field(FlowSchema.Fields.RecoverySeconds)?.AsFloat);
 
         Assert.Equal(
             new Dictionary<string, double?> { ["p0"] = null, ["p1"] = null, ["p2"] = null, ["s1"] = null, ["s2"] = 300, ["p3"] = 1800, ["p4"] = null, ["p5"] = 300 },
@@ -116,7 +116,7 @@ public sealed class DeliveryPointsTests
 
         var point = Assert.Single(flow.FinishedDeployments().SelectMany(DeploymentPoints.From));
 
-        Assert.Equal(720, point.Field(FlowSchema.Fields.DurationSeconds)!.Value.Number);
+        Assert.Equal(720, point.Field(FlowSchema.Fields.DurationSeconds)!.Value.AsFloat);
         Assert.Null(point.Field(FlowSchema.Fields.QueueSeconds));
     }
 
@@ -127,8 +127,8 @@ public sealed class DeliveryPointsTests
 
         var point = Assert.Single(flow.FinishedDeployments().SelectMany(DeploymentPoints.From));
 
-        Assert.Equal(0, point.Field(FlowSchema.Fields.DurationSeconds)!.Value.Number);
-        Assert.Equal(0, point.Field(FlowSchema.Fields.QueueSeconds)!.Value.Number);
+        Assert.Equal(0, point.Field(FlowSchema.Fields.DurationSeconds)!.Value.AsFloat);
+        Assert.Equal(0, point.Field(FlowSchema.Fields.QueueSeconds)!.Value.AsFloat);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class DeliveryPointsTests
 
         var point = Assert.Single(ChangePoints.From(TimelineOf42(flow)!));
 
-        Assert.Equal(0, point.Field(FlowSchema.Fields.FlowSeconds)!.Value.Number);
+        Assert.Equal(0, point.Field(FlowSchema.Fields.FlowSeconds)!.Value.AsFloat);
         Assert.Null(point.Field(FlowSchema.Fields.FlowEfficiency));
     }
 

@@ -30,10 +30,10 @@ public sealed class IncidentPointsTests
         var open = Assert.Single(Flow([opened]).Incidents().SelectMany(IncidentPoints.From));
         var resolved = Assert.Single(Flow([opened, Incident(FlowEventKind.IncidentResolved, "i7", 130)]).Incidents().SelectMany(IncidentPoints.From));
 
-        Assert.True(open.Field(FlowSchema.Fields.Open)!.Value.Flag);
+        Assert.True(open.Field(FlowSchema.Fields.Open)!.Value.AsBoolean);
         Assert.Null(open.Field(FlowSchema.Fields.RestoreSeconds));
         Assert.Equal(open.TimestampNanoseconds, resolved.TimestampNanoseconds);
-        Assert.Equal(1800, resolved.Field(FlowSchema.Fields.RestoreSeconds)!.Value.Number);
+        Assert.Equal(1800, resolved.Field(FlowSchema.Fields.RestoreSeconds)!.Value.AsFloat);
     }
 
     [Theory]
@@ -48,7 +48,7 @@ public sealed class IncidentPointsTests
         var forward = Assert.Single(Flow(events).Incidents().SelectMany(IncidentPoints.From));
         var backward = Assert.Single(Flow(Enumerable.Reverse(events)).Incidents().SelectMany(IncidentPoints.From));
 
-        Assert.Equal(restoreSeconds, forward.Field(FlowSchema.Fields.RestoreSeconds)!.Value.Number);
+        Assert.Equal(restoreSeconds, forward.Field(FlowSchema.Fields.RestoreSeconds)!.Value.AsFloat);
         Assert.Equal(Render(forward), Render(backward));
     }
 
@@ -69,7 +69,7 @@ public sealed class IncidentPointsTests
 
     private static RepositoryFlow Flow(IEnumerable<FlowEvent> events)
     {
-        var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default(), ReviewCounting.Default);
+        var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default());
         flow.Apply(events);
         return flow;
     }

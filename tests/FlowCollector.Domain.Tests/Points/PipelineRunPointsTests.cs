@@ -28,7 +28,7 @@ public sealed class PipelineRunPointsTests
                 "pipeline_run,org=contoso,pipeline=build,repo=web,result=success,schema=1,source=github attempt=2,queue_seconds=0,run_seconds=360,run_id=r1,sha=m1,url=https://github.com/contoso/web/pull/42 " + At(121, "r1#2"),
             ],
             points.Select(Render));
-        Assert.Equal(FieldType.Whole, points[0].Field(FlowSchema.Fields.Attempt)!.Value.Type);
+        Assert.Equal(FieldType.Integer, points[0].Field(FlowSchema.Fields.Attempt)!.Value.Type);
         Assert.NotEqual(points[0].TimestampNanoseconds % 1_000_000_000, points[1].TimestampNanoseconds % 1_000_000_000);
     }
 
@@ -53,8 +53,8 @@ public sealed class PipelineRunPointsTests
 
         var point = Assert.Single(Flow(events).FinishedRuns().SelectMany(PipelineRunPoints.From));
 
-        Assert.Equal(queueSeconds, point.Field(FlowSchema.Fields.QueueSeconds)?.Number);
-        Assert.Equal(runSeconds, point.Field(FlowSchema.Fields.RunSeconds)?.Number);
+        Assert.Equal(queueSeconds, point.Field(FlowSchema.Fields.QueueSeconds)?.AsFloat);
+        Assert.Equal(runSeconds, point.Field(FlowSchema.Fields.RunSeconds)?.AsFloat);
         Assert.Equal("cancelled", point.Tag(FlowSchema.Tags.Result));
     }
 
@@ -65,7 +65,7 @@ public sealed class PipelineRunPointsTests
 
         var point = Assert.Single(flow.FinishedRuns().SelectMany(PipelineRunPoints.From));
 
-        Assert.Equal("r2", point.Field(FlowSchema.Fields.RunId)!.Value.Text);
+        Assert.Equal("r2", point.Field(FlowSchema.Fields.RunId)!.Value.AsString);
         Assert.Equal(PipelineRunPoints.Unknown, point.Tag(FlowSchema.Tags.Pipeline));
         Assert.All(point.Tags, t => Assert.Contains(t.Key, FlowSchema.Tags.Allowed));
     }
@@ -112,8 +112,8 @@ public sealed class PipelineRunPointsTests
 
         var point = Assert.Single(flow.FinishedRuns().SelectMany(PipelineRunPoints.From));
 
-        Assert.True(waitSeconds == point.Field(FlowSchema.Fields.WaitSeconds)!.Value.Number, $"{scenario}: {Render(point)}");
-        Assert.Equal(1680 - waitSeconds, point.Field(FlowSchema.Fields.ProcessSeconds)!.Value.Number);
+        Assert.True(waitSeconds == point.Field(FlowSchema.Fields.WaitSeconds)!.Value.AsFloat, $"{scenario}: {Render(point)}");
+        Assert.Equal(1680 - waitSeconds, point.Field(FlowSchema.Fields.ProcessSeconds)!.Value.AsFloat);
     }
 
     [Fact]
@@ -138,14 +138,14 @@ public sealed class PipelineRunPointsTests
         var flow = Flow(events.Reverse());
         var replayed = Flow(flow.FinishedRuns().SelectMany(r => r.ToEvents()));
 
-        var waits = replayed.FinishedRuns().SelectMany(PipelineRunPoints.From).Select(p => p.Field(FlowSchema.Fields.WaitSeconds)?.Number).ToList();
+        var waits = replayed.FinishedRuns().SelectMany(PipelineRunPoints.From).Select(p => p.Field(FlowSchema.Fields.WaitSeconds)?.AsFloat).ToList();
 
         Assert.Equal([null, 600.0], waits);
     }
 
     private static RepositoryFlow Flow(IEnumerable<FlowEvent> events)
     {
-        var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default(), ReviewCounting.Default);
+        var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default());
         flow.Apply(events);
         return flow;
     }

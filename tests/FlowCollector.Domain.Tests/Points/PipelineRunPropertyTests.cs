@@ -42,12 +42,12 @@ public sealed class PipelineRunPropertyTests
                 foreach (var point in Flow(events).FinishedRuns().SelectMany(PipelineRunPoints.From))
                 {
                     Assert.All(point.Tags, tag => Assert.Contains(tag.Key, FlowSchema.Tags.Allowed));
-                    Assert.All(point.Fields.Where(f => f.Key.EndsWith("seconds", StringComparison.Ordinal)), f => Assert.True(f.Value.Number >= 0, $"{f.Key} = {f.Value}"));
+                    Assert.All(point.Fields.Where(f => f.Key.EndsWith("seconds", StringComparison.Ordinal)), f => Assert.True(f.Value.AsFloat >= 0, $"{f.Key} = {f.Value}"));
                     if (point.Field(FlowSchema.Fields.WaitSeconds) is { } wait)
                     {
-                        var run = point.Field(FlowSchema.Fields.RunSeconds)!.Value.Number;
-                        Assert.Equal(run, point.Field(FlowSchema.Fields.ProcessSeconds)!.Value.Number + wait.Number, 6);
-                        Assert.True(wait.Number <= run);
+                        var run = point.Field(FlowSchema.Fields.RunSeconds)!.Value.AsFloat;
+                        Assert.Equal(run, point.Field(FlowSchema.Fields.ProcessSeconds)!.Value.AsFloat + wait.AsFloat, 6);
+                        Assert.True(wait.AsFloat <= run);
                     }
                 }
             },
@@ -76,7 +76,7 @@ public sealed class PipelineRunPropertyTests
 
     private static RepositoryFlow Flow(IEnumerable<FlowEvent> events)
     {
-        var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default(), ReviewCounting.Default);
+        var flow = new RepositoryFlow(Repository, ValueStreamDefinition.Default());
         flow.Apply(events);
         return flow;
     }

@@ -42,9 +42,9 @@ public sealed class PointTimeLedgerTests
 
         Assert.Equal(1, again.KeptTimes);
         Assert.Equal(1_772_445_600_007_000_000, again.Points[0].TimestampNanoseconds); // 10:00, not 09:30 (…443,800…)
-        Assert.Equal(1800, again.Points[0].Field(FlowSchema.Fields.Seconds)!.Value.Number);
+        Assert.Equal(1800, again.Points[0].Field(FlowSchema.Fields.Seconds)!.Value.AsFloat);
         Assert.Equal(1_772_452_800_007_000_000, again.Points[1].TimestampNanoseconds);
-        Assert.Equal(9000, again.Points[1].Field(FlowSchema.Fields.Seconds)!.Value.Number);
+        Assert.Equal(9000, again.Points[1].Field(FlowSchema.Fields.Seconds)!.Value.AsFloat);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class PointTimeLedgerTests
 
         Assert.Same(deployment, again.Points[0]);
         Assert.Equal(1_772_460_000_007_000_000, again.Points[1].TimestampNanoseconds); // 14:00 = +50,400 s
-        Assert.Equal(25200, again.Points[1].Field("lead_seconds")!.Value.Number);
+        Assert.Equal(25200, again.Points[1].Field("lead_seconds")!.Value.AsFloat);
     }
 
     [Fact]

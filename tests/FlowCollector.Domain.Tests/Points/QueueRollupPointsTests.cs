@@ -32,7 +32,7 @@ public sealed class QueueRollupPointsTests
                 ("payments", "pickup", 3L, 10_800.0, 2L),
                 ("payments", "release_wait", 3L, 172_800.0, 2L),
             ],
-            points.Select(p => (p.Tag("team") ?? "", p.Tag("stage")!, p.Field("count")!.Value.WholeNumber, p.Field("oldest_age_seconds")?.Number ?? double.NaN, p.Field("repos")!.Value.WholeNumber)));
+            points.Select(p => (p.Tag("team") ?? "", p.Tag("stage")!, p.Field("count")!.Value.AsInteger, p.Field("oldest_age_seconds")?.AsFloat ?? double.NaN, p.Field("repos")!.Value.AsInteger)));
         Assert.All(points, p => Assert.Equal(FlowSchema.Measurements.QueueRollup, p.Measurement));
         Assert.All(points, p => Assert.Equal(("github", "contoso", "wait", "1", (string?)null), (p.Tag("source"), p.Tag("org"), p.Tag("kind"), p.Tag("schema"), p.Tag("repo"))));
         Assert.All(points, p => Assert.Equal(Now.ToUnixTimeSeconds() * 1_000_000_000, p.TimestampNanoseconds));
@@ -46,7 +46,7 @@ public sealed class QueueRollupPointsTests
 
         var point = Assert.Single(QueueRollupPoints.From([snapshot], Now, TimeSpan.FromHours(1)));
 
-        Assert.Equal(7, point.Field("count")!.Value.WholeNumber);
+        Assert.Equal(7, point.Field("count")!.Value.AsInteger);
         Assert.Empty(QueueRollupPoints.From([snapshot with { Taken = Now.AddHours(-3).AddSeconds(-1) }], Now, TimeSpan.FromHours(1)));
     }
 

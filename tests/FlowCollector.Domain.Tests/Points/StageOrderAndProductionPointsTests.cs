@@ -52,8 +52,8 @@ public sealed class StageOrderAndProductionPointsTests
                 ["coding"] = 2, ["pickup"] = 3, ["review"] = 4, ["merge"] = 5, ["ci_queue"] = 6, ["ci"] = 7, ["release_wait"] = 8,
                 ["deploy:staging"] = 9, ["promotion_wait:prod-eu"] = 10, ["deploy:prod-eu"] = 11, ["promotion_wait:prod-us"] = 12, ["deploy:prod-us"] = 13,
             },
-            orders.ToDictionary(o => o.Key, o => o.Value.WholeNumber));
-        Assert.All(orders.Values, v => Assert.Equal(FieldType.Whole, v.Type));
+            orders.ToDictionary(o => o.Key, o => o.Value.AsInteger));
+        Assert.All(orders.Values, v => Assert.Equal(FieldType.Integer, v.Type));
 
         // A field, never a tag: the series of a stage stay the same whatever its position.
         Assert.All(ChangeStagePoints.From(timeline), p => Assert.Null(p.Tag(FlowSchema.Fields.StageOrder)));
@@ -67,7 +67,7 @@ public sealed class StageOrderAndProductionPointsTests
             [.. Reviewed, .. Deploy("q1", "QA", started: 150, finished: 160, includes: ["m1"]), .. Deploy("p1", "PROD", started: 200, finished: 240, includes: ["m1"])],
             QaThenProd))!;
 
-        var orders = ChangeStagePoints.From(timeline).ToDictionary(p => p.Tag(FlowSchema.Tags.Stage)!, p => p.Field(FlowSchema.Fields.StageOrder)!.Value.WholeNumber);
+        var orders = ChangeStagePoints.From(timeline).ToDictionary(p => p.Tag(FlowSchema.Tags.Stage)!, p => p.Field(FlowSchema.Fields.StageOrder)!.Value.AsInteger);
 
         Assert.Equal([2, 3, 4, 5, 6, 7, 8, 9, 10, 11], orders.Values);
         Assert.Equal(["coding", "pickup", "review", "merge", "ci_queue", "ci", "release_wait", "deploy:QA", "promotion_wait:PROD", "deploy:PROD"], orders.Keys);
@@ -81,7 +81,7 @@ public sealed class StageOrderAndProductionPointsTests
         var stream = new ValueStreamDefinition([.. ValueStreamDefinition.Default().Stages.Where(s => s.Rule != StageRule.Backlog)], ["production"], ["production"]);
         var timeline = TimelineOf42(Flow([Pushed(0), RunStarted(5), RunFinished(20, "success")], stream))!;
 
-        var orders = ChangeStagePoints.From(timeline).Select(p => (p.Tag(FlowSchema.Tags.Stage), p.Field(FlowSchema.Fields.StageOrder)!.Value.WholeNumber)).ToList();
+        var orders = ChangeStagePoints.From(timeline).Select(p => (p.Tag(FlowSchema.Tags.Stage), p.Field(FlowSchema.Fields.StageOrder)!.Value.AsInteger)).ToList();
 
         Assert.Equal([("coding", 1L), ("ci_queue", 5L), ("ci", 6L)], orders);
     }
@@ -96,7 +96,7 @@ public sealed class StageOrderAndProductionPointsTests
         // The wait stages except backlog: pickup 3, merge 5, ci_queue 6, release_wait 8, promotion_wait:prod-eu 10, promotion_wait:prod-us 12.
         Assert.Equal(
             [("pickup", 3L), ("merge", 5L), ("ci_queue", 6L), ("release_wait", 8L), ("promotion_wait:prod-eu", 10L), ("promotion_wait:prod-us", 12L)],
-            points.Select(p => (p.Tag(FlowSchema.Tags.Stage), p.Field(FlowSchema.Fields.StageOrder)!.Value.WholeNumber)));
+            points.Select(p => (p.Tag(FlowSchema.Tags.Stage), p.Field(FlowSchema.Fields.StageOrder)!.Value.AsInteger)));
         Assert.All(points, p => Assert.Null(p.Tag(FlowSchema.Fields.StageOrder)));
     }
 
@@ -106,7 +106,7 @@ public sealed class StageOrderAndProductionPointsTests
         var flow = Flow(ThroughTwoRegions, TwoRegions);
 
         var production = flow.FinishedDeployments().SelectMany(DeploymentPoints.From)
-            .Select(p => (p.Field(FlowSchema.Fields.DeploymentId)!.Value.Text, p.Tag(FlowSchema.Tags.Environment), p.Tag(FlowSchema.Tags.Result), p.Tag(FlowSchema.Tags.Production)))
+            .Select(p => (p.Field(FlowSchema.Fields.DeploymentId)!.Value.AsString, p.Tag(FlowSchema.Tags.Environment), p.Tag(FlowSchema.Tags.Result), p.Tag(FlowSchema.Tags.Production)))
             .ToList();
 
         // A failed attempt to a production environment is a production deployment too (the change failure rate counts it).
@@ -142,7 +142,7 @@ public sealed class StageOrderAndProductionPointsTests
         ],
             QaThenProd);
 
-        var tags = flow.FinishedDeployments().SelectMany(DeploymentPoints.From).ToDictionary(p => p.Field(FlowSchema.Fields.DeploymentId)!.Value.Text!, p => p.Tag(FlowSchema.Tags.Production));
+        var tags = flow.FinishedDeployments().SelectMany(DeploymentPoints.From).ToDictionary(p => p.Field(FlowSchema.Fields.DeploymentId)!.Value.AsString!, p => p.Tag(FlowSchema.Tags.Production));
 
         Assert.Equal(new Dictionary<string, string?> { ["q1"] = "false", ["c1"] = "false", ["p1"] = "true" }, tags);
         var change = Assert.Single(ChangePoints.From(TimelineOf42(flow)!));

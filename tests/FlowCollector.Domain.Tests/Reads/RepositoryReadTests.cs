@@ -26,7 +26,7 @@ public sealed class RepositoryReadTests
     [Fact]
     public void One_evaluation_gives_what_the_flows_separate_methods_give()
     {
-        var flow = new RepositoryFlow(Repository, StagingThenProduction, ReviewCounting.Default);
+        var flow = new RepositoryFlow(Repository, StagingThenProduction);
         flow.Apply(FirstRead);
 
         var all = flow.Evaluate(Now, Now - TimeSpan.FromHours(1));
@@ -91,7 +91,7 @@ public sealed class RepositoryReadTests
     }
 
     private static RepositoryRead Read(FlowEvent[] events, IReadOnlyList<IReadOnlyList<FlowEvent>> pending) =>
-        new(Repository, StagingThenProduction, ReviewCounting.Default, new SourceReadResult(events, events.Length == 0 ? null : events.Max(e => e.OccurredAt), new SourceUsage(1, null)), Now)
+        new(Repository, StagingThenProduction, new SourceReadResult(events, events.Length == 0 ? null : events.Max(e => e.OccurredAt), new SourceUsage(1, null)), Now)
         {
             Pending = pending,
             Since = Monday9.AddDays(-30),
@@ -100,7 +100,7 @@ public sealed class RepositoryReadTests
         };
 
     private static List<string> Of(ReadEvaluation result, string measurement, string idField) =>
-        [.. result.Points.Where(p => p.Measurement == measurement).Select(p => p.Field(idField)!.Value.Text!).Distinct()];
+        [.. result.Points.Where(p => p.Measurement == measurement).Select(p => p.Field(idField)!.Value.AsString!).Distinct()];
 
     private static List<string> Describe(IEnumerable<ChangeTimeline> timelines) =>
         [.. timelines.Select(t => $"{t.Change.ChangeId}: " + string.Join(", ", t.Spans.Select(s => $"{s.Stage.Name} {s.Duration.TotalMinutes}")))];

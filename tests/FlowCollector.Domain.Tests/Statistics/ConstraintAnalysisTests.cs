@@ -151,8 +151,7 @@ public sealed class ConstraintAnalysisTests
                 WorkItemCreated(-60), Commit(0, "c1"), Opened(60), Approved(120, "bob"), Merged(180),
                 RunQueued(190), RunStarted(190), RunFinished(210, "success"),
                 .. Deploy("d1", "production", 240, 260),
-            ],
-            ReviewCounting.Default);
+            ]);
 
         var waits = ArrivedChangeWaits.From(timeline)!;
 
@@ -160,7 +159,7 @@ public sealed class ConstraintAnalysisTests
         Assert.Equal(
             ["ci_queue=600", "merge=3600", "pickup=3600", "release_wait=1800"],
             waits.Waits.Select(w => $"{w.Key}={w.Value}").Order(StringComparer.Ordinal));
-        Assert.Null(ArrivedChangeWaits.From(Compute([Commit(0, "c1"), Opened(60), Merged(180)], ReviewCounting.Default)));
+        Assert.Null(ArrivedChangeWaits.From(Compute([Commit(0, "c1"), Opened(60), Merged(180)])));
     }
 
     private static ArrivedChangeWaits Arrived(string id, double day, params (string Stage, double Hours)[] waits) =>

@@ -113,8 +113,8 @@ public sealed class IncidentFailuresTests
 
         Assert.Equal(FlowSchema.Measurements.Recovery, deployment.Measurement);
         Assert.Equal(FlowSchema.Measurements.Recovery, incident.Measurement);
-        Assert.Equal(3600, deployment.Field(FlowSchema.Fields.Seconds)!.Value.Number);
-        Assert.Equal(7200, incident.Field(FlowSchema.Fields.Seconds)!.Value.Number);
+        Assert.Equal(3600, deployment.Field(FlowSchema.Fields.Seconds)!.Value.AsFloat);
+        Assert.Equal(7200, incident.Field(FlowSchema.Fields.Seconds)!.Value.AsFloat);
         Assert.Equal(PointTimestamps.For(T0.AddHours(3), "d3"), deployment.TimestampNanoseconds);
         Assert.Equal(PointTimestamps.For(T0.AddHours(20), "i1"), incident.TimestampNanoseconds);
     }

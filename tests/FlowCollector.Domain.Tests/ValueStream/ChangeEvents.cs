@@ -31,7 +31,8 @@ internal static class ChangeEvents
 
     public static FlowEvent Approved(double minutes, string reviewer) => Review(minutes, reviewer, ReviewState.Approved);
 
-    public static FlowEvent Comment(double minutes, string reviewer) => At(FlowEventKind.ReviewCommented, minutes) with { Actor = reviewer };
+    public static FlowEvent Comment(double minutes, string reviewer, bool flaggedBot = false) =>
+        At(FlowEventKind.ReviewCommented, minutes) with { Actor = reviewer, ActorIsBot = flaggedBot };
 
     public static FlowEvent Merged(double minutes) => At(FlowEventKind.ChangeMerged, minutes) with { Sha = MergeSha };
 
@@ -95,10 +96,10 @@ internal static class ChangeEvents
         Sha = mergeSha is not null && e.Kind is FlowEventKind.ChangeMerged or FlowEventKind.DirectPush ? mergeSha : e.Sha,
     })];
 
-    public static ChangeTimeline Compute(IEnumerable<FlowEvent> events, ReviewCounting counting, ValueStreamDefinition? stream = null)
+    public static ChangeTimeline Compute(IEnumerable<FlowEvent> events, ValueStreamDefinition? stream = null)
     {
         var (change, runsOnMergeSha, deployments) = FoldAll(events);
-        return StageCalculator.Compute(change, runsOnMergeSha, deployments, stream ?? ValueStreamDefinition.Default(), counting);
+        return StageCalculator.Compute(change, runsOnMergeSha, deployments, stream ?? ValueStreamDefinition.Default());
     }
 
     public static (ChangeFacts Change, IReadOnlyCollection<PipelineRunFacts> RunsOnMergeSha) Fold(IEnumerable<FlowEvent> events)
@@ -147,12 +148,16 @@ internal static class ChangeEvents
     }
 
     /// <summary>Folds the events the way the Worker does: one <see cref="RepositoryFlow"/> for the repository.</summary>
-    public static RepositoryFlow Flow(IEnumerable<FlowEvent> events, ValueStreamDefinition? stream = null, ReviewCounting? counting = null)
+    public static RepositoryFlow Flow(IEnumerable<FlowEvent> events, ValueStreamDefinition? stream = null)
     {
-        var flow = new RepositoryFlow(Repository, stream ?? ValueStreamDefinition.Default(), counting ?? ReviewCounting.Default);
+        var flow = new RepositoryFlow(Repository, stream ?? ValueStreamDefinition.Default());
         flow.Apply(events);
         return flow;
     }
+
+    /// <summary>The same stream, with <c>ValueStream:CommentsEndPickup</c> set to <paramref name="commentsEndPickup"/>.</summary>
+    public static ValueStreamDefinition WithCommentsEndPickup(ValueStreamDefinition stream, bool commentsEndPickup) =>
+        new(stream.Stages, stream.EnvironmentPath, [.. stream.ProductionEnvironments]) { Rework = stream.Rework, Ci = stream.Ci, CommentsEndPickup = commentsEndPickup };
 
     /// <summary>Change 42's timeline from a repository flow (null when it did not merge).</summary>
     public static ChangeTimeline? TimelineOf42(RepositoryFlow flow) =>

@@ -128,7 +128,7 @@ public sealed class DeploymentChangeSetTests
             .. Deploy("d2", "production", started: 40, finished: 45, sha: "m43", includes: ["m43"]),
         ];
         var inOrder = Flow(events);
-        var reversed = new RepositoryFlow(Repository, ProductionOnly, ReviewCounting.Default);
+        var reversed = new RepositoryFlow(Repository, ProductionOnly);
         foreach (var e in events.Reverse())
         {
             reversed.Apply(e);
@@ -141,7 +141,7 @@ public sealed class DeploymentChangeSetTests
 
     private static RepositoryFlow Flow(IEnumerable<FlowEvent> events, ValueStreamDefinition? stream = null)
     {
-        var flow = new RepositoryFlow(Repository, stream ?? ProductionOnly, ReviewCounting.Default);
+        var flow = new RepositoryFlow(Repository, stream ?? ProductionOnly);
         flow.Apply(events);
         return flow;
     }

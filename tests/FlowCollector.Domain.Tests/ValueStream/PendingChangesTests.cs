@@ -32,7 +32,7 @@ public sealed class PendingChangesTests
 
         var (rebuilt, _, _) = FoldAll(change.ToEvents());
 
-        Assert.Equal(Describe(StageCalculator.Compute(change, runs, deployments, StagingThenProduction, ReviewCounting.Default)), Describe(StageCalculator.Compute(rebuilt, runs, deployments, StagingThenProduction, ReviewCounting.Default)));
+        Assert.Equal(Describe(StageCalculator.Compute(change, runs, deployments, StagingThenProduction)), Describe(StageCalculator.Compute(rebuilt, runs, deployments, StagingThenProduction)));
         Assert.Equal(Facts(change), Facts(rebuilt));
     }
 

@@ -83,11 +83,11 @@ public sealed class ReworkTests
         var deployment = Assert.Single(flow.FinishedDeployments());
         var point = Assert.Single(DeploymentPoints.From(deployment));
         var changeRework = flow.MergedTimelines().SelectMany(ChangePoints.From)
-            .ToDictionary(p => p.Field(FlowSchema.Fields.ChangeId)!.Value.Text!, p => p.Field(FlowSchema.Fields.Rework)!.Value.Flag);
+            .ToDictionary(p => p.Field(FlowSchema.Fields.ChangeId)!.Value.AsString!, p => p.Field(FlowSchema.Fields.Rework)!.Value.AsBoolean);
 
         Assert.Equal(["41", "42", "43"], deployment.ChangeIds.Order(StringComparer.Ordinal));
         Assert.True(deployment.IsRework);
-        Assert.True(point.Field(FlowSchema.Fields.Rework)!.Value.Flag);
+        Assert.True(point.Field(FlowSchema.Fields.Rework)!.Value.AsBoolean);
         Assert.Equal(new Dictionary<string, bool> { ["41"] = false, ["42"] = true, ["43"] = false }, changeRework);
     }
 

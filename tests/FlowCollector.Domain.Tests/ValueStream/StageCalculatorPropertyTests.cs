@@ -24,6 +24,7 @@ public sealed class StageCalculatorPropertyTests
     private const long FlowIterations = 800;
 
     private static readonly ValueStreamDefinition Stream = ValueStreamDefinition.Default(["staging", "production", "prod-eu"], ["production", "prod-eu"]);
+    private static readonly ValueStreamDefinition ReviewsOnlyStream = WithCommentsEndPickup(Stream, false);
 
     private static readonly Gen<int> Minute = Gen.Int[0, 600];
 
@@ -41,14 +42,17 @@ public sealed class StageCalculatorPropertyTests
 
     private static readonly Gen<FlowEvent> ReadyGen = Minute.Select(m => Ready(m));
 
+    // The reviewers a source would flag: a GitHub [bot] login, an account of type Bot ("helper"), a configured login.
+    private static bool IsBot(string reviewer) => reviewer is "dependabot[bot]" or "helper" or "release-robot";
+
     private static readonly Gen<FlowEvent> ReviewGen = Gen.Select(
         Minute,
         Gen.OneOf(Author, "Alice", "bob", "carol", "dependabot[bot]", "helper", "release-robot"),
         Gen.OneOf(ReviewState.Approved, ReviewState.ChangesRequested, ReviewState.Commented, ReviewState.Dismissed),
         Gen.Int[0, 3],
         (m, reviewer, state, comment) => (comment == 0
-            ? Comment(m, reviewer)
-            : Review(m, reviewer, state, flaggedBot: reviewer == "helper")) with { Url = $"https://github.com/contoso/web/pull/42#review-{m}" });
+            ? Comment(m, reviewer, flaggedBot: IsBot(reviewer))
+            : Review(m, reviewer, state, flaggedBot: IsBot(reviewer))) with { Url = $"https://github.com/contoso/web/pull/42#review-{m}" });
 
     private static readonly Gen<FlowEvent> EndGen = Gen.Select(Minute, Gen.Int[0, 4], (m, end) => end switch
     {
@@ -117,7 +121,7 @@ public sealed class StageCalculatorPropertyTests
         Gen.Bool,
         (commits, opened, ready, reviews, ends, workItems, runs, commentsEndPickup) => new Scenario(
             [.. commits, .. opened, .. ready, .. reviews, .. ends, .. workItems, .. runs],
-            new ReviewCounting(new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "release-robot" }, commentsEndPickup)));
+            commentsEndPickup));
 
     private static readonly Gen<Scenario> ScenarioGen = Gen.Select(ChangeOnlyGen, DeploymentGen.Array[0, 10], (s, deployments) => s with { Events = [.. s.Events, .. deployments] });
 
@@ -148,7 +152,7 @@ public sealed class StageCalculatorPropertyTests
         ScenarioGen.Sample(
             s =>
             {
-                var timeline = Compute(s.Events, s.Counting, Stream);
+                var timeline = Compute(s.Events, StreamOf(s));
 
                 var previousEnd = timeline.Start;
                 foreach (var span in timeline.Spans)
@@ -171,7 +175,7 @@ public sealed class StageCalculatorPropertyTests
         ScenarioGen.Sample(
             s =>
             {
-                var timeline = Compute(s.Events, s.Counting, Stream);
+                var timeline = Compute(s.Events, StreamOf(s));
 
                 Assert.Equal(timeline.FlowTime, timeline.ProcessTime + timeline.WaitTime);
                 Assert.True(timeline.ProcessTime >= TimeSpan.Zero && timeline.WaitTime >= TimeSpan.Zero, "negative total");
@@ -207,7 +211,7 @@ public sealed class StageCalculatorPropertyTests
         ScenarioGen.Sample(
             s =>
             {
-                var positions = Compute(s.Events, s.Counting, Stream).Spans.Select(span => order[span.Stage]).ToList();
+                var positions = Compute(s.Events, StreamOf(s)).Spans.Select(span => order[span.Stage]).ToList();
 
                 Assert.Equal(positions.Order(), positions);
                 Assert.Equal(positions.Count, positions.Distinct().Count());
@@ -222,7 +226,7 @@ public sealed class StageCalculatorPropertyTests
         ChangeOnlyGen.Sample(
             s =>
             {
-                var timeline = Compute(s.Events, s.Counting, Stream);
+                var timeline = Compute(s.Events, StreamOf(s));
 
                 Assert.DoesNotContain(timeline.Spans, span => span.Stage.Rule is StageRule.ReleaseWait or StageRule.Deploy or StageRule.PromotionWait);
                 Assert.Null(timeline.Arrived);
@@ -237,8 +241,8 @@ public sealed class StageCalculatorPropertyTests
         ScenarioGen.Sample(
             s =>
             {
-                var direct = Compute(s.Events, s.Counting, Stream);
-                var viaFlow = TimelineOf42(Flow(s.Events, Stream, s.Counting));
+                var direct = Compute(s.Events, StreamOf(s));
+                var viaFlow = TimelineOf42(Flow(s.Events, StreamOf(s)));
 
                 Assert.Equal(direct.Change.Merged is null ? "" : Describe(direct), viaFlow is null ? "" : Describe(viaFlow));
             },
@@ -252,8 +256,8 @@ public sealed class StageCalculatorPropertyTests
         RedeliveredGen.Sample(
             (s, redelivered) =>
             {
-                var once = DescribeFlow(Flow(s.Events, Stream, s.Counting));
-                var again = DescribeFlow(Flow(redelivered, Stream, s.Counting));
+                var once = DescribeFlow(Flow(s.Events, StreamOf(s)));
+                var again = DescribeFlow(Flow(redelivered, StreamOf(s)));
 
                 Assert.Equal(once, again);
             },
@@ -286,10 +290,10 @@ public sealed class StageCalculatorPropertyTests
         TwoRunsGen.Sample(
             (s, firstRun, secondRun) =>
             {
-                var kept = Flow(firstRun, Stream, s.Counting).PendingChanges(DateTimeOffset.MinValue).SelectMany(p => p.Events);
+                var kept = Flow(firstRun, StreamOf(s)).PendingChanges(DateTimeOffset.MinValue).SelectMany(p => p.Events);
 
-                var nextRun = TimelineOf42(Flow([.. kept, .. secondRun], Stream, s.Counting));
-                var everything = TimelineOf42(Flow([.. firstRun, .. secondRun], Stream, s.Counting));
+                var nextRun = TimelineOf42(Flow([.. kept, .. secondRun], StreamOf(s)));
+                var everything = TimelineOf42(Flow([.. firstRun, .. secondRun], StreamOf(s)));
 
                 Assert.Equal(everything is null ? "" : Describe(everything), nextRun is null ? "" : Describe(nextRun));
             },
@@ -303,7 +307,7 @@ public sealed class StageCalculatorPropertyTests
         ScenarioGen.Sample(
             s =>
             {
-                var flow = Flow(s.Events, Stream, s.Counting);
+                var flow = Flow(s.Events, StreamOf(s));
 
                 var points = flow.MergedTimelines().SelectMany(t => ChangeStagePoints.From(t).Concat(ChangePoints.From(t)))
                     .Concat(flow.FinishedDeployments().SelectMany(DeploymentPoints.From))
@@ -313,7 +317,7 @@ public sealed class StageCalculatorPropertyTests
                 {
                     Assert.All(point.Tags, tag => Assert.Contains(tag.Key, FlowSchema.Tags.Allowed));
                     Assert.Equal(point.Tags.OrderBy(t => t.Key, StringComparer.Ordinal), point.Tags);
-                    Assert.All(point.Fields.Where(f => f.Key.EndsWith("seconds", StringComparison.Ordinal)), f => Assert.True(f.Value.Number >= 0, $"{point.Measurement}.{f.Key} = {f.Value}"));
+                    Assert.All(point.Fields.Where(f => f.Key.EndsWith("seconds", StringComparison.Ordinal)), f => Assert.True(f.Value.AsFloat >= 0, $"{point.Measurement}.{f.Key} = {f.Value}"));
                 }
             },
             iter: FlowIterations,
@@ -326,8 +330,8 @@ public sealed class StageCalculatorPropertyTests
         RedeliveredGen.Sample(
             (s, redelivered) =>
             {
-                var once = Describe(Compute(s.Events, s.Counting, Stream));
-                var again = Describe(Compute(redelivered, s.Counting, Stream));
+                var once = Describe(Compute(s.Events, StreamOf(s)));
+                var again = Describe(Compute(redelivered, StreamOf(s)));
 
                 Assert.Equal(once, again);
             },
@@ -343,8 +347,8 @@ public sealed class StageCalculatorPropertyTests
             {
                 var (change, runs) = Fold(s.Events);
 
-                var first = Describe(StageCalculator.Compute(change, runs, Stream, s.Counting));
-                var second = Describe(StageCalculator.Compute(change, runs, Stream, s.Counting));
+                var first = Describe(StageCalculator.Compute(change, runs, StreamOf(s)));
+                var second = Describe(StageCalculator.Compute(change, runs, StreamOf(s)));
 
                 Assert.Equal(first, second);
             },
@@ -358,7 +362,7 @@ public sealed class StageCalculatorPropertyTests
         ScenarioGen.Sample(
             s =>
             {
-                var timeline = Compute(s.Events, s.Counting, Stream);
+                var timeline = Compute(s.Events, StreamOf(s));
 
                 var points = ChangeStagePoints.From(timeline).ToList();
 
@@ -366,7 +370,7 @@ public sealed class StageCalculatorPropertyTests
                 foreach (var point in points)
                 {
                     Assert.All(point.Tags, tag => Assert.Contains(tag.Key, FlowSchema.Tags.Allowed));
-                    Assert.True(point.Field(FlowSchema.Fields.Seconds)!.Value.Number >= 0, "negative seconds field");
+                    Assert.True(point.Field(FlowSchema.Fields.Seconds)!.Value.AsFloat >= 0, "negative seconds field");
                 }
             },
             iter: Iterations,
@@ -412,11 +416,13 @@ public sealed class StageCalculatorPropertyTests
         e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished ? $"{e.SubjectId}#{Math.Max(1, e.Attempt)}" : e.SubjectId;
 
     private static string Print(Scenario s) =>
-        $"comments end pickup: {s.Counting.CommentsEndPickup}{Environment.NewLine}{Print(s.Events)}";
+        $"comments end pickup: {s.CommentsEndPickup}{Environment.NewLine}{Print(s.Events)}";
 
     private static string Print(IEnumerable<FlowEvent> events) => string.Join(Environment.NewLine, events.Select(e =>
         $"  {e.Kind} +{(e.OccurredAt - Monday9).TotalMinutes}m subject={e.SubjectId} actor={e.Actor} bot={e.ActorIsBot} state={e.ReviewState} draft={e.IsDraft} sha={e.Sha} attempt={e.Attempt} result={e.Result} env={e.Environment} comparison={e.Comparison} url={e.Url}"));
 
     /// <summary>The events of one change and the reviewer-counting rules to apply.</summary>
-    public sealed record Scenario(FlowEvent[] Events, ReviewCounting Counting);
+    private static ValueStreamDefinition StreamOf(Scenario s) => s.CommentsEndPickup ? Stream : ReviewsOnlyStream;
+
+    public sealed record Scenario(FlowEvent[] Events, bool CommentsEndPickup);
 }

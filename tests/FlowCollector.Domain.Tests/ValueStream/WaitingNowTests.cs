@@ -19,7 +19,7 @@ public sealed class WaitingNowTests
         { "still a draft: coding, not waiting", [Commit(0, "c1"), OpenedAsDraft(30)], null, null },
         { "ready and nobody looked yet: pickup since ready", [Commit(0, "c1"), OpenedAsDraft(30), Ready(120)], "pickup", 120 },
         { "opened ready: pickup since opening", [Commit(0, "c1"), Opened(45)], "pickup", 45 },
-        { "only a bot and the author reviewed: still pickup", [Commit(0, "c1"), Opened(45), Approved(50, "dependabot[bot]"), Review(60, Author, ReviewState.Commented)], "pickup", 45 },
+        { "only a bot and the author reviewed: still pickup", [Commit(0, "c1"), Opened(45), Review(50, "dependabot[bot]", ReviewState.Approved, flaggedBot: true), Review(60, Author, ReviewState.Commented)], "pickup", 45 },
         { "a comment on the draft does not count: pickup since ready", [Commit(0, "c1"), OpenedAsDraft(30), Comment(60, "bob"), Ready(120)], "pickup", 120 },
         { "changes requested: the author works (review), not waiting", [Commit(0, "c1"), Opened(45), Review(100, "bob", ReviewState.ChangesRequested)], null, null },
         { "approved: merge wait since the approval", [Commit(0, "c1"), Opened(45), Review(100, "bob", ReviewState.ChangesRequested), Approved(200, "bob")], "merge", 200 },
@@ -65,12 +65,12 @@ public sealed class WaitingNowTests
 
         Assert.Equal(["pickup", "merge", "ci_queue", "release_wait", "promotion_wait:production"], points.Select(p => p.Tag("stage")));
         var pickup = points[0];
-        Assert.Equal(3, pickup.Field("count")!.Value.WholeNumber);
-        Assert.Equal(540 * 60, pickup.Field("oldest_age_seconds")!.Value.Number);
-        Assert.Equal(300 * 60, pickup.Field("median_age_seconds")!.Value.Number);
-        Assert.Equal("1", pickup.Field("oldest_change_id")!.Value.Text);
-        Assert.Equal(200 * 60, points[1].Field("oldest_age_seconds")!.Value.Number);
-        Assert.All(points.Skip(2), p => Assert.Equal(0, p.Field("count")!.Value.WholeNumber));
+        Assert.Equal(3, pickup.Field("count")!.Value.AsInteger);
+        Assert.Equal(540 * 60, pickup.Field("oldest_age_seconds")!.Value.AsFloat);
+        Assert.Equal(300 * 60, pickup.Field("median_age_seconds")!.Value.AsFloat);
+        Assert.Equal("1", pickup.Field("oldest_change_id")!.Value.AsString);
+        Assert.Equal(200 * 60, points[1].Field("oldest_age_seconds")!.Value.AsFloat);
+        Assert.All(points.Skip(2), p => Assert.Equal(0, p.Field("count")!.Value.AsInteger));
         Assert.All(points.Skip(2), p => Assert.Null(p.Field("oldest_age_seconds")));
         Assert.All(points, p => Assert.Equal(now.ToUnixTimeSeconds() * 1_000_000_000, p.TimestampNanoseconds));
         Assert.All(points, p => Assert.All(p.Tags, t => Assert.Contains(t.Key, FlowSchema.Tags.Allowed)));
@@ -101,15 +101,15 @@ public sealed class WaitingNowTests
         var points = StageQueuePoints.From(Repository, renamed, Flow(events, renamed).WaitingNow(now), now).ToList();
 
         Assert.Equal(["first-look", "ship-queue"], points.Select(p => p.Tag("stage")));
-        Assert.Equal(["pickup", "release_wait"], points.Select(p => p.Field("stage_rule")!.Value.Text));
+        Assert.Equal(["pickup", "release_wait"], points.Select(p => p.Field("stage_rule")!.Value.AsString));
         var pickup = points[0];
-        Assert.Equal("9", pickup.Field("oldest_change_id")!.Value.Text);
-        Assert.Equal("https://github.com/contoso/web/pull/9", pickup.Field("oldest_change_url")!.Value.Text);
-        Assert.Equal(9, pickup.Field("oldest_change_number")!.Value.WholeNumber);
+        Assert.Equal("9", pickup.Field("oldest_change_id")!.Value.AsString);
+        Assert.Equal("https://github.com/contoso/web/pull/9", pickup.Field("oldest_change_url")!.Value.AsString);
+        Assert.Equal(9, pickup.Field("oldest_change_number")!.Value.AsInteger);
         var release = points[1];
-        Assert.Equal(400 * 60, release.Field("oldest_age_seconds")!.Value.Number);
-        Assert.Equal("d00d", release.Field("oldest_change_id")!.Value.Text);
-        Assert.Equal("https://github.com/contoso/web/commit/d00d", release.Field("oldest_change_url")!.Value.Text);
+        Assert.Equal(400 * 60, release.Field("oldest_age_seconds")!.Value.AsFloat);
+        Assert.Equal("d00d", release.Field("oldest_change_id")!.Value.AsString);
+        Assert.Equal("https://github.com/contoso/web/commit/d00d", release.Field("oldest_change_url")!.Value.AsString);
         Assert.Null(release.Field("oldest_change_number"));
     }
 

@@ -153,10 +153,10 @@ public sealed class InfluxDbV1RealServerTests(InfluxDbServerFixture fixture) : I
             var stored = row[key];
             var same = value.Type switch
             {
-                FieldType.Real => stored.GetDouble() == value.Number,
-                FieldType.Whole => stored.GetInt64() == value.WholeNumber,
-                FieldType.Text => stored.GetString() == value.Text,
-                _ => stored.GetBoolean() == value.Flag,
+                FieldType.Float => stored.GetDouble() == value.AsFloat,
+                FieldType.Integer => stored.GetInt64() == value.AsInteger,
+                FieldType.String => stored.GetString() == value.AsString,
+                _ => stored.GetBoolean() == value.AsBoolean,
             };
             Assert.True(same, $"{context}: field {key} expected {value}, got {stored}");
         }

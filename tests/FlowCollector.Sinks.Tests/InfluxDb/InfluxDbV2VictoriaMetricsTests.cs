@@ -22,7 +22,7 @@ public sealed class InfluxDbV2VictoriaMetricsTests(VictoriaMetricsServerFixture 
             [("api_requests", FieldValue.Of(118L)), ("lag_seconds", FieldValue.Of(0.5)), ("last_success", FieldValue.Of(1_741_003_200L))],
             1_741_003_200_123_000_000)).ToList();
         var expected = points
-            .SelectMany(p => p.Fields.Where(f => f.Value.Type != FieldType.Text).Select(f => (Point: p, Field: f.Key, Value: Numeric(f.Value))))
+            .SelectMany(p => p.Fields.Where(f => f.Value.Type != FieldType.String).Select(f => (Point: p, Field: f.Key, Value: Numeric(f.Value))))
             .ToList();
         using var provider = SinkProvider.Build(SinkProvider.V2(server.Url.AbsoluteUri));
 
@@ -58,9 +58,9 @@ public sealed class InfluxDbV2VictoriaMetricsTests(VictoriaMetricsServerFixture 
 
     private static double Numeric(FieldValue value) => value.Type switch
     {
-        FieldType.Real => value.Number,
-        FieldType.Whole => value.WholeNumber,
-        _ => value.Flag ? 1 : 0,
+        FieldType.Float => value.AsFloat,
+        FieldType.Integer => value.AsInteger,
+        _ => value.AsBoolean ? 1 : 0,
     };
 
     private static bool SameTags(IReadOnlyDictionary<string, string> labels, FlowPoint point)

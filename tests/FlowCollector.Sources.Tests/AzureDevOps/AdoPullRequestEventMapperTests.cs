@@ -232,6 +232,40 @@ public sealed class AdoPullRequestEventMapperTests
     }
 
     [Fact]
+    public void Votes_commits_and_review_requests_are_flagged_by_Azure_DevOps_own_bot_rule()
+    {
+        // Configured: release-bot@contoso.com (Sources:AzureDevOps:BotNames). renovate-helper@contoso.com is a person here,
+        // whatever the name means on GitHub; "… Build Service (…)" is Azure DevOps' own service identity.
+        var releaseBot = new AdoIdentity { Id = "5d7e1f0a-0000-4000-8000-000000000001", UniqueName = "release-bot@contoso.com", DisplayName = "Release Bot" };
+        var namesake = new AdoIdentity { Id = "5d7e1f0a-0000-4000-8000-000000000002", UniqueName = "renovate-helper@contoso.com", DisplayName = "Renovate Helper" };
+        var pr = Pr() with
+        {
+            Reviewers = [.. new[] { releaseBot, namesake }.Select(r => new AdoReviewer { Id = r.Id, UniqueName = r.UniqueName, DisplayName = r.DisplayName, Vote = 10 })],
+        };
+        AdoThread Vote(int id, AdoIdentity voter, double hours) =>
+            Thread(id, T0.AddHours(hours), ("CodeReviewThreadType", "VoteUpdate"), ("CodeReviewVoteResult", "10"), ("CodeReviewVotedByTfId", voter.Id!), ("CodeReviewVotedByDisplayName", voter.DisplayName!));
+        var requested = Thread(3, T0.AddMinutes(5), ("CodeReviewThreadType", "ReviewersUpdate"), ("CodeReviewReviewersUpdatedNumAdded", "1"), ("CodeReviewReviewersUpdatedByDisplayname", "Project Collection Build Service (contoso)"));
+        AdoCommitRef[] commits =
+        [
+            new() { CommitId = "a1", Author = new AdoGitUserDate { Name = "Release Bot", Email = "release-bot@contoso.com", Date = T0.AddHours(-2) } },
+            new() { CommitId = "a2", Author = new AdoGitUserDate { Name = "Alice", Email = "alice@contoso.com", Date = T0.AddHours(-1) } },
+        ];
+
+        var events = Map(pr, threads: [Vote(1, releaseBot, 1), Vote(2, namesake, 2), requested], commits: commits, bots: ["release-bot@contoso.com"]);
+
+        Assert.Equal(
+            [
+                (FlowEventKind.CommitAuthored, "release-bot@contoso.com", true),
+                (FlowEventKind.CommitAuthored, "alice@contoso.com", false),
+                (FlowEventKind.ChangeOpened, "alice@contoso.com", false),
+                (FlowEventKind.ReviewRequested, "Project Collection Build Service (contoso)", true),
+                (FlowEventKind.ReviewSubmitted, "release-bot@contoso.com", true),
+                (FlowEventKind.ReviewSubmitted, "renovate-helper@contoso.com", false),
+            ],
+            events.OrderBy(e => e.OccurredAt).Select(e => (e.Kind, e.Actor!, e.ActorIsBot)));
+    }
+
+    [Fact]
     public void Every_event_carries_the_pull_request_id_link_and_target_branch()
     {
         var events = Map(Pr() with { TargetRefName = "refs/heads/release/2.x" });

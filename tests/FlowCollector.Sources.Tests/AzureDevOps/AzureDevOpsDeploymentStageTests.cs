@@ -41,7 +41,7 @@ public sealed class AzureDevOpsDeploymentStageTests
         using var host = AzureDevOpsSourceHost.For(ado, ["Shop/web"], time: new FakeTimeProvider(Start.AddDays(5)));
 
         var read = await host.ReadAsync("Shop/web", Start.AddDays(-1));
-        var flow = new RepositoryFlow(read.Events[0].Repository, ValueStreamDefinition.Default(["staging", "production"]), ReviewCounting.Default);
+        var flow = new RepositoryFlow(read.Events[0].Repository, ValueStreamDefinition.Default(["staging", "production"]));
         flow.Apply(read.Events);
 
         // Its Deploy_Staging stage finished at minute 160 of day 2; the approval it waits at is that wait.
@@ -68,7 +68,7 @@ public sealed class AzureDevOpsDeploymentStageTests
 
     private static IReadOnlyList<ChangeTimeline> Fold(IReadOnlyList<FlowEvent> events)
     {
-        var flow = new RepositoryFlow(events[0].Repository, ValueStreamDefinition.Default(["staging", "production"]), ReviewCounting.Default);
+        var flow = new RepositoryFlow(events[0].Repository, ValueStreamDefinition.Default(["staging", "production"]));
         flow.Apply(events);
         return flow.MergedTimelines();
     }

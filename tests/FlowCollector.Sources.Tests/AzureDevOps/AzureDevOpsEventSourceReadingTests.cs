@@ -90,6 +90,24 @@ public sealed class AzureDevOpsEventSourceReadingTests
     }
 
     [Fact]
+    public async Task A_direct_push_by_the_build_service_is_a_bot_push_of_bot_commits()
+    {
+        var model = new SimulatedAzureDevOps();
+        var checkout = model.AddProject("Web").AddRepository("checkout");
+        checkout.Push(T0); // creates the branch: no change
+        var head = checkout.Push(SimulatedAdoIdentity.BuildService("contoso"), T0.AddHours(3), T0.AddHours(2));
+        using var ado = new AzureDevOpsSimulator(model);
+        using var host = AzureDevOpsSourceHost.For(ado, ["Web/checkout"], new Dictionary<string, string?> { ["Sources:AzureDevOps:ReadBuilds"] = "false" });
+
+        var read = await host.ReadAsync("Web/checkout", T0.AddDays(-1));
+
+        // The pusher is an identity and the commit's git author carries its name: both are "… Build Service (…)".
+        Assert.Equal(
+            [(FlowEventKind.CommitAuthored, true), (FlowEventKind.DirectPush, true)],
+            read.Events.Where(e => e.SubjectId == head).OrderBy(e => e.OccurredAt).Select(e => (e.Kind, e.ActorIsBot)));
+    }
+
+    [Fact]
     public async Task A_push_to_the_default_branch_that_no_pull_request_completed_is_a_direct_change()
     {
         var model = new SimulatedAzureDevOps();

@@ -38,7 +38,7 @@ public sealed class GitHubCiRunFallbackTests
         Assert.Equal([Id(publishes[0]), Id(publishes[2])], deployments.Select(e => e.SubjectId).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal([merges[1], merges[2]], deployments.Where(e => e.Kind == FlowEventKind.DeploymentIncludes && e.SubjectId == Id(publishes[2])).Select(e => e.Sha!).Order(StringComparer.Ordinal));
 
-        var flow = new RepositoryFlow(read.Events[0].Repository, ValueStreamDefinition.Default(), ReviewCounting.Default);
+        var flow = new RepositoryFlow(read.Events[0].Repository, ValueStreamDefinition.Default());
         flow.Apply(read.Events);
         var spans = flow.MergedTimelines().ToDictionary(t => t.Change.ChangeId, t => t.Spans.Select(s => (s.Stage.Name, s.Duration.TotalSeconds)).ToArray());
 

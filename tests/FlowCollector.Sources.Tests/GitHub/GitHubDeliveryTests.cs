@@ -277,7 +277,7 @@ public sealed class GitHubDeliveryTests
         repo.Deploy("production", merge, T0.AddHours(5), T0.AddHours(5).AddMinutes(5), T0.AddHours(5).AddMinutes(20));
 
         var read = await ReadAsync(model, T0.AddDays(1));
-        var flow = new RepositoryFlow(GitHubSourceHost.Repo(Repo), ValueStreamDefinition.Default(["staging", "production"]), ReviewCounting.Default);
+        var flow = new RepositoryFlow(GitHubSourceHost.Repo(Repo), ValueStreamDefinition.Default(["staging", "production"]));
         flow.Apply(read.Events);
 
         var timeline = Assert.Single(flow.MergedTimelines());

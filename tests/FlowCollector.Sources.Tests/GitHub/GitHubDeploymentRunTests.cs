@@ -27,7 +27,7 @@ public sealed class GitHubDeploymentRunTests
         using var host = GitHubSourceHost.For(github, [Repo], new Dictionary<string, string?> { ["Sources:GitHub:Api"] = api }, new FakeTimeProvider(Start.AddDays(5)));
 
         var read = await host.ReadAsync(Repo, Start.AddDays(-1));
-        var flow = new RepositoryFlow(read.Events[0].Repository, ValueStreamDefinition.Default(["staging", "production"]), ReviewCounting.Default);
+        var flow = new RepositoryFlow(read.Events[0].Repository, ValueStreamDefinition.Default(["staging", "production"]));
         flow.Apply(read.Events);
         var timelines = flow.MergedTimelines();
 

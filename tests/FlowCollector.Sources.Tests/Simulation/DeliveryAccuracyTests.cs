@@ -131,7 +131,7 @@ public sealed class DeliveryAccuracyTests
     private static IReadOnlyList<ChangeTimeline> Fold(IEnumerable<FlowEvent> events)
     {
         var list = events.ToList();
-        var flow = new RepositoryFlow(list[0].Repository, Stream, ReviewCounting.Default);
+        var flow = new RepositoryFlow(list[0].Repository, Stream);
         flow.Apply(list);
         return flow.MergedTimelines();
     }

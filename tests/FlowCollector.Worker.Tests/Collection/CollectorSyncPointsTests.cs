@@ -23,8 +23,8 @@ public sealed class CollectorSyncPointsTests
     {
         var point = CollectorSyncPoints.Success(Repository, Now, Now.AddHours(-1), new SourceReadResult([], null, new SourceUsage(3, 4200)), 7, Interval(TimeSpan.FromMinutes(15)));
 
-        Assert.Equal(0, point.Field(FlowSchema.Fields.SinceSuccessSeconds)!.Value.Number);
-        Assert.Equal(900, point.Field(FlowSchema.Fields.IntervalSeconds)!.Value.Number);
+        Assert.Equal(0, point.Field(FlowSchema.Fields.SinceSuccessSeconds)!.Value.AsFloat);
+        Assert.Equal(900, point.Field(FlowSchema.Fields.IntervalSeconds)!.Value.AsFloat);
     }
 
     [Fact]
@@ -36,10 +36,10 @@ public sealed class CollectorSyncPointsTests
         var failing = CollectorSyncPoints.Failure(Repository, Now, state, null, Interval(TimeSpan.FromMinutes(15)));
         var never = CollectorSyncPoints.Failure(Repository, Now, null, null, Interval(TimeSpan.FromMinutes(15)));
 
-        Assert.Equal(6300, failing.Field(FlowSchema.Fields.SinceSuccessSeconds)!.Value.Number);
-        Assert.Equal(900, failing.Field(FlowSchema.Fields.IntervalSeconds)!.Value.Number);
+        Assert.Equal(6300, failing.Field(FlowSchema.Fields.SinceSuccessSeconds)!.Value.AsFloat);
+        Assert.Equal(900, failing.Field(FlowSchema.Fields.IntervalSeconds)!.Value.AsFloat);
         Assert.Null(never.Field(FlowSchema.Fields.SinceSuccessSeconds));
-        Assert.Equal(900, never.Field(FlowSchema.Fields.IntervalSeconds)!.Value.Number);
+        Assert.Equal(900, never.Field(FlowSchema.Fields.IntervalSeconds)!.Value.AsFloat);
     }
 
     [Theory]

@@ -47,7 +47,7 @@ public sealed class TargetCollectorLearntPathTests : IDisposable
         Assert.Equal(
             [("release_wait", 3600.0), ("deploy:staging", 600.0), ("promotion_wait:production", 3000.0), ("deploy:production", 600.0)],
             sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.ChangeStage && p.Tag("stage") is not ("coding" or "merge"))
-                .Select(p => (p.Tag("stage"), p.Field("seconds")!.Value.Number)));
+                .Select(p => (p.Tag("stage"), p.Field("seconds")!.Value.AsFloat)));
         Assert.Equal(StreamOrigin.Learnt, outcome.Stream!.Origin);
         var stored = EnvironmentPathStateCodec.Decode(await store.GetETagAsync(Web.Key, TargetCollector.EnvironmentPathResource, ct));
         Assert.Equal("staging → production (production: production)", new EnvironmentPathLearner(EnvironmentLearning.Default, stored).Path()!.ToString());
@@ -79,7 +79,7 @@ public sealed class TargetCollectorLearntPathTests : IDisposable
         Assert.Equal(
             [("release_wait", 7200.0), ("deploy:production", 600.0)],
             sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.ChangeStage && p.Tag("stage") is not ("coding" or "merge"))
-                .Select(p => (p.Tag("stage"), p.Field("seconds")!.Value.Number)));
+                .Select(p => (p.Tag("stage"), p.Field("seconds")!.Value.AsFloat)));
         Assert.Equal(StreamOrigin.Configured, outcome.Stream!.Origin);
         Assert.Null(await store.GetETagAsync(Web.Key, TargetCollector.EnvironmentPathResource, ct));
     }
@@ -109,8 +109,7 @@ public sealed class TargetCollectorLearntPathTests : IDisposable
         var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.directory, "state.db") }));
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         var telemetry = new FlowCollectorTelemetry(this.services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.time);
-        var settings = new ValueStreamSettings(options.ToDefinition(), ReviewCounting.Default) { Streams = ValueStreamCatalog.From(options) };
-        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, settings, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
+        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, ValueStreamCatalog.From(options), TeamDirectory.None, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
     }
 
     private sealed class ScriptedSource(FlowEvent[] events) : IFlowEventSource

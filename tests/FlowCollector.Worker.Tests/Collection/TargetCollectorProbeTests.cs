@@ -83,14 +83,14 @@ public sealed class TargetCollectorProbeTests : IDisposable
         Assert.Equal(budget, this.simulator.RateLimitRemaining);
 
         // The open pull request waits for review; its age grew by the 15 minutes.
-        var waiting = this.sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.StageQueue && p.Field(FlowSchema.Fields.Count)?.WholeNumber > 0).ToList();
+        var waiting = this.sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.StageQueue && p.Field(FlowSchema.Fields.Count)?.AsInteger > 0).ToList();
         Assert.NotEmpty(waiting);
-        Assert.Contains(waiting, p => p.Field(FlowSchema.Fields.OldestChangeId)?.Text == "2");
+        Assert.Contains(waiting, p => p.Field(FlowSchema.Fields.OldestChangeId)?.AsString == "2");
         var sync = Assert.Single(this.sink.Points, p => p.Measurement == FlowSchema.Measurements.CollectorSync);
         Assert.Equal("success", sync.Tag(FlowSchema.Tags.Result));
-        Assert.Equal(3, sync.Field(FlowSchema.Fields.ApiRequests)!.Value.WholeNumber);
-        Assert.Equal(0, sync.Field(FlowSchema.Fields.Events)!.Value.WholeNumber);
-        Assert.Equal(this.sink.Points.Count, sync.Field(FlowSchema.Fields.Points)!.Value.WholeNumber);
+        Assert.Equal(3, sync.Field(FlowSchema.Fields.ApiRequests)!.Value.AsInteger);
+        Assert.Equal(0, sync.Field(FlowSchema.Fields.Events)!.Value.AsInteger);
+        Assert.Equal(this.sink.Points.Count, sync.Field(FlowSchema.Fields.Points)!.Value.AsInteger);
 
         var second = (await store.GetTargetAsync(Web.Key, ct))!;
         Assert.Equal(first.Watermark, second.Watermark);
@@ -224,7 +224,7 @@ public sealed class TargetCollectorProbeTests : IDisposable
         this.repo.OpenPullRequest("erin", t.AddHours(12)).Commit(t.AddHours(11)).Merge(t.AddHours(13), "m2");
         this.repo.Deploy("staging", "m2", t.AddHours(14), t.AddHours(14), t.AddHours(14.2));
         var options = new ValueStreamOptions();
-        var (collector, _) = await this.CreateAsync(settings: new ValueStreamSettings(options.ToDefinition(), ReviewCounting.Default) { Streams = ValueStreamCatalog.From(options) });
+        var (collector, _) = await this.CreateAsync(streams: ValueStreamCatalog.From(options));
         Assert.Equal(StreamOrigin.Learnt, (await collector.CollectAsync(this.Target(), ct)).Stream!.Origin);
         this.sink.Points.Clear();
 
@@ -233,21 +233,21 @@ public sealed class TargetCollectorProbeTests : IDisposable
 
         Assert.Equal(0, outcome.EventsRead); // the probe saw nothing new
         Assert.Equal("staging → production (production: production), learnt from its deployments", outcome.Stream!.ToString());
-        var waiting = this.sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.StageQueue && p.Field(FlowSchema.Fields.Count)?.WholeNumber > 0).ToList();
+        var waiting = this.sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.StageQueue && p.Field(FlowSchema.Fields.Count)?.AsInteger > 0).ToList();
         var promotion = Assert.Single(waiting, p => p.Tag(FlowSchema.Tags.Stage) == "promotion_wait:production");
-        Assert.Equal("3", promotion.Field(FlowSchema.Fields.OldestChangeId)?.Text);
+        Assert.Equal("3", promotion.Field(FlowSchema.Fields.OldestChangeId)?.AsString);
         Assert.DoesNotContain(waiting, p => p.Tag(FlowSchema.Tags.Stage) == "release_wait");
     }
 
     private CollectionTarget Target() => new(Web, this.Source, new SourceScheduleOptions());
 
-    private async Task<(TargetCollector Collector, SqliteStateStore Store)> CreateAsync(CollectionOptions? options = null, ValueStreamSettings? settings = null)
+    private async Task<(TargetCollector Collector, SqliteStateStore Store)> CreateAsync(CollectionOptions? options = null, ValueStreamCatalog? streams = null)
     {
         var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.directory, "state.db") }));
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         var telemetry = new FlowCollectorTelemetry(this.metrics.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.time);
-        settings ??= new ValueStreamSettings(ValueStreamDefinition.Default(), ReviewCounting.Default);
-        var collector = new TargetCollector(store, Options.Create(options ?? new CollectionOptions()), this.sink, settings, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance);
+        streams ??= ValueStreamCatalog.OneForAll(ValueStreamDefinition.Default());
+        var collector = new TargetCollector(store, Options.Create(options ?? new CollectionOptions()), this.sink, streams, TeamDirectory.None, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance);
         return (collector, store);
     }
 }

@@ -41,7 +41,7 @@ public sealed class TargetCollectorTests : IDisposable
 
         Assert.True(outcome.Succeeded, outcome.Error);
         Assert.Equal(Now - TimeSpan.FromDays(30), Assert.Single(source.Since));
-        var stages = sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.ChangeStage).Select(p => (p.Tag("stage"), p.Field("seconds")!.Value.Number)).ToList();
+        var stages = sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.ChangeStage).Select(p => (p.Tag("stage"), p.Field("seconds")!.Value.AsFloat)).ToList();
         Assert.Equal([("coding", 3600.0), ("pickup", 7200.0), ("review", 1800.0), ("merge", 900.0)], stages);
         var sync = Assert.Single(sink.Points, p => p.Measurement == FlowSchema.Measurements.CollectorSync);
         Assert.Equal("success", sync.Tag("result"));
@@ -130,16 +130,16 @@ public sealed class TargetCollectorTests : IDisposable
         var outcome = await collector.CollectAsync(Target(deployment), ct);
 
         Assert.True(outcome.Succeeded, outcome.Error);
-        var stages = sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.ChangeStage).Select(p => (p.Tag("stage"), p.Field("seconds")!.Value.Number)).ToList();
+        var stages = sink.Points.Where(p => p.Measurement == FlowSchema.Measurements.ChangeStage).Select(p => (p.Tag("stage"), p.Field("seconds")!.Value.AsFloat)).ToList();
         Assert.Equal([("coding", 3600.0), ("pickup", 7200.0), ("review", 1800.0), ("merge", 900.0), ("release_wait", 3600.0), ("deploy:production", 600.0)], stages);
 
         // Lead time: first commit (opened − 1 h) → deployed (merged + 1 h 10 min) = 4 h 55 min; process = coding + review + deploy.
         var change = Assert.Single(sink.Points, p => p.Measurement == FlowSchema.Measurements.Change);
-        Assert.Equal(17700, change.Field(FlowSchema.Fields.LeadSeconds)!.Value.Number);
-        Assert.Equal(6000, change.Field(FlowSchema.Fields.ProcessSeconds)!.Value.Number);
-        Assert.Equal(11700, change.Field(FlowSchema.Fields.WaitSeconds)!.Value.Number);
+        Assert.Equal(17700, change.Field(FlowSchema.Fields.LeadSeconds)!.Value.AsFloat);
+        Assert.Equal(6000, change.Field(FlowSchema.Fields.ProcessSeconds)!.Value.AsFloat);
+        Assert.Equal(11700, change.Field(FlowSchema.Fields.WaitSeconds)!.Value.AsFloat);
         var delivered = Assert.Single(sink.Points, p => p.Measurement == FlowSchema.Measurements.Deployment);
-        Assert.Equal(1, delivered.Field(FlowSchema.Fields.Changes)!.Value.WholeNumber);
+        Assert.Equal(1, delivered.Field(FlowSchema.Fields.Changes)!.Value.AsInteger);
     }
 
     [Fact]
@@ -170,8 +170,7 @@ public sealed class TargetCollectorTests : IDisposable
         var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.directory, "state.db") }));
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         var telemetry = new FlowCollectorTelemetry(this.services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.time);
-        var settings = new ValueStreamSettings(ValueStreamDefinition.Default(), ReviewCounting.Default);
-        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, settings, this.health, telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
+        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, ValueStreamCatalog.OneForAll(ValueStreamDefinition.Default()), TeamDirectory.None, this.health, telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
     }
 
     private sealed class ScriptedSource(params FlowEvent[] events) : IFlowEventSource

@@ -51,6 +51,19 @@ public sealed class ValueStreamStreamsOptionsTests
             catalog.Resolve(Web, StagingProduction).Definition.Stages.Select(s => s.Name));
     }
 
+    [Theory]
+    [InlineData(null, true)] // left out: a single review comment ends pickup
+    [InlineData("false", false)]
+    public void CommentsEndPickup_reaches_every_stream_configured_learnt_or_default(string? configured, bool expected)
+    {
+        var catalog = ValueStreamCatalog.From(Bind(configured is null ? TwoStreams : new(TwoStreams) { ["ValueStream:CommentsEndPickup"] = configured }));
+
+        Assert.Equal(
+            [expected, expected, expected, expected, expected],
+            new[] { catalog.Resolve(Payments, null), catalog.Resolve(Shop, null), catalog.Resolve(Web, StagingProduction), catalog.Resolve(Web, null), catalog.Fallback }
+                .Select(a => a.Definition.CommentsEndPickup));
+    }
+
     [Fact]
     public void The_legacy_environments_are_one_explicit_stream_for_every_repository_not_matched_by_a_stream()
     {

@@ -47,7 +47,7 @@ internal sealed class ReportChanges(RepositoryRef repository, DateTimeOffset sta
 
     public RepositoryFlow Flow(ValueStreamDefinition stream)
     {
-        var flow = new RepositoryFlow(repository, stream, ReviewCounting.Default);
+        var flow = new RepositoryFlow(repository, stream);
         flow.Apply(this.Events);
         return flow;
     }
