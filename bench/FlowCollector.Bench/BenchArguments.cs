@@ -10,7 +10,7 @@ internal sealed class BenchArguments
 
     private BenchArguments(string scenario, Dictionary<string, string?> options)
     {
-        this.Scenario = scenario;
+        Scenario = scenario;
         this.options = options;
     }
 
@@ -40,14 +40,14 @@ internal sealed class BenchArguments
         return new BenchArguments(args[0], options);
     }
 
-    public int Int(string name, int fallback, int minimum = 1) => this.Ints(name, [fallback], minimum) is [var single]
+    public int Int(string name, int fallback, int minimum = 1) => Ints(name, [fallback], minimum) is [var single]
         ? single
         : throw new BenchUsageException($"--{name} takes one number");
 
     public IReadOnlyList<int> Ints(string name, IReadOnlyList<int> fallback, int minimum = 1)
     {
-        this.read.Add(name);
-        if (!this.options.TryGetValue(name, out var text))
+        read.Add(name);
+        if (!options.TryGetValue(name, out var text))
         {
             return fallback;
         }
@@ -76,16 +76,16 @@ internal sealed class BenchArguments
 
     public string? Text(string name)
     {
-        this.read.Add(name);
-        return this.options.TryGetValue(name, out var value)
+        read.Add(name);
+        return options.TryGetValue(name, out var value)
             ? value ?? throw new BenchUsageException($"--{name} needs a value")
             : null;
     }
 
     public bool Flag(string name)
     {
-        this.read.Add(name);
-        if (!this.options.TryGetValue(name, out var value))
+        read.Add(name);
+        if (!options.TryGetValue(name, out var value))
         {
             return false;
         }
@@ -96,10 +96,10 @@ internal sealed class BenchArguments
     /// <summary>Refuses options no scenario step asked for: a typo must not silently fall back to a default.</summary>
     public void EnsureAllRead()
     {
-        var unknown = this.options.Keys.Where(k => !this.read.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        var unknown = options.Keys.Where(k => !read.Contains(k)).Order(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
-            throw new BenchUsageException($"unknown option(s) for '{this.Scenario}': {string.Join(", ", unknown.Select(u => "--" + u))}");
+            throw new BenchUsageException($"unknown option(s) for '{Scenario}': {string.Join(", ", unknown.Select(u => "--" + u))}");
         }
     }
 }

@@ -27,36 +27,36 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
             throw new InvalidOperationException($"{Setting} {problem}");
         }
 
-        this.connection = builder!;
-        this.dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(this.connection));
+        connection = builder!;
+        dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(connection));
     }
 
-    private NpgsqlDataSource DataSource => this.dataSource.Value;
+    private NpgsqlDataSource DataSource => dataSource.Value;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await PostgreSqlSchema.MigrateAsync(this.DataSource, cancellationToken);
+            await PostgreSqlSchema.MigrateAsync(DataSource, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
-            throw this.StartupError(
+            throw StartupError(
                 $"the role may not create FlowCollector's tables ({e.MessageText})",
-                $"grant it CREATE on the schema (GRANT CREATE ON SCHEMA public TO \"{this.connection.Username}\"), or let the database owner start FlowCollector once",
+                $"grant it CREATE on the schema (GRANT CREATE ON SCHEMA public TO \"{connection.Username}\"), or let the database owner start FlowCollector once",
                 e);
         }
         catch (PostgresException e)
         {
-            throw this.StartupError(e.MessageText + $" [SQLSTATE {e.SqlState}]", "check the database name, user and password", e);
+            throw StartupError(e.MessageText + $" [SQLSTATE {e.SqlState}]", "check the database name, user and password", e);
         }
         catch (NpgsqlException e)
         {
-            throw this.StartupError(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message, "check the host, port and that PostgreSQL accepts connections from here", e);
+            throw StartupError(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message, "check the host, port and that PostgreSQL accepts connections from here", e);
         }
         catch (TimeoutException e)
         {
-            throw this.StartupError(e.Message, "check the host, port and network policy", e);
+            throw StartupError(e.Message, "check the host, port and network policy", e);
         }
     }
 
@@ -65,27 +65,27 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
     {
         try
         {
-            return await PostgreSqlSchema.CheckAsync(this.DataSource, cancellationToken) is { } problem
-                ? this.StartupError(problem, $"grant the role \"{this.connection.Username}\" CREATE on the schema and read/write on FlowCollector's tables, or let the database owner start FlowCollector once", null).Message
+            return await PostgreSqlSchema.CheckAsync(DataSource, cancellationToken) is { } problem
+                ? StartupError(problem, $"grant the role \"{connection.Username}\" CREATE on the schema and read/write on FlowCollector's tables, or let the database owner start FlowCollector once", null).Message
                 : null;
         }
         catch (PostgresException e)
         {
-            return this.StartupError(e.MessageText + $" [SQLSTATE {e.SqlState}]", "check the database name, user and password", e).Message;
+            return StartupError(e.MessageText + $" [SQLSTATE {e.SqlState}]", "check the database name, user and password", e).Message;
         }
         catch (NpgsqlException e)
         {
-            return this.StartupError(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message, "check the host, port and that PostgreSQL accepts connections from here", e).Message;
+            return StartupError(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message, "check the host, port and that PostgreSQL accepts connections from here", e).Message;
         }
         catch (TimeoutException e)
         {
-            return this.StartupError(e.Message, "check the host, port and network policy", e).Message;
+            return StartupError(e.Message, "check the host, port and network policy", e).Message;
         }
     }
 
     public async Task<TargetState?> GetTargetAsync(string targetKey, CancellationToken cancellationToken)
     {
-        await using var command = this.DataSource.CreateCommand(
+        await using var command = DataSource.CreateCommand(
             "SELECT watermark, last_success, last_attempt, last_error FROM flowcollector_target_state WHERE target_key = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = targetKey });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -100,7 +100,7 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
     public async Task SaveTargetAsync(TargetState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        await this.ExecuteAsync(
+        await ExecuteAsync(
             """
             INSERT INTO flowcollector_target_state (target_key, watermark, last_success, last_attempt, last_error)
             VALUES ($1, $2, $3, $4, $5)
@@ -118,14 +118,14 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
 
     public async Task<string?> GetETagAsync(string targetKey, string resource, CancellationToken cancellationToken)
     {
-        await using var command = this.DataSource.CreateCommand("SELECT etag FROM flowcollector_etag WHERE target_key = $1 AND resource = $2");
+        await using var command = DataSource.CreateCommand("SELECT etag FROM flowcollector_etag WHERE target_key = $1 AND resource = $2");
         command.Parameters.Add(new NpgsqlParameter { Value = targetKey });
         command.Parameters.Add(new NpgsqlParameter { Value = resource });
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public Task SaveETagAsync(string targetKey, string resource, string etag, CancellationToken cancellationToken) =>
-        this.ExecuteAsync(
+        ExecuteAsync(
             "INSERT INTO flowcollector_etag (target_key, resource, etag) VALUES ($1, $2, $3) ON CONFLICT (target_key, resource) DO UPDATE SET etag = excluded.etag",
             cancellationToken,
             targetKey,
@@ -134,14 +134,14 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
 
     public async Task<IReadOnlyDictionary<string, string>> GetPendingChangesAsync(string targetKey, CancellationToken cancellationToken)
     {
-        await using var command = this.DataSource.CreateCommand("SELECT change_id, payload FROM flowcollector_pending_change WHERE target_key = $1");
+        await using var command = DataSource.CreateCommand("SELECT change_id, payload FROM flowcollector_pending_change WHERE target_key = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = targetKey });
         return await ReadPairsAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, string>> GetResourceOfEveryTargetAsync(string resource, CancellationToken cancellationToken)
     {
-        await using var command = this.DataSource.CreateCommand("SELECT target_key, etag FROM flowcollector_etag WHERE resource = $1");
+        await using var command = DataSource.CreateCommand("SELECT target_key, etag FROM flowcollector_etag WHERE resource = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = resource });
         return await ReadPairsAsync(command, cancellationToken);
     }
@@ -161,7 +161,7 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
     public async Task ReplacePendingChangesAsync(string targetKey, IReadOnlyDictionary<string, string> pending, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        await using var connection = await this.DataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var delete = new NpgsqlCommand("DELETE FROM flowcollector_pending_change WHERE target_key = $1", connection, transaction))
         {
@@ -190,7 +190,7 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
         ArgumentNullException.ThrowIfNull(budget);
 
         // Replicas report out of order; only a newer observation replaces the one stored.
-        return this.ExecuteAsync(
+        return ExecuteAsync(
             """
             INSERT INTO flowcollector_api_budget (credential, source, remaining, observed_at, observed_by) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (credential) DO UPDATE SET source = excluded.source, remaining = excluded.remaining,
@@ -207,7 +207,7 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
 
     public async Task<ApiBudget?> GetAsync(string credential, CancellationToken cancellationToken)
     {
-        await using var command = this.DataSource.CreateCommand(
+        await using var command = DataSource.CreateCommand(
             "SELECT source, remaining, observed_at, observed_by FROM flowcollector_api_budget WHERE credential = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = credential });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -222,7 +222,7 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
     /// </summary>
     public async Task<IAsyncDisposable> LockScheduleRegistrationAsync(CancellationToken cancellationToken)
     {
-        var connection = await this.DataSource.OpenConnectionAsync(cancellationToken);
+        var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var command = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection);
@@ -239,13 +239,13 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
 
     public async ValueTask DisposeAsync()
     {
-        if (this.dataSource.IsValueCreated)
+        if (dataSource.IsValueCreated)
         {
-            await this.dataSource.Value.DisposeAsync();
+            await dataSource.Value.DisposeAsync();
         }
     }
 
-    public override string ToString() => "postgresql " + PostgreSqlConnection.Describe(this.connection);
+    public override string ToString() => "postgresql " + PostgreSqlConnection.Describe(connection);
 
     private static object ToDb(DateTimeOffset? time) => time is { } t ? t.ToUnixTimeMilliseconds() : DBNull.Value;
 
@@ -254,13 +254,13 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
 
     private InvalidOperationException StartupError(string problem, string fix, Exception? inner) =>
         new(PostgreSqlConnection.Redact(
-            $"Cannot use the PostgreSQL state store {PostgreSqlConnection.Describe(this.connection)}: {problem}. Fix {Setting}: {fix}.",
-            this.connection),
+            $"Cannot use the PostgreSQL state store {PostgreSqlConnection.Describe(connection)}: {problem}. Fix {Setting}: {fix}.",
+            connection),
             inner);
 
     private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] parameters)
     {
-        await using var command = this.DataSource.CreateCommand(sql);
+        await using var command = DataSource.CreateCommand(sql);
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });

@@ -27,7 +27,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await using var connection = await this.OpenAsync(cancellationToken);
+            await using var connection = await OpenAsync(cancellationToken);
             await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
             await ExecuteAsync(
                 connection,
@@ -63,7 +63,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
 
     public async Task<TargetState?> GetTargetAsync(string targetKey, CancellationToken cancellationToken)
     {
-        await using var connection = await this.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT watermark, last_success, last_attempt, last_error FROM target_state WHERE target_key = $key";
         command.Parameters.AddWithValue("$key", targetKey);
@@ -79,7 +79,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
     public async Task SaveTargetAsync(TargetState state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        await using var connection = await this.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(
             connection,
             """
@@ -99,7 +99,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
 
     public async Task<string?> GetETagAsync(string targetKey, string resource, CancellationToken cancellationToken)
     {
-        await using var connection = await this.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT etag FROM etag WHERE target_key = $key AND resource = $resource";
         command.Parameters.AddWithValue("$key", targetKey);
@@ -109,7 +109,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
 
     public async Task SaveETagAsync(string targetKey, string resource, string etag, CancellationToken cancellationToken)
     {
-        await using var connection = await this.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(
             connection,
             "INSERT INTO etag (target_key, resource, etag) VALUES ($key, $resource, $etag) ON CONFLICT (target_key, resource) DO UPDATE SET etag = excluded.etag",
@@ -121,7 +121,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
 
     public async Task<IReadOnlyDictionary<string, string>> GetResourceOfEveryTargetAsync(string resource, CancellationToken cancellationToken)
     {
-        await using var connection = await this.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT target_key, etag FROM etag WHERE resource = $resource";
         command.Parameters.AddWithValue("$resource", resource);
@@ -130,7 +130,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
 
     public async Task<IReadOnlyDictionary<string, string>> GetPendingChangesAsync(string targetKey, CancellationToken cancellationToken)
     {
-        await using var connection = await this.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT change_id, payload FROM pending_change WHERE target_key = $key";
         command.Parameters.AddWithValue("$key", targetKey);
@@ -152,7 +152,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
     public async Task ReplacePendingChangesAsync(string targetKey, IReadOnlyDictionary<string, string> pending, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        await using var connection = await this.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, "DELETE FROM pending_change WHERE target_key = $key", cancellationToken, ("$key", targetKey));
         foreach (var (changeId, payload) in pending)
@@ -188,7 +188,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(this.connectionString);
+        var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }

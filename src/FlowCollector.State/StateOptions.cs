@@ -16,7 +16,7 @@ public sealed class StateOptions
     public PostgreSqlStateOptions PostgreSql { get; set; } = new();
 
     /// <summary>True when <c>State:PostgreSql:ConnectionString</c> is set: PostgreSQL state and a clustered Quartz job store instead of SQLite and the in-memory one.</summary>
-    public bool Clustered => !string.IsNullOrWhiteSpace(this.PostgreSql.ConnectionString);
+    public bool Clustered => !string.IsNullOrWhiteSpace(PostgreSql.ConnectionString);
 
     /// <summary>Reads the mode straight from configuration, for registrations that must choose before options exist.</summary>
     public static StateOptions From(IConfiguration configuration) =>

@@ -32,7 +32,7 @@ public sealed class AlertOrganisationTests(CollectedOrganisation organisation)
     [Fact]
     public async Task The_healthy_organisation_fires_no_rule_although_every_rule_evaluates_instances()
     {
-        var evaluations = await this.EvaluateAsync(AlertProblem.None);
+        var evaluations = await EvaluateAsync(AlertProblem.None);
 
         Assert.All(evaluations, e => Assert.True(e.Value.Condition.Count > 0, $"{e.Key}: no instance on the healthy organisation, so its quiet proves nothing. {e.Value}"));
         Assert.All(evaluations, e => Assert.True(e.Value.State == AlertEvaluation.Normal, $"{e.Key} fires on the healthy organisation: {e.Value}"));
@@ -76,7 +76,7 @@ public sealed class AlertOrganisationTests(CollectedOrganisation organisation)
     [MemberData(nameof(Problems))]
     public async Task Each_injected_problem_fires_exactly_its_rule_naming_the_repository_team_and_change(AlertProblem problem, string uid, string target, string[] named)
     {
-        var evaluations = await this.EvaluateAsync(problem);
+        var evaluations = await EvaluateAsync(problem);
 
         var firing = evaluations.Where(e => e.Value.Firing.Count > 0).ToDictionary(e => e.Key, e => e.Value);
         Assert.True(firing.Keys.SequenceEqual([uid]), $"{problem}: expected only {uid} to fire, got {string.Join(", ", firing.Select(f => $"{f.Key}: {f.Value}"))}");
@@ -102,7 +102,7 @@ public sealed class AlertOrganisationTests(CollectedOrganisation organisation)
     [Fact]
     public async Task The_constraint_share_rule_compares_week_over_week_growth_with_the_threshold_by_hand()
     {
-        var evaluations = await this.EvaluateAsync(AlertProblem.ConstraintShareGrew);
+        var evaluations = await EvaluateAsync(AlertProblem.ConstraintShareGrew);
         var grew = evaluations["flowcollector-constraint-share-grew"];
 
         // svc-12: release_wait held 70 of the week's 100 change-hours waited (share 0.70) after 45 of 100 the week before

@@ -54,10 +54,10 @@ public sealed class BoardEqualsEngineTests(CollectedOrganisation organisation)
         Assert.Equal(3, engine.FailedDeployments);
         Assert.Equal(0.6, engine.ChangeFailureRate);
 
-        Assert.Equal(0.6, (await this.PanelAsync("Change failure rate", "A"))!.Value, 12);
-        Assert.Equal(1, await this.PanelAsync("Deployments failed by an incident", "A"));
-        Assert.Equal(4, await this.PanelAsync("Production deployments", "A")); // d1, d3, d4, d5
-        Assert.Equal(engine.Deployments, await this.PanelAsync("Production deployments", "A"));
+        Assert.Equal(0.6, (await PanelAsync("Change failure rate", "A"))!.Value, 12);
+        Assert.Equal(1, await PanelAsync("Deployments failed by an incident", "A"));
+        Assert.Equal(4, await PanelAsync("Production deployments", "A")); // d1, d3, d4, d5
+        Assert.Equal(engine.Deployments, await PanelAsync("Production deployments", "A"));
     }
 
     [Fact]
@@ -69,8 +69,8 @@ public sealed class BoardEqualsEngineTests(CollectedOrganisation organisation)
         Assert.Equal(TimeSpan.FromSeconds(3600), engine.RecoveryTime.Median);
         Assert.Equal(TimeSpan.FromSeconds(14400), engine.RecoveryTime.P90);
 
-        Assert.Equal(3600, await this.PanelAsync("Failed deployment recovery time", "A"));
-        Assert.Equal(14400, await this.PanelAsync("Failed deployment recovery time", "B"));
+        Assert.Equal(3600, await PanelAsync("Failed deployment recovery time", "A"));
+        Assert.Equal(14400, await PanelAsync("Failed deployment recovery time", "B"));
     }
 
     [Fact]
@@ -78,10 +78,10 @@ public sealed class BoardEqualsEngineTests(CollectedOrganisation organisation)
     {
         // By hand: 4 opened, none open now; restore sorted 600, 1800, 7200, 14400 (n = 4): median = rank 2 = 1800 s,
         // p90 = rank ⌈3.6⌉ = 4th = 14400 s (InfluxQL's own rank, ⌊4·0.9 + 0.5⌋ = 4, agrees here; the fivefold read is for n where it does not).
-        Assert.Equal(4, await this.PanelAsync("Incidents", "A"));
-        Assert.Null(await this.PanelAsync("Incidents", "B"));
-        Assert.Equal(1800, await this.PanelAsync("Time to restore (incidents)", "A"));
-        Assert.Equal(14400, await this.PanelAsync("Time to restore (incidents)", "B"));
+        Assert.Equal(4, await PanelAsync("Incidents", "A"));
+        Assert.Null(await PanelAsync("Incidents", "B"));
+        Assert.Equal(1800, await PanelAsync("Time to restore (incidents)", "A"));
+        Assert.Equal(14400, await PanelAsync("Time to restore (incidents)", "B"));
         Assert.Equal(1800, Percentile.NearestRank([600, 1800, 7200, 14400], 50));
     }
 
@@ -91,7 +91,7 @@ public sealed class BoardEqualsEngineTests(CollectedOrganisation organisation)
         // 1970-01-01 was a Thursday, so time(7d) buckets start on Thursdays; time(7d, 4d) moves them to Mondays.
         // i0 (Sunday 2 March 23:00) is in the week of Monday 24 February; i1 (Tue), i2 (Tue) and i3 (Thursday 6 March
         // 17:00) in the week of Monday 3 March. Thursday buckets would split them 3 (27 Feb – 5 Mar: i0, i1, i2) and 1.
-        var frames = await this.FramesAsync("Incidents opened per week", "A");
+        var frames = await FramesAsync("Incidents opened per week", "A");
         var weeks = Assert.Single(frames).Points.Where(p => p.Value > 0).Select(p => (DateTimeOffset.FromUnixTimeMilliseconds(p.Time / 1_000_000), p.Value)).ToList();
 
         Assert.Equal([(new DateTimeOffset(2025, 2, 24, 0, 0, 0, TimeSpan.Zero), 1.0), (new DateTimeOffset(2025, 3, 3, 0, 0, 0, TimeSpan.Zero), 3.0)], weeks.Select(w => (w.Item1, w.Value!.Value)));
@@ -147,7 +147,7 @@ public sealed class BoardEqualsEngineTests(CollectedOrganisation organisation)
 
     private async Task<double?> PanelAsync(string title, string refId)
     {
-        var frames = await this.FramesAsync(title, refId);
+        var frames = await FramesAsync(title, refId);
         return frames.Count == 0 ? null : Assert.Single(Assert.Single(frames).Points).Value;
     }
 }

@@ -22,15 +22,15 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
     [InlineData("contoso/web")]
     public async Task Median_lead_time_and_its_p75_p90_are_the_engines_nearest_rank(string? target)
     {
-        var data = await this.ReadAsync(target);
+        var data = await ReadAsync(target);
         var report = data.Dora();
 
         Assert.True(report.LeadTime.Count > 20, $"too few arrived changes to compare: {report.LeadTime.Count}");
         Assert.Equal(Percentile.NearestRank(data.LeadSeconds, 50), report.LeadTime.Median!.Value.TotalSeconds);
-        Assert.Equal(report.LeadTime.Median.Value.TotalSeconds, await this.PanelAsync("value-stream.json", "Lead time for changes (median)", "A", target));
-        Assert.Equal(report.LeadTime.Median.Value.TotalSeconds, await this.PanelAsync("delivery-performance.json", "Lead time for changes", "A", target));
-        Assert.Equal(report.LeadTime.P75!.Value.TotalSeconds, await this.PanelAsync("delivery-performance.json", "Lead time for changes", "B", target));
-        Assert.Equal(report.LeadTime.P90!.Value.TotalSeconds, await this.PanelAsync("delivery-performance.json", "Lead time for changes", "C", target));
+        Assert.Equal(report.LeadTime.Median.Value.TotalSeconds, await PanelAsync("value-stream.json", "Lead time for changes (median)", "A", target));
+        Assert.Equal(report.LeadTime.Median.Value.TotalSeconds, await PanelAsync("delivery-performance.json", "Lead time for changes", "A", target));
+        Assert.Equal(report.LeadTime.P75!.Value.TotalSeconds, await PanelAsync("delivery-performance.json", "Lead time for changes", "B", target));
+        Assert.Equal(report.LeadTime.P90!.Value.TotalSeconds, await PanelAsync("delivery-performance.json", "Lead time for changes", "C", target));
     }
 
     [Theory]
@@ -39,15 +39,15 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
     [InlineData("contoso/web")]
     public async Task Deployment_count_and_change_failure_rate_are_the_engines_DORA_metrics(string? target)
     {
-        var data = await this.ReadAsync(target);
+        var data = await ReadAsync(target);
         var report = data.Dora();
 
         Assert.True(report.FailedDeployments > 0, "the simulated organisation should have failed production deployments");
         // Issue 17: the board read no incidents (3.2 % where once said 6 %). Here incidents fail some deployments.
         Assert.True(report.FailedDeployments > data.Dora(withIncidents: false).FailedDeployments, "the simulated incidents should fail some production deployments");
-        Assert.Equal(report.Deployments, await this.PanelAsync("delivery-performance.json", "Production deployments", "A", target));
-        Assert.Equal(report.DeploymentsPerDay, (await this.PanelAsync("delivery-performance.json", "Deployment frequency", "A", target))!.Value, 9);
-        Assert.Equal(data.ChangeFailureRate(), (await this.PanelAsync("delivery-performance.json", "Change failure rate", "A", target))!.Value, 12);
+        Assert.Equal(report.Deployments, await PanelAsync("delivery-performance.json", "Production deployments", "A", target));
+        Assert.Equal(report.DeploymentsPerDay, (await PanelAsync("delivery-performance.json", "Deployment frequency", "A", target))!.Value, 9);
+        Assert.Equal(data.ChangeFailureRate(), (await PanelAsync("delivery-performance.json", "Change failure rate", "A", target))!.Value, 12);
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
     [InlineData("fabrikam/web")]
     public async Task Recovery_time_and_time_to_restore_include_incidents_as_the_engine_does(string target)
     {
-        var data = await this.ReadAsync(target);
+        var data = await ReadAsync(target);
         var report = data.Dora();
         var restore = data.Incidents.Where(i => i.Resolved is not null).Select(i => (i.Resolved!.Value - i.Opened).TotalSeconds).Order().ToList();
 
@@ -65,11 +65,11 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
         // Per repository, as the engine computes it (a run of failures is per repository and environment). The engine here
         // reads the points' times, which carry the schema's sub-second per-entity offset; the collector measured the true
         // times: they agree to within that second.
-        Assert.InRange((await this.PanelAsync("delivery-performance.json", "Failed deployment recovery time", "A", target))!.Value, report.RecoveryTime.Median!.Value.TotalSeconds - 1, report.RecoveryTime.Median.Value.TotalSeconds + 1);
-        Assert.InRange((await this.PanelAsync("delivery-performance.json", "Failed deployment recovery time", "B", target))!.Value, report.RecoveryTime.P90!.Value.TotalSeconds - 1, report.RecoveryTime.P90.Value.TotalSeconds + 1);
-        Assert.Equal(Percentile.NearestRank(restore, 50)!.Value, (await this.PanelAsync("delivery-performance.json", "Time to restore (incidents)", "A", target))!.Value, 6);
-        Assert.Equal(Percentile.NearestRank(restore, 90)!.Value, (await this.PanelAsync("delivery-performance.json", "Time to restore (incidents)", "B", target))!.Value, 6);
-        Assert.Equal(data.Incidents.Count, await this.PanelAsync("delivery-performance.json", "Incidents", "A", target));
+        Assert.InRange((await PanelAsync("delivery-performance.json", "Failed deployment recovery time", "A", target))!.Value, report.RecoveryTime.Median!.Value.TotalSeconds - 1, report.RecoveryTime.Median.Value.TotalSeconds + 1);
+        Assert.InRange((await PanelAsync("delivery-performance.json", "Failed deployment recovery time", "B", target))!.Value, report.RecoveryTime.P90!.Value.TotalSeconds - 1, report.RecoveryTime.P90.Value.TotalSeconds + 1);
+        Assert.Equal(Percentile.NearestRank(restore, 50)!.Value, (await PanelAsync("delivery-performance.json", "Time to restore (incidents)", "A", target))!.Value, 6);
+        Assert.Equal(Percentile.NearestRank(restore, 90)!.Value, (await PanelAsync("delivery-performance.json", "Time to restore (incidents)", "B", target))!.Value, 6);
+        Assert.Equal(data.Incidents.Count, await PanelAsync("delivery-performance.json", "Incidents", "A", target));
     }
 
     [Theory]
@@ -78,11 +78,11 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
     [InlineData("fabrikam/api")]
     public async Task Rework_rate_is_the_engines_share_of_successful_production_deployments_carrying_an_unplanned_fix(string? target)
     {
-        var data = await this.ReadAsync(target);
+        var data = await ReadAsync(target);
         var report = data.Dora();
 
         Assert.True(report.ReworkDeployments > 0 && report.ReworkDeployments < report.Deployments, $"the simulated organisation should have some rework deployments, not all: {report.ReworkDeployments} of {report.Deployments}");
-        Assert.Equal(report.ReworkRate!.Value, (await this.PanelAsync("delivery-performance.json", "Rework rate", "A", target))!.Value, 12);
+        Assert.Equal(report.ReworkRate!.Value, (await PanelAsync("delivery-performance.json", "Rework rate", "A", target))!.Value, 12);
     }
 
     [Fact]
@@ -107,12 +107,12 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
     {
         // ValueStream:Teams gives the first repository to one team; the other three have no team tag at all.
         var owned = organisation.Model.Repositories[0].FullName;
-        var teamReport = (await this.ReadAsync(owned)).Dora();
-        var allReport = (await this.ReadAsync(null)).Dora();
+        var teamReport = (await ReadAsync(owned)).Dora();
+        var allReport = (await ReadAsync(null)).Dora();
         Assert.True(allReport.Deployments > teamReport.Deployments, "the team must own fewer deployments than the whole organisation");
 
-        Assert.Equal(teamReport.Deployments, await this.PanelAsync("delivery-performance.json", "Production deployments", "A", target: null, team: CollectedOrganisation.FirstTeam));
-        Assert.Equal(allReport.Deployments, await this.PanelAsync("delivery-performance.json", "Production deployments", "A", target: null));
+        Assert.Equal(teamReport.Deployments, await PanelAsync("delivery-performance.json", "Production deployments", "A", target: null, team: CollectedOrganisation.FirstTeam));
+        Assert.Equal(allReport.Deployments, await PanelAsync("delivery-performance.json", "Production deployments", "A", target: null));
     }
 
     [Theory]
@@ -125,8 +125,8 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
         organisation.Require();
         var line = DoraLine().Matches(organisation.Summary).Single(m => m.Groups["target"].Value == target);
 
-        var deployments = await this.PanelAsync("delivery-performance.json", "Production deployments", "A", target);
-        var failureRate = await this.PanelAsync("delivery-performance.json", "Change failure rate", "A", target);
+        var deployments = await PanelAsync("delivery-performance.json", "Production deployments", "A", target);
+        var failureRate = await PanelAsync("delivery-performance.json", "Change failure rate", "A", target);
 
         Assert.Equal(int.Parse(line.Groups["deployments"].Value, CultureInfo.InvariantCulture), deployments);
         TestContext.Current.TestOutputHelper?.WriteLine($"{target}: once printed {line.Groups["deployments"].Value} deployments, change failure rate {line.Groups["cfr"].Value} %; the board shows {deployments}, {failureRate * 100:F2} %");
@@ -139,11 +139,11 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
     [InlineData("fabrikam/web")]
     public async Task Flow_efficiency_is_process_time_over_flow_time_of_the_arrived_changes(string? target)
     {
-        var data = await this.ReadAsync(target);
+        var data = await ReadAsync(target);
         var expected = new RepositoryEfficiency(target ?? "all", data.Changes.Count, data.Changes.Sum(c => c.Process), data.Changes.Sum(c => c.Flow)).FlowEfficiency;
 
         Assert.InRange(expected!.Value, 0.05, 0.95);
-        Assert.Equal(expected.Value, (await this.PanelAsync("value-stream.json", "Flow efficiency", "A", target))!.Value, 12);
+        Assert.Equal(expected.Value, (await PanelAsync("value-stream.json", "Flow efficiency", "A", target))!.Value, 12);
     }
 
     [Theory]
@@ -152,13 +152,13 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
     [InlineData("fabrikam/web")]
     public async Task Pickup_wait_p75_and_median_are_the_engines_nearest_rank(string? target)
     {
-        var data = await this.ReadAsync(target);
+        var data = await ReadAsync(target);
         var pickup = data.StageSeconds("pickup");
 
         Assert.True(pickup.Count > 20);
-        Assert.Equal(Percentile.NearestRank(pickup, 50), await this.PanelAsync("value-stream.json", "$stage", "A", target, stage: "pickup"));
-        Assert.Equal(Percentile.NearestRank(pickup, 75), await this.PanelAsync("value-stream.json", "$stage", "B", target, stage: "pickup"));
-        Assert.Equal(pickup.Count, await this.PanelAsync("value-stream.json", "$stage", "C", target, stage: "pickup"));
+        Assert.Equal(Percentile.NearestRank(pickup, 50), await PanelAsync("value-stream.json", "$stage", "A", target, stage: "pickup"));
+        Assert.Equal(Percentile.NearestRank(pickup, 75), await PanelAsync("value-stream.json", "$stage", "B", target, stage: "pickup"));
+        Assert.Equal(pickup.Count, await PanelAsync("value-stream.json", "$stage", "C", target, stage: "pickup"));
     }
 
     [Fact]
@@ -170,15 +170,15 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
         foreach (var target in targets)
         {
             // The stages the map repeats over for this scope: the stage variable's options, from the data.
-            var stages = await this.StagesAsync(target);
+            var stages = await StagesAsync(target);
             Assert.True(stages.Count >= 9, $"{target ?? "all"}: the stage variable offers only {string.Join(", ", stages)}");
-            var data = await this.ReadAsync(target);
+            var data = await ReadAsync(target);
             foreach (var stage in stages)
             {
                 var seconds = data.StageSeconds(stage);
                 Assert.True(seconds.Count > 0, $"{target ?? "all"}: no {stage} points");
                 Assert.True(
-                    Percentile.NearestRank(seconds, 75) == await this.PanelAsync("value-stream.json", "$stage", "B", target, stage),
+                    Percentile.NearestRank(seconds, 75) == await PanelAsync("value-stream.json", "$stage", "B", target, stage),
                     $"{target ?? "all"} {stage}: the board's p75 is not the engine's nearest rank over {seconds.Count} values");
 
                 // InfluxQL's own rank, floor(n·0.75 + 0.5), differs from nearest rank, ceil(n·0.75), exactly here.
@@ -237,7 +237,7 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
             selection["team"] = [team];
         }
 
-        var expander = await DashboardQueries.ResolveAsync(GrafanaFiles.Dashboard(dashboard), influx, CollectedOrganisation.Database, this.From, organisation.CollectedAt, selection, ct);
+        var expander = await DashboardQueries.ResolveAsync(GrafanaFiles.Dashboard(dashboard), influx, CollectedOrganisation.Database, From, organisation.CollectedAt, selection, ct);
         var frames = await InfluxFrame.QueryAsync(influx, CollectedOrganisation.Database, expander.Expand(query.Query, expander.Interval(query.MinInterval)), ct);
         return Assert.Single(Assert.Single(frames).Points).Value;
     }
@@ -253,21 +253,21 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
             selection["repo"] = [target.Split('/')[1]];
         }
 
-        return await DashboardQueries.OptionsOfAsync(GrafanaFiles.Dashboard("value-stream.json"), "stage", organisation.Require(), CollectedOrganisation.Database, this.From, organisation.CollectedAt, selection, TestContext.Current.CancellationToken);
+        return await DashboardQueries.OptionsOfAsync(GrafanaFiles.Dashboard("value-stream.json"), "stage", organisation.Require(), CollectedOrganisation.Database, From, organisation.CollectedAt, selection, TestContext.Current.CancellationToken);
     }
 
     private async Task<CollectedPoints> ReadAsync(string? target)
     {
         var influx = organisation.Require();
         var ct = TestContext.Current.CancellationToken;
-        var where = $"time >= {this.From.ToUnixTimeMilliseconds()}ms and time <= {organisation.CollectedAt.ToUnixTimeMilliseconds()}ms"
+        var where = $"time >= {From.ToUnixTimeMilliseconds()}ms and time <= {organisation.CollectedAt.ToUnixTimeMilliseconds()}ms"
             + (target is null ? "" : $" AND \"org\" = '{target.Split('/')[0]}' AND \"repo\" = '{target.Split('/')[1]}'");
         var changes = await influx.QueryRowsAsync(CollectedOrganisation.Database, $"SELECT * FROM \"change\" WHERE {where}", ct);
         var deployments = await influx.QueryRowsAsync(CollectedOrganisation.Database, $"SELECT * FROM \"deployment\" WHERE {where} GROUP BY \"org\", \"repo\"", ct);
         var stages = await influx.QueryRowsAsync(CollectedOrganisation.Database, $"SELECT * FROM \"change_stage\" WHERE {where}", ct);
         var incidents = await influx.QueryRowsAsync(CollectedOrganisation.Database, $"SELECT * FROM \"incident\" WHERE {where} GROUP BY \"org\", \"repo\"", ct);
         return new CollectedPoints(
-            this.From,
+            From,
             organisation.CollectedAt,
             changes.Select(r => new ArrivedChange(r["lead_seconds"].GetDouble(), r["process_seconds"].GetDouble(), r["flow_seconds"].GetDouble())).ToList(),
             deployments.Where(r => r["environment"].GetString() == Production)
@@ -291,35 +291,35 @@ public sealed partial class KeyNumberTests(CollectedOrganisation organisation)
 
     private sealed record CollectedPoints(DateTimeOffset From, DateTimeOffset To, List<ArrivedChange> Changes, List<(string Repo, DoraDeployment Deployment)> RepositoryDeployments, List<(string Stage, double Seconds)> Stages, List<(string Repo, DoraIncident Incident)> RepositoryIncidents)
     {
-        public List<double> LeadSeconds => this.Changes.Select(c => c.Lead).Order().ToList();
+        public List<double> LeadSeconds => Changes.Select(c => c.Lead).Order().ToList();
 
-        public List<double> StageSeconds(string stage) => this.Stages.Where(s => s.Stage == stage).Select(s => s.Seconds).Order().ToList();
+        public List<double> StageSeconds(string stage) => Stages.Where(s => s.Stage == stage).Select(s => s.Seconds).Order().ToList();
 
         // The board's range is inclusive of its end, DoraMetrics' window is [from, to): one tick more covers the same points.
-        public List<DoraDeployment> Deployments => this.RepositoryDeployments.Select(d => d.Deployment).ToList();
+        public List<DoraDeployment> Deployments => RepositoryDeployments.Select(d => d.Deployment).ToList();
 
-        public List<DoraIncident> Incidents => this.RepositoryIncidents.Select(i => i.Incident).ToList();
+        public List<DoraIncident> Incidents => RepositoryIncidents.Select(i => i.Incident).ToList();
 
         /// <summary>
         /// The engine's figures for the scope. Incidents and failing runs belong to their repository (once computes per
         /// repository), so for several repositories the failures are counted per repository: use <see cref="ChangeFailureRate"/>.
         /// </summary>
-        public DoraReport Dora(bool withIncidents = true) => this.Dora(this.RepositoryDeployments.Select(d => d.Repo).Concat(this.RepositoryIncidents.Select(i => i.Repo)).ToHashSet(), withIncidents);
+        public DoraReport Dora(bool withIncidents = true) => Dora(RepositoryDeployments.Select(d => d.Repo).Concat(RepositoryIncidents.Select(i => i.Repo)).ToHashSet(), withIncidents);
 
         /// <summary>Σ per repository of the engine's failed production deployments ÷ Σ of the attempts: what a board shows for several.</summary>
         public double ChangeFailureRate()
         {
-            var repositories = this.RepositoryDeployments.Select(d => d.Repo).Distinct().ToList();
-            var failed = repositories.Sum(r => this.Dora(new HashSet<string>(StringComparer.Ordinal) { r }, withIncidents: true).FailedDeployments);
-            return (double)failed / this.RepositoryDeployments.Count(d => d.Deployment.Finished >= this.From && d.Deployment.Finished <= this.To);
+            var repositories = RepositoryDeployments.Select(d => d.Repo).Distinct().ToList();
+            var failed = repositories.Sum(r => Dora(new HashSet<string>(StringComparer.Ordinal) { r }, withIncidents: true).FailedDeployments);
+            return (double)failed / RepositoryDeployments.Count(d => d.Deployment.Finished >= From && d.Deployment.Finished <= To);
         }
 
         private DoraReport Dora(HashSet<string> repositories, bool withIncidents) => DoraMetrics.Compute(
-            this.From,
-            this.To.AddTicks(1),
-            this.RepositoryDeployments.Where(d => repositories.Contains(d.Repo)).Select(d => d.Deployment).ToList(),
-            this.Changes.Select(c => TimeSpan.FromSeconds(c.Lead)).ToList(),
-            withIncidents ? this.RepositoryIncidents.Where(i => repositories.Contains(i.Repo)).Select(i => i.Incident).ToList() : [],
+            From,
+            To.AddTicks(1),
+            RepositoryDeployments.Where(d => repositories.Contains(d.Repo)).Select(d => d.Deployment).ToList(),
+            Changes.Select(c => TimeSpan.FromSeconds(c.Lead)).ToList(),
+            withIncidents ? RepositoryIncidents.Where(i => repositories.Contains(i.Repo)).Select(i => i.Incident).ToList() : [],
             IncidentFailures.Window);
     }
 }

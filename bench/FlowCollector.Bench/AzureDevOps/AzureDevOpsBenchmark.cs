@@ -40,40 +40,40 @@ internal sealed class AzureDevOpsBenchmark
 
     private async Task RunAsync()
     {
-        var s = this.settings;
-        this.output.WriteLine("## azuredevops");
-        this.output.WriteLine();
-        MachineInfo.WriteTo(this.output);
-        this.output.WriteLine($"Settings: 1 project × {s.Repositories} repositories, target {Figures.Count(s.CompletedPullRequests)} completed pull requests and {Figures.Count(s.Builds)} builds " +
+        var s = settings;
+        output.WriteLine("## azuredevops");
+        output.WriteLine();
+        MachineInfo.WriteTo(output);
+        output.WriteLine($"Settings: 1 project × {s.Repositories} repositories, target {Figures.Count(s.CompletedPullRequests)} completed pull requests and {Figures.Count(s.Builds)} builds " +
             $"(SimulatedAzureDevOps.Generate, seed {s.Seed}; builds beyond the generator's one CI run per completed pull request: {string.Join(" / ", s.ExtraBuilds)}); " +
             $"simulator latency {s.LatencyMs} ms; {s.Repetitions} repetitions (wall time: median); " +
             $"source settings: {(s.SourceSettings.Count == 0 ? "defaults" : string.Join(", ", s.SourceSettings.Select(p => $"{p.Key}={p.Value}")))}.");
-        this.output.WriteLine();
+        output.WriteLine();
 
         // Bounded in time: a benchmark against a local server must stop by itself.
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(30));
-        this.progress.Write("warming up …");
-        await this.MeasureAsync(Shape.Build(s with { CompletedPullRequests = 20, Builds = 40, Repositories = 1 }, ExtraBuilds.PullRequest), 1, deadline.Token);
+        progress.Write("warming up …");
+        await MeasureAsync(Shape.Build(s with { CompletedPullRequests = 20, Builds = 40, Repositories = 1 }, ExtraBuilds.PullRequest), 1, deadline.Token);
 
         var rows = new List<ShapeResult>();
         foreach (var extra in s.ExtraBuilds)
         {
-            this.progress.Write($"generating: {s.CompletedPullRequests} completed PRs, {s.Builds} builds ({extra}) …");
+            progress.Write($"generating: {s.CompletedPullRequests} completed PRs, {s.Builds} builds ({extra}) …");
             var shape = Shape.Build(s, extra);
-            this.progress.Write($"generated {shape.Describe()}; reading …");
-            rows.Add(await this.MeasureAsync(shape, s.Repetitions, deadline.Token));
+            progress.Write($"generated {shape.Describe()}; reading …");
+            rows.Add(await MeasureAsync(shape, s.Repetitions, deadline.Token));
         }
 
-        this.WriteShapes(rows);
-        this.WriteBackfill(rows);
-        this.WriteRepoll(rows);
-        this.WriteEndpoints(rows);
+        WriteShapes(rows);
+        WriteBackfill(rows);
+        WriteRepoll(rows);
+        WriteEndpoints(rows);
     }
 
     private async Task<ShapeResult> MeasureAsync(Shape shape, int repetitions, CancellationToken cancellationToken)
     {
-        using var simulator = new AzureDevOpsSimulator(shape.Model, new AzureDevOpsSimulatorOptions { Latency = TimeSpan.FromMilliseconds(this.settings.LatencyMs) });
-        using var host = SourceHost.For(simulator, this.settings.SourceSettings);
+        using var simulator = new AzureDevOpsSimulator(shape.Model, new AzureDevOpsSimulatorOptions { Latency = TimeSpan.FromMilliseconds(settings.LatencyMs) });
+        using var host = SourceHost.For(simulator, settings.SourceSettings);
         var backfill = new List<ReadResult>();
         var repoll = new List<ReadResult>();
         for (var i = 0; i < repetitions; i++)
@@ -137,26 +137,26 @@ internal sealed class AzureDevOpsBenchmark
 
     private void WriteShapes(List<ShapeResult> rows)
     {
-        this.output.WriteLine("### The project (what the generator produced; the source reads default-branch builds only)");
-        this.output.WriteLine();
+        output.WriteLine("### The project (what the generator produced; the source reads default-branch builds only)");
+        output.WriteLine();
         var table = new MarkdownTable("extra builds", "repos", "PRs (completed / abandoned / active)", "builds (default branch / other)", "environment records (finished runs)", "linked work items");
         foreach (var row in rows)
         {
             var shape = row.Shape;
             table.Add(
-                shape.Extra.ToString(), Figures.Count(this.settings.Repositories),
+                shape.Extra.ToString(), Figures.Count(settings.Repositories),
                 $"{Figures.Count(shape.PullRequests)} ({Figures.Count(shape.Completed)} / {Figures.Count(shape.Abandoned)} / {Figures.Count(shape.PullRequests - shape.Completed - shape.Abandoned)})",
                 $"{Figures.Count(shape.BuildCount)} ({Figures.Count(shape.DefaultBranchBuilds)} / {Figures.Count(shape.BuildCount - shape.DefaultBranchBuilds)})",
                 Figures.Count(shape.Records), Figures.Count(shape.WorkItems));
         }
 
-        table.WriteTo(this.output);
+        table.WriteTo(output);
     }
 
     private void WriteBackfill(List<ShapeResult> rows)
     {
-        this.output.WriteLine("### Backfill (everything since one day before the first pull request)");
-        this.output.WriteLine();
+        output.WriteLine("### Backfill (everything since one day before the first pull request)");
+        output.WriteLine();
         var table = new MarkdownTable(
             "extra builds", "requests", "pull-request part", "per completed PR", "build part", "per build read", "per build in project", "deployment part", "deployments (production)", "per deployment",
             "events", "items read", "requests per item", "wall ms", "ms per request");
@@ -176,18 +176,18 @@ internal sealed class AzureDevOpsBenchmark
                 Figures.Milliseconds(wall), Figures.Decimal(wall.TotalMilliseconds / read.Requests, 2));
         }
 
-        table.WriteTo(this.output);
-        this.output.WriteLine("Parts: pull-request = repository, pull-request lists, per-PR commits/threads, work-item link queries (200 PRs each), work-item batches;");
-        this.output.WriteLine("build = build lists and timelines; deployment = environments, deployment records and change sets.");
-        this.output.WriteLine("Items read = completed + abandoned PRs + builds read + deployments (what one-request-per-item would fetch one by one).");
-        this.output.WriteLine("The source reads one request at a time per repository: against a real server, wall time ≈ requests × round trip.");
-        this.output.WriteLine();
+        table.WriteTo(output);
+        output.WriteLine("Parts: pull-request = repository, pull-request lists, per-PR commits/threads, work-item link queries (200 PRs each), work-item batches;");
+        output.WriteLine("build = build lists and timelines; deployment = environments, deployment records and change sets.");
+        output.WriteLine("Items read = completed + abandoned PRs + builds read + deployments (what one-request-per-item would fetch one by one).");
+        output.WriteLine("The source reads one request at a time per repository: against a real server, wall time ≈ requests × round trip.");
+        output.WriteLine();
     }
 
     private void WriteRepoll(List<ShapeResult> rows)
     {
-        this.output.WriteLine($"### Immediate re-poll of the unchanged project (since = backfill's high watermark − {Overlap.TotalHours:0} h)");
-        this.output.WriteLine();
+        output.WriteLine($"### Immediate re-poll of the unchanged project (since = backfill's high watermark − {Overlap.TotalHours:0} h)");
+        output.WriteLine();
         var table = new MarkdownTable("extra builds", "requests", "of backfill", "PRs re-read", "builds re-read", "deployments re-read", "events", "wall ms", "one-request-per-item re-poll", "change probe (run, between full reads)");
         foreach (var row in rows)
         {
@@ -199,15 +199,15 @@ internal sealed class AzureDevOpsBenchmark
                 Figures.Count(read.Events), Figures.Milliseconds(Median.Of(row.Repoll.Select(r => r.Wall))), Figures.Count(items), Figures.Count(row.ProbeRequests));
         }
 
-        table.WriteTo(this.output);
-        this.output.WriteLine("One-request-per-item re-poll: a collector without time-window queries re-fetching every known PR, build and deployment.");
-        this.output.WriteLine();
+        table.WriteTo(output);
+        output.WriteLine("One-request-per-item re-poll: a collector without time-window queries re-fetching every known PR, build and deployment.");
+        output.WriteLine();
     }
 
     private void WriteEndpoints(List<ShapeResult> rows)
     {
-        this.output.WriteLine("### Requests by endpoint (backfill / re-poll), paths after {organization}/{project}/_apis");
-        this.output.WriteLine();
+        output.WriteLine("### Requests by endpoint (backfill / re-poll), paths after {organization}/{project}/_apis");
+        output.WriteLine();
         var names = rows.SelectMany(r => r.Backfill[0].Endpoints.Names.Concat(r.Repoll[0].Endpoints.Names))
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(name => rows[^1].Backfill[0].Endpoints[name]).ThenBy(name => name, StringComparer.Ordinal)
@@ -220,7 +220,7 @@ internal sealed class AzureDevOpsBenchmark
 
         table.Add(["total (simulator's log)", .. rows.Select(r => $"{Figures.Count(r.Backfill[0].Requests)} / {Figures.Count(r.Repoll[0].Requests)}")]);
         table.Add(["total (SourceReadResult.Usage.Requests)", .. rows.Select(r => $"{Figures.Count(r.Backfill[0].SourceRequests)} / {Figures.Count(r.Repoll[0].SourceRequests)}")]);
-        table.WriteTo(this.output);
+        table.WriteTo(output);
     }
 
     private sealed record ShapeResult(Shape Shape, List<ReadResult> Backfill, List<ReadResult> Repoll, int ProbeRequests);
@@ -296,7 +296,7 @@ internal sealed class AzureDevOpsBenchmark
         }
 
         public string Describe() =>
-            $"{this.PullRequests} PRs ({this.Completed} completed), {this.BuildCount} builds ({this.DefaultBranchBuilds} on the default branch), {this.Records} environment records";
+            $"{PullRequests} PRs ({Completed} completed), {BuildCount} builds ({DefaultBranchBuilds} on the default branch), {Records} environment records";
 
         private static SimulatedAzureDevOps Generate(AzureDevOpsSettings settings, int perRepository) =>
             SimulatedAzureDevOps.Generate(settings.Seed, 1, settings.Repositories, perRepository, Start);
@@ -356,15 +356,15 @@ internal sealed class AzureDevOpsBenchmark
             this.counts = counts;
         }
 
-        public IEnumerable<string> Names => this.counts.Keys;
+        public IEnumerable<string> Names => counts.Keys;
 
-        public int this[string endpoint] => this.counts.GetValueOrDefault(endpoint);
+        public int this[string endpoint] => counts.GetValueOrDefault(endpoint);
 
-        public int PullRequestPart => this.counts.Where(c => c.Key.StartsWith("git/", StringComparison.Ordinal) || c.Key.StartsWith("wit/", StringComparison.Ordinal)).Sum(c => c.Value);
+        public int PullRequestPart => counts.Where(c => c.Key.StartsWith("git/", StringComparison.Ordinal) || c.Key.StartsWith("wit/", StringComparison.Ordinal)).Sum(c => c.Value);
 
         public int BuildPart => this[Timeline] + this["build/builds"];
 
-        public int DeploymentPart => this.counts.Where(c => c.Key.StartsWith("distributedtask/", StringComparison.Ordinal) || c.Key.EndsWith("/changes", StringComparison.Ordinal)).Sum(c => c.Value);
+        public int DeploymentPart => counts.Where(c => c.Key.StartsWith("distributedtask/", StringComparison.Ordinal) || c.Key.EndsWith("/changes", StringComparison.Ordinal)).Sum(c => c.Value);
 
         public static Endpoints Count(IReadOnlyList<AzureDevOpsSimulatedRequest> requests, SimulatedAzureDevOps model)
         {
@@ -399,7 +399,7 @@ internal sealed class AzureDevOpsBenchmark
         private SourceHost(ServiceProvider provider)
         {
             this.provider = provider;
-            this.Source = provider.GetServices<IFlowEventSource>().Single(s => s.Source == AzureDevOpsEventSource.SourceName);
+            Source = provider.GetServices<IFlowEventSource>().Single(s => s.Source == AzureDevOpsEventSource.SourceName);
         }
 
         public IFlowEventSource Source { get; }
@@ -432,7 +432,7 @@ internal sealed class AzureDevOpsBenchmark
             return new SourceHost(provider);
         }
 
-        public void Dispose() => this.provider.Dispose();
+        public void Dispose() => provider.Dispose();
     }
 }
 

@@ -24,7 +24,7 @@ internal sealed class EngineBenchmark
     private EngineBenchmark(EngineSettings settings, TextWriter output, TextWriter progress)
     {
         this.settings = settings;
-        this.pass = new EnginePass(settings.WholeRead);
+        pass = new EnginePass(settings.WholeRead);
         this.output = output;
         this.progress = new ProgressLog(progress);
     }
@@ -37,35 +37,35 @@ internal sealed class EngineBenchmark
 
     private void Run()
     {
-        var s = this.settings;
-        this.output.WriteLine("## engine");
-        this.output.WriteLine();
-        MachineInfo.WriteTo(this.output);
-        this.output.WriteLine($"Settings: sizes {string.Join(", ", s.Sizes.Select(size => Figures.Count(size)))} events; {s.Repositories} repositories; " +
+        var s = settings;
+        output.WriteLine("## engine");
+        output.WriteLine();
+        MachineInfo.WriteTo(output);
+        output.WriteLine($"Settings: sizes {string.Join(", ", s.Sizes.Select(size => Figures.Count(size)))} events; {s.Repositories} repositories; " +
             $"{s.Repetitions} repetitions after 1 warm-up pass per size ({Math.Min(3, s.Repetitions)} and none from {Figures.Count(LargeSize)} events); medians; seed {s.Seed}.");
-        this.output.WriteLine();
+        output.WriteLine();
 
-        this.WarmUp();
-        var rows = s.Sizes.Select(this.Measure).ToList();
-        this.WriteThroughput(rows);
-        this.WriteAllocations(rows);
-        this.WriteGrowth(rows);
-        this.WriteTargets(rows);
+        WarmUp();
+        var rows = s.Sizes.Select(Measure).ToList();
+        WriteThroughput(rows);
+        WriteAllocations(rows);
+        WriteGrowth(rows);
+        WriteTargets(rows);
         if (s.Breakdown)
         {
-            this.WriteBreakdown();
+            WriteBreakdown();
         }
     }
 
     /// <summary>Passes until tiered compilation has promoted the hot methods (≥ 1 s of work, then a pause for the background JIT).</summary>
     private void WarmUp()
     {
-        this.progress.Write("warming up …");
-        var stream = SyntheticFlowStream.Generate(100_000, this.settings.Repositories, this.settings.Seed + 1);
+        progress.Write("warming up …");
+        var stream = SyntheticFlowStream.Generate(100_000, settings.Repositories, settings.Seed + 1);
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < 3 || watch.Elapsed < TimeSpan.FromSeconds(1); i++)
         {
-            this.pass.Run(stream.Repositories, stream.EventsByRepository);
+            pass.Run(stream.Repositories, stream.EventsByRepository);
         }
 
         Thread.Sleep(500);
@@ -75,25 +75,25 @@ internal sealed class EngineBenchmark
     {
         Memory.Settle();
         var resetPeak = Memory.TryResetPeakWorkingSet();
-        this.progress.Write($"{Figures.Count(size)} events: generating …");
+        progress.Write($"{Figures.Count(size)} events: generating …");
         var generated = Stopwatch.StartNew();
-        var stream = SyntheticFlowStream.Generate(size, this.settings.Repositories, this.settings.Seed);
-        this.progress.Write($"{Figures.Count(size)} events: generated in {Figures.Milliseconds(generated.Elapsed)} ms; measuring …");
+        var stream = SyntheticFlowStream.Generate(size, settings.Repositories, settings.Seed);
+        progress.Write($"{Figures.Count(size)} events: generated in {Figures.Milliseconds(generated.Elapsed)} ms; measuring …");
 
         // Passes of a second or more need no warm-up of their own (the JIT is warm) and fewer repetitions for a stable median.
         var large = size >= LargeSize;
         if (!large)
         {
-            this.pass.Run(stream.Repositories, stream.EventsByRepository);
+            pass.Run(stream.Repositories, stream.EventsByRepository);
         }
 
-        var passes = Enumerable.Range(0, large ? Math.Min(3, this.settings.Repetitions) : this.settings.Repetitions)
-            .Select(_ => this.pass.Run(stream.Repositories, stream.EventsByRepository))
+        var passes = Enumerable.Range(0, large ? Math.Min(3, settings.Repetitions) : settings.Repetitions)
+            .Select(_ => pass.Run(stream.Repositories, stream.EventsByRepository))
             .ToList();
         var peak = Memory.PeakWorkingSetBytes();
-        this.progress.Write($"{Figures.Count(size)} events: {passes.Count} passes done; measuring the retained heap …");
-        var retained = this.pass.Retained(stream.Repositories, stream.EventsByRepository);
-        this.progress.Write($"{Figures.Count(size)} events: total median {Figures.Milliseconds(Median.Of(passes.Select(p => p.Total.Elapsed)))} ms");
+        progress.Write($"{Figures.Count(size)} events: {passes.Count} passes done; measuring the retained heap …");
+        var retained = pass.Retained(stream.Repositories, stream.EventsByRepository);
+        progress.Write($"{Figures.Count(size)} events: total median {Figures.Milliseconds(Median.Of(passes.Select(p => p.Total.Elapsed)))} ms");
         // Only the counts are kept: the events themselves would slow every later full GC of the run.
         var shape = new StreamShape(stream.EventCount, stream.ChangeCount, stream.MergedCount, stream.RunAttemptCount);
         return new SizeResult(shape, passes, peak, resetPeak, retained.State, retained.WithTimelinesAndPoints);
@@ -101,8 +101,8 @@ internal sealed class EngineBenchmark
 
     private void WriteThroughput(List<SizeResult> rows)
     {
-        this.output.WriteLine("### Throughput (median of the repetitions)");
-        this.output.WriteLine();
+        output.WriteLine("### Throughput (median of the repetitions)");
+        output.WriteLine();
         var table = new MarkdownTable("events", "changes", "merged", "run attempts", "timelines", "points",
             "fold ms", "timelines ms", "points ms", "total ms", "GC pauses ms (fold / total)", "fold events/s", "total events/s");
         foreach (var row in rows)
@@ -115,14 +115,14 @@ internal sealed class EngineBenchmark
                 Figures.Count(row.Events / row.Fold.TotalSeconds), Figures.Count(row.Events / row.Total.TotalSeconds));
         }
 
-        table.WriteTo(this.output);
-        this.output.WriteLine();
+        table.WriteTo(output);
+        output.WriteLine();
     }
 
     private void WriteAllocations(List<SizeResult> rows)
     {
-        this.output.WriteLine("### Allocations and memory (allocated: median per pass ÷ events; retained: live heap after a full GC ÷ events)");
-        this.output.WriteLine();
+        output.WriteLine("### Allocations and memory (allocated: median per pass ÷ events; retained: live heap after a full GC ÷ events)");
+        output.WriteLine();
         var table = new MarkdownTable("events", "fold B/event", "timelines B/event", "points B/event", "total B/event",
             "B per merged change (timelines+points)", "retained state B/event", "retained with timelines+points B/event", "GCs gen0/1/2 per pass", "peak working set MiB");
         foreach (var row in rows)
@@ -137,9 +137,9 @@ internal sealed class EngineBenchmark
                 Memory.Megabytes(row.PeakWorkingSet) + (row.PeakIsPerSize ? "" : " (cumulative)"));
         }
 
-        table.WriteTo(this.output);
-        this.output.WriteLine("Peak working set includes the pre-generated input events of that size (≈ the list a source read returns).");
-        this.output.WriteLine();
+        table.WriteTo(output);
+        output.WriteLine("Peak working set includes the pre-generated input events of that size (≈ the list a source read returns).");
+        output.WriteLine();
     }
 
     private void WriteGrowth(List<SizeResult> rows)
@@ -149,8 +149,8 @@ internal sealed class EngineBenchmark
             return;
         }
 
-        this.output.WriteLine("### Growth between sizes (per-event factor 1.00 = linear)");
-        this.output.WriteLine();
+        output.WriteLine("### Growth between sizes (per-event factor 1.00 = linear)");
+        output.WriteLine();
         var table = new MarkdownTable("from → to", "events", "fold time", "total time", "total allocated", "fold time per event", "total time per event", "allocated per event");
         for (var i = 1; i < rows.Count; i++)
         {
@@ -163,14 +163,14 @@ internal sealed class EngineBenchmark
                 Figures.Factor(allocated), Figures.Factor(fold / events), Figures.Factor(total / events), Figures.Factor(allocated / events));
         }
 
-        table.WriteTo(this.output);
+        table.WriteTo(output);
     }
 
     private void WriteTargets(List<SizeResult> rows)
     {
         var largest = rows[^1];
-        this.output.WriteLine($"### Targets (at {Figures.Count(largest.Events)} events, one thread)");
-        this.output.WriteLine();
+        output.WriteLine($"### Targets (at {Figures.Count(largest.Events)} events, one thread)");
+        output.WriteLine();
         var table = new MarkdownTable("target", "fold only", "met", "fold + timelines + points", "met");
         var foldRate = largest.Events / largest.Fold.TotalSeconds;
         var totalRate = largest.Events / largest.Total.TotalSeconds;
@@ -178,7 +178,7 @@ internal sealed class EngineBenchmark
         var foldBytes = largest.FoldBytes / largest.Events;
         var totalBytes = largest.TotalBytes / largest.Events;
         table.Add("< 300 B allocated/event", Figures.Decimal(foldBytes), Verdict(foldBytes < TargetBytesPerEvent), Figures.Decimal(totalBytes), Verdict(totalBytes < TargetBytesPerEvent));
-        table.WriteTo(this.output);
+        table.WriteTo(output);
     }
 
     private static string Verdict(bool met) => met ? "yes" : "no";
@@ -186,19 +186,19 @@ internal sealed class EngineBenchmark
     /// <summary>Sub-steps at one size: a floor for any fold, the fold per kind of event, the cost of matching runs, and per-repository scaling.</summary>
     private void WriteBreakdown()
     {
-        var size = this.settings.BreakdownSize;
-        this.progress.Write($"breakdown at {Figures.Count(size)} events …");
-        var stream = SyntheticFlowStream.Generate(size, this.settings.Repositories, this.settings.Seed);
+        var size = settings.BreakdownSize;
+        progress.Write($"breakdown at {Figures.Count(size)} events …");
+        var stream = SyntheticFlowStream.Generate(size, settings.Repositories, settings.Seed);
         var runsOnly = stream.EventsByRepository.Select(events => events.Where(IsRunEvent).ToArray()).ToList();
         var changesOnly = stream.EventsByRepository.Select(events => events.Where(e => !IsRunEvent(e)).ToArray()).ToList();
 
-        this.output.WriteLine($"### Breakdown at {Figures.Count(stream.EventCount)} events, {this.settings.Repositories} repositories (median of {this.settings.Repetitions})");
-        this.output.WriteLine();
+        output.WriteLine($"### Breakdown at {Figures.Count(stream.EventCount)} events, {settings.Repositories} repositories (median of {settings.Repetitions})");
+        output.WriteLine();
         var table = new MarkdownTable("step", "events", "ms", "ns/event", "B/event");
         void Row(string step, int events, Func<Cost> measure)
         {
             measure();
-            var costs = Enumerable.Range(0, this.settings.Repetitions).Select(_ =>
+            var costs = Enumerable.Range(0, settings.Repetitions).Select(_ =>
             {
                 Memory.Settle();
                 return measure();
@@ -213,36 +213,36 @@ internal sealed class EngineBenchmark
         var changeEvents = changesOnly.Sum(e => e.Length);
         var runEvents = runsOnly.Sum(e => e.Length);
         Row("floor: one Dictionary<string,…> lookup per event by SubjectId", stream.EventCount, () => DictionaryFloor(all));
-        Row("fold, all events", stream.EventCount, () => Measured(() => this.pass.Fold(stream.Repositories, all)));
-        Row("fold, all events in time order (changes interleaved)", stream.EventCount, () => Measured(() => this.pass.Fold(stream.Repositories, timeOrdered)));
-        Row("fold, change events only (commits, opened, reviews, merged/closed)", changeEvents, () => Measured(() => this.pass.Fold(stream.Repositories, changesOnly)));
-        Row("fold, run events only (queued/started/finished)", runEvents, () => Measured(() => this.pass.Fold(stream.Repositories, runsOnly)));
+        Row("fold, all events", stream.EventCount, () => Measured(() => pass.Fold(stream.Repositories, all)));
+        Row("fold, all events in time order (changes interleaved)", stream.EventCount, () => Measured(() => pass.Fold(stream.Repositories, timeOrdered)));
+        Row("fold, change events only (commits, opened, reviews, merged/closed)", changeEvents, () => Measured(() => pass.Fold(stream.Repositories, changesOnly)));
+        Row("fold, run events only (queued/started/finished)", runEvents, () => Measured(() => pass.Fold(stream.Repositories, runsOnly)));
 
-        var withRuns = this.pass.Fold(stream.Repositories, all);
-        var withoutRuns = this.pass.Fold(stream.Repositories, changesOnly);
+        var withRuns = pass.Fold(stream.Repositories, all);
+        var withoutRuns = pass.Fold(stream.Repositories, changesOnly);
         Row("timelines, with the runs (per event of the stream)", stream.EventCount, () => Measured(() => EnginePass.Timelines(withRuns)));
         Row("timelines, same changes without runs", stream.EventCount, () => Measured(() => EnginePass.Timelines(withoutRuns)));
         var timelines = EnginePass.Timelines(withRuns);
         var points = timelines.Sum(t => t.Sum(x => x.Spans.Count));
         Row("points from the timelines (per point)", points, () => Measured(() => EnginePass.Points(timelines)));
-        table.WriteTo(this.output);
+        table.WriteTo(output);
 
-        this.WriteRepositorySweep(size);
+        WriteRepositorySweep(size);
     }
 
     /// <summary>The same number of events in fewer, larger repositories: per-repository work that is not linear shows here.</summary>
     private void WriteRepositorySweep(int size)
     {
-        this.output.WriteLine($"### Repository size: {Figures.Count(size)} events spread over fewer repositories (median of {Math.Min(3, this.settings.Repetitions)}; 1 pass for 1 repository)");
-        this.output.WriteLine();
+        output.WriteLine($"### Repository size: {Figures.Count(size)} events spread over fewer repositories (median of {Math.Min(3, settings.Repetitions)}; 1 pass for 1 repository)");
+        output.WriteLine();
         var table = new MarkdownTable("repositories", "changes per repository", "run attempts per repository", "fold ms", "timelines ms", "µs per timeline", "total events/s");
-        foreach (var repositories in this.settings.SweepRepositories)
+        foreach (var repositories in settings.SweepRepositories)
         {
-            this.progress.Write($"sweep: {repositories} repositories …");
-            var stream = SyntheticFlowStream.Generate(size, repositories, this.settings.Seed);
+            progress.Write($"sweep: {repositories} repositories …");
+            var stream = SyntheticFlowStream.Generate(size, repositories, settings.Seed);
             // At most 3 repetitions, 1 for a single repository: the slow case this table is about takes seconds per pass.
-            var repetitions = repositories == 1 ? 1 : Math.Min(3, this.settings.Repetitions);
-            var passes = Enumerable.Range(0, repetitions).Select(_ => this.pass.Run(stream.Repositories, stream.EventsByRepository)).ToList();
+            var repetitions = repositories == 1 ? 1 : Math.Min(3, settings.Repetitions);
+            var passes = Enumerable.Range(0, repetitions).Select(_ => pass.Run(stream.Repositories, stream.EventsByRepository)).ToList();
             var fold = Median.Of(passes.Select(p => p.Fold.Elapsed));
             var timelines = Median.Of(passes.Select(p => p.Timelines.Elapsed));
             var total = Median.Of(passes.Select(p => p.Total.Elapsed));
@@ -251,7 +251,7 @@ internal sealed class EngineBenchmark
                 Figures.Count(stream.EventCount / total.TotalSeconds));
         }
 
-        table.WriteTo(this.output);
+        table.WriteTo(output);
     }
 
     private static bool IsRunEvent(FlowEvent e) => e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished;
@@ -286,23 +286,23 @@ internal sealed class EngineBenchmark
 
     private sealed record SizeResult(StreamShape Stream, List<PassCost> Passes, long PeakWorkingSet, bool PeakIsPerSize, long RetainedState, long RetainedAll)
     {
-        public int Events => this.Stream.EventCount;
+        public int Events => Stream.EventCount;
 
-        public TimeSpan Fold => Median.Of(this.Passes.Select(p => p.Fold.Elapsed));
+        public TimeSpan Fold => Median.Of(Passes.Select(p => p.Fold.Elapsed));
 
-        public TimeSpan Timelines => Median.Of(this.Passes.Select(p => p.Timelines.Elapsed));
+        public TimeSpan Timelines => Median.Of(Passes.Select(p => p.Timelines.Elapsed));
 
-        public TimeSpan Points => Median.Of(this.Passes.Select(p => p.Points.Elapsed));
+        public TimeSpan Points => Median.Of(Passes.Select(p => p.Points.Elapsed));
 
-        public TimeSpan Total => Median.Of(this.Passes.Select(p => p.Total.Elapsed));
+        public TimeSpan Total => Median.Of(Passes.Select(p => p.Total.Elapsed));
 
-        public double FoldBytes => Median.Of(this.Passes.Select(p => p.Fold.AllocatedBytes));
+        public double FoldBytes => Median.Of(Passes.Select(p => p.Fold.AllocatedBytes));
 
-        public double TimelineBytes => Median.Of(this.Passes.Select(p => p.Timelines.AllocatedBytes));
+        public double TimelineBytes => Median.Of(Passes.Select(p => p.Timelines.AllocatedBytes));
 
-        public double PointBytes => Median.Of(this.Passes.Select(p => p.Points.AllocatedBytes));
+        public double PointBytes => Median.Of(Passes.Select(p => p.Points.AllocatedBytes));
 
-        public double TotalBytes => Median.Of(this.Passes.Select(p => p.Total.AllocatedBytes));
+        public double TotalBytes => Median.Of(Passes.Select(p => p.Total.AllocatedBytes));
     }
 }
 

@@ -28,12 +28,12 @@ internal sealed class EnginePass(bool wholeRead = false)
         if (wholeRead)
         {
             // The read folds its own events: its cost is the evaluation's, everything included.
-            var reads = Cost.Of(() => this.WholeReads(repositories, events), out var readCost);
+            var reads = Cost.Of(() => WholeReads(repositories, events), out var readCost);
             var readGc = GcCounts.Now().Since(gcBefore);
             return new PassCost(default, readCost, default, reads.Sum(r => r.Timelines.Count), reads.Sum(r => r.Points.Count), readGc, TimeSpan.Zero, GC.GetTotalPauseDuration() - pausedBefore);
         }
 
-        var flows = Cost.Of(() => this.Fold(repositories, events), out var fold);
+        var flows = Cost.Of(() => Fold(repositories, events), out var fold);
         var foldPaused = GC.GetTotalPauseDuration() - pausedBefore;
         var timelines = Cost.Of(() => Timelines(flows), out var timelineCost);
         var points = Cost.Of(() => Points(timelines), out var pointCost);
@@ -45,7 +45,7 @@ internal sealed class EnginePass(bool wholeRead = false)
     public (long State, long WithTimelinesAndPoints, IReadOnlyList<ChangeTimeline>[] Timelines) Retained(IReadOnlyList<RepositoryRef> repositories, IReadOnlyList<FlowEvent[]> events)
     {
         var baseline = Memory.LiveHeapBytes();
-        var flows = this.Fold(repositories, events);
+        var flows = Fold(repositories, events);
         var state = Memory.LiveHeapBytes() - baseline;
         var timelines = Timelines(flows);
         var points = Points(timelines);
@@ -60,7 +60,7 @@ internal sealed class EnginePass(bool wholeRead = false)
         var flows = new RepositoryFlow[repositories.Count];
         for (var r = 0; r < flows.Length; r++)
         {
-            var flow = new RepositoryFlow(repositories[r], this.Definition);
+            var flow = new RepositoryFlow(repositories[r], Definition);
             foreach (var e in events[r])
             {
                 flow.Apply(e);
@@ -83,7 +83,7 @@ internal sealed class EnginePass(bool wholeRead = false)
     public WholeRead[] WholeReads(IReadOnlyList<RepositoryRef> repositories, IReadOnlyList<FlowEvent[]> events) =>
         [.. repositories.Select((r, i) =>
         {
-            var read = new RepositoryRead(r, this.Definition, new SourceReadResult(events[i], Now, new SourceUsage(0, null)), Now)
+            var read = new RepositoryRead(r, Definition, new SourceReadResult(events[i], Now, new SourceUsage(0, null)), Now)
             {
                 Since = Now - TimeSpan.FromDays(365),
                 Overlap = TimeSpan.FromHours(1),
@@ -102,5 +102,5 @@ internal sealed record WholeRead(IReadOnlyList<ChangeTimeline> Timelines, IReadO
 /// <summary>What one pass cost, step by step, with the time the GC paused the process during the fold and during the whole pass.</summary>
 internal sealed record PassCost(Cost Fold, Cost Timelines, Cost Points, int TimelineCount, int PointCount, GcCounts Collections, TimeSpan FoldPaused, TimeSpan Paused)
 {
-    public Cost Total => this.Fold + this.Timelines + this.Points;
+    public Cost Total => Fold + Timelines + Points;
 }

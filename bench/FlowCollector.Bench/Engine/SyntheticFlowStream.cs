@@ -25,7 +25,7 @@ internal sealed class SyntheticFlowStream
     /// <summary>The events of each repository (same index as <see cref="Repositories"/>), change by change.</summary>
     public required IReadOnlyList<FlowEvent[]> EventsByRepository { get; init; }
 
-    public int EventCount => this.EventsByRepository.Sum(e => e.Length);
+    public int EventCount => EventsByRepository.Sum(e => e.Length);
 
     public required int ChangeCount { get; init; }
 
@@ -71,7 +71,7 @@ internal sealed class SyntheticFlowStream
 
     /// <summary>The same event objects, each repository's in time order (stable for equal times).</summary>
     public IReadOnlyList<FlowEvent[]> TimeOrdered() =>
-        [.. this.EventsByRepository.Select(events => events.OrderBy(e => e.OccurredAt).ToArray())];
+        [.. EventsByRepository.Select(events => events.OrderBy(e => e.OccurredAt).ToArray())];
 
     private static FlowEvent Event(FlowEventKind kind, RepositoryRef repository, string subject, DateTimeOffset at) =>
         new() { Kind = kind, Repository = repository, SubjectId = subject, OccurredAt = at };
@@ -85,7 +85,7 @@ internal sealed class SyntheticFlowStream
         public Generator(int seed)
         {
 #pragma warning disable CA5394 // Not security: a seeded generator makes the stream identical on every run.
-            this.random = new Random(seed);
+            random = new Random(seed);
 #pragma warning restore CA5394
         }
 
@@ -95,73 +95,73 @@ internal sealed class SyntheticFlowStream
 
         public int RunAttemptCount { get; private set; }
 
-        public int Between(int min, int max) => this.random.Next(min, max + 1);
+        public int Between(int min, int max) => random.Next(min, max + 1);
 
         public List<FlowEvent> Change(RepositoryRef repository, int number, DateTimeOffset opened, ref int runId)
         {
-            this.change.Clear();
-            this.ChangeCount++;
+            change.Clear();
+            ChangeCount++;
             var id = number.ToString(CultureInfo.InvariantCulture);
-            var author = Humans[this.random.Next(Humans.Length)];
+            var author = Humans[random.Next(Humans.Length)];
             var url = $"https://github.com/{repository.Owner}/{repository.Name}/pull/{id}";
 
-            var commits = this.Between(1, 5);
-            var firstCommit = opened.AddMinutes(-this.Between(5, 2 * 24 * 60));
+            var commits = Between(1, 5);
+            var firstCommit = opened.AddMinutes(-Between(5, 2 * 24 * 60));
             for (var i = 0; i < commits; i++)
             {
                 var authored = i == 0 ? firstCommit : firstCommit + ((opened - firstCommit) * i / commits);
-                this.change.Add(Event(FlowEventKind.CommitAuthored, repository, id, authored) with { Actor = author, Sha = this.Sha() });
+                change.Add(Event(FlowEventKind.CommitAuthored, repository, id, authored) with { Actor = author, Sha = Sha() });
             }
 
-            var draft = this.random.NextDouble() < 0.2;
-            this.change.Add(Event(FlowEventKind.ChangeOpened, repository, id, opened) with { Actor = author, IsDraft = draft, Url = url, TargetBranch = "main" });
+            var draft = random.NextDouble() < 0.2;
+            change.Add(Event(FlowEventKind.ChangeOpened, repository, id, opened) with { Actor = author, IsDraft = draft, Url = url, TargetBranch = "main" });
             var ready = opened;
             if (draft)
             {
-                ready = opened.AddMinutes(this.Between(30, 24 * 60));
-                this.change.Add(Event(FlowEventKind.ReadyForReview, repository, id, ready) with { Actor = author });
+                ready = opened.AddMinutes(Between(30, 24 * 60));
+                change.Add(Event(FlowEventKind.ReadyForReview, repository, id, ready) with { Actor = author });
             }
 
             var at = ready;
-            var reviews = this.Between(0, 4);
+            var reviews = Between(0, 4);
             for (var i = 0; i < reviews; i++)
             {
-                at = at.AddMinutes(this.Between(5, 8 * 60));
-                this.change.Add(this.Review(repository, id, author, at, last: i == reviews - 1));
+                at = at.AddMinutes(Between(5, 8 * 60));
+                change.Add(Review(repository, id, author, at, last: i == reviews - 1));
             }
 
-            if (this.random.NextDouble() < 0.85)
+            if (random.NextDouble() < 0.85)
             {
-                this.MergedCount++;
-                var merged = at.AddMinutes(this.Between(2, 12 * 60));
-                var mergeSha = this.Sha();
-                this.change.Add(Event(FlowEventKind.ChangeMerged, repository, id, merged) with { Actor = author, Sha = mergeSha, TargetBranch = "main" });
-                this.AddRun(repository, (++runId).ToString(CultureInfo.InvariantCulture), mergeSha, merged);
+                MergedCount++;
+                var merged = at.AddMinutes(Between(2, 12 * 60));
+                var mergeSha = Sha();
+                change.Add(Event(FlowEventKind.ChangeMerged, repository, id, merged) with { Actor = author, Sha = mergeSha, TargetBranch = "main" });
+                AddRun(repository, (++runId).ToString(CultureInfo.InvariantCulture), mergeSha, merged);
             }
             else
             {
-                this.change.Add(Event(FlowEventKind.ChangeClosed, repository, id, at.AddMinutes(this.Between(10, 3 * 24 * 60))) with { Actor = author });
+                change.Add(Event(FlowEventKind.ChangeClosed, repository, id, at.AddMinutes(Between(10, 3 * 24 * 60))) with { Actor = author });
             }
 
-            return this.change;
+            return change;
         }
 
         private FlowEvent Review(RepositoryRef repository, string id, string author, DateTimeOffset at, bool last)
         {
-            var roll = this.random.NextDouble();
+            var roll = random.NextDouble();
             var (reviewer, isBot) = roll switch
             {
-                < 0.2 => Bots[this.random.Next(Bots.Length)],
+                < 0.2 => Bots[random.Next(Bots.Length)],
                 < 0.25 => (author, false), // the author answering in the review thread
-                _ => (Humans[this.random.Next(Humans.Length)], false),
+                _ => (Humans[random.Next(Humans.Length)], false),
             };
-            if (this.random.NextDouble() < 0.3)
+            if (random.NextDouble() < 0.3)
             {
                 return Event(FlowEventKind.ReviewCommented, repository, id, at) with { Actor = reviewer, ActorIsBot = isBot };
             }
 
             // The last review of a change is most often the approval that lets it merge.
-            var state = (last ? this.random.NextDouble() * 0.5 : this.random.NextDouble()) switch
+            var state = (last ? random.NextDouble() * 0.5 : random.NextDouble()) switch
             {
                 < 0.4 => ReviewState.Approved,
                 < 0.7 => ReviewState.Commented,
@@ -173,16 +173,16 @@ internal sealed class SyntheticFlowStream
         /// <summary>1–3 attempts of one run on the merge SHA (60/25/15 %); every attempt but the last failed, the last succeeds 95 % of the time.</summary>
         private void AddRun(RepositoryRef repository, string runId, string sha, DateTimeOffset merged)
         {
-            var roll = this.random.NextDouble();
+            var roll = random.NextDouble();
             var attempts = roll < 0.6 ? 1 : roll < 0.85 ? 2 : 3;
             var cursor = merged;
             for (var attempt = 1; attempt <= attempts; attempt++)
             {
-                this.RunAttemptCount++;
-                var queued = cursor.AddSeconds(this.Between(2, 120));
-                var started = queued.AddSeconds(this.Between(5, 300));
-                var finished = started.AddSeconds(this.Between(180, 1_200));
-                var result = attempt < attempts || this.random.NextDouble() < 0.05 ? "failure" : "success";
+                RunAttemptCount++;
+                var queued = cursor.AddSeconds(Between(2, 120));
+                var started = queued.AddSeconds(Between(5, 300));
+                var finished = started.AddSeconds(Between(180, 1_200));
+                var result = attempt < attempts || random.NextDouble() < 0.05 ? "failure" : "success";
                 var run = Event(FlowEventKind.RunQueued, repository, runId, queued) with
                 {
                     Attempt = attempt,
@@ -190,9 +190,9 @@ internal sealed class SyntheticFlowStream
                     Sha = sha,
                     Url = $"https://github.com/{repository.Owner}/{repository.Name}/actions/runs/{runId}/attempts/{attempt.ToString(CultureInfo.InvariantCulture)}",
                 };
-                this.change.Add(run);
-                this.change.Add(run with { Kind = FlowEventKind.RunStarted, OccurredAt = started });
-                this.change.Add(run with { Kind = FlowEventKind.RunFinished, OccurredAt = finished, Result = result });
+                change.Add(run);
+                change.Add(run with { Kind = FlowEventKind.RunStarted, OccurredAt = started });
+                change.Add(run with { Kind = FlowEventKind.RunFinished, OccurredAt = finished, Result = result });
                 cursor = finished;
             }
         }
@@ -200,7 +200,7 @@ internal sealed class SyntheticFlowStream
         private string Sha()
         {
             Span<byte> bytes = stackalloc byte[20];
-            this.random.NextBytes(bytes);
+            random.NextBytes(bytes);
             return Convert.ToHexStringLower(bytes);
         }
     }

@@ -42,33 +42,33 @@ internal sealed class GitHubBenchmark
 
     private async Task RunAsync()
     {
-        var s = this.settings;
-        this.output.WriteLine("## github");
-        this.output.WriteLine();
-        MachineInfo.WriteTo(this.output);
-        this.output.WriteLine($"Settings: {s.Repositories} repositories × {string.Join(" / ", s.PullRequests.Select(count => Figures.Count(count)))} pull requests each " +
+        var s = settings;
+        output.WriteLine("## github");
+        output.WriteLine();
+        MachineInfo.WriteTo(output);
+        output.WriteLine($"Settings: {s.Repositories} repositories × {string.Join(" / ", s.PullRequests.Select(count => Figures.Count(count)))} pull requests each " +
             $"(SimulatedGitHub.Generate, seed {s.Seed}); simulator latency {s.LatencyMs} ms; {s.Repetitions} repetitions (wall time: median); " +
             $"source settings: {(s.SourceSettings.Count == 0 ? "defaults" : string.Join(", ", s.SourceSettings.Select(p => $"{p.Key}={p.Value}")))}.");
-        this.output.WriteLine();
+        output.WriteLine();
 
         // Bounded in time: a benchmark against a local server must stop by itself.
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        this.progress.Write("warming up …");
-        await this.MeasureAsync(20, 1, deadline.Token);
+        progress.Write("warming up …");
+        await MeasureAsync(20, 1, deadline.Token);
 
         var rows = new List<SizeResult>();
         foreach (var prs in s.PullRequests)
         {
-            this.progress.Write($"{s.Repositories} × {prs} pull requests …");
-            rows.Add(await this.MeasureAsync(prs, s.Repetitions, deadline.Token));
+            progress.Write($"{s.Repositories} × {prs} pull requests …");
+            rows.Add(await MeasureAsync(prs, s.Repetitions, deadline.Token));
         }
 
-        this.WriteFirstRead(rows);
-        this.WriteIncrementalRead(rows);
-        this.WriteEndpoints(rows);
-        this.WriteServedAlone(rows);
-        await this.WriteRePollAsync(deadline.Token);
-        await this.WriteCostByApiAsync(deadline.Token);
+        WriteFirstRead(rows);
+        WriteIncrementalRead(rows);
+        WriteEndpoints(rows);
+        WriteServedAlone(rows);
+        await WriteRePollAsync(deadline.Token);
+        await WriteCostByApiAsync(deadline.Token);
     }
 
     /// <summary>
@@ -79,15 +79,15 @@ internal sealed class GitHubBenchmark
     /// </summary>
     private async Task WriteRePollAsync(CancellationToken cancellationToken)
     {
-        this.output.WriteLine("### Re-poll through the change probe (as the worker does: probe, then read only on a change)");
-        this.output.WriteLine();
+        output.WriteLine("### Re-poll through the change probe (as the worker does: probe, then read only on a change)");
+        output.WriteLine();
         var table = new MarkdownTable("repos × PRs", "case", "probe requests (304s)", "read requests", "REST budget spent", "GraphQL points", "events");
-        foreach (var prs in this.settings.PullRequests)
+        foreach (var prs in settings.PullRequests)
         {
-            this.progress.Write($"re-poll through the probe, {this.settings.Repositories} × {prs} pull requests …");
-            var model = SimulatedGitHub.Generate(this.settings.Seed, this.settings.Repositories, prs, Start, this.settings.Shape);
+            progress.Write($"re-poll through the probe, {settings.Repositories} × {prs} pull requests …");
+            var model = SimulatedGitHub.Generate(settings.Seed, settings.Repositories, prs, Start, settings.Shape);
             using var simulator = new GitHubSimulator(model, new GitHubSimulatorOptions { RateLimit = 10_000_000 });
-            using var host = SourceHost.For(simulator, this.settings.SourceSettings);
+            using var host = SourceHost.For(simulator, settings.SourceSettings);
             var probe = (IChangeProbe)host.Source;
 
             // The worker's first run: probe (nothing to compare with), then the full read; the validators are kept.
@@ -99,7 +99,7 @@ internal sealed class GitHubBenchmark
                 watermarks[repository] = (await host.Source.ReadAsync(repository, Start.AddDays(-1), cancellationToken)).HighWatermark ?? Start;
             }
 
-            var size = $"{this.settings.Repositories} × {Figures.Count(prs)}";
+            var size = $"{settings.Repositories} × {Figures.Count(prs)}";
             table.Add([size, "unchanged", .. await RePollAsync(host.Source, simulator, validators, watermarks, rotate: false, cancellationToken)]);
             table.Add([size, "unchanged, token rotated", .. await RePollAsync(host.Source, simulator, validators, watermarks, rotate: true, cancellationToken)]);
             var repo = model.Repositories[0];
@@ -108,10 +108,10 @@ internal sealed class GitHubBenchmark
             table.Add([size, "one review submitted", .. await RePollAsync(host.Source, simulator, validators, watermarks, rotate: false, cancellationToken)]);
         }
 
-        table.WriteTo(this.output);
-        this.output.WriteLine("REST budget spent: what x-ratelimit-remaining dropped by (a 304 costs nothing). \"Token rotated\" replaces every stored ETag, as a new");
-        this.output.WriteLine("GitHub App installation token does: GitHub answers 200 and the body's SHA-256, equal to the stored one, still says \"unchanged\".");
-        this.output.WriteLine();
+        table.WriteTo(output);
+        output.WriteLine("REST budget spent: what x-ratelimit-remaining dropped by (a 304 costs nothing). \"Token rotated\" replaces every stored ETag, as a new");
+        output.WriteLine("GitHub App installation token does: GitHub answers 200 and the body's SHA-256, equal to the stored one, still says \"unchanged\".");
+        output.WriteLine();
     }
 
     /// <summary>One re-poll of every repository; the figures of the table's row (validators and watermarks are not updated).</summary>
@@ -158,18 +158,18 @@ internal sealed class GitHubBenchmark
     /// </summary>
     private async Task WriteCostByApiAsync(CancellationToken cancellationToken)
     {
-        this.output.WriteLine("### Cost per merged pull request by Sources:GitHub:Api (first read)");
-        this.output.WriteLine();
+        output.WriteLine("### Cost per merged pull request by Sources:GitHub:Api (first read)");
+        output.WriteLine();
         var table = new MarkdownTable(
             "repos × PRs", "Api", "merged PRs (default branch)", "runs / deployments / trunk commits", "REST requests", "GraphQL queries", "GraphQL points", "REST + points", "per merged PR", "GraphQL queries by operation", "events");
-        foreach (var prs in this.settings.PullRequests)
+        foreach (var prs in settings.PullRequests)
         {
             foreach (var api in new[] { GitHubApi.Rest, GitHubApi.GraphQl })
             {
-                this.progress.Write($"cost with Api={api}, {this.settings.Repositories} × {prs} pull requests …");
-                var model = SimulatedGitHub.Generate(this.settings.Seed, this.settings.Repositories, prs, Start, this.settings.Shape);
+                progress.Write($"cost with Api={api}, {settings.Repositories} × {prs} pull requests …");
+                var model = SimulatedGitHub.Generate(settings.Seed, settings.Repositories, prs, Start, settings.Shape);
                 using var simulator = new GitHubSimulator(model, new GitHubSimulatorOptions { RateLimit = 10_000_000 });
-                var extra = new Dictionary<string, string>(this.settings.SourceSettings, StringComparer.OrdinalIgnoreCase) { ["Api"] = api.ToString() };
+                var extra = new Dictionary<string, string>(settings.SourceSettings, StringComparer.OrdinalIgnoreCase) { ["Api"] = api.ToString() };
                 using var host = SourceHost.For(simulator, extra);
                 var read = await ReadAllAsync(host.Source, simulator, _ => Start.AddDays(-1), cancellationToken);
                 var graphQlQueries = simulator.Requests.Count(r => r.Path == "/graphql");
@@ -179,23 +179,23 @@ internal sealed class GitHubBenchmark
                 var shape = $"{Figures.Count(model.Repositories.Sum(r => r.WorkflowRuns.Count))} / {Figures.Count(model.Repositories.Sum(r => r.Deployments.Count))} / {Figures.Count(model.Repositories.Sum(r => r.Trunk.Count))}";
                 var byOperation = string.Join(", ", simulator.GraphQlRequestsByOperation.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
                 table.Add(
-                    $"{this.settings.Repositories} × {Figures.Count(prs)}", api.ToString(), Figures.Count(merged), shape, Figures.Count(rest), Figures.Count(graphQlQueries),
+                    $"{settings.Repositories} × {Figures.Count(prs)}", api.ToString(), Figures.Count(merged), shape, Figures.Count(rest), Figures.Count(graphQlQueries),
                     Figures.Count(points), Figures.Count(rest + points), Figures.Decimal((double)(rest + points) / merged, 3), byOperation.Length == 0 ? "–" : byOperation, Figures.Count(read.Events));
             }
         }
 
-        table.WriteTo(this.output);
+        table.WriteTo(output);
     }
 
     private async Task<SizeResult> MeasureAsync(int pullRequests, int repetitions, CancellationToken cancellationToken)
     {
-        var model = SimulatedGitHub.Generate(this.settings.Seed, this.settings.Repositories, pullRequests, Start, this.settings.Shape);
+        var model = SimulatedGitHub.Generate(settings.Seed, settings.Repositories, pullRequests, Start, settings.Shape);
         using var simulator = new GitHubSimulator(model, new GitHubSimulatorOptions
         {
             RateLimit = 10_000_000, // the benchmark measures requests; the budget is reported, not enforced
-            Latency = TimeSpan.FromMilliseconds(this.settings.LatencyMs),
+            Latency = TimeSpan.FromMilliseconds(settings.LatencyMs),
         });
-        using var host = SourceHost.For(simulator, this.settings.SourceSettings);
+        using var host = SourceHost.For(simulator, settings.SourceSettings);
 
         var first = new List<ReadResult>();
         var incremental = new List<ReadResult>();
@@ -277,15 +277,15 @@ internal sealed class GitHubBenchmark
 
     private void WriteFirstRead(List<SizeResult> rows)
     {
-        this.output.WriteLine("### First read (everything since before the first pull request)");
-        this.output.WriteLine();
+        output.WriteLine("### First read (everything since before the first pull request)");
+        output.WriteLine();
         var table = new MarkdownTable("repos × PRs", "PRs to default branch (merged / closed unmerged / open)", "requests", "requests per PR", "events", "events per PR", "wall ms", "ms per request", "allocated MiB (incl. simulator)", "PRs per 5,000-request hour");
         foreach (var row in rows)
         {
             var read = row.First[0];
             var wall = Median.Of(row.First.Select(r => r.Wall));
             table.Add(
-                $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}",
+                $"{settings.Repositories} × {Figures.Count(row.PerRepository)}",
                 $"{Figures.Count(row.OnDefaultBranch)} ({Figures.Count(row.Merged)} / {Figures.Count(row.ClosedUnmerged)} / {Figures.Count(row.OnDefaultBranch - row.Merged - row.ClosedUnmerged)})",
                 Figures.Count(read.Requests),
                 Figures.Decimal((double)read.Requests / row.Total, 2), Figures.Count(read.Events), Figures.Decimal((double)read.Events / row.Total),
@@ -294,34 +294,34 @@ internal sealed class GitHubBenchmark
             EnsureSameCount(row.First, row.Incremental);
         }
 
-        table.WriteTo(this.output);
+        table.WriteTo(output);
     }
 
     private void WriteIncrementalRead(List<SizeResult> rows)
     {
-        this.output.WriteLine($"### Immediate second read (since = first read's high watermark − {Overlap.TotalHours:0} h)");
-        this.output.WriteLine();
+        output.WriteLine($"### Immediate second read (since = first read's high watermark − {Overlap.TotalHours:0} h)");
+        output.WriteLine();
         var table = new MarkdownTable("repos × PRs", "PRs re-read", "requests", "of first read", "events", "wall ms");
         foreach (var row in rows)
         {
             var read = row.Incremental[0];
             table.Add(
-                $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}", Figures.Count(read.Endpoints[Endpoints.PullRequestCommits]), Figures.Count(read.Requests),
+                $"{settings.Repositories} × {Figures.Count(row.PerRepository)}", Figures.Count(read.Endpoints[Endpoints.PullRequestCommits]), Figures.Count(read.Requests),
                 Figures.Decimal(100.0 * read.Requests / row.First[0].Requests) + " %", Figures.Count(read.Events), Figures.Milliseconds(Median.Of(row.Incremental.Select(r => r.Wall))));
         }
 
-        table.WriteTo(this.output);
+        table.WriteTo(output);
     }
 
     private void WriteEndpoints(List<SizeResult> rows)
     {
-        this.output.WriteLine("### Requests by endpoint (first read / second read), paths after /repos/{owner}/{name}");
-        this.output.WriteLine();
+        output.WriteLine("### Requests by endpoint (first read / second read), paths after /repos/{owner}/{name}");
+        output.WriteLine();
         var names = rows.SelectMany(r => r.First[0].Endpoints.Names.Concat(r.Incremental[0].Endpoints.Names))
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(name => rows[^1].First[0].Endpoints[name]).ThenBy(name => name, StringComparer.Ordinal)
             .ToList();
-        var table = new MarkdownTable(["GET", .. rows.Select(r => $"{this.settings.Repositories} × {Figures.Count(r.PerRepository)}")]);
+        var table = new MarkdownTable(["GET", .. rows.Select(r => $"{settings.Repositories} × {Figures.Count(r.PerRepository)}")]);
         foreach (var name in names)
         {
             table.Add([name == "/" ? "(the repository)" : name, .. rows.Select(r => $"{r.First[0].Endpoints[name]} / {r.Incremental[0].Endpoints[name]}")]);
@@ -329,13 +329,13 @@ internal sealed class GitHubBenchmark
 
         table.Add(["total (simulator's log)", .. rows.Select(r => $"{r.First[0].Requests} / {r.Incremental[0].Requests}")]);
         table.Add(["total (SourceReadResult.Usage.Requests)", .. rows.Select(r => $"{r.First[0].SourceRequests} / {r.Incremental[0].SourceRequests}")]);
-        table.WriteTo(this.output);
+        table.WriteTo(output);
     }
 
     private void WriteServedAlone(List<SizeResult> rows)
     {
-        this.output.WriteLine($"### The simulator alone (plain GETs from an HttpClient; median of {Samples} after {WarmSamples})");
-        this.output.WriteLine();
+        output.WriteLine($"### The simulator alone (plain GETs from an HttpClient; median of {Samples} after {WarmSamples})");
+        output.WriteLine();
         var table = new MarkdownTable("repos × PRs", "GET pulls page (100 PRs) ms", "its size KiB", "one PR's commits + reviews + timeline ms", "their size KiB", "simulator's share of the first read (estimate)");
         foreach (var row in rows)
         {
@@ -344,15 +344,15 @@ internal sealed class GitHubBenchmark
             var simulated = (row.Served.ListPage * endpoints[Endpoints.PullRequestList]) + (row.Served.PullRequestLists * endpoints[Endpoints.PullRequestCommits]);
             var wall = Median.Of(row.First.Select(r => r.Wall));
             table.Add(
-                $"{this.settings.Repositories} × {Figures.Count(row.PerRepository)}",
+                $"{settings.Repositories} × {Figures.Count(row.PerRepository)}",
                 Figures.Milliseconds(row.Served.ListPage), Figures.Decimal(row.Served.ListPageBytes / 1024.0), Figures.Milliseconds(row.Served.PullRequestLists),
                 Figures.Decimal(row.Served.PullRequestListsBytes / 1024.0), Figures.Decimal(100 * simulated / wall, 0) + " %");
         }
 
-        table.WriteTo(this.output);
-        this.output.WriteLine("The estimate multiplies these medians by the first read's pull-request requests (pages × list page + pull requests × their");
-        this.output.WriteLine("three lists); requests to other endpoints (workflow runs, deployments) are not in it.");
-        this.output.WriteLine();
+        table.WriteTo(output);
+        output.WriteLine("The estimate multiplies these medians by the first read's pull-request requests (pages × list page + pull requests × their");
+        output.WriteLine("three lists); requests to other endpoints (workflow runs, deployments) are not in it.");
+        output.WriteLine();
     }
 
     /// <summary>Request counts must not vary between repetitions; if they do, the medians would mix different work.</summary>
@@ -389,9 +389,9 @@ internal sealed class GitHubBenchmark
             this.counts = counts;
         }
 
-        public IEnumerable<string> Names => this.counts.Keys;
+        public IEnumerable<string> Names => counts.Keys;
 
-        public int this[string endpoint] => this.counts.GetValueOrDefault(endpoint);
+        public int this[string endpoint] => counts.GetValueOrDefault(endpoint);
 
         public static Endpoints Count(IReadOnlyList<SimulatedRequest> requests) =>
             new(requests.GroupBy(r => Pattern(r.Path), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
@@ -423,7 +423,7 @@ internal sealed class GitHubBenchmark
         private SourceHost(ServiceProvider provider)
         {
             this.provider = provider;
-            this.Source = provider.GetServices<IFlowEventSource>().Single(s => s.Source == GitHubEventSource.SourceName);
+            Source = provider.GetServices<IFlowEventSource>().Single(s => s.Source == GitHubEventSource.SourceName);
         }
 
         public IFlowEventSource Source { get; }
@@ -451,7 +451,7 @@ internal sealed class GitHubBenchmark
             return new SourceHost(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));
         }
 
-        public void Dispose() => this.provider.Dispose();
+        public void Dispose() => provider.Dispose();
     }
 }
 

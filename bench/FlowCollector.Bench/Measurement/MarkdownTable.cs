@@ -15,22 +15,22 @@ internal sealed class MarkdownTable
 
     public void Add(params string[] cells)
     {
-        if (cells.Length != this.headers.Length)
+        if (cells.Length != headers.Length)
         {
-            throw new ArgumentException($"A row needs {this.headers.Length} cells, got {cells.Length}.", nameof(cells));
+            throw new ArgumentException($"A row needs {headers.Length} cells, got {cells.Length}.", nameof(cells));
         }
 
-        this.rows.Add(cells);
+        rows.Add(cells);
     }
 
     public void WriteTo(TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var widths = this.headers.Select((h, i) => Math.Max(h.Length, this.rows.Count == 0 ? 0 : this.rows.Max(r => r[i].Length))).ToArray();
-        writer.WriteLine(Line(this.headers, widths));
+        var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        writer.WriteLine(Line(headers, widths));
         // Every column but the first holds a figure: right-aligned, so magnitudes line up.
         writer.WriteLine("|" + string.Join("|", widths.Select((w, i) => i == 0 ? $" {new string('-', w)} " : $" {new string('-', w - 1)}: ")) + "|");
-        foreach (var row in this.rows)
+        foreach (var row in rows)
         {
             writer.WriteLine(Line(row, widths));
         }

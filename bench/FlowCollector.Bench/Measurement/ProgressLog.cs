@@ -15,5 +15,5 @@ internal sealed class ProgressLog
     }
 
     public void Write(string message) =>
-        this.writer.WriteLine($"[{this.watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),6} s] {message}");
+        writer.WriteLine($"[{watch.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),6} s] {message}");
 }

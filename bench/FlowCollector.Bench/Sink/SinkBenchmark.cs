@@ -226,9 +226,9 @@ internal static class SinkBenchmark
     {
         private long bytes;
 
-        public long Bytes => Interlocked.Read(ref this.bytes);
+        public long Bytes => Interlocked.Read(ref bytes);
 
-        public void Add(long sent) => Interlocked.Add(ref this.bytes, sent);
+        public void Add(long sent) => Interlocked.Add(ref bytes, sent);
     }
 
     /// <summary>Counts request bodies as sent (after gzip). Buffering the body is what the resilience handler does anyway.</summary>

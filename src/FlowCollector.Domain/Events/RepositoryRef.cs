@@ -7,10 +7,10 @@ namespace FlowCollector.Domain.Events;
 public sealed record RepositoryRef(string Source, string Owner, string Name)
 {
     /// <summary><c>owner/name</c>, as users write it in configuration and as the <c>repo</c> tag carries it.</summary>
-    public string FullName => $"{this.Owner}/{this.Name}";
+    public string FullName => $"{Owner}/{Name}";
 
     /// <summary>A stable key for state and scheduling: <c>source:owner/name</c>.</summary>
-    public string Key => $"{this.Source}:{this.Owner}/{this.Name}";
+    public string Key => $"{Source}:{Owner}/{Name}";
 
-    public override string ToString() => this.Key;
+    public override string ToString() => Key;
 }

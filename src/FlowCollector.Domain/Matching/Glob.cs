@@ -9,18 +9,18 @@ public sealed class Glob
 {
     public Glob(string pattern)
     {
-        this.Pattern = pattern ?? throw new ArgumentNullException(nameof(pattern));
+        Pattern = pattern ?? throw new ArgumentNullException(nameof(pattern));
     }
 
     /// <summary>The pattern as configured.</summary>
     public string Pattern { get; }
 
     /// <summary>Whether the pattern has a wildcard; without one it matches only its own text (in any case).</summary>
-    public bool HasWildcard => this.Pattern.AsSpan().IndexOfAny('*', '?') >= 0;
+    public bool HasWildcard => Pattern.AsSpan().IndexOfAny('*', '?') >= 0;
 
-    public bool Matches(string? text) => text is not null && Matches(this.Pattern, text);
+    public bool Matches(string? text) => text is not null && Matches(Pattern, text);
 
-    public override string ToString() => this.Pattern;
+    public override string ToString() => Pattern;
 
     /// <summary>Whether <paramref name="text"/> matches <paramref name="pattern"/> (see <see cref="Glob"/>).</summary>
     public static bool Matches(string pattern, string text)

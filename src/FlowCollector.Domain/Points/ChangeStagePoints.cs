@@ -42,31 +42,31 @@ public static class ChangeStagePoints
         private readonly bool clamped = span.Clamped;
         private readonly bool direct = change.IsDirect;
 
-        public int Count => this.url is null ? 5 : 6;
+        public int Count => url is null ? 5 : 6;
 
         public KeyValuePair<string, FieldValue> this[int index] => index switch
         {
-            0 => new(FlowSchema.Fields.ChangeId, FieldValue.Of(this.changeId)),
-            1 => new(FlowSchema.Fields.Clamped, FieldValue.Of(this.clamped)),
-            2 => new(FlowSchema.Fields.Direct, FieldValue.Of(this.direct)),
-            3 => new(FlowSchema.Fields.Seconds, FieldValue.Of(this.seconds)),
+            0 => new(FlowSchema.Fields.ChangeId, FieldValue.Of(changeId)),
+            1 => new(FlowSchema.Fields.Clamped, FieldValue.Of(clamped)),
+            2 => new(FlowSchema.Fields.Direct, FieldValue.Of(direct)),
+            3 => new(FlowSchema.Fields.Seconds, FieldValue.Of(seconds)),
 
             // A field, not a tag: it follows the stage within a repository, so as a tag it would add nothing to filter on
             // and would split a stage's series whenever a path change moved the stage.
-            4 => new(FlowSchema.Fields.StageOrder, FieldValue.Of((long)this.order)),
-            5 when this.url is { } link => new(FlowSchema.Fields.Url, FieldValue.Of(link)),
-            _ => throw new ArgumentOutOfRangeException(nameof(index), index, $"A change_stage point has {this.Count} fields."),
+            4 => new(FlowSchema.Fields.StageOrder, FieldValue.Of((long)order)),
+            5 when url is { } link => new(FlowSchema.Fields.Url, FieldValue.Of(link)),
+            _ => throw new ArgumentOutOfRangeException(nameof(index), index, $"A change_stage point has {Count} fields."),
         };
 
         public IEnumerator<KeyValuePair<string, FieldValue>> GetEnumerator()
         {
-            for (var i = 0; i < this.Count; i++)
+            for (var i = 0; i < Count; i++)
             {
                 yield return this[i];
             }
         }
 
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => this.GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private static KeyValuePair<string, string>[] Tags(RepositoryRef repository, StageDefinition stage)

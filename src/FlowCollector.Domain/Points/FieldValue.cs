@@ -22,25 +22,25 @@ public readonly record struct FieldValue
         this.bits = bits;
     }
 
-    public FieldType Type => this.stringOrType switch
+    public FieldType Type => stringOrType switch
     {
         string => FieldType.String,
-        _ when ReferenceEquals(this.stringOrType, IntegerMarker) => FieldType.Integer,
-        _ when ReferenceEquals(this.stringOrType, BooleanMarker) => FieldType.Boolean,
+        _ when ReferenceEquals(stringOrType, IntegerMarker) => FieldType.Integer,
+        _ when ReferenceEquals(stringOrType, BooleanMarker) => FieldType.Boolean,
         _ => FieldType.Float,
     };
 
     /// <summary>The value of a <see cref="FieldType.Float"/> field.</summary>
-    public double AsFloat => this.Type == FieldType.Float ? BitConverter.Int64BitsToDouble(this.bits) : 0;
+    public double AsFloat => Type == FieldType.Float ? BitConverter.Int64BitsToDouble(bits) : 0;
 
     /// <summary>The value of an <see cref="FieldType.Integer"/> field (written with InfluxDB's <c>i</c> suffix).</summary>
-    public long AsInteger => this.Type == FieldType.Integer ? this.bits : 0;
+    public long AsInteger => Type == FieldType.Integer ? bits : 0;
 
     /// <summary>The value of a <see cref="FieldType.String"/> field.</summary>
-    public string? AsString => this.stringOrType as string;
+    public string? AsString => stringOrType as string;
 
     /// <summary>The value of a <see cref="FieldType.Boolean"/> field.</summary>
-    public bool AsBoolean => this.Type == FieldType.Boolean && this.bits != 0;
+    public bool AsBoolean => Type == FieldType.Boolean && bits != 0;
 
     public static FieldValue Of(double value) => new(FloatMarker, BitConverter.DoubleToInt64Bits(value));
 
@@ -50,11 +50,11 @@ public readonly record struct FieldValue
 
     public static FieldValue Of(bool value) => new(BooleanMarker, value ? 1 : 0);
 
-    public override string ToString() => this.Type switch
+    public override string ToString() => Type switch
     {
-        FieldType.Float => this.AsFloat.ToString("R", CultureInfo.InvariantCulture),
-        FieldType.Integer => this.AsInteger.ToString(CultureInfo.InvariantCulture),
-        FieldType.String => this.AsString ?? "",
-        _ => this.AsBoolean ? "true" : "false",
+        FieldType.Float => AsFloat.ToString("R", CultureInfo.InvariantCulture),
+        FieldType.Integer => AsInteger.ToString(CultureInfo.InvariantCulture),
+        FieldType.String => AsString ?? "",
+        _ => AsBoolean ? "true" : "false",
     };
 }

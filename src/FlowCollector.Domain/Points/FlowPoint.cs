@@ -9,7 +9,7 @@ public sealed record FlowPoint(string Measurement, IReadOnlyList<KeyValuePair<st
     /// <summary>The value of a tag, or null.</summary>
     public string? Tag(string key)
     {
-        foreach (var tag in this.Tags)
+        foreach (var tag in Tags)
         {
             if (string.Equals(tag.Key, key, StringComparison.Ordinal))
             {
@@ -23,7 +23,7 @@ public sealed record FlowPoint(string Measurement, IReadOnlyList<KeyValuePair<st
     /// <summary>The value of a field, or null.</summary>
     public FieldValue? Field(string key)
     {
-        foreach (var field in this.Fields)
+        foreach (var field in Fields)
         {
             if (string.Equals(field.Key, key, StringComparison.Ordinal))
             {

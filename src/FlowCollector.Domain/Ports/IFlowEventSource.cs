@@ -20,7 +20,7 @@ public interface IFlowEventSource
     /// start-up and again every discovery interval, so repositories created or archived later join or leave the
     /// schedule. Throws <see cref="SourceException"/> when an organisation or project cannot be listed.
     /// </summary>
-    Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken) => Task.FromResult(this.ConfiguredRepositories);
+    Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken) => Task.FromResult(ConfiguredRepositories);
 
     /// <summary>
     /// A name of the API budget reads of <paramref name="repository"/> spend (a fingerprint, never a secret), so budgets

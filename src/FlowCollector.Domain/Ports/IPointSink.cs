@@ -38,7 +38,7 @@ public sealed class SinkException : Exception
     public SinkException(string message, bool permanent, Exception? innerException = null)
         : base(message, innerException)
     {
-        this.Permanent = permanent;
+        Permanent = permanent;
     }
 
     public bool Permanent { get; }

@@ -37,5 +37,5 @@ public sealed record ReadEvaluation(IReadOnlyList<FlowPoint> Points, DateTimeOff
     public QueueSnapshot? Queues { get; init; }
 
     /// <summary>The spans cut at their stage's end because a source reported times out of order (telemetry).</summary>
-    public int SpansClamped => this.Timelines.Sum(t => t.Spans.Count(s => s.Clamped));
+    public int SpansClamped => Timelines.Sum(t => t.Spans.Count(s => s.Clamped));
 }

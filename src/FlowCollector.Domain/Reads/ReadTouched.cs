@@ -55,10 +55,10 @@ internal sealed class ReadTouched
     {
         foreach (var deployment in deployments)
         {
-            this.changes.UnionWith(deployment.ChangeIds);
+            changes.UnionWith(deployment.ChangeIds);
         }
     }
 
     public bool Touches(ChangeTimeline timeline) =>
-        this.changes.Contains(timeline.Change.ChangeId) || (timeline.Change.MergeSha is { } sha && this.changes.Contains(sha));
+        changes.Contains(timeline.Change.ChangeId) || (timeline.Change.MergeSha is { } sha && changes.Contains(sha));
 }

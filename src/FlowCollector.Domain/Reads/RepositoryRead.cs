@@ -57,51 +57,51 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
     /// </summary>
     public ReadEvaluation Evaluate()
     {
-        var flow = this.Replay();
-        flow.Apply(this.Read.Events);
-        var watermark = Max(this.PreviousWatermark, this.Read.HighWatermark) ?? this.Since;
-        var all = flow.Evaluate(this.Now, watermark - this.Overlap);
-        var touched = ReadTouched.From(this.Read.Events);
+        var flow = Replay();
+        flow.Apply(Read.Events);
+        var watermark = Max(PreviousWatermark, Read.HighWatermark) ?? Since;
+        var all = flow.Evaluate(Now, watermark - Overlap);
+        var touched = ReadTouched.From(Read.Events);
 
         // Only what this read reported is (re)written; what was only replayed from the pending set is not.
         var deployments = all.Deployments.Where(d => touched.Deployments.Contains(d.Deployment.DeploymentId)).ToList();
         var runs = all.Runs.Where(r => touched.Runs.Contains((r.RunId, r.Attempt)));
         touched.AddCarriedBy(deployments);
         var timelines = all.Timelines.Where(touched.Touches).ToList();
-        var arrivedWaits = ArrivedWaitsLedger.Merge(this.ArrivedBefore, timelines.Select(ArrivedChangeWaits.From).OfType<ArrivedChangeWaits>(), this.Now);
-        var storedTimes = this.PointTimesBefore.ToList();
+        var arrivedWaits = ArrivedWaitsLedger.Merge(ArrivedBefore, timelines.Select(ArrivedChangeWaits.From).OfType<ArrivedChangeWaits>(), Now);
+        var storedTimes = PointTimesBefore.ToList();
         var deliveredEarlier = PointTimeLedger.DeliveredEarlier(all.Pending, storedTimes);
         var waiting = all.Waiting.Where(w => !deliveredEarlier.Contains(w.ChangeId)).ToList();
         var pointTimes = PointTimeLedger.Stabilise(
             [.. timelines.SelectMany(ChangeStagePoints.From).Concat(timelines.SelectMany(ChangePoints.From))],
             storedTimes,
-            this.Now,
-            this.PendingMaxAge);
+            Now,
+            PendingMaxAge);
         var points = pointTimes.Points
             .Concat(deployments.SelectMany(DeploymentPoints.From))
             .Concat(runs.SelectMany(PipelineRunPoints.From))
             .Concat(all.Incidents.SelectMany(IncidentPoints.From))
-            .Concat(StageQueuePoints.From(this.Repository, this.Stream, waiting, this.Now))
-            .Concat(this.ConstraintPoints(arrivedWaits))
+            .Concat(StageQueuePoints.From(Repository, Stream, waiting, Now))
+            .Concat(ConstraintPoints(arrivedWaits))
             .ToList();
 
         // An incident read now fails a production deployment read in an earlier run: the ledger keeps the last days.
         // A read with neither a production deployment nor an incident changes no attribution: nothing to rewrite or save.
         var incidentLedger = deployments.Any(d => d.IsProduction) || all.Incidents.Count > 0
-            ? IncidentFailureRead.Merge(this.IncidentsBefore, deployments, all.Incidents)
+            ? IncidentFailureRead.Merge(IncidentsBefore, deployments, all.Incidents)
             : null;
         if (incidentLedger is not null)
         {
-            points.AddRange(IncidentFailureRead.Points(this.Repository, incidentLedger, deployments, all.Incidents));
+            points.AddRange(IncidentFailureRead.Points(Repository, incidentLedger, deployments, all.Incidents));
         }
 
-        var keptSince = this.Now - this.PendingMaxAge;
+        var keptSince = Now - PendingMaxAge;
         var pending = all.Pending.Where(p => p.Merged >= keptSince && !deliveredEarlier.Contains(p.ChangeId)).Select(p => (p.ChangeId, p.Events))
             .Concat(all.Open.Where(o => o.Opened >= keptSince).Select(o => (o.ChangeId, o.Events)))
             .ToDictionary(p => p.ChangeId, p => p.Events, StringComparer.Ordinal);
-        return new ReadEvaluation(this.Finish(points, watermark), watermark, timelines, waiting)
+        return new ReadEvaluation(Finish(points, watermark), watermark, timelines, waiting)
         {
-            Queues = this.Queues(waiting),
+            Queues = Queues(waiting),
             Deployments = deployments,
             Incidents = all.Incidents,
             ArrivedWaits = arrivedWaits,
@@ -117,25 +117,25 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
     /// </summary>
     public ReadEvaluation EvaluateUnchanged()
     {
-        var watermark = this.PreviousWatermark ?? this.Since;
-        var waiting = this.Replay().WaitingNow(this.Now);
-        var points = StageQueuePoints.From(this.Repository, this.Stream, waiting, this.Now).ToList();
-        return new ReadEvaluation(this.Finish(points, watermark), watermark, [], waiting) { Queues = this.Queues(waiting) };
+        var watermark = PreviousWatermark ?? Since;
+        var waiting = Replay().WaitingNow(Now);
+        var points = StageQueuePoints.From(Repository, Stream, waiting, Now).ToList();
+        return new ReadEvaluation(Finish(points, watermark), watermark, [], waiting) { Queues = Queues(waiting) };
     }
 
-    private QueueSnapshot Queues(IReadOnlyList<WaitingItem> waiting) => QueueSnapshot.Of(this.Repository, this.Team, this.Stream, waiting, this.Now, this.IntervalSeconds);
+    private QueueSnapshot Queues(IReadOnlyList<WaitingItem> waiting) => QueueSnapshot.Of(Repository, Team, Stream, waiting, Now, IntervalSeconds);
 
     /// <summary>Adds <c>collector_sync</c> (counting itself among the points) and the team tag.</summary>
     private List<FlowPoint> Finish(List<FlowPoint> points, DateTimeOffset watermark)
     {
-        points.Add(CollectorSyncPoints.Success(this.Repository, this.Now, watermark, this.Read, points.Count + 1, this.IntervalSeconds));
-        return TeamTags.AddIfOwned(points, this.Team);
+        points.Add(CollectorSyncPoints.Success(Repository, Now, watermark, Read, points.Count + 1, IntervalSeconds));
+        return TeamTags.AddIfOwned(points, Team);
     }
 
     private RepositoryFlow Replay()
     {
-        var flow = new RepositoryFlow(this.Repository, this.Stream);
-        foreach (var events in this.Pending)
+        var flow = new RepositoryFlow(Repository, Stream);
+        foreach (var events in Pending)
         {
             flow.Apply(events);
         }
@@ -149,16 +149,16 @@ public sealed record RepositoryRead(RepositoryRef Repository, ValueStreamDefinit
     /// </summary>
     private IEnumerable<FlowPoint> ConstraintPoints(IReadOnlyList<ArrivedChangeWaits> arrived)
     {
-        string[] order = [.. this.Stream.Stages.Select(s => s.Name)];
-        var now = this.Now;
+        string[] order = [.. Stream.Stages.Select(s => s.Name)];
+        var now = Now;
         var hour = new DateTimeOffset(now.UtcDateTime.Date.AddHours(now.UtcDateTime.Hour), TimeSpan.Zero);
         var rolling = ConstraintAnalysis.Find(arrived, now - TimeSpan.FromDays(28), now, order);
         var lastSevenDays = ConstraintAnalysis.Find(arrived, now - TimeSpan.FromDays(7), now, order);
         var thisWeek = ArrivedWaitsLedger.WeekStart(now);
         var lastWeek = ConstraintAnalysis.Find(arrived, thisWeek.AddDays(-7), thisWeek, order);
-        return Points.ConstraintPoints.From(this.Repository, rolling, Points.ConstraintPoints.Rolling28Days, hour)
-            .Concat(Points.ConstraintPoints.From(this.Repository, lastSevenDays, Points.ConstraintPoints.Rolling7Days, hour))
-            .Concat(Points.ConstraintPoints.From(this.Repository, lastWeek, Points.ConstraintPoints.Week, thisWeek.AddDays(-7)));
+        return Points.ConstraintPoints.From(Repository, rolling, Points.ConstraintPoints.Rolling28Days, hour)
+            .Concat(Points.ConstraintPoints.From(Repository, lastSevenDays, Points.ConstraintPoints.Rolling7Days, hour))
+            .Concat(Points.ConstraintPoints.From(Repository, lastWeek, Points.ConstraintPoints.Week, thisWeek.AddDays(-7)));
     }
 
     private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);

@@ -45,7 +45,7 @@ public sealed record ArrivedChangeWaits(string ChangeId, string? Url, DateTimeOf
 public sealed record StageWaitTotal(string Stage, int Changes, double WaitSeconds, double Share, double MedianSeconds, double P75Seconds)
 {
     /// <summary>WaitSeconds in hours: the "change-hours" the boards and <c>once</c> print.</summary>
-    public double ChangeHours => this.WaitSeconds / 3600;
+    public double ChangeHours => WaitSeconds / 3600;
 }
 
 /// <summary>A change that waited long in the constraint, for the reader to open.</summary>
@@ -82,7 +82,7 @@ public sealed record ConstraintFinding(
     string? NoConstraintReason)
 {
     /// <summary>How far ahead of the runner-up the constraint is: (constraint − runner-up) / constraint, 0–1; 1 with no runner-up.</summary>
-    public double? Margin => this.Constraint is { } c && c.WaitSeconds > 0 ? (c.WaitSeconds - (this.RunnerUp?.WaitSeconds ?? 0)) / c.WaitSeconds : null;
+    public double? Margin => Constraint is { } c && c.WaitSeconds > 0 ? (c.WaitSeconds - (RunnerUp?.WaitSeconds ?? 0)) / c.WaitSeconds : null;
 }
 
 /// <summary>

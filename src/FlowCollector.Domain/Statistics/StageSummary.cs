@@ -10,7 +10,7 @@ public sealed record StageSummaryRow(string Repository, string Stage, StageKind 
 public sealed record RepositoryEfficiency(string Repository, int Changes, double ProcessSeconds, double FlowSeconds)
 {
     /// <summary>0–1, or null when no time was measured.</summary>
-    public double? FlowEfficiency => this.FlowSeconds > 0 ? this.ProcessSeconds / this.FlowSeconds : null;
+    public double? FlowEfficiency => FlowSeconds > 0 ? ProcessSeconds / FlowSeconds : null;
 }
 
 /// <summary>The per-repository, per-stage summary that <c>once</c> prints (medians and p90, never a mean alone).</summary>

@@ -15,7 +15,7 @@ internal sealed class ChangeDeployments
         this.carrying = carrying;
     }
 
-    public bool IsEmpty => this.carrying.Count == 0;
+    public bool IsEmpty => carrying.Count == 0;
 
     /// <summary>Those of <paramref name="deployments"/> that carry <paramref name="change"/> (most changes of a run: none).</summary>
     public static ChangeDeployments Carrying(ChangeFacts change, IReadOnlyCollection<DeploymentFacts> deployments)
@@ -36,7 +36,7 @@ internal sealed class ChangeDeployments
     public DateTimeOffset? FirstAttempt(string? environment)
     {
         DateTimeOffset? first = null;
-        foreach (var d in this.carrying)
+        foreach (var d in carrying)
         {
             if (d.IsIn(environment) && d.EffectiveStart is { } start && (first is null || start < first.Value))
             {
@@ -51,7 +51,7 @@ internal sealed class ChangeDeployments
     public DateTimeOffset? FirstSuccess(string? environment)
     {
         DateTimeOffset? first = null;
-        foreach (var d in this.carrying)
+        foreach (var d in carrying)
         {
             if (d.IsIn(environment) && d.Succeeded && d.Finished is { } finished && (first is null || finished < first.Value))
             {

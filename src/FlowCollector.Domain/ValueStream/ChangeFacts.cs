@@ -23,8 +23,8 @@ public sealed class ChangeFacts
 
     public ChangeFacts(RepositoryRef repository, string changeId)
     {
-        this.Repository = repository;
-        this.ChangeId = changeId;
+        Repository = repository;
+        ChangeId = changeId;
     }
 
     public RepositoryRef Repository { get; }
@@ -40,10 +40,10 @@ public sealed class ChangeFacts
 
     public DateTimeOffset? FirstCommitAuthored { get; private set; }
 
-    public int CommitCount => this.commitShas.Count;
+    public int CommitCount => commitShas.Count;
 
     /// <summary>The SHAs of the change's own commits (rebase merges land them on the trunk under these SHAs).</summary>
-    public IReadOnlyCollection<string> CommitShas => this.commitShas;
+    public IReadOnlyCollection<string> CommitShas => commitShas;
 
     public DateTimeOffset? Opened { get; private set; }
 
@@ -62,78 +62,78 @@ public sealed class ChangeFacts
     public DateTimeOffset? WorkItemActivated { get; private set; }
 
     /// <summary>The head (source) branch; several reports that disagree: the ordinally first.</summary>
-    public string? SourceBranch => this.description?.SourceBranch;
+    public string? SourceBranch => description?.SourceBranch;
 
     /// <summary>Every title reported (a title edited between reads gives two): rework when any of them says so.</summary>
-    public IReadOnlyCollection<string> Titles => (IReadOnlyCollection<string>?)this.description?.Titles ?? [];
+    public IReadOnlyCollection<string> Titles => (IReadOnlyCollection<string>?)description?.Titles ?? [];
 
     /// <summary>Every label reported.</summary>
-    public IReadOnlyCollection<string> Labels => (IReadOnlyCollection<string>?)this.description?.Labels ?? [];
+    public IReadOnlyCollection<string> Labels => (IReadOnlyCollection<string>?)description?.Labels ?? [];
 
     /// <summary>True when a branch, title or label was reported (a change without any is never rework).</summary>
-    public bool HasDescription => this.description is not null;
+    public bool HasDescription => description is not null;
 
     /// <summary>Reviews and single review comments, by anyone; counting rules are applied by the calculator.</summary>
-    public IReadOnlyCollection<ReviewFact> Reviews => this.reviews;
+    public IReadOnlyCollection<ReviewFact> Reviews => reviews;
 
     /// <summary>Folds one event about this change into the facts. Events about other subjects are ignored.</summary>
     public void Apply(FlowEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        this.OfferUrl(e);
+        OfferUrl(e);
         if (e.SourceBranch is not null || e.Title is not null || e.Labels is { Count: > 0 })
         {
-            this.OfferDescription(e);
+            OfferDescription(e);
         }
 
         switch (e.Kind)
         {
             case FlowEventKind.CommitAuthored:
-                this.FirstCommitAuthored = Min(this.FirstCommitAuthored, e.OccurredAt);
+                FirstCommitAuthored = Min(FirstCommitAuthored, e.OccurredAt);
                 if (e.Sha is not null)
                 {
-                    this.commitShas.Add(e.Sha);
+                    commitShas.Add(e.Sha);
                 }
 
                 break;
             case FlowEventKind.ChangeOpened:
                 // Several "opened" facts (a re-read, a reopen) keep the first; the draft flag belongs to that first one
                 // (on a tie, draft wins: it is the state that makes the later ready-for-review event meaningful).
-                if (this.Opened is null || e.OccurredAt < this.Opened)
+                if (Opened is null || e.OccurredAt < Opened)
                 {
-                    this.Opened = e.OccurredAt;
-                    this.OpenedAsDraft = e.IsDraft;
+                    Opened = e.OccurredAt;
+                    OpenedAsDraft = e.IsDraft;
                 }
-                else if (e.OccurredAt == this.Opened)
+                else if (e.OccurredAt == Opened)
                 {
-                    this.OpenedAsDraft |= e.IsDraft;
+                    OpenedAsDraft |= e.IsDraft;
                 }
 
-                this.OfferAuthor(e);
+                OfferAuthor(e);
                 break;
             case FlowEventKind.ReadyForReview:
-                this.FirstReadyForReview = Min(this.FirstReadyForReview, e.OccurredAt);
+                FirstReadyForReview = Min(FirstReadyForReview, e.OccurredAt);
                 break;
             case FlowEventKind.ReviewSubmitted:
             case FlowEventKind.ReviewCommented:
-                this.reviews.Add(new ReviewFact(e.Actor ?? "", e.ActorIsBot, e.Kind == FlowEventKind.ReviewCommented ? ReviewState.None : e.ReviewState, e.OccurredAt));
+                reviews.Add(new ReviewFact(e.Actor ?? "", e.ActorIsBot, e.Kind == FlowEventKind.ReviewCommented ? ReviewState.None : e.ReviewState, e.OccurredAt));
                 break;
             case FlowEventKind.ChangeMerged:
-                this.OfferMerge(e);
+                OfferMerge(e);
                 break;
             case FlowEventKind.DirectPush:
-                this.IsDirect = true;
-                this.OfferAuthor(e);
-                this.OfferMerge(e);
+                IsDirect = true;
+                OfferAuthor(e);
+                OfferMerge(e);
                 break;
             case FlowEventKind.ChangeClosed:
-                this.Closed = Min(this.Closed, e.OccurredAt);
+                Closed = Min(Closed, e.OccurredAt);
                 break;
             case FlowEventKind.WorkItemCreated:
-                this.WorkItemCreated = Min(this.WorkItemCreated, e.OccurredAt);
+                WorkItemCreated = Min(WorkItemCreated, e.OccurredAt);
                 break;
             case FlowEventKind.WorkItemActivated:
-                this.WorkItemActivated = Min(this.WorkItemActivated, e.OccurredAt);
+                WorkItemActivated = Min(WorkItemActivated, e.OccurredAt);
                 break;
             default:
                 break;
@@ -149,30 +149,30 @@ public sealed class ChangeFacts
     public IReadOnlyList<FlowEvent> ToEvents()
     {
         var events = new List<FlowEvent>();
-        if (this.FirstCommitAuthored is { } firstCommit)
+        if (FirstCommitAuthored is { } firstCommit)
         {
             // Only the earliest authoring time matters, so every SHA is carried at that time.
-            if (this.commitShas.Count == 0)
+            if (commitShas.Count == 0)
             {
-                events.Add(this.Event(FlowEventKind.CommitAuthored, firstCommit));
+                events.Add(Event(FlowEventKind.CommitAuthored, firstCommit));
             }
 
-            events.AddRange(this.commitShas.Order(StringComparer.Ordinal).Select(sha => this.Event(FlowEventKind.CommitAuthored, firstCommit) with { Sha = sha }));
+            events.AddRange(commitShas.Order(StringComparer.Ordinal).Select(sha => Event(FlowEventKind.CommitAuthored, firstCommit) with { Sha = sha }));
         }
 
-        if (this.Opened is { } opened)
+        if (Opened is { } opened)
         {
-            events.Add(this.Event(FlowEventKind.ChangeOpened, opened) with { IsDraft = this.OpenedAsDraft });
+            events.Add(Event(FlowEventKind.ChangeOpened, opened) with { IsDraft = OpenedAsDraft });
         }
 
-        if (this.FirstReadyForReview is { } ready)
+        if (FirstReadyForReview is { } ready)
         {
-            events.Add(this.Event(FlowEventKind.ReadyForReview, ready));
+            events.Add(Event(FlowEventKind.ReadyForReview, ready));
         }
 
-        events.AddRange(this.reviews
+        events.AddRange(reviews
             .OrderBy(r => r.At).ThenBy(r => r.Reviewer, StringComparer.Ordinal).ThenBy(r => r.State).ThenBy(r => r.IsBot)
-            .Select(r => this.Event(r.State == ReviewState.None ? FlowEventKind.ReviewCommented : FlowEventKind.ReviewSubmitted, r.At) with
+            .Select(r => Event(r.State == ReviewState.None ? FlowEventKind.ReviewCommented : FlowEventKind.ReviewSubmitted, r.At) with
             {
                 Actor = r.Reviewer,
                 ActorIsBot = r.IsBot,
@@ -181,50 +181,50 @@ public sealed class ChangeFacts
 
         // A direct push and a merge fold the same way (first time, SHA from the earliest report that names one);
         // the push kind also carries the direct flag.
-        var landed = this.IsDirect ? FlowEventKind.DirectPush : FlowEventKind.ChangeMerged;
-        if (this.Merged is { } merged)
+        var landed = IsDirect ? FlowEventKind.DirectPush : FlowEventKind.ChangeMerged;
+        if (Merged is { } merged)
         {
-            events.Add(this.Event(landed, merged) with { Sha = this.mergeShaAt == merged ? this.MergeSha : null });
+            events.Add(Event(landed, merged) with { Sha = this.mergeShaAt == merged ? MergeSha : null });
         }
 
-        if (this.MergeSha is { } mergeSha && this.mergeShaAt is { } mergeShaAt && mergeShaAt != this.Merged)
+        if (MergeSha is { } mergeSha && this.mergeShaAt is { } mergeShaAt && mergeShaAt != Merged)
         {
-            events.Add(this.Event(landed, mergeShaAt) with { Sha = mergeSha });
+            events.Add(Event(landed, mergeShaAt) with { Sha = mergeSha });
         }
 
-        if (this.Closed is { } closed)
+        if (Closed is { } closed)
         {
-            events.Add(this.Event(FlowEventKind.ChangeClosed, closed));
+            events.Add(Event(FlowEventKind.ChangeClosed, closed));
         }
 
-        if (this.WorkItemCreated is { } created)
+        if (WorkItemCreated is { } created)
         {
-            events.Add(this.Event(FlowEventKind.WorkItemCreated, created));
+            events.Add(Event(FlowEventKind.WorkItemCreated, created));
         }
 
-        if (this.WorkItemActivated is { } activated)
+        if (WorkItemActivated is { } activated)
         {
-            events.Add(this.Event(FlowEventKind.WorkItemActivated, activated));
+            events.Add(Event(FlowEventKind.WorkItemActivated, activated));
         }
 
         // The author and the URL came from particular reports; each is carried by an event of a kind that yields the
         // same tie-break and moves nothing else: an opening no earlier than the first opening, or a push no earlier
         // than the landing (the author and a rank-0 URL came from one of the two), or a review request for a URL
         // taken from any other event (review requests only offer their URL).
-        if (this.Author is { } author && this.authorAt is { } authorAt)
+        if (Author is { } author && this.authorAt is { } authorAt)
         {
-            events.Add(this.Event(this.Opened <= authorAt ? FlowEventKind.ChangeOpened : FlowEventKind.DirectPush, authorAt) with { Actor = author });
+            events.Add(Event(Opened <= authorAt ? FlowEventKind.ChangeOpened : FlowEventKind.DirectPush, authorAt) with { Actor = author });
         }
 
-        if (this.Url is { } url && this.urlFrom is { } from)
+        if (Url is { } url && urlFrom is { } from)
         {
             var kind = from.Rank == 1 ? FlowEventKind.ReviewRequested
-                : this.Opened <= from.At ? FlowEventKind.ChangeOpened
+                : Opened <= from.At ? FlowEventKind.ChangeOpened
                 : FlowEventKind.DirectPush;
-            events.Add(this.Event(kind, from.At) with { Url = url });
+            events.Add(Event(kind, from.At) with { Url = url });
         }
 
-        this.AddDescription(events, landed);
+        AddDescription(events, landed);
         return events;
     }
 
@@ -239,12 +239,12 @@ public sealed class ChangeFacts
             return;
         }
 
-        var (kind, at) = this.Opened is { } opened ? (FlowEventKind.ChangeOpened, opened)
-            : this.Merged is { } merged ? (landed, merged)
-            : (FlowEventKind.ReviewRequested, this.FirstCommitAuthored ?? this.Closed ?? DateTimeOffset.UnixEpoch);
-        var carrier = this.Event(kind, at) with
+        var (kind, at) = Opened is { } opened ? (FlowEventKind.ChangeOpened, opened)
+            : Merged is { } merged ? (landed, merged)
+            : (FlowEventKind.ReviewRequested, FirstCommitAuthored ?? Closed ?? DateTimeOffset.UnixEpoch);
+        var carrier = Event(kind, at) with
         {
-            SourceBranch = this.SourceBranch,
+            SourceBranch = SourceBranch,
             Labels = description.Labels is null ? null : [.. description.Labels.Order(StringComparer.Ordinal)],
         };
         if (description.Titles is null)
@@ -256,7 +256,7 @@ public sealed class ChangeFacts
         var first = true;
         foreach (var title in description.Titles.Order(StringComparer.Ordinal))
         {
-            events.Add(first ? carrier with { Title = title } : this.Event(kind, at) with { Title = title });
+            events.Add(first ? carrier with { Title = title } : Event(kind, at) with { Title = title });
             first = false;
         }
     }
@@ -287,29 +287,29 @@ public sealed class ChangeFacts
     private FlowEvent Event(FlowEventKind kind, DateTimeOffset at) => new()
     {
         Kind = kind,
-        Repository = this.Repository,
-        SubjectId = this.ChangeId,
+        Repository = Repository,
+        SubjectId = ChangeId,
         OccurredAt = at,
     };
 
     /// <summary>The author is whoever opened (or pushed) the change first.</summary>
     private void OfferAuthor(FlowEvent e)
     {
-        if (e.Actor is not null && Precedes(e.OccurredAt, e.Actor, this.authorAt, this.Author))
+        if (e.Actor is not null && Precedes(e.OccurredAt, e.Actor, authorAt, Author))
         {
-            this.Author = e.Actor;
-            this.authorAt = e.OccurredAt;
+            Author = e.Actor;
+            authorAt = e.OccurredAt;
         }
     }
 
     /// <summary>The first merge wins; its SHA comes from the earliest report that names one (a report may lack it).</summary>
     private void OfferMerge(FlowEvent e)
     {
-        this.Merged = Min(this.Merged, e.OccurredAt);
-        if (e.Sha is not null && Precedes(e.OccurredAt, e.Sha, this.mergeShaAt, this.MergeSha))
+        Merged = Min(Merged, e.OccurredAt);
+        if (e.Sha is not null && Precedes(e.OccurredAt, e.Sha, mergeShaAt, MergeSha))
         {
-            this.MergeSha = e.Sha;
-            this.mergeShaAt = e.OccurredAt;
+            MergeSha = e.Sha;
+            mergeShaAt = e.OccurredAt;
         }
     }
 
@@ -322,13 +322,13 @@ public sealed class ChangeFacts
         }
 
         var rank = e.Kind is FlowEventKind.ChangeOpened or FlowEventKind.DirectPush ? 0 : 1;
-        var better = this.urlFrom is not { } current
+        var better = urlFrom is not { } current
             || rank < current.Rank
-            || (rank == current.Rank && Precedes(e.OccurredAt, e.Url, current.At, this.Url));
+            || (rank == current.Rank && Precedes(e.OccurredAt, e.Url, current.At, Url));
         if (better)
         {
-            this.Url = e.Url;
-            this.urlFrom = (rank, e.OccurredAt);
+            Url = e.Url;
+            urlFrom = (rank, e.OccurredAt);
         }
     }
 

@@ -37,28 +37,28 @@ public sealed record ChangeTimeline(ChangeFacts Change, DateTimeOffset? Start, I
     public bool IsRework { get; init; }
 
     /// <summary>Sum of the process stages (up to the arrival once arrived).</summary>
-    public TimeSpan ProcessTime => this.Sum(StageKind.Process);
+    public TimeSpan ProcessTime => Sum(StageKind.Process);
 
     /// <summary>Sum of the wait stages (up to the arrival once arrived).</summary>
-    public TimeSpan WaitTime => this.Sum(StageKind.Wait);
+    public TimeSpan WaitTime => Sum(StageKind.Wait);
 
     /// <summary>
     /// First present stage's start → the arrival, or → the last known stage's end while not arrived. Equal to
     /// process + wait by construction (the spans tile the time and are cut at the arrival).
     /// </summary>
-    public TimeSpan FlowTime => this.Spans.Count == 0 ? TimeSpan.Zero : this.Counted(this.Spans[0].Start, this.Spans[^1].End);
+    public TimeSpan FlowTime => Spans.Count == 0 ? TimeSpan.Zero : Counted(Spans[0].Start, Spans[^1].End);
 
     /// <summary>Process time / flow time (0–1); null when the flow time is zero.</summary>
-    public double? FlowEfficiency => this.FlowTime > TimeSpan.Zero ? this.ProcessTime / this.FlowTime : null;
+    public double? FlowEfficiency => FlowTime > TimeSpan.Zero ? ProcessTime / FlowTime : null;
 
     private TimeSpan Sum(StageKind kind)
     {
         var total = TimeSpan.Zero;
-        foreach (var span in this.Spans)
+        foreach (var span in Spans)
         {
             if (span.Stage.Kind == kind)
             {
-                total += this.Counted(span.Start, span.End);
+                total += Counted(span.Start, span.End);
             }
         }
 
@@ -66,12 +66,12 @@ public sealed record ChangeTimeline(ChangeFacts Change, DateTimeOffset? Start, I
     }
 
     /// <summary>The part of <paramref name="span"/> up to the arrival (all of it before): what flow time counts of it.</summary>
-    public TimeSpan CountedTime(StageSpan span) => this.Counted(span.Start, span.End);
+    public TimeSpan CountedTime(StageSpan span) => Counted(span.Start, span.End);
 
     /// <summary>The part of [start, end] before the arrival; the spans are contiguous, so these parts add up exactly.</summary>
     private TimeSpan Counted(DateTimeOffset start, DateTimeOffset end)
     {
-        var until = this.Arrived is { } arrived && arrived < end ? arrived : end;
+        var until = Arrived is { } arrived && arrived < end ? arrived : end;
         return until > start ? until - start : TimeSpan.Zero;
     }
 }

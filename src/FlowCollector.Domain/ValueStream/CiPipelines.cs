@@ -13,7 +13,7 @@ public sealed class CiPipelines
     public CiPipelines(IEnumerable<string> patterns)
     {
         ArgumentNullException.ThrowIfNull(patterns);
-        this.Patterns = [.. patterns.Where(p => !string.IsNullOrWhiteSpace(p))];
+        Patterns = [.. patterns.Where(p => !string.IsNullOrWhiteSpace(p))];
     }
 
     /// <summary>No patterns: CI is told apart from deployments by what the runs deploy.</summary>
@@ -26,13 +26,13 @@ public sealed class CiPipelines
     public CiPart? CiPartOf(PipelineRunFacts run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        if (this.Patterns.Count == 0)
+        if (Patterns.Count == 0)
         {
             return run.Ci;
         }
 
         var name = run.Pipeline ?? "";
-        foreach (var pattern in this.Patterns)
+        foreach (var pattern in Patterns)
         {
             if (Matches(pattern, name))
             {

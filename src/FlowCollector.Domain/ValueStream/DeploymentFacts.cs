@@ -18,8 +18,8 @@ public sealed class DeploymentFacts
 
     public DeploymentFacts(RepositoryRef repository, string deploymentId)
     {
-        this.Repository = repository;
-        this.DeploymentId = deploymentId;
+        Repository = repository;
+        DeploymentId = deploymentId;
     }
 
     public RepositoryRef Repository { get; }
@@ -48,7 +48,7 @@ public sealed class DeploymentFacts
     /// Every report so far was provisional (<see cref="FlowEvent.Provisional"/>): a stand-in from a run still in progress,
     /// replaced by the real deployment of the same run and stage once that is known.
     /// </summary>
-    public bool IsProvisional => this.sawProvisional && !this.sawDefinitive;
+    public bool IsProvisional => sawProvisional && !sawDefinitive;
 
     private bool sawProvisional;
     private bool sawDefinitive;
@@ -68,44 +68,44 @@ public sealed class DeploymentFacts
     public DeploymentComparison Comparison { get; private set; }
 
     /// <summary>The change set as the source computed it (see <see cref="FlowEventKind.DeploymentIncludes"/>).</summary>
-    public IReadOnlyCollection<string> IncludedShas => this.includedShas;
+    public IReadOnlyCollection<string> IncludedShas => includedShas;
 
     /// <summary>
     /// SHAs of tracked changes the engine found this deployment to carry although its source could not compare it with a
     /// baseline (<see cref="DeploymentComparison.Unknown"/>: the first deployment seen in its environment). Empty otherwise.
     /// </summary>
-    public IReadOnlySet<string> InferredShas => this.inferredShas;
+    public IReadOnlySet<string> InferredShas => inferredShas;
 
-    public bool Succeeded => this.Finished is not null && string.Equals(this.Result, "success", StringComparison.Ordinal);
+    public bool Succeeded => Finished is not null && string.Equals(Result, "success", StringComparison.Ordinal);
 
     /// <summary>An older SHA than the environment's previous successful deployment was deployed.</summary>
-    public bool IsRollback => this.Comparison == DeploymentComparison.Behind;
+    public bool IsRollback => Comparison == DeploymentComparison.Behind;
 
     /// <summary>The SHA of the environment's previous successful deployment was deployed again.</summary>
-    public bool IsRedeploy => this.Comparison == DeploymentComparison.Identical;
+    public bool IsRedeploy => Comparison == DeploymentComparison.Identical;
 
     /// <summary>Rollbacks and redeploys bring nothing new: no change is attributed to them.</summary>
-    public bool AddsChanges => !this.IsRollback && !this.IsRedeploy;
+    public bool AddsChanges => !IsRollback && !IsRedeploy;
 
     /// <summary>
     /// When the deployment started working: its first <c>in_progress</c> status or, for a finished deployment that
     /// never reported one, its creation (or, lacking that too, its end). Null while it is only queued: a deployment
     /// waiting for an approval has not started, and the stage before it has not ended.
     /// </summary>
-    public DateTimeOffset? EffectiveStart => this.Started ?? (this.Finished is null ? null : this.Queued ?? this.Finished);
+    public DateTimeOffset? EffectiveStart => Started ?? (Finished is null ? null : Queued ?? Finished);
 
     /// <summary>The latest moment known about it; a deployment that ended before a change merged cannot carry it.</summary>
-    public DateTimeOffset? LastKnown => this.Finished ?? this.Started ?? this.Queued;
+    public DateTimeOffset? LastKnown => Finished ?? Started ?? Queued;
 
     /// <summary>Started → finished, or queued → finished when it never reported a start; null until finished. Never negative.</summary>
-    public TimeSpan? Duration => this.Finished is { } f && (this.Started ?? this.Queued) is { } s ? NonNegative(f - s) : null;
+    public TimeSpan? Duration => Finished is { } f && (Started ?? Queued) is { } s ? NonNegative(f - s) : null;
 
     /// <summary>Queued → started when both are known. Never negative.</summary>
-    public TimeSpan? QueueTime => this.Queued is { } q && this.Started is { } s ? NonNegative(s - q) : null;
+    public TimeSpan? QueueTime => Queued is { } q && Started is { } s ? NonNegative(s - q) : null;
 
     /// <summary>Whether <paramref name="environment"/> names this deployment's environment (environment names are case-insensitive).</summary>
     public bool IsIn(string? environment) =>
-        environment is not null && string.Equals(this.Environment, environment, StringComparison.OrdinalIgnoreCase);
+        environment is not null && string.Equals(Environment, environment, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Whether this deployment carries <paramref name="change"/> (docs/metrics.md, "Deployments"): it adds changes,
@@ -116,64 +116,64 @@ public sealed class DeploymentFacts
     public bool Contains(ChangeFacts change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (!this.AddsChanges || change.Merged is not { } merged || this.LastKnown is not { } last || last < merged)
+        if (!AddsChanges || change.Merged is not { } merged || LastKnown is not { } last || last < merged)
         {
             return false;
         }
 
-        if (change.MergeSha is { } mergeSha && this.Carries(mergeSha))
+        if (change.MergeSha is { } mergeSha && Carries(mergeSha))
         {
             return true;
         }
 
-        return change.CommitShas.Any(this.Carries);
+        return change.CommitShas.Any(Carries);
     }
 
     /// <summary>Whether the change set (or the deployed SHA itself) holds <paramref name="sha"/>.</summary>
     public bool Carries(string sha) =>
-        this.includedShas.Contains(sha) || string.Equals(this.Sha, sha, StringComparison.Ordinal) || this.inferredShas.Contains(sha);
+        includedShas.Contains(sha) || string.Equals(Sha, sha, StringComparison.Ordinal) || inferredShas.Contains(sha);
 
     /// <summary>Replaces <see cref="InferredShas"/> (the engine's, never a source's).</summary>
-    internal void Infer(IReadOnlySet<string>? shas) => this.inferredShas = shas ?? EmptyShas;
+    internal void Infer(IReadOnlySet<string>? shas) => inferredShas = shas ?? EmptyShas;
 
     public void Apply(FlowEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        this.Environment = OrdinalMin(this.Environment, e.Environment);
-        this.Fallback = OrdinalMin(this.Fallback, e.Fallback);
-        this.RunId = OrdinalMin(this.RunId, e.RunId);
-        this.Stage = OrdinalMin(this.Stage, e.Stage);
-        this.sawProvisional |= e.Provisional;
-        this.sawDefinitive |= !e.Provisional;
-        if (e.Comparison > this.Comparison)
+        Environment = OrdinalMin(Environment, e.Environment);
+        Fallback = OrdinalMin(Fallback, e.Fallback);
+        RunId = OrdinalMin(RunId, e.RunId);
+        Stage = OrdinalMin(Stage, e.Stage);
+        sawProvisional |= e.Provisional;
+        sawDefinitive |= !e.Provisional;
+        if (e.Comparison > Comparison)
         {
-            this.Comparison = e.Comparison;
+            Comparison = e.Comparison;
         }
 
         if (e.Kind is not FlowEventKind.DeploymentIncludes)
         {
             // An includes event's link (if a source sets one) is the commit's page, not the deployment's.
-            this.Url = OrdinalMin(this.Url, e.Url);
+            Url = OrdinalMin(Url, e.Url);
         }
 
         switch (e.Kind)
         {
             case FlowEventKind.DeploymentQueued:
-                this.Sha = OrdinalMin(this.Sha, e.Sha);
-                this.Queued = Min(this.Queued, e.OccurredAt);
+                Sha = OrdinalMin(Sha, e.Sha);
+                Queued = Min(Queued, e.OccurredAt);
                 break;
             case FlowEventKind.DeploymentStarted:
-                this.Sha = OrdinalMin(this.Sha, e.Sha);
-                this.Started = Min(this.Started, e.OccurredAt);
+                Sha = OrdinalMin(Sha, e.Sha);
+                Started = Min(Started, e.OccurredAt);
                 break;
             case FlowEventKind.DeploymentFinished:
-                this.Sha = OrdinalMin(this.Sha, e.Sha);
-                if (this.Finished is null
-                    || e.OccurredAt < this.Finished
-                    || (e.OccurredAt == this.Finished && string.CompareOrdinal(e.Result, this.Result) < 0))
+                Sha = OrdinalMin(Sha, e.Sha);
+                if (Finished is null
+                    || e.OccurredAt < Finished
+                    || (e.OccurredAt == Finished && string.CompareOrdinal(e.Result, Result) < 0))
                 {
-                    this.Finished = e.OccurredAt;
-                    this.Result = e.Result;
+                    Finished = e.OccurredAt;
+                    Result = e.Result;
                 }
 
                 break;
@@ -181,7 +181,7 @@ public sealed class DeploymentFacts
                 // The SHA of an includes event is a member of the change set, not the deployed commit.
                 if (e.Sha is not null)
                 {
-                    this.includedShas.Add(e.Sha);
+                    includedShas.Add(e.Sha);
                 }
 
                 break;
@@ -197,36 +197,36 @@ public sealed class DeploymentFacts
     /// </summary>
     public IReadOnlyList<FlowEvent> ToEvents(Func<string, bool>? keepIncluded = null)
     {
-        var anchor = this.Queued ?? this.Started ?? this.Finished;
+        var anchor = Queued ?? Started ?? Finished;
         var events = new List<FlowEvent>();
-        if (this.Queued is { } queued)
+        if (Queued is { } queued)
         {
-            events.Add(this.Event(FlowEventKind.DeploymentQueued, queued));
+            events.Add(Event(FlowEventKind.DeploymentQueued, queued));
         }
 
-        if (this.Started is { } started)
+        if (Started is { } started)
         {
-            events.Add(this.Event(FlowEventKind.DeploymentStarted, started));
+            events.Add(Event(FlowEventKind.DeploymentStarted, started));
         }
 
-        if (this.Finished is { } finished)
+        if (Finished is { } finished)
         {
-            events.Add(this.Event(FlowEventKind.DeploymentFinished, finished) with { Result = this.Result });
+            events.Add(Event(FlowEventKind.DeploymentFinished, finished) with { Result = Result });
         }
 
-        if (events.Count == 0 && (this.Environment is not null || this.Comparison != DeploymentComparison.Unknown))
+        if (events.Count == 0 && (Environment is not null || Comparison != DeploymentComparison.Unknown))
         {
             // Only includes were seen: carry environment and comparison on an includes event, which moves no time.
-            events.Add(this.Event(FlowEventKind.DeploymentIncludes, DateTimeOffset.UnixEpoch) with { Sha = null, Url = null });
+            events.Add(Event(FlowEventKind.DeploymentIncludes, DateTimeOffset.UnixEpoch) with { Sha = null, Url = null });
         }
 
         // Inferred SHAs are stored as reported ones: a replayed deployment keeps the changes it was found to carry even
         // after the change that anchored the inference has left the working set.
-        foreach (var sha in this.includedShas.Union(this.inferredShas, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        foreach (var sha in includedShas.Union(inferredShas, StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             if (keepIncluded is null || keepIncluded(sha))
             {
-                events.Add(this.Event(FlowEventKind.DeploymentIncludes, anchor ?? DateTimeOffset.UnixEpoch) with { Sha = sha, Url = null });
+                events.Add(Event(FlowEventKind.DeploymentIncludes, anchor ?? DateTimeOffset.UnixEpoch) with { Sha = sha, Url = null });
             }
         }
 
@@ -236,17 +236,17 @@ public sealed class DeploymentFacts
     private FlowEvent Event(FlowEventKind kind, DateTimeOffset at) => new()
     {
         Kind = kind,
-        Repository = this.Repository,
-        SubjectId = this.DeploymentId,
+        Repository = Repository,
+        SubjectId = DeploymentId,
         OccurredAt = at,
-        Environment = this.Environment,
-        Sha = this.Sha,
-        Url = this.Url,
-        Comparison = this.Comparison,
-        Fallback = this.Fallback,
-        RunId = this.RunId,
-        Stage = this.Stage,
-        Provisional = this.IsProvisional,
+        Environment = Environment,
+        Sha = Sha,
+        Url = Url,
+        Comparison = Comparison,
+        Fallback = Fallback,
+        RunId = RunId,
+        Stage = Stage,
+        Provisional = IsProvisional,
     };
 
     private static TimeSpan NonNegative(TimeSpan span) => span < TimeSpan.Zero ? TimeSpan.Zero : span;

@@ -41,9 +41,9 @@ public sealed record EnvironmentLearning
     /// </summary>
     public int RecentCommits { get; init; } = 200;
 
-    public bool IsProduction(string environment) => Matches(this.ProductionPatterns, environment);
+    public bool IsProduction(string environment) => Matches(ProductionPatterns, environment);
 
-    public bool IsIgnored(string environment) => Matches(this.IgnorePatterns, environment);
+    public bool IsIgnored(string environment) => Matches(IgnorePatterns, environment);
 
     private static bool Matches(IReadOnlyList<string> patterns, string environment)
     {

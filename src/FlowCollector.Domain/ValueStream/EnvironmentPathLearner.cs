@@ -38,14 +38,14 @@ public sealed class EnvironmentPathLearner
         state ??= EnvironmentPathState.Empty;
         foreach (var tally in state.Environments)
         {
-            this.environments.TryAdd(tally.Name, new Tally(tally.Name, tally.Commits, tally.FirstArrival, tally.LastArrival));
+            environments.TryAdd(tally.Name, new Tally(tally.Name, tally.Commits, tally.FirstArrival, tally.LastArrival));
         }
 
         foreach (var vote in state.Precedences)
         {
-            if (this.Known(vote.Before) is { } before && this.Known(vote.After) is { } after)
+            if (Known(vote.Before) is { } before && Known(vote.After) is { } after)
             {
-                this.settledVotes[(before, after)] = this.settledVotes.GetValueOrDefault((before, after)) + vote.Commits;
+                settledVotes[(before, after)] = settledVotes.GetValueOrDefault((before, after)) + vote.Commits;
             }
         }
 
@@ -54,13 +54,13 @@ public sealed class EnvironmentPathLearner
             var reached = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
             foreach (var (environment, at) in commit.Reached)
             {
-                reached[this.Canonical(environment)] = at;
+                reached[Canonical(environment)] = at;
             }
 
-            this.commits[commit.Sha] = reached;
+            commits[commit.Sha] = reached;
         }
 
-        this.settledThrough = state.SettledThrough;
+        settledThrough = state.SettledThrough;
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ public sealed class EnvironmentPathLearner
     }
 
     /// <summary>Counts the successful deployments among <paramref name="events"/>. True when anything was learnt.</summary>
-    public bool Observe(IEnumerable<FlowEvent> events) => this.Observe(Arrivals(events));
+    public bool Observe(IEnumerable<FlowEvent> events) => Observe(Arrivals(events));
 
     /// <summary>Counts <paramref name="arrivals"/>, then forgets what the bounds say to forget. True when anything was learnt.</summary>
     public bool Observe(IEnumerable<EnvironmentArrival> arrivals)
@@ -103,13 +103,13 @@ public sealed class EnvironmentPathLearner
         var changed = false;
         foreach (var arrival in arrivals)
         {
-            changed |= this.Add(arrival);
+            changed |= Add(arrival);
         }
 
         if (changed)
         {
-            this.Settle();
-            this.ForgetStale();
+            Settle();
+            ForgetStale();
         }
 
         return changed;
@@ -118,7 +118,7 @@ public sealed class EnvironmentPathLearner
     /// <summary>The path learnt so far, or null when no environment qualifies (no deployments yet).</summary>
     public LearntEnvironmentPath? Path()
     {
-        var counts = this.Tallies();
+        var counts = Tallies();
         var total = counts.Values.Sum(c => c.Commits);
         var latest = counts.Values.Max(c => c.Last);
         if (total == 0 || latest is null)
@@ -126,11 +126,11 @@ public sealed class EnvironmentPathLearner
             return null;
         }
 
-        var staleBefore = latest.Value - this.settings.StaleAfter;
+        var staleBefore = latest.Value - settings.StaleAfter;
         var candidates = counts.Values
-            .Where(c => c.Commits >= this.settings.MinimumShare * total && c.Last >= staleBefore && !this.settings.IsIgnored(c.Name))
+            .Where(c => c.Commits >= settings.MinimumShare * total && c.Last >= staleBefore && !settings.IsIgnored(c.Name))
             .ToList();
-        var votes = this.Votes(candidates.Select(c => c.Name).ToHashSet(StringComparer.Ordinal));
+        var votes = Votes(candidates.Select(c => c.Name).ToHashSet(StringComparer.Ordinal));
 
         // Renamed: an environment that never shared a commit with a newer one, all of whose arrivals came before the
         // newer one's first, and the newer one has been used since (TakeOverCommits arrivals; a one-off takes nothing over).
@@ -147,33 +147,33 @@ public sealed class EnvironmentPathLearner
             return null;
         }
 
-        var path = Order(kept, votes, this.settings);
-        var production = path.Where(this.settings.IsProduction).ToList();
+        var path = Order(kept, votes, settings);
+        var production = path.Where(settings.IsProduction).ToList();
         return new LearntEnvironmentPath(path, production.Count > 0 ? production : [path[^1]]);
     }
 
     /// <summary>What to keep for the next run (see <see cref="EnvironmentPathState"/>), in a stable order.</summary>
     public EnvironmentPathState ToState() => new()
     {
-        Environments = [.. this.environments.Values.OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => new EnvironmentTally(e.Name, e.Commits, e.First, e.Last))],
-        Precedences = [.. this.settledVotes.OrderBy(v => v.Key.Before, StringComparer.Ordinal).ThenBy(v => v.Key.After, StringComparer.Ordinal)
+        Environments = [.. environments.Values.OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => new EnvironmentTally(e.Name, e.Commits, e.First, e.Last))],
+        Precedences = [.. settledVotes.OrderBy(v => v.Key.Before, StringComparer.Ordinal).ThenBy(v => v.Key.After, StringComparer.Ordinal)
             .Select(v => new PrecedenceTally(v.Key.Before, v.Key.After, v.Value))],
-        Commits = [.. this.commits.OrderBy(c => c.Key, StringComparer.Ordinal)
+        Commits = [.. commits.OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => new DeployedCommit(c.Key, new SortedDictionary<string, DateTimeOffset>(c.Value, StringComparer.Ordinal)))],
-        SettledThrough = this.settledThrough,
+        SettledThrough = settledThrough,
     };
 
     private bool Add(EnvironmentArrival arrival)
     {
         var environment = arrival.Environment.Trim();
-        if (environment.Length == 0 || this.settings.IsIgnored(environment))
+        if (environment.Length == 0 || settings.IsIgnored(environment))
         {
             return false;
         }
 
-        if (this.commits.TryGetValue(arrival.Sha, out var reached))
+        if (commits.TryGetValue(arrival.Sha, out var reached))
         {
-            var name = this.Canonical(environment);
+            var name = Canonical(environment);
             if (reached.TryGetValue(name, out var known) && known <= arrival.At)
             {
                 return false;
@@ -183,26 +183,26 @@ public sealed class EnvironmentPathLearner
             return true;
         }
 
-        if (this.settledThrough is { } settled && arrival.At <= settled)
+        if (settledThrough is { } settled && arrival.At <= settled)
         {
             // Already counted before it was settled, or older than everything still kept one by one.
             return false;
         }
 
-        this.commits.Add(arrival.Sha, new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal) { [this.Canonical(environment)] = arrival.At });
+        commits.Add(arrival.Sha, new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal) { [Canonical(environment)] = arrival.At });
         return true;
     }
 
     /// <summary>Moves the oldest commits beyond the bound into the counts and votes (oldest = latest arrival earliest).</summary>
     private void Settle()
     {
-        var excess = this.commits.Count - Math.Max(1, this.settings.RecentCommits);
+        var excess = commits.Count - Math.Max(1, settings.RecentCommits);
         if (excess <= 0)
         {
             return;
         }
 
-        var oldest = this.commits
+        var oldest = commits
             .OrderBy(c => c.Value.Values.Max())
             .ThenBy(c => c.Key, StringComparer.Ordinal)
             .Take(excess)
@@ -211,43 +211,43 @@ public sealed class EnvironmentPathLearner
         {
             foreach (var (environment, at) in reached)
             {
-                this.environments[environment] = this.environments[environment].With(at);
+                environments[environment] = environments[environment].With(at);
             }
 
             foreach (var (before, after) in Precedences(reached, null))
             {
-                this.settledVotes[(before, after)] = this.settledVotes.GetValueOrDefault((before, after)) + 1;
+                settledVotes[(before, after)] = settledVotes.GetValueOrDefault((before, after)) + 1;
             }
 
-            this.settledThrough = Later(this.settledThrough, reached.Values.Max());
-            this.commits.Remove(sha);
+            settledThrough = Later(settledThrough, reached.Values.Max());
+            commits.Remove(sha);
         }
     }
 
     /// <summary>Forgets environments with no arrival within <see cref="EnvironmentLearning.StaleAfter"/> of the latest one.</summary>
     private void ForgetStale()
     {
-        var tallies = this.Tallies();
+        var tallies = Tallies();
         var latest = tallies.Values.Max(t => t.Last);
         if (latest is null)
         {
             return;
         }
 
-        var stale = tallies.Values.Where(t => t.Last is null || t.Last < latest.Value - this.settings.StaleAfter).Select(t => t.Name).ToList();
+        var stale = tallies.Values.Where(t => t.Last is null || t.Last < latest.Value - settings.StaleAfter).Select(t => t.Name).ToList();
         foreach (var environment in stale)
         {
-            this.environments.Remove(environment);
-            foreach (var key in this.settledVotes.Keys.Where(k => k.Before == environment || k.After == environment).ToList())
+            environments.Remove(environment);
+            foreach (var key in settledVotes.Keys.Where(k => k.Before == environment || k.After == environment).ToList())
             {
-                this.settledVotes.Remove(key);
+                settledVotes.Remove(key);
             }
 
-            foreach (var (sha, reached) in this.commits.ToList())
+            foreach (var (sha, reached) in commits.ToList())
             {
                 if (reached.Remove(environment) && reached.Count == 0)
                 {
-                    this.commits.Remove(sha);
+                    commits.Remove(sha);
                 }
             }
         }
@@ -255,8 +255,8 @@ public sealed class EnvironmentPathLearner
 
     private Dictionary<(string Before, string After), int> Votes(HashSet<string> kept)
     {
-        var votes = this.settledVotes.Where(v => kept.Contains(v.Key.Before) && kept.Contains(v.Key.After)).ToDictionary(v => v.Key, v => v.Value);
-        foreach (var reached in this.commits.Values)
+        var votes = settledVotes.Where(v => kept.Contains(v.Key.Before) && kept.Contains(v.Key.After)).ToDictionary(v => v.Key, v => v.Value);
+        foreach (var reached in commits.Values)
         {
             foreach (var pair in Precedences(reached, kept))
             {
@@ -357,20 +357,20 @@ public sealed class EnvironmentPathLearner
 
     private string Canonical(string environment)
     {
-        if (this.environments.TryGetValue(environment, out var entry))
+        if (environments.TryGetValue(environment, out var entry))
         {
             return entry.Name;
         }
 
-        this.environments.Add(environment, new Tally(environment, 0, null, null));
+        environments.Add(environment, new Tally(environment, 0, null, null));
         return environment;
     }
 
     /// <summary>Each environment's settled tally with the recent commits added.</summary>
     private Dictionary<string, Tally> Tallies()
     {
-        var tallies = this.environments.Values.ToDictionary(e => e.Name, StringComparer.Ordinal);
-        foreach (var reached in this.commits.Values)
+        var tallies = environments.Values.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        foreach (var reached in commits.Values)
         {
             foreach (var (environment, at) in reached)
             {
@@ -381,7 +381,7 @@ public sealed class EnvironmentPathLearner
         return tallies;
     }
 
-    private string? Known(string environment) => this.environments.TryGetValue(environment, out var entry) ? entry.Name : null;
+    private string? Known(string environment) => environments.TryGetValue(environment, out var entry) ? entry.Name : null;
 
     private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : (a > b ? a : b);
 
@@ -392,6 +392,6 @@ public sealed class EnvironmentPathLearner
 
     private readonly record struct Tally(string Name, int Commits, DateTimeOffset? First, DateTimeOffset? Last)
     {
-        public Tally With(DateTimeOffset arrival) => new(this.Name, this.Commits + 1, Earlier(this.First, arrival), Later(this.Last, arrival));
+        public Tally With(DateTimeOffset arrival) => new(Name, Commits + 1, Earlier(First, arrival), Later(Last, arrival));
     }
 }

@@ -43,10 +43,10 @@ public sealed record EnvironmentArrival(string Environment, string Sha, DateTime
 public sealed record LearntEnvironmentPath(IReadOnlyList<string> Environments, IReadOnlyList<string> Production)
 {
     /// <summary>E.g. <c>staging → prod-eu → prod-us (production: prod-eu, prod-us)</c>.</summary>
-    public override string ToString() => $"{string.Join(" → ", this.Environments)} (production: {string.Join(", ", this.Production)})";
+    public override string ToString() => $"{string.Join(" → ", Environments)} (production: {string.Join(", ", Production)})";
 
     public bool SameAs(LearntEnvironmentPath? other) =>
         other is not null
-        && this.Environments.SequenceEqual(other.Environments, StringComparer.Ordinal)
-        && this.Production.SequenceEqual(other.Production, StringComparer.Ordinal);
+        && Environments.SequenceEqual(other.Environments, StringComparer.Ordinal)
+        && Production.SequenceEqual(other.Production, StringComparer.Ordinal);
 }

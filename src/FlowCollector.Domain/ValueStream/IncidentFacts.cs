@@ -11,8 +11,8 @@ public sealed class IncidentFacts
 {
     public IncidentFacts(RepositoryRef repository, string incidentId)
     {
-        this.Repository = repository;
-        this.IncidentId = incidentId;
+        Repository = repository;
+        IncidentId = incidentId;
     }
 
     public RepositoryRef Repository { get; }
@@ -26,25 +26,25 @@ public sealed class IncidentFacts
     public string? Url { get; private set; }
 
     /// <summary>Opened → resolved, never negative; null while open or when the opening is unknown.</summary>
-    public TimeSpan? TimeToRestore => this.Opened is { } opened && this.Resolved is { } resolved
+    public TimeSpan? TimeToRestore => Opened is { } opened && Resolved is { } resolved
         ? (resolved > opened ? resolved - opened : TimeSpan.Zero)
         : null;
 
     public void Apply(FlowEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        if (e.Url is not null && (this.Url is null || string.CompareOrdinal(e.Url, this.Url) < 0))
+        if (e.Url is not null && (Url is null || string.CompareOrdinal(e.Url, Url) < 0))
         {
-            this.Url = e.Url;
+            Url = e.Url;
         }
 
         switch (e.Kind)
         {
             case FlowEventKind.IncidentOpened:
-                this.Opened = this.Opened is { } o && o <= e.OccurredAt ? o : e.OccurredAt;
+                Opened = Opened is { } o && o <= e.OccurredAt ? o : e.OccurredAt;
                 break;
             case FlowEventKind.IncidentResolved:
-                this.Resolved = this.Resolved is { } r && r >= e.OccurredAt ? r : e.OccurredAt;
+                Resolved = Resolved is { } r && r >= e.OccurredAt ? r : e.OccurredAt;
                 break;
             default:
                 break;

@@ -13,9 +13,9 @@ public sealed class PipelineRunFacts
 
     public PipelineRunFacts(RepositoryRef repository, string runId, int attempt)
     {
-        this.Repository = repository;
-        this.RunId = runId;
-        this.Attempt = attempt;
+        Repository = repository;
+        RunId = runId;
+        Attempt = attempt;
     }
 
     public RepositoryRef Repository { get; }
@@ -38,7 +38,7 @@ public sealed class PipelineRunFacts
 
     public string? Result { get; private set; }
 
-    public bool Succeeded => this.Finished is not null && string.Equals(this.Result, "success", StringComparison.Ordinal);
+    public bool Succeeded => Finished is not null && string.Equals(Result, "success", StringComparison.Ordinal);
 
     /// <summary>
     /// The whole run drives a deployment (GitHub: a deployment's status links to it): it is a deployment run, not CI,
@@ -47,7 +47,7 @@ public sealed class PipelineRunFacts
     public bool Deploys { get; private set; }
 
     /// <summary>Records that the run drives a deployment (a deployment naming it was seen); sticky, so folding stays order-independent.</summary>
-    public void MarkDeploys() => this.Deploys = true;
+    public void MarkDeploys() => Deploys = true;
 
     /// <summary>
     /// The CI part of the run (docs/metrics.md, "CI"): when the source reported deploying stages, the stages that started
@@ -55,17 +55,17 @@ public sealed class PipelineRunFacts
     /// none started before it, the run has no CI part. Without deploying stages: the whole run, unless it
     /// <see cref="Deploys"/> (then none).
     /// </summary>
-    public CiPart? Ci => this.CiPart(wholeRunDeploys: this.Deploys);
+    public CiPart? Ci => CiPart(wholeRunDeploys: Deploys);
 
     /// <summary>As <see cref="Ci"/>, but a run that deploys as a whole still counts whole (its pipeline was named as CI).</summary>
-    public CiPart? CiIgnoringRunDeploys => this.CiPart(wholeRunDeploys: false);
+    public CiPart? CiIgnoringRunDeploys => CiPart(wholeRunDeploys: false);
 
     private CiPart? CiPart(bool wholeRunDeploys)
     {
         DateTimeOffset? firstDeploy = null;
-        if (this.stages is not null)
+        if (stages is not null)
         {
-            foreach (var (name, record) in this.stages)
+            foreach (var (name, record) in stages)
             {
                 if (record.Deploys && IsStage(name) && record.Started is { } s && (firstDeploy is null || s < firstDeploy))
                 {
@@ -76,7 +76,7 @@ public sealed class PipelineRunFacts
 
         if (firstDeploy is not { } cut)
         {
-            return wholeRunDeploys ? null : new CiPart(this.Started, this.Finished, this.Succeeded);
+            return wholeRunDeploys ? null : new CiPart(Started, Finished, Succeeded);
         }
 
         // A stage re-run keeps its name and the timeline shows its latest attempt, so a stage is one record here.
@@ -84,7 +84,7 @@ public sealed class PipelineRunFacts
         var allFinished = true;
         var allSucceeded = true;
         DateTimeOffset? end = null;
-        foreach (var (name, record) in this.stages!)
+        foreach (var (name, record) in stages!)
         {
             // A stage that started at the same instant counts as before it (sequential stages at whole-second clocks tie).
             if (record.Deploys || !IsStage(name) || record.Started is not { } s || s > cut)
@@ -103,22 +103,22 @@ public sealed class PipelineRunFacts
             allSucceeded &= string.Equals(record.Result, "success", StringComparison.Ordinal);
         }
 
-        return any ? new CiPart(this.Started, allFinished ? end : null, allFinished && allSucceeded) : null;
+        return any ? new CiPart(Started, allFinished ? end : null, allFinished && allSucceeded) : null;
     }
 
     /// <summary>Stage records are named by the stage alone; jobs and checkpoints inside it carry a <c>/</c>.</summary>
     private static bool IsStage(string name) => !name.Contains('/', StringComparison.Ordinal);
 
     /// <summary>True when the source reported stages inside the run, so its time can be split into wait and process.</summary>
-    public bool HasStages => this.stages is not null;
+    public bool HasStages => stages is not null;
 
     /// <summary>The stages, jobs and checkpoints reported inside the run, by name.</summary>
-    public IReadOnlyDictionary<string, StageRecord> Stages => (IReadOnlyDictionary<string, StageRecord>?)this.stages ?? NoStages;
+    public IReadOnlyDictionary<string, StageRecord> Stages => (IReadOnlyDictionary<string, StageRecord>?)stages ?? NoStages;
 
     private static readonly Dictionary<string, StageRecord> NoStages = [];
 
     /// <summary>Started → finished, or queued → finished when it never started; null until finished. Never negative.</summary>
-    public TimeSpan? Duration => this.Finished is { } f && (this.Started ?? this.Queued) is { } s ? NonNegative(f - s) : null;
+    public TimeSpan? Duration => Finished is { } f && (Started ?? Queued) is { } s ? NonNegative(f - s) : null;
 
     /// <summary>
     /// Time inside <see cref="Duration"/> spent waiting: the union of the records the source marked as waiting (Azure
@@ -130,13 +130,13 @@ public sealed class PipelineRunFacts
     {
         get
         {
-            if (this.stages is null || this.Finished is not { } end || (this.Started ?? this.Queued) is not { } start || end <= start)
+            if (stages is null || Finished is not { } end || (Started ?? Queued) is not { } start || end <= start)
             {
-                return this.stages is null || this.Duration is null ? null : TimeSpan.Zero;
+                return stages is null || Duration is null ? null : TimeSpan.Zero;
             }
 
             var waits = new List<(DateTimeOffset From, DateTimeOffset To)>();
-            foreach (var record in this.stages.Values)
+            foreach (var record in stages.Values)
             {
                 if (record.IsWait && record.Started is { } from)
                 {
@@ -167,38 +167,38 @@ public sealed class PipelineRunFacts
     }
 
     /// <summary><see cref="Duration"/> − <see cref="WaitTime"/>: the time the run worked. Null when <see cref="WaitTime"/> is.</summary>
-    public TimeSpan? ProcessTime => this.Duration is { } d && this.WaitTime is { } w ? d - w : null;
+    public TimeSpan? ProcessTime => Duration is { } d && WaitTime is { } w ? d - w : null;
 
     /// <summary>Events that reproduce these facts when folded again (the Worker persists them with a pending change).</summary>
     public IReadOnlyList<FlowEvent> ToEvents()
     {
         var events = new List<FlowEvent>(3);
-        if (this.Queued is { } queued)
+        if (Queued is { } queued)
         {
-            events.Add(this.Event(FlowEventKind.RunQueued, queued) with { Deploys = this.Deploys });
+            events.Add(Event(FlowEventKind.RunQueued, queued) with { Deploys = Deploys });
         }
 
-        if (this.Started is { } started)
+        if (Started is { } started)
         {
-            events.Add(this.Event(FlowEventKind.RunStarted, started) with { Deploys = this.Deploys });
+            events.Add(Event(FlowEventKind.RunStarted, started) with { Deploys = Deploys });
         }
 
-        if (this.Finished is { } finished)
+        if (Finished is { } finished)
         {
-            events.Add(this.Event(FlowEventKind.RunFinished, finished) with { Result = this.Result, Deploys = this.Deploys });
+            events.Add(Event(FlowEventKind.RunFinished, finished) with { Result = Result, Deploys = Deploys });
         }
 
-        foreach (var (name, record) in this.Stages.OrderBy(r => r.Key, StringComparer.Ordinal))
+        foreach (var (name, record) in Stages.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             var kind = record.IsWait ? StageKind.Wait : StageKind.Process;
             if (record.Started is { } stageStarted)
             {
-                events.Add(this.Event(FlowEventKind.StageStarted, stageStarted) with { Stage = name, StageKind = kind, Deploys = record.Deploys });
+                events.Add(Event(FlowEventKind.StageStarted, stageStarted) with { Stage = name, StageKind = kind, Deploys = record.Deploys });
             }
 
             if (record.Finished is { } stageFinished)
             {
-                events.Add(this.Event(FlowEventKind.StageFinished, stageFinished) with { Stage = name, StageKind = kind, Result = record.Result, Deploys = record.Deploys });
+                events.Add(Event(FlowEventKind.StageFinished, stageFinished) with { Stage = name, StageKind = kind, Result = record.Result, Deploys = record.Deploys });
             }
         }
 
@@ -208,51 +208,51 @@ public sealed class PipelineRunFacts
     private FlowEvent Event(FlowEventKind kind, DateTimeOffset at) => new()
     {
         Kind = kind,
-        Repository = this.Repository,
-        SubjectId = this.RunId,
+        Repository = Repository,
+        SubjectId = RunId,
         OccurredAt = at,
-        Attempt = this.Attempt,
-        Pipeline = this.Pipeline,
-        Sha = this.Sha,
-        Url = this.Url,
+        Attempt = Attempt,
+        Pipeline = Pipeline,
+        Sha = Sha,
+        Url = Url,
     };
 
     public void Apply(FlowEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        this.Pipeline ??= e.Pipeline;
-        this.Sha ??= e.Sha;
-        this.Url ??= e.Url;
+        Pipeline ??= e.Pipeline;
+        Sha ??= e.Sha;
+        Url ??= e.Url;
         if (e.Deploys && e.Kind is FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished)
         {
-            this.Deploys = true;
+            Deploys = true;
         }
 
         switch (e.Kind)
         {
             case FlowEventKind.RunQueued:
-                this.Queued = this.Queued is { } q && q <= e.OccurredAt ? q : e.OccurredAt;
+                Queued = Queued is { } q && q <= e.OccurredAt ? q : e.OccurredAt;
                 break;
             case FlowEventKind.RunStarted:
-                this.Started = this.Started is { } s && s <= e.OccurredAt ? s : e.OccurredAt;
+                Started = Started is { } s && s <= e.OccurredAt ? s : e.OccurredAt;
                 break;
             case FlowEventKind.RunFinished:
                 // A finished attempt is final; the earliest report wins so duplicates cannot move it. Two reports of
                 // the same instant keep the ordinally first result, so arrival order never decides the outcome.
-                if (this.Finished is null
-                    || e.OccurredAt < this.Finished
-                    || (e.OccurredAt == this.Finished && string.CompareOrdinal(e.Result, this.Result) < 0))
+                if (Finished is null
+                    || e.OccurredAt < Finished
+                    || (e.OccurredAt == Finished && string.CompareOrdinal(e.Result, Result) < 0))
                 {
-                    this.Finished = e.OccurredAt;
-                    this.Result = e.Result;
+                    Finished = e.OccurredAt;
+                    Result = e.Result;
                 }
 
                 break;
             case FlowEventKind.StageStarted:
             case FlowEventKind.StageFinished:
-                this.stages ??= new Dictionary<string, StageRecord>(StringComparer.Ordinal);
+                stages ??= new Dictionary<string, StageRecord>(StringComparer.Ordinal);
                 var name = e.Stage ?? "";
-                this.stages[name] = (this.stages.TryGetValue(name, out var record) ? record : default).Apply(e);
+                stages[name] = (stages.TryGetValue(name, out var record) ? record : default).Apply(e);
                 break;
             default:
                 break;
@@ -275,16 +275,16 @@ public readonly record struct StageRecord(DateTimeOffset? Started, DateTimeOffse
     public StageRecord Apply(FlowEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var isWait = this.IsWait || e.StageKind == StageKind.Wait;
-        var deploys = this.Deploys || e.Deploys;
+        var isWait = IsWait || e.StageKind == StageKind.Wait;
+        var deploys = Deploys || e.Deploys;
         if (e.Kind == FlowEventKind.StageStarted)
         {
-            return this with { Started = this.Started is { } s && s <= e.OccurredAt ? s : e.OccurredAt, IsWait = isWait, Deploys = deploys };
+            return this with { Started = Started is { } s && s <= e.OccurredAt ? s : e.OccurredAt, IsWait = isWait, Deploys = deploys };
         }
 
-        var earlier = this.Finished is null
-            || e.OccurredAt < this.Finished
-            || (e.OccurredAt == this.Finished && string.CompareOrdinal(e.Result, this.Result) < 0);
+        var earlier = Finished is null
+            || e.OccurredAt < Finished
+            || (e.OccurredAt == Finished && string.CompareOrdinal(e.Result, Result) < 0);
         return earlier
             ? this with { Finished = e.OccurredAt, Result = e.Result, IsWait = isWait, Deploys = deploys }
             : this with { IsWait = isWait, Deploys = deploys };

@@ -10,13 +10,13 @@ public sealed partial class RepositoryFlow
     /// <summary>Deployments by the SHAs they carry, with the change sets of uncompared deployments worked out first.</summary>
     private DeploymentIndex Index()
     {
-        if (!this.changeSetsInferred)
+        if (!changeSetsInferred)
         {
-            this.InferChangeSets();
-            this.changeSetsInferred = true;
+            InferChangeSets();
+            changeSetsInferred = true;
         }
 
-        return new DeploymentIndex(this.Current());
+        return new DeploymentIndex(Current());
     }
 
     /// <summary>
@@ -30,20 +30,20 @@ public sealed partial class RepositoryFlow
     /// </summary>
     private void InferChangeSets()
     {
-        foreach (var deployment in this.deployments.Values)
+        foreach (var deployment in deployments.Values)
         {
             deployment.Infer(null);
         }
 
         // Over the deployments that count: a provisional stand-in its run's records replaced is not one of them.
-        var current = this.Current().ToList();
+        var current = Current().ToList();
         var uncompared = current.Where(d => d.Comparison == DeploymentComparison.Unknown && d.AddsChanges && d.Sha is not null).ToList();
         if (uncompared.Count == 0)
         {
             return;
         }
 
-        var merged = this.changes.Values
+        var merged = changes.Values
             .Where(c => c.Merged is not null)
             .OrderBy(c => c.Merged).ThenBy(c => c.ChangeId, StringComparer.Ordinal)
             .ToList();

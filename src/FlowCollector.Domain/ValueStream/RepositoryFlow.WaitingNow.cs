@@ -11,16 +11,16 @@ public sealed partial class RepositoryFlow
     /// environment and waiting for the next (<c>promotion_wait:&lt;env&gt;</c>). Changes being worked on (draft, in review,
     /// CI or a deployment running) are in a process stage and not listed. Stages dropped from the configured stream are not listed.
     /// </summary>
-    public IReadOnlyList<WaitingItem> WaitingNow(DateTimeOffset now) => this.WaitingOver(now, this.Index(), null);
+    public IReadOnlyList<WaitingItem> WaitingNow(DateTimeOffset now) => WaitingOver(now, Index(), null);
 
     /// <summary>The snapshot over <c>index</c>, given the merged changes' timelines when already computed over it (null: computed here).</summary>
     private List<WaitingItem> WaitingOver(DateTimeOffset now, DeploymentIndex index, Dictionary<ChangeFacts, ChangeTimeline>? timelines)
     {
         var items = new List<WaitingItem>();
-        foreach (var change in this.changes.Values.OrderBy(c => c.ChangeId, StringComparer.Ordinal))
+        foreach (var change in changes.Values.OrderBy(c => c.ChangeId, StringComparer.Ordinal))
         {
-            var waiting = change.Merged is null ? this.WaitingOpen(change) : this.WaitingMerged(change, index, timelines?[change] ?? this.Timeline(change, index));
-            if (waiting is { } w && w.Since <= now && this.StageFor(w.Rule, w.Environment) is { } stage)
+            var waiting = change.Merged is null ? WaitingOpen(change) : WaitingMerged(change, index, timelines?[change] ?? Timeline(change, index));
+            if (waiting is { } w && w.Since <= now && StageFor(w.Rule, w.Environment) is { } stage)
             {
                 items.Add(new WaitingItem(change.ChangeId, stage, w.Since, change.Url, change.IsDirect));
             }
@@ -31,7 +31,7 @@ public sealed partial class RepositoryFlow
 
     /// <summary>Open changes (opened, not merged, not closed), as events to keep between runs.</summary>
     public IReadOnlyList<OpenChange> OpenChanges() =>
-        this.changes.Values
+        changes.Values
             .Where(c => c.Merged is null && c.Closed is null && c.Opened is not null)
             .OrderBy(c => c.ChangeId, StringComparer.Ordinal)
             .Select(c => new OpenChange(c.ChangeId, c.Opened!.Value, c.ToEvents()))
@@ -54,7 +54,7 @@ public sealed partial class RepositoryFlow
             .Where(r => !r.IsBot
                         && !string.Equals(r.Reviewer, change.Author, StringComparison.OrdinalIgnoreCase)
                         && r.At >= ready.Value
-                        && (this.stream.CommentsEndPickup || r.State != ReviewState.None))
+                        && (stream.CommentsEndPickup || r.State != ReviewState.None))
             .ToList();
         if (counted.Count == 0)
         {
@@ -68,7 +68,7 @@ public sealed partial class RepositoryFlow
 
     private (StageRule Rule, string? Environment, DateTimeOffset Since)? WaitingMerged(ChangeFacts change, DeploymentIndex index, ChangeTimeline timeline)
     {
-        var path = this.stream.EnvironmentPath;
+        var path = stream.EnvironmentPath;
         var next = Enumerable.Range(0, path.Count).FirstOrDefault(i => !timeline.Deployed.ContainsKey(path[i]), -1);
         if (timeline.Completed is not null || next < 0)
         {
@@ -87,7 +87,7 @@ public sealed partial class RepositoryFlow
         }
 
         // Only the CI part of the runs: a deployment run, or a run waiting at its deploying stages, is not CI running.
-        var ci = this.RunsOn(change).Select(this.stream.Ci.CiPartOf).OfType<CiPart>().ToList();
+        var ci = RunsOn(change).Select(stream.Ci.CiPartOf).OfType<CiPart>().ToList();
         if (ci.Any(r => r.Started is not null && r.Finished is null))
         {
             return null; // CI running: process
@@ -105,6 +105,6 @@ public sealed partial class RepositoryFlow
     }
 
     private StageDefinition? StageFor(StageRule rule, string? environment) =>
-        this.stream.Stages.FirstOrDefault(s => s.Rule == rule && s.Kind == StageKind.Wait
+        stream.Stages.FirstOrDefault(s => s.Rule == rule && s.Kind == StageKind.Wait
             && (environment is null || string.Equals(s.Environment, environment, StringComparison.OrdinalIgnoreCase)));
 }

@@ -27,24 +27,24 @@ public sealed partial class RepositoryFlow
 
     public RepositoryFlow(RepositoryRef repository, ValueStreamDefinition stream)
     {
-        this.Repository = repository;
+        Repository = repository;
         this.stream = stream;
     }
 
     public RepositoryRef Repository { get; }
 
     /// <summary>Changes seen so far (merged, open or closed).</summary>
-    public int ChangeCount => this.changes.Count;
+    public int ChangeCount => changes.Count;
 
     /// <summary>Deployments seen so far (any environment, any state).</summary>
-    public int DeploymentCount => this.deployments.Count;
+    public int DeploymentCount => deployments.Count;
 
     public void Apply(IEnumerable<FlowEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
         foreach (var e in events)
         {
-            this.Apply(e);
+            Apply(e);
         }
     }
 
@@ -55,31 +55,31 @@ public sealed partial class RepositoryFlow
         {
             case FlowSubject.Run:
                 var key = (e.SubjectId, Math.Max(1, e.Attempt));
-                if (!this.runs.TryGetValue(key, out var run))
+                if (!runs.TryGetValue(key, out var run))
                 {
                     run = new PipelineRunFacts(e.Repository, e.SubjectId, key.Item2);
-                    this.runs.Add(key, run);
-                    if (this.deployingRuns.Contains(e.SubjectId))
+                    runs.Add(key, run);
+                    if (deployingRuns.Contains(e.SubjectId))
                     {
                         run.MarkDeploys();
                     }
                 }
 
                 run.Apply(e);
-                this.runsBySha = null;
+                runsBySha = null;
                 break;
             case FlowSubject.Deployment:
-                if (!this.deployments.TryGetValue(e.SubjectId, out var deployment))
+                if (!deployments.TryGetValue(e.SubjectId, out var deployment))
                 {
                     deployment = new DeploymentFacts(e.Repository, e.SubjectId);
-                    this.deployments.Add(e.SubjectId, deployment);
+                    deployments.Add(e.SubjectId, deployment);
                 }
 
                 deployment.Apply(e);
-                this.changeSetsInferred = false;
-                if (e.RunId is { } runId && this.deployingRuns.Add(runId))
+                changeSetsInferred = false;
+                if (e.RunId is { } runId && deployingRuns.Add(runId))
                 {
-                    foreach (var ((id, _), deploying) in this.runs)
+                    foreach (var ((id, _), deploying) in runs)
                     {
                         if (string.Equals(id, runId, StringComparison.Ordinal))
                         {
@@ -90,29 +90,29 @@ public sealed partial class RepositoryFlow
 
                 break;
             case FlowSubject.Incident:
-                if (!this.incidents.TryGetValue(e.SubjectId, out var incident))
+                if (!incidents.TryGetValue(e.SubjectId, out var incident))
                 {
                     incident = new IncidentFacts(e.Repository, e.SubjectId);
-                    this.incidents.Add(e.SubjectId, incident);
+                    incidents.Add(e.SubjectId, incident);
                 }
 
                 incident.Apply(e);
                 break;
             default:
-                if (!this.changes.TryGetValue(e.SubjectId, out var change))
+                if (!changes.TryGetValue(e.SubjectId, out var change))
                 {
                     change = new ChangeFacts(e.Repository, e.SubjectId);
-                    this.changes.Add(e.SubjectId, change);
+                    changes.Add(e.SubjectId, change);
                 }
 
                 change.Apply(e);
-                this.changeSetsInferred = false;
+                changeSetsInferred = false;
                 break;
         }
     }
 
     /// <summary>Timelines of every change merged into the trunk (or pushed directly), in change-id order, with their deployment stages and arrival.</summary>
-    public IReadOnlyList<ChangeTimeline> MergedTimelines() => this.TimelinesOver(this.Index());
+    public IReadOnlyList<ChangeTimeline> MergedTimelines() => TimelinesOver(Index());
 
     /// <summary>
     /// Everything the flow knows, evaluated once: the deployment index is built and each merged change's timeline is
@@ -124,8 +124,8 @@ public sealed partial class RepositoryFlow
     /// <param name="retainCompletedSince">As for <see cref="PendingChanges"/>.</param>
     public FlowEvaluation Evaluate(DateTimeOffset now, DateTimeOffset retainCompletedSince)
     {
-        var index = this.Index();
-        var timelines = this.TimelinesOver(index);
+        var index = Index();
+        var timelines = TimelinesOver(index);
         var byChange = new Dictionary<ChangeFacts, ChangeTimeline>(timelines.Count, ReferenceEqualityComparer.Instance);
         foreach (var timeline in timelines)
         {
@@ -134,16 +134,16 @@ public sealed partial class RepositoryFlow
 
         return new FlowEvaluation(
             timelines,
-            this.AttributedDeployments(index, null),
-            this.FinishedRuns(),
-            this.Incidents(),
-            this.WaitingOver(now, index, byChange),
-            this.PendingOver(retainCompletedSince, index, timelines),
-            this.OpenChanges());
+            AttributedDeployments(index, null),
+            FinishedRuns(),
+            Incidents(),
+            WaitingOver(now, index, byChange),
+            PendingOver(retainCompletedSince, index, timelines),
+            OpenChanges());
     }
 
     private List<ChangeTimeline> TimelinesOver(DeploymentIndex index) =>
-        this.Merged().Select(change => this.Timeline(change, index)).ToList();
+        Merged().Select(change => Timeline(change, index)).ToList();
 
     /// <summary>
     /// Every finished deployment (any environment) with the ids of the merged changes it carries, ordered by finish
@@ -155,15 +155,15 @@ public sealed partial class RepositoryFlow
     /// deployment that is only replayed from state (with a partial change set) is not written again.
     /// </param>
     public IReadOnlyList<AttributedDeployment> FinishedDeployments(DateTimeOffset? finishedSince = null) =>
-        this.AttributedDeployments(this.Index(), finishedSince);
+        AttributedDeployments(Index(), finishedSince);
 
     private List<AttributedDeployment> AttributedDeployments(DeploymentIndex index, DateTimeOffset? finishedSince)
     {
         var carried = new Dictionary<DeploymentFacts, List<string>>();
         var rework = new HashSet<DeploymentFacts>();
-        foreach (var change in this.Merged())
+        foreach (var change in Merged())
         {
-            var isRework = this.stream.Rework.IsRework(change);
+            var isRework = stream.Rework.IsRework(change);
             foreach (var deployment in index.Candidates(change).Where(d => d.Contains(change)))
             {
                 if (!carried.TryGetValue(deployment, out var ids))
@@ -181,7 +181,7 @@ public sealed partial class RepositoryFlow
         }
 
         // Provisional stand-ins are no deployments of record: they are never points, nor counted in DORA.
-        var ordered = this.deployments.Values
+        var ordered = deployments.Values
             .Where(d => d.Finished is not null && !d.IsProvisional)
             .OrderBy(d => d.Finished).ThenBy(d => d.DeploymentId, StringComparer.Ordinal)
             .ToList();
@@ -192,7 +192,7 @@ public sealed partial class RepositoryFlow
             {
                 RecoveredAfter = recoveries.TryGetValue(d, out var recovery) ? recovery : null,
                 IsRework = rework.Contains(d),
-                IsProduction = d.Environment is { } environment && this.stream.ProductionEnvironments.Contains(environment),
+                IsProduction = d.Environment is { } environment && stream.ProductionEnvironments.Contains(environment),
             })
             .ToList();
     }
@@ -223,7 +223,7 @@ public sealed partial class RepositoryFlow
 
     /// <summary>Every incident whose opening is known, ordered by opening and id.</summary>
     public IReadOnlyList<IncidentFacts> Incidents() =>
-        [.. this.incidents.Values
+        [.. incidents.Values
             .Where(i => i.Opened is not null)
             .OrderBy(i => i.Opened).ThenBy(i => i.IncidentId, StringComparer.Ordinal)];
 
@@ -232,7 +232,7 @@ public sealed partial class RepositoryFlow
     /// with the stages, jobs and checkpoints the source reported inside it.
     /// </summary>
     public IReadOnlyList<PipelineRunFacts> FinishedRuns() =>
-        [.. this.runs.Values
+        [.. runs.Values
             .Where(r => r.Finished is not null)
             .OrderBy(r => r.Finished).ThenBy(r => r.RunId, StringComparer.Ordinal).ThenBy(r => r.Attempt)];
 
@@ -249,8 +249,8 @@ public sealed partial class RepositoryFlow
     /// </param>
     public IReadOnlyList<PendingChange> PendingChanges(DateTimeOffset retainCompletedSince)
     {
-        var index = this.Index();
-        return this.PendingOver(retainCompletedSince, index, this.TimelinesOver(index));
+        var index = Index();
+        return PendingOver(retainCompletedSince, index, TimelinesOver(index));
     }
 
     /// <summary>The pending set given the timelines of <see cref="Merged"/> (in its order) computed over <c>index</c>.</summary>
@@ -272,9 +272,9 @@ public sealed partial class RepositoryFlow
             }
 
             var events = new List<FlowEvent>(change.ToEvents());
-            events.AddRange(this.RunsOn(change).SelectMany(r => r.ToEvents()));
+            events.AddRange(RunsOn(change).SelectMany(r => r.ToEvents()));
             events.AddRange(index.Candidates(change)
-                .Where(d => d.Contains(change) && this.IsTracked(d.Environment))
+                .Where(d => d.Contains(change) && IsTracked(d.Environment))
                 .OrderBy(d => d.DeploymentId, StringComparer.Ordinal)
                 .SelectMany(d => d.ToEvents(ownShas.Contains)));
             result.Add(new PendingChange(change.ChangeId, change.Merged!.Value, timeline.Arrived, events));
@@ -291,7 +291,7 @@ public sealed partial class RepositoryFlow
     {
         HashSet<(string RunId, string Stage)>? recorded = null;
         var anyProvisional = false;
-        foreach (var d in this.deployments.Values)
+        foreach (var d in deployments.Values)
         {
             anyProvisional |= d.IsProvisional;
             if (!d.IsProvisional && d.RunId is { } run && d.Stage is { } stage)
@@ -301,15 +301,15 @@ public sealed partial class RepositoryFlow
         }
 
         return !anyProvisional || recorded is null
-            ? this.deployments.Values
-            : this.deployments.Values.Where(d => !d.IsProvisional || d.RunId is not { } run || d.Stage is not { } stage || !recorded.Contains((run, stage.ToUpperInvariant())));
+            ? deployments.Values
+            : deployments.Values.Where(d => !d.IsProvisional || d.RunId is not { } run || d.Stage is not { } stage || !recorded.Contains((run, stage.ToUpperInvariant())));
     }
 
     private IEnumerable<ChangeFacts> Merged() =>
-        this.changes.Values.Where(c => c.Merged is not null).OrderBy(c => c.ChangeId, StringComparer.Ordinal);
+        changes.Values.Where(c => c.Merged is not null).OrderBy(c => c.ChangeId, StringComparer.Ordinal);
 
     private ChangeTimeline Timeline(ChangeFacts change, DeploymentIndex index) =>
-        StageCalculator.Compute(change, this.RunsOn(change), index.Candidates(change), this.stream);
+        StageCalculator.Compute(change, RunsOn(change), index.Candidates(change), stream);
 
     /// <summary>The runs on the change's merge commit; callers only read the list (it may be the shared empty one).</summary>
     private List<PipelineRunFacts> RunsOn(ChangeFacts change)
@@ -320,14 +320,14 @@ public sealed partial class RepositoryFlow
         }
 
         // Indexed by SHA once per batch of events: a scan per change made timelines quadratic in repository size.
-        this.runsBySha ??= this.IndexRunsBySha();
-        return this.runsBySha.TryGetValue(change.MergeSha, out var runs) ? runs : NoRuns;
+        runsBySha ??= IndexRunsBySha();
+        return runsBySha.TryGetValue(change.MergeSha, out var runs) ? runs : NoRuns;
     }
 
     private Dictionary<string, List<PipelineRunFacts>> IndexRunsBySha()
     {
         var index = new Dictionary<string, List<PipelineRunFacts>>(StringComparer.Ordinal);
-        foreach (var run in this.runs.Values)
+        foreach (var run in runs.Values)
         {
             if (run.Sha is null)
             {
@@ -348,8 +348,8 @@ public sealed partial class RepositoryFlow
 
     private bool IsTracked(string? environment) =>
         environment is not null
-        && (this.stream.ProductionEnvironments.Contains(environment)
-            || this.stream.EnvironmentPath.Contains(environment, StringComparer.OrdinalIgnoreCase));
+        && (stream.ProductionEnvironments.Contains(environment)
+            || stream.EnvironmentPath.Contains(environment, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Deployments that add changes, by every SHA they carry (their change set and the deployed SHA).</summary>
     private sealed class DeploymentIndex
@@ -362,10 +362,10 @@ public sealed partial class RepositoryFlow
             {
                 foreach (var sha in deployment.IncludedShas.Concat(deployment.InferredShas).Append(deployment.Sha).OfType<string>().Distinct(StringComparer.Ordinal))
                 {
-                    if (!this.bySha.TryGetValue(sha, out var list))
+                    if (!bySha.TryGetValue(sha, out var list))
                     {
                         list = [];
-                        this.bySha.Add(sha, list);
+                        bySha.Add(sha, list);
                     }
 
                     list.Add(deployment);
@@ -378,7 +378,7 @@ public sealed partial class RepositoryFlow
         /// <summary>Deployments carrying the change's merge commit or one of its own commits (not yet checked against its merge time). Read only: may be a shared empty set.</summary>
         public HashSet<DeploymentFacts> Candidates(ChangeFacts change)
         {
-            if (this.bySha.Count == 0)
+            if (bySha.Count == 0)
             {
                 return NoCandidates;
             }
@@ -386,12 +386,12 @@ public sealed partial class RepositoryFlow
             HashSet<DeploymentFacts>? found = null;
             foreach (var sha in change.CommitShas)
             {
-                this.Collect(sha, ref found);
+                Collect(sha, ref found);
             }
 
             if (change.MergeSha is not null)
             {
-                this.Collect(change.MergeSha, ref found);
+                Collect(change.MergeSha, ref found);
             }
 
             return found ?? NoCandidates;
@@ -399,7 +399,7 @@ public sealed partial class RepositoryFlow
 
         private void Collect(string sha, ref HashSet<DeploymentFacts>? found)
         {
-            if (this.bySha.TryGetValue(sha, out var list))
+            if (bySha.TryGetValue(sha, out var list))
             {
                 (found ??= []).UnionWith(list);
             }

@@ -13,8 +13,8 @@ public sealed class ReworkRules
         ArgumentNullException.ThrowIfNull(branchPatterns);
         ArgumentNullException.ThrowIfNull(titlePrefixes);
         ArgumentNullException.ThrowIfNull(labels);
-        this.BranchPatterns = [.. branchPatterns.Where(p => p.Length > 0)];
-        this.TitlePrefixes = [.. titlePrefixes.Where(p => p.Length > 0)];
+        BranchPatterns = [.. branchPatterns.Where(p => p.Length > 0)];
+        TitlePrefixes = [.. titlePrefixes.Where(p => p.Length > 0)];
         this.labels = new HashSet<string>(labels.Where(l => l.Length > 0), StringComparer.OrdinalIgnoreCase);
     }
 
@@ -36,25 +36,25 @@ public sealed class ReworkRules
 
     public IReadOnlyList<string> TitlePrefixes { get; }
 
-    public IReadOnlyCollection<string> Labels => this.labels;
+    public IReadOnlyCollection<string> Labels => labels;
 
     /// <summary>Whether a change with this head branch, titles and labels is rework.</summary>
     public bool IsRework(string? sourceBranch, IEnumerable<string>? titles, IEnumerable<string>? labels) =>
-        (sourceBranch is not null && this.MatchesBranch(sourceBranch))
-        || (titles is not null && titles.Any(this.MatchesTitle))
+        (sourceBranch is not null && MatchesBranch(sourceBranch))
+        || (titles is not null && titles.Any(MatchesTitle))
         || (labels is not null && labels.Any(this.labels.Contains));
 
     /// <summary>Whether the change's facts make it rework.</summary>
     public bool IsRework(ChangeFacts change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return change.HasDescription && this.IsRework(change.SourceBranch, change.Titles, change.Labels);
+        return change.HasDescription && IsRework(change.SourceBranch, change.Titles, change.Labels);
     }
 
     public bool MatchesBranch(string branch)
     {
         ArgumentNullException.ThrowIfNull(branch);
-        foreach (var pattern in this.BranchPatterns)
+        foreach (var pattern in BranchPatterns)
         {
             if (Glob.Matches(pattern, branch))
             {
@@ -68,7 +68,7 @@ public sealed class ReworkRules
     public bool MatchesTitle(string title)
     {
         ArgumentNullException.ThrowIfNull(title);
-        foreach (var prefix in this.TitlePrefixes)
+        foreach (var prefix in TitlePrefixes)
         {
             if (title.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             {

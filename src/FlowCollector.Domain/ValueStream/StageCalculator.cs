@@ -171,8 +171,8 @@ public static class StageCalculator
             this.change = change;
             this.runs = runs;
             this.deployed = deployed;
-            this.firstEnvironment = stream.EnvironmentPath.Count > 0 ? stream.EnvironmentPath[0] : null;
-            this.ci = stream.Ci;
+            firstEnvironment = stream.EnvironmentPath.Count > 0 ? stream.EnvironmentPath[0] : null;
+            ci = stream.Ci;
             if (change.IsDirect)
             {
                 return;
@@ -181,7 +181,7 @@ public static class StageCalculator
             // Reviews by the author or by bots (as their source flagged them) never count; nor do reviews after the merge (they cannot have held
             // it up), nor feedback on a draft before it was marked ready: that happened during coding, and the
             // change was not yet waiting for anyone.
-            var ready = this.CodingEnd();
+            var ready = CodingEnd();
             foreach (var r in change.Reviews)
             {
                 var counts = !r.IsBot
@@ -194,41 +194,41 @@ public static class StageCalculator
                     continue;
                 }
 
-                this.firstCounted = this.firstCounted is { } first && first <= r.At ? first : r.At;
-                this.hasReview |= r.State != ReviewState.None;
+                firstCounted = firstCounted is { } first && first <= r.At ? first : r.At;
+                hasReview |= r.State != ReviewState.None;
                 if (r.State == ReviewState.Approved)
                 {
-                    this.lastApproval = this.lastApproval is { } last && last >= r.At ? last : r.At;
+                    lastApproval = lastApproval is { } last && last >= r.At ? last : r.At;
                 }
             }
         }
 
         public DateTimeOffset? EndOf(StageDefinition stage) => stage.Rule switch
         {
-            StageRule.Backlog => this.BacklogEnd(),
-            StageRule.Coding => this.CodingEnd(),
-            StageRule.Pickup => this.firstCounted,
-            StageRule.Review => !this.hasReview || this.change.Merged is null ? null : this.lastApproval ?? this.change.Merged,
-            StageRule.Merge => this.change.IsDirect || this.change.Merged is null || (this.hasReview && this.lastApproval is null) ? null : this.change.Merged,
-            StageRule.CiQueue => this.change.Merged is null ? null : this.FirstRunStarted(),
-            StageRule.Ci => this.change.Merged is null ? null : this.CiEnd(),
+            StageRule.Backlog => BacklogEnd(),
+            StageRule.Coding => CodingEnd(),
+            StageRule.Pickup => firstCounted,
+            StageRule.Review => !hasReview || change.Merged is null ? null : lastApproval ?? change.Merged,
+            StageRule.Merge => change.IsDirect || change.Merged is null || (hasReview && lastApproval is null) ? null : change.Merged,
+            StageRule.CiQueue => change.Merged is null ? null : FirstRunStarted(),
+            StageRule.Ci => change.Merged is null ? null : CiEnd(),
             // Like CI: the stage before a deployment ends when the first attempt carrying the change started (failed
             // attempts included); the deployment stage ends when the first successful one finished.
-            StageRule.ReleaseWait => this.deployed.FirstAttempt(this.firstEnvironment),
-            StageRule.Deploy => this.deployed.FirstSuccess(stage.Environment),
-            StageRule.PromotionWait => this.deployed.FirstAttempt(stage.Environment),
+            StageRule.ReleaseWait => deployed.FirstAttempt(firstEnvironment),
+            StageRule.Deploy => deployed.FirstSuccess(stage.Environment),
+            StageRule.PromotionWait => deployed.FirstAttempt(stage.Environment),
             _ => null,
         };
 
         private DateTimeOffset? BacklogEnd()
         {
-            if (this.change.WorkItemCreated is null)
+            if (change.WorkItemCreated is null)
             {
                 return null;
             }
 
-            var firstCommit = WorkStarted(this.change);
-            var activated = this.change.WorkItemActivated;
+            var firstCommit = WorkStarted(change);
+            var activated = change.WorkItemActivated;
             return (activated, firstCommit) switch
             {
                 ({ } a, { } c) => a < c ? a : c,
@@ -240,27 +240,27 @@ public static class StageCalculator
 
         private DateTimeOffset? CodingEnd()
         {
-            if (this.change.IsDirect)
+            if (change.IsDirect)
             {
-                return this.change.Merged;
+                return change.Merged;
             }
 
-            if (this.change.OpenedAsDraft)
+            if (change.OpenedAsDraft)
             {
                 // A draft that was merged without ever being marked ready ends coding at the merge.
-                return this.change.FirstReadyForReview ?? this.change.Merged;
+                return change.FirstReadyForReview ?? change.Merged;
             }
 
-            return this.change.Opened;
+            return change.Opened;
         }
 
         private DateTimeOffset? FirstRunStarted()
         {
             // Deployment runs on the same commit are not CI: their start does not end the wait for CI.
             DateTimeOffset? first = null;
-            foreach (var run in this.runs)
+            foreach (var run in runs)
             {
-                if (this.ci.CiPartOf(run) is { Started: { } started } && (first is null || started < first.Value))
+                if (ci.CiPartOf(run) is { Started: { } started } && (first is null || started < first.Value))
                 {
                     first = started;
                 }
@@ -273,16 +273,16 @@ public static class StageCalculator
         {
             // Every CI pipeline on the merge commit has to be green; each one's first successful attempt counts. Only the
             // CI part of a run counts: a deploying stage or a deployment run failing later did not fail CI.
-            if (this.runs.Count == 0)
+            if (runs.Count == 0)
             {
                 return null;
             }
 
             // A change meets one or two pipelines: a short list beats grouping into a dictionary.
             var pipelines = new List<(string Pipeline, DateTimeOffset? FirstGreen)>(2);
-            foreach (var run in this.runs)
+            foreach (var run in runs)
             {
-                if (this.ci.CiPartOf(run) is not { } part)
+                if (ci.CiPartOf(run) is not { } part)
                 {
                     continue;
                 }

@@ -11,5 +11,5 @@ namespace FlowCollector.Domain.ValueStream;
 /// </summary>
 public readonly record struct StageSpan(StageDefinition Stage, DateTimeOffset Start, DateTimeOffset End, bool Clamped, int Order)
 {
-    public TimeSpan Duration => this.End - this.Start;
+    public TimeSpan Duration => End - Start;
 }

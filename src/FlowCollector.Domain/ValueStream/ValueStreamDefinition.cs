@@ -14,13 +14,13 @@ public sealed class ValueStreamDefinition
         ArgumentNullException.ThrowIfNull(stages);
         ArgumentNullException.ThrowIfNull(environmentPath);
         ArgumentNullException.ThrowIfNull(productionEnvironments);
-        this.Stages = stages;
-        this.EnvironmentPath = environmentPath;
-        this.ProductionEnvironments = new HashSet<string>(productionEnvironments, StringComparer.OrdinalIgnoreCase);
-        this.ReportedEnvironments = [.. environmentPath
+        Stages = stages;
+        EnvironmentPath = environmentPath;
+        ProductionEnvironments = new HashSet<string>(productionEnvironments, StringComparer.OrdinalIgnoreCase);
+        ReportedEnvironments = [.. environmentPath
             .Concat(productionEnvironments.Order(StringComparer.Ordinal))
             .Distinct(StringComparer.OrdinalIgnoreCase)];
-        this.HasBacklog = stages.Any(s => s.Rule == StageRule.Backlog);
+        HasBacklog = stages.Any(s => s.Rule == StageRule.Backlog);
     }
 
     /// <summary>

@@ -28,23 +28,23 @@ public sealed partial class LineProtocolFileSink : IPointSink, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         this.options = options.Value;
         this.logger = logger ?? NullLogger<LineProtocolFileSink>.Instance;
-        this.fullPath = System.IO.Path.GetFullPath(this.options.Path);
-        this.directory = System.IO.Path.GetDirectoryName(this.fullPath)!;
+        fullPath = System.IO.Path.GetFullPath(this.options.Path);
+        directory = System.IO.Path.GetDirectoryName(fullPath)!;
     }
 
     /// <summary><c>file {Sinks:File:Path}</c> as configured, e.g. <c>file data/points.lp</c>.</summary>
-    public string Description => $"file {this.options.Path}";
+    public string Description => $"file {options.Path}";
 
     /// <summary>The absolute path of the current file.</summary>
-    public string FullPath => this.fullPath;
+    public string FullPath => fullPath;
 
     /// <summary>The path of rotated file number <paramref name="generation"/> (1 = newest): <c>points.lp</c> → <c>points.1.lp</c>.</summary>
     public string RotatedPath(int generation)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(generation, 1);
-        var name = System.IO.Path.GetFileNameWithoutExtension(this.fullPath);
-        var extension = System.IO.Path.GetExtension(this.fullPath);
-        return System.IO.Path.Combine(this.directory, $"{name}.{generation}{extension}");
+        var name = System.IO.Path.GetFileNameWithoutExtension(fullPath);
+        var extension = System.IO.Path.GetExtension(fullPath);
+        return System.IO.Path.Combine(directory, $"{name}.{generation}{extension}");
     }
 
     public async Task WriteAsync(IReadOnlyList<FlowPoint> points, CancellationToken cancellationToken)
@@ -67,32 +67,32 @@ public sealed partial class LineProtocolFileSink : IPointSink, IDisposable
             }
             catch (ArgumentException e)
             {
-                throw new SinkException($"{this.Description}: a point cannot be written as line protocol: {e.Message} This is a FlowCollector bug; please report it with this message.", permanent: true, e);
+                throw new SinkException($"{Description}: a point cannot be written as line protocol: {e.Message} This is a FlowCollector bug; please report it with this message.", permanent: true, e);
             }
 
             lines.Add(Encoding.UTF8.GetBytes(builder.Append('\n').ToString()));
         }
 
-        await this.gate.WaitAsync(cancellationToken);
+        await gate.WaitAsync(cancellationToken);
         try
         {
             // Not cancellable from here on: a half-written batch is worse than a late one.
-            this.Append(lines);
+            Append(lines);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or System.Security.SecurityException)
         {
-            throw new SinkException($"{this.Description}: no permission to write {this.fullPath} ({e.Message}); set Sinks:File:Path to a writable location (env Sinks__File__Path).", permanent: true, e);
+            throw new SinkException($"{Description}: no permission to write {fullPath} ({e.Message}); set Sinks:File:Path to a writable location (env Sinks__File__Path).", permanent: true, e);
         }
         catch (IOException e)
         {
-            throw new SinkException($"{this.Description}: writing {this.fullPath} failed ({e.Message}); check free disk space and Sinks:File:Path (env Sinks__File__Path).", permanent: false, e);
+            throw new SinkException($"{Description}: writing {fullPath} failed ({e.Message}); check free disk space and Sinks:File:Path (env Sinks__File__Path).", permanent: false, e);
         }
         finally
         {
-            this.gate.Release();
+            gate.Release();
         }
 
-        Log.Appended(this.logger, points.Count, this.fullPath);
+        Log.Appended(logger, points.Count, fullPath);
     }
 
     public Task<string?> CheckAsync(CancellationToken cancellationToken)
@@ -100,7 +100,7 @@ public sealed partial class LineProtocolFileSink : IPointSink, IDisposable
         try
         {
             // validate writes nothing: a folder that does not exist yet is checked where it would be created.
-            var folder = this.directory;
+            var folder = directory;
             while (!Directory.Exists(folder) && System.IO.Path.GetDirectoryName(folder) is { Length: > 0 } parent)
             {
                 if (System.IO.File.Exists(folder))
@@ -117,9 +117,9 @@ public sealed partial class LineProtocolFileSink : IPointSink, IDisposable
             {
             }
 
-            if (System.IO.File.Exists(this.fullPath))
+            if (System.IO.File.Exists(fullPath))
             {
-                using var existing = new FileStream(this.fullPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+                using var existing = new FileStream(fullPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
             }
 
             return Task.FromResult<string?>(null);
@@ -127,26 +127,26 @@ public sealed partial class LineProtocolFileSink : IPointSink, IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
             return Task.FromResult<string?>(
-                $"{this.Description}: cannot write to {this.fullPath} ({e.Message}); set Sinks:File:Path to a writable location (env Sinks__File__Path).");
+                $"{Description}: cannot write to {fullPath} ({e.Message}); set Sinks:File:Path to a writable location (env Sinks__File__Path).");
         }
     }
 
-    public void Dispose() => this.gate.Dispose();
+    public void Dispose() => gate.Dispose();
 
     private void Append(List<byte[]> lines)
     {
-        Directory.CreateDirectory(this.directory);
-        var stream = this.OpenCurrent();
+        Directory.CreateDirectory(directory);
+        var stream = OpenCurrent();
         try
         {
             foreach (var line in lines)
             {
-                if (stream.Length > 0 && stream.Length + line.Length > this.options.MaxFileBytes)
+                if (stream.Length > 0 && stream.Length + line.Length > options.MaxFileBytes)
                 {
                     stream.Flush(flushToDisk: true);
                     stream.Dispose();
-                    this.Rotate();
-                    stream = this.OpenCurrent();
+                    Rotate();
+                    stream = OpenCurrent();
                 }
 
                 stream.Write(line);
@@ -162,7 +162,7 @@ public sealed partial class LineProtocolFileSink : IPointSink, IDisposable
 
     private FileStream OpenCurrent()
     {
-        var stream = new FileStream(this.fullPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var stream = new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
         {
             if (stream.Length > 0)
@@ -188,27 +188,27 @@ public sealed partial class LineProtocolFileSink : IPointSink, IDisposable
 
     private void Rotate()
     {
-        var keep = this.options.MaxFiles;
+        var keep = options.MaxFiles;
         if (keep <= 1)
         {
-            System.IO.File.Delete(this.fullPath);
+            System.IO.File.Delete(fullPath);
         }
         else
         {
-            System.IO.File.Delete(this.RotatedPath(keep - 1));
+            System.IO.File.Delete(RotatedPath(keep - 1));
             for (var generation = keep - 2; generation >= 1; generation--)
             {
-                var from = this.RotatedPath(generation);
+                var from = RotatedPath(generation);
                 if (System.IO.File.Exists(from))
                 {
-                    System.IO.File.Move(from, this.RotatedPath(generation + 1), overwrite: true);
+                    System.IO.File.Move(from, RotatedPath(generation + 1), overwrite: true);
                 }
             }
 
-            System.IO.File.Move(this.fullPath, this.RotatedPath(1), overwrite: true);
+            System.IO.File.Move(fullPath, RotatedPath(1), overwrite: true);
         }
 
-        Log.Rotated(this.logger, this.fullPath, keep);
+        Log.Rotated(logger, fullPath, keep);
     }
 
     private static partial class Log

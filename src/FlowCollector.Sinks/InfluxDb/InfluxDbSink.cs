@@ -52,7 +52,7 @@ public sealed partial class InfluxDbSink : IPointSink
         var target = this.options.ApiVersion == InfluxDbApiVersion.V2
             ? $"org={this.options.Org} bucket={this.options.Bucket}"
             : string.IsNullOrEmpty(this.options.RetentionPolicy) ? $"db={this.options.Database}" : $"db={this.options.Database} rp={this.options.RetentionPolicy}";
-        this.Description = $"influxdb {(this.options.ApiVersion == InfluxDbApiVersion.V2 ? "v2" : "v1")} {InfluxDbEndpoints.Display(this.options.Url!)} {target}";
+        Description = $"influxdb {(this.options.ApiVersion == InfluxDbApiVersion.V2 ? "v2" : "v1")} {InfluxDbEndpoints.Display(this.options.Url!)} {target}";
     }
 
     /// <summary>E.g. <c>influxdb v2 http://influxdb:8086 org=o bucket=b</c> or <c>influxdb v1 http://influxdb:8086 db=flow</c>; never a secret.</summary>
@@ -70,36 +70,36 @@ public sealed partial class InfluxDbSink : IPointSink
         ArgumentNullException.ThrowIfNull(points);
         for (var i = 0; i < points.Count; i++)
         {
-            this.Validate(points[i]);
+            Validate(points[i]);
         }
 
         var text = new StringBuilder(256);
-        using var v2 = this.options.ApiVersion == InfluxDbApiVersion.V2 ? this.CreateV2Client() : null;
-        var batchSize = this.options.BatchSize;
-        if (this.options.MaxBatchesInFlight <= 1 || points.Count <= batchSize)
+        using var v2 = options.ApiVersion == InfluxDbApiVersion.V2 ? CreateV2Client() : null;
+        var batchSize = options.BatchSize;
+        if (options.MaxBatchesInFlight <= 1 || points.Count <= batchSize)
         {
             for (var start = 0; start < points.Count; start += batchSize)
             {
-                await this.WriteBatchAsync(points, start, Math.Min(batchSize, points.Count - start), v2, text, cancellationToken);
+                await WriteBatchAsync(points, start, Math.Min(batchSize, points.Count - start), v2, text, cancellationToken);
             }
 
             return;
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var inFlight = new List<Task>(this.options.MaxBatchesInFlight);
+        var inFlight = new List<Task>(options.MaxBatchesInFlight);
         try
         {
             for (var start = 0; start < points.Count; start += batchSize)
             {
-                if (inFlight.Count == this.options.MaxBatchesInFlight)
+                if (inFlight.Count == options.MaxBatchesInFlight)
                 {
                     await AwaitFirstAsync(inFlight);
                 }
 
                 var count = Math.Min(batchSize, points.Count - start);
-                var body = this.Serialise(points, start, count, v2 is not null, text);
-                inFlight.Add(this.SendBatchAsync(points, start, count, body, v2, stop.Token));
+                var body = Serialise(points, start, count, v2 is not null, text);
+                inFlight.Add(SendBatchAsync(points, start, count, body, v2, stop.Token));
             }
 
             while (inFlight.Count > 0)
@@ -127,25 +127,25 @@ public sealed partial class InfluxDbSink : IPointSink
 
     public async Task<string?> CheckAsync(CancellationToken cancellationToken)
     {
-        var http = this.httpClientFactory.CreateClient(CheckHttpClientName);
-        using var request = new HttpRequestMessage(HttpMethod.Get, InfluxDbEndpoints.Ping(this.options));
-        this.Authorize(request);
+        var http = httpClientFactory.CreateClient(CheckHttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Get, InfluxDbEndpoints.Ping(options));
+        Authorize(request);
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
             return response.StatusCode switch
             {
-                HttpStatusCode.NoContent or HttpStatusCode.OK => await this.CheckWriteAsync(http, cancellationToken),
+                HttpStatusCode.NoContent or HttpStatusCode.OK => await CheckWriteAsync(http, cancellationToken),
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
-                    InfluxDbErrors.FromStatus((int)response.StatusCode, null, this.options, this.Description).Message,
-                _ => $"{this.Description}: GET /ping answered HTTP {(int)response.StatusCode}, not 204; check that {InfluxDbSinkOptions.SectionName}:Url points at InfluxDB.",
+                    InfluxDbErrors.FromStatus((int)response.StatusCode, null, options, Description).Message,
+                _ => $"{Description}: GET /ping answered HTTP {(int)response.StatusCode}, not 204; check that {InfluxDbSinkOptions.SectionName}:Url points at InfluxDB.",
             };
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return e is HttpRequestException
-                ? $"{this.Description}: cannot reach InfluxDB ({e.Message}); check {InfluxDbSinkOptions.SectionName}:Url and that InfluxDB is running."
-                : $"{this.Description}: InfluxDB did not answer GET /ping within {this.options.Timeout}; check {InfluxDbSinkOptions.SectionName}:Url.";
+                ? $"{Description}: cannot reach InfluxDB ({e.Message}); check {InfluxDbSinkOptions.SectionName}:Url and that InfluxDB is running."
+                : $"{Description}: InfluxDB did not answer GET /ping within {options.Timeout}; check {InfluxDbSinkOptions.SectionName}:Url.";
         }
     }
 
@@ -157,9 +157,9 @@ public sealed partial class InfluxDbSink : IPointSink
     /// </summary>
     private async Task<string?> CheckWriteAsync(HttpClient http, CancellationToken cancellationToken)
     {
-        var uri = this.options.ApiVersion == InfluxDbApiVersion.V2 ? InfluxDbEndpoints.V2Write(this.options) : InfluxDbEndpoints.V1Write(this.options);
+        var uri = options.ApiVersion == InfluxDbApiVersion.V2 ? InfluxDbEndpoints.V2Write(options) : InfluxDbEndpoints.V1Write(options);
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent([]) };
-        this.Authorize(request);
+        Authorize(request);
         using var response = await http.SendAsync(request, cancellationToken);
         var status = (int)response.StatusCode;
         if (status is 204 or 200 or 400 or 422)
@@ -168,7 +168,7 @@ public sealed partial class InfluxDbSink : IPointSink
         }
 
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        return InfluxDbErrors.FromStatus(status, text, this.options, this.Description).Message;
+        return InfluxDbErrors.FromStatus(status, text, options, Description).Message;
     }
 
     /// <summary>Waits for the first of the in-flight batches to end and removes it; its failure, if any, is thrown.</summary>
@@ -184,7 +184,7 @@ public sealed partial class InfluxDbSink : IPointSink
     /// a batch the server found too large).
     /// </summary>
     private Task WriteBatchAsync(IReadOnlyList<FlowPoint> points, int start, int count, InfluxDBClient? v2, StringBuilder text, CancellationToken cancellationToken) =>
-        this.SendBatchAsync(points, start, count, this.Serialise(points, start, count, v2 is not null, text), v2, cancellationToken);
+        SendBatchAsync(points, start, count, Serialise(points, start, count, v2 is not null, text), v2, cancellationToken);
 
     /// <summary>
     /// The request body of points[start..start+count): a string for InfluxDB.Client (v2), compressed bytes (v1). Either
@@ -200,10 +200,10 @@ public sealed partial class InfluxDbSink : IPointSink
                 text.Append('\n');
             }
 
-            this.Append(text, points[i]);
+            Append(text, points[i]);
         }
 
-        return forV2 ? new BatchBody(text.ToString(), null) : new BatchBody(null, this.Body(text));
+        return forV2 ? new BatchBody(text.ToString(), null) : new BatchBody(null, Body(text));
     }
 
     /// <summary>
@@ -217,31 +217,31 @@ public sealed partial class InfluxDbSink : IPointSink
         {
             if (v2 is not null)
             {
-                await this.WriteV2Async(v2, body.Text!, count, cancellationToken);
+                await WriteV2Async(v2, body.Text!, count, cancellationToken);
             }
             else
             {
-                await this.WriteV1Async(body.Content!, count, cancellationToken);
+                await WriteV1Async(body.Content!, count, cancellationToken);
             }
         }
         catch (BatchTooLargeException e) when (count > 1)
         {
             var half = count / 2;
-            Log.BatchSplit(this.logger, this.Description, count, e.Message);
+            Log.BatchSplit(logger, Description, count, e.Message);
             var text = new StringBuilder(256);
-            await this.WriteBatchAsync(points, start, half, v2, text, cancellationToken);
-            await this.WriteBatchAsync(points, start + half, count - half, v2, text, cancellationToken);
+            await WriteBatchAsync(points, start, half, v2, text, cancellationToken);
+            await WriteBatchAsync(points, start + half, count - half, v2, text, cancellationToken);
             return;
         }
         catch (BatchTooLargeException e)
         {
             // One line the server still refuses: name the point (serialised again: the body sent may be compressed).
             var line = new StringBuilder(256);
-            this.Append(line, points[start]);
-            throw InfluxDbErrors.LineTooLarge(e.Message, line.ToString(), this.options, this.Description);
+            Append(line, points[start]);
+            throw InfluxDbErrors.LineTooLarge(e.Message, line.ToString(), options, Description);
         }
 
-        Log.BatchWritten(this.logger, count, this.Description);
+        Log.BatchWritten(logger, count, Description);
     }
 
     private void Validate(FlowPoint point)
@@ -252,7 +252,7 @@ public sealed partial class InfluxDbSink : IPointSink
         }
         catch (ArgumentException e)
         {
-            throw new SinkException($"{this.Description}: a point cannot be written as line protocol: {e.Message} This is a FlowCollector bug; please report it with this message.", permanent: true, e);
+            throw new SinkException($"{Description}: a point cannot be written as line protocol: {e.Message} This is a FlowCollector bug; please report it with this message.", permanent: true, e);
         }
     }
 
@@ -264,18 +264,18 @@ public sealed partial class InfluxDbSink : IPointSink
         }
         catch (ArgumentException e)
         {
-            throw new SinkException($"{this.Description}: a point cannot be written as line protocol: {e.Message} This is a FlowCollector bug; please report it with this message.", permanent: true, e);
+            throw new SinkException($"{Description}: a point cannot be written as line protocol: {e.Message} This is a FlowCollector bug; please report it with this message.", permanent: true, e);
         }
     }
 
     private async Task WriteV1Async(HttpContent body, int lineCount, CancellationToken cancellationToken)
     {
-        var http = this.httpClientFactory.CreateClient(HttpClientName);
-        using var request = new HttpRequestMessage(HttpMethod.Post, InfluxDbEndpoints.V1Write(this.options))
+        var http = httpClientFactory.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, InfluxDbEndpoints.V1Write(options))
         {
             Content = body,
         };
-        this.Authorize(request);
+        Authorize(request);
         HttpResponseMessage response;
         try
         {
@@ -283,7 +283,7 @@ public sealed partial class InfluxDbSink : IPointSink
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTransportFailure(e))
         {
-            throw InfluxDbErrors.FromException(e, this.options, this.Description);
+            throw InfluxDbErrors.FromException(e, options, Description);
         }
 
         using (response)
@@ -294,24 +294,24 @@ public sealed partial class InfluxDbSink : IPointSink
             }
 
             var errorText = InfluxDbErrors.ErrorText(await response.Content.ReadAsStringAsync(cancellationToken));
-            this.ThrowUnlessOnlyBeyondRetention((int)response.StatusCode, errorText, lineCount);
+            ThrowUnlessOnlyBeyondRetention((int)response.StatusCode, errorText, lineCount);
         }
     }
 
     private InfluxDBClient CreateV2Client()
     {
-        var clientOptions = new InfluxDBClientOptions(InfluxDbEndpoints.Base(this.options.Url!).AbsoluteUri)
+        var clientOptions = new InfluxDBClientOptions(InfluxDbEndpoints.Base(options.Url!).AbsoluteUri)
         {
-            Token = this.options.Token,
-            Org = this.options.Org,
-            Bucket = this.options.Bucket,
-            HttpClient = this.httpClientFactory.CreateClient(HttpClientName),
+            Token = options.Token,
+            Org = options.Org,
+            Bucket = options.Bucket,
+            HttpClient = httpClientFactory.CreateClient(HttpClientName),
 
             // The resilience pipeline owns attempt and total timeouts; this outer bound only guards against a hang.
-            Timeout = InfluxDbResilience.OuterTimeout(this.options),
+            Timeout = InfluxDbResilience.OuterTimeout(options),
         };
         var client = new InfluxDBClient(clientOptions);
-        if (this.options.Gzip)
+        if (options.Gzip)
         {
             client.EnableGzip();
         }
@@ -324,16 +324,16 @@ public sealed partial class InfluxDbSink : IPointSink
         try
         {
             // One record holding the batch's lines: InfluxDB.Client would otherwise join a list of lines into the same text.
-            await client.GetWriteApiAsync().WriteRecordAsync(batch, WritePrecision.Ns, this.options.Bucket, this.options.Org, cancellationToken);
+            await client.GetWriteApiAsync().WriteRecordAsync(batch, WritePrecision.Ns, options.Bucket, options.Org, cancellationToken);
         }
         catch (HttpException e) when (e.Status > 0)
         {
-            this.ThrowUnlessOnlyBeyondRetention(e.Status, e.Message, lineCount);
+            ThrowUnlessOnlyBeyondRetention(e.Status, e.Message, lineCount);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is HttpException || IsTransportFailure(e)))
         {
             // InfluxDB.Client reports a failure without an HTTP answer as status 0 with the cause inside.
-            throw InfluxDbErrors.FromException(e is HttpException && e.InnerException is not null ? e.InnerException : e, this.options, this.Description);
+            throw InfluxDbErrors.FromException(e is HttpException && e.InnerException is not null ? e.InnerException : e, options, Description);
         }
         catch (HttpException) when (cancellationToken.IsCancellationRequested)
         {
@@ -350,18 +350,18 @@ public sealed partial class InfluxDbSink : IPointSink
 
         if (InfluxDbErrors.IsOnlyBeyondRetention(status, errorText))
         {
-            Log.DroppedBeyondRetention(this.logger, this.Description, lineCount, errorText);
+            Log.DroppedBeyondRetention(logger, Description, lineCount, errorText);
             return;
         }
 
-        throw InfluxDbErrors.FromStatus(status, errorText, this.options, this.Description);
+        throw InfluxDbErrors.FromStatus(status, errorText, options, Description);
     }
 
     private ByteArrayContent Body(StringBuilder batch)
     {
         // UTF-8 straight from the builder's chunks (into gzip when on): no string of the whole batch.
-        using var buffer = new MemoryStream(batch.Length / (this.options.Gzip ? 6 : 1));
-        using (var output = this.options.Gzip ? new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true) : (Stream)new NonClosingStream(buffer))
+        using var buffer = new MemoryStream(batch.Length / (options.Gzip ? 6 : 1));
+        using (var output = options.Gzip ? new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true) : (Stream)new NonClosingStream(buffer))
         {
             var encoder = Encoding.UTF8.GetEncoder();
             var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -390,7 +390,7 @@ public sealed partial class InfluxDbSink : IPointSink
         // A byte array (not a stream) so the resilience handler can send the same body again on a retry.
         var content = new ByteArrayContent(buffer.GetBuffer(), 0, (int)buffer.Length);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-        if (this.options.Gzip)
+        if (options.Gzip)
         {
             content.Headers.ContentEncoding.Add("gzip");
         }
@@ -400,13 +400,13 @@ public sealed partial class InfluxDbSink : IPointSink
 
     private void Authorize(HttpRequestMessage request)
     {
-        if (!string.IsNullOrEmpty(this.options.Token))
+        if (!string.IsNullOrEmpty(options.Token))
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Token", this.options.Token);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Token", options.Token);
         }
-        else if (this.options.ApiVersion == InfluxDbApiVersion.V1 && !string.IsNullOrEmpty(this.options.Username))
+        else if (options.ApiVersion == InfluxDbApiVersion.V1 && !string.IsNullOrEmpty(options.Username))
         {
-            var pair = Encoding.UTF8.GetBytes($"{this.options.Username}:{this.options.Password}");
+            var pair = Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}");
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(pair));
         }
     }

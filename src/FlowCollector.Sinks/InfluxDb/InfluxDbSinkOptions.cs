@@ -67,5 +67,5 @@ public sealed class InfluxDbSinkOptions
     public bool Gzip { get; set; } = true;
 
     /// <summary>True when <see cref="Url"/> is set, i.e. this sink is used instead of the file.</summary>
-    public bool IsEnabled => this.Url is not null && !string.IsNullOrWhiteSpace(this.Url.OriginalString);
+    public bool IsEnabled => Url is not null && !string.IsNullOrWhiteSpace(Url.OriginalString);
 }

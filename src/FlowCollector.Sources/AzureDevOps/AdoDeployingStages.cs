@@ -38,14 +38,14 @@ internal sealed class AdoDeployingStages
             // The newest record of a stage wins, so a pipeline whose stage moved to another environment keeps its latest.
             var at = record.QueueTime ?? record.StartTime ?? record.FinishTime ?? DateTimeOffset.MinValue;
             if (record.Definition is { Id: > 0 } definition
-                && (!this.recorded.TryGetValue((definition.Id, stage.ToUpperInvariant()), out var known) || at > known.At))
+                && (!recorded.TryGetValue((definition.Id, stage.ToUpperInvariant()), out var known) || at > known.At))
             {
-                this.recorded[(definition.Id, stage.ToUpperInvariant())] = (environment, at);
+                recorded[(definition.Id, stage.ToUpperInvariant())] = (environment, at);
             }
 
             if (record.Owner is { Id: > 0 } owner)
             {
-                this.recordedRuns.Add((owner.Id, stage.ToUpperInvariant()));
+                recordedRuns.Add((owner.Id, stage.ToUpperInvariant()));
             }
         }
     }
@@ -67,7 +67,7 @@ internal sealed class AdoDeployingStages
         foreach (var stage in run.Timeline.Where(r => AdoBuildEventMapper.IsType(r, "Stage")))
         {
             var name = AdoBuildEventMapper.StageName(stage);
-            if (this.recordedRuns.Contains((run.Build.Id, name.ToUpperInvariant())) || this.EnvironmentOf(run, stage) is not null)
+            if (recordedRuns.Contains((run.Build.Id, name.ToUpperInvariant())) || EnvironmentOf(run, stage) is not null)
             {
                 deploying.Add(name);
             }
@@ -84,12 +84,12 @@ internal sealed class AdoDeployingStages
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(stage);
-        if (AdoDeployments.EnvironmentFor(stage, this.stageEnvironments) is { } mapped)
+        if (AdoDeployments.EnvironmentFor(stage, stageEnvironments) is { } mapped)
         {
             return mapped;
         }
 
         var definition = run.Build.Definition?.Id ?? 0;
-        return definition > 0 && this.recorded.TryGetValue((definition, AdoBuildEventMapper.StageName(stage).ToUpperInvariant()), out var known) ? known.Environment : null;
+        return definition > 0 && recorded.TryGetValue((definition, AdoBuildEventMapper.StageName(stage).ToUpperInvariant()), out var known) ? known.Environment : null;
     }
 }

@@ -47,7 +47,7 @@ internal sealed class AdoPullRequestEventMapper
         var draftToggles = DraftToggles(threads.Where(t => IsType(t, IsDraftUpdate)).OrderBy(t => t.PublishedDate).ThenBy(t => t.Id).ToList(), pr.IsDraft);
         var openedAsDraft = draftToggles.Count > 0 ? !draftToggles[0].NowDraft : pr.IsDraft;
 
-        yield return this.Event(snapshot, FlowEventKind.ChangeOpened, pr.CreationDate!.Value, author) with
+        yield return Event(snapshot, FlowEventKind.ChangeOpened, pr.CreationDate!.Value, author) with
         {
             IsDraft = openedAsDraft,
             SourceBranch = pr.SourceRefName is { Length: > 0 } source ? (source.StartsWith("refs/heads/", StringComparison.Ordinal) ? source["refs/heads/".Length..] : source) : null,
@@ -59,10 +59,10 @@ internal sealed class AdoPullRequestEventMapper
         {
             if (commit.Author?.Date is { } authored && !string.IsNullOrEmpty(commit.CommitId))
             {
-                yield return this.Event(snapshot, FlowEventKind.CommitAuthored, authored, actor: null) with
+                yield return Event(snapshot, FlowEventKind.CommitAuthored, authored, actor: null) with
                 {
                     Actor = commit.Author.Email,
-                    ActorIsBot = this.bots.IsBot(commit.Author),
+                    ActorIsBot = bots.IsBot(commit.Author),
                     Sha = commit.CommitId,
                 };
             }
@@ -71,7 +71,7 @@ internal sealed class AdoPullRequestEventMapper
         foreach (var (toggle, nowDraft) in draftToggles)
         {
             var kind = nowDraft ? FlowEventKind.ConvertedToDraft : FlowEventKind.ReadyForReview;
-            yield return this.Event(snapshot, kind, toggle.PublishedDate!.Value, author);
+            yield return Event(snapshot, kind, toggle.PublishedDate!.Value, author);
         }
 
         foreach (var thread in threads)
@@ -79,10 +79,10 @@ internal sealed class AdoPullRequestEventMapper
             if (IsType(thread, ReviewersUpdate) && Int(thread, "CodeReviewReviewersUpdatedNumAdded") > 0)
             {
                 var requester = Text(thread, "CodeReviewReviewersUpdatedByDisplayname") ?? Text(thread, "CodeReviewReviewersUpdatedByDisplayName");
-                yield return this.Event(snapshot, FlowEventKind.ReviewRequested, thread.PublishedDate!.Value, actor: null) with
+                yield return Event(snapshot, FlowEventKind.ReviewRequested, thread.PublishedDate!.Value, actor: null) with
                 {
                     Actor = requester,
-                    ActorIsBot = this.bots.IsBot(uniqueName: null, requester, isContainer: false),
+                    ActorIsBot = bots.IsBot(uniqueName: null, requester, isContainer: false),
                 };
             }
             else if (IsType(thread, VoteUpdate) && Int(thread, "CodeReviewVoteResult") is { } vote && ToReviewState(vote) is { } state)
@@ -90,7 +90,7 @@ internal sealed class AdoPullRequestEventMapper
                 // A vote nobody can be named for is left out: counted under a display name it could be the author's own.
                 if (Voter(snapshot, thread) is { } voter)
                 {
-                    yield return this.Event(snapshot, FlowEventKind.ReviewSubmitted, thread.PublishedDate!.Value, voter) with { ReviewState = state };
+                    yield return Event(snapshot, FlowEventKind.ReviewSubmitted, thread.PublishedDate!.Value, voter) with { ReviewState = state };
                 }
             }
             else if (!thread.Properties?.ContainsKey(ThreadType) ?? true)
@@ -99,7 +99,7 @@ internal sealed class AdoPullRequestEventMapper
                 {
                     if (!comment.IsDeleted && comment.PublishedDate is { } published && string.Equals(comment.CommentType, "text", StringComparison.OrdinalIgnoreCase))
                     {
-                        yield return this.Event(snapshot, FlowEventKind.ReviewCommented, published, comment.Author);
+                        yield return Event(snapshot, FlowEventKind.ReviewCommented, published, comment.Author);
                     }
                 }
             }
@@ -107,23 +107,23 @@ internal sealed class AdoPullRequestEventMapper
 
         if (string.Equals(pr.Status, "completed", StringComparison.OrdinalIgnoreCase) && pr.ClosedDate is { } merged)
         {
-            yield return this.Event(snapshot, FlowEventKind.ChangeMerged, merged, actor: null) with { Sha = pr.LastMergeCommit?.CommitId };
+            yield return Event(snapshot, FlowEventKind.ChangeMerged, merged, actor: null) with { Sha = pr.LastMergeCommit?.CommitId };
         }
         else if (string.Equals(pr.Status, "abandoned", StringComparison.OrdinalIgnoreCase) && pr.ClosedDate is { } closed)
         {
-            yield return this.Event(snapshot, FlowEventKind.ChangeClosed, closed, actor: null);
+            yield return Event(snapshot, FlowEventKind.ChangeClosed, closed, actor: null);
         }
 
         foreach (var item in snapshot.WorkItems)
         {
             if (Date(item, CreatedDateField) is { } created)
             {
-                yield return this.Event(snapshot, FlowEventKind.WorkItemCreated, created, actor: null);
+                yield return Event(snapshot, FlowEventKind.WorkItemCreated, created, actor: null);
             }
 
             if (Date(item, ActivatedDateField) is { } activated)
             {
-                yield return this.Event(snapshot, FlowEventKind.WorkItemActivated, activated, actor: null);
+                yield return Event(snapshot, FlowEventKind.WorkItemActivated, activated, actor: null);
             }
         }
     }
@@ -230,11 +230,11 @@ internal sealed class AdoPullRequestEventMapper
     private FlowEvent Event(AdoPullRequestSnapshot snapshot, FlowEventKind kind, DateTimeOffset at, AdoIdentity? actor) => new()
     {
         Kind = kind,
-        Repository = this.repository,
+        Repository = repository,
         SubjectId = snapshot.PullRequest.PullRequestId.ToString(CultureInfo.InvariantCulture),
         OccurredAt = at.ToUniversalTime(),
         Actor = actor is null ? null : actor.UniqueName ?? actor.DisplayName,
-        ActorIsBot = this.bots.IsBot(actor),
+        ActorIsBot = bots.IsBot(actor),
         Url = snapshot.WebUrl,
         TargetBranch = BranchName(snapshot.PullRequest.TargetRefName),
     };

@@ -15,15 +15,15 @@ internal sealed class AdoTrunkHistory
 
     public AdoTrunkHistory(IEnumerable<string> oldestFirst)
     {
-        this.shas = [.. oldestFirst];
-        this.positions = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < this.shas.Count; i++)
+        shas = [.. oldestFirst];
+        positions = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < shas.Count; i++)
         {
-            this.positions.TryAdd(this.shas[i], i);
+            positions.TryAdd(shas[i], i);
         }
     }
 
-    public int Count => this.shas.Count;
+    public int Count => shas.Count;
 
     /// <summary>
     /// The change set of deploying <paramref name="sha"/> after <paramref name="baselineSha"/>: <c>Ahead</c> with the
@@ -32,14 +32,14 @@ internal sealed class AdoTrunkHistory
     /// </summary>
     public AdoChangeSet? Between(int baselineBuildId, string? baselineSha, string? sha)
     {
-        if (baselineSha is null || sha is null || !this.positions.TryGetValue(baselineSha, out var from) || !this.positions.TryGetValue(sha, out var to))
+        if (baselineSha is null || sha is null || !positions.TryGetValue(baselineSha, out var from) || !positions.TryGetValue(sha, out var to))
         {
             return null;
         }
 
         return from.CompareTo(to) switch
         {
-            < 0 => new AdoChangeSet(baselineBuildId, DeploymentComparison.Ahead, this.shas.GetRange(from + 1, to - from)),
+            < 0 => new AdoChangeSet(baselineBuildId, DeploymentComparison.Ahead, shas.GetRange(from + 1, to - from)),
             0 => new AdoChangeSet(baselineBuildId, DeploymentComparison.Identical, []),
             _ => new AdoChangeSet(baselineBuildId, DeploymentComparison.Behind, []),
         };

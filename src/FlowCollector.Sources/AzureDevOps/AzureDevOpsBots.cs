@@ -12,18 +12,18 @@ internal sealed class AzureDevOpsBots
 
     public AzureDevOpsBots(IEnumerable<string> configuredNames)
     {
-        this.names = new HashSet<string>(configuredNames.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()), StringComparer.OrdinalIgnoreCase);
+        names = new HashSet<string>(configuredNames.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()), StringComparer.OrdinalIgnoreCase);
     }
 
     public bool IsBot(string? uniqueName, string? displayName, bool isContainer) =>
         isContainer
-        || (uniqueName is not null && this.names.Contains(uniqueName))
-        || (displayName is not null && this.names.Contains(displayName))
+        || (uniqueName is not null && names.Contains(uniqueName))
+        || (displayName is not null && names.Contains(displayName))
         || (displayName?.StartsWith('[') ?? false)
         || ServiceMarkers.Any(m => (displayName?.Contains(m, StringComparison.OrdinalIgnoreCase) ?? false) || (uniqueName?.Contains(m, StringComparison.OrdinalIgnoreCase) ?? false));
 
-    public bool IsBot(AdoIdentity? identity) => identity is not null && this.IsBot(identity.UniqueName, identity.DisplayName, identity.IsContainer);
+    public bool IsBot(AdoIdentity? identity) => identity is not null && IsBot(identity.UniqueName, identity.DisplayName, identity.IsContainer);
 
     /// <summary>A commit's git author (name and e-mail as the committer's git wrote them, not an Azure DevOps identity).</summary>
-    public bool IsBot(AdoGitUserDate? author) => author is not null && this.IsBot(author.Email, author.Name, isContainer: false);
+    public bool IsBot(AdoGitUserDate? author) => author is not null && IsBot(author.Email, author.Name, isContainer: false);
 }

@@ -26,7 +26,7 @@ internal sealed class AzureDevOpsClient
         this.http = http;
         this.endpoints = endpoints;
         this.errors = errors;
-        this.PageSize = pageSize;
+        PageSize = pageSize;
     }
 
     public int PageSize { get; }
@@ -34,9 +34,9 @@ internal sealed class AzureDevOpsClient
     private int requests;
 
     /// <summary>Requests sent in this read (a request retried by the resilience handler counts once); reads may run concurrently.</summary>
-    public int Requests => Volatile.Read(ref this.requests);
+    public int Requests => Volatile.Read(ref requests);
 
-    public AzureDevOpsErrors Errors => this.errors;
+    public AzureDevOpsErrors Errors => errors;
 
     /// <summary><c>path?query</c> with the parameters escaped and the resource's <c>api-version</c> (<see cref="AzureDevOpsApiVersion"/>) appended.</summary>
     public static string Path(string path, params (string Name, string? Value)[] parameters)
@@ -62,20 +62,20 @@ internal sealed class AzureDevOpsClient
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     public async Task<T> GetAsync<T>(string pathAndQuery, JsonTypeInfo<T> type, CancellationToken cancellationToken, bool repositoryRequest = false) =>
-        (await this.SendAsync(pathAndQuery, type, repositoryRequest, cancellationToken)).Body;
+        (await SendAsync(pathAndQuery, type, repositoryRequest, cancellationToken)).Body;
 
     /// <summary>The raw body of a GET (what a change probe fingerprints), with the same error handling as a typed read.</summary>
     public async Task<byte[]> GetBytesAsync(string pathAndQuery, CancellationToken cancellationToken)
     {
         var endpoint = Endpoint(pathAndQuery);
-        Interlocked.Increment(ref this.requests);
+        Interlocked.Increment(ref requests);
         try
         {
-            using var response = await this.http.GetAsync(new Uri(this.endpoints.BaseAddress, pathAndQuery), HttpCompletionOption.ResponseContentRead, cancellationToken);
-            await this.EnsureAnswerAsync(response, endpoint, repositoryRequest: false, cancellationToken);
+            using var response = await http.GetAsync(new Uri(endpoints.BaseAddress, pathAndQuery), HttpCompletionOption.ResponseContentRead, cancellationToken);
+            await EnsureAnswerAsync(response, endpoint, repositoryRequest: false, cancellationToken);
             return await response.Content.ReadAsByteArrayAsync(cancellationToken);
         }
-        catch (Exception e) when (this.errors.Translate(e, endpoint, cancellationToken) is { } translated)
+        catch (Exception e) when (errors.Translate(e, endpoint, cancellationToken) is { } translated)
         {
             throw translated;
         }
@@ -89,8 +89,8 @@ internal sealed class AzureDevOpsClient
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            var query = parameters.Append((topName, Number(this.PageSize))).Append(("continuationToken", continuation)).ToArray();
-            var (body, next) = await this.SendAsync(Path(path, query), type, repositoryRequest: false, cancellationToken);
+            var query = parameters.Append((topName, Number(PageSize))).Append(("continuationToken", continuation)).ToArray();
+            var (body, next) = await SendAsync(Path(path, query), type, repositoryRequest: false, cancellationToken);
             yield return body.Value ?? [];
 
             if (string.IsNullOrEmpty(next))
@@ -101,7 +101,7 @@ internal sealed class AzureDevOpsClient
             // A server that hands out the same token again would page forever.
             if (!seen.Add(next))
             {
-                throw this.errors.MalformedPayload(Endpoint(Path(path, parameters)), $"the continuation token '{OneToken(next)}' came back twice");
+                throw errors.MalformedPayload(Endpoint(Path(path, parameters)), $"the continuation token '{OneToken(next)}' came back twice");
             }
 
             continuation = next;
@@ -117,11 +117,11 @@ internal sealed class AzureDevOpsClient
     {
         for (var skip = 0; ;)
         {
-            var query = parameters.Append(("$top", Number(this.PageSize))).Append(("$skip", skip == 0 ? null : Number(skip))).ToArray();
-            var (body, continuation) = await this.SendAsync(Path(path, query), type, repositoryRequest: false, cancellationToken);
+            var query = parameters.Append(("$top", Number(PageSize))).Append(("$skip", skip == 0 ? null : Number(skip))).ToArray();
+            var (body, continuation) = await SendAsync(Path(path, query), type, repositoryRequest: false, cancellationToken);
             var page = body.Value ?? [];
             yield return page;
-            if (page.Count < this.PageSize && string.IsNullOrEmpty(continuation))
+            if (page.Count < PageSize && string.IsNullOrEmpty(continuation))
             {
                 yield break;
             }
@@ -129,7 +129,7 @@ internal sealed class AzureDevOpsClient
             if (page.Count == 0)
             {
                 // "More follow" with nothing in this page: paging on would ask for the same page again, forever.
-                throw this.errors.IncompleteList(Endpoint(Path(path, query)), $"an empty page (of $top {this.PageSize}) with {ContinuationHeader}, which says more items follow");
+                throw errors.IncompleteList(Endpoint(Path(path, query)), $"an empty page (of $top {PageSize}) with {ContinuationHeader}, which says more items follow");
             }
 
             // A short page that says more follow (x-ms-continuationtoken) is not the end: Azure DevOps may return fewer
@@ -143,7 +143,7 @@ internal sealed class AzureDevOpsClient
     public async Task<List<T>> GetAllAsync<T>(string path, JsonTypeInfo<AdoList<T>> type, CancellationToken cancellationToken, params (string Name, string? Value)[] parameters)
     {
         var all = new List<T>();
-        await foreach (var page in this.GetContinuationPagesAsync(path, type, cancellationToken, "$top", parameters))
+        await foreach (var page in GetContinuationPagesAsync(path, type, cancellationToken, "$top", parameters))
         {
             all.AddRange(page);
         }
@@ -155,14 +155,14 @@ internal sealed class AzureDevOpsClient
     public async Task<TResult> PostAsync<TBody, TResult>(string pathAndQuery, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<TResult> resultType, CancellationToken cancellationToken)
     {
         var endpoint = "POST /" + Endpoint(pathAndQuery)["GET /".Length..];
-        Interlocked.Increment(ref this.requests);
+        Interlocked.Increment(ref requests);
         try
         {
             using var content = JsonContent.Create(body, bodyType);
-            using var response = await this.http.PostAsync(new Uri(this.endpoints.BaseAddress, pathAndQuery), content, cancellationToken);
-            return await this.ReadAsync(response, resultType, endpoint, repositoryRequest: false, cancellationToken);
+            using var response = await http.PostAsync(new Uri(endpoints.BaseAddress, pathAndQuery), content, cancellationToken);
+            return await ReadAsync(response, resultType, endpoint, repositoryRequest: false, cancellationToken);
         }
-        catch (Exception e) when (this.errors.Translate(e, endpoint, cancellationToken) is { } translated)
+        catch (Exception e) when (errors.Translate(e, endpoint, cancellationToken) is { } translated)
         {
             throw translated;
         }
@@ -182,16 +182,16 @@ internal sealed class AzureDevOpsClient
     private async Task<(T Body, string? Continuation)> SendAsync<T>(string pathAndQuery, JsonTypeInfo<T> type, bool repositoryRequest, CancellationToken cancellationToken)
     {
         var endpoint = Endpoint(pathAndQuery);
-        var uri = new Uri(this.endpoints.BaseAddress, pathAndQuery);
-        Interlocked.Increment(ref this.requests);
+        var uri = new Uri(endpoints.BaseAddress, pathAndQuery);
+        Interlocked.Increment(ref requests);
         try
         {
-            using var response = await this.http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var body = await this.ReadAsync(response, type, endpoint, repositoryRequest, cancellationToken);
+            using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var body = await ReadAsync(response, type, endpoint, repositoryRequest, cancellationToken);
             var continuation = response.Headers.TryGetValues(ContinuationHeader, out var values) ? values.FirstOrDefault() : null;
             return (body, continuation);
         }
-        catch (Exception e) when (this.errors.Translate(e, endpoint, cancellationToken) is { } translated)
+        catch (Exception e) when (errors.Translate(e, endpoint, cancellationToken) is { } translated)
         {
             throw translated;
         }
@@ -199,9 +199,9 @@ internal sealed class AzureDevOpsClient
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string endpoint, bool repositoryRequest, CancellationToken cancellationToken)
     {
-        await this.EnsureAnswerAsync(response, endpoint, repositoryRequest, cancellationToken);
+        await EnsureAnswerAsync(response, endpoint, repositoryRequest, cancellationToken);
         return await response.Content.ReadFromJsonAsync(type, cancellationToken)
-            ?? throw this.errors.MalformedPayload(endpoint, "an empty (null) body");
+            ?? throw errors.MalformedPayload(endpoint, "an empty (null) body");
     }
 
     /// <summary>Throws the message for a sign-in page (a bad credential) or an error status; returns for a real answer.</summary>
@@ -213,15 +213,15 @@ internal sealed class AzureDevOpsClient
         {
             var html = await response.Content.ReadAsStringAsync(cancellationToken);
             throw AzureDevOpsSignInPage.IsSignIn((int)response.StatusCode, html)
-                ? this.errors.SignInPage(endpoint, (int)response.StatusCode)
-                : this.errors.HtmlPage(endpoint, (int)response.StatusCode, AzureDevOpsSignInPage.Title(html));
+                ? errors.SignInPage(endpoint, (int)response.StatusCode)
+                : errors.HtmlPage(endpoint, (int)response.StatusCode, AzureDevOpsSignInPage.Title(html));
         }
 
         if (!response.IsSuccessStatusCode)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             var retryAfter = AzureDevOpsThrottle.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.MinValue);
-            throw this.errors.FromStatus(response.StatusCode, text, retryAfter, endpoint, repositoryRequest);
+            throw errors.FromStatus(response.StatusCode, text, retryAfter, endpoint, repositoryRequest);
         }
     }
 

@@ -32,40 +32,40 @@ internal sealed class AzureDevOpsCredentials : IDisposable
     }
 
     /// <summary>The configuration key a user fixes when the credential is refused.</summary>
-    public string Key => this.options.Authentication == AzureDevOpsAuthentication.Pat
+    public string Key => options.Authentication == AzureDevOpsAuthentication.Pat
         ? $"{AzureDevOpsSourceOptions.SectionName}:Pat"
         : $"{AzureDevOpsSourceOptions.SectionName}:EntraId";
 
     public async ValueTask<AuthenticationHeaderValue> GetHeaderAsync(CancellationToken cancellationToken)
     {
-        if (this.options.Authentication == AzureDevOpsAuthentication.Pat)
+        if (options.Authentication == AzureDevOpsAuthentication.Pat)
         {
-            return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + this.options.Pat)));
+            return new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + options.Pat)));
         }
 
-        if (this.token is { } cached && cached.ExpiresOn - RefreshBefore > this.time.GetUtcNow())
+        if (token is { } cached && cached.ExpiresOn - RefreshBefore > time.GetUtcNow())
         {
             return new AuthenticationHeaderValue("Bearer", cached.Token);
         }
 
-        await this.refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (this.token is not { } current || current.ExpiresOn - RefreshBefore <= this.time.GetUtcNow())
+            if (token is not { } current || current.ExpiresOn - RefreshBefore <= time.GetUtcNow())
             {
-                current = await this.credential.Value.GetTokenAsync(new TokenRequestContext([EntraScope]), cancellationToken).ConfigureAwait(false);
-                this.token = current;
+                current = await credential.Value.GetTokenAsync(new TokenRequestContext([EntraScope]), cancellationToken).ConfigureAwait(false);
+                token = current;
             }
 
             return new AuthenticationHeaderValue("Bearer", current.Token);
         }
         finally
         {
-            this.refresh.Release();
+            refresh.Release();
         }
     }
 
-    public void Dispose() => this.refresh.Dispose();
+    public void Dispose() => refresh.Dispose();
 
     private static TokenCredential CreateCredential(AzureDevOpsEntraIdOptions entra) => entra.Credential switch
     {
@@ -96,7 +96,7 @@ internal sealed class AzureDevOpsAuthenticationHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        request.Headers.Authorization = await this.credentials.GetHeaderAsync(cancellationToken).ConfigureAwait(false);
+        request.Headers.Authorization = await credentials.GetHeaderAsync(cancellationToken).ConfigureAwait(false);
         if (request.Headers.Accept.Count == 0)
         {
             request.Headers.Accept.ParseAdd("application/json");

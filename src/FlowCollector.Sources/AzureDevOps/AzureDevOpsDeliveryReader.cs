@@ -42,7 +42,7 @@ internal sealed class AzureDevOpsDeliveryReader
     /// <summary>Builds of <paramref name="repositoryId"/> on <paramref name="branch"/> finished since <paramref name="since"/>, and those still running.</summary>
     public async Task<(List<AdoBuild> Finished, List<AdoBuild> Running)> ReadBuildsAsync(string repositoryId, string branch, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var path = AzureDevOpsEndpoints.ProjectPath(this.project, "build/builds");
+        var path = AzureDevOpsEndpoints.ProjectPath(project, "build/builds");
         (string, string?)[] Filter(string status) =>
         [
             ("repositoryId", repositoryId),
@@ -53,14 +53,14 @@ internal sealed class AzureDevOpsDeliveryReader
             ("minTime", status == "completed" ? AzureDevOpsClient.Time(since) : null),
         ];
 
-        var finished = await this.client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoBuild, cancellationToken, Filter("completed"));
-        var running = await this.client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoBuild, cancellationToken, Filter("inProgress"));
+        var finished = await client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoBuild, cancellationToken, Filter("completed"));
+        var running = await client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoBuild, cancellationToken, Filter("inProgress"));
 
         // Handled like a closed pull request without closedDate: a completed run without its end or result would be
         // dropped (no RunFinished), and once the watermark moved past it, for good. The read fails and is repeated.
         if (finished.FirstOrDefault(b => b.FinishTime is null || string.IsNullOrEmpty(b.Result)) is { } incomplete)
         {
-            throw this.client.Errors.IncompleteItem(
+            throw client.Errors.IncompleteItem(
                 AzureDevOpsClient.Endpoint(AzureDevOpsClient.Path(path, Filter("completed"))),
                 $"build {AzureDevOpsClient.Number(incomplete.Id)} as completed without {(incomplete.FinishTime is null ? "finishTime" : "result")}");
         }
@@ -69,14 +69,14 @@ internal sealed class AzureDevOpsDeliveryReader
 
     public async Task<AdoBuildSnapshot> ReadTimelineAsync(AdoBuild build, bool readTimeline, CancellationToken cancellationToken)
     {
-        var url = this.endpoints.BuildWebUrl(this.project, build.Id);
+        var url = endpoints.BuildWebUrl(project, build.Id);
         if (!readTimeline)
         {
             return new AdoBuildSnapshot(build, url, []);
         }
 
-        var path = AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(this.project, $"build/builds/{AzureDevOpsClient.Number(build.Id)}/timeline"));
-        var timeline = await this.client.GetAsync(path, AzureDevOpsJsonContext.Default.AdoTimeline, cancellationToken);
+        var path = AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(project, $"build/builds/{AzureDevOpsClient.Number(build.Id)}/timeline"));
+        var timeline = await client.GetAsync(path, AzureDevOpsJsonContext.Default.AdoTimeline, cancellationToken);
         return new AdoBuildSnapshot(build, url, timeline.Records ?? []);
     }
 
@@ -98,7 +98,7 @@ internal sealed class AzureDevOpsDeliveryReader
         ArgumentNullException.ThrowIfNull(stages);
         // Read at the first change set that needs it, once for every environment.
         AdoTrunkHistory? trunk = null;
-        async Task<AdoTrunkHistory> Trunk(DateTimeOffset from) => trunk ??= await this.ReadTrunkHistoryAsync(repositoryId, branch, from, cancellationToken);
+        async Task<AdoTrunkHistory> Trunk(DateTimeOffset from) => trunk ??= await ReadTrunkHistoryAsync(repositoryId, branch, from, cancellationToken);
         var result = new List<(AdoDeploymentSnapshot, AdoChangeSet)>();
         if (runs.Count == 0 && running.Count == 0)
         {
@@ -106,16 +106,16 @@ internal sealed class AzureDevOpsDeliveryReader
         }
 
         var definitions = runs.Values.Concat(running).Select(b => b.Definition?.Id ?? 0).ToHashSet();
-        var environments = await this.client.GetAllAsync(
-            AzureDevOpsEndpoints.ProjectPath(this.project, "distributedtask/environments"), AzureDevOpsJsonContext.Default.AdoListAdoEnvironment, cancellationToken);
+        var environments = await client.GetAllAsync(
+            AzureDevOpsEndpoints.ProjectPath(project, "distributedtask/environments"), AzureDevOpsJsonContext.Default.AdoListAdoEnvironment, cancellationToken);
         var cutoff = since - RecordLookback;
         foreach (var environment in environments.Where(e => e.Id > 0))
         {
             var ours = new List<AdoEnvironmentDeploymentRecord>();
             var older = new List<AdoEnvironmentDeploymentRecord>();
             var pagesPastCutoff = 0;
-            var path = AzureDevOpsEndpoints.ProjectPath(this.project, $"distributedtask/environments/{AzureDevOpsClient.Number(environment.Id)}/environmentdeploymentrecords");
-            await foreach (var page in this.client.GetContinuationPagesAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoEnvironmentDeploymentRecord, cancellationToken, topName: "top"))
+            var path = AzureDevOpsEndpoints.ProjectPath(project, $"distributedtask/environments/{AzureDevOpsClient.Number(environment.Id)}/environmentdeploymentrecords");
+            await foreach (var page in client.GetContinuationPagesAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoEnvironmentDeploymentRecord, cancellationToken, topName: "top"))
             {
                 foreach (var record in page.Where(r => r.Owner is not null && definitions.Contains(r.Definition?.Id ?? 0)))
                 {
@@ -142,8 +142,8 @@ internal sealed class AzureDevOpsDeliveryReader
                 continue;
             }
 
-            var deployments = AdoDeployments.FromRecords(ours, name, runs, id => this.endpoints.BuildWebUrl(this.project, id));
-            var history = AdoDeployments.FromRecords(older, name, runs, id => this.endpoints.BuildWebUrl(this.project, id))
+            var deployments = AdoDeployments.FromRecords(ours, name, runs, id => endpoints.BuildWebUrl(project, id));
+            var history = AdoDeployments.FromRecords(older, name, runs, id => endpoints.BuildWebUrl(project, id))
                 .Concat(deployments)
                 .Where(d => d.Succeeded)
                 .ToList();
@@ -151,7 +151,7 @@ internal sealed class AzureDevOpsDeliveryReader
             var historyFrom = ours.Concat(older).Select(r => r.QueueTime ?? r.StartTime ?? r.FinishTime).Where(t => t is not null).DefaultIfEmpty(since).Min()!.Value;
             foreach (var deployment in deployments)
             {
-                var changes = deployment.Deployed ? await this.ChangeSetAsync(deployment, history, () => Trunk(historyFrom), cancellationToken) : new AdoChangeSet(null, DeploymentComparison.Unknown, []);
+                var changes = deployment.Deployed ? await ChangeSetAsync(deployment, history, () => Trunk(historyFrom), cancellationToken) : new AdoChangeSet(null, DeploymentComparison.Unknown, []);
                 result.Add((deployment, changes));
             }
         }
@@ -162,8 +162,8 @@ internal sealed class AzureDevOpsDeliveryReader
     /// <summary>Change set of a stage-mapped deployment: the commits of its run (Azure DevOps' "changes" of a build).</summary>
     public async Task<AdoChangeSet> RunChangesAsync(int buildId, CancellationToken cancellationToken)
     {
-        var path = AzureDevOpsEndpoints.ProjectPath(this.project, $"build/builds/{AzureDevOpsClient.Number(buildId)}/changes");
-        var changes = await this.client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoChange, cancellationToken);
+        var path = AzureDevOpsEndpoints.ProjectPath(project, $"build/builds/{AzureDevOpsClient.Number(buildId)}/changes");
+        var changes = await client.GetAllAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoChange, cancellationToken);
         return new AdoChangeSet(null, DeploymentComparison.Unknown, Shas(changes));
     }
 
@@ -178,7 +178,7 @@ internal sealed class AzureDevOpsDeliveryReader
             .FirstOrDefault();
         if (baseline is null)
         {
-            return await this.RunChangesAsync(deployment.BuildId, cancellationToken);
+            return await RunChangesAsync(deployment.BuildId, cancellationToken);
         }
 
         // The same commit deployed again by a newer run is a redeploy, whatever the run ids say.
@@ -189,7 +189,7 @@ internal sealed class AzureDevOpsDeliveryReader
 
         var trunk = await trunkHistory();
         return trunk.Between(baseline.BuildId, baseline.Sha, deployment.Sha)
-            ?? await this.ChangesBetweenAsync(baseline.BuildId, deployment.BuildId, cancellationToken);
+            ?? await ChangesBetweenAsync(baseline.BuildId, deployment.BuildId, cancellationToken);
     }
 
     /// <summary>
@@ -207,10 +207,10 @@ internal sealed class AzureDevOpsDeliveryReader
             FromDate = AzureDevOpsClient.Time(from - TimeSpan.FromDays(1)),
         };
         var newestFirst = new List<string>();
-        var path = AzureDevOpsEndpoints.ProjectPath(this.project, $"git/repositories/{Uri.EscapeDataString(repositoryId)}/commitsbatch");
+        var path = AzureDevOpsEndpoints.ProjectPath(project, $"git/repositories/{Uri.EscapeDataString(repositoryId)}/commitsbatch");
         for (var skip = 0; ; skip += TrunkPageSize)
         {
-            var page = await this.client.PostAsync(
+            var page = await client.PostAsync(
                 AzureDevOpsClient.Path(path, ("$top", AzureDevOpsClient.Number(TrunkPageSize)), ("$skip", skip == 0 ? null : AzureDevOpsClient.Number(skip))),
                 criteria,
                 AzureDevOpsJsonContext.Default.AdoCommitsCriteria,
@@ -238,11 +238,11 @@ internal sealed class AzureDevOpsDeliveryReader
         }
 
         var path = AzureDevOpsClient.Path(
-            AzureDevOpsEndpoints.ProjectPath(this.project, "build/changes"),
+            AzureDevOpsEndpoints.ProjectPath(project, "build/changes"),
             ("fromBuildId", AzureDevOpsClient.Number(baselineBuildId)),
             ("toBuildId", AzureDevOpsClient.Number(buildId)),
             ("$top", "1000"));
-        var changes = await this.client.GetAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoChange, cancellationToken);
+        var changes = await client.GetAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoChange, cancellationToken);
         return new AdoChangeSet(baselineBuildId, comparison, Shas(changes.Value ?? []));
     }
 

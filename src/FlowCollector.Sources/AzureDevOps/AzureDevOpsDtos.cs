@@ -146,10 +146,10 @@ internal sealed record AdoProperty
     [JsonPropertyName("$value")]
     public JsonElement Value { get; init; }
 
-    public string? Text => this.Value.ValueKind switch
+    public string? Text => Value.ValueKind switch
     {
-        JsonValueKind.String => this.Value.GetString(),
-        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => this.Value.GetRawText(),
+        JsonValueKind.String => Value.GetString(),
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => Value.GetRawText(),
         _ => null,
     };
 }

@@ -10,8 +10,8 @@ internal sealed class AzureDevOpsEndpoints
         var address = organizationUrl.OriginalString;
 
         // Without the trailing slash, relative paths would replace the last segment (…/DefaultCollection → …/tfs/{project}).
-        this.BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/", UriKind.Absolute);
-        this.Organization = string.IsNullOrWhiteSpace(organization) ? OrganizationNameOf(organizationUrl) ?? "azuredevops" : organization.Trim();
+        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/", UriKind.Absolute);
+        Organization = string.IsNullOrWhiteSpace(organization) ? OrganizationNameOf(organizationUrl) ?? "azuredevops" : organization.Trim();
     }
 
     /// <summary>The organisation or collection URL, ending with '/'. Every API path is relative to it.</summary>
@@ -61,7 +61,7 @@ internal sealed class AzureDevOpsEndpoints
 
     /// <summary>The target for a configured <c>project/repository</c>.</summary>
     public RepositoryRef Repository(string project, string repository) =>
-        new(AzureDevOpsEventSource.SourceName, $"{this.Organization}/{project}", repository);
+        new(AzureDevOpsEventSource.SourceName, $"{Organization}/{project}", repository);
 
     /// <summary>The project of a target (the part of <see cref="RepositoryRef.Owner"/> after the organisation).</summary>
     public static string ProjectOf(RepositoryRef repository)
@@ -76,13 +76,13 @@ internal sealed class AzureDevOpsEndpoints
 
     /// <summary>The web page of a pull request.</summary>
     public string PullRequestWebUrl(string project, string repository, int id) =>
-        $"{this.BaseAddress}{Uri.EscapeDataString(project)}/_git/{Uri.EscapeDataString(repository)}/pullrequest/{id}";
+        $"{BaseAddress}{Uri.EscapeDataString(project)}/_git/{Uri.EscapeDataString(repository)}/pullrequest/{id}";
 
     /// <summary>The web page of a commit.</summary>
     public string CommitWebUrl(string project, string repository, string sha) =>
-        $"{this.BaseAddress}{Uri.EscapeDataString(project)}/_git/{Uri.EscapeDataString(repository)}/commit/{sha}";
+        $"{BaseAddress}{Uri.EscapeDataString(project)}/_git/{Uri.EscapeDataString(repository)}/commit/{sha}";
 
     /// <summary>The web page of a build (pipeline run).</summary>
     public string BuildWebUrl(string project, int buildId) =>
-        $"{this.BaseAddress}{Uri.EscapeDataString(project)}/_build/results?buildId={buildId}";
+        $"{BaseAddress}{Uri.EscapeDataString(project)}/_build/results?buildId={buildId}";
 }

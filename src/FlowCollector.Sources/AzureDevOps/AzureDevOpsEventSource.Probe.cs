@@ -34,7 +34,7 @@ public sealed partial class AzureDevOpsEventSource : IChangeProbe
 
     public async Task<ChangeProbeResult> ProbeAsync(RepositoryRef repository, string? validators, CancellationToken cancellationToken)
     {
-        var (client, endpoints) = this.Open(repository);
+        var (client, endpoints) = Open(repository);
         var project = AzureDevOpsEndpoints.ProjectOf(repository);
         var repo = await GetRepositoryAsync(client, project, repository, cancellationToken);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -42,15 +42,15 @@ public sealed partial class AzureDevOpsEventSource : IChangeProbe
         var releaseRequests = 0;
         if (!string.IsNullOrEmpty(repo.DefaultBranch))
         {
-            foreach (var path in this.ProbePaths(project, repository, repo))
+            foreach (var path in ProbePaths(project, repository, repo))
             {
                 hash.AppendData(Encoding.UTF8.GetBytes(path + "\n"));
                 hash.AppendData(await client.GetBytesAsync(path, cancellationToken));
             }
 
-            if (this.options.ReadReleases)
+            if (options.ReadReleases)
             {
-                var releaseClient = this.OpenReleaseManagement(repository, endpoints);
+                var releaseClient = OpenReleaseManagement(repository, endpoints);
                 var path = AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(project, "release/deployments"), ("queryOrder", "descending"), ("$top", "1"));
                 hash.AppendData(await releaseClient.GetBytesAsync(path, cancellationToken));
                 releaseRequests = releaseClient.Requests;
@@ -59,8 +59,8 @@ public sealed partial class AzureDevOpsEventSource : IChangeProbe
 
         var current = Convert.ToHexStringLower(hash.GetHashAndReset());
         var unchanged = string.Equals(current, validators, StringComparison.Ordinal);
-        var usage = new SourceUsage(client.Requests + releaseRequests, this.throttle.RateLimitRemaining);
-        LogProbed(this.logger, repository.Key, unchanged, usage.Requests);
+        var usage = new SourceUsage(client.Requests + releaseRequests, throttle.RateLimitRemaining);
+        LogProbed(logger, repository.Key, unchanged, usage.Requests);
         return new ChangeProbeResult(unchanged, current, usage);
     }
 
@@ -69,14 +69,14 @@ public sealed partial class AzureDevOpsEventSource : IChangeProbe
         var pullRequests = AzureDevOpsEndpoints.ProjectPath(project, $"git/repositories/{Uri.EscapeDataString(repository.Name)}/pullrequests");
         yield return AzureDevOpsClient.Path(pullRequests, ("searchCriteria.status", "active"), ("searchCriteria.targetRefName", repo.DefaultBranch), ("$top", AzureDevOpsClient.Number(ActivePage)));
         yield return AzureDevOpsClient.Path(pullRequests, ("searchCriteria.status", "all"), ("searchCriteria.targetRefName", repo.DefaultBranch), ("$top", "1"));
-        if (this.options.ReadDirectPushes)
+        if (options.ReadDirectPushes)
         {
             // The newest push to the default branch: a direct push (which may start no build) changes it.
             var pushes = AzureDevOpsEndpoints.ProjectPath(project, $"git/repositories/{Uri.EscapeDataString(repository.Name)}/pushes");
             yield return AzureDevOpsClient.Path(pushes, ("searchCriteria.refName", repo.DefaultBranch), ("$top", "1"));
         }
 
-        if (this.options.ReadBuilds)
+        if (options.ReadBuilds)
         {
             var builds = AzureDevOpsEndpoints.ProjectPath(project, "build/builds");
             (string, string?)[] Filter(string status, string order, int top) =>

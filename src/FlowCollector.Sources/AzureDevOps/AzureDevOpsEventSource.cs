@@ -52,12 +52,12 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
         this.credentials = credentials;
         this.time = time;
         this.logger = logger;
-        this.bots = new AzureDevOpsBots(this.options.BotNames);
-        this.endpoints = this.options.OrganizationUrl is { IsAbsoluteUri: true } url ? new AzureDevOpsEndpoints(url, this.options.Organization) : null;
-        this.ConfiguredRepositories = this.endpoints is null
+        bots = new AzureDevOpsBots(this.options.BotNames);
+        endpoints = this.options.OrganizationUrl is { IsAbsoluteUri: true } url ? new AzureDevOpsEndpoints(url, this.options.Organization) : null;
+        ConfiguredRepositories = endpoints is null
             ? []
             : this.options.Repositories
-                .Select(r => r?.Split('/') is [{ Length: > 0 } project, { Length: > 0 } name] ? this.endpoints.Repository(project.Trim(), name.Trim()) : null)
+                .Select(r => r?.Split('/') is [{ Length: > 0 } project, { Length: > 0 } name] ? endpoints.Repository(project.Trim(), name.Trim()) : null)
                 .OfType<RepositoryRef>()
                 .ToList();
     }
@@ -74,10 +74,10 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
     /// </summary>
     public async Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken)
     {
-        var projects = this.options.Projects ?? [];
+        var projects = options.Projects ?? [];
         if (projects.Count == 0)
         {
-            return this.ConfiguredRepositories;
+            return ConfiguredRepositories;
         }
 
         var endpoints = this.endpoints ?? throw new SourceException($"{AzureDevOpsSourceOptions.SectionName}:OrganizationUrl is not set; set it to list the repositories of {AzureDevOpsSourceOptions.SectionName}:Projects.");
@@ -87,8 +87,8 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             var project = projects[i];
             var name = (project.Name ?? "").Trim();
             var key = $"{AzureDevOpsSourceOptions.SectionName}:Projects:{i}:Name";
-            var errors = AzureDevOpsErrors.ForProject(name, key, endpoints.BaseAddress, this.credentials.Key);
-            var client = new AzureDevOpsClient(this.clients.CreateClient(AzureDevOpsSourceServiceCollectionExtensions.HttpClientName), endpoints, errors, this.options.PageSize);
+            var errors = AzureDevOpsErrors.ForProject(name, key, endpoints.BaseAddress, credentials.Key);
+            var client = new AzureDevOpsClient(clients.CreateClient(AzureDevOpsSourceServiceCollectionExtensions.HttpClientName), endpoints, errors, options.PageSize);
             var path = AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(name, "git/repositories"));
             var listed = (await client.GetAsync(path, AzureDevOpsJsonContext.Default.AdoListAdoRepository, cancellationToken, repositoryRequest: true)).Value ?? [];
             var filter = new AzureDevOpsRepositoryFilter(project);
@@ -97,7 +97,7 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             {
                 if (filter.Skip(repository) is { } reason)
                 {
-                    LogSkipped(this.logger, name, repository.Name ?? repository.Id ?? "?", reason);
+                    LogSkipped(logger, name, repository.Name ?? repository.Id ?? "?", reason);
                     continue;
                 }
 
@@ -106,11 +106,11 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
                 kept++;
             }
 
-            LogDiscovered(this.logger, name, listed.Count, kept);
+            LogDiscovered(logger, name, listed.Count, kept);
         }
 
-        var seen = new HashSet<string>(this.ConfiguredRepositories.Select(r => r.FullName), StringComparer.OrdinalIgnoreCase);
-        var result = new List<RepositoryRef>(this.ConfiguredRepositories);
+        var seen = new HashSet<string>(ConfiguredRepositories.Select(r => r.FullName), StringComparer.OrdinalIgnoreCase);
+        var result = new List<RepositoryRef>(ConfiguredRepositories);
         foreach (var repository in discovered.OrderBy(r => r.Owner, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase))
         {
             if (seen.Add(repository.FullName))
@@ -124,14 +124,14 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
 
     public async Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var (client, endpoints) = this.Open(repository);
-        var readStart = this.time.GetUtcNow();
+        var (client, endpoints) = Open(repository);
+        var readStart = time.GetUtcNow();
         var project = AzureDevOpsEndpoints.ProjectOf(repository);
         var repo = await GetRepositoryAsync(client, project, repository, cancellationToken);
         if (string.IsNullOrEmpty(repo.DefaultBranch))
         {
             // An empty repository has no default branch and nothing to measure yet.
-            return new SourceReadResult([], null, new SourceUsage(client.Requests, this.throttle.RateLimitRemaining));
+            return new SourceReadResult([], null, new SourceUsage(client.Requests, throttle.RateLimitRemaining));
         }
 
         DateTimeOffset? watermark = null;
@@ -144,8 +144,8 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
         }
 
         var events = new List<FlowEvent>();
-        var pullRequests = await this.ReadPullRequestsAsync(client, project, repository, repo, since, cancellationToken);
-        var mapper = new AdoPullRequestEventMapper(repository, this.bots);
+        var pullRequests = await ReadPullRequestsAsync(client, project, repository, repo, since, cancellationToken);
+        var mapper = new AdoPullRequestEventMapper(repository, bots);
         foreach (var pr in pullRequests)
         {
             events.AddRange(mapper.Map(pr));
@@ -155,20 +155,20 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             }
         }
 
-        if (this.options.ReadDirectPushes)
+        if (options.ReadDirectPushes)
         {
             var merges = pullRequests.Select(p => p.PullRequest.LastMergeCommit?.CommitId).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var pushes = new AzureDevOpsPushReader(client, endpoints, project, this.bots);
+            var pushes = new AzureDevOpsPushReader(client, endpoints, project, bots);
             events.AddRange(await pushes.ReadAsync(repository, repo.DefaultBranch, merges, since, Offer, cancellationToken));
         }
 
         var (finished, running, deployments) = (0, 0, 0);
-        if (this.options.ReadBuilds)
+        if (options.ReadBuilds)
         {
             var delivery = new AzureDevOpsDeliveryReader(client, endpoints, project);
             var builds = await delivery.ReadBuildsAsync(repo.Id!, repo.DefaultBranch, since, cancellationToken);
             (finished, running) = (builds.Finished.Count, builds.Running.Count);
-            var runs = await this.ConcurrentlyAsync(builds.Finished.Concat(builds.Running).ToList(), (build, token) => delivery.ReadTimelineAsync(build, readTimeline: true, token), cancellationToken);
+            var runs = await ConcurrentlyAsync(builds.Finished.Concat(builds.Running).ToList(), (build, token) => delivery.ReadTimelineAsync(build, readTimeline: true, token), cancellationToken);
             foreach (var run in runs)
             {
                 events.AddRange(AdoBuildEventMapper.MapRun(repository, run));
@@ -181,8 +181,8 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
 
             var finishedRuns = builds.Finished.ToDictionary(b => b.Id);
             var deployedRuns = new HashSet<int>();
-            var deploying = new AdoDeployingStages(this.options.StageEnvironments);
-            if (this.options.ReadEnvironmentDeployments)
+            var deploying = new AdoDeployingStages(options.StageEnvironments);
+            if (options.ReadEnvironmentDeployments)
             {
                 foreach (var (deployment, changes) in await delivery.ReadDeploymentsAsync(finishedRuns, since, builds.Running, deploying, repo.Id!, repo.DefaultBranch, cancellationToken))
                 {
@@ -213,7 +213,7 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             // Stage names are the fallback only: a run with environment deployment records is never mapped twice.
             foreach (var run in runs.Where(r => finishedRuns.ContainsKey(r.Build.Id) && !deployedRuns.Contains(r.Build.Id)))
             {
-                foreach (var deployment in AdoDeployments.FromStages(run, this.options.StageEnvironments).Where(d => d.Deployed && d.Result.Length > 0))
+                foreach (var deployment in AdoDeployments.FromStages(run, options.StageEnvironments).Where(d => d.Deployed && d.Result.Length > 0))
                 {
                     deployments++;
                     var changes = await delivery.RunChangesAsync(run.Build.Id, cancellationToken);
@@ -223,9 +223,9 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
         }
 
         var releaseRequests = 0;
-        if (this.options.ReadReleases)
+        if (options.ReadReleases)
         {
-            var releaseClient = this.OpenReleaseManagement(repository, endpoints);
+            var releaseClient = OpenReleaseManagement(repository, endpoints);
             var releases = new AzureDevOpsReleaseReader(releaseClient, client, endpoints, project);
             foreach (var (deployment, changes) in await releases.ReadAsync(repo.Id!, since, cancellationToken))
             {
@@ -237,22 +237,22 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             releaseRequests = releaseClient.Requests;
         }
 
-        if (this.options.ReadIncidents)
+        if (options.ReadIncidents)
         {
             var incidents = new AzureDevOpsIncidentReader(client, endpoints, project);
-            var query = AzureDevOpsIncidentReader.Query(this.options.IncidentWorkItemType, this.options.IncidentTags, this.options.IncidentAreaPath, since);
+            var query = AzureDevOpsIncidentReader.Query(options.IncidentWorkItemType, options.IncidentTags, options.IncidentAreaPath, since);
             events.AddRange(await incidents.ReadAsync(repository, query, cancellationToken));
         }
 
         var requests = client.Requests + releaseRequests;
 
-        LogRead(this.logger, repository.Key, since, pullRequests.Count, finished, running, deployments, events.Count, requests, this.throttle.RateLimitRemaining);
-        return new SourceReadResult(events, watermark, new SourceUsage(requests, this.throttle.RateLimitRemaining));
+        LogRead(logger, repository.Key, since, pullRequests.Count, finished, running, deployments, events.Count, requests, throttle.RateLimitRemaining);
+        return new SourceReadResult(events, watermark, new SourceUsage(requests, throttle.RateLimitRemaining));
     }
 
     public async Task<TargetCheck> CheckAsync(RepositoryRef repository, CancellationToken cancellationToken)
     {
-        var (client, _) = this.Open(repository);
+        var (client, _) = Open(repository);
         try
         {
             var repo = await GetRepositoryAsync(client, AzureDevOpsEndpoints.ProjectOf(repository), repository, cancellationToken);
@@ -284,7 +284,7 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
         var results = new TResult[items.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, items.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, this.options.MaxConcurrentRequests), CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrentRequests), CancellationToken = cancellationToken },
             async (i, token) => results[i] = await read(items[i], token));
         return [.. results];
     }
@@ -327,7 +327,7 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
         ReadProgress.Listed(0, since); // the listing covered the window back to its start
         var ordered = listed.Values.OrderBy(p => p.PullRequestId).ToList();
         var detailed = 0;
-        var snapshots = await this.ConcurrentlyAsync(ordered, async (pr, token) =>
+        var snapshots = await ConcurrentlyAsync(ordered, async (pr, token) =>
         {
             var prPath = $"{listPath}/{AzureDevOpsClient.Number(pr.PullRequestId)}";
             var commits = await client.GetAllAsync($"{prPath}/commits", AzureDevOpsJsonContext.Default.AdoListAdoCommitRef, token);
@@ -336,7 +336,7 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
             return (Pr: pr, Commits: commits, Threads: threads);
         }, cancellationToken);
 
-        var links = this.options.ReadWorkItems
+        var links = options.ReadWorkItems
             ? await ReadWorkItemLinksAsync(client, listPath, repo, snapshots.Select(s => s.Pr).ToList(), cancellationToken)
             : [];
 
@@ -344,7 +344,7 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
         return snapshots
             .Select(s => new AdoPullRequestSnapshot(
                 s.Pr,
-                this.endpoints!.PullRequestWebUrl(project, repository.Name, s.Pr.PullRequestId),
+                endpoints!.PullRequestWebUrl(project, repository.Name, s.Pr.PullRequestId),
                 s.Commits,
                 s.Threads,
                 links.GetValueOrDefault(s.Pr.PullRequestId, []).Select(id => items.GetValueOrDefault(id)).OfType<AdoWorkItem>().ToList()))
@@ -436,17 +436,17 @@ public sealed partial class AzureDevOpsEventSource : IFlowEventSource
         }
 
         var endpoints = this.endpoints ?? throw new SourceException($"{AzureDevOpsSourceOptions.SectionName}:OrganizationUrl is not set; set it to read {repository.FullName}.");
-        var errors = new AzureDevOpsErrors(repository, endpoints.BaseAddress, this.credentials.Key);
-        return (new AzureDevOpsClient(this.clients.CreateClient(AzureDevOpsSourceServiceCollectionExtensions.HttpClientName), endpoints, errors, this.options.PageSize), endpoints);
+        var errors = new AzureDevOpsErrors(repository, endpoints.BaseAddress, credentials.Key);
+        return (new AzureDevOpsClient(clients.CreateClient(AzureDevOpsSourceServiceCollectionExtensions.HttpClientName), endpoints, errors, options.PageSize), endpoints);
     }
 
     /// <summary>A client on the Release Management host (<c>vsrm</c>), which classic releases live on.</summary>
     private AzureDevOpsClient OpenReleaseManagement(RepositoryRef repository, AzureDevOpsEndpoints endpoints)
     {
-        var url = this.options.ReleaseManagementUrl ?? AzureDevOpsEndpoints.ReleaseManagementOf(endpoints.BaseAddress);
+        var url = options.ReleaseManagementUrl ?? AzureDevOpsEndpoints.ReleaseManagementOf(endpoints.BaseAddress);
         var releaseEndpoints = new AzureDevOpsEndpoints(url, endpoints.Organization);
-        var errors = new AzureDevOpsErrors(repository, releaseEndpoints.BaseAddress, this.credentials.Key);
-        return new AzureDevOpsClient(this.clients.CreateClient(AzureDevOpsSourceServiceCollectionExtensions.HttpClientName), releaseEndpoints, errors, this.options.PageSize);
+        var errors = new AzureDevOpsErrors(repository, releaseEndpoints.BaseAddress, credentials.Key);
+        return new AzureDevOpsClient(clients.CreateClient(AzureDevOpsSourceServiceCollectionExtensions.HttpClientName), releaseEndpoints, errors, options.PageSize);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Not collecting {Project}/{Repository}: {Reason}")]

@@ -47,21 +47,21 @@ internal sealed class AzureDevOpsIncidentReader
 
     public async Task<List<FlowEvent>> ReadAsync(RepositoryRef repository, string query, CancellationToken cancellationToken)
     {
-        var path = AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(this.project, "wit/wiql"), ("timePrecision", "true"));
-        var found = await this.client.PostAsync(
+        var path = AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(project, "wit/wiql"), ("timePrecision", "true"));
+        var found = await client.PostAsync(
             path, new AdoWiqlRequest { Query = query }, AzureDevOpsJsonContext.Default.AdoWiqlRequest, AzureDevOpsJsonContext.Default.AdoWiqlResult, cancellationToken);
         var events = new List<FlowEvent>();
         foreach (var batch in (found.WorkItems ?? []).Select(w => w.Id).Where(id => id > 0).Distinct().Chunk(AzureDevOpsEventSource.WorkItemBatch))
         {
             var itemsPath = AzureDevOpsClient.Path(
-                AzureDevOpsEndpoints.ProjectPath(this.project, "wit/workitems"),
+                AzureDevOpsEndpoints.ProjectPath(project, "wit/workitems"),
                 ("ids", string.Join(',', batch.Select(id => AzureDevOpsClient.Number(id)))),
                 ("fields", $"{AdoPullRequestEventMapper.CreatedDateField},{ResolvedDateField},{ClosedDateField}"),
                 ("errorPolicy", "omit"));
-            var items = await this.client.GetAsync(itemsPath, AzureDevOpsJsonContext.Default.AdoListAdoWorkItem, cancellationToken);
+            var items = await client.GetAsync(itemsPath, AzureDevOpsJsonContext.Default.AdoListAdoWorkItem, cancellationToken);
             foreach (var item in (items.Value ?? []).Where(i => i is not null && i.Id > 0))
             {
-                events.AddRange(this.Map(repository, item));
+                events.AddRange(Map(repository, item));
             }
         }
 
@@ -72,7 +72,7 @@ internal sealed class AzureDevOpsIncidentReader
     public IEnumerable<FlowEvent> Map(RepositoryRef repository, AdoWorkItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var url = $"{this.endpoints.BaseAddress}{Uri.EscapeDataString(this.project)}/_workitems/edit/{AzureDevOpsClient.Number(item.Id)}";
+        var url = $"{endpoints.BaseAddress}{Uri.EscapeDataString(project)}/_workitems/edit/{AzureDevOpsClient.Number(item.Id)}";
         FlowEvent Event(FlowEventKind kind, DateTimeOffset at) => new()
         {
             Kind = kind,

@@ -61,7 +61,7 @@ internal sealed class AzureDevOpsPushReader(AzureDevOpsClient client, AzureDevOp
                     continue;
                 }
 
-                events.AddRange(await this.MapAsync(repository, path, push, at, head, defaultBranch, cancellationToken));
+                events.AddRange(await MapAsync(repository, path, push, at, head, defaultBranch, cancellationToken));
             }
         }
 

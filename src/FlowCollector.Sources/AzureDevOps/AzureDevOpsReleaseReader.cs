@@ -31,8 +31,8 @@ internal sealed class AzureDevOpsReleaseReader
     /// <summary>Finished deployments of builds of <paramref name="repositoryId"/> modified since <paramref name="since"/>, oldest first, with change sets.</summary>
     public async Task<List<(AdoDeploymentSnapshot Deployment, AdoChangeSet Changes)>> ReadAsync(string repositoryId, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var listed = await this.releases.GetAllAsync(
-            AzureDevOpsEndpoints.ProjectPath(this.project, "release/deployments"),
+        var listed = await releases.GetAllAsync(
+            AzureDevOpsEndpoints.ProjectPath(project, "release/deployments"),
             AzureDevOpsJsonContext.Default.AdoListAdoReleaseDeployment,
             cancellationToken,
             ("minModifiedTime", AzureDevOpsClient.Time(since)),
@@ -41,19 +41,19 @@ internal sealed class AzureDevOpsReleaseReader
         var ours = new List<AdoDeploymentSnapshot>();
         foreach (var deployment in listed.Where(d => d.Release is not null && d.CompletedOn is not null && DeployedStates.Contains(d.DeploymentStatus ?? "", StringComparer.OrdinalIgnoreCase)))
         {
-            var build = await this.BuildOfAsync(deployment.Release!.Id, cancellationToken);
+            var build = await BuildOfAsync(deployment.Release!.Id, cancellationToken);
             if (build is null || !string.Equals(build.Repository?.Id, repositoryId, StringComparison.OrdinalIgnoreCase))
             {
                 continue; // another repository's release, or a release without a build artifact
             }
 
-            ours.Add(Snapshot(deployment, build, this.endpoints.BuildWebUrl(this.project, build.Id)));
+            ours.Add(Snapshot(deployment, build, endpoints.BuildWebUrl(project, build.Id)));
         }
 
         var result = new List<(AdoDeploymentSnapshot, AdoChangeSet)>();
         foreach (var deployment in ours)
         {
-            result.Add((deployment, await this.ChangeSetAsync(deployment, ours, cancellationToken)));
+            result.Add((deployment, await ChangeSetAsync(deployment, ours, cancellationToken)));
         }
 
         return result;
@@ -90,7 +90,7 @@ internal sealed class AzureDevOpsReleaseReader
         var baseline = read
             .Where(d => d.Succeeded && d.DefinitionId == deployment.DefinitionId && d.Id != deployment.Id && d.Finished < start)
             .MaxBy(d => d.Finished);
-        var reader = new AzureDevOpsDeliveryReader(this.builds, this.endpoints, this.project);
+        var reader = new AzureDevOpsDeliveryReader(builds, endpoints, project);
         if (baseline is null)
         {
             return await reader.RunChangesAsync(deployment.BuildId, cancellationToken);
@@ -106,10 +106,10 @@ internal sealed class AzureDevOpsReleaseReader
 
     private async Task<AdoBuild?> BuildOfAsync(int releaseId, CancellationToken cancellationToken)
     {
-        if (!this.buildOfRelease.TryGetValue(releaseId, out var buildId))
+        if (!buildOfRelease.TryGetValue(releaseId, out var buildId))
         {
-            var release = await this.releases.GetAsync(
-                AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(this.project, $"release/releases/{AzureDevOpsClient.Number(releaseId)}")),
+            var release = await releases.GetAsync(
+                AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(project, $"release/releases/{AzureDevOpsClient.Number(releaseId)}")),
                 AzureDevOpsJsonContext.Default.AdoRelease,
                 cancellationToken);
             var artifact = (release.Artifacts ?? [])
@@ -118,7 +118,7 @@ internal sealed class AzureDevOpsReleaseReader
                 .FirstOrDefault();
             buildId = artifact?.DefinitionReference is { } reference && reference.TryGetValue("version", out var version)
                 && int.TryParse(version.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-            this.buildOfRelease[releaseId] = buildId;
+            buildOfRelease[releaseId] = buildId;
         }
 
         if (buildId is not { } known)
@@ -126,13 +126,13 @@ internal sealed class AzureDevOpsReleaseReader
             return null;
         }
 
-        if (!this.buildById.TryGetValue(known, out var build))
+        if (!buildById.TryGetValue(known, out var build))
         {
-            build = await this.builds.GetAsync(
-                AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(this.project, $"build/builds/{AzureDevOpsClient.Number(known)}")),
+            build = await builds.GetAsync(
+                AzureDevOpsClient.Path(AzureDevOpsEndpoints.ProjectPath(project, $"build/builds/{AzureDevOpsClient.Number(known)}")),
                 AzureDevOpsJsonContext.Default.AdoBuild,
                 cancellationToken);
-            this.buildById[known] = build;
+            buildById[known] = build;
         }
 
         return build;

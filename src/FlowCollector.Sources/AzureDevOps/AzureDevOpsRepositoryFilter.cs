@@ -15,9 +15,9 @@ internal sealed class AzureDevOpsRepositoryFilter
     public AzureDevOpsRepositoryFilter(AzureDevOpsProjectOptions project)
     {
         ArgumentNullException.ThrowIfNull(project);
-        this.include = Patterns(project.Include);
-        this.exclude = Patterns(project.Exclude);
-        this.includeDisabled = project.IncludeDisabled;
+        include = Patterns(project.Include);
+        exclude = Patterns(project.Exclude);
+        includeDisabled = project.IncludeDisabled;
     }
 
     /// <summary>Null when <paramref name="repository"/> is collected, otherwise why not (for the debug log).</summary>
@@ -27,10 +27,10 @@ internal sealed class AzureDevOpsRepositoryFilter
         var name = repository.Name ?? "";
         return name.Length == 0 || string.IsNullOrEmpty(repository.Id) ? "no name or id in the listing"
             : string.IsNullOrEmpty(repository.DefaultBranch) ? "empty (no default branch yet)"
-            : repository.IsDisabled == true && !this.includeDisabled ? "disabled (IncludeDisabled is false)"
+            : repository.IsDisabled == true && !includeDisabled ? "disabled (IncludeDisabled is false)"
             : repository.IsFork == true ? "a fork (its pull requests are read from the parent repository)"
-            : this.include.Length > 0 && !this.include.Any(p => p.Matches(name)) ? "matches no Include pattern"
-            : this.exclude.FirstOrDefault(p => p.Matches(name))?.Pattern is { } excluded ? $"matches the Exclude pattern '{excluded}'"
+            : include.Length > 0 && !include.Any(p => p.Matches(name)) ? "matches no Include pattern"
+            : exclude.FirstOrDefault(p => p.Matches(name))?.Pattern is { } excluded ? $"matches the Exclude pattern '{excluded}'"
             : null;
     }
 

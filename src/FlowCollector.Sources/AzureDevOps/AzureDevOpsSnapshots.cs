@@ -34,9 +34,9 @@ internal sealed record AdoDeploymentSnapshot(
     /// <summary>Azure DevOps results that mean "this did not deploy": such records are no deployment at all.</summary>
     internal static readonly string[] NotDeployedResults = ["skipped", "canceled", "cancelled", "abandoned"];
 
-    public bool Succeeded => this.Result is "succeeded" or "succeededWithIssues";
+    public bool Succeeded => Result is "succeeded" or "succeededWithIssues";
 
-    public bool Deployed => !NotDeployedResults.Contains(this.Result, StringComparer.OrdinalIgnoreCase);
+    public bool Deployed => !NotDeployedResults.Contains(Result, StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>The commits a deployment brings to its environment, and how its run relates to the previous successful one there.</summary>

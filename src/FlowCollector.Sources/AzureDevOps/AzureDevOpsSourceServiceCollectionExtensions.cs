@@ -1,10 +1,10 @@
 using System.Net;
 using Azure.Core;
 using FlowCollector.Domain.Ports;
+using FlowCollector.Sources.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using FlowCollector.Sources.Http;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

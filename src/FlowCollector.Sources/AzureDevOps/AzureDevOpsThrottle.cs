@@ -27,9 +27,9 @@ internal sealed class AzureDevOpsThrottle : IDisposable
     public AzureDevOpsThrottle(IOptions<AzureDevOpsSourceOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.slots = new SemaphoreSlim(Math.Clamp(options.Value.MaxConcurrentRequests, 1, 32));
+        slots = new SemaphoreSlim(Math.Clamp(options.Value.MaxConcurrentRequests, 1, 32));
         this.time = time;
-        this.MaxWait = options.Value.MaxThrottleWait;
+        MaxWait = options.Value.MaxThrottleWait;
     }
 
     /// <summary>The longest wait honoured inside a read.</summary>
@@ -40,17 +40,17 @@ internal sealed class AzureDevOpsThrottle : IDisposable
     {
         get
         {
-            lock (this.gate)
+            lock (gate)
             {
-                return this.remaining;
+                return remaining;
             }
         }
     }
 
     /// <summary>Waits for a free slot; release it with <see cref="Release"/>.</summary>
-    public Task EnterAsync(CancellationToken cancellationToken) => this.slots.WaitAsync(cancellationToken);
+    public Task EnterAsync(CancellationToken cancellationToken) => slots.WaitAsync(cancellationToken);
 
-    public void Release() => this.slots.Release();
+    public void Release() => slots.Release();
 
     /// <summary>Waits until the organisation's pause (if any) is over.</summary>
     public async Task WaitForPauseAsync(CancellationToken cancellationToken)
@@ -58,9 +58,9 @@ internal sealed class AzureDevOpsThrottle : IDisposable
         while (true)
         {
             TimeSpan wait;
-            lock (this.gate)
+            lock (gate)
             {
-                wait = this.pausedUntil - this.time.GetUtcNow();
+                wait = pausedUntil - time.GetUtcNow();
             }
 
             if (wait <= TimeSpan.Zero)
@@ -68,7 +68,7 @@ internal sealed class AzureDevOpsThrottle : IDisposable
                 return;
             }
 
-            await Task.Delay(wait, this.time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -79,7 +79,7 @@ internal sealed class AzureDevOpsThrottle : IDisposable
     public TimeSpan? Observe(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var retryAfter = RetryAfter(response.Headers.RetryAfter, this.time.GetUtcNow());
+        var retryAfter = RetryAfter(response.Headers.RetryAfter, time.GetUtcNow());
         var delay = Seconds(response.Headers, "X-RateLimit-Delay");
         var remainingNow = (int?)Seconds(response.Headers, "X-RateLimit-Remaining")?.TotalSeconds;
         var limit = (int?)Seconds(response.Headers, "X-RateLimit-Limit")?.TotalSeconds;
@@ -96,19 +96,19 @@ internal sealed class AzureDevOpsThrottle : IDisposable
             pause = LowBudgetPace;
         }
 
-        lock (this.gate)
+        lock (gate)
         {
             if (remainingNow is not null)
             {
-                this.remaining = remainingNow;
+                remaining = remainingNow;
             }
 
             if (pause > TimeSpan.Zero)
             {
-                var until = this.time.GetUtcNow() + (pause < this.MaxWait ? pause : this.MaxWait);
-                if (until > this.pausedUntil)
+                var until = time.GetUtcNow() + (pause < MaxWait ? pause : MaxWait);
+                if (until > pausedUntil)
                 {
-                    this.pausedUntil = until;
+                    pausedUntil = until;
                 }
             }
         }
@@ -116,7 +116,7 @@ internal sealed class AzureDevOpsThrottle : IDisposable
         return retryAfter;
     }
 
-    public void Dispose() => this.slots.Dispose();
+    public void Dispose() => slots.Dispose();
 
     internal static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
     {
@@ -151,15 +151,15 @@ internal sealed class AzureDevOpsThrottlingHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        await this.throttle.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await throttle.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             for (var attempt = 0; ; attempt++)
             {
-                await this.throttle.WaitForPauseAsync(cancellationToken).ConfigureAwait(false);
+                await throttle.WaitForPauseAsync(cancellationToken).ConfigureAwait(false);
                 var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                var retryAfter = this.throttle.Observe(response);
-                if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxThrottledRetries && retryAfter is { } wait && wait <= this.throttle.MaxWait)
+                var retryAfter = throttle.Observe(response);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < MaxThrottledRetries && retryAfter is { } wait && wait <= throttle.MaxWait)
                 {
                     response.Dispose();
                     continue;
@@ -170,7 +170,7 @@ internal sealed class AzureDevOpsThrottlingHandler : DelegatingHandler
         }
         finally
         {
-            this.throttle.Release();
+            throttle.Release();
         }
     }
 }

@@ -16,23 +16,23 @@ public sealed partial class GitHubEventSource
     /// </summary>
     public async Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken)
     {
-        var organizations = this.options.Organizations ?? [];
+        var organizations = options.Organizations ?? [];
         if (organizations.Count == 0)
         {
-            return this.ConfiguredRepositories;
+            return ConfiguredRepositories;
         }
 
-        using var transport = GitHubOctokit.Transport(this.handlers);
-        var discovery = new GitHubRepositoryDiscovery(transport, this.baseAddress, this.credentials);
+        using var transport = GitHubOctokit.Transport(handlers);
+        var discovery = new GitHubRepositoryDiscovery(transport, baseAddress, credentials);
         var discovered = new List<RepositoryRef>();
         for (var i = 0; i < organizations.Count; i++)
         {
             discovered.AddRange(await discovery.ListAsync(organizations[i], i, cancellationToken));
         }
 
-        var result = new List<RepositoryRef>(this.ConfiguredRepositories.Count + discovered.Count);
+        var result = new List<RepositoryRef>(ConfiguredRepositories.Count + discovered.Count);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var repository in this.ConfiguredRepositories.Concat(discovered.OrderBy(r => r.FullName, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.FullName, StringComparer.Ordinal)))
+        foreach (var repository in ConfiguredRepositories.Concat(discovered.OrderBy(r => r.FullName, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.FullName, StringComparer.Ordinal)))
         {
             if (seen.Add(repository.FullName))
             {
@@ -40,7 +40,7 @@ public sealed partial class GitHubEventSource
             }
         }
 
-        LogDiscovered(this.logger, organizations.Count, result.Count - this.ConfiguredRepositories.Count, result.Count, discovery.Requests);
+        LogDiscovered(logger, organizations.Count, result.Count - ConfiguredRepositories.Count, result.Count, discovery.Requests);
         return result;
     }
 

@@ -17,14 +17,14 @@ public sealed partial class GitHubEventSource : IChangeProbe
     {
         EnsureOurs(repository);
         var probe = new GitHubChangeProbe(
-            this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName),
-            this.baseAddress,
-            ct => this.credentials.GetTokenAsync(repository.Owner, ct),
+            clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName),
+            baseAddress,
+            ct => credentials.GetTokenAsync(repository.Owner, ct),
             repository,
-            new ProbedReads(this.options.PageSize, this.options.ReadWorkflowRuns, this.options.ReadDeployments),
-            this.credentials.Described);
+            new ProbedReads(options.PageSize, options.ReadWorkflowRuns, options.ReadDeployments),
+            credentials.Described);
         var result = await probe.ProbeAsync(validators, cancellationToken);
-        LogProbed(this.logger, repository.Key, result.Unchanged, result.Usage.Requests, result.Usage.RateLimitRemaining);
+        LogProbed(logger, repository.Key, result.Unchanged, result.Usage.Requests, result.Usage.RateLimitRemaining);
         return result;
     }
 

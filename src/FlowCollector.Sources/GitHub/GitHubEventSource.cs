@@ -63,10 +63,10 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         this.time = time;
         this.logger = logger;
 
-        this.baseAddress = GitHubOctokit.RestRoot(this.options.ApiBaseAddress);
-        this.graphQlEndpoint = GitHubGraphQlClient.EndpointFor(this.baseAddress);
-        this.bots = new GitHubBots(this.options.BotLogins);
-        this.ConfiguredRepositories = this.options.Repositories
+        baseAddress = GitHubOctokit.RestRoot(this.options.ApiBaseAddress);
+        graphQlEndpoint = GitHubGraphQlClient.EndpointFor(baseAddress);
+        bots = new GitHubBots(this.options.BotLogins);
+        ConfiguredRepositories = this.options.Repositories
             .Select(r => r?.Split('/') is [{ Length: > 0 } owner, { Length: > 0 } name] ? new RepositoryRef(SourceName, owner, name) : null)
             .OfType<RepositoryRef>()
             .ToList();
@@ -80,21 +80,21 @@ public sealed partial class GitHubEventSource : IFlowEventSource
     public string? BudgetKey(RepositoryRef repository)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        return this.credentials.BudgetKey(repository.Owner);
+        return credentials.BudgetKey(repository.Owner);
     }
 
     public async Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken)
     {
         EnsureOurs(repository);
-        using var http = this.CreateHttpClient();
-        var reader = this.CreateReader(repository, http);
+        using var http = CreateHttpClient();
+        var reader = CreateReader(repository, http);
 
         GitHubGraphQlClient? graphQl = null;
         PullRequestRead pullRequests;
-        if (this.options.Api == GitHubApi.GraphQl)
+        if (options.Api == GitHubApi.GraphQl)
         {
-            graphQl = this.CreateGraphQlClient(repository);
-            pullRequests = await new GitHubGraphQlReader(graphQl, repository, this.Errors(repository), this.options.ReadLinkedIssues)
+            graphQl = CreateGraphQlClient(repository);
+            pullRequests = await new GitHubGraphQlReader(graphQl, repository, Errors(repository), options.ReadLinkedIssues)
                 .ReadPullRequestsAsync(since, reader.GetDefaultBranchAsync, cancellationToken);
         }
         else
@@ -103,25 +103,25 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         }
 
         var defaultBranch = pullRequests.DefaultBranch;
-        var mapper = new PullRequestEventMapper(repository, this.bots);
+        var mapper = new PullRequestEventMapper(repository, bots);
         var events = new List<FlowEvent>();
         foreach (var snapshot in pullRequests.Selected)
         {
             events.AddRange(mapper.Map(snapshot));
         }
 
-        if (graphQl is not null && this.options.ReadDirectPushes)
+        if (graphQl is not null && options.ReadDirectPushes)
         {
-            events.AddRange(await new GitHubDirectCommitReader(graphQl, repository, this.Errors(repository), this.bots).ReadAsync(since, cancellationToken));
+            events.AddRange(await new GitHubDirectCommitReader(graphQl, repository, Errors(repository), bots).ReadAsync(since, cancellationToken));
         }
 
-        var delivery = new GitHubDeliveryReader(reader, repository, this.Errors(repository));
+        var delivery = new GitHubDeliveryReader(reader, repository, Errors(repository));
         var runs = 0;
         List<WorkflowRunSnapshot> workflowRuns = [];
-        if (this.options.ReadWorkflowRuns)
+        if (options.ReadWorkflowRuns)
         {
-            var read = await this.RefusedAsHint(
-                () => delivery.ReadRunsAsync(defaultBranch, since, this.time.GetUtcNow(), cancellationToken), repository, "workflow runs", "Actions", nameof(GitHubSourceOptions.ReadWorkflowRuns));
+            var read = await RefusedAsHint(
+                () => delivery.ReadRunsAsync(defaultBranch, since, time.GetUtcNow(), cancellationToken), repository, "workflow runs", "Actions", nameof(GitHubSourceOptions.ReadWorkflowRuns));
             runs = read.Count;
             events.AddRange(read.SelectMany(run => WorkflowRunEventMapper.Map(repository, run)));
 
@@ -132,31 +132,31 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         }
 
         var deployments = 0;
-        if (this.options.ReadDeployments)
+        if (options.ReadDeployments)
         {
             // GraphQL: statuses come with the deployments list and change sets from trunk history read once; compare only as the fallback.
             var (feed, history) = graphQl is null
                 ? (delivery.RestFeed, null)
-                : ((IDeploymentFeed)new GitHubGraphQlDeploymentFeed(graphQl, repository, this.Errors(repository), this.options.PageSize), new TrunkHistory(graphQl, repository, this.Errors(repository)));
+                : ((IDeploymentFeed)new GitHubGraphQlDeploymentFeed(graphQl, repository, Errors(repository), options.PageSize), new TrunkHistory(graphQl, repository, Errors(repository)));
             var observed = new ObservedDeploymentFeed(feed);
-            var read = await this.RefusedAsHint(
+            var read = await RefusedAsHint(
                 () => delivery.ReadDeploymentsAsync(since, observed, history, cancellationToken), repository, "deployments", "Deployments", nameof(GitHubSourceOptions.ReadDeployments));
             deployments = read.Count;
             events.AddRange(read.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)));
-            if (!observed.ListedAny && graphQl is not null && this.options.DeploymentFallback == GitHubDeploymentFallback.Releases)
+            if (!observed.ListedAny && graphQl is not null && options.DeploymentFallback == GitHubDeploymentFallback.Releases)
             {
                 // No deployment ever: published releases stand in, marked so boards and readers can tell.
-                var releases = new GitHubGraphQlReleaseFeed(graphQl, repository, this.Errors(repository), this.options.FallbackEnvironment);
-                var released = await delivery.ReadDeploymentsAsync(since, releases, new TrunkHistory(graphQl, repository, this.Errors(repository)), cancellationToken);
+                var releases = new GitHubGraphQlReleaseFeed(graphQl, repository, Errors(repository), options.FallbackEnvironment);
+                var released = await delivery.ReadDeploymentsAsync(since, releases, new TrunkHistory(graphQl, repository, Errors(repository)), cancellationToken);
                 deployments += released.Count;
                 events.AddRange(released.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)).Select(e => e with { Fallback = FallbackRelease }));
             }
 
-            if (!observed.ListedAny && this.options.DeploymentFallback == GitHubDeploymentFallback.CiRuns)
+            if (!observed.ListedAny && options.DeploymentFallback == GitHubDeploymentFallback.CiRuns)
             {
                 // No deployment ever: the named workflow's successful runs stand in, marked so boards and readers can tell.
-                var ciRuns = new CiRunDeploymentFeed(workflowRuns, this.options.FallbackWorkflow, this.options.FallbackEnvironment);
-                var trunk = graphQl is null ? null : new TrunkHistory(graphQl, repository, this.Errors(repository));
+                var ciRuns = new CiRunDeploymentFeed(workflowRuns, options.FallbackWorkflow, options.FallbackEnvironment);
+                var trunk = graphQl is null ? null : new TrunkHistory(graphQl, repository, Errors(repository));
                 var stoodIn = await delivery.ReadDeploymentsAsync(since, ciRuns, trunk, cancellationToken);
                 deployments += stoodIn.Count;
                 events.AddRange(stoodIn.SelectMany(d => DeploymentEventMapper.Map(repository, d.Deployment, d.Changes)).Select(e => e with { Fallback = FallbackCiRun }));
@@ -165,7 +165,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
                 for (var i = 0; i < events.Count; i++)
                 {
                     if (events[i] is { Kind: FlowEventKind.RunQueued or FlowEventKind.RunStarted or FlowEventKind.RunFinished, Pipeline: { } pipeline }
-                        && Domain.ValueStream.CiPipelines.Matches(this.options.FallbackWorkflow, pipeline))
+                        && Domain.ValueStream.CiPipelines.Matches(options.FallbackWorkflow, pipeline))
                     {
                         events[i] = events[i] with { Deploys = true };
                     }
@@ -173,19 +173,19 @@ public sealed partial class GitHubEventSource : IFlowEventSource
             }
         }
 
-        if (this.options.IncidentLabels.Count > 0)
+        if (options.IncidentLabels.Count > 0)
         {
-            events.AddRange(await new GitHubIncidentReader(reader, repository, this.Errors(repository)).ReadAsync(this.options.IncidentLabels, since, cancellationToken));
+            events.AddRange(await new GitHubIncidentReader(reader, repository, Errors(repository)).ReadAsync(options.IncidentLabels, since, cancellationToken));
         }
 
-        LogRead(this.logger, repository.Key, since, pullRequests.Listed, pullRequests.Selected.Count, defaultBranch, events.Count, reader.Requests, reader.RateLimitRemaining);
-        LogDelivery(this.logger, repository.Key, runs, delivery.RunRangeSplits, deployments);
+        LogRead(logger, repository.Key, since, pullRequests.Listed, pullRequests.Selected.Count, defaultBranch, events.Count, reader.Requests, reader.RateLimitRemaining);
+        LogDelivery(logger, repository.Key, runs, delivery.RunRangeSplits, deployments);
         if (graphQl is null)
         {
             return new SourceReadResult(events, pullRequests.HighWatermark, new SourceUsage(reader.Requests, reader.RateLimitRemaining));
         }
 
-        LogGraphQl(this.logger, repository.Key, graphQl.Requests, graphQl.Points, graphQl.PointsRemaining);
+        LogGraphQl(logger, repository.Key, graphQl.Requests, graphQl.Points, graphQl.PointsRemaining);
 
         // REST requests and GraphQL points come from two hourly budgets; the scarcer one is what limits polling.
         var remaining = (reader.RateLimitRemaining, graphQl.PointsRemaining) switch
@@ -255,8 +255,8 @@ public sealed partial class GitHubEventSource : IFlowEventSource
     public async Task<TargetCheck> CheckAsync(RepositoryRef repository, CancellationToken cancellationToken)
     {
         EnsureOurs(repository);
-        using var http = this.CreateHttpClient();
-        var reader = this.CreateReader(repository, http);
+        using var http = CreateHttpClient();
+        var reader = CreateReader(repository, http);
         try
         {
             var defaultBranch = await reader.GetDefaultBranchAsync(cancellationToken);
@@ -268,15 +268,15 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         }
     }
 
-    private UnboundedOctokitHttpClient CreateHttpClient() => GitHubOctokit.Transport(this.handlers);
+    private UnboundedOctokitHttpClient CreateHttpClient() => GitHubOctokit.Transport(handlers);
 
     private GitHubGraphQlClient CreateGraphQlClient(RepositoryRef repository) =>
-        new(this.clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName), this.graphQlEndpoint, ct => this.credentials.GetTokenAsync(repository.Owner, ct), this.Errors(repository));
+        new(clients.CreateClient(GitHubSourceServiceCollectionExtensions.HttpClientName), graphQlEndpoint, ct => credentials.GetTokenAsync(repository.Owner, ct), Errors(repository));
 
     private GitHubRestReader CreateReader(RepositoryRef repository, IHttpClient http)
     {
-        var connection = GitHubOctokit.Connect(this.baseAddress, new GitHubCredentialStore(this.credentials, repository.Owner), http);
-        return new GitHubRestReader(connection, repository, this.options.PageSize, this.Errors(repository));
+        var connection = GitHubOctokit.Connect(baseAddress, new GitHubCredentialStore(credentials, repository.Owner), http);
+        return new GitHubRestReader(connection, repository, options.PageSize, Errors(repository));
     }
 
     /// <summary>A token without the Actions or Deployments permission gets a 403 that names the permission and the switch to turn the read off.</summary>
@@ -289,11 +289,11 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         catch (SourceException e) when (e.InnerException is ApiException { StatusCode: System.Net.HttpStatusCode.Forbidden } && !e.Message.Contains("rate limit", StringComparison.Ordinal))
         {
             throw new SourceException(
-                $"GitHub refused to list the {what} of {repository.FullName} (403): give {this.credentials.Described} read access to {permission} (fine-grained token: \"{permission}: Read-only\") or set {GitHubSourceOptions.SectionName}:{key} to false.", e);
+                $"GitHub refused to list the {what} of {repository.FullName} (403): give {credentials.Described} read access to {permission} (fine-grained token: \"{permission}: Read-only\") or set {GitHubSourceOptions.SectionName}:{key} to false.", e);
         }
     }
 
-    private GitHubErrors Errors(RepositoryRef repository) => new(repository, this.baseAddress, this.time, this.credentials.Described);
+    private GitHubErrors Errors(RepositoryRef repository) => new(repository, baseAddress, time, credentials.Described);
 
     private static void EnsureOurs(RepositoryRef repository)
     {

@@ -163,7 +163,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
 
         public Definitions()
         {
-            this.Root = new RootCommand(
+            Root = new RootCommand(
                 """
                 FlowCollector: reads pull requests, builds and deployments from GitHub and Azure DevOps and writes value-stream and DORA metrics to InfluxDB.
 
@@ -173,15 +173,15 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
             {
                 HelpName = "flowcollector",
             };
-            this.Version = this.Root.Options.OfType<VersionOption>().Single();
-            this.Root.Add(this.Collecting("run", "Run the service: collect every target on its schedule; serves /healthz, /readyz and /metrics.", this.Urls));
-            this.Root.Add(this.Collecting("once", "Collect every target once, print a value-stream summary, exit 1 if any target failed."));
-            this.Root.Add(this.Collecting("validate", "Check configuration and credentials, print what would be collected; writes nothing."));
-            this.Root.Add(this.Collecting("report", "Read the period from the sources and write a self-contained HTML value-stream report; writes no points and no state.", this.Output, this.Period));
-            this.Root.Add(new Command("version", "Print the version (also --version)."));
+            Version = Root.Options.OfType<VersionOption>().Single();
+            Root.Add(Collecting("run", "Run the service: collect every target on its schedule; serves /healthz, /readyz and /metrics.", Urls));
+            Root.Add(Collecting("once", "Collect every target once, print a value-stream summary, exit 1 if any target failed."));
+            Root.Add(Collecting("validate", "Check configuration and credentials, print what would be collected; writes nothing."));
+            Root.Add(Collecting("report", "Read the period from the sources and write a self-contained HTML value-stream report; writes no points and no state.", Output, Period));
+            Root.Add(new Command("version", "Print the version (also --version)."));
             var help = new Command("help", "Print help for a command (also <command> --help).");
-            help.Add(this.HelpTopic);
-            this.Root.Add(help);
+            help.Add(HelpTopic);
+            Root.Add(help);
         }
 
         private Command Collecting(string name, string description, params Option[] extra)
@@ -191,8 +191,8 @@ public sealed record CommandLine(Verb Verb, string? ConfigFile, IReadOnlyList<st
                 // Configuration overrides (--Section:Key=value) are not options System.CommandLine knows: pass them on.
                 TreatUnmatchedTokensAsErrors = false,
             };
-            command.Add(this.Config);
-            command.Add(this.Repo);
+            command.Add(Config);
+            command.Add(Repo);
             foreach (var option in extra)
             {
                 command.Add(option);

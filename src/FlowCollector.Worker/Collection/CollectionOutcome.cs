@@ -13,7 +13,7 @@ public sealed record CollectionOutcome(
     int ApiRequests,
     IReadOnlyList<ChangeTimeline> Timelines)
 {
-    public bool Succeeded => this.Result == CollectionResult.Success;
+    public bool Succeeded => Result == CollectionResult.Success;
 
     /// <summary>The value stream the target was measured with (null when the run failed before choosing it).</summary>
     public StreamAssignment? Stream { get; init; }

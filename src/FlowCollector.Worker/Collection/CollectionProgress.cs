@@ -26,7 +26,7 @@ public sealed partial class CollectionProgress
         this.logger = logger;
         meters.Create(FlowCollectorTelemetry.Name).CreateObservableGauge(
             "flowcollector.targets.backfilling",
-            () => this.targets.Values.Count(t => t.FirstBackfill && !t.Completed),
+            () => targets.Values.Count(t => t.FirstBackfill && !t.Completed),
             "{target}",
             "Targets whose first backfill (a read with no watermark yet) has started and not yet completed.");
     }
@@ -37,8 +37,8 @@ public sealed partial class CollectionProgress
     /// <summary>Every target that has started a read since start-up, by key.</summary>
     public IReadOnlyList<TargetProgress.Snapshot> Targets()
     {
-        var now = this.time.GetUtcNow();
-        return this.targets.Values.Select(t => t.Take(now)).OrderBy(t => t.Target, StringComparer.Ordinal).ToList();
+        var now = time.GetUtcNow();
+        return targets.Values.Select(t => t.Take(now)).OrderBy(t => t.Target, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Starts listening to the read of a target over [since, until) on this async flow.</summary>
@@ -50,17 +50,17 @@ public sealed partial class CollectionProgress
     {
         ArgumentNullException.ThrowIfNull(target);
         // A target whose first backfill failed is still in it when the next run starts.
-        var stillBackfilling = firstBackfill || (this.targets.TryGetValue(target.Key, out var earlier) && earlier.FirstBackfill && !earlier.Completed);
-        var progress = new TargetProgress(this, target.Key, since, until, stillBackfilling, this.time.GetUtcNow());
-        this.targets[target.Key] = progress;
-        if (this.logger.IsEnabled(LogLevel.Information))
+        var stillBackfilling = firstBackfill || (targets.TryGetValue(target.Key, out var earlier) && earlier.FirstBackfill && !earlier.Completed);
+        var progress = new TargetProgress(this, target.Key, since, until, stillBackfilling, time.GetUtcNow());
+        targets[target.Key] = progress;
+        if (logger.IsEnabled(LogLevel.Information))
         {
 #pragma warning disable CA1873 // Guarded by IsEnabled just above.
-            LogStarted(this.logger, target.Key, Iso(since), Iso(until), HumanDuration.Of((until - since).TotalSeconds), stillBackfilling ? "first backfill" : "since the watermark, less the overlap");
+            LogStarted(logger, target.Key, Iso(since), Iso(until), HumanDuration.Of((until - since).TotalSeconds), stillBackfilling ? "first backfill" : "since the watermark, less the overlap");
 #pragma warning restore CA1873
         }
 
-        progress.Start(ReadProgress.Listen(progress), this.time.CreateTimer(_ => progress.Report(), null, this.ReportEvery, this.ReportEvery));
+        progress.Start(ReadProgress.Listen(progress), time.CreateTimer(_ => progress.Report(), null, ReportEvery, ReportEvery));
         return progress;
     }
 
@@ -91,11 +91,11 @@ public sealed partial class CollectionProgress
         internal TargetProgress(CollectionProgress owner, string target, DateTimeOffset since, DateTimeOffset until, bool firstBackfill, DateTimeOffset started)
         {
             this.owner = owner;
-            this.Target = target;
-            this.Since = since;
-            this.Until = until;
-            this.FirstBackfill = firstBackfill;
-            this.Started = started;
+            Target = target;
+            Since = since;
+            Until = until;
+            FirstBackfill = firstBackfill;
+            Started = started;
         }
 
         public string Target { get; }
@@ -114,17 +114,17 @@ public sealed partial class CollectionProgress
         /// <summary>The read's points and watermark were saved: a first backfill is over.</summary>
         public void Succeeded()
         {
-            lock (this.gate)
+            lock (gate)
             {
-                this.Completed = true;
+                Completed = true;
             }
         }
 
         public void Listed(int items, DateTimeOffset? oldestReached)
         {
-            lock (this.gate)
+            lock (gate)
             {
-                this.listed += items;
+                listed += items;
                 if (oldestReached is { } oldest && (this.oldestReached is null || oldest < this.oldestReached))
                 {
                     this.oldestReached = oldest;
@@ -134,30 +134,30 @@ public sealed partial class CollectionProgress
 
         public void Detailed(int done, int total)
         {
-            lock (this.gate)
+            lock (gate)
             {
                 // Concurrent detail reads report out of order; the listing is over once they start.
-                this.listingEnded ??= this.owner.time.GetUtcNow();
-                (this.detailed, this.detailTotal) = (Math.Max(this.detailed, done), total);
+                listingEnded ??= owner.time.GetUtcNow();
+                (detailed, detailTotal) = (Math.Max(detailed, done), total);
             }
         }
 
         public void Requested(int? budgetLeft)
         {
-            lock (this.gate)
+            lock (gate)
             {
-                this.requests++;
+                requests++;
                 this.budgetLeft = budgetLeft ?? this.budgetLeft;
             }
         }
 
         public void Dispose()
         {
-            this.timer?.Dispose();
-            this.listening?.Dispose();
-            lock (this.gate)
+            timer?.Dispose();
+            listening?.Dispose();
+            lock (gate)
             {
-                this.reading = false;
+                reading = false;
             }
         }
 
@@ -165,23 +165,23 @@ public sealed partial class CollectionProgress
 
         internal void Report()
         {
-            var now = this.owner.time.GetUtcNow();
-            var snapshot = this.Take(now);
-            if (snapshot.State == "reading" && this.owner.logger.IsEnabled(LogLevel.Information))
+            var now = owner.time.GetUtcNow();
+            var snapshot = Take(now);
+            if (snapshot.State == "reading" && owner.logger.IsEnabled(LogLevel.Information))
             {
 #pragma warning disable CA1873 // Guarded by IsEnabled just above.
-                LogProgress(this.owner.logger, this.Target, HumanDuration.Of((now - this.Started).TotalSeconds), snapshot.Describe());
+                LogProgress(owner.logger, Target, HumanDuration.Of((now - Started).TotalSeconds), snapshot.Describe());
 #pragma warning restore CA1873
             }
         }
 
         internal Snapshot Take(DateTimeOffset now)
         {
-            lock (this.gate)
+            lock (gate)
             {
-                var state = this.reading ? "reading" : this.Completed ? "collected" : "not completed";
-                return new Snapshot(this.Target, state, this.FirstBackfill && !this.Completed, this.Since, this.Until, this.Started, this.listed, this.oldestReached,
-                    this.detailed, this.detailTotal, this.requests, this.budgetLeft, this.reading ? this.EstimateLeft(now) : null);
+                var state = reading ? "reading" : Completed ? "collected" : "not completed";
+                return new Snapshot(Target, state, FirstBackfill && !Completed, Since, Until, Started, listed, oldestReached,
+                    detailed, detailTotal, requests, budgetLeft, reading ? EstimateLeft(now) : null);
             }
         }
 
@@ -191,17 +191,17 @@ public sealed partial class CollectionProgress
         /// </summary>
         private TimeSpan? EstimateLeft(DateTimeOffset now)
         {
-            if (this.detailTotal > 0 && this.detailed > 0 && this.listingEnded is { } from)
+            if (detailTotal > 0 && detailed > 0 && listingEnded is { } from)
             {
-                return (now - from) * ((this.detailTotal - this.detailed) / (double)this.detailed);
+                return (now - from) * ((detailTotal - detailed) / (double)detailed);
             }
 
-            var window = (this.Until - this.Since).TotalSeconds;
-            if (this.oldestReached is { } oldest && window > 0)
+            var window = (Until - Since).TotalSeconds;
+            if (oldestReached is { } oldest && window > 0)
             {
-                var covered = Math.Clamp((this.Until - oldest).TotalSeconds / window, 0, 1);
+                var covered = Math.Clamp((Until - oldest).TotalSeconds / window, 0, 1);
                 // Nothing to go on before 1 %; and once the listing covered the whole window what remains is not proportional to dates.
-                return covered is >= 0.01 and < 1 ? (now - this.Started) * ((1 - covered) / covered) : null;
+                return covered is >= 0.01 and < 1 ? (now - Started) * ((1 - covered) / covered) : null;
             }
 
             return null;
@@ -215,25 +215,25 @@ public sealed partial class CollectionProgress
             /// <summary>The progress line's body: only what is known.</summary>
             public string Describe()
             {
-                var parts = new List<string> { $"{this.ItemsListed} items listed" + (this.OldestReached is { } oldest ? $" back to {Iso(oldest)} ({Covered(oldest)} of the window)" : "") };
-                if (this.ItemsToDetail > 0)
+                var parts = new List<string> { $"{ItemsListed} items listed" + (OldestReached is { } oldest ? $" back to {Iso(oldest)} ({Covered(oldest)} of the window)" : "") };
+                if (ItemsToDetail > 0)
                 {
-                    parts.Add($"{this.ItemsDetailed} of {this.ItemsToDetail} read in full");
+                    parts.Add($"{ItemsDetailed} of {ItemsToDetail} read in full");
                 }
 
-                parts.Add($"{this.Requests} requests");
-                if (this.RateLimitRemaining is { } left)
+                parts.Add($"{Requests} requests");
+                if (RateLimitRemaining is { } left)
                 {
                     parts.Add($"rate limit left {left}");
                 }
 
-                parts.Add(this.EstimatedLeft is { } eta ? $"about {HumanDuration.Of(eta.TotalSeconds)} left" : "time left unknown");
+                parts.Add(EstimatedLeft is { } eta ? $"about {HumanDuration.Of(eta.TotalSeconds)} left" : "time left unknown");
                 return string.Join(", ", parts);
             }
 
             private string Covered(DateTimeOffset oldest) =>
-                (this.Until - this.Since).TotalSeconds is > 0 and var window
-                    ? Math.Round(Math.Clamp((this.Until - oldest).TotalSeconds / window, 0, 1) * 100).ToString(CultureInfo.InvariantCulture) + "%"
+                (Until - Since).TotalSeconds is > 0 and var window
+                    ? Math.Round(Math.Clamp((Until - oldest).TotalSeconds / window, 0, 1) * 100).ToString(CultureInfo.InvariantCulture) + "%"
                     : "all";
         }
     }

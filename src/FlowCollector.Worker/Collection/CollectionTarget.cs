@@ -7,7 +7,7 @@ namespace FlowCollector.Worker.Collection;
 /// <summary>One repository (or project) to collect, with the source that reads it and that source's schedule.</summary>
 public sealed record CollectionTarget(RepositoryRef Repository, IFlowEventSource Source, SourceScheduleOptions Schedule)
 {
-    public string Key => this.Repository.Key;
+    public string Key => Repository.Key;
 }
 
 /// <summary>
@@ -41,11 +41,11 @@ public sealed class CollectionTargets
         this.sources = sources
             .Select(s => (s, configuration.GetSection($"Sources:{s.Source}").Get<SourceScheduleOptions>() ?? new SourceScheduleOptions()))
             .ToList();
-        this.bySource = this.sources.ToDictionary(
+        bySource = this.sources.ToDictionary(
             s => s.Source.Source,
             s => (IReadOnlyList<CollectionTarget>)s.Source.ConfiguredRepositories.Select(r => new CollectionTarget(r, s.Source, s.Schedule)).ToList(),
             StringComparer.Ordinal);
-        this.all = Flatten(this.sources, this.bySource);
+        all = Flatten(this.sources, bySource);
     }
 
     /// <summary>The current targets, source by source in registration order, each source's in its discovery order.</summary>
@@ -53,9 +53,9 @@ public sealed class CollectionTargets
     {
         get
         {
-            lock (this.gate)
+            lock (gate)
             {
-                return this.all;
+                return all;
             }
         }
     }
@@ -67,7 +67,7 @@ public sealed class CollectionTargets
     public CollectionTarget? Find(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var known = this.All.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.Ordinal));
+        var known = All.FirstOrDefault(t => string.Equals(t.Key, key, StringComparison.Ordinal));
         if (known is not null)
         {
             return known;
@@ -81,41 +81,41 @@ public sealed class CollectionTargets
         }
 
         var sourceName = key[..colon];
-        var (source, schedule) = this.sources.FirstOrDefault(s => string.Equals(s.Source.Source, sourceName, StringComparison.Ordinal));
+        var (source, schedule) = sources.FirstOrDefault(s => string.Equals(s.Source.Source, sourceName, StringComparison.Ordinal));
         return source is null ? null : new CollectionTarget(new RepositoryRef(sourceName, key[(colon + 1)..slash], key[(slash + 1)..]), source, schedule);
     }
 
     /// <summary>Asks every source for its repositories now; returns what each found or why it could not.</summary>
     public async Task<IReadOnlyList<DiscoveryResult>> RefreshAsync(CancellationToken cancellationToken)
     {
-        var results = new List<DiscoveryResult>(this.sources.Count);
+        var results = new List<DiscoveryResult>(sources.Count);
         var found = new Dictionary<string, IReadOnlyList<CollectionTarget>>(StringComparer.Ordinal);
-        foreach (var (source, schedule) in this.sources)
+        foreach (var (source, schedule) in sources)
         {
             try
             {
                 var repositories = await source.DiscoverRepositoriesAsync(cancellationToken);
                 found[source.Source] = repositories.Select(r => new CollectionTarget(r, source, schedule)).ToList();
                 results.Add(new DiscoveryResult(source.Source, repositories.Count, source.ConfiguredRepositories.Count, null));
-                this.health?.Succeeded(DiscoveryKey(source), this.time.GetUtcNow());
+                health?.Succeeded(DiscoveryKey(source), time.GetUtcNow());
             }
             catch (SourceException e)
             {
                 results.Add(new DiscoveryResult(source.Source, null, source.ConfiguredRepositories.Count, e.Message));
-                this.health?.Failed(DiscoveryKey(source), this.time.GetUtcNow(), e.Message);
+                health?.Failed(DiscoveryKey(source), time.GetUtcNow(), e.Message);
             }
         }
 
-        lock (this.gate)
+        lock (gate)
         {
-            var next = new Dictionary<string, IReadOnlyList<CollectionTarget>>(this.bySource, StringComparer.Ordinal);
+            var next = new Dictionary<string, IReadOnlyList<CollectionTarget>>(bySource, StringComparer.Ordinal);
             foreach (var (name, targets) in found)
             {
                 next[name] = targets;
             }
 
-            this.bySource = next;
-            this.all = Flatten(this.sources, next);
+            bySource = next;
+            all = Flatten(sources, next);
         }
 
         return results;
@@ -150,5 +150,5 @@ public sealed class CollectionTargets
 /// <param name="Error">Why the listing failed (no secrets); the source keeps its previous targets.</param>
 public sealed record DiscoveryResult(string Source, int? Found, int Configured, string? Error)
 {
-    public bool Ok => this.Error is null;
+    public bool Ok => Error is null;
 }

@@ -6,8 +6,8 @@ namespace FlowCollector.Worker.Collection;
 public sealed record StreamAssignment(ValueStreamDefinition Definition, StreamOrigin Origin, string Source)
 {
     /// <summary>E.g. <c>staging → production (production: production)</c>.</summary>
-    public string Path => $"{string.Join(" → ", this.Definition.EnvironmentPath)} (production: {string.Join(", ", this.Definition.ProductionEnvironments.Order(StringComparer.Ordinal))})";
+    public string Path => $"{string.Join(" → ", Definition.EnvironmentPath)} (production: {string.Join(", ", Definition.ProductionEnvironments.Order(StringComparer.Ordinal))})";
 
     /// <summary>E.g. <c>staging → production (production: production), learnt from its deployments</c>.</summary>
-    public override string ToString() => $"{this.Path}, {this.Source}";
+    public override string ToString() => $"{Path}, {Source}";
 }

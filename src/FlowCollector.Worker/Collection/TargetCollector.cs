@@ -64,23 +64,23 @@ public sealed partial class TargetCollector(
             run.StateRead = true;
             var now = time.GetUtcNow();
             var since = run.State?.Watermark is { } watermark ? watermark - target.Schedule.Overlap : now - target.Schedule.Backfill;
-            var probe = await this.ProbeAsync(target, run.State, now, cancellationToken);
+            var probe = await ProbeAsync(target, run.State, now, cancellationToken);
             if (probe is { Unchanged: true, Due: false })
             {
-                return await this.WriteUnchangedAsync(target, run, probe.Result, now, since, cancellationToken);
+                return await WriteUnchangedAsync(target, run, probe.Result, now, since, cancellationToken);
             }
 
             using var reading = progress?.Begin(target, since, now, firstBackfill: run.State?.Watermark is null);
-            run.Read = await this.ReadAsync(target, since, probe, cancellationToken);
+            run.Read = await ReadAsync(target, since, probe, cancellationToken);
 
             // The path is learnt from this read's deployments before the read is evaluated, so even the first backfill
             // measures the repository along its own path.
-            var stream = await this.ChooseStreamAsync(target, run.Read.Events, cancellationToken);
-            var result = (await this.ReadOfAsync(target, stream, run.State, run.Read, now, since, full: true, cancellationToken)).Evaluate();
-            var finished = await this.WriteAsync(target, result, cancellationToken);
-            await this.KeepAsync(target, result, probe, stream, now, finished);
+            var stream = await ChooseStreamAsync(target, run.Read.Events, cancellationToken);
+            var result = (await ReadOfAsync(target, stream, run.State, run.Read, now, since, full: true, cancellationToken)).Evaluate();
+            var finished = await WriteAsync(target, result, cancellationToken);
+            await KeepAsync(target, result, probe, stream, now, finished);
             reading?.Succeeded();
-            this.Succeeded(target, result.Watermark, finished, run.Started);
+            Succeeded(target, result.Watermark, finished, run.Started);
             LogCollected(logger, target.Key, run.Read.Events.Count, result.Timelines.Count, result.Points.Count, run.Read.Usage.Requests);
             return new CollectionOutcome(target.Key, CollectionResult.Success, null, run.Read.Events.Count, result.Points.Count, run.Read.Usage.Requests, result.Timelines)
             {
@@ -96,7 +96,7 @@ public sealed partial class TargetCollector(
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return await this.EndAsync(target, run, e, cancellationToken);
+            return await EndAsync(target, run, e, cancellationToken);
         }
     }
 
@@ -118,7 +118,7 @@ public sealed partial class TargetCollector(
         }
 
         // Like the watermark: kept only once the points measured along it are written.
-        await this.SaveLearntPathAsync(target, stream);
+        await SaveLearntPathAsync(target, stream);
         await store.SaveETagAsync(target.Key, ArrivedWaitsResource, ArrivedWaitsCodec.Encode(result.ArrivedWaits!), CancellationToken.None);
         if (result.IncidentLedger is { } incidents)
         {
@@ -130,7 +130,7 @@ public sealed partial class TargetCollector(
             await store.SaveETagAsync(target.Key, PointTimesResource, PointTimeLedgerCodec.Encode(pointTimes.Ledger), CancellationToken.None);
         }
 
-        await this.KeepQueuesAsync(target, result);
+        await KeepQueuesAsync(target, result);
     }
 
     /// <summary>The counts the queue rollup sums (<see cref="QueueRollupWriter"/>), kept like the snapshot points: once written.</summary>
@@ -205,7 +205,7 @@ public sealed partial class TargetCollector(
     {
         telemetry.RecordWatermark(target.Key, watermark);
         health.Succeeded(target.Key, finished);
-        this.Record(target, CollectionResult.Success, started);
+        Record(target, CollectionResult.Success, started);
     }
 
     /// <summary>How a run that threw ends: abandoned by shutdown (watermark kept), or failed and reported.</summary>
@@ -214,7 +214,7 @@ public sealed partial class TargetCollector(
         if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
             LogAbandoned(logger, target.Key);
-            this.Record(target, CollectionResult.Cancelled, run.Started);
+            Record(target, CollectionResult.Cancelled, run.Started);
             return new CollectionOutcome(target.Key, CollectionResult.Cancelled, "cancelled by shutdown; watermark not advanced", run.Read?.Events.Count ?? 0, 0, run.Read?.Usage.Requests ?? 0, []);
         }
 
@@ -225,7 +225,7 @@ public sealed partial class TargetCollector(
             error = $"unexpected {e.GetType().Name}: {e.Message}";
         }
 
-        return await this.FailAsync(target, run, error);
+        return await FailAsync(target, run, error);
     }
 
     /// <summary>
@@ -263,16 +263,16 @@ public sealed partial class TargetCollector(
         }
 
         // Nothing new to learn from: the path stored by the last full read.
-        var stream = await this.ChooseStreamAsync(target, [], cancellationToken);
+        var stream = await ChooseStreamAsync(target, [], cancellationToken);
         var unchanged = new SourceReadResult([], null, probe.Usage);
-        var result = (await this.ReadOfAsync(target, stream, run.State, unchanged, now, since, full: false, cancellationToken)).EvaluateUnchanged();
-        var finished = await this.WriteAsync(target, result, cancellationToken);
+        var result = (await ReadOfAsync(target, stream, run.State, unchanged, now, since, full: false, cancellationToken)).EvaluateUnchanged();
+        var finished = await WriteAsync(target, result, cancellationToken);
         await store.SaveTargetAsync(new TargetState(target.Key, result.Watermark, finished, finished, null), CancellationToken.None);
-        await this.KeepQueuesAsync(target, result);
+        await KeepQueuesAsync(target, result);
 
         // Equal to the stored ones, or fresher ETags for the same bodies (after a token rotation): the next probe is free again.
         await store.SaveETagAsync(target.Key, ProbeValidatorsResource, probe.Validators, CancellationToken.None);
-        this.Succeeded(target, result.Watermark, finished, run.Started);
+        Succeeded(target, result.Watermark, finished, run.Started);
         LogUnchanged(logger, target.Key, result.Points.Count, probe.Usage.Requests);
         return new CollectionOutcome(target.Key, CollectionResult.Success, null, 0, result.Points.Count, probe.Usage.Requests, []) { Stream = stream.Resolved };
     }
@@ -327,7 +327,7 @@ public sealed partial class TargetCollector(
         LogFailed(logger, target.Key, error);
         health.Failed(target.Key, now, error);
         Activity.Current?.SetStatus(ActivityStatusCode.Error, error);
-        this.Record(target, CollectionResult.Failure, run.Started);
+        Record(target, CollectionResult.Failure, run.Started);
         var state = run.StateRead ? run.State : null;
         var read = run.Read;
 
@@ -414,7 +414,7 @@ internal sealed class RunSoFar(long started)
 /// <summary>What the probe before a read said, and whether a full read is due regardless (<c>Collection:ReconcileInterval</c>, no watermark yet).</summary>
 internal sealed record ProbeOutcome(ChangeProbeResult Result, bool Due)
 {
-    public bool Unchanged => this.Result.Unchanged;
+    public bool Unchanged => Result.Unchanged;
 }
 
 /// <summary>The stream chosen for one run, and the learner holding what it added (null when nothing new was learnt).</summary>

@@ -16,7 +16,7 @@ public sealed class TeamDirectory
     public TeamDirectory(IReadOnlyDictionary<string, List<string>> teams)
     {
         ArgumentNullException.ThrowIfNull(teams);
-        this.patterns = [.. teams
+        patterns = [.. teams
             .OrderBy(t => t.Key, StringComparer.Ordinal)
             .SelectMany(t => t.Value.Select(p => (t.Key, new Glob(p.Trim()))))];
     }
@@ -27,7 +27,7 @@ public sealed class TeamDirectory
     public string? TeamOf(RepositoryRef repository)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        foreach (var (team, pattern) in this.patterns)
+        foreach (var (team, pattern) in patterns)
         {
             if (Matches(pattern, repository))
             {

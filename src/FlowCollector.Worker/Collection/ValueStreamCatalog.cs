@@ -23,7 +23,7 @@ public sealed class ValueStreamCatalog
     {
         this.streams = streams;
         this.configured = configured;
-        this.Learning = learning;
+        Learning = learning;
         this.build = build;
     }
 
@@ -31,7 +31,7 @@ public sealed class ValueStreamCatalog
     public EnvironmentLearning Learning { get; }
 
     /// <summary>True when no repository learns its path: one configured stream applies to all.</summary>
-    public bool LearnsNothing => this.configured is not null;
+    public bool LearnsNothing => configured is not null;
 
     /// <summary>One stream for every repository (tests, and callers that configure the definition directly).</summary>
     public static ValueStreamCatalog OneForAll(ValueStreamDefinition definition) =>
@@ -53,7 +53,7 @@ public sealed class ValueStreamCatalog
     public StreamAssignment? Explicit(RepositoryRef repository)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        foreach (var (index, patterns, definition) in this.streams)
+        foreach (var (index, patterns, definition) in streams)
         {
             if (patterns.Any(p => TeamDirectory.Matches(p, repository)))
             {
@@ -61,22 +61,22 @@ public sealed class ValueStreamCatalog
             }
         }
 
-        return this.configured;
+        return configured;
     }
 
     /// <summary>The stream of a learnt path; the spec's default (<c>production</c> only) when nothing was learnt yet.</summary>
     public StreamAssignment Learnt(LearntEnvironmentPath? path) => path is null
-        ? new StreamAssignment(this.build([], []), StreamOrigin.Default, "default: no deployment seen yet")
-        : new StreamAssignment(this.build(path.Environments, path.Production), StreamOrigin.Learnt, "learnt from its deployments");
+        ? new StreamAssignment(build([], []), StreamOrigin.Default, "default: no deployment seen yet")
+        : new StreamAssignment(build(path.Environments, path.Production), StreamOrigin.Learnt, "learnt from its deployments");
 
     /// <summary>
     /// The stream of a repository nothing is known about (a run that failed before choosing one): the stream configured
     /// for every repository, else the spec's default.
     /// </summary>
-    public StreamAssignment Fallback => this.configured ?? this.Learnt(null);
+    public StreamAssignment Fallback => configured ?? Learnt(null);
 
     /// <summary>The stream of <paramref name="repository"/> given what was learnt about it (ignored when a stream is configured).</summary>
-    public StreamAssignment Resolve(RepositoryRef repository, LearntEnvironmentPath? learnt) => this.Explicit(repository) ?? this.Learnt(learnt);
+    public StreamAssignment Resolve(RepositoryRef repository, LearntEnvironmentPath? learnt) => Explicit(repository) ?? Learnt(learnt);
 
     /// <summary>
     /// The <c>ValueStream:Streams</c> patterns that match none of <paramref name="repositories"/> (a typo, or a repository
@@ -85,7 +85,7 @@ public sealed class ValueStreamCatalog
     public IReadOnlyList<(string Key, string Pattern)> PatternsMatchingNone(IReadOnlyCollection<RepositoryRef> repositories)
     {
         ArgumentNullException.ThrowIfNull(repositories);
-        return [.. this.streams
+        return [.. streams
             .SelectMany(s => s.Patterns.Select((p, i) => (Key: $"ValueStream:Streams:{s.Index}:Match:{i}", Glob: p)))
             .Where(p => !repositories.Any(r => TeamDirectory.Matches(p.Glob, r)))
             .Select(p => (p.Key, p.Glob.Pattern))];

@@ -56,17 +56,17 @@ public sealed class ValueStreamOptions
     public TimeSpan ForgetEnvironmentsAfter { get; set; } = EnvironmentLearning.Default.StaleAfter;
 
     /// <summary>True when the legacy keys (<see cref="Environments"/>, <see cref="ProductionEnvironments"/>, <see cref="Stages"/>) set one stream for every repository.</summary>
-    public bool HasGlobalStream => this.Environments.Count > 0 || this.ProductionEnvironments.Count > 0 || this.Stages.Count > 0;
+    public bool HasGlobalStream => Environments.Count > 0 || ProductionEnvironments.Count > 0 || Stages.Count > 0;
 
     /// <summary>The stream of the legacy keys (the spec default, <c>production</c> only, when none is set).</summary>
-    public ValueStreamDefinition ToDefinition() => this.Build(this.Environments, this.ProductionEnvironments, this.Stages);
+    public ValueStreamDefinition ToDefinition() => Build(Environments, ProductionEnvironments, Stages);
 
     /// <summary>How environment paths are learnt (<see cref="ProductionPatterns"/>, <see cref="IgnoreEnvironments"/>).</summary>
     public EnvironmentLearning ToLearning() => EnvironmentLearning.Default with
     {
-        ProductionPatterns = this.ProductionPatterns.Count == 0 ? EnvironmentLearning.DefaultProductionPatterns : [.. this.ProductionPatterns],
-        IgnorePatterns = this.IgnoreEnvironments.Count == 0 ? EnvironmentLearning.DefaultIgnorePatterns : [.. this.IgnoreEnvironments.Where(p => !string.IsNullOrEmpty(p))],
-        StaleAfter = this.ForgetEnvironmentsAfter,
+        ProductionPatterns = ProductionPatterns.Count == 0 ? EnvironmentLearning.DefaultProductionPatterns : [.. ProductionPatterns],
+        IgnorePatterns = IgnoreEnvironments.Count == 0 ? EnvironmentLearning.DefaultIgnorePatterns : [.. IgnoreEnvironments.Where(p => !string.IsNullOrEmpty(p))],
+        StaleAfter = ForgetEnvironmentsAfter,
     };
 
     /// <summary>A stream with this path and production environments (and stages, when given; else the spec's), with the shared rework, CI and review rules.</summary>
@@ -79,9 +79,9 @@ public sealed class ValueStreamOptions
             : stages.Select(s => new StageDefinition(s.Name, s.Kind, s.Rule, s.Environment)).ToList();
         return new ValueStreamDefinition(configured, standard.EnvironmentPath, standard.ProductionEnvironments.ToList())
         {
-            Rework = this.Rework.ToRules(),
-            Ci = new CiPipelines(this.CiWorkflows),
-            CommentsEndPickup = this.CommentsEndPickup,
+            Rework = Rework.ToRules(),
+            Ci = new CiPipelines(CiWorkflows),
+            CommentsEndPickup = CommentsEndPickup,
         };
     }
 }
@@ -121,9 +121,9 @@ public sealed class ReworkOptions
     public List<string> Labels { get; set; } = [];
 
     public ReworkRules ToRules() => new(
-        OrDefault(this.BranchPatterns, ReworkRules.DefaultBranchPatterns),
-        OrDefault(this.TitlePrefixes, ReworkRules.DefaultTitlePrefixes),
-        OrDefault(this.Labels, ReworkRules.DefaultLabels));
+        OrDefault(BranchPatterns, ReworkRules.DefaultBranchPatterns),
+        OrDefault(TitlePrefixes, ReworkRules.DefaultTitlePrefixes),
+        OrDefault(Labels, ReworkRules.DefaultLabels));
 
     private static IReadOnlyList<string> OrDefault(List<string> configured, IReadOnlyList<string> defaults) =>
         configured.Count == 0 ? defaults : configured;

@@ -12,10 +12,10 @@ public sealed class TargetHealthRegistry
     private long lastReconcile = DateTimeOffset.MinValue.UtcTicks;
 
     public void Succeeded(string target, DateTimeOffset at) =>
-        this.targets[target] = new TargetHealth(at, null, null);
+        targets[target] = new TargetHealth(at, null, null);
 
     public void Failed(string target, DateTimeOffset at, string error) =>
-        this.targets.AddOrUpdate(
+        targets.AddOrUpdate(
             target,
             _ => new TargetHealth(null, at, error),
             (_, current) => current with { FailingSince = current.FailingSince ?? at, LastError = error });
@@ -26,7 +26,7 @@ public sealed class TargetHealthRegistry
     /// since that success (an upper bound of how long: the store keeps the last success, not the first failure after it).
     /// </summary>
     public void SucceededElsewhere(string target, DateTimeOffset lastSuccess, bool failedSince) =>
-        this.targets.AddOrUpdate(
+        targets.AddOrUpdate(
             target,
             _ => new TargetHealth(lastSuccess, failedSince ? lastSuccess : null, null),
             (_, current) => current.LastSuccess is { } known && known >= lastSuccess
@@ -41,13 +41,13 @@ public sealed class TargetHealthRegistry
     /// </summary>
     public bool ShouldReconcile(DateTimeOffset now, TimeSpan interval)
     {
-        var last = Interlocked.Read(ref this.lastReconcile);
-        return now.UtcTicks - last >= interval.Ticks && Interlocked.CompareExchange(ref this.lastReconcile, now.UtcTicks, last) == last;
+        var last = Interlocked.Read(ref lastReconcile);
+        return now.UtcTicks - last >= interval.Ticks && Interlocked.CompareExchange(ref lastReconcile, now.UtcTicks, last) == last;
     }
 
     /// <summary>Targets failing for longer than <paramref name="limit"/> at <paramref name="now"/>, with their last error.</summary>
     public IReadOnlyList<(string Target, TimeSpan FailingFor, string Error)> FailingLongerThan(TimeSpan limit, DateTimeOffset now) =>
-        this.targets
+        targets
             .Where(kv => kv.Value.FailingSince is { } since && now - since > limit)
             .Select(kv => (kv.Key, now - kv.Value.FailingSince!.Value, kv.Value.LastError ?? ""))
             .OrderBy(x => x.Key, StringComparer.Ordinal)

@@ -19,7 +19,7 @@ internal sealed class TargetsReadinessCheck(TargetHealthRegistry registry, IOpti
         var limit = options.Value.MaxFailureDuration;
         var now = time.GetUtcNow();
         var failing = registry.FailingLongerThan(limit, now);
-        if (failing.Count > 0 && registry.ShouldReconcile(now, ReconcileInterval) && await this.ReconcileAsync(failing, now, cancellationToken))
+        if (failing.Count > 0 && registry.ShouldReconcile(now, ReconcileInterval) && await ReconcileAsync(failing, now, cancellationToken))
         {
             failing = registry.FailingLongerThan(limit, now);
         }

@@ -203,18 +203,18 @@ internal static class ConfigurationKeys
     /// <summary>One bindable key.</summary>
     public sealed record Leaf(string[] Segments, Type Type)
     {
-        public string Key => string.Join(':', this.Segments);
+        public string Key => string.Join(':', Segments);
 
         public bool Matches(string[] key)
         {
-            if (key.Length != this.Segments.Length)
+            if (key.Length != Segments.Length)
             {
                 return false;
             }
 
             for (var i = 0; i < key.Length; i++)
             {
-                if (this.Segments[i] != "*" && !string.Equals(this.Segments[i], key[i], StringComparison.OrdinalIgnoreCase))
+                if (Segments[i] != "*" && !string.Equals(Segments[i], key[i], StringComparison.OrdinalIgnoreCase))
                 {
                     return false;
                 }
@@ -223,6 +223,6 @@ internal static class ConfigurationKeys
             return true;
         }
 
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{this.Key} ({this.Type.Name})");
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Key} ({Type.Name})");
     }
 }

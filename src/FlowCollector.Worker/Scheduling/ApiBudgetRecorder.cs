@@ -18,14 +18,14 @@ internal sealed partial class ApiBudgetRecorder(IEnumerable<IApiBudgetStore> sto
     public CollectionTarget Wrap(CollectionTarget target, string instanceId)
     {
         ArgumentNullException.ThrowIfNull(target);
-        if (this.store is null)
+        if (store is null)
         {
             return target;
         }
 
         // Per credential the source names (a GitHub App: one budget per installation), else per configured token.
         var credential = target.Source.BudgetKey(target.Repository) ?? CredentialFingerprint.Of(target.Source.Source, configuration[$"Sources:{target.Source.Source}:Token"]);
-        Func<int, Task> record = budget => this.RecordAsync(credential, target.Source.Source, budget, instanceId);
+        Func<int, Task> record = budget => RecordAsync(credential, target.Source.Source, budget, instanceId);
         return target with { Source = target.Source is IChangeProbe ? new RecordingProbingSource(target.Source, record) : new RecordingSource(target.Source, record) };
     }
 
@@ -33,7 +33,7 @@ internal sealed partial class ApiBudgetRecorder(IEnumerable<IApiBudgetStore> sto
     {
         try
         {
-            await this.store!.RecordAsync(new ApiBudget(credential, source, remaining, time.GetUtcNow(), instanceId), CancellationToken.None);
+            await store!.RecordAsync(new ApiBudget(credential, source, remaining, time.GetUtcNow(), instanceId), CancellationToken.None);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -79,10 +79,10 @@ internal sealed partial class ApiBudgetRecorder(IEnumerable<IApiBudgetStore> sto
     {
         public async Task<ChangeProbeResult> ProbeAsync(RepositoryRef repository, string? validators, CancellationToken cancellationToken)
         {
-            var result = await ((IChangeProbe)this.Inner).ProbeAsync(repository, validators, cancellationToken);
+            var result = await ((IChangeProbe)Inner).ProbeAsync(repository, validators, cancellationToken);
             if (result.Usage.RateLimitRemaining is { } remaining)
             {
-                await this.Record(remaining);
+                await Record(remaining);
             }
 
             return result;

@@ -34,14 +34,14 @@ internal sealed partial class QuartzClusterReplicas : IBudgetSharing, IAsyncDisp
     public QuartzClusterReplicas(IOptions<StateOptions> state, TimeProvider time, ILogger<QuartzClusterReplicas> logger)
     {
         ArgumentNullException.ThrowIfNull(state);
-        this.options = state.Value.PostgreSql;
+        options = state.Value.PostgreSql;
         this.time = time;
         this.logger = logger;
-        if (state.Value.Clustered && PostgreSqlConnection.TryParse(this.options.ConnectionString!, out var builder) is null)
+        if (state.Value.Clustered && PostgreSqlConnection.TryParse(options.ConnectionString!, out var builder) is null)
         {
             // One connection is plenty for one small query per check-in interval.
             builder!.MaxPoolSize = 1;
-            this.dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(builder));
+            dataSource = new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(builder));
         }
     }
 
@@ -49,27 +49,27 @@ internal sealed partial class QuartzClusterReplicas : IBudgetSharing, IAsyncDisp
     {
         get
         {
-            if (this.dataSource is null)
+            if (dataSource is null)
             {
                 return 1;
             }
 
-            lock (this.gate)
+            lock (gate)
             {
-                if (!this.counting && this.time.GetUtcNow() - this.countedAt >= this.options.CheckinInterval)
+                if (!counting && time.GetUtcNow() - countedAt >= options.CheckinInterval)
                 {
-                    this.counting = true;
-                    _ = Task.Run(this.CountAsync);
+                    counting = true;
+                    _ = Task.Run(CountAsync);
                 }
 
-                return this.replicas;
+                return replicas;
             }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (this.dataSource is { IsValueCreated: true } created)
+        if (dataSource is { IsValueCreated: true } created)
         {
             await created.Value.DisposeAsync();
         }
@@ -78,22 +78,22 @@ internal sealed partial class QuartzClusterReplicas : IBudgetSharing, IAsyncDisp
     /// <summary>Nodes whose last check-in is younger than a missed check-in plus the misfire threshold (Quartz stores UTC ticks).</summary>
     private async Task CountAsync()
     {
-        var now = this.time.GetUtcNow();
-        var since = now - this.options.CheckinInterval - this.options.CheckinMisfireThreshold;
+        var now = time.GetUtcNow();
+        var since = now - options.CheckinInterval - options.CheckinMisfireThreshold;
         int? counted = null;
         try
         {
-            if (!this.tableSeen)
+            if (!tableSeen)
             {
-                await using var exists = this.dataSource!.Value.CreateCommand(TableExistsSql);
-                this.tableSeen = await exists.ExecuteScalarAsync(CancellationToken.None) is true;
-                if (!this.tableSeen)
+                await using var exists = dataSource!.Value.CreateCommand(TableExistsSql);
+                tableSeen = await exists.ExecuteScalarAsync(CancellationToken.None) is true;
+                if (!tableSeen)
                 {
                     return;
                 }
             }
 
-            await using var command = this.dataSource!.Value.CreateCommand(CountSql);
+            await using var command = dataSource!.Value.CreateCommand(CountSql);
             command.Parameters.AddWithValue("scheduler", SchedulingServiceCollectionExtensions.SchedulerName);
             command.Parameters.AddWithValue("since", since.UtcTicks);
             counted = Convert.ToInt32(await command.ExecuteScalarAsync(CancellationToken.None), System.Globalization.CultureInfo.InvariantCulture);
@@ -101,15 +101,15 @@ internal sealed partial class QuartzClusterReplicas : IBudgetSharing, IAsyncDisp
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
             // Advisory: pacing on the last count is better than failing a collection over it.
-            LogNotCounted(this.logger, e.Message);
+            LogNotCounted(logger, e.Message);
         }
         finally
         {
-            lock (this.gate)
+            lock (gate)
             {
-                this.replicas = Math.Max(1, counted ?? this.replicas);
-                this.countedAt = now;
-                this.counting = false;
+                replicas = Math.Max(1, counted ?? replicas);
+                countedAt = now;
+                counting = false;
             }
         }
     }

@@ -1,6 +1,6 @@
 using FlowCollector.Domain.Ports;
-using FlowCollector.Worker.Collection;
 using FlowCollector.State;
+using FlowCollector.Worker.Collection;
 using Quartz;
 
 namespace FlowCollector.Worker.Scheduling;

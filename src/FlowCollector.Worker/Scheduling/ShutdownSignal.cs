@@ -21,21 +21,21 @@ internal sealed partial class ShutdownSignal : IDisposable
 
     public ShutdownSignal(IHostApplicationLifetime lifetime, IOptions<CollectionOptions> options, TimeProvider time, ILogger<ShutdownSignal> logger)
     {
-        this.abandon = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        this.grace = options.Value.ShutdownGrace;
+        abandon = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        grace = options.Value.ShutdownGrace;
         this.logger = logger;
-        this.stopping = lifetime.ApplicationStopping.Register(this.OnStopping);
-        this.abandoning = this.abandon.Token.Register(this.OnAbandon);
+        stopping = lifetime.ApplicationStopping.Register(OnStopping);
+        abandoning = abandon.Token.Register(OnAbandon);
     }
 
-    public CancellationToken Abandon => this.abandon.Token;
+    public CancellationToken Abandon => abandon.Token;
 
     /// <summary>Marks <paramref name="target"/> as being collected until the returned handle is disposed.</summary>
     public IDisposable Running(string target)
     {
-        lock (this.gate)
+        lock (gate)
         {
-            this.running[target] = this.running.GetValueOrDefault(target) + 1;
+            running[target] = running.GetValueOrDefault(target) + 1;
         }
 
         return new RunningCollection(this, target);
@@ -46,53 +46,53 @@ internal sealed partial class ShutdownSignal : IDisposable
     {
         get
         {
-            lock (this.gate)
+            lock (gate)
             {
-                return this.running.Keys.Order(StringComparer.Ordinal).ToList();
+                return running.Keys.Order(StringComparer.Ordinal).ToList();
             }
         }
     }
 
     public void Dispose()
     {
-        this.stopping.Dispose();
-        this.abandoning.Dispose();
-        this.abandon.Dispose();
+        stopping.Dispose();
+        abandoning.Dispose();
+        abandon.Dispose();
     }
 
     private void OnStopping()
     {
-        var targets = this.RunningTargets;
+        var targets = RunningTargets;
         if (targets.Count > 0)
         {
             var names = string.Join(", ", targets);
-            LogGrace(this.logger, targets.Count, this.grace, names);
+            LogGrace(logger, targets.Count, grace, names);
         }
 
-        this.abandon.CancelAfter(this.grace);
+        abandon.CancelAfter(grace);
     }
 
     private void OnAbandon()
     {
-        var targets = this.RunningTargets;
+        var targets = RunningTargets;
         if (targets.Count > 0)
         {
             var names = string.Join(", ", targets);
-            LogAbandoning(this.logger, this.grace, names);
+            LogAbandoning(logger, grace, names);
         }
     }
 
     private void Finished(string target)
     {
-        lock (this.gate)
+        lock (gate)
         {
-            if (this.running.TryGetValue(target, out var count) && count > 1)
+            if (running.TryGetValue(target, out var count) && count > 1)
             {
-                this.running[target] = count - 1;
+                running[target] = count - 1;
             }
             else
             {
-                this.running.Remove(target);
+                running.Remove(target);
             }
         }
     }
@@ -109,7 +109,7 @@ internal sealed partial class ShutdownSignal : IDisposable
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref this.disposed, 1) == 0)
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
             {
                 signal.Finished(target);
             }

@@ -24,7 +24,7 @@ internal sealed partial class TargetDiscoveryService(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await this.RediscoverAsync(stoppingToken);
+                await RediscoverAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -21,7 +21,7 @@ internal sealed partial class TargetScheduleRegistrar(
 {
     public const string Group = "collect";
 
-    public Task StartAsync(CancellationToken cancellationToken) => this.RegisterAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) => RegisterAsync(cancellationToken);
 
     /// <summary>Brings the stored jobs and triggers in line with <see cref="CollectionTargets.All"/>.</summary>
     public async Task RegisterAsync(CancellationToken cancellationToken)
@@ -64,7 +64,7 @@ internal sealed partial class TargetScheduleRegistrar(
         }
 
         var targetsChanged = changed.Count;
-        await this.RollupAsync(scheduler, changed, cancellationToken);
+        await RollupAsync(scheduler, changed, cancellationToken);
         if (changed.Count > 0)
         {
             await scheduler.ScheduleJobs(changed, new ScheduleJobOptions { Replace = true }, cancellationToken);

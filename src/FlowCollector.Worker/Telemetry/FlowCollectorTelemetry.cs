@@ -26,14 +26,14 @@ public sealed class FlowCollectorTelemetry
         ArgumentNullException.ThrowIfNull(meters);
         this.time = time;
         var meter = meters.Create(Name);
-        this.JobRuns = meter.CreateCounter<long>("flowcollector.job.runs", "{run}", "Collection runs of one target, by source and outcome (success, failure, cancelled).");
-        this.JobDuration = meter.CreateHistogram<double>("flowcollector.job.duration", "s", "Wall time of one target's collection run.");
-        this.EventsRead = meter.CreateCounter<long>("flowcollector.events.read", "{event}", "Normalised events read from sources.");
-        this.PointsWritten = meter.CreateCounter<long>("flowcollector.points.written", "{point}", "Points acknowledged by the sink.");
-        this.SpansClamped = meter.CreateCounter<long>("flowcollector.stage.clamped", "{span}", "Stage spans whose end came before their start (clock skew) and were clamped to 0.");
-        this.Probes = meter.CreateCounter<long>("flowcollector.probe.results", "{probe}", "Change probes before a read, by result (unchanged: no read; changed: full read; reconcile: full read due anyway).");
-        meter.CreateObservableGauge("flowcollector.ratelimit.remaining", this.ObserveRateLimit, "{request}", "API rate-limit budget left, per target, as last reported by the API.");
-        meter.CreateObservableGauge("flowcollector.watermark.lag", this.ObserveLag, "s", "How far each target's watermark is behind now.");
+        JobRuns = meter.CreateCounter<long>("flowcollector.job.runs", "{run}", "Collection runs of one target, by source and outcome (success, failure, cancelled).");
+        JobDuration = meter.CreateHistogram<double>("flowcollector.job.duration", "s", "Wall time of one target's collection run.");
+        EventsRead = meter.CreateCounter<long>("flowcollector.events.read", "{event}", "Normalised events read from sources.");
+        PointsWritten = meter.CreateCounter<long>("flowcollector.points.written", "{point}", "Points acknowledged by the sink.");
+        SpansClamped = meter.CreateCounter<long>("flowcollector.stage.clamped", "{span}", "Stage spans whose end came before their start (clock skew) and were clamped to 0.");
+        Probes = meter.CreateCounter<long>("flowcollector.probe.results", "{probe}", "Change probes before a read, by result (unchanged: no read; changed: full read; reconcile: full read due anyway).");
+        meter.CreateObservableGauge("flowcollector.ratelimit.remaining", ObserveRateLimit, "{request}", "API rate-limit budget left, per target, as last reported by the API.");
+        meter.CreateObservableGauge("flowcollector.watermark.lag", ObserveLag, "s", "How far each target's watermark is behind now.");
     }
 
     public static ActivitySource ActivitySource { get; } = new(Name);
@@ -84,16 +84,16 @@ public sealed class FlowCollectorTelemetry
 
     public Counter<long> Probes { get; }
 
-    public void RecordRateLimit(string target, string source, int remaining) => this.rateLimitRemaining[target] = (source, remaining);
+    public void RecordRateLimit(string target, string source, int remaining) => rateLimitRemaining[target] = (source, remaining);
 
-    public void RecordWatermark(string target, DateTimeOffset watermark) => this.watermarks[target] = watermark;
+    public void RecordWatermark(string target, DateTimeOffset watermark) => watermarks[target] = watermark;
 
     private IEnumerable<Measurement<long>> ObserveRateLimit() =>
-        this.rateLimitRemaining.Select(kv => new Measurement<long>(kv.Value.Remaining, TargetTags(kv.Key)));
+        rateLimitRemaining.Select(kv => new Measurement<long>(kv.Value.Remaining, TargetTags(kv.Key)));
 
     private IEnumerable<Measurement<double>> ObserveLag()
     {
-        var now = this.time.GetUtcNow();
-        return this.watermarks.Select(kv => new Measurement<double>(Math.Max(0, (now - kv.Value).TotalSeconds), TargetTags(kv.Key)));
+        var now = time.GetUtcNow();
+        return watermarks.Select(kv => new Measurement<double>(Math.Max(0, (now - kv.Value).TotalSeconds), TargetTags(kv.Key)));
     }
 }

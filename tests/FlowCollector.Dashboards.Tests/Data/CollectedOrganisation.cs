@@ -40,7 +40,7 @@ public sealed class CollectedOrganisation : IAsyncLifetime
     public string Summary { get; private set; } = "";
 
     /// <summary>The InfluxDB holding the collected points in <see cref="Database"/>.</summary>
-    public InfluxDbServer Influx => this.influx ?? throw new InvalidOperationException("InfluxDB was not started.");
+    public InfluxDbServer Influx => influx ?? throw new InvalidOperationException("InfluxDB was not started.");
 
     public async ValueTask InitializeAsync()
     {
@@ -51,12 +51,12 @@ public sealed class CollectedOrganisation : IAsyncLifetime
 
         try
         {
-            await this.CollectAsync();
+            await CollectAsync();
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException)
         {
             // Reported by every test that needs the data, with the collector's output.
-            this.failure = e;
+            failure = e;
         }
     }
 
@@ -64,26 +64,26 @@ public sealed class CollectedOrganisation : IAsyncLifetime
     public InfluxDbServer Require()
     {
         RequiredBinary.Find(InfluxDbServer.BinaryPath, InfluxDbServer.DebianPackage);
-        if (this.failure is not null)
+        if (failure is not null)
         {
-            throw new InvalidOperationException($"Collecting the simulated organisation failed: {this.failure.Message}", this.failure);
+            throw new InvalidOperationException($"Collecting the simulated organisation failed: {failure.Message}", failure);
         }
 
-        return this.Influx;
+        return Influx;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (this.influx is not null)
+        if (influx is not null)
         {
-            await this.influx.DisposeAsync();
+            await influx.DisposeAsync();
         }
 
-        this.github?.Dispose();
+        github?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(this.directory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
@@ -132,16 +132,16 @@ public sealed class CollectedOrganisation : IAsyncLifetime
     private async Task CollectAsync()
     {
         var ct = CancellationToken.None;
-        this.Model = SimulatedGitHub.Generate(
+        Model = SimulatedGitHub.Generate(
             seed: 20261127,
             repositories: 4,
             pullRequestsPerRepository: 100,
-            start: this.Now.AddDays(-25),
-            new GitHubGenerationOptions { Organisations = 2, AverageGap = TimeSpan.FromHours(6), Now = this.Now });
-        AddIncidents(this.Model, this.Now);
-        this.github = new GitHubSimulator(this.Model, new GitHubSimulatorOptions { Token = Token });
-        this.influx = await InfluxDbServer.StartAsync(ct);
-        await this.influx.CreateDatabaseAsync(Database, ct);
+            start: Now.AddDays(-25),
+            new GitHubGenerationOptions { Organisations = 2, AverageGap = TimeSpan.FromHours(6), Now = Now });
+        AddIncidents(Model, Now);
+        github = new GitHubSimulator(Model, new GitHubSimulatorOptions { Token = Token });
+        influx = await InfluxDbServer.StartAsync(ct);
+        await influx.CreateDatabaseAsync(Database, ct);
 
         var config = new Dictionary<string, object?>
         {
@@ -149,9 +149,9 @@ public sealed class CollectedOrganisation : IAsyncLifetime
             {
                 ["GitHub"] = new Dictionary<string, object?>
                 {
-                    ["ApiBaseAddress"] = this.github.Url,
+                    ["ApiBaseAddress"] = github.Url,
                     ["Token"] = Token,
-                    ["Repositories"] = this.Model.Repositories.Select(r => r.FullName).ToArray(),
+                    ["Repositories"] = Model.Repositories.Select(r => r.FullName).ToArray(),
                     ["IncidentLabels"] = new[] { IncidentLabel },
                     ["Resilience"] = new Dictionary<string, object?> { ["Retry"] = new Dictionary<string, object?> { ["Delay"] = "00:00:00.010" } },
                 },
@@ -162,23 +162,23 @@ public sealed class CollectedOrganisation : IAsyncLifetime
                 ["ProductionEnvironments"] = new[] { "production" },
 
                 // One team owns the first repository; the others belong to no team, so "All" teams must still show them.
-                ["Teams"] = new Dictionary<string, object?> { [FirstTeam] = new[] { this.Model.Repositories[0].FullName } },
+                ["Teams"] = new Dictionary<string, object?> { [FirstTeam] = new[] { Model.Repositories[0].FullName } },
             },
-            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(this.directory, "state.db") },
+            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(directory, "state.db") },
             ["Sinks"] = new Dictionary<string, object?>
             {
-                ["InfluxDb"] = new Dictionary<string, object?> { ["Url"] = this.influx.Url.ToString(), ["ApiVersion"] = "V1", ["Database"] = Database },
+                ["InfluxDb"] = new Dictionary<string, object?> { ["Url"] = influx.Url.ToString(), ["ApiVersion"] = "V1", ["Database"] = Database },
             },
             ["Collection"] = new Dictionary<string, object?> { ["MaxConcurrentTargets"] = 4 },
         };
-        var path = Path.Combine(this.directory, "config.json");
+        var path = Path.Combine(directory, "config.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config), ct);
 
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var code = await FlowCollectorApp.RunAsync(["once", "--config", path], stdout, stderr, cancellationToken: ct);
-        this.Summary = stdout.ToString();
-        this.CollectedAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+        Summary = stdout.ToString();
+        CollectedAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
         if (code != ExitCodes.Ok)
         {
             throw new InvalidOperationException($"flowcollector once exited with {code}:{Environment.NewLine}{stdout}{stderr}");

@@ -8,7 +8,7 @@ namespace FlowCollector.Dashboards.Tests.Grafana;
 public sealed record AlertNumber(IReadOnlyDictionary<string, string> Labels, double Value)
 {
     public override string ToString() =>
-        $"{{{string.Join(", ", this.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"))}}} = {this.Value.ToString(CultureInfo.InvariantCulture)}";
+        $"{{{string.Join(", ", Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"))}}} = {Value.ToString(CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>What one evaluation of a rule gave: the instances of its condition (labels, value) and the resulting state.</summary>
@@ -22,11 +22,11 @@ public sealed record AlertEvaluation(string State, IReadOnlyList<AlertNumber> Co
     /// The condition's instances that fire (non-zero, not NaN); for a rule alerting on no data (<c>noDataState:
     /// Alerting</c>), the one instance Grafana raises then, without labels from the data.
     /// </summary>
-    public IReadOnlyList<AlertNumber> Firing => this.State == Alerting && this.Condition.Count == 0
+    public IReadOnlyList<AlertNumber> Firing => State == Alerting && Condition.Count == 0
         ? [new AlertNumber(new Dictionary<string, string>(StringComparer.Ordinal), double.NaN)]
-        : this.Condition.Where(n => n.Value != 0 && !double.IsNaN(n.Value)).ToList();
+        : Condition.Where(n => n.Value != 0 && !double.IsNaN(n.Value)).ToList();
 
-    public override string ToString() => $"{this.State}: {string.Join("; ", this.Numbers.Select(kv => $"{kv.Key}: [{string.Join(", ", kv.Value)}]"))}";
+    public override string ToString() => $"{State}: {string.Join("; ", Numbers.Select(kv => $"{kv.Key}: [{string.Join(", ", kv.Value)}]"))}";
 }
 
 /// <summary>

@@ -29,17 +29,17 @@ public static class AlertMath
 
         public Operand Parse()
         {
-            var result = this.Or();
-            this.SkipSpace();
-            return this.position == text.Length ? result : throw this.Error("unexpected input");
+            var result = Or();
+            SkipSpace();
+            return position == text.Length ? result : throw Error("unexpected input");
         }
 
         private Operand Or()
         {
-            var left = this.And();
-            while (this.Take("||"))
+            var left = And();
+            while (Take("||"))
             {
-                left = Combine(left, this.And(), (a, b) => Truth(a) || Truth(b) ? 1 : 0);
+                left = Combine(left, And(), (a, b) => Truth(a) || Truth(b) ? 1 : 0);
             }
 
             return left;
@@ -47,10 +47,10 @@ public static class AlertMath
 
         private Operand And()
         {
-            var left = this.Comparison();
-            while (this.Take("&&"))
+            var left = Comparison();
+            while (Take("&&"))
             {
-                left = Combine(left, this.Comparison(), (a, b) => Truth(a) && Truth(b) ? 1 : 0);
+                left = Combine(left, Comparison(), (a, b) => Truth(a) && Truth(b) ? 1 : 0);
             }
 
             return left;
@@ -58,38 +58,38 @@ public static class AlertMath
 
         private Operand Comparison()
         {
-            var left = this.Sum();
+            var left = Sum();
             while (true)
             {
                 Func<double, double, bool>? op =
-                    this.Take(">=") ? (a, b) => a >= b
-                    : this.Take("<=") ? (a, b) => a <= b
-                    : this.Take("==") ? (a, b) => a == b
-                    : this.Take("!=") ? (a, b) => a != b
-                    : this.Take(">") ? (a, b) => a > b
-                    : this.Take("<") ? (a, b) => a < b
+                    Take(">=") ? (a, b) => a >= b
+                    : Take("<=") ? (a, b) => a <= b
+                    : Take("==") ? (a, b) => a == b
+                    : Take("!=") ? (a, b) => a != b
+                    : Take(">") ? (a, b) => a > b
+                    : Take("<") ? (a, b) => a < b
                     : null;
                 if (op is null)
                 {
                     return left;
                 }
 
-                left = Combine(left, this.Sum(), (a, b) => op(a, b) ? 1 : 0);
+                left = Combine(left, Sum(), (a, b) => op(a, b) ? 1 : 0);
             }
         }
 
         private Operand Sum()
         {
-            var left = this.Product();
+            var left = Product();
             while (true)
             {
-                if (this.Take("+"))
+                if (Take("+"))
                 {
-                    left = Combine(left, this.Product(), (a, b) => a + b);
+                    left = Combine(left, Product(), (a, b) => a + b);
                 }
-                else if (this.Take("-"))
+                else if (Take("-"))
                 {
-                    left = Combine(left, this.Product(), (a, b) => a - b);
+                    left = Combine(left, Product(), (a, b) => a - b);
                 }
                 else
                 {
@@ -100,17 +100,17 @@ public static class AlertMath
 
         private Operand Product()
         {
-            var left = this.Unary();
+            var left = Unary();
             while (true)
             {
-                if (this.Take("*"))
+                if (Take("*"))
                 {
-                    left = Combine(left, this.Unary(), (a, b) => a * b);
+                    left = Combine(left, Unary(), (a, b) => a * b);
                 }
-                else if (this.Take("/"))
+                else if (Take("/"))
                 {
                     // Go's float division: x/0 is ±Inf, 0/0 is NaN.
-                    left = Combine(left, this.Unary(), (a, b) => a / b);
+                    left = Combine(left, Unary(), (a, b) => a / b);
                 }
                 else
                 {
@@ -119,72 +119,72 @@ public static class AlertMath
             }
         }
 
-        private Operand Unary() => this.Take("-") ? Combine(new Operand(0, null), this.Unary(), (a, b) => a - b) : this.Primary();
+        private Operand Unary() => Take("-") ? Combine(new Operand(0, null), Unary(), (a, b) => a - b) : Primary();
 
         private Operand Primary()
         {
-            this.SkipSpace();
-            if (this.Take("("))
+            SkipSpace();
+            if (Take("("))
             {
-                var inner = this.Or();
-                return this.Take(")") ? inner : throw this.Error("')' expected");
+                var inner = Or();
+                return Take(")") ? inner : throw Error("')' expected");
             }
 
-            if (this.position < text.Length && text[this.position] == '$')
+            if (position < text.Length && text[position] == '$')
             {
-                var start = ++this.position;
-                var braced = this.position < text.Length && text[this.position] == '{';
+                var start = ++position;
+                var braced = position < text.Length && text[position] == '{';
                 if (braced)
                 {
-                    start = ++this.position;
+                    start = ++position;
                 }
 
-                while (this.position < text.Length && (char.IsLetterOrDigit(text[this.position]) || text[this.position] == '_'))
+                while (position < text.Length && (char.IsLetterOrDigit(text[position]) || text[position] == '_'))
                 {
-                    this.position++;
+                    position++;
                 }
 
-                var name = text[start..this.position];
-                if (braced && !this.Take("}"))
+                var name = text[start..position];
+                if (braced && !Take("}"))
                 {
-                    throw this.Error("'}' expected");
+                    throw Error("'}' expected");
                 }
 
-                return variables.TryGetValue(name, out var set) ? new Operand(null, set) : throw this.Error($"${name} is not an earlier expression");
+                return variables.TryGetValue(name, out var set) ? new Operand(null, set) : throw Error($"${name} is not an earlier expression");
             }
 
-            var numberStart = this.position;
-            while (this.position < text.Length && (char.IsDigit(text[this.position]) || text[this.position] is '.' or 'e' or 'E'))
+            var numberStart = position;
+            while (position < text.Length && (char.IsDigit(text[position]) || text[position] is '.' or 'e' or 'E'))
             {
-                this.position++;
+                position++;
             }
 
-            return numberStart < this.position && double.TryParse(text[numberStart..this.position], NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            return numberStart < position && double.TryParse(text[numberStart..position], NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
                 ? new Operand(number, null)
-                : throw this.Error("a number, $ref or '(' expected");
+                : throw Error("a number, $ref or '(' expected");
         }
 
         private bool Take(string token)
         {
-            this.SkipSpace();
-            if (string.CompareOrdinal(text, this.position, token, 0, token.Length) != 0)
+            SkipSpace();
+            if (string.CompareOrdinal(text, position, token, 0, token.Length) != 0)
             {
                 return false;
             }
 
-            this.position += token.Length;
+            position += token.Length;
             return true;
         }
 
         private void SkipSpace()
         {
-            while (this.position < text.Length && char.IsWhiteSpace(text[this.position]))
+            while (position < text.Length && char.IsWhiteSpace(text[position]))
             {
-                this.position++;
+                position++;
             }
         }
 
-        private FormatException Error(string what) => new($"Math expression '{text}' at {this.position}: {what}.");
+        private FormatException Error(string what) => new($"Math expression '{text}' at {position}: {what}.");
 
         private static bool Truth(double value) => value != 0 && !double.IsNaN(value);
 

@@ -8,13 +8,13 @@ public sealed record AlertQuery(string RefId, string DatasourceUid, long FromSec
 {
     public const string ExpressionUid = "__expr__";
 
-    public bool IsExpression => this.DatasourceUid == ExpressionUid;
+    public bool IsExpression => DatasourceUid == ExpressionUid;
 
     /// <summary>The expression type (<c>reduce</c>, <c>math</c>, <c>threshold</c>, …) or null for a data-source query.</summary>
-    public string? ExpressionType => this.IsExpression ? (string?)this.Model["type"] : null;
+    public string? ExpressionType => IsExpression ? (string?)Model["type"] : null;
 
     /// <summary>The InfluxQL of a data-source query.</summary>
-    public string Query => (string?)this.Model["query"] ?? throw new InvalidDataException($"Query {this.RefId} has no model.query.");
+    public string Query => (string?)Model["query"] ?? throw new InvalidDataException($"Query {RefId} has no model.query.");
 }
 
 /// <summary>A Grafana-managed alert rule as file provisioning (apiVersion 1) declares it.</summary>

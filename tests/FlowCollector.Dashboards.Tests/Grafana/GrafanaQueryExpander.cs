@@ -42,8 +42,8 @@ public sealed partial class GrafanaQueryExpander
             throw new ArgumentException($"The time range must end after it starts ({from:O} .. {to:O}).", nameof(to));
         }
 
-        this.From = from;
-        this.To = to;
+        From = from;
+        To = to;
         this.variables = (variables ?? []).ToDictionary(v => v.Name, StringComparer.Ordinal);
     }
 
@@ -55,8 +55,8 @@ public sealed partial class GrafanaQueryExpander
     public GrafanaQueryExpander With(VariableValue variable)
     {
         ArgumentNullException.ThrowIfNull(variable);
-        var all = this.variables.Values.Where(v => v.Name != variable.Name).Append(variable);
-        return new GrafanaQueryExpander(this.From, this.To, all);
+        var all = variables.Values.Where(v => v.Name != variable.Name).Append(variable);
+        return new GrafanaQueryExpander(From, To, all);
     }
 
     /// <summary>
@@ -65,7 +65,7 @@ public sealed partial class GrafanaQueryExpander
     /// </summary>
     public TimeSpan Interval(string? minimum, int maxDataPoints = DefaultMaxDataPoints)
     {
-        var raw = (this.To - this.From) / maxDataPoints;
+        var raw = (To - From) / maxDataPoints;
         var rounded = IntervalLadder.FirstOrDefault(step => step >= raw, IntervalLadder[^1]);
         return minimum is { Length: > 0 } && ParseDuration(minimum) is var min && min > rounded ? min : rounded;
     }
@@ -74,9 +74,9 @@ public sealed partial class GrafanaQueryExpander
     public string Expand(string query, TimeSpan? interval = null)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var step = interval ?? this.Interval(null);
-        var fromMs = this.From.ToUnixTimeMilliseconds();
-        var toMs = this.To.ToUnixTimeMilliseconds();
+        var step = interval ?? Interval(null);
+        var fromMs = From.ToUnixTimeMilliseconds();
+        var toMs = To.ToUnixTimeMilliseconds();
         var timeFilter = $"time >= {fromMs.ToString(CultureInfo.InvariantCulture)}ms and time <= {toMs.ToString(CultureInfo.InvariantCulture)}ms";
         var text = query
             .Replace("$__timeFilter", timeFilter, StringComparison.Ordinal)
@@ -84,9 +84,9 @@ public sealed partial class GrafanaQueryExpander
             .Replace("$__interval_ms", ((long)step.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("$__interval", FormatDuration(step), StringComparison.Ordinal)
             .Replace("$interval", FormatDuration(step), StringComparison.Ordinal)
-            .Replace("$__range_s", ((long)(this.To - this.From).TotalSeconds).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("$__range_ms", ((long)(this.To - this.From).TotalMilliseconds).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("$__range", FormatDuration(this.To - this.From), StringComparison.Ordinal)
+            .Replace("$__range_s", ((long)(To - From).TotalSeconds).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("$__range_ms", ((long)(To - From).TotalMilliseconds).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("$__range", FormatDuration(To - From), StringComparison.Ordinal)
             .Replace("${__from}", fromMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("${__to}", toMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("$__from", fromMs.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
@@ -97,7 +97,7 @@ public sealed partial class GrafanaQueryExpander
                 : match.Groups["bracket"].Success ? match.Groups["bracket"].Value
                 : match.Groups["plain"].Value;
             var format = match.Groups["format"].Success ? match.Groups["format"].Value : null;
-            return this.variables.TryGetValue(name, out var variable) ? Format(variable, format) : match.Value;
+            return variables.TryGetValue(name, out var variable) ? Format(variable, format) : match.Value;
         });
         var left = LeftoverPattern().Match(text);
         return left.Success

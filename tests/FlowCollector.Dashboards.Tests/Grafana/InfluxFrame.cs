@@ -15,7 +15,7 @@ namespace FlowCollector.Dashboards.Tests.Grafana;
 public sealed record InfluxFrame(string Measurement, string Column, IReadOnlyDictionary<string, string> Labels, IReadOnlyList<(long Time, double? Value)> Points)
 {
     /// <summary>The last point's value, or null without points.</summary>
-    public double? Last => this.Points.Count == 0 ? null : this.Points[^1].Value;
+    public double? Last => Points.Count == 0 ? null : Points[^1].Value;
 
     /// <summary>Runs <paramref name="influxQl"/> (already interpolated) and converts the response into frames.</summary>
     public static async Task<IReadOnlyList<InfluxFrame>> QueryAsync(InfluxDbServer influx, string database, string influxQl, CancellationToken cancellationToken)

@@ -15,13 +15,13 @@ public sealed record ChartCase(string ValuesFile, string Mode, string? SecretNam
     /// <summary>Variables whose credential comes from a Secret other than <see cref="SecretName"/>, by variable.</summary>
     public IReadOnlyDictionary<string, string> OtherSecrets { get; init; } = new Dictionary<string, string>();
 
-    public IReadOnlyList<string> ValuesFiles => this.ValuesFile == ChartDefaults
+    public IReadOnlyList<string> ValuesFiles => ValuesFile == ChartDefaults
         ? [Path.Combine(Helm.RepositoryPaths.Root, "tests", "FlowCollector.Deployment.Tests", "Chart", "published-chart-values.yaml")]
-        : [Helm.RepositoryPaths.CiValues(this.ValuesFile)];
+        : [Helm.RepositoryPaths.CiValues(ValuesFile)];
 
-    public string SecretOf(string variable) => this.OtherSecrets.GetValueOrDefault(variable) ?? this.SecretName!;
+    public string SecretOf(string variable) => OtherSecrets.GetValueOrDefault(variable) ?? SecretName!;
 
-    public override string ToString() => this.ValuesFile;
+    public override string ToString() => ValuesFile;
 }
 
 /// <summary>The values files every chart test runs over; a new ci/*.yaml must be added here (a test checks that).</summary>

@@ -12,7 +12,7 @@ public sealed class ChartFilesTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("flowcollector-chart-copy-").FullName;
 
-    public void Dispose() => Directory.Delete(this.directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
     public void Nothing_in_the_chart_is_a_symlink()
@@ -49,7 +49,7 @@ public sealed class ChartFilesTests : IDisposable
     [Fact]
     public async Task The_published_chart_renders_with_its_defaults_and_the_source_chart_refuses_without_an_image()
     {
-        var copy = Path.Combine(this.directory, "published");
+        var copy = Path.Combine(directory, "published");
         await RunAsync("cp", "-r", RepositoryPaths.Chart, copy);
         await RunAsync(Path.Combine(RepositoryPaths.Root, "build", "set-chart-release.sh"), copy, "ghcr.io/contoso/flowcollector", "https://github.com/contoso/flowcollector", "v0.1.0");
 
@@ -72,7 +72,7 @@ public sealed class ChartFilesTests : IDisposable
     [Fact]
     public async Task The_chart_copied_on_its_own_renders_and_lints()
     {
-        var copy = Path.Combine(this.directory, "flowcollector");
+        var copy = Path.Combine(directory, "flowcollector");
         await RunAsync("cp", "-r", RepositoryPaths.Chart, copy);
 
         var values = RepositoryPaths.CiValues("grafana-values.yaml");

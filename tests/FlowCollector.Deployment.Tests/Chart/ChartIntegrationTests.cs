@@ -11,7 +11,7 @@ public sealed class ChartIntegrationTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("flowcollector-chart-integration-").FullName;
 
-    public void Dispose() => Directory.Delete(this.directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
     public async Task A_GitHub_App_id_written_as_a_number_reaches_the_configuration_as_its_digits()
@@ -27,7 +27,7 @@ public sealed class ChartIntegrationTests : IDisposable
     [Fact]
     public async Task A_GitHub_App_id_can_come_from_the_Secret()
     {
-        var chart = await this.RenderAsync("github-app-values.yaml", "config:\n  github:\n    app: {appId: ''}\nsecrets:\n  githubAppId: {existingSecret: github-app, key: app-id}\n");
+        var chart = await RenderAsync("github-app-values.yaml", "config:\n  github:\n    app: {appId: ''}\nsecrets:\n  githubAppId: {existingSecret: github-app, key: app-id}\n");
 
         var references = RenderedManifestTests.SecretReferences(chart.CollectorPodSpec(), chart.CollectorContainer());
         Assert.Contains(new RenderedManifestTests.SecretReference("Sources__GitHub__App__AppId", "github-app", "app-id", "files"), references);
@@ -52,7 +52,7 @@ public sealed class ChartIntegrationTests : IDisposable
     [Fact]
     public async Task PostgreSQL_from_host_database_user_and_a_password_Secret_is_composed_by_Kubernetes()
     {
-        var chart = await this.RenderAsync("postgresql-values.yaml", "state:\n  postgresql: {host: pg-rw.db, port: 5433, database: flow, username: flow, sslMode: Require}\nsecrets:\n  postgresqlPassword: {existingSecret: pg-app, key: password}\n");
+        var chart = await RenderAsync("postgresql-values.yaml", "state:\n  postgresql: {host: pg-rw.db, port: 5433, database: flow, username: flow, sslMode: Require}\nsecrets:\n  postgresqlPassword: {existingSecret: pg-app, key: password}\n");
         var env = chart.CollectorContainer()["env"]!.AsArray().Select(e => e!.AsObject()).ToList();
 
         var password = env.FindIndex(e => (string?)e["name"] == "FLOWCOLLECTOR_POSTGRESQL_PASSWORD");
@@ -86,7 +86,7 @@ public sealed class ChartIntegrationTests : IDisposable
     [Fact]
     public async Task A_credential_set_in_extraEnv_is_not_mounted_so_extraEnv_wins()
     {
-        var chart = await this.RenderAsync("default-values.yaml", "extraEnv:\n  - name: Sources__GitHub__Token\n    valueFrom: {secretKeyRef: {name: github-bot, key: token}}\n");
+        var chart = await RenderAsync("default-values.yaml", "extraEnv:\n  - name: Sources__GitHub__Token\n    valueFrom: {secretKeyRef: {name: github-bot, key: token}}\n");
 
         Assert.DoesNotContain(RenderedManifestTests.SecretReferences(chart.CollectorPodSpec(), chart.CollectorContainer()), r => r.Via == "files");
         var env = Assert.Single(chart.CollectorContainer()["env"]!.AsArray(), e => (string?)e!["name"] == "Sources__GitHub__Token")!;
@@ -96,7 +96,7 @@ public sealed class ChartIntegrationTests : IDisposable
     [Fact]
     public async Task Credentials_as_environment_variables_come_from_each_credentials_own_Secret()
     {
-        var chart = await this.RenderAsync("influxdb2-values.yaml", "secrets:\n  influxdbToken: {existingSecret: influxdb-influxdb2-auth, key: admin-token}\n");
+        var chart = await RenderAsync("influxdb2-values.yaml", "secrets:\n  influxdbToken: {existingSecret: influxdb-influxdb2-auth, key: admin-token}\n");
 
         var references = RenderedManifestTests.SecretReferences(chart.CollectorPodSpec(), chart.CollectorContainer());
         Assert.Equal(
@@ -107,7 +107,7 @@ public sealed class ChartIntegrationTests : IDisposable
     [Fact]
     public async Task An_extraEnv_override_matches_the_variable_as_the_binary_reads_it()
     {
-        var chart = await this.RenderAsync("default-values.yaml", "extraEnv:\n  - name: SOURCES__GITHUB__TOKEN\n    valueFrom: {secretKeyRef: {name: github-bot, key: token}}\n");
+        var chart = await RenderAsync("default-values.yaml", "extraEnv:\n  - name: SOURCES__GITHUB__TOKEN\n    valueFrom: {secretKeyRef: {name: github-bot, key: token}}\n");
 
         var reference = Assert.Single(RenderedManifestTests.SecretReferences(chart.CollectorPodSpec(), chart.CollectorContainer()));
         Assert.Equal(new RenderedManifestTests.SecretReference("SOURCES__GITHUB__TOKEN", "github-bot", "token", "env"), reference);
@@ -120,7 +120,7 @@ public sealed class ChartIntegrationTests : IDisposable
     public async Task The_NetworkPolicy_lets_Entra_ID_token_requests_out(string credential, long port, string cidr)
     {
         // Azure DevOps restricted to its own peers, so only the Entra rule can let the token request out.
-        var chart = await this.RenderAsync(
+        var chart = await RenderAsync(
             "azure-devops-entra-values.yaml",
             $"config:\n  azureDevOps:\n    entraId: {{credential: {credential}}}\nsecrets:\n  azureDevOpsClientSecret: {{key: client-secret}}\nnetworkPolicy:\n  azureDevOpsTo: [{{ipBlock: {{cidr: 13.107.6.0/24}}}}]\n");
 
@@ -132,7 +132,7 @@ public sealed class ChartIntegrationTests : IDisposable
 
     private async Task<RenderedChart> RenderAsync(string valuesFile, string overlay)
     {
-        var file = Path.Combine(this.directory, $"overlay-{Guid.NewGuid():N}.yaml");
+        var file = Path.Combine(directory, $"overlay-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(file, overlay, TestContext.Current.CancellationToken);
         var result = await HelmCli.TemplateAsync([RepositoryPaths.CiValues(valuesFile), file]);
         Assert.True(result.Succeeded, result.ToString());

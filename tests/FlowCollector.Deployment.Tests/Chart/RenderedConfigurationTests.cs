@@ -28,14 +28,14 @@ public sealed class RenderedConfigurationTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("flowcollector-chart-config-").FullName;
 
-    public void Dispose() => Directory.Delete(this.directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Theory]
     [MemberData(nameof(ChartCases.Names), MemberType = typeof(ChartCases))]
     public async Task The_binary_accepts_the_rendered_configuration(string valuesFile)
     {
         var chart = await HelmCli.RenderAsync(ChartCases.Get(valuesFile).ValuesFiles);
-        var configuration = this.LoadAsTheContainerDoes(chart, withCredentials: true);
+        var configuration = LoadAsTheContainerDoes(chart, withCredentials: true);
 
         using var provider = Compose(configuration);
         var problems = StartupProblems(provider, configuration);
@@ -50,7 +50,7 @@ public sealed class RenderedConfigurationTests : IDisposable
         var @case = ChartCases.Get(valuesFile);
         var chart = await HelmCli.RenderAsync(@case.ValuesFiles);
         var values = ValuesOf(@case);
-        var configuration = this.LoadAsTheContainerDoes(chart, withCredentials: true);
+        var configuration = LoadAsTheContainerDoes(chart, withCredentials: true);
 
         using var provider = Compose(configuration);
         var github = provider.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
@@ -80,7 +80,7 @@ public sealed class RenderedConfigurationTests : IDisposable
         var @case = ChartCases.Get(valuesFile);
         var chart = await HelmCli.RenderAsync(@case.ValuesFiles);
         var config = ValuesOf(@case)["config"]!;
-        using var provider = Compose(this.LoadAsTheContainerDoes(chart, withCredentials: true));
+        using var provider = Compose(LoadAsTheContainerDoes(chart, withCredentials: true));
         var github = provider.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
         var rateLimit = provider.GetRequiredService<IOptions<GitHubRateLimitOptions>>().Value;
         var azureDevOps = provider.GetRequiredService<IOptions<AzureDevOpsSourceOptions>>().Value;
@@ -126,7 +126,7 @@ public sealed class RenderedConfigurationTests : IDisposable
     public async Task Without_the_secret_the_binary_rejects_the_rendered_configuration(string valuesFile, string expected)
     {
         var chart = await HelmCli.RenderAsync(ChartCases.Get(valuesFile).ValuesFiles);
-        var configuration = this.LoadAsTheContainerDoes(chart, withCredentials: false);
+        var configuration = LoadAsTheContainerDoes(chart, withCredentials: false);
 
         using var provider = Compose(configuration);
         var problems = StartupProblems(provider, configuration);
@@ -143,7 +143,7 @@ public sealed class RenderedConfigurationTests : IDisposable
     public async Task The_binary_accepts_a_CloudNativePG_uri_where_the_chart_mounts_it()
     {
         var chart = await HelmCli.RenderAsync([RepositoryPaths.CiValues("postgresql-cnpg-values.yaml")]);
-        var configuration = this.LoadAsTheContainerDoes(chart, withCredentials: true, new Dictionary<string, string>
+        var configuration = LoadAsTheContainerDoes(chart, withCredentials: true, new Dictionary<string, string>
         {
             ["State__PostgreSql__ConnectionString"] = "postgresql://app:fake-password@flowcollector-pg-rw.flow:5432/app?sslmode=require",
         });
@@ -355,14 +355,14 @@ public sealed class RenderedConfigurationTests : IDisposable
         // The --config path must be inside the mounted ConfigMap; the test reads the same file from a temp copy.
         var configMount = MountOf(pod, container, v => v["configMap"] is not null && (string?)v["name"] == "config");
         Assert.Equal(configMount.TrimEnd('/') + "/flowcollector.json", configPath);
-        var configFile = Path.Combine(this.directory, "flowcollector.json");
+        var configFile = Path.Combine(directory, "flowcollector.json");
         File.WriteAllText(configFile, chart.ConfigJson());
         args[args.IndexOf("--config") + 1] = configFile;
 
         var environment = (container["env"]?.AsArray() ?? [])
             .Where(e => e!["value"] is not null)
             .ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
-        var secretsDirectory = Directory.CreateDirectory(Path.Combine(this.directory, "secrets")).FullName;
+        var secretsDirectory = Directory.CreateDirectory(Path.Combine(directory, "secrets")).FullName;
         var references = RenderedManifestTests.SecretReferences(pod, container);
         if (references.Any(r => r.Via == "files"))
         {

@@ -33,7 +33,7 @@ public sealed class SettableKeysTests : IDisposable
 
     private readonly string directory = Directory.CreateTempSubdirectory("flowcollector-settable-").FullName;
 
-    public void Dispose() => Directory.Delete(this.directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
     public async Task Every_bound_key_has_a_value_in_the_chart_except_the_listed_ones()
@@ -52,8 +52,8 @@ public sealed class SettableKeysTests : IDisposable
             resilience[section] = new JsonObject { ["resilience"] = Nested(Leaves().Where(l => l.Key.StartsWith(value + ":", StringComparison.Ordinal)), value.Split(':').Length) };
         }
 
-        rendered.AddRange(Rendered(await this.RenderAsync("influxdb2-values.yaml", new JsonObject { ["config"] = resilience })));
-        rendered.AddRange(Rendered(await this.RenderAsync("azure-devops-entra-values.yaml", new JsonObject
+        rendered.AddRange(Rendered(await RenderAsync("influxdb2-values.yaml", new JsonObject { ["config"] = resilience })));
+        rendered.AddRange(Rendered(await RenderAsync("azure-devops-entra-values.yaml", new JsonObject
         {
             ["config"] = new JsonObject { ["azureDevOps"] = new JsonObject { ["entraId"] = new JsonObject { ["credential"] = "ClientSecret", ["tenantId"] = "contoso.onmicrosoft.com", ["clientId"] = "00000000-0000-0000-0000-000000000001" } } },
         })));
@@ -70,7 +70,7 @@ public sealed class SettableKeysTests : IDisposable
     [Fact]
     public async Task Every_bound_key_can_be_set_through_extraEnv_and_wins_over_the_ConfigMap()
     {
-        var baseline = this.LoadAsTheContainerDoes(await HelmCli.RenderAsync([RepositoryPaths.CiValues("default-values.yaml")]));
+        var baseline = LoadAsTheContainerDoes(await HelmCli.RenderAsync([RepositoryPaths.CiValues("default-values.yaml")]));
         var expected = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var extraEnv = new JsonArray();
         var credentials = new List<string>();
@@ -89,8 +89,8 @@ public sealed class SettableKeysTests : IDisposable
             extraEnv.Add(new JsonObject { ["name"] = variable, ["value"] = expected[key] });
         }
 
-        var chart = await this.RenderAsync("default-values.yaml", new JsonObject { ["extraEnv"] = extraEnv });
-        var configuration = this.LoadAsTheContainerDoes(chart);
+        var chart = await RenderAsync("default-values.yaml", new JsonObject { ["extraEnv"] = extraEnv });
+        var configuration = LoadAsTheContainerDoes(chart);
 
         var wrong = expected.Where(e => configuration[e.Key] != e.Value).Select(e => $"{e.Key}: expected '{e.Value}', read '{configuration[e.Key]}'").ToList();
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));
@@ -110,7 +110,7 @@ public sealed class SettableKeysTests : IDisposable
     [MemberData(nameof(CredentialKeys))]
     public async Task A_credential_is_refused_as_a_literal_extraEnv_value(string variable)
     {
-        var values = Path.Combine(this.directory, "literal-credential.json");
+        var values = Path.Combine(directory, "literal-credential.json");
         await File.WriteAllTextAsync(values, new JsonObject { ["extraEnv"] = new JsonArray(new JsonObject { ["name"] = variable, ["value"] = "s3cr3t-value" }) }.ToJsonString(), TestContext.Current.CancellationToken);
 
         var result = await HelmCli.TemplateAsync([RepositoryPaths.CiValues("default-values.yaml"), values]);
@@ -183,7 +183,7 @@ public sealed class SettableKeysTests : IDisposable
 
     private async Task<RenderedChart> RenderAsync(string ciValues, JsonObject overlay)
     {
-        var file = Path.Combine(this.directory, $"overlay-{Guid.NewGuid():N}.json");
+        var file = Path.Combine(directory, $"overlay-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, overlay.ToJsonString(), TestContext.Current.CancellationToken);
         return await HelmCli.RenderAsync([RepositoryPaths.CiValues(ciValues), file]);
     }
@@ -196,7 +196,7 @@ public sealed class SettableKeysTests : IDisposable
     {
         var container = chart.CollectorContainer();
         var args = container["args"]!.AsArray().Select(a => (string)a!).ToList();
-        var configFile = Path.Combine(this.directory, $"flowcollector-{Guid.NewGuid():N}.json");
+        var configFile = Path.Combine(directory, $"flowcollector-{Guid.NewGuid():N}.json");
         File.WriteAllText(configFile, chart.ConfigJson());
         args[args.IndexOf("--config") + 1] = configFile;
         var environment = (container["env"]?.AsArray() ?? [])

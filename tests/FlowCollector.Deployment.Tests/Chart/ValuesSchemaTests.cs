@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Json.Schema;
 using FlowCollector.Deployment.Tests.Helm;
+using Json.Schema;
 
 namespace FlowCollector.Deployment.Tests.Chart;
 
@@ -13,7 +13,7 @@ public sealed class ValuesSchemaTests : IDisposable
 
     private readonly string directory = Directory.CreateTempSubdirectory("flowcollector-chart-values-").FullName;
 
-    public void Dispose() => Directory.Delete(this.directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Theory]
     [MemberData(nameof(ChartCases.Names), MemberType = typeof(ChartCases))]
@@ -113,7 +113,7 @@ public sealed class ValuesSchemaTests : IDisposable
     [MemberData(nameof(InvalidValues))]
     public async Task Helm_template_rejects_invalid_values_with_the_schema_message(string scenario, string overlay, string location, string helmMessage)
     {
-        var file = Path.Combine(this.directory, "overlay.yaml");
+        var file = Path.Combine(directory, "overlay.yaml");
         await File.WriteAllTextAsync(file, overlay, TestContext.Current.CancellationToken);
 
         var result = await HelmCli.TemplateAsync([file]);
@@ -206,7 +206,7 @@ public sealed class ValuesSchemaTests : IDisposable
     [InlineData("secrets: {existingSecret: s}\nconfig:\n  azureDevOps:\n    organizationUrl: https://dev.azure.com/fabrikam\n    projects: [{name: Web}, {name: Data}, {name: web}]", "config.azureDevOps.projects[2].name is \"web\", a duplicate of config.azureDevOps.projects[0].name")]
     public async Task Without_the_schema_the_templates_still_refuse(string overlay, string message)
     {
-        var file = Path.Combine(this.directory, "overlay.yaml");
+        var file = Path.Combine(directory, "overlay.yaml");
         await File.WriteAllTextAsync(file, overlay, TestContext.Current.CancellationToken);
 
         string[] image = overlay.StartsWith("image:", StringComparison.Ordinal) ? [] : ["--set", "image.repository=ghcr.io/example/flowcollector"];
@@ -223,12 +223,12 @@ public sealed class ValuesSchemaTests : IDisposable
         /// itself: JsonSchema.Net reports it there, Helm at the object holding it.
         /// </summary>
         public bool IsAt(string location) =>
-            this.Location == location
-            || (this.Message.Contains("false schema", StringComparison.Ordinal)
-                && this.Location.StartsWith(location + "/", StringComparison.Ordinal)
-                && !this.Location[(location.Length + 1)..].Contains('/', StringComparison.Ordinal));
+            Location == location
+            || (Message.Contains("false schema", StringComparison.Ordinal)
+                && Location.StartsWith(location + "/", StringComparison.Ordinal)
+                && !Location[(location.Length + 1)..].Contains('/', StringComparison.Ordinal));
 
-        public override string ToString() => $"'{this.Location}': {this.Message}";
+        public override string ToString() => $"'{Location}': {Message}";
     }
 
     private static List<SchemaError> Evaluate(System.Text.Json.Nodes.JsonNode values)

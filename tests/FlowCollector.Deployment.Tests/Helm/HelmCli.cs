@@ -6,9 +6,9 @@ namespace FlowCollector.Deployment.Tests.Helm;
 /// <summary>The result of one helm invocation.</summary>
 internal sealed record HelmResult(int ExitCode, string Stdout, string Stderr)
 {
-    public bool Succeeded => this.ExitCode == 0;
+    public bool Succeeded => ExitCode == 0;
 
-    public override string ToString() => $"exit {this.ExitCode}\n--- stderr\n{this.Stderr}\n--- stdout\n{this.Stdout}";
+    public override string ToString() => $"exit {ExitCode}\n--- stderr\n{Stderr}\n--- stdout\n{Stdout}";
 }
 
 /// <summary>

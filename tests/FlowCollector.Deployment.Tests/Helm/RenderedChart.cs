@@ -9,32 +9,32 @@ internal sealed class RenderedChart(IReadOnlyList<JsonObject> manifests)
 
     public static RenderedChart Parse(string yaml) => new([.. YamlJson.ParseAll(yaml).Cast<JsonObject>()]);
 
-    public IEnumerable<JsonObject> OfKind(string kind) => this.Manifests.Where(m => (string?)m["kind"] == kind);
+    public IEnumerable<JsonObject> OfKind(string kind) => Manifests.Where(m => (string?)m["kind"] == kind);
 
     public JsonObject Single(string kind)
     {
-        var found = this.OfKind(kind).ToList();
-        Assert.True(found.Count == 1, $"expected one {kind}, rendered: {this.Describe()}");
+        var found = OfKind(kind).ToList();
+        Assert.True(found.Count == 1, $"expected one {kind}, rendered: {Describe()}");
         return found[0];
     }
 
-    public JsonObject? Find(string kind) => this.OfKind(kind).SingleOrDefault();
+    public JsonObject? Find(string kind) => OfKind(kind).SingleOrDefault();
 
     /// <summary>The collector's pod spec: the Deployment's, or the CronJob's job template's.</summary>
     public JsonObject CollectorPodSpec() =>
-        (this.Find("Deployment")?["spec"]?["template"]?["spec"]
-         ?? this.Find("CronJob")?["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"]
-         ?? throw new InvalidOperationException($"neither a Deployment nor a CronJob was rendered: {this.Describe()}")).AsObject();
+        (Find("Deployment")?["spec"]?["template"]?["spec"]
+         ?? Find("CronJob")?["spec"]?["jobTemplate"]?["spec"]?["template"]?["spec"]
+         ?? throw new InvalidOperationException($"neither a Deployment nor a CronJob was rendered: {Describe()}")).AsObject();
 
-    public JsonObject CollectorContainer() => this.CollectorPodSpec()["containers"]!.AsArray().Single(c => (string?)c!["name"] == "flowcollector")!.AsObject();
+    public JsonObject CollectorContainer() => CollectorPodSpec()["containers"]!.AsArray().Single(c => (string?)c!["name"] == "flowcollector")!.AsObject();
 
     /// <summary>Every pod spec rendered: the collector's and the <c>helm test</c> pods'.</summary>
     public IEnumerable<JsonObject> AllPodSpecs() =>
-        this.OfKind("Pod").Select(p => p["spec"]!.AsObject()).Prepend(this.CollectorPodSpec());
+        OfKind("Pod").Select(p => p["spec"]!.AsObject()).Prepend(CollectorPodSpec());
 
     /// <summary>The configuration file the ConfigMap carries (what the binary reads with --config).</summary>
     /// <summary>The collector's configuration file (the ConfigMap carrying <c>flowcollector.json</c>; others carry Grafana boards).</summary>
-    public string ConfigJson() => (string)this.OfKind("ConfigMap").Single(c => c["data"]?["flowcollector.json"] is not null)["data"]!["flowcollector.json"]!;
+    public string ConfigJson() => (string)OfKind("ConfigMap").Single(c => c["data"]?["flowcollector.json"] is not null)["data"]!["flowcollector.json"]!;
 
-    public string Describe() => string.Join(", ", this.Manifests.Select(m => $"{m["kind"]}/{m["metadata"]?["name"]}"));
+    public string Describe() => string.Join(", ", Manifests.Select(m => $"{m["kind"]}/{m["metadata"]?["name"]}"));
 }

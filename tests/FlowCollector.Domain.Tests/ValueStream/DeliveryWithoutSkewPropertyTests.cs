@@ -19,7 +19,7 @@ public sealed class DeliveryWithoutSkewPropertyTests
     private sealed record Delivery(bool Yaml, int Queue, int Ci, bool Rerun, int RerunGap, int RerunCi, int DeployRunStart, int StagingDelay, int StagingTook, int Approval, int ProductionTook, int Production)
     {
         public override string ToString() =>
-            $"yaml={this.Yaml} queue={this.Queue} ci={this.Ci} rerun={this.Rerun}/{this.RerunGap}/{this.RerunCi} deployRun={this.DeployRunStart} staging=+{this.StagingDelay}/{this.StagingTook} approval={this.Approval} production={this.ProductionTook}/{this.Production}";
+            $"yaml={Yaml} queue={Queue} ci={Ci} rerun={Rerun}/{RerunGap}/{RerunCi} deployRun={DeployRunStart} staging=+{StagingDelay}/{StagingTook} approval={Approval} production={ProductionTook}/{Production}";
     }
 
     private static readonly Gen<Delivery> DeliveryGen =

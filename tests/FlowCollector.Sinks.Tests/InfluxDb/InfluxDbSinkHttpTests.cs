@@ -25,17 +25,17 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
         V2,
     }
 
-    public void Dispose() => this.influx.Stop();
+    public void Dispose() => influx.Stop();
 
     [Fact]
     public async Task V2_posts_gzipped_line_protocol_with_token_org_bucket_and_ns_precision()
     {
-        this.Respond("/api/v2/write", 204);
-        using var provider = SinkProvider.Build(SinkProvider.V2(this.influx.Url!));
+        Respond("/api/v2/write", 204);
+        using var provider = SinkProvider.Build(SinkProvider.V2(influx.Url!));
 
         await provider.Sink().WriteAsync(TwoPoints, TestContext.Current.CancellationToken);
 
-        var request = Assert.Single(this.influx.LogEntries).RequestMessage;
+        var request = Assert.Single(influx.LogEntries).RequestMessage;
         Assert.Equal("/api/v2/write", request.Path);
         Assert.Equal("contoso", request.Query!["org"].Single());
         Assert.Equal("flow", request.Query!["bucket"].Single());
@@ -50,12 +50,12 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [Fact]
     public async Task V1_posts_gzipped_line_protocol_to_write_with_db_rp_precision_and_basic_auth()
     {
-        this.Respond("/write", 204);
-        using var provider = SinkProvider.Build(SinkProvider.V1(this.influx.Url!, ("RetentionPolicy", "one year"), ("Username", "writer"), ("Password", SinkProvider.Password)));
+        Respond("/write", 204);
+        using var provider = SinkProvider.Build(SinkProvider.V1(influx.Url!, ("RetentionPolicy", "one year"), ("Username", "writer"), ("Password", SinkProvider.Password)));
 
         await provider.Sink().WriteAsync(TwoPoints, TestContext.Current.CancellationToken);
 
-        var request = Assert.Single(this.influx.LogEntries).RequestMessage;
+        var request = Assert.Single(influx.LogEntries).RequestMessage;
         Assert.Equal("/write", request.Path);
         Assert.Equal("flow", request.Query!["db"].Single());
         Assert.Equal("one year", request.Query!["rp"].Single());
@@ -70,12 +70,12 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [Fact]
     public async Task V1_sends_a_token_as_Token_header_and_plain_body_when_gzip_is_off()
     {
-        this.Respond("/write", 204);
-        using var provider = SinkProvider.Build(SinkProvider.V1(this.influx.Url!, ("Token", SinkProvider.Token), ("Gzip", "false")));
+        Respond("/write", 204);
+        using var provider = SinkProvider.Build(SinkProvider.V1(influx.Url!, ("Token", SinkProvider.Token), ("Gzip", "false")));
 
         await provider.Sink().WriteAsync(TwoPoints[..1], TestContext.Current.CancellationToken);
 
-        var request = Assert.Single(this.influx.LogEntries).RequestMessage;
+        var request = Assert.Single(influx.LogEntries).RequestMessage;
         Assert.Equal($"Token {SinkProvider.Token}", request.Headers!["Authorization"].Single());
         Assert.False(request.Headers!.ContainsKey("Content-Encoding"));
         Assert.False(request.Query!.ContainsKey("rp"));
@@ -87,14 +87,14 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [InlineData(Api.V2)]
     public async Task Splits_points_into_batches_of_BatchSize_lines(Api api)
     {
-        this.Respond(WritePath(api), 204);
-        using var provider = SinkProvider.Build(this.Settings(api, ("BatchSize", "2")));
+        Respond(WritePath(api), 204);
+        using var provider = SinkProvider.Build(Settings(api, ("BatchSize", "2")));
         var points = Enumerable.Range(1, 5).Select(i => LineProtocolWriterTests.P("m", [], [("n", FieldValue.Of((long)i))], i)).ToArray();
 
         await provider.Sink().WriteAsync(points, TestContext.Current.CancellationToken);
 
         // Batches are pipelined (two in flight by default), so they may arrive in any order.
-        Assert.Equal(["m n=1i 1\nm n=2i 2", "m n=3i 3\nm n=4i 4", "m n=5i 5"], this.influx.LogEntries.Select(e => e.RequestMessage.Body).Order(StringComparer.Ordinal));
+        Assert.Equal(["m n=1i 1\nm n=2i 2", "m n=3i 3\nm n=4i 4", "m n=5i 5"], influx.LogEntries.Select(e => e.RequestMessage.Body).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -103,20 +103,20 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     public async Task A_batch_the_server_finds_too_large_is_sent_in_halves_until_it_fits(Api api)
     {
         // This server takes at most two lines per request and answers 413 to more, as InfluxDB's max-body-size does.
-        this.influx.Given(Request.Create().WithPath(WritePath(api)).UsingPost().WithBody((string? body) => (body ?? "").Split('\n').Length <= 2))
+        influx.Given(Request.Create().WithPath(WritePath(api)).UsingPost().WithBody((string? body) => (body ?? "").Split('\n').Length <= 2))
             .AtPriority(1).RespondWith(Response.Create().WithStatusCode(204));
-        this.influx.Given(Request.Create().WithPath(WritePath(api)).UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(413)
+        influx.Given(Request.Create().WithPath(WritePath(api)).UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(413)
             .WithHeader("Content-Type", "application/json")
             .WithBody(api == Api.V1 ? """{"error":"Request Entity Too Large"}""" : """{"code":"request too large","message":"unable to read data: points batch is too large"}"""));
-        using var provider = SinkProvider.Build(this.Settings(api, ("BatchSize", "5")));
+        using var provider = SinkProvider.Build(Settings(api, ("BatchSize", "5")));
         var points = Enumerable.Range(1, 5).Select(i => LineProtocolWriterTests.P("m", [], [("n", FieldValue.Of((long)i))], i)).ToArray();
 
         await provider.Sink().WriteAsync(points, TestContext.Current.CancellationToken);
 
         // 5 lines → 413; halves of 2 (ok) and 3 (413) → 1 (ok) and 2 (ok): every line once, in order, in four accepted requests.
-        var accepted = this.influx.LogEntries.Where(e => e.ResponseMessage.StatusCode is 204).Select(e => e.RequestMessage.Body).ToList();
+        var accepted = influx.LogEntries.Where(e => e.ResponseMessage.StatusCode is 204).Select(e => e.RequestMessage.Body).ToList();
         Assert.Equal(["m n=1i 1\nm n=2i 2", "m n=3i 3", "m n=4i 4\nm n=5i 5"], accepted);
-        Assert.Equal(5, this.influx.LogEntries.Count);
+        Assert.Equal(5, influx.LogEntries.Count);
     }
 
     public static TheoryData<Api, int, string, string[]> PermanentErrors => new()
@@ -138,8 +138,8 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [MemberData(nameof(PermanentErrors))]
     public async Task Permanent_errors_name_the_key_to_fix_and_are_not_retried(Api api, int status, string body, string[] mentioned)
     {
-        this.Respond(WritePath(api), status, body);
-        using var provider = SinkProvider.Build(this.Settings(api, ("Username", api == Api.V1 ? "writer" : null), ("Password", api == Api.V1 ? SinkProvider.Password : null)));
+        Respond(WritePath(api), status, body);
+        using var provider = SinkProvider.Build(Settings(api, ("Username", api == Api.V1 ? "writer" : null), ("Password", api == Api.V1 ? SinkProvider.Password : null)));
 
         var e = await Assert.ThrowsAsync<SinkException>(() => provider.Sink().WriteAsync(TwoPoints, TestContext.Current.CancellationToken));
 
@@ -149,12 +149,12 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
             Assert.Contains(text, e.Message, StringComparison.Ordinal);
         }
 
-        Assert.Contains(this.influx.Url!.TrimEnd('/'), e.Message, StringComparison.Ordinal);
+        Assert.Contains(influx.Url!.TrimEnd('/'), e.Message, StringComparison.Ordinal);
         AssertNoSecret(e.Message);
         // InfluxDB 1.x says 500 for a missing retention policy: retried, then recognised. A 413 is tried again as two
         // halves; the first half, a single line, is still too large, and nothing more can be split.
         var expectedAttempts = status >= 500 ? 4 : status == 413 ? 2 : 1;
-        Assert.Equal(expectedAttempts, this.influx.LogEntries.Count);
+        Assert.Equal(expectedAttempts, influx.LogEntries.Count);
     }
 
     [Theory]
@@ -162,8 +162,8 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [InlineData(Api.V2)]
     public async Task A_401_with_a_token_names_the_token_key_but_never_the_token(Api api)
     {
-        this.Respond(WritePath(api), 401, """{"error":"authorization failed"}""");
-        using var provider = SinkProvider.Build(this.Settings(api, ("Token", SinkProvider.Token)));
+        Respond(WritePath(api), 401, """{"error":"authorization failed"}""");
+        using var provider = SinkProvider.Build(Settings(api, ("Token", SinkProvider.Token)));
 
         var e = await Assert.ThrowsAsync<SinkException>(() => provider.Sink().WriteAsync(TwoPoints, TestContext.Current.CancellationToken));
 
@@ -179,15 +179,15 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [InlineData(Api.V2, 500)]
     public async Task A_transient_error_is_retried_and_then_succeeds(Api api, int status)
     {
-        this.influx.Given(Request.Create().WithPath(WritePath(api)).UsingPost()).InScenario("flaky").WillSetStateTo("recovered")
+        influx.Given(Request.Create().WithPath(WritePath(api)).UsingPost()).InScenario("flaky").WillSetStateTo("recovered")
             .RespondWith(Response.Create().WithStatusCode(status).WithBody("""{"error":"engine: cache maximum memory size exceeded"}"""));
-        this.influx.Given(Request.Create().WithPath(WritePath(api)).UsingPost()).InScenario("flaky").WhenStateIs("recovered")
+        influx.Given(Request.Create().WithPath(WritePath(api)).UsingPost()).InScenario("flaky").WhenStateIs("recovered")
             .RespondWith(Response.Create().WithStatusCode(204));
-        using var provider = SinkProvider.Build(this.Settings(api));
+        using var provider = SinkProvider.Build(Settings(api));
 
         await provider.Sink().WriteAsync(TwoPoints, TestContext.Current.CancellationToken);
 
-        var bodies = this.influx.LogEntries.Select(e => e.RequestMessage.Body).ToList();
+        var bodies = influx.LogEntries.Select(e => e.RequestMessage.Body).ToList();
         Assert.Equal(2, bodies.Count);
         Assert.Equal(bodies[0], bodies[1]); // the retry re-sends the same (gzipped) body
         Assert.StartsWith("change_stage,repo=web,stage=ci", bodies[1], StringComparison.Ordinal);
@@ -198,15 +198,15 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [InlineData(Api.V2)]
     public async Task An_error_that_persists_becomes_a_transient_SinkException_after_the_retries(Api api)
     {
-        this.Respond(WritePath(api), 503, """{"error":"overloaded"}""");
-        using var provider = SinkProvider.Build(this.Settings(api, ("Token", SinkProvider.Token)));
+        Respond(WritePath(api), 503, """{"error":"overloaded"}""");
+        using var provider = SinkProvider.Build(Settings(api, ("Token", SinkProvider.Token)));
 
         var e = await Assert.ThrowsAsync<SinkException>(() => provider.Sink().WriteAsync(TwoPoints, TestContext.Current.CancellationToken));
 
         Assert.False(e.Permanent);
         Assert.Contains("HTTP 503", e.Message, StringComparison.Ordinal);
         Assert.Contains("overloaded", e.Message, StringComparison.Ordinal);
-        Assert.Equal(4, this.influx.LogEntries.Count); // 1 + Sinks:InfluxDb:Resilience:Retry:MaxRetryAttempts
+        Assert.Equal(4, influx.LogEntries.Count); // 1 + Sinks:InfluxDb:Resilience:Retry:MaxRetryAttempts
         AssertNoSecret(e.Message);
     }
 
@@ -231,9 +231,9 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [InlineData(Api.V2)]
     public async Task A_slow_server_times_out_as_a_transient_error(Api api)
     {
-        this.influx.Given(Request.Create().WithPath(WritePath(api)).UsingPost())
+        influx.Given(Request.Create().WithPath(WritePath(api)).UsingPost())
             .RespondWith(Response.Create().WithStatusCode(204).WithDelay(TimeSpan.FromSeconds(1.5)));
-        using var provider = SinkProvider.Build(this.Settings(api, ("Timeout", "00:00:01"), ("Resilience:Retry:MaxRetryAttempts", "1")));
+        using var provider = SinkProvider.Build(Settings(api, ("Timeout", "00:00:01"), ("Resilience:Retry:MaxRetryAttempts", "1")));
 
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
 
@@ -248,26 +248,26 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     public async Task Points_older_than_the_retention_policy_count_as_written()
     {
         // InfluxDB 1.x stores the other points of the batch and reports the old ones as a partial write.
-        this.Respond("/write", 400, """{"error":"partial write: points beyond retention policy dropped=1"}""");
-        using var provider = SinkProvider.Build(this.Settings(Api.V1));
+        Respond("/write", 400, """{"error":"partial write: points beyond retention policy dropped=1"}""");
+        using var provider = SinkProvider.Build(Settings(Api.V1));
 
         await provider.Sink().WriteAsync(TwoPoints, TestContext.Current.CancellationToken);
 
-        Assert.Single(this.influx.LogEntries);
+        Assert.Single(influx.LogEntries);
     }
 
     [Fact]
     public async Task An_invalid_point_is_a_permanent_error_before_anything_is_sent()
     {
-        this.Respond("/api/v2/write", 204);
-        using var provider = SinkProvider.Build(this.Settings(Api.V2));
+        Respond("/api/v2/write", 204);
+        using var provider = SinkProvider.Build(Settings(Api.V2));
 
         var e = await Assert.ThrowsAsync<SinkException>(() => provider.Sink().WriteAsync(
             [LineProtocolWriterTests.P("m", [], [("seconds", FieldValue.Of(double.NaN))], 1)], TestContext.Current.CancellationToken));
 
         Assert.True(e.Permanent);
         Assert.Contains("'seconds'", e.Message, StringComparison.Ordinal);
-        Assert.Empty(this.influx.LogEntries);
+        Assert.Empty(influx.LogEntries);
     }
 
     [Theory]
@@ -275,11 +275,11 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [InlineData(Api.V2, "influxdb v2 {0} org=contoso bucket=flow")]
     public void Description_names_the_target_without_secrets(Api api, string expected)
     {
-        using var provider = SinkProvider.Build(this.Settings(api, ("RetentionPolicy", api == Api.V1 ? "yearly" : null), ("Token", SinkProvider.Token)));
+        using var provider = SinkProvider.Build(Settings(api, ("RetentionPolicy", api == Api.V1 ? "yearly" : null), ("Token", SinkProvider.Token)));
 
         var description = provider.Sink().Description;
 
-        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, this.influx.Url!.TrimEnd('/')), description);
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, influx.Url!.TrimEnd('/')), description);
         AssertNoSecret(description);
     }
 
@@ -288,16 +288,16 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [InlineData(Api.V2)]
     public async Task Check_pings_with_credentials_and_passes_on_204(Api api)
     {
-        this.influx.Given(Request.Create().WithPath("/ping").UsingGet()).RespondWith(Response.Create().WithStatusCode(204));
-        this.influx.Given(Request.Create().WithPath(api == Api.V2 ? "/api/v2/write" : "/write").UsingPost()).RespondWith(Response.Create().WithStatusCode(204));
-        using var provider = SinkProvider.Build(this.Settings(api, ("Token", SinkProvider.Token)));
+        influx.Given(Request.Create().WithPath("/ping").UsingGet()).RespondWith(Response.Create().WithStatusCode(204));
+        influx.Given(Request.Create().WithPath(api == Api.V2 ? "/api/v2/write" : "/write").UsingPost()).RespondWith(Response.Create().WithStatusCode(204));
+        using var provider = SinkProvider.Build(Settings(api, ("Token", SinkProvider.Token)));
 
         Assert.Null(await provider.Sink().CheckAsync(TestContext.Current.CancellationToken));
 
         // A ping, then an empty write: the database or bucket exists and the credential may write to it.
-        Assert.Equal(["/ping", api == Api.V2 ? "/api/v2/write" : "/write"], this.influx.LogEntries.Select(e => e.RequestMessage.Path));
-        Assert.All(this.influx.LogEntries, e => Assert.Equal($"Token {SinkProvider.Token}", e.RequestMessage.Headers!["Authorization"].Single()));
-        Assert.Equal(0, this.influx.LogEntries[^1].RequestMessage.BodyAsBytes?.Length ?? 0);
+        Assert.Equal(["/ping", api == Api.V2 ? "/api/v2/write" : "/write"], influx.LogEntries.Select(e => e.RequestMessage.Path));
+        Assert.All(influx.LogEntries, e => Assert.Equal($"Token {SinkProvider.Token}", e.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.Equal(0, influx.LogEntries[^1].RequestMessage.BodyAsBytes?.Length ?? 0);
     }
 
     [Theory]
@@ -305,15 +305,15 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     [InlineData(404, "Sinks:InfluxDb:Url")]
     public async Task Check_reports_an_unauthorised_or_wrong_server_without_retrying(int status, string key)
     {
-        this.influx.Given(Request.Create().WithPath("/ping").UsingGet()).RespondWith(Response.Create().WithStatusCode(status));
-        using var provider = SinkProvider.Build(this.Settings(Api.V2));
+        influx.Given(Request.Create().WithPath("/ping").UsingGet()).RespondWith(Response.Create().WithStatusCode(status));
+        using var provider = SinkProvider.Build(Settings(Api.V2));
 
         var problem = await provider.Sink().CheckAsync(TestContext.Current.CancellationToken);
 
         Assert.NotNull(problem);
         Assert.Contains(key, problem, StringComparison.Ordinal);
         AssertNoSecret(problem);
-        Assert.Single(this.influx.LogEntries);
+        Assert.Single(influx.LogEntries);
     }
 
     [Fact]
@@ -337,7 +337,7 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
     }
 
     private Dictionary<string, string?> Settings(Api api, params (string Key, string? Value)[] overrides) =>
-        api == Api.V1 ? SinkProvider.V1(this.influx.Url!, overrides) : SinkProvider.V2(this.influx.Url!, overrides);
+        api == Api.V1 ? SinkProvider.V1(influx.Url!, overrides) : SinkProvider.V2(influx.Url!, overrides);
 
     private void Respond(string path, int status, string? body = null)
     {
@@ -347,6 +347,6 @@ public sealed class InfluxDbSinkHttpTests : IDisposable
             response = response.WithHeader("Content-Type", "application/json").WithBody(body);
         }
 
-        this.influx.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(response);
+        influx.Given(Request.Create().WithPath(path).UsingPost()).RespondWith(response);
     }
 }

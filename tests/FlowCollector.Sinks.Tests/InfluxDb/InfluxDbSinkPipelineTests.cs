@@ -110,21 +110,21 @@ public sealed class InfluxDbSinkPipelineTests(InfluxDbServerFixture fixture) : I
 
         public List<string> Bodies { get; } = [];
 
-        public int Started => Volatile.Read(ref this.started);
+        public int Started => Volatile.Read(ref started);
 
-        public int Answered => Volatile.Read(ref this.answered);
+        public int Answered => Volatile.Read(ref answered);
 
-        public int Concurrency => Volatile.Read(ref this.concurrency);
+        public int Concurrency => Volatile.Read(ref concurrency);
 
-        public int PeakConcurrency => Volatile.Read(ref this.peak);
+        public int PeakConcurrency => Volatile.Read(ref peak);
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var number = Interlocked.Increment(ref this.started);
-            var now = Interlocked.Increment(ref this.concurrency);
-            lock (this.gate)
+            var number = Interlocked.Increment(ref started);
+            var now = Interlocked.Increment(ref concurrency);
+            lock (gate)
             {
-                this.peak = Math.Max(this.peak, now);
+                peak = Math.Max(peak, now);
             }
 
             try
@@ -139,17 +139,17 @@ public sealed class InfluxDbSinkPipelineTests(InfluxDbServerFixture fixture) : I
                     };
                 }
 
-                lock (this.gate)
+                lock (gate)
                 {
-                    this.Bodies.Add(body);
+                    Bodies.Add(body);
                 }
 
-                Interlocked.Increment(ref this.answered);
+                Interlocked.Increment(ref answered);
                 return new HttpResponseMessage(HttpStatusCode.NoContent);
             }
             finally
             {
-                Interlocked.Decrement(ref this.concurrency);
+                Interlocked.Decrement(ref concurrency);
             }
         }
     }

@@ -12,7 +12,7 @@ public sealed class InfluxDbV1RealServerTests(InfluxDbServerFixture fixture) : I
     [Fact]
     public async Task Change_stage_points_read_back_with_identical_tags_fields_and_timestamps()
     {
-        var (server, database) = await this.DatabaseAsync();
+        var (server, database) = await DatabaseAsync();
         var points = ChangeStageFixture.Realistic();
         using var provider = SinkProvider.Build(SinkProvider.V1(server.Url.AbsoluteUri, ("Database", database)));
 
@@ -30,7 +30,7 @@ public sealed class InfluxDbV1RealServerTests(InfluxDbServerFixture fixture) : I
     [Fact]
     public async Task Writing_the_same_batch_twice_leaves_the_same_points()
     {
-        var (server, database) = await this.DatabaseAsync();
+        var (server, database) = await DatabaseAsync();
         var points = ChangeStageFixture.Realistic();
         using var provider = SinkProvider.Build(SinkProvider.V1(server.Url.AbsoluteUri, ("Database", database), ("BatchSize", "7")));
 
@@ -48,7 +48,7 @@ public sealed class InfluxDbV1RealServerTests(InfluxDbServerFixture fixture) : I
     [Fact]
     public async Task Two_changes_ending_in_the_same_second_are_both_stored()
     {
-        var (server, database) = await this.DatabaseAsync();
+        var (server, database) = await DatabaseAsync();
         var points = ChangeStageFixture.SameSecond();
         Assert.Equal(points[0].TimestampNanoseconds / 1_000_000_000, points[1].TimestampNanoseconds / 1_000_000_000);
         using var provider = SinkProvider.Build(SinkProvider.V1(server.Url.AbsoluteUri, ("Database", database)));
@@ -63,7 +63,7 @@ public sealed class InfluxDbV1RealServerTests(InfluxDbServerFixture fixture) : I
     [Fact]
     public async Task Every_field_type_and_float_edge_value_round_trips()
     {
-        var (server, database) = await this.DatabaseAsync();
+        var (server, database) = await DatabaseAsync();
         double[] floats = [0, 0.5, 1e6, 1e-7, 1e20, -1.2345e-7, 1.0 / 3, double.Epsilon, double.MaxValue, 1e15 + 0.5];
         var points = floats.Select((value, i) => LineProtocolWriterTests.P(
             "collector_sync",
@@ -103,7 +103,7 @@ public sealed class InfluxDbV1RealServerTests(InfluxDbServerFixture fixture) : I
     [Fact]
     public async Task A_field_type_conflict_is_a_permanent_error_carrying_influxdbs_text()
     {
-        var (server, database) = await this.DatabaseAsync();
+        var (server, database) = await DatabaseAsync();
         using var provider = SinkProvider.Build(SinkProvider.V1(server.Url.AbsoluteUri, ("Database", database)));
         await provider.Sink().WriteAsync([LineProtocolWriterTests.P("m", [], [("v", FieldValue.Of(1.5))], 1)], TestContext.Current.CancellationToken);
 
@@ -134,7 +134,7 @@ public sealed class InfluxDbV1RealServerTests(InfluxDbServerFixture fixture) : I
     [Fact]
     public async Task Check_passes_against_the_real_server()
     {
-        var (server, database) = await this.DatabaseAsync();
+        var (server, database) = await DatabaseAsync();
         using var provider = SinkProvider.Build(SinkProvider.V1(server.Url.AbsoluteUri, ("Database", database)));
 
         Assert.Null(await provider.Sink().CheckAsync(TestContext.Current.CancellationToken));

@@ -14,25 +14,25 @@ public abstract class LazyServerFixture<TServer> : IAsyncDisposable
 
     public async Task<TServer> ServerAsync(CancellationToken cancellationToken)
     {
-        await this.gate.WaitAsync(cancellationToken);
+        await gate.WaitAsync(cancellationToken);
         try
         {
-            return this.server ??= await this.StartAsync(cancellationToken);
+            return server ??= await StartAsync(cancellationToken);
         }
         finally
         {
-            this.gate.Release();
+            gate.Release();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (this.server is not null)
+        if (server is not null)
         {
-            await this.server.DisposeAsync();
+            await server.DisposeAsync();
         }
 
-        this.gate.Dispose();
+        gate.Dispose();
         GC.SuppressFinalize(this);
     }
 

@@ -28,8 +28,8 @@ internal sealed class AzureDevOpsSourceHost : IDisposable
         }
 
         services.AddAzureDevOpsSource(configuration);
-        this.provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        this.Source = this.provider.GetServices<IFlowEventSource>().Single(s => s.Source == "azuredevops");
+        provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        Source = provider.GetServices<IFlowEventSource>().Single(s => s.Source == "azuredevops");
     }
 
     public IFlowEventSource Source { get; }
@@ -64,7 +64,7 @@ internal sealed class AzureDevOpsSourceHost : IDisposable
             : throw new ArgumentException(projectAndRepository);
 
     public Task<SourceReadResult> ReadAsync(string projectAndRepository, DateTimeOffset since, string organization = "contoso") =>
-        this.Source.ReadAsync(Repo(projectAndRepository, organization), since, TestContext.Current.CancellationToken);
+        Source.ReadAsync(Repo(projectAndRepository, organization), since, TestContext.Current.CancellationToken);
 
-    public void Dispose() => this.provider.Dispose();
+    public void Dispose() => provider.Dispose();
 }

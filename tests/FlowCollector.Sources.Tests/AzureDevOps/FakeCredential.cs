@@ -8,17 +8,17 @@ internal sealed class FakeCredential(string? token, DateTimeOffset? expiresOn = 
 {
     private readonly List<string> scopes = [];
 
-    public IReadOnlyList<string> Scopes => this.scopes;
+    public IReadOnlyList<string> Scopes => scopes;
 
     public int Calls { get; private set; }
 
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-        this.GetTokenAsync(requestContext, cancellationToken).AsTask().GetAwaiter().GetResult();
+        GetTokenAsync(requestContext, cancellationToken).AsTask().GetAwaiter().GetResult();
 
     public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
-        this.Calls++;
-        this.scopes.AddRange(requestContext.Scopes);
+        Calls++;
+        scopes.AddRange(requestContext.Scopes);
         return token is null
             ? throw new AuthenticationFailedException("WorkloadIdentityCredential authentication failed: AADSTS700211: No matching federated identity record found.")
             : ValueTask.FromResult(new AccessToken(token, expiresOn ?? DateTimeOffset.UtcNow.AddHours(1)));

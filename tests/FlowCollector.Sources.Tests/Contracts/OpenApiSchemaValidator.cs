@@ -14,7 +14,7 @@ internal sealed class OpenApiSchemaValidator(JsonElement document, bool nullsAll
     public List<string> Validate(JsonElement schema, JsonElement value)
     {
         var errors = new List<string>();
-        this.Check(schema, value, "$", errors, depth: 0);
+        Check(schema, value, "$", errors, depth: 0);
         return errors;
     }
 
@@ -36,7 +36,7 @@ internal sealed class OpenApiSchemaValidator(JsonElement document, bool nullsAll
 
     private void Check(JsonElement schema, JsonElement value, string path, List<string> errors, int depth)
     {
-        schema = this.Resolve(schema);
+        schema = Resolve(schema);
         if (depth > 64 || schema.ValueKind != JsonValueKind.Object)
         {
             return;
@@ -58,7 +58,7 @@ internal sealed class OpenApiSchemaValidator(JsonElement document, bool nullsAll
         {
             foreach (var part in allOf.EnumerateArray())
             {
-                this.Check(part, value, path, errors, depth + 1);
+                Check(part, value, path, errors, depth + 1);
             }
         }
 
@@ -71,7 +71,7 @@ internal sealed class OpenApiSchemaValidator(JsonElement document, bool nullsAll
                 foreach (var alternative in alternatives.EnumerateArray())
                 {
                     var attempt = new List<string>();
-                    this.Check(alternative, value, path, attempt, depth + 1);
+                    Check(alternative, value, path, attempt, depth + 1);
                     if (attempt.Count == 0)
                     {
                         matched = true;
@@ -119,7 +119,7 @@ internal sealed class OpenApiSchemaValidator(JsonElement document, bool nullsAll
                 {
                     if (value.TryGetProperty(property.Name, out var child))
                     {
-                        this.Check(property.Value, child, $"{path}.{property.Name}", errors, depth + 1);
+                        Check(property.Value, child, $"{path}.{property.Name}", errors, depth + 1);
                     }
                 }
             }
@@ -130,7 +130,7 @@ internal sealed class OpenApiSchemaValidator(JsonElement document, bool nullsAll
             var i = 0;
             foreach (var item in value.EnumerateArray())
             {
-                this.Check(items, item, $"{path}[{i++}]", errors, depth + 1);
+                Check(items, item, $"{path}[{i++}]", errors, depth + 1);
             }
         }
     }

@@ -191,8 +191,8 @@ public sealed class GitHubGraphQlFailureTests
     {
         public Fixture(SimulatedGitHub model)
         {
-            this.GitHub = new GitHubSimulator(model);
-            this.Host = GitHubSourceHost.For(this.GitHub, ["contoso/web", "contoso/gone"], GitHubSourceHost.GraphQl());
+            GitHub = new GitHubSimulator(model);
+            Host = GitHubSourceHost.For(GitHub, ["contoso/web", "contoso/gone"], GitHubSourceHost.GraphQl());
         }
 
         public GitHubSimulator GitHub { get; }
@@ -201,8 +201,8 @@ public sealed class GitHubGraphQlFailureTests
 
         public void Dispose()
         {
-            this.Host.Dispose();
-            this.GitHub.Dispose();
+            Host.Dispose();
+            GitHub.Dispose();
         }
     }
 }

@@ -130,7 +130,7 @@ public sealed class GitHubGraphQlSchemaTests
     {
         public OpaqueScalar(string name)
         {
-            this.Name = name;
+            Name = name;
         }
 
         public override object? ParseValue(object? value) => value;

@@ -29,8 +29,8 @@ internal sealed class GitHubSourceHost : IDisposable
         }
 
         services.AddGitHubSource(configuration);
-        this.provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        this.Source = this.provider.GetServices<IFlowEventSource>().Single(s => s.Source == "github");
+        provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        Source = provider.GetServices<IFlowEventSource>().Single(s => s.Source == "github");
     }
 
     public IFlowEventSource Source { get; }
@@ -72,7 +72,7 @@ internal sealed class GitHubSourceHost : IDisposable
         fullName.Split('/') is [var owner, var name] ? new RepositoryRef("github", owner, name) : throw new ArgumentException(fullName);
 
     public Task<SourceReadResult> ReadAsync(string fullName, DateTimeOffset since) =>
-        this.Source.ReadAsync(Repo(fullName), since, TestContext.Current.CancellationToken);
+        Source.ReadAsync(Repo(fullName), since, TestContext.Current.CancellationToken);
 
-    public void Dispose() => this.provider.Dispose();
+    public void Dispose() => provider.Dispose();
 }

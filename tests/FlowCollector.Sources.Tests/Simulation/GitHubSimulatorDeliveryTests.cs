@@ -15,21 +15,21 @@ public sealed class GitHubSimulatorDeliveryTests : IDisposable
 
     public GitHubSimulatorDeliveryTests()
     {
-        this.web = this.model.AddRepository("contoso/web");
+        web = model.AddRepository("contoso/web");
         for (var i = 0; i < 300; i++)
         {
-            this.web.Push($"c{i:D3}", T0.AddMinutes(i));
+            web.Push($"c{i:D3}", T0.AddMinutes(i));
         }
 
-        this.github = new GitHubSimulator(this.model);
-        this.http.DefaultRequestHeaders.Authorization = new("token", this.github.Token);
-        this.http.DefaultRequestHeaders.UserAgent.ParseAdd("test");
+        github = new GitHubSimulator(model);
+        http.DefaultRequestHeaders.Authorization = new("token", github.Token);
+        http.DefaultRequestHeaders.UserAgent.ParseAdd("test");
     }
 
     public void Dispose()
     {
-        this.http.Dispose();
-        this.github.Dispose();
+        http.Dispose();
+        github.Dispose();
     }
 
     [Theory]
@@ -38,7 +38,7 @@ public sealed class GitHubSimulatorDeliveryTests : IDisposable
     [InlineData("c010...c010", "identical", 0, 0, "")]
     public async Task Compares_on_the_linear_trunk(string spec, string status, int aheadBy, int behindBy, string commits)
     {
-        using var document = await this.Json($"repos/contoso/web/compare/{spec}?per_page=100");
+        using var document = await Json($"repos/contoso/web/compare/{spec}?per_page=100");
 
         var root = document.RootElement;
         Assert.Equal(
@@ -50,7 +50,7 @@ public sealed class GitHubSimulatorDeliveryTests : IDisposable
     [Fact]
     public async Task Compare_of_an_unknown_commit_is_not_found()
     {
-        using var response = await this.http.GetAsync(new Uri($"{this.github.Url}repos/contoso/web/compare/nope...c010"), TestContext.Current.CancellationToken);
+        using var response = await http.GetAsync(new Uri($"{github.Url}repos/contoso/web/compare/nope...c010"), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -60,7 +60,7 @@ public sealed class GitHubSimulatorDeliveryTests : IDisposable
     [InlineData("?per_page=100", 100, true)]
     public async Task Compare_lists_250_commits_unpaged_and_pages_otherwise(string query, int count, bool linked)
     {
-        using var response = await this.http.GetAsync(new Uri($"{this.github.Url}repos/contoso/web/compare/c000...c299{query}"), TestContext.Current.CancellationToken);
+        using var response = await http.GetAsync(new Uri($"{github.Url}repos/contoso/web/compare/c000...c299{query}"), TestContext.Current.CancellationToken);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(count, document.RootElement.GetProperty("commits").GetArrayLength());
@@ -79,11 +79,11 @@ public sealed class GitHubSimulatorDeliveryTests : IDisposable
     [InlineData("head_sha=c001", 1)]
     public async Task Filters_runs(string filter, int count)
     {
-        this.web.Run("build", "c000", T0, T0, T0.AddMinutes(1));
-        this.web.Run("build", "c001", T0.AddMinutes(10), T0.AddMinutes(10), T0.AddMinutes(11));
-        this.web.Run("build", "c002", T0.AddMinutes(20), T0.AddMinutes(20), T0.AddMinutes(21));
+        web.Run("build", "c000", T0, T0, T0.AddMinutes(1));
+        web.Run("build", "c001", T0.AddMinutes(10), T0.AddMinutes(10), T0.AddMinutes(11));
+        web.Run("build", "c002", T0.AddMinutes(20), T0.AddMinutes(20), T0.AddMinutes(21));
 
-        using var document = await this.Json("repos/contoso/web/actions/runs?" + filter.Replace(">", "%3E", StringComparison.Ordinal).Replace("<", "%3C", StringComparison.Ordinal));
+        using var document = await Json("repos/contoso/web/actions/runs?" + filter.Replace(">", "%3E", StringComparison.Ordinal).Replace("<", "%3C", StringComparison.Ordinal));
 
         Assert.Equal(count, document.RootElement.GetProperty("total_count").GetInt32());
         Assert.Equal(count, document.RootElement.GetProperty("workflow_runs").GetArrayLength());
@@ -92,11 +92,11 @@ public sealed class GitHubSimulatorDeliveryTests : IDisposable
     [Fact]
     public async Task Serves_deployments_and_their_statuses_newest_first()
     {
-        var first = this.web.Deploy("production", "c001", T0, T0.AddMinutes(1), T0.AddMinutes(5));
-        var second = this.web.Deploy("production", "c002", T0.AddHours(1), T0.AddHours(1), T0.AddHours(1).AddMinutes(5), "failure");
+        var first = web.Deploy("production", "c001", T0, T0.AddMinutes(1), T0.AddMinutes(5));
+        var second = web.Deploy("production", "c002", T0.AddHours(1), T0.AddHours(1), T0.AddHours(1).AddMinutes(5), "failure");
 
-        using var deployments = await this.Json("repos/contoso/web/deployments");
-        using var statuses = await this.Json($"repos/contoso/web/deployments/{first.Id}/statuses");
+        using var deployments = await Json("repos/contoso/web/deployments");
+        using var statuses = await Json($"repos/contoso/web/deployments/{first.Id}/statuses");
 
         Assert.Equal([second.Id, first.Id], deployments.RootElement.EnumerateArray().Select(d => d.GetProperty("id").GetInt64()));
         Assert.Equal(["success", "in_progress"], statuses.RootElement.EnumerateArray().Select(s => s.GetProperty("state").GetString()));
@@ -104,7 +104,7 @@ public sealed class GitHubSimulatorDeliveryTests : IDisposable
 
     private async Task<JsonDocument> Json(string relative)
     {
-        var body = await this.http.GetStringAsync(new Uri(this.github.Url + relative), TestContext.Current.CancellationToken);
+        var body = await http.GetStringAsync(new Uri(github.Url + relative), TestContext.Current.CancellationToken);
         return JsonDocument.Parse(body);
     }
 }

@@ -17,30 +17,30 @@ public sealed class GitHubSimulatorTests : IDisposable
 
     public GitHubSimulatorTests()
     {
-        this.web = this.model.AddRepository("contoso/web");
+        web = model.AddRepository("contoso/web");
         for (var i = 0; i < 5; i++)
         {
-            this.web.OpenPullRequest("alice", T0.AddHours(i)).Commit(T0.AddHours(i - 1));
+            web.OpenPullRequest("alice", T0.AddHours(i)).Commit(T0.AddHours(i - 1));
         }
 
-        this.github = new GitHubSimulator(this.model);
+        github = new GitHubSimulator(model);
     }
 
     public void Dispose()
     {
-        this.http.Dispose();
-        this.github.Dispose();
+        http.Dispose();
+        github.Dispose();
     }
 
     [Fact]
     public async Task Pages_with_link_headers_in_githubs_format()
     {
-        var root = this.github.Url.TrimEnd('/');
-        var list = $"{root}/repositories/{this.web.Id}/pulls";
+        var root = github.Url.TrimEnd('/');
+        var list = $"{root}/repositories/{web.Id}/pulls";
 
-        using var first = await this.Get("repos/contoso/web/pulls?state=all&per_page=2");
-        using var middle = await this.Get(NextLink(first));
-        using var last = await this.Get(NextLink(middle));
+        using var first = await Get("repos/contoso/web/pulls?state=all&per_page=2");
+        using var middle = await Get(NextLink(first));
+        using var last = await Get(NextLink(middle));
 
         Assert.Equal($"<{list}?state=all&per_page=2&page=2>; rel=\"next\", <{list}?state=all&per_page=2&page=3>; rel=\"last\"", LinkOf(first));
         Assert.Equal(
@@ -50,13 +50,13 @@ public sealed class GitHubSimulatorTests : IDisposable
         Assert.Equal($"<{list}?state=all&per_page=2&page=2>; rel=\"prev\", <{list}?state=all&per_page=2&page=1>; rel=\"first\"", LinkOf(last));
         int[][] pages = [await Numbers(first), await Numbers(middle), await Numbers(last)];
         Assert.Equal(new[] { new[] { 5, 4 }, [3, 2], [1] }, pages);
-        Assert.Equal(3, this.github.RequestsTo("/repos/contoso/web/pulls"));
+        Assert.Equal(3, github.RequestsTo("/repos/contoso/web/pulls"));
     }
 
     [Fact]
     public async Task A_list_that_fits_one_page_has_no_link_header()
     {
-        using var response = await this.Get("repos/contoso/web/pulls?per_page=100");
+        using var response = await Get("repos/contoso/web/pulls?per_page=100");
 
         var numbers = await Numbers(response);
         Assert.False(response.Headers.Contains("Link"));
@@ -71,11 +71,11 @@ public sealed class GitHubSimulatorTests : IDisposable
     [InlineData("state=all&base=main&sort=created&direction=asc", new[] { 1, 2, 3, 4, 5 })]
     public async Task Filters_and_sorts_pull_requests_like_github(string query, int[] expected)
     {
-        this.web.PullRequest(4).Merge(T0.AddHours(10));
+        web.PullRequest(4).Merge(T0.AddHours(10));
         var state = query.Contains("state=", StringComparison.Ordinal) ? "" : "state=all&";
         var open = query == "sort=updated" ? "" : state; // "sort=updated" alone lists open ones: #4 is merged
 
-        using var response = await this.Get($"repos/contoso/web/pulls?{open}{query}");
+        using var response = await Get($"repos/contoso/web/pulls?{open}{query}");
 
         var numbers = await Numbers(response);
         Assert.Equal(expected, numbers);
@@ -84,14 +84,14 @@ public sealed class GitHubSimulatorTests : IDisposable
     [Fact]
     public async Task Serves_payloads_shaped_like_githubs()
     {
-        this.web.PullRequest(1).RequestReview("bob", T0.AddHours(1)).Review("bob", SimulatedReviewState.Approved, T0.AddHours(2))
+        web.PullRequest(1).RequestReview("bob", T0.AddHours(1)).Review("bob", SimulatedReviewState.Approved, T0.AddHours(2))
             .PendingReview("carol").Merge(T0.AddHours(3), new string('e', 40));
 
-        using var pulls = JsonDocument.Parse(await (await this.Get("repos/contoso/web/pulls?state=closed")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        using var single = JsonDocument.Parse(await (await this.Get("repos/contoso/web/pulls/1")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        using var reviews = JsonDocument.Parse(await (await this.Get("repos/contoso/web/pulls/1/reviews")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        using var commits = JsonDocument.Parse(await (await this.Get("repos/contoso/web/pulls/1/commits")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        using var repository = JsonDocument.Parse(await (await this.Get("repos/contoso/web")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        using var pulls = JsonDocument.Parse(await (await Get("repos/contoso/web/pulls?state=closed")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        using var single = JsonDocument.Parse(await (await Get("repos/contoso/web/pulls/1")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        using var reviews = JsonDocument.Parse(await (await Get("repos/contoso/web/pulls/1/reviews")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        using var commits = JsonDocument.Parse(await (await Get("repos/contoso/web/pulls/1/commits")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        using var repository = JsonDocument.Parse(await (await Get("repos/contoso/web")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         // Key sets of the recorded GitHub payloads in shared/fixtures/github (pulls-list, pulls-get, pulls-reviews-list, repos-commits-list).
         var pr = pulls.RootElement[0];
@@ -117,11 +117,11 @@ public sealed class GitHubSimulatorTests : IDisposable
     [Fact]
     public async Task The_timeline_holds_commits_draft_toggles_requests_reviews_merge_and_close_in_time_order()
     {
-        var pr = this.web.OpenPullRequest("bob", T0.AddHours(10), draft: true).Commit(T0.AddHours(9)).MarkReadyForReview(T0.AddHours(11))
+        var pr = web.OpenPullRequest("bob", T0.AddHours(10), draft: true).Commit(T0.AddHours(9)).MarkReadyForReview(T0.AddHours(11))
             .RequestReview("carol", T0.AddHours(11)).Review("carol", SimulatedReviewState.ChangesRequested, T0.AddHours(12)).PendingReview("dave")
             .Merge(T0.AddHours(13));
 
-        using var response = await this.Get($"repos/contoso/web/issues/{pr.Number}/timeline");
+        using var response = await Get($"repos/contoso/web/issues/{pr.Number}/timeline");
         using var timeline = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         Assert.Equal(
@@ -142,13 +142,13 @@ public sealed class GitHubSimulatorTests : IDisposable
     [InlineData("Basic " + GitHubSimulator.DefaultToken, HttpStatusCode.Unauthorized)]
     public async Task Requires_the_configured_token(string? authorization, HttpStatusCode expected)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, this.github.Url + "repos/contoso/web");
+        using var request = new HttpRequestMessage(HttpMethod.Get, github.Url + "repos/contoso/web");
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        using var response = await this.http.SendAsync(request, TestContext.Current.CancellationToken);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(expected, response.StatusCode);
         if (expected == HttpStatusCode.Unauthorized)
@@ -162,8 +162,8 @@ public sealed class GitHubSimulatorTests : IDisposable
     [Fact]
     public async Task Unknown_repositories_and_pull_requests_are_not_found()
     {
-        using var repository = await this.Get("repos/contoso/nope");
-        using var pull = await this.Get("repos/contoso/web/pulls/99/commits");
+        using var repository = await Get("repos/contoso/nope");
+        using var pull = await Get("repos/contoso/web/pulls/99/commits");
 
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (repository.StatusCode, pull.StatusCode));
         Assert.Equal(
@@ -174,11 +174,11 @@ public sealed class GitHubSimulatorTests : IDisposable
     [Fact]
     public async Task Every_response_carries_a_decreasing_rate_limit_budget()
     {
-        this.github.RateLimitReset = T0;
+        github.RateLimitReset = T0;
 
-        using var first = await this.Get("repos/contoso/web");
-        using var second = await this.Get("repos/contoso/web/pulls");
-        using var rejected = await this.Get("repos/contoso/web", token: "wrong");
+        using var first = await Get("repos/contoso/web");
+        using var second = await Get("repos/contoso/web/pulls");
+        using var rejected = await Get("repos/contoso/web", token: "wrong");
 
         Assert.Equal(("5000", "4999", "1", "1740992400", "core"), RateHeaders(first));
         Assert.Equal(("5000", "4998", "2", "1740992400", "core"), RateHeaders(second));
@@ -188,9 +188,9 @@ public sealed class GitHubSimulatorTests : IDisposable
     [Fact]
     public async Task An_exhausted_budget_answers_403_rate_limit_exceeded()
     {
-        this.github.RateLimitRemaining = 0;
+        github.RateLimitRemaining = 0;
 
-        using var response = await this.Get("repos/contoso/web");
+        using var response = await Get("repos/contoso/web");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("API rate limit exceeded", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
@@ -200,12 +200,12 @@ public sealed class GitHubSimulatorTests : IDisposable
     [Fact]
     public async Task A_conditional_request_for_unchanged_data_is_304_and_free()
     {
-        using var first = await this.Get("repos/contoso/web/pulls");
+        using var first = await Get("repos/contoso/web/pulls");
         var etag = Header(first, "ETag");
 
-        using var unchanged = await this.Get("repos/contoso/web/pulls", ifNoneMatch: etag);
-        this.web.PullRequest(5).Touch(T0.AddDays(1));
-        using var changed = await this.Get("repos/contoso/web/pulls", ifNoneMatch: etag);
+        using var unchanged = await Get("repos/contoso/web/pulls", ifNoneMatch: etag);
+        web.PullRequest(5).Touch(T0.AddDays(1));
+        using var changed = await Get("repos/contoso/web/pulls", ifNoneMatch: etag);
 
         Assert.StartsWith("W/\"", etag, StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.NotModified, "4999"), (unchanged.StatusCode, Header(unchanged, "x-ratelimit-remaining")));
@@ -215,19 +215,19 @@ public sealed class GitHubSimulatorTests : IDisposable
     [Fact]
     public async Task Injected_faults_hit_the_matching_path_the_given_number_of_times()
     {
-        this.github.FailNext("/repos/contoso/web/pulls/*/commits", times: 2, HttpStatusCode.ServiceUnavailable);
+        github.FailNext("/repos/contoso/web/pulls/*/commits", times: 2, HttpStatusCode.ServiceUnavailable);
 
-        using var a = await this.Get("repos/contoso/web/pulls/1/commits");
-        using var other = await this.Get("repos/contoso/web/pulls/1/reviews");
-        using var b = await this.Get("repos/contoso/web/pulls/2/commits");
-        using var c = await this.Get("repos/contoso/web/pulls/2/commits");
+        using var a = await Get("repos/contoso/web/pulls/1/commits");
+        using var other = await Get("repos/contoso/web/pulls/1/reviews");
+        using var b = await Get("repos/contoso/web/pulls/2/commits");
+        using var c = await Get("repos/contoso/web/pulls/2/commits");
 
         Assert.Equal(
             [HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK],
             [a.StatusCode, other.StatusCode, b.StatusCode, c.StatusCode]);
-        Assert.Equal(4, this.github.RequestCount);
-        Assert.Equal(3, this.github.RequestsTo("/repos/contoso/web/pulls/*/commits"));
-        Assert.Equal(2, this.github.RequestCountsByPath["/repos/contoso/web/pulls/2/commits"]);
+        Assert.Equal(4, github.RequestCount);
+        Assert.Equal(3, github.RequestsTo("/repos/contoso/web/pulls/*/commits"));
+        Assert.Equal(2, github.RequestCountsByPath["/repos/contoso/web/pulls/2/commits"]);
     }
 
     private static void AssertHasKeys(JsonElement element, string keys)
@@ -256,14 +256,14 @@ public sealed class GitHubSimulatorTests : IDisposable
 
     private async Task<HttpResponseMessage> Get(string pathOrUrl, string? token = null, string? ifNoneMatch = null)
     {
-        var url = pathOrUrl.StartsWith("http", StringComparison.Ordinal) ? pathOrUrl : this.github.Url + pathOrUrl;
+        var url = pathOrUrl.StartsWith("http", StringComparison.Ordinal) ? pathOrUrl : github.Url + pathOrUrl;
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("token", token ?? this.github.Token);
+        request.Headers.Authorization = new AuthenticationHeaderValue("token", token ?? github.Token);
         if (ifNoneMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
         }
 
-        return await this.http.SendAsync(request, TestContext.Current.CancellationToken);
+        return await http.SendAsync(request, TestContext.Current.CancellationToken);
     }
 }

@@ -26,7 +26,7 @@ public sealed class AzureDevOpsRestContract
     /// <summary>The description commit the table was extracted from (its second header line).</summary>
     public string SourceCommit { get; private init; } = "";
 
-    public IReadOnlyList<Operation> Operations => this.operations;
+    public IReadOnlyList<Operation> Operations => operations;
 
     /// <summary>
     /// Checks one request. <paramref name="path"/> is relative to the organisation or collection (<c>/{project}/_apis/…</c>
@@ -36,7 +36,7 @@ public sealed class AzureDevOpsRestContract
     public ContractViolation? Check(string method, string path, string query, string? apiVersion)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var operation = this.Find(method, PathTemplates.Segments(path));
+        var operation = Find(method, PathTemplates.Segments(path));
         if (operation is null)
         {
             return new ContractViolation(ContractViolationKind.UnknownOperation, $"{method} {path} is not an operation of the published Azure DevOps REST 7.1 description");
@@ -70,7 +70,7 @@ public sealed class AzureDevOpsRestContract
 
     /// <summary>The operation a request path resolves to (same method, <see cref="PathTemplates.BestMatch"/>).</summary>
     public Operation? Find(string method, IReadOnlyList<string> segments) =>
-        PathTemplates.BestMatch(this.operations.Where(o => string.Equals(o.Method, method, StringComparison.OrdinalIgnoreCase)), o => o.Segments, segments);
+        PathTemplates.BestMatch(operations.Where(o => string.Equals(o.Method, method, StringComparison.OrdinalIgnoreCase)), o => o.Segments, segments);
 
     private static AzureDevOpsRestContract Load()
     {

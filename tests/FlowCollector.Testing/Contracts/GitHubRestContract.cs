@@ -15,8 +15,8 @@ public sealed class GitHubRestContract
 
     private GitHubRestContract(IReadOnlyList<Operation> operations, string package)
     {
-        this.Operations = operations;
-        this.Package = package;
+        Operations = operations;
+        Package = package;
     }
 
     public static GitHubRestContract Instance => Published.Value;
@@ -33,7 +33,7 @@ public sealed class GitHubRestContract
     /// </summary>
     public ContractViolation? Check(string method, string path, string query)
     {
-        var operation = this.Find(method, path);
+        var operation = Find(method, path);
         if (operation is null)
         {
             return new ContractViolation(ContractViolationKind.UnknownOperation, $"{method} {path} is not an operation of GitHub's published REST description");
@@ -61,7 +61,7 @@ public sealed class GitHubRestContract
             segments = ["repos", "{owner}", "{repo}", .. segments[2..]];
         }
 
-        return PathTemplates.BestMatch(this.Operations.Where(o => string.Equals(o.Method, method, StringComparison.OrdinalIgnoreCase)), o => o.Segments, segments);
+        return PathTemplates.BestMatch(Operations.Where(o => string.Equals(o.Method, method, StringComparison.OrdinalIgnoreCase)), o => o.Segments, segments);
     }
 
     private static GitHubRestContract Load()

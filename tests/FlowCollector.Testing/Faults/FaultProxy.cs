@@ -38,13 +38,13 @@ public sealed class FaultProxy : IAsyncDisposable
     {
         this.app = app;
         var uri = new Uri(upstreamUrl);
-        this.upstreamRoot = uri.GetLeftPart(UriPartial.Authority);
-        this.UpstreamPath = uri.AbsolutePath;
-        this.upstream = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, UseCookies = false });
+        upstreamRoot = uri.GetLeftPart(UriPartial.Authority);
+        UpstreamPath = uri.AbsolutePath;
+        upstream = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None, UseCookies = false });
     }
 
     /// <summary>The proxy's address with the upstream URL's path, e.g. <c>http://127.0.0.1:5123/contoso/</c>.</summary>
-    public string Url => this.Root + this.UpstreamPath;
+    public string Url => Root + UpstreamPath;
 
     /// <summary>The proxy's scheme, host and port.</summary>
     public string Root { get; private set; } = "";
@@ -52,10 +52,10 @@ public sealed class FaultProxy : IAsyncDisposable
     private string UpstreamPath { get; }
 
     /// <summary>Requests the proxy received.</summary>
-    public int Requests => Volatile.Read(ref this.requests);
+    public int Requests => Volatile.Read(ref requests);
 
     /// <summary>Faults injected so far (cuts, statuses, pages, rewrites).</summary>
-    public int Injected => Volatile.Read(ref this.injected);
+    public int Injected => Volatile.Read(ref injected);
 
     /// <summary>Added to every answer's <c>Date</c> (the server's clock ahead of ours when positive); default none.</summary>
     public TimeSpan DateSkew { get; set; }
@@ -77,51 +77,51 @@ public sealed class FaultProxy : IAsyncDisposable
     }
 
     /// <summary>The next <paramref name="times"/> answers to paths matching <paramref name="path"/> (a regex) stop half-way through the body: the connection is closed.</summary>
-    public void CutBodyNext(string path, int times = 1) => this.Add(new Rule(new Regex(path, RegexOptions.IgnoreCase), times, Every: 1, Fault.Cut, 0, null, null));
+    public void CutBodyNext(string path, int times = 1) => Add(new Rule(new Regex(path, RegexOptions.IgnoreCase), times, Every: 1, Fault.Cut, 0, null, null));
 
     /// <summary>Every <paramref name="every"/>-th request (of those matching <paramref name="path"/>) is answered <paramref name="status"/> instead (e.g. 10 → 10 % of requests, 12 → 1 in 12).</summary>
     public void FailEvery(int every, int status = 500, string path = ".") =>
-        this.Add(new Rule(new Regex(path, RegexOptions.IgnoreCase), int.MaxValue, every, Fault.Status, status, "{\"message\":\"simulated transient failure\"}", "application/json"));
+        Add(new Rule(new Regex(path, RegexOptions.IgnoreCase), int.MaxValue, every, Fault.Status, status, "{\"message\":\"simulated transient failure\"}", "application/json"));
 
     /// <summary>The next <paramref name="times"/> answers to <paramref name="path"/> are <paramref name="html"/> with <paramref name="status"/> (a proxy's page, a web site).</summary>
     public void HtmlNext(string path, string html, int times = 1, int status = 200) =>
-        this.Add(new Rule(new Regex(path, RegexOptions.IgnoreCase), times, Every: 1, Fault.Status, status, html, "text/html; charset=utf-8"));
+        Add(new Rule(new Regex(path, RegexOptions.IgnoreCase), times, Every: 1, Fault.Status, status, html, "text/html; charset=utf-8"));
 
     /// <summary>The next <paramref name="times"/> answers to <paramref name="path"/> have their body rewritten by <paramref name="rewrite"/> (and may add headers).</summary>
     public void RewriteNext(string path, Func<string, (string Body, IReadOnlyDictionary<string, string>? Headers)> rewrite, int times = 1) =>
-        this.Add(new Rule(new Regex(path, RegexOptions.IgnoreCase), times, Every: 1, Fault.Rewrite, 0, null, null) { Rewrite = rewrite });
+        Add(new Rule(new Regex(path, RegexOptions.IgnoreCase), times, Every: 1, Fault.Rewrite, 0, null, null) { Rewrite = rewrite });
 
     /// <summary>Removes every fault still armed (a re-run "after the fault").</summary>
     public void Clear()
     {
-        lock (this.gate)
+        lock (gate)
         {
-            this.rules.Clear();
+            rules.Clear();
         }
 
-        this.DateSkew = TimeSpan.Zero;
+        DateSkew = TimeSpan.Zero;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await this.app.StopAsync();
-        await this.app.DisposeAsync();
-        this.upstream.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        upstream.Dispose();
     }
 
     private void Add(Rule rule)
     {
-        lock (this.gate)
+        lock (gate)
         {
-            this.rules.Add(rule);
+            rules.Add(rule);
         }
     }
 
     private Rule? Take(string pathAndQuery)
     {
-        lock (this.gate)
+        lock (gate)
         {
-            foreach (var rule in this.rules)
+            foreach (var rule in rules)
             {
                 if (rule.Remaining <= 0 || !rule.Path.IsMatch(pathAndQuery))
                 {
@@ -144,20 +144,20 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        Interlocked.Increment(ref this.requests);
+        Interlocked.Increment(ref requests);
         var pathAndQuery = context.Request.Path + context.Request.QueryString;
-        var rule = this.Take(pathAndQuery.ToString());
+        var rule = Take(pathAndQuery.ToString());
         if (rule is { Kind: Fault.Status })
         {
-            Interlocked.Increment(ref this.injected);
+            Interlocked.Increment(ref injected);
             context.Response.StatusCode = rule.Status;
             context.Response.ContentType = rule.ContentType;
-            this.SetDate(context, null);
+            SetDate(context, null);
             await context.Response.WriteAsync(rule.Body ?? "", context.RequestAborted);
             return;
         }
 
-        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), this.upstreamRoot + pathAndQuery);
+        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), upstreamRoot + pathAndQuery);
         if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
             using var buffer = new MemoryStream();
@@ -178,21 +178,21 @@ public sealed class FaultProxy : IAsyncDisposable
             }
         }
 
-        using var response = await this.upstream.SendAsync(request, context.RequestAborted);
+        using var response = await upstream.SendAsync(request, context.RequestAborted);
         var body = await response.Content.ReadAsStringAsync(context.RequestAborted);
-        body = body.Replace(this.upstreamRoot, this.Root, StringComparison.Ordinal);
+        body = body.Replace(upstreamRoot, Root, StringComparison.Ordinal);
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {
             if (!HopByHop.Contains(name))
             {
-                context.Response.Headers[name] = values.Select(v => v.Replace(this.upstreamRoot, this.Root, StringComparison.Ordinal)).ToArray();
+                context.Response.Headers[name] = values.Select(v => v.Replace(upstreamRoot, Root, StringComparison.Ordinal)).ToArray();
             }
         }
 
         if (rule is { Kind: Fault.Rewrite, Rewrite: { } rewrite })
         {
-            Interlocked.Increment(ref this.injected);
+            Interlocked.Increment(ref injected);
             var (rewritten, headers) = rewrite(body);
             body = rewritten;
             foreach (var (name, value) in headers ?? new Dictionary<string, string>())
@@ -201,12 +201,12 @@ public sealed class FaultProxy : IAsyncDisposable
             }
         }
 
-        this.SetDate(context, response.Headers.Date);
+        SetDate(context, response.Headers.Date);
         var bytes = Encoding.UTF8.GetBytes(body);
         context.Response.ContentLength = bytes.Length;
         if (rule is { Kind: Fault.Cut })
         {
-            Interlocked.Increment(ref this.injected);
+            Interlocked.Increment(ref injected);
             await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
             context.Abort();
@@ -218,7 +218,7 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private void SetDate(HttpContext context, DateTimeOffset? upstreamDate)
     {
-        var date = (upstreamDate ?? DateTimeOffset.UtcNow) + this.DateSkew;
+        var date = (upstreamDate ?? DateTimeOffset.UtcNow) + DateSkew;
         context.Response.Headers.Date = date.UtcDateTime.ToString("r", CultureInfo.InvariantCulture);
     }
 

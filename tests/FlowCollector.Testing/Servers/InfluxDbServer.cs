@@ -33,15 +33,15 @@ public sealed class InfluxDbServer : IAsyncDisposable
         this.process = process;
         this.binary = binary;
         this.config = config;
-        this.Url = url;
-        this.http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        Url = url;
+        http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234/</c> (no authentication).</summary>
     public Uri Url { get; }
 
     /// <summary>The last lines of the server's log, for failure messages.</summary>
-    public string Log => this.process.Log;
+    public string Log => process.Log;
 
     /// <summary>
     /// Starts <c>influxd</c> and waits until <c>GET /ping</c> answers 204 (at most 30 s). Skips the test (or fails it
@@ -75,8 +75,8 @@ public sealed class InfluxDbServer : IAsyncDisposable
     /// <summary>A user with <paramref name="privilege"/> (<c>READ</c>, <c>WRITE</c> or <c>ALL</c>) on <paramref name="database"/> (a server with authentication).</summary>
     public async Task CreateUserAsync(string name, string password, string database, string privilege, CancellationToken cancellationToken = default)
     {
-        await this.QueryAsync(null, $"CREATE USER \"{name}\" WITH PASSWORD '{password}'", cancellationToken);
-        await this.QueryAsync(null, $"GRANT {privilege} ON \"{database}\" TO \"{name}\"", cancellationToken);
+        await QueryAsync(null, $"CREATE USER \"{name}\" WITH PASSWORD '{password}'", cancellationToken);
+        await QueryAsync(null, $"GRANT {privilege} ON \"{database}\" TO \"{name}\"", cancellationToken);
     }
 
     private static async Task<InfluxDbServer> StartServerAsync(bool authentication, CancellationToken cancellationToken)
@@ -109,7 +109,7 @@ public sealed class InfluxDbServer : IAsyncDisposable
     public async Task CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        await this.QueryAsync(null, $"CREATE DATABASE \"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"", cancellationToken);
+        await QueryAsync(null, $"CREATE DATABASE \"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\"", cancellationToken);
     }
 
     /// <summary>
@@ -127,7 +127,7 @@ public sealed class InfluxDbServer : IAsyncDisposable
         }
 
         using var content = new FormUrlEncodedContent(form);
-        using var response = await this.http.PostAsync(new Uri("query", UriKind.Relative), content, cancellationToken);
+        using var response = await http.PostAsync(new Uri("query", UriKind.Relative), content, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -153,7 +153,7 @@ public sealed class InfluxDbServer : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<IReadOnlyDictionary<string, JsonElement>>> QueryRowsAsync(string database, string influxQl, CancellationToken cancellationToken = default)
     {
-        var root = await this.QueryAsync(database, influxQl, cancellationToken);
+        var root = await QueryAsync(database, influxQl, cancellationToken);
         var rows = new List<IReadOnlyDictionary<string, JsonElement>>();
         foreach (var result in root.GetProperty("results").EnumerateArray())
         {
@@ -197,37 +197,37 @@ public sealed class InfluxDbServer : IAsyncDisposable
     /// </summary>
     public async Task StopAsync()
     {
-        await this.process.KillKeepingDataAsync();
-        this.stopped = true;
+        await process.KillKeepingDataAsync();
+        stopped = true;
     }
 
     /// <summary>Starts the server again on the same port and data after <see cref="StopAsync"/>.</summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
-        if (!this.stopped)
+        if (!stopped)
         {
             throw new InvalidOperationException("RestartAsync needs a stopped server; call StopAsync first.");
         }
 
-        var directory = this.process.Directory;
-        this.process = await ServerProcess.StartAsync(
-            "influxd", this.binary, ["-config", this.config], directory, new Uri(this.Url, "ping"), HttpStatusCode.NoContent, StartTimeout, cancellationToken);
-        this.stopped = false;
+        var directory = process.Directory;
+        process = await ServerProcess.StartAsync(
+            "influxd", binary, ["-config", config], directory, new Uri(Url, "ping"), HttpStatusCode.NoContent, StartTimeout, cancellationToken);
+        stopped = false;
     }
 
     /// <summary>Stops the server (process tree) and deletes its data directory.</summary>
     public async ValueTask DisposeAsync()
     {
-        this.http.Dispose();
-        if (this.stopped)
+        http.Dispose();
+        if (stopped)
         {
             // The stopped process kept its directory for a restart that never came.
-            await this.process.DisposeAsync();
-            await ServerProcess.DeleteDirectoryAsync(this.process.Directory);
+            await process.DisposeAsync();
+            await ServerProcess.DeleteDirectoryAsync(process.Directory);
             return;
         }
 
-        await this.process.DisposeAsync();
+        await process.DisposeAsync();
     }
 
     private static string Config(string directory, int httpPort, int rpcPort, bool authentication) => $"""

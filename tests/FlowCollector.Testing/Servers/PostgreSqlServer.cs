@@ -34,14 +34,14 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     {
         this.binDirectory = binDirectory;
         this.directory = directory;
-        this.Port = port;
+        Port = port;
         this.asPostgresUser = asPostgresUser;
     }
 
     public int Port { get; }
 
     /// <summary>The superuser's connection string to the <c>postgres</c> database (pooling off, so a stopped server leaves no idle connections behind).</summary>
-    public string ConnectionString => this.ConnectionStringFor("postgres");
+    public string ConnectionString => ConnectionStringFor("postgres");
 
     /// <summary>The server log (<c>pg_ctl -l</c>), for failure messages.</summary>
     public string Log
@@ -50,7 +50,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         {
             try
             {
-                return File.ReadAllText(Path.Combine(this.directory, "postgres.log"));
+                return File.ReadAllText(Path.Combine(directory, "postgres.log"));
             }
             catch (IOException e)
             {
@@ -108,13 +108,13 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         }
     }
 
-    private string DataDirectory => Path.Combine(this.directory, "data");
+    private string DataDirectory => Path.Combine(directory, "data");
 
     /// <summary>The superuser's connection string to <paramref name="database"/>.</summary>
     public string ConnectionStringFor(string database, string username = Superuser) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
-        Port = this.Port,
+        Port = Port,
         Username = username,
         Database = database,
         Pooling = false,
@@ -125,8 +125,8 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        await this.ExecuteAsync("postgres", $"CREATE DATABASE {Quote(name)}", cancellationToken);
-        return this.ConnectionStringFor(name);
+        await ExecuteAsync("postgres", $"CREATE DATABASE {Quote(name)}", cancellationToken);
+        return ConnectionStringFor(name);
     }
 
     /// <summary>
@@ -137,14 +137,14 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     public async Task<string> CreateRoleWithoutRightsAsync(string role, string database, string password, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(role);
-        await this.ExecuteAsync("postgres", $"CREATE ROLE {Quote(role)} LOGIN PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken);
-        return new NpgsqlConnectionStringBuilder(this.ConnectionStringFor(database, role)) { Password = password }.ConnectionString;
+        await ExecuteAsync("postgres", $"CREATE ROLE {Quote(role)} LOGIN PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken);
+        return new NpgsqlConnectionStringBuilder(ConnectionStringFor(database, role)) { Password = password }.ConnectionString;
     }
 
     /// <summary>Runs one SQL statement as the superuser against <paramref name="database"/>.</summary>
     public async Task ExecuteAsync(string database, string sql, CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(this.ConnectionStringFor(database));
+        await using var connection = new NpgsqlConnection(ConnectionStringFor(database));
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -155,9 +155,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     {
         try
         {
-            if (File.Exists(Path.Combine(this.DataDirectory, "postmaster.pid")))
+            if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
             {
-                await this.RunToolAsync("pg_ctl", ["-D", this.DataDirectory, "-m", "immediate", "-w", "stop"], CancellationToken.None);
+                await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], CancellationToken.None);
             }
         }
         catch (InvalidOperationException)
@@ -169,9 +169,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         {
             try
             {
-                if (Directory.Exists(this.directory))
+                if (Directory.Exists(directory))
                 {
-                    Directory.Delete(this.directory, recursive: true);
+                    Directory.Delete(directory, recursive: true);
                 }
 
                 return;
@@ -187,8 +187,8 @@ public sealed class PostgreSqlServer : IAsyncDisposable
 
     private Task RunToolAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(this.binDirectory, tool);
-        return this.asPostgresUser
+        var path = Path.Combine(binDirectory, tool);
+        return asPostgresUser
             ? RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments], cancellationToken)
             : RunAsync(path, arguments, cancellationToken);
     }

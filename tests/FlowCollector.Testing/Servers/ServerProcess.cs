@@ -24,7 +24,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         this.name = name;
         this.process = process;
-        this.Directory = directory;
+        Directory = directory;
     }
 
     public string Directory { get; }
@@ -34,9 +34,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         get
         {
-            lock (this.log)
+            lock (log)
             {
-                return string.Join(Environment.NewLine, this.log);
+                return string.Join(Environment.NewLine, log);
             }
         }
     }
@@ -104,16 +104,16 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Kills the server (SIGKILL, as a crash or an OOM kill would) but keeps its directory, so it can be started again on the same data.</summary>
     public async Task KillKeepingDataAsync()
     {
-        await this.StopProcessAsync();
-        this.keepDirectory = true;
+        await StopProcessAsync();
+        keepDirectory = true;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await this.StopProcessAsync();
-        if (!this.keepDirectory)
+        await StopProcessAsync();
+        if (!keepDirectory)
         {
-            await DeleteDirectoryAsync(this.Directory);
+            await DeleteDirectoryAsync(Directory);
         }
     }
 
@@ -121,11 +121,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         try
         {
-            if (!this.HasExited())
+            if (!HasExited())
             {
-                this.process.Kill(entireProcessTree: true);
+                process.Kill(entireProcessTree: true);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await this.process.WaitForExitAsync(timeout.Token);
+                await process.WaitForExitAsync(timeout.Token);
             }
         }
         catch (InvalidOperationException)
@@ -138,7 +138,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
         finally
         {
-            this.process.Dispose();
+            process.Dispose();
         }
     }
 
@@ -150,10 +150,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         while (stopwatch.Elapsed < startTimeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (this.HasExited())
+            if (HasExited())
             {
                 throw new InvalidOperationException(
-                    $"{this.name} exited with code {this.process.ExitCode} before it was ready ({probe}). Its log:{Environment.NewLine}{this.Log}");
+                    $"{name} exited with code {process.ExitCode} before it was ready ({probe}). Its log:{Environment.NewLine}{Log}");
             }
 
             try
@@ -179,14 +179,14 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         throw new InvalidOperationException(
-            $"{this.name} was not ready within {startTimeout.TotalSeconds:0} s: {probe} answered {lastProblem}, expected HTTP {(int)readyStatus}. Its log:{Environment.NewLine}{this.Log}");
+            $"{name} was not ready within {startTimeout.TotalSeconds:0} s: {probe} answered {lastProblem}, expected HTTP {(int)readyStatus}. Its log:{Environment.NewLine}{Log}");
     }
 
     private bool HasExited()
     {
         try
         {
-            return this.process.HasExited;
+            return process.HasExited;
         }
         catch (InvalidOperationException)
         {
@@ -201,12 +201,12 @@ internal sealed class ServerProcess : IAsyncDisposable
             return;
         }
 
-        lock (this.log)
+        lock (log)
         {
-            this.log.Enqueue(line);
-            while (this.log.Count > MaxLogLines)
+            log.Enqueue(line);
+            while (log.Count > MaxLogLines)
             {
-                this.log.Dequeue();
+                log.Dequeue();
             }
         }
     }

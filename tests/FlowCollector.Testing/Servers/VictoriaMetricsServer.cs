@@ -23,15 +23,15 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     private VictoriaMetricsServer(ServerProcess process, Uri url)
     {
         this.process = process;
-        this.Url = url;
-        this.http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        Url = url;
+        http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>The server's base address, e.g. <c>http://127.0.0.1:41234/</c> (no authentication; any token is accepted).</summary>
     public Uri Url { get; }
 
     /// <summary>The last lines of the server's log, for failure messages.</summary>
-    public string Log => this.process.Log;
+    public string Log => process.Log;
 
     /// <summary>
     /// Starts <c>victoria-metrics</c> and waits until <c>GET /health</c> answers 200 (at most 30 s). Skips the test
@@ -69,7 +69,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     /// <summary>Makes samples written so far visible to queries (<c>/internal/force_flush</c>).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        using var response = await this.http.GetAsync(new Uri("internal/force_flush", UriKind.Relative), cancellationToken);
+        using var response = await http.GetAsync(new Uri("internal/force_flush", UriKind.Relative), cancellationToken);
         response.EnsureSuccessStatusCode();
     }
 
@@ -77,9 +77,9 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     public async Task<IReadOnlyList<VictoriaMetricsSeries>> ExportAsync(string match, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(match);
-        await this.FlushAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
         var uri = new Uri($"api/v1/export?match[]={Uri.EscapeDataString(match)}", UriKind.Relative);
-        using var response = await this.http.GetAsync(uri, cancellationToken);
+        using var response = await http.GetAsync(uri, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -110,7 +110,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
         var stopwatch = Stopwatch.StartNew();
         while (true)
         {
-            var series = await this.ExportAsync(match, cancellationToken);
+            var series = await ExportAsync(match, cancellationToken);
             if (complete(series) || stopwatch.Elapsed >= timeout)
             {
                 return series;
@@ -123,8 +123,8 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     /// <summary>Stops the server (process tree) and deletes its data directory.</summary>
     public async ValueTask DisposeAsync()
     {
-        this.http.Dispose();
-        await this.process.DisposeAsync();
+        http.Dispose();
+        await process.DisposeAsync();
     }
 }
 
@@ -132,5 +132,5 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
 public sealed record VictoriaMetricsSeries(IReadOnlyDictionary<string, string> Labels, IReadOnlyList<double> Values, IReadOnlyList<long> TimestampsMilliseconds)
 {
     /// <summary>The metric name, <c>measurement_field</c> for InfluxDB line protocol.</summary>
-    public string Name => this.Labels.TryGetValue("__name__", out var name) ? name : "";
+    public string Name => Labels.TryGetValue("__name__", out var name) ? name : "";
 }

@@ -86,9 +86,9 @@ internal sealed class GitHubGraphQlResponder
         string data;
         try
         {
-            lock (this.model.Gate)
+            lock (model.Gate)
             {
-                data = GitHubPayloads.Json(w => this.Query(w, operation.SelectionSet, context));
+                data = GitHubPayloads.Json(w => Query(w, operation.SelectionSet, context));
             }
         }
         catch (UnknownFieldException e)
@@ -261,7 +261,7 @@ internal sealed class GitHubGraphQlResponder
             case "repository":
                 var owner = Text(field, "owner", context) ?? "";
                 var repoName = Text(field, "name", context) ?? "";
-                if (this.model.TryFindRepository(owner, repoName, out var repository))
+                if (model.TryFindRepository(owner, repoName, out var repository))
                 {
                     Repository(w, field, repository, context);
                 }
@@ -274,7 +274,7 @@ internal sealed class GitHubGraphQlResponder
                 break;
             case "node":
                 var id = Text(field, "id", context) ?? "";
-                var deployment = this.model.Repositories.SelectMany(r => r.Deployments).FirstOrDefault(d => SimulatedIds.NodeId("Deployment", d.Id) == id);
+                var deployment = model.Repositories.SelectMany(r => r.Deployments).FirstOrDefault(d => SimulatedIds.NodeId("Deployment", d.Id) == id);
                 if (deployment is null)
                 {
                     w.WriteNullValue();

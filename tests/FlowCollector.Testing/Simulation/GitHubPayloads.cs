@@ -18,7 +18,7 @@ internal sealed class GitHubPayloads
     /// <param name="apiRoot">The simulator's REST root, ending with '/' (what <c>url</c> fields point at).</param>
     public GitHubPayloads(string apiRoot)
     {
-        this.api = apiRoot;
+        api = apiRoot;
     }
 
     public static string Json(Action<Utf8JsonWriter> write)
@@ -51,7 +51,7 @@ internal sealed class GitHubPayloads
         }
 
         var login = user.Login;
-        var users = $"{this.api}users/{login}";
+        var users = $"{api}users/{login}";
         w.WriteStartObject();
         w.WriteString("login", login);
         w.WriteNumber("id", user.Id);
@@ -82,14 +82,14 @@ internal sealed class GitHubPayloads
             w.WritePropertyName(propertyName);
         }
 
-        var url = $"{this.api}repos/{repo.FullName}";
+        var url = $"{api}repos/{repo.FullName}";
         w.WriteStartObject();
         w.WriteNumber("id", repo.Id);
         w.WriteString("node_id", SimulatedIds.NodeId("Repository", repo.Id));
         w.WriteString("name", repo.Name);
         w.WriteString("full_name", repo.FullName);
         w.WriteBoolean("private", repo.IsPrivate);
-        this.User(w, SimulatedUser.Named(repo.Owner, false), "owner", typeOverride: repo.OwnerIsUser ? "User" : "Organization");
+        User(w, SimulatedUser.Named(repo.Owner, false), "owner", typeOverride: repo.OwnerIsUser ? "User" : "Organization");
         w.WriteString("html_url", Html + repo.FullName);
         w.WriteString("description", $"The {repo.Name} service.");
         w.WriteBoolean("fork", repo.IsFork);
@@ -163,10 +163,10 @@ internal sealed class GitHubPayloads
     {
         var repo = pr.Repository;
         var number = pr.Number.ToString(CultureInfo.InvariantCulture);
-        var url = $"{this.api}repos/{repo.FullName}/pulls/{number}";
-        var issue = $"{this.api}repos/{repo.FullName}/issues/{number}";
+        var url = $"{api}repos/{repo.FullName}/pulls/{number}";
+        var issue = $"{api}repos/{repo.FullName}/issues/{number}";
         var head = pr.HeadSha;
-        var statuses = $"{this.api}repos/{repo.FullName}/statuses/{head}";
+        var statuses = $"{api}repos/{repo.FullName}/statuses/{head}";
         w.WriteStartObject();
         w.WriteString("url", url);
         w.WriteNumber("id", pr.Id);
@@ -177,14 +177,14 @@ internal sealed class GitHubPayloads
         w.WriteString("issue_url", issue);
         w.WriteString("commits_url", url + "/commits");
         w.WriteString("review_comments_url", url + "/comments");
-        w.WriteString("review_comment_url", $"{this.api}repos/{repo.FullName}/pulls/comments{{/number}}");
+        w.WriteString("review_comment_url", $"{api}repos/{repo.FullName}/pulls/comments{{/number}}");
         w.WriteString("comments_url", issue + "/comments");
         w.WriteString("statuses_url", statuses);
         w.WriteNumber("number", pr.Number);
         w.WriteString("state", pr.State);
         w.WriteBoolean("locked", false);
         w.WriteString("title", pr.Title);
-        this.User(w, pr.Author, "user");
+        User(w, pr.Author, "user");
         w.WriteString("body", $"{pr.Title}.");
         w.WriteStartArray("labels");
         foreach (var label in pr.Labels)
@@ -193,7 +193,7 @@ internal sealed class GitHubPayloads
             w.WriteStartObject();
             w.WriteNumber("id", labelId);
             w.WriteString("node_id", SimulatedIds.NodeId("Label", labelId));
-            w.WriteString("url", $"{this.api}repos/{repo.FullName}/labels/{Uri.EscapeDataString(label)}");
+            w.WriteString("url", $"{api}repos/{repo.FullName}/labels/{Uri.EscapeDataString(label)}");
             w.WriteString("name", label);
             w.WriteString("color", "d73a4a");
             w.WriteBoolean("default", false);
@@ -217,21 +217,21 @@ internal sealed class GitHubPayloads
         w.WriteStartArray("requested_reviewers");
         foreach (var requested in pr.PendingReviewRequests())
         {
-            this.User(w, requested);
+            User(w, requested);
         }
 
         w.WriteEndArray();
         w.WriteStartArray("requested_teams");
         w.WriteEndArray();
-        this.Branch(w, "head", pr, pr.HeadBranch, head);
-        this.Branch(w, "base", pr, pr.BaseBranch, SimulatedIds.Sha($"{repo.FullName}/{pr.BaseBranch}@{Time(pr.CreatedAt)}"));
+        Branch(w, "head", pr, pr.HeadBranch, head);
+        Branch(w, "base", pr, pr.BaseBranch, SimulatedIds.Sha($"{repo.FullName}/{pr.BaseBranch}@{Time(pr.CreatedAt)}"));
         w.WriteStartObject("_links");
         Link(w, "self", url);
         Link(w, "html", pr.HtmlUrl);
         Link(w, "issue", issue);
         Link(w, "comments", issue + "/comments");
         Link(w, "review_comments", url + "/comments");
-        Link(w, "review_comment", $"{this.api}repos/{repo.FullName}/pulls/comments{{/number}}");
+        Link(w, "review_comment", $"{api}repos/{repo.FullName}/pulls/comments{{/number}}");
         Link(w, "commits", url + "/commits");
         Link(w, "statuses", statuses);
         w.WriteEndObject();
@@ -256,7 +256,7 @@ internal sealed class GitHubPayloads
 
             if (pr.MergedBy is { } mergedBy)
             {
-                this.User(w, mergedBy, "merged_by");
+                User(w, mergedBy, "merged_by");
             }
             else
             {
@@ -282,20 +282,20 @@ internal sealed class GitHubPayloads
         w.WriteString("sha", commit.Sha);
         w.WriteString("node_id", SimulatedIds.NodeId("Commit", SimulatedIds.StableNumber(commit.Sha)));
         w.WritePropertyName("commit");
-        this.GitCommit(w, repo, commit);
-        w.WriteString("url", $"{this.api}repos/{repo}/commits/{commit.Sha}");
+        GitCommit(w, repo, commit);
+        w.WriteString("url", $"{api}repos/{repo}/commits/{commit.Sha}");
         w.WriteString("html_url", $"{Html}{repo}/commit/{commit.Sha}");
-        w.WriteString("comments_url", $"{this.api}repos/{repo}/commits/{commit.Sha}/comments");
-        this.User(w, commit.Author, "author");
-        this.User(w, SimulatedUser.Named("web-flow", false), "committer");
-        this.Parents(w, repo, parent);
+        w.WriteString("comments_url", $"{api}repos/{repo}/commits/{commit.Sha}/comments");
+        User(w, commit.Author, "author");
+        User(w, SimulatedUser.Named("web-flow", false), "committer");
+        Parents(w, repo, parent);
         w.WriteEndObject();
     }
 
     public void Review(Utf8JsonWriter w, SimulatedPullRequest pr, SimulatedReview review, bool asTimelineEvent)
     {
         var repo = pr.Repository.FullName;
-        var pull = $"{this.api}repos/{repo}/pulls/{pr.Number.ToString(CultureInfo.InvariantCulture)}";
+        var pull = $"{api}repos/{repo}/pulls/{pr.Number.ToString(CultureInfo.InvariantCulture)}";
         var html = $"{pr.HtmlUrl}#pullrequestreview-{review.Id.ToString(CultureInfo.InvariantCulture)}";
         w.WriteStartObject();
         if (asTimelineEvent)
@@ -305,7 +305,7 @@ internal sealed class GitHubPayloads
 
         w.WriteNumber("id", review.Id);
         w.WriteString("node_id", SimulatedIds.NodeId("PullRequestReview", review.Id));
-        this.User(w, review.Reviewer, "user");
+        User(w, review.Reviewer, "user");
         w.WriteString("body", review.State == SimulatedReviewState.Approved ? "" : "Please have a look at the comments.");
 
         // The timeline spells review states in lower case; the reviews list in upper case.
@@ -333,8 +333,8 @@ internal sealed class GitHubPayloads
         w.WriteStartObject();
         w.WriteNumber("id", id);
         w.WriteString("node_id", SimulatedIds.NodeId(EventType(name), id));
-        w.WriteString("url", $"{this.api}repos/{repo}/issues/events/{id.ToString(CultureInfo.InvariantCulture)}");
-        this.User(w, actor, "actor");
+        w.WriteString("url", $"{api}repos/{repo}/issues/events/{id.ToString(CultureInfo.InvariantCulture)}");
+        User(w, actor, "actor");
         w.WriteString("event", name);
         if (commitId is null)
         {
@@ -344,14 +344,14 @@ internal sealed class GitHubPayloads
         else
         {
             w.WriteString("commit_id", commitId);
-            w.WriteString("commit_url", $"{this.api}repos/{repo}/commits/{commitId}");
+            w.WriteString("commit_url", $"{api}repos/{repo}/commits/{commitId}");
         }
 
         w.WriteString("created_at", Time(at));
         if (requestedReviewer is not null)
         {
-            this.User(w, actor, "review_requester");
-            this.User(w, requestedReviewer, "requested_reviewer");
+            User(w, actor, "review_requester");
+            User(w, requestedReviewer, "requested_reviewer");
         }
 
         if (name == "closed")
@@ -370,16 +370,16 @@ internal sealed class GitHubPayloads
         w.WriteStartObject();
         w.WriteString("sha", commit.Sha);
         w.WriteString("node_id", SimulatedIds.NodeId("Commit", SimulatedIds.StableNumber(commit.Sha)));
-        w.WriteString("url", $"{this.api}repos/{repo}/git/commits/{commit.Sha}");
+        w.WriteString("url", $"{api}repos/{repo}/git/commits/{commit.Sha}");
         w.WriteString("html_url", $"{Html}{repo}/commit/{commit.Sha}");
         Signature(w, "author", commit.Author, commit.AuthoredAt);
         Signature(w, "committer", commit.Author, commit.CommittedAt);
         w.WriteStartObject("tree");
         w.WriteString("sha", SimulatedIds.Sha(commit.Sha + "/tree"));
-        w.WriteString("url", $"{this.api}repos/{repo}/git/trees/{SimulatedIds.Sha(commit.Sha + "/tree")}");
+        w.WriteString("url", $"{api}repos/{repo}/git/trees/{SimulatedIds.Sha(commit.Sha + "/tree")}");
         w.WriteEndObject();
         w.WriteString("message", commit.Message);
-        this.Parents(w, repo, parent);
+        Parents(w, repo, parent);
         Verification(w);
         w.WriteString("event", "committed");
         w.WriteEndObject();
@@ -438,7 +438,7 @@ internal sealed class GitHubPayloads
     {
         var repo = repository.FullName;
         var id = run.Id.ToString(CultureInfo.InvariantCulture);
-        var runs = $"{this.api}repos/{repo}/actions/runs/{id}";
+        var runs = $"{api}repos/{repo}/actions/runs/{id}";
         w.WriteStartObject();
         w.WriteNumber("id", run.Id);
         w.WriteString("name", run.Name);
@@ -475,7 +475,7 @@ internal sealed class GitHubPayloads
         w.WriteString("run_started_at", Time(run.StartedAt ?? run.CreatedAt));
         w.WriteString("jobs_url", runs + "/jobs");
         w.WriteString("logs_url", runs + "/logs");
-        w.WriteString("check_suite_url", $"{this.api}repos/{repo}/check-suites/{SimulatedIds.StableNumber(repo + "/suite/" + id)}");
+        w.WriteString("check_suite_url", $"{api}repos/{repo}/check-suites/{SimulatedIds.StableNumber(repo + "/suite/" + id)}");
         w.WriteString("artifacts_url", runs + "/artifacts");
         w.WriteString("cancel_url", runs + "/cancel");
         w.WriteString("rerun_url", runs + "/rerun");
@@ -488,7 +488,7 @@ internal sealed class GitHubPayloads
             w.WriteNull("previous_attempt_url");
         }
 
-        w.WriteString("workflow_url", $"{this.api}repos/{repo}/actions/workflows/{SimulatedIds.StableNumber(repo + "/workflow/" + run.Name)}");
+        w.WriteString("workflow_url", $"{api}repos/{repo}/actions/workflows/{SimulatedIds.StableNumber(repo + "/workflow/" + run.Name)}");
 
         // Required by GitHub's description (workflow-run: head_commit is a simple-commit, both repositories minimal-repository).
         w.WriteStartObject("head_commit");
@@ -505,8 +505,8 @@ internal sealed class GitHubPayloads
         }
 
         w.WriteEndObject();
-        this.Repository(w, repository, full: false, propertyName: "repository");
-        this.Repository(w, repository, full: false, propertyName: "head_repository");
+        Repository(w, repository, full: false, propertyName: "repository");
+        Repository(w, repository, full: false, propertyName: "head_repository");
         w.WriteEndObject();
     }
 
@@ -514,7 +514,7 @@ internal sealed class GitHubPayloads
     public void Deployment(Utf8JsonWriter w, SimulatedDeployment deployment)
     {
         var repo = deployment.Repository.FullName;
-        var url = $"{this.api}repos/{repo}/deployments/{deployment.Id.ToString(CultureInfo.InvariantCulture)}";
+        var url = $"{api}repos/{repo}/deployments/{deployment.Id.ToString(CultureInfo.InvariantCulture)}";
         w.WriteStartObject();
         w.WriteString("url", url);
         w.WriteNumber("id", deployment.Id);
@@ -527,11 +527,11 @@ internal sealed class GitHubPayloads
         w.WriteString("original_environment", deployment.Environment);
         w.WriteString("environment", deployment.Environment);
         w.WriteNull("description");
-        this.User(w, SimulatedUser.Named("github-actions[bot]"), "creator");
+        User(w, SimulatedUser.Named("github-actions[bot]"), "creator");
         w.WriteString("created_at", Time(deployment.CreatedAt));
         w.WriteString("updated_at", Time(deployment.UpdatedAt));
         w.WriteString("statuses_url", url + "/statuses");
-        w.WriteString("repository_url", $"{this.api}repos/{repo}");
+        w.WriteString("repository_url", $"{api}repos/{repo}");
         w.WriteBoolean("transient_environment", false);
         w.WriteBoolean("production_environment", deployment.Environment.Equals("production", StringComparison.OrdinalIgnoreCase));
         w.WriteEndObject();
@@ -541,20 +541,20 @@ internal sealed class GitHubPayloads
     public void DeploymentStatus(Utf8JsonWriter w, SimulatedDeployment deployment, SimulatedDeploymentStatus status)
     {
         var repo = deployment.Repository.FullName;
-        var url = $"{this.api}repos/{repo}/deployments/{deployment.Id.ToString(CultureInfo.InvariantCulture)}";
+        var url = $"{api}repos/{repo}/deployments/{deployment.Id.ToString(CultureInfo.InvariantCulture)}";
         w.WriteStartObject();
         w.WriteString("url", $"{url}/statuses/{status.Id.ToString(CultureInfo.InvariantCulture)}");
         w.WriteNumber("id", status.Id);
         w.WriteString("node_id", SimulatedIds.NodeId("DeploymentStatus", status.Id));
         w.WriteString("state", status.State);
-        this.User(w, SimulatedUser.Named("github-actions[bot]"), "creator");
+        User(w, SimulatedUser.Named("github-actions[bot]"), "creator");
         w.WriteString("description", "");
         w.WriteString("environment", deployment.Environment);
         w.WriteString("target_url", deployment.LogUrl);
         w.WriteString("created_at", Time(status.CreatedAt));
         w.WriteString("updated_at", Time(status.CreatedAt));
         w.WriteString("deployment_url", url);
-        w.WriteString("repository_url", $"{this.api}repos/{repo}");
+        w.WriteString("repository_url", $"{api}repos/{repo}");
         w.WriteString("environment_url", "");
         w.WriteString("log_url", deployment.LogUrl);
         w.WriteEndObject();
@@ -569,18 +569,18 @@ internal sealed class GitHubPayloads
         w.WriteString("sha", commit.Sha);
         w.WriteString("node_id", SimulatedIds.NodeId("Commit", SimulatedIds.StableNumber(commit.Sha)));
         w.WritePropertyName("commit");
-        this.GitCommit(w, repo, model);
-        w.WriteString("url", $"{this.api}repos/{repo}/commits/{commit.Sha}");
+        GitCommit(w, repo, model);
+        w.WriteString("url", $"{api}repos/{repo}/commits/{commit.Sha}");
         w.WriteString("html_url", $"{Html}{repo}/commit/{commit.Sha}");
-        w.WriteString("comments_url", $"{this.api}repos/{repo}/commits/{commit.Sha}/comments");
-        this.User(w, model.Author, "author");
-        this.User(w, model.Author, "committer");
+        w.WriteString("comments_url", $"{api}repos/{repo}/commits/{commit.Sha}/comments");
+        User(w, model.Author, "author");
+        User(w, model.Author, "committer");
         w.WriteStartArray("parents");
         if (parentSha is not null)
         {
             w.WriteStartObject();
             w.WriteString("sha", parentSha);
-            w.WriteString("url", $"{this.api}repos/{repo}/commits/{parentSha}");
+            w.WriteString("url", $"{api}repos/{repo}/commits/{parentSha}");
             w.WriteString("html_url", $"{Html}{repo}/commit/{parentSha}");
             w.WriteEndObject();
         }
@@ -597,9 +597,9 @@ internal sealed class GitHubPayloads
         w.WriteString("message", commit.Message);
         w.WriteStartObject("tree");
         w.WriteString("sha", SimulatedIds.Sha(commit.Sha + "/tree"));
-        w.WriteString("url", $"{this.api}repos/{repo}/git/trees/{SimulatedIds.Sha(commit.Sha + "/tree")}");
+        w.WriteString("url", $"{api}repos/{repo}/git/trees/{SimulatedIds.Sha(commit.Sha + "/tree")}");
         w.WriteEndObject();
-        w.WriteString("url", $"{this.api}repos/{repo}/git/commits/{commit.Sha}");
+        w.WriteString("url", $"{api}repos/{repo}/git/commits/{commit.Sha}");
         w.WriteNumber("comment_count", 0);
         Verification(w);
         w.WriteEndObject();
@@ -611,7 +611,7 @@ internal sealed class GitHubPayloads
         w.WriteStartArray("parents");
         w.WriteStartObject();
         w.WriteString("sha", sha);
-        w.WriteString("url", $"{this.api}repos/{repo}/commits/{sha}");
+        w.WriteString("url", $"{api}repos/{repo}/commits/{sha}");
         w.WriteString("html_url", $"{Html}{repo}/commit/{sha}");
         w.WriteEndObject();
         w.WriteEndArray();
@@ -624,8 +624,8 @@ internal sealed class GitHubPayloads
         w.WriteString("label", $"{repo.Owner}:{branch}");
         w.WriteString("ref", branch);
         w.WriteString("sha", sha);
-        this.User(w, SimulatedUser.Named(repo.Owner, false), "user", typeOverride: "Organization");
-        this.Repository(w, repo, full: false, "repo");
+        User(w, SimulatedUser.Named(repo.Owner, false), "user", typeOverride: "Organization");
+        Repository(w, repo, full: false, "repo");
         w.WriteEndObject();
     }
 

@@ -36,9 +36,9 @@ public sealed partial class GitHubSimulator
     {
         get
         {
-            lock (this.appGate)
+            lock (appGate)
             {
-                return this.installationTokensIssued;
+                return installationTokensIssued;
             }
         }
     }
@@ -50,10 +50,10 @@ public sealed partial class GitHubSimulator
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(appId);
         var publicKey = RSA.Create();
         publicKey.ImportParameters(key.ExportParameters(includePrivateParameters: false));
-        lock (this.appGate)
+        lock (appGate)
         {
-            this.app?.PublicKey.Dispose();
-            this.app = new SimulatedApp(appId, clientId, publicKey);
+            app?.PublicKey.Dispose();
+            app = new SimulatedApp(appId, clientId, publicKey);
         }
     }
 
@@ -64,11 +64,11 @@ public sealed partial class GitHubSimulator
     public long InstallApp(string owner)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        var isUser = this.Model.Repositories.Any(r => string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase) && r.OwnerIsUser);
+        var isUser = Model.Repositories.Any(r => string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase) && r.OwnerIsUser);
         var installation = new SimulatedInstallation(SimulatedIds.StableNumber("installation:" + owner.ToUpperInvariant()), owner, isUser);
-        lock (this.appGate)
+        lock (appGate)
         {
-            this.installationsByOwner[owner] = installation;
+            installationsByOwner[owner] = installation;
             return installation.Id;
         }
     }
@@ -76,13 +76,13 @@ public sealed partial class GitHubSimulator
     /// <summary>Uninstalls the app from <paramref name="owner"/>: lookups answer 404 and its tokens stop working.</summary>
     public void UninstallApp(string owner)
     {
-        lock (this.appGate)
+        lock (appGate)
         {
-            if (this.installationsByOwner.Remove(owner, out var removed))
+            if (installationsByOwner.Remove(owner, out var removed))
             {
-                foreach (var token in this.installationTokens.Where(t => t.Value.InstallationId == removed.Id).Select(t => t.Key).ToList())
+                foreach (var token in installationTokens.Where(t => t.Value.InstallationId == removed.Id).Select(t => t.Key).ToList())
                 {
-                    this.installationTokens.Remove(token);
+                    installationTokens.Remove(token);
                 }
             }
         }
@@ -91,12 +91,12 @@ public sealed partial class GitHubSimulator
     /// <summary>The app endpoints' answer, or null when the request is for another endpoint.</summary>
     private Reply? AnswerApp(IRequestMessage request, string rawPath)
     {
-        if (!rawPath.StartsWith(this.prefix + "/", StringComparison.Ordinal))
+        if (!rawPath.StartsWith(prefix + "/", StringComparison.Ordinal))
         {
             return null;
         }
 
-        var segments = rawPath[this.prefix.Length..].Trim('/').Split('/');
+        var segments = rawPath[prefix.Length..].Trim('/').Split('/');
         var method = request.Method ?? "";
         var get = method.Equals("GET", StringComparison.OrdinalIgnoreCase);
         var post = method.Equals("POST", StringComparison.OrdinalIgnoreCase);
@@ -112,9 +112,9 @@ public sealed partial class GitHubSimulator
             return null;
         }
 
-        lock (this.appGate)
+        lock (appGate)
         {
-            if (this.VerifyJwt(Header(request, "Authorization")) is { } refused)
+            if (VerifyJwt(Header(request, "Authorization")) is { } refused)
             {
                 return Reply.Error(401, refused, "https://docs.github.com/rest");
             }
@@ -122,16 +122,16 @@ public sealed partial class GitHubSimulator
             if (kind == "token")
             {
                 var installation = long.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                    ? this.installationsByOwner.Values.FirstOrDefault(i => i.Id == id)
+                    ? installationsByOwner.Values.FirstOrDefault(i => i.Id == id)
                     : null;
                 return installation is null
                     ? Reply.Error(404, "Not Found", AppDocs + "#create-an-installation-access-token-for-an-app")
-                    : this.MintInstallationToken(installation);
+                    : MintInstallationToken(installation);
             }
 
             var owner = Uri.UnescapeDataString(argument);
-            return this.installationsByOwner.TryGetValue(owner, out var found) && found.IsUser == (kind == "user")
-                ? Reply.Ok(GitHubPayloads.Json(w => this.WriteInstallation(w, found)))
+            return installationsByOwner.TryGetValue(owner, out var found) && found.IsUser == (kind == "user")
+                ? Reply.Ok(GitHubPayloads.Json(w => WriteInstallation(w, found)))
                 : Reply.Error(404, "Not Found", AppDocs + (kind == "user" ? "#get-a-user-installation-for-the-authenticated-app" : "#get-an-organization-installation-for-the-authenticated-app"));
         }
     }
@@ -145,10 +145,10 @@ public sealed partial class GitHubSimulator
             return false;
         }
 
-        lock (this.appGate)
+        lock (appGate)
         {
-            return this.installationTokens.TryGetValue(value, out var token)
-                && token.ExpiresAt > this.options.Time.GetUtcNow()
+            return installationTokens.TryGetValue(value, out var token)
+                && token.ExpiresAt > options.Time.GetUtcNow()
                 && (repository is null || string.Equals(repository.Owner, token.Owner, StringComparison.OrdinalIgnoreCase));
         }
     }
@@ -156,9 +156,9 @@ public sealed partial class GitHubSimulator
     private Reply MintInstallationToken(SimulatedInstallation installation)
     {
         var token = "ghs_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(18));
-        var expiresAt = this.options.Time.GetUtcNow() + this.InstallationTokenLifetime;
-        this.installationTokens[token] = new IssuedInstallationToken(installation.Id, installation.Owner, expiresAt);
-        this.installationTokensIssued++;
+        var expiresAt = options.Time.GetUtcNow() + InstallationTokenLifetime;
+        installationTokens[token] = new IssuedInstallationToken(installation.Id, installation.Owner, expiresAt);
+        installationTokensIssued++;
         return new Reply(201, GitHubPayloads.Json(w =>
         {
             w.WriteStartObject();
@@ -176,7 +176,7 @@ public sealed partial class GitHubSimulator
     {
         const string Undecodable = "A JSON web token could not be decoded";
         var parts = authorization?.Split(' ', 2, StringSplitOptions.TrimEntries);
-        if (this.app is not { } registered || parts is not [var scheme, var jwt] || !scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase)
+        if (app is not { } registered || parts is not [var scheme, var jwt] || !scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase)
             || jwt.Split('.') is not [var header, var payload, var signature])
         {
             return Undecodable;
@@ -201,7 +201,7 @@ public sealed partial class GitHubSimulator
                 return Undecodable; // another app's id: the signature cannot be one of its keys
             }
 
-            var now = this.options.Time.GetUtcNow().ToUnixTimeSeconds();
+            var now = options.Time.GetUtcNow().ToUnixTimeSeconds();
             var exp = root.GetProperty("exp").GetInt64();
             var iat = root.GetProperty("iat").GetInt64();
             if (exp <= now)
@@ -224,16 +224,16 @@ public sealed partial class GitHubSimulator
 
     private void WriteInstallation(Utf8JsonWriter w, SimulatedInstallation installation)
     {
-        var registered = this.app!;
+        var registered = app!;
         var id = installation.Id.ToString(CultureInfo.InvariantCulture);
         var type = installation.IsUser ? "User" : "Organization";
         w.WriteStartObject();
         w.WriteNumber("id", installation.Id);
         w.WriteString("client_id", registered.ClientId ?? $"Iv23li{registered.AppId:x12}");
-        this.payloads.User(w, SimulatedUser.Named(installation.Owner, false), "account", typeOverride: type);
+        payloads.User(w, SimulatedUser.Named(installation.Owner, false), "account", typeOverride: type);
         w.WriteString("repository_selection", "all");
-        w.WriteString("access_tokens_url", $"{this.Url}app/installations/{id}/access_tokens");
-        w.WriteString("repositories_url", $"{this.Url}installation/repositories");
+        w.WriteString("access_tokens_url", $"{Url}app/installations/{id}/access_tokens");
+        w.WriteString("repositories_url", $"{Url}installation/repositories");
         w.WriteString("html_url", installation.IsUser
             ? $"https://github.com/settings/installations/{id}"
             : $"https://github.com/organizations/{installation.Owner}/settings/installations/{id}");

@@ -30,16 +30,16 @@ public sealed partial class GitHubSimulator
     private int graphQlSpent;
 
     /// <summary>The GraphQL endpoint, e.g. <c>http://127.0.0.1:5123/graphql</c> (<c>…/api/graphql</c> with an <c>/api/v3</c> prefix).</summary>
-    public string GraphQlUrl => this.root + this.GraphQlPath;
+    public string GraphQlUrl => root + GraphQlPath;
 
     /// <summary>GraphQL points spent so far (GitHub's <c>rateLimit.cost</c> of every answered query).</summary>
     public int GraphQlPointsSpent
     {
         get
         {
-            lock (this.graphQlGate)
+            lock (graphQlGate)
             {
-                return this.graphQlSpent;
+                return graphQlSpent;
             }
         }
     }
@@ -49,40 +49,40 @@ public sealed partial class GitHubSimulator
     {
         get
         {
-            lock (this.graphQlGate)
+            lock (graphQlGate)
             {
-                return Math.Max(0, this.options.RateLimit - this.graphQlSpent);
+                return Math.Max(0, options.RateLimit - graphQlSpent);
             }
         }
 
         set
         {
-            lock (this.graphQlGate)
+            lock (graphQlGate)
             {
-                this.graphQlSpent = this.options.RateLimit - Math.Max(0, value);
+                graphQlSpent = options.RateLimit - Math.Max(0, value);
             }
         }
     }
 
     /// <summary>GraphQL requests answered so far, per operation name.</summary>
     public IReadOnlyDictionary<string, int> GraphQlRequestsByOperation =>
-        this.Requests.Where(r => r.Path == "/graphql").GroupBy(r => r.Query, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        Requests.Where(r => r.Path == "/graphql").GroupBy(r => r.Query, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
     private string GraphQlPath =>
-        this.prefix.EndsWith("/v3", StringComparison.OrdinalIgnoreCase) ? this.prefix[..^"/v3".Length] + "/graphql" : this.prefix + "/graphql";
+        prefix.EndsWith("/v3", StringComparison.OrdinalIgnoreCase) ? prefix[..^"/v3".Length] + "/graphql" : prefix + "/graphql";
 
-    private GitHubGraphQlResponder GraphQl => this.graphQlResponder ??= new GitHubGraphQlResponder(this.Model);
+    private GitHubGraphQlResponder GraphQl => graphQlResponder ??= new GitHubGraphQlResponder(Model);
 
     /// <summary>Applies <paramref name="fault"/> to the next <paramref name="times"/> GraphQL requests (after the token check). For HTTP statuses use <see cref="FailNext"/> with <c>/graphql</c>.</summary>
     public void FailNextGraphQl(GitHubGraphQlFault fault, int times = 1)
     {
         ArgumentNullException.ThrowIfNull(fault);
         ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
-        lock (this.graphQlGate)
+        lock (graphQlGate)
         {
             for (var i = 0; i < times; i++)
             {
-                this.graphQlFaults.Enqueue(fault);
+                graphQlFaults.Enqueue(fault);
             }
         }
     }
@@ -114,37 +114,37 @@ public sealed partial class GitHubSimulator
         var (operation, operationName, variables, error) = GitHubGraphQlResponder.Parse(GraphQlBody(request));
         if (operation is null)
         {
-            return this.GraphQlReply(error!);
+            return GraphQlReply(error!);
         }
 
         GitHubGraphQlFault? fault;
-        lock (this.graphQlGate)
+        lock (graphQlGate)
         {
-            fault = this.graphQlFaults.TryPeek(out var next) && (next.Operation is null || string.Equals(next.Operation, operationName, StringComparison.Ordinal))
-                ? this.graphQlFaults.Dequeue()
+            fault = graphQlFaults.TryPeek(out var next) && (next.Operation is null || string.Equals(next.Operation, operationName, StringComparison.Ordinal))
+                ? graphQlFaults.Dequeue()
                 : null;
         }
 
         var cost = GitHubGraphQlResponder.Cost(operation, variables);
         int remaining;
-        lock (this.graphQlGate)
+        lock (graphQlGate)
         {
-            if (this.options.RateLimit - this.graphQlSpent < cost)
+            if (options.RateLimit - graphQlSpent < cost)
             {
-                return this.GraphQlReply(GitHubGraphQlResponder.Errors("API rate limit already exceeded for user ID 1.", "RATE_LIMITED"));
+                return GraphQlReply(GitHubGraphQlResponder.Errors("API rate limit already exceeded for user ID 1.", "RATE_LIMITED"));
             }
 
-            this.graphQlSpent += cost;
-            remaining = this.options.RateLimit - this.graphQlSpent;
+            graphQlSpent += cost;
+            remaining = options.RateLimit - graphQlSpent;
         }
 
         if (fault is { MalformedJson: false, WithData: false, ErrorType: var type })
         {
-            return this.GraphQlReply(GitHubGraphQlResponder.Errors(fault.Message, type));
+            return GraphQlReply(GitHubGraphQlResponder.Errors(fault.Message, type));
         }
 
-        this.BeforeRender?.Invoke("/graphql", operationName ?? "");
-        var body = this.GraphQl.Answer(operation, variables, (cost, remaining, this.options.RateLimit, this.RateLimitReset));
+        BeforeRender?.Invoke("/graphql", operationName ?? "");
+        var body = GraphQl.Answer(operation, variables, (cost, remaining, options.RateLimit, RateLimitReset));
         if (fault is { MalformedJson: true })
         {
             body = body[..(body.Length / 2)];
@@ -154,16 +154,16 @@ public sealed partial class GitHubSimulator
             body = body[..body.LastIndexOf('}')] + ",\"errors\":[{\"type\":\"" + (fault.ErrorType ?? "SERVICE_UNAVAILABLE") + "\",\"message\":" + JsonSerializer.Serialize(fault.Message) + "}]}";
         }
 
-        return this.GraphQlReply(body, remaining);
+        return GraphQlReply(body, remaining);
     }
 
     private Reply GraphQlReply(string body, int? remaining = null)
     {
-        var left = remaining ?? this.GraphQlPointsRemaining;
+        var left = remaining ?? GraphQlPointsRemaining;
         var reply = Reply.Ok(body);
-        reply.Headers["x-ratelimit-limit"] = this.options.RateLimit.ToString(CultureInfo.InvariantCulture);
+        reply.Headers["x-ratelimit-limit"] = options.RateLimit.ToString(CultureInfo.InvariantCulture);
         reply.Headers["x-ratelimit-remaining"] = left.ToString(CultureInfo.InvariantCulture);
-        reply.Headers["x-ratelimit-used"] = (this.options.RateLimit - left).ToString(CultureInfo.InvariantCulture);
+        reply.Headers["x-ratelimit-used"] = (options.RateLimit - left).ToString(CultureInfo.InvariantCulture);
         reply.Headers["x-ratelimit-resource"] = "graphql";
         return reply;
     }

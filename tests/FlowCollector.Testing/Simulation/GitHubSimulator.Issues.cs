@@ -26,14 +26,14 @@ public sealed partial class GitHubSimulator
             (false, true) => issues.OrderBy(i => i.CreatedAt).ThenBy(i => i.Number).ToList(),
             _ => issues.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Number).ToList(),
         };
-        return this.Page(route, query, issues, this.WriteIssue);
+        return Page(route, query, issues, WriteIssue);
     }
 
     /// <summary>An issue as the REST issues list shows it (fixture shape of <c>issues-list</c> in GitHub's REST description).</summary>
     private void WriteIssue(Utf8JsonWriter w, SimulatedIssue issue)
     {
         var repo = issue.Repository.FullName;
-        var api = this.Url;
+        var api = Url;
         var url = $"{api}repos/{repo}/issues/{issue.Number.ToString(CultureInfo.InvariantCulture)}";
         w.WriteStartObject();
         w.WriteString("url", url);
@@ -46,7 +46,7 @@ public sealed partial class GitHubSimulator
         w.WriteString("node_id", SimulatedIds.NodeId("Issue", issue.Id));
         w.WriteNumber("number", issue.Number);
         w.WriteString("title", issue.Title);
-        this.payloads.User(w, issue.Author, "user");
+        payloads.User(w, issue.Author, "user");
         w.WriteStartArray("labels");
         foreach (var label in issue.Labels)
         {

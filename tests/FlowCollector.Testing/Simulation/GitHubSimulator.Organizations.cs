@@ -24,18 +24,18 @@ public sealed partial class GitHubSimulator
     /// <summary>The answer to an owner-level list, or null when <paramref name="rawPath"/> is no such list.</summary>
     private Reply? AnswerOwnerListing(IRequestMessage request, string rawPath, Query query)
     {
-        if (!rawPath.StartsWith(this.prefix + "/", StringComparison.Ordinal))
+        if (!rawPath.StartsWith(prefix + "/", StringComparison.Ordinal))
         {
             return null;
         }
 
-        var segments = rawPath[this.prefix.Length..].Trim('/').Split('/');
+        var segments = rawPath[prefix.Length..].Trim('/').Split('/');
         var (isUser, owner) = segments switch
         {
             ["orgs", var org, "repos"] => (false, org),
             ["users", var login, "repos"] => (true, login),
-            ["organizations", var id, "repos"] => (false, this.OwnerById(id)),
-            ["user", var id, "repos"] => (true, this.OwnerById(id)),
+            ["organizations", var id, "repos"] => (false, OwnerById(id)),
+            ["user", var id, "repos"] => (true, OwnerById(id)),
             _ => (false, null),
         };
         if (owner is null || segments.Length != 3)
@@ -43,10 +43,10 @@ public sealed partial class GitHubSimulator
             return null;
         }
 
-        var owned = this.Model.Repositories.Where(r => string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase)).ToList();
+        var owned = Model.Repositories.Where(r => string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase)).ToList();
         if (!string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase) || owned.Count == 0 || owned.TrueForAll(r => r.OwnerIsUser) != isUser)
         {
-            this.Spend();
+            Spend();
             return Reply.Error(404, "Not Found");
         }
 
@@ -72,17 +72,17 @@ public sealed partial class GitHubSimulator
             w.WriteStartArray();
             foreach (var repository in listed.Skip((page - 1) * perPage).Take(perPage))
             {
-                this.payloads.Repository(w, repository, full: false);
+                payloads.Repository(w, repository, full: false);
             }
 
             w.WriteEndArray();
         });
 
         var reply = Reply.Ok(body);
-        var linkPath = this.options.PageLinksUseRepositoryId
-            ? $"{this.prefix}/{(isUser ? "user" : "organizations")}/{OwnerId(owner).ToString(CultureInfo.InvariantCulture)}/repos"
+        var linkPath = options.PageLinksUseRepositoryId
+            ? $"{prefix}/{(isUser ? "user" : "organizations")}/{OwnerId(owner).ToString(CultureInfo.InvariantCulture)}/repos"
             : rawPath;
-        AddPageLinks(reply, page, last, (number, rel) => this.OwnerLink(linkPath, query, number, rel));
+        AddPageLinks(reply, page, last, (number, rel) => OwnerLink(linkPath, query, number, rel));
 
         if (Header(request, "If-None-Match") is { } etag && etag == reply.ETag)
         {
@@ -92,13 +92,13 @@ public sealed partial class GitHubSimulator
             return notModified;
         }
 
-        this.Spend();
+        Spend();
         return reply;
     }
 
     private string? OwnerById(string id) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            ? this.Model.Organisations.FirstOrDefault(o => OwnerId(o) == number)
+            ? Model.Organisations.FirstOrDefault(o => OwnerId(o) == number)
             : null;
 
     private string OwnerLink(string path, Query query, int page, string rel)
@@ -115,6 +115,6 @@ public sealed partial class GitHubSimulator
             parts.Add(pageParameter);
         }
 
-        return $"<{this.root}{path}?{string.Join('&', parts)}>; rel=\"{rel}\"";
+        return $"<{root}{path}?{string.Join('&', parts)}>; rel=\"{rel}\"";
     }
 }

@@ -16,17 +16,17 @@ public sealed partial class GitHubSimulator
     private int rateLimitedAnswers;
 
     /// <summary>Answers that refused a request for a rate limit: primary 403/429, GraphQL <c>RATE_LIMITED</c>, injected secondary limits.</summary>
-    public int RateLimitedAnswers => Volatile.Read(ref this.rateLimitedAnswers);
+    public int RateLimitedAnswers => Volatile.Read(ref rateLimitedAnswers);
 
     /// <summary>With <see cref="GitHubSimulatorOptions.RateLimitWindow"/>: every window so far, with the REST requests and GraphQL points it spent.</summary>
     public IReadOnlyList<RateLimitWindowUsage> RateLimitWindows
     {
         get
         {
-            lock (this.counters)
+            lock (counters)
             {
-                this.RecordWindowSpending();
-                return [.. this.windows];
+                RecordWindowSpending();
+                return [.. windows];
             }
         }
     }
@@ -41,48 +41,48 @@ public sealed partial class GitHubSimulator
         var headers = retryAfter is { } after
             ? new Dictionary<string, string> { ["retry-after"] = ((long)after.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) }
             : null;
-        this.FailNext(path, times, status, SecondaryRateLimitMessage, headers);
+        FailNext(path, times, status, SecondaryRateLimitMessage, headers);
     }
 
     /// <summary>Called before every answer: starts a new window (a full budget) once the current one has reset.</summary>
     private void RollRateLimitWindow()
     {
-        if (this.options.RateLimitWindow is not { } window)
+        if (options.RateLimitWindow is not { } window)
         {
             return;
         }
 
-        var now = this.options.Time.GetUtcNow();
-        lock (this.counters)
+        var now = options.Time.GetUtcNow();
+        lock (counters)
         {
-            if (now < this.RateLimitReset)
+            if (now < RateLimitReset)
             {
                 return;
             }
 
-            this.RecordWindowSpending();
-            this.windows.Add(new RateLimitWindowUsage(now, 0, 0));
+            RecordWindowSpending();
+            windows.Add(new RateLimitWindowUsage(now, 0, 0));
 
             // GitHub's reset is whole epoch seconds; the window starts with the first request after the reset.
-            this.RateLimitReset = DateTimeOffset.FromUnixTimeSeconds((now + window).ToUnixTimeSeconds());
-            this.RateLimitRemaining = this.options.RateLimit;
-            this.GraphQlPointsRemaining = this.options.RateLimit;
+            RateLimitReset = DateTimeOffset.FromUnixTimeSeconds((now + window).ToUnixTimeSeconds());
+            RateLimitRemaining = options.RateLimit;
+            GraphQlPointsRemaining = options.RateLimit;
         }
     }
 
     private void RecordWindowSpending()
     {
-        if (this.options.RateLimitWindow is not { } window)
+        if (options.RateLimitWindow is not { } window)
         {
             return;
         }
 
-        if (this.windows.Count == 0)
+        if (windows.Count == 0)
         {
-            this.windows.Add(new RateLimitWindowUsage(this.RateLimitReset - window, 0, 0));
+            windows.Add(new RateLimitWindowUsage(RateLimitReset - window, 0, 0));
         }
 
-        this.windows[^1] = this.windows[^1] with { Requests = this.options.RateLimit - this.RateLimitRemaining, Points = this.GraphQlPointsSpent };
+        windows[^1] = windows[^1] with { Requests = options.RateLimit - RateLimitRemaining, Points = GraphQlPointsSpent };
     }
 
     /// <summary>Called after every answer: counts refusals for a rate limit.</summary>
@@ -92,7 +92,7 @@ public sealed partial class GitHubSimulator
             || reply.Status == 200 && reply.Body is { } graphQl && graphQl.Contains("\"RATE_LIMITED\"", StringComparison.Ordinal);
         if (refused)
         {
-            Interlocked.Increment(ref this.rateLimitedAnswers);
+            Interlocked.Increment(ref rateLimitedAnswers);
         }
     }
 }

@@ -54,29 +54,29 @@ public sealed partial class GitHubSimulator : IDisposable
     public GitHubSimulator(SimulatedGitHub model, GitHubSimulatorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        this.Model = model;
+        Model = model;
         this.options = options ?? new GitHubSimulatorOptions();
-        this.prefix = "/" + this.options.PathPrefix.Trim('/');
-        this.prefix = this.prefix == "/" ? "" : this.prefix;
-        this.rateLimitRemaining = this.options.RateLimit;
-        this.RateLimitReset = this.options.Time.GetUtcNow().Add(this.options.RateLimitWindow ?? TimeSpan.FromHours(1));
+        prefix = "/" + this.options.PathPrefix.Trim('/');
+        prefix = prefix == "/" ? "" : prefix;
+        rateLimitRemaining = this.options.RateLimit;
+        RateLimitReset = this.options.Time.GetUtcNow().Add(this.options.RateLimitWindow ?? TimeSpan.FromHours(1));
 
-        this.server = WireMockServer.Start(new WireMockServerSettings
+        server = WireMockServer.Start(new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{FreeLoopbackPort()}"],
             StartAdminInterface = false,
             MaxRequestLogCount = 100, // the simulator keeps its own log; WireMock's would grow with every page
         });
-        var response = Response.Create().WithCallback(this.Handle);
+        var response = Response.Create().WithCallback(Handle);
         if (this.options.Latency > TimeSpan.Zero)
         {
             response = response.WithDelay(this.options.Latency);
         }
 
-        this.server.Given(Request.Create().UsingAnyMethod()).RespondWith(response);
-        this.root = this.server.Url!.TrimEnd('/');
-        this.Url = this.root + this.prefix + "/";
-        this.payloads = new GitHubPayloads(this.Url);
+        server.Given(Request.Create().UsingAnyMethod()).RespondWith(response);
+        root = server.Url!.TrimEnd('/');
+        Url = root + prefix + "/";
+        payloads = new GitHubPayloads(Url);
     }
 
     /// <summary>The model served; change it at any time.</summary>
@@ -86,38 +86,38 @@ public sealed partial class GitHubSimulator : IDisposable
     public string Url { get; }
 
     /// <summary><see cref="Url"/> as a <see cref="Uri"/>.</summary>
-    public Uri BaseAddress => new(this.Url);
+    public Uri BaseAddress => new(Url);
 
     /// <summary>The token requests must carry.</summary>
-    public string Token => this.options.Token;
+    public string Token => options.Token;
 
     /// <summary>Requests received so far (any path, any outcome).</summary>
-    public int RequestCount => this.requests.Count;
+    public int RequestCount => requests.Count;
 
     /// <summary>REST requests that did not match GitHub's published description (see <see cref="GitHubSimulatorOptions.EnforceContract"/>).</summary>
     public IReadOnlyList<Contracts.ContractViolation> ContractViolations
     {
         get
         {
-            lock (this.contractGate)
+            lock (contractGate)
             {
-                return [.. this.violations];
+                return [.. violations];
             }
         }
     }
 
     /// <summary>Every request answered so far, in order.</summary>
-    public IReadOnlyList<SimulatedRequest> Requests => this.requests.Snapshot();
+    public IReadOnlyList<SimulatedRequest> Requests => requests.Snapshot();
 
     /// <summary>Requests per canonical path (<see cref="SimulatedRequest.Path"/>).</summary>
     public IReadOnlyDictionary<string, int> RequestCountsByPath =>
-        this.requests.CountsByPath();
+        requests.CountsByPath();
 
     /// <summary>The primary budget left (<c>x-ratelimit-remaining</c>); set it (e.g. to 0) to simulate an exhausted token.</summary>
     public int RateLimitRemaining
     {
-        get => Volatile.Read(ref this.rateLimitRemaining);
-        set => Volatile.Write(ref this.rateLimitRemaining, Math.Max(0, value));
+        get => Volatile.Read(ref rateLimitRemaining);
+        set => Volatile.Write(ref rateLimitRemaining, Math.Max(0, value));
     }
 
     /// <summary>When the budget resets (<c>x-ratelimit-reset</c>, epoch seconds on the wire).</summary>
@@ -134,12 +134,12 @@ public sealed partial class GitHubSimulator : IDisposable
     /// How many requests went to <paramref name="path"/>, a canonical path such as <c>/repos/contoso/web/pulls</c>
     /// (case-insensitive; <c>*</c> matches one path segment, e.g. <c>/repos/contoso/web/pulls/*/commits</c>).
     /// </summary>
-    public int RequestsTo(string path) => this.requests.CountTo(path);
+    public int RequestsTo(string path) => requests.CountTo(path);
 
     /// <summary>Forgets the request log (counts start again from 0); the rate-limit budget is not reset.</summary>
     public void ResetCounts()
     {
-        this.requests.Clear();
+        requests.Clear();
     }
 
     /// <summary>
@@ -151,16 +151,16 @@ public sealed partial class GitHubSimulator : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
-        lock (this.counters)
+        lock (counters)
         {
-            this.faults.Add(new Fault(RequestPaths.Pattern(path), times, (int)status, message, headers ?? new Dictionary<string, string>()));
+            faults.Add(new Fault(RequestPaths.Pattern(path), times, (int)status, message, headers ?? new Dictionary<string, string>()));
         }
     }
 
     public void Dispose()
     {
-        this.server.Stop();
-        this.server.Dispose();
+        server.Stop();
+        server.Dispose();
     }
 
     private static int FreeLoopbackPort()
@@ -176,20 +176,20 @@ public sealed partial class GitHubSimulator : IDisposable
     private IResponseMessage Handle(IRequestMessage request)
     {
         var rawPath = request.Path;
-        var route = this.Resolve(rawPath);
+        var route = Resolve(rawPath);
         var query = route.Kind == RouteKind.GraphQl ? new Query(GraphQlOperationName(request)) : QueryOf(request);
-        this.RollRateLimitWindow();
-        var reply = this.Answer(request, route, query);
-        this.CountRateLimited(reply);
-        this.requests.Add(new SimulatedRequest(
+        RollRateLimitWindow();
+        var reply = Answer(request, route, query);
+        CountRateLimited(reply);
+        requests.Add(new SimulatedRequest(
                 request.Method, route.CanonicalPath, rawPath, query.Raw, reply.Status, Header(request, "Accept"), Header(request, "X-GitHub-Api-Version"), Header(request, "User-Agent")));
 
-        return this.ToMessage(reply);
+        return ToMessage(reply);
     }
 
     private Reply Answer(IRequestMessage request, Route route, Query query)
     {
-        if (this.TakeFault(route.CanonicalPath) is { } fault)
+        if (TakeFault(route.CanonicalPath) is { } fault)
         {
             var reply = Reply.Error(fault.Status, fault.Message ?? ReasonPhrase(fault.Status));
             foreach (var (name, value) in fault.Headers)
@@ -200,48 +200,48 @@ public sealed partial class GitHubSimulator : IDisposable
             return reply;
         }
 
-        if (route.Kind != RouteKind.GraphQl && this.CheckContract(request, route, query) is { } refused)
+        if (route.Kind != RouteKind.GraphQl && CheckContract(request, route, query) is { } refused)
         {
             return refused;
         }
 
-        if (this.AnswerApp(request, route.RawPath) is { } appReply)
+        if (AnswerApp(request, route.RawPath) is { } appReply)
         {
             return appReply; // GitHub App endpoints authenticate with the app's JWT (GitHubSimulator.Apps.cs)
         }
 
-        if (!this.Authorised(Header(request, "Authorization")) && !this.AuthorisedByInstallation(Header(request, "Authorization"), route.Repository))
+        if (!Authorised(Header(request, "Authorization")) && !AuthorisedByInstallation(Header(request, "Authorization"), route.Repository))
         {
             return Reply.Error(401, "Bad credentials");
         }
 
         if (route.Kind == RouteKind.GraphQl)
         {
-            return this.AnswerGraphQl(request);
+            return AnswerGraphQl(request);
         }
 
-        if (this.RateLimitRemaining <= 0)
+        if (RateLimitRemaining <= 0)
         {
-            var status = this.options.RateLimitExceededStatus;
+            var status = options.RateLimitExceededStatus;
             return Reply.Error(status, "API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.", "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api");
         }
 
-        if (route.Kind == RouteKind.Unknown && this.AnswerOwnerListing(request, route.RawPath, query) is { } listing)
+        if (route.Kind == RouteKind.Unknown && AnswerOwnerListing(request, route.RawPath, query) is { } listing)
         {
             return listing;
         }
 
         if (!string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase) || route.Repository is null || route.Kind == RouteKind.Unknown)
         {
-            this.Spend();
+            Spend();
             return Reply.Error(404, "Not Found");
         }
 
-        this.BeforeRender?.Invoke(route.CanonicalPath, query.Raw);
+        BeforeRender?.Invoke(route.CanonicalPath, query.Raw);
         Reply rendered;
-        lock (this.Model.Gate)
+        lock (Model.Gate)
         {
-            rendered = this.Render(route, query);
+            rendered = Render(route, query);
         }
 
         if (rendered.Status == 200 && Header(request, "If-None-Match") is { } etag && etag == rendered.ETag)
@@ -252,7 +252,7 @@ public sealed partial class GitHubSimulator : IDisposable
             return notModified;
         }
 
-        this.Spend();
+        Spend();
         return rendered;
     }
 
@@ -262,21 +262,21 @@ public sealed partial class GitHubSimulator : IDisposable
     /// </summary>
     private Reply? CheckContract(IRequestMessage request, Route route, Query query)
     {
-        if (!this.options.EnforceContract)
+        if (!options.EnforceContract)
         {
             return null;
         }
 
-        var path = this.prefix.Length > 0 && route.RawPath.StartsWith(this.prefix, StringComparison.OrdinalIgnoreCase) ? route.RawPath[this.prefix.Length..] : route.RawPath;
+        var path = prefix.Length > 0 && route.RawPath.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? route.RawPath[prefix.Length..] : route.RawPath;
         var violation = Contracts.GitHubRestContract.Instance.Check(request.Method, path, query.Raw);
         if (violation is null)
         {
             return null;
         }
 
-        lock (this.contractGate)
+        lock (contractGate)
         {
-            this.violations.Add(violation);
+            violations.Add(violation);
         }
 
         return violation.Kind == Contracts.ContractViolationKind.UnknownOperation
@@ -289,30 +289,30 @@ public sealed partial class GitHubSimulator : IDisposable
         var repo = route.Repository!;
         if (route.Kind == RouteKind.Repository)
         {
-            return Reply.Ok(GitHubPayloads.Json(w => this.payloads.Repository(w, repo, full: true)));
+            return Reply.Ok(GitHubPayloads.Json(w => payloads.Repository(w, repo, full: true)));
         }
 
         if (route.Kind == RouteKind.Issues)
         {
-            return this.RenderIssues(route, query);
+            return RenderIssues(route, query);
         }
 
         if (route.Kind == RouteKind.PullRequests)
         {
-            return this.Page(route, query, ListPullRequests(repo, query), (w, pr) => this.payloads.PullRequest(w, pr, full: false));
+            return Page(route, query, ListPullRequests(repo, query), (w, pr) => payloads.PullRequest(w, pr, full: false));
         }
 
         if (route.Kind == RouteKind.WorkflowRunAttempt)
         {
             // GitHub's "get a workflow run attempt": the run as it was at that attempt.
             return int.TryParse(route.Spec, NumberStyles.None, CultureInfo.InvariantCulture, out var attempt) && repo.FindRunAttempt(route.Number, attempt) is { } run
-                ? Reply.Ok(GitHubPayloads.Json(w => this.payloads.WorkflowRun(w, repo, run)))
+                ? Reply.Ok(GitHubPayloads.Json(w => payloads.WorkflowRun(w, repo, run)))
                 : Reply.Error(404, "Not Found");
         }
 
         if (route.Kind is RouteKind.WorkflowRuns or RouteKind.Deployments or RouteKind.DeploymentStatuses or RouteKind.Compare)
         {
-            return this.RenderDelivery(route, query);
+            return RenderDelivery(route, query);
         }
 
         var pr = route.Number <= int.MaxValue ? repo.FindPullRequest((int)route.Number) : null;
@@ -323,10 +323,10 @@ public sealed partial class GitHubSimulator : IDisposable
 
         return route.Kind switch
         {
-            RouteKind.PullRequest => Reply.Ok(GitHubPayloads.Json(w => this.payloads.PullRequest(w, pr, full: true))),
-            RouteKind.Commits => this.Page(route, query, Chain(pr.Commits), (w, c) => this.payloads.Commit(w, pr, c.Commit, c.Parent)),
-            RouteKind.Reviews => this.Page(route, query, pr.Reviews.OrderBy(r => r.Id).ToList(), (w, r) => this.payloads.Review(w, pr, r, asTimelineEvent: false)),
-            _ => this.Page(route, query, this.Timeline(pr), (w, write) => write(w)),
+            RouteKind.PullRequest => Reply.Ok(GitHubPayloads.Json(w => payloads.PullRequest(w, pr, full: true))),
+            RouteKind.Commits => Page(route, query, Chain(pr.Commits), (w, c) => payloads.Commit(w, pr, c.Commit, c.Parent)),
+            RouteKind.Reviews => Page(route, query, pr.Reviews.OrderBy(r => r.Id).ToList(), (w, r) => payloads.Review(w, pr, r, asTimelineEvent: false)),
+            _ => Page(route, query, Timeline(pr), (w, write) => write(w)),
         };
     }
 
@@ -340,7 +340,7 @@ public sealed partial class GitHubSimulator : IDisposable
 
                 // GitHub: with any filter a runs query serves at most 1,000 runs, while total_count tells the full number.
                 var served = filtered ? runs.Take(RunSearchCap).ToList() : runs;
-                return this.Page(route, query, served, (w, run) => this.payloads.WorkflowRun(w, repo, run), wrap: (w, items) =>
+                return Page(route, query, served, (w, run) => payloads.WorkflowRun(w, repo, run), wrap: (w, items) =>
                 {
                     w.WriteStartObject();
                     w.WriteNumber("total_count", runs.Count);
@@ -358,14 +358,14 @@ public sealed partial class GitHubSimulator : IDisposable
                     .Where(d => reference is null || d.Ref == reference)
                     .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
                     .ToList();
-                return this.Page(route, query, deployments, this.payloads.Deployment);
+                return Page(route, query, deployments, payloads.Deployment);
             case RouteKind.DeploymentStatuses:
                 var deployment = repo.FindDeployment(route.Number);
                 return deployment is null
                     ? Reply.Error(404, "Not Found")
-                    : this.Page(route, query, deployment.Statuses.Reverse().ToList(), (w, status) => this.payloads.DeploymentStatus(w, deployment, status));
+                    : Page(route, query, deployment.Statuses.Reverse().ToList(), (w, status) => payloads.DeploymentStatus(w, deployment, status));
             default:
-                return this.RenderCompare(route, query);
+                return RenderCompare(route, query);
         }
     }
 
@@ -390,10 +390,10 @@ public sealed partial class GitHubSimulator : IDisposable
         string? Parent(SimulatedTrunkCommit c) => parents.GetValueOrDefault(c.Sha);
 
         var commits = paged ? compare.Commits : compare.Commits.Take(250).ToList();
-        return this.Page(route, paged ? query : new Query("per_page=250"), commits, (w, c) => this.payloads.TrunkCommit(w, repo, c, Parent(c)), wrap: (w, items) =>
+        return Page(route, paged ? query : new Query("per_page=250"), commits, (w, c) => payloads.TrunkCommit(w, repo, c, Parent(c)), wrap: (w, items) =>
         {
             w.WriteStartObject();
-            w.WriteString("url", $"{this.Url}repos/{repo.FullName}/compare/{baseSha}...{headSha}");
+            w.WriteString("url", $"{Url}repos/{repo.FullName}/compare/{baseSha}...{headSha}");
             w.WriteString("html_url", $"https://github.com/{repo.FullName}/compare/{baseSha}...{headSha}");
             w.WriteString("permalink_url", $"https://github.com/{repo.FullName}/compare/{repo.Owner}:{baseSha}...{repo.Owner}:{headSha}");
             w.WriteString("diff_url", $"https://github.com/{repo.FullName}/compare/{baseSha}...{headSha}.diff");
@@ -403,10 +403,10 @@ public sealed partial class GitHubSimulator : IDisposable
             var baseCommit = trunk.FirstOrDefault(c => c.Sha == baseSha) ?? new SimulatedTrunkCommit(baseSha, trunk.Count > 0 ? trunk[0].At : DateTimeOffset.UnixEpoch);
             var headCommit = trunk.FirstOrDefault(c => c.Sha == headSha);
             w.WritePropertyName("base_commit");
-            this.payloads.TrunkCommit(w, repo, baseCommit, Parent(baseCommit));
+            payloads.TrunkCommit(w, repo, baseCommit, Parent(baseCommit));
             var mergeBase = compare.Status == "behind" && headCommit is not null ? headCommit : baseCommit;
             w.WritePropertyName("merge_base_commit");
-            this.payloads.TrunkCommit(w, repo, mergeBase, Parent(mergeBase));
+            payloads.TrunkCommit(w, repo, mergeBase, Parent(mergeBase));
             w.WriteString("status", compare.Status);
             w.WriteNumber("ahead_by", compare.AheadBy);
             w.WriteNumber("behind_by", compare.BehindBy);
@@ -463,29 +463,29 @@ public sealed partial class GitHubSimulator : IDisposable
         var entries = new List<(DateTimeOffset At, Action<System.Text.Json.Utf8JsonWriter> Write)>();
         foreach (var (commit, parent) in Chain(pr.Commits))
         {
-            entries.Add((commit.CommittedAt, w => this.payloads.CommittedEvent(w, pr, commit, parent)));
+            entries.Add((commit.CommittedAt, w => payloads.CommittedEvent(w, pr, commit, parent)));
         }
 
         foreach (var e in pr.TimelineEvents)
         {
-            entries.Add((e.At, w => this.payloads.IssueEvent(w, pr, e.Id, e.WireName, e.At, e.Actor, requestedReviewer: e.RequestedReviewer)));
+            entries.Add((e.At, w => payloads.IssueEvent(w, pr, e.Id, e.WireName, e.At, e.Actor, requestedReviewer: e.RequestedReviewer)));
         }
 
         foreach (var review in pr.Reviews.Where(r => r.SubmittedAt is not null))
         {
-            entries.Add((review.SubmittedAt!.Value, w => this.payloads.Review(w, pr, review, asTimelineEvent: true)));
+            entries.Add((review.SubmittedAt!.Value, w => payloads.Review(w, pr, review, asTimelineEvent: true)));
         }
 
         var eventId = SimulatedIds.StableNumber($"{pr}/events");
         if (pr.MergedAt is { } merged)
         {
             var by = pr.MergedBy ?? pr.Author;
-            entries.Add((merged, w => this.payloads.IssueEvent(w, pr, eventId, "merged", merged, by, pr.MergeCommitSha)));
-            entries.Add((merged, w => this.payloads.IssueEvent(w, pr, eventId + 1, "closed", merged, by)));
+            entries.Add((merged, w => payloads.IssueEvent(w, pr, eventId, "merged", merged, by, pr.MergeCommitSha)));
+            entries.Add((merged, w => payloads.IssueEvent(w, pr, eventId + 1, "closed", merged, by)));
         }
         else if (pr.ClosedAt is { } closed)
         {
-            entries.Add((closed, w => this.payloads.IssueEvent(w, pr, eventId + 1, "closed", closed, pr.Author)));
+            entries.Add((closed, w => payloads.IssueEvent(w, pr, eventId + 1, "closed", closed, pr.Author)));
         }
 
         return entries.Select((e, i) => (e, i)).OrderBy(x => x.e.At).ThenBy(x => x.i).Select(x => x.e.Write).ToList();
@@ -529,7 +529,7 @@ public sealed partial class GitHubSimulator : IDisposable
         });
 
         var reply = Reply.Ok(body);
-        AddPageLinks(reply, page, last, (number, rel) => this.Link(route, query, number, rel));
+        AddPageLinks(reply, page, last, (number, rel) => Link(route, query, number, rel));
         return reply;
     }
 
@@ -562,8 +562,8 @@ public sealed partial class GitHubSimulator : IDisposable
     /// <summary>A page link as GitHub writes it: the request's query in its order, with <c>page</c> replaced in place or appended.</summary>
     private string Link(Route route, Query query, int page, string rel)
     {
-        var path = this.options.PageLinksUseRepositoryId
-            ? $"{this.prefix}/repositories/{route.Repository!.Id.ToString(CultureInfo.InvariantCulture)}{route.SubPath}"
+        var path = options.PageLinksUseRepositoryId
+            ? $"{prefix}/repositories/{route.Repository!.Id.ToString(CultureInfo.InvariantCulture)}{route.SubPath}"
             : route.RawPath;
         var pageParameter = "page=" + page.ToString(CultureInfo.InvariantCulture);
         var parts = query.Raw.Split('&', StringSplitOptions.RemoveEmptyEntries).ToList();
@@ -577,32 +577,32 @@ public sealed partial class GitHubSimulator : IDisposable
             parts.Add(pageParameter);
         }
 
-        return $"<{this.root}{path}?{string.Join('&', parts)}>; rel=\"{rel}\"";
+        return $"<{root}{path}?{string.Join('&', parts)}>; rel=\"{rel}\"";
     }
 
     private Route Resolve(string rawPath)
     {
-        if (string.Equals(rawPath.TrimEnd('/'), this.GraphQlPath, StringComparison.Ordinal))
+        if (string.Equals(rawPath.TrimEnd('/'), GraphQlPath, StringComparison.Ordinal))
         {
             return new Route(RouteKind.GraphQl, null, 0, "/graphql", rawPath, "");
         }
 
-        if (!rawPath.StartsWith(this.prefix + "/", StringComparison.Ordinal))
+        if (!rawPath.StartsWith(prefix + "/", StringComparison.Ordinal))
         {
             return Route.Unknown(rawPath);
         }
 
-        var segments = rawPath[this.prefix.Length..].Trim('/').Split('/');
+        var segments = rawPath[prefix.Length..].Trim('/').Split('/');
         SimulatedRepository? repo = null;
         int rest;
         if (segments is ["repos", var owner, var name, ..])
         {
-            this.Model.TryFindRepository(owner, name, out repo);
+            Model.TryFindRepository(owner, name, out repo);
             rest = 3;
         }
         else if (segments is ["repositories", var id, ..] && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var repositoryId))
         {
-            repo = this.Model.FindById(repositoryId);
+            repo = Model.FindById(repositoryId);
             rest = 2;
         }
         else
@@ -649,16 +649,16 @@ public sealed partial class GitHubSimulator : IDisposable
         var parts = authorization?.Split(' ', 2, StringSplitOptions.TrimEntries);
         return parts is [var scheme, var value]
             && (scheme.Equals("token", StringComparison.OrdinalIgnoreCase) || scheme.Equals("bearer", StringComparison.OrdinalIgnoreCase))
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value), Encoding.UTF8.GetBytes(this.options.Token));
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(value), Encoding.UTF8.GetBytes(options.Token));
     }
 
-    private void Spend() => Interlocked.Decrement(ref this.rateLimitRemaining);
+    private void Spend() => Interlocked.Decrement(ref rateLimitRemaining);
 
     private Fault? TakeFault(string path)
     {
-        lock (this.counters)
+        lock (counters)
         {
-            var fault = this.faults.Find(f => f.Remaining > 0 && f.Pattern.IsMatch(path));
+            var fault = faults.Find(f => f.Remaining > 0 && f.Pattern.IsMatch(path));
             if (fault is not null)
             {
                 fault.Remaining--;
@@ -670,7 +670,7 @@ public sealed partial class GitHubSimulator : IDisposable
 
     private ResponseMessage ToMessage(Reply reply)
     {
-        var remaining = Math.Max(0, this.RateLimitRemaining);
+        var remaining = Math.Max(0, RateLimitRemaining);
         var headers = new Dictionary<string, WireMockList<string>>(StringComparer.OrdinalIgnoreCase)
         {
             ["Content-Type"] = new("application/json; charset=utf-8"),
@@ -681,10 +681,10 @@ public sealed partial class GitHubSimulator : IDisposable
             ["X-GitHub-Request-Id"] = new($"SIM0:{Guid.NewGuid():N}"),
             ["X-OAuth-Scopes"] = new("repo"),
             ["X-Accepted-OAuth-Scopes"] = new("repo"),
-            ["x-ratelimit-limit"] = new(this.options.RateLimit.ToString(CultureInfo.InvariantCulture)),
+            ["x-ratelimit-limit"] = new(options.RateLimit.ToString(CultureInfo.InvariantCulture)),
             ["x-ratelimit-remaining"] = new(remaining.ToString(CultureInfo.InvariantCulture)),
-            ["x-ratelimit-used"] = new((this.options.RateLimit - remaining).ToString(CultureInfo.InvariantCulture)),
-            ["x-ratelimit-reset"] = new(this.RateLimitReset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            ["x-ratelimit-used"] = new((options.RateLimit - remaining).ToString(CultureInfo.InvariantCulture)),
+            ["x-ratelimit-reset"] = new(RateLimitReset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
             ["x-ratelimit-resource"] = new("core"),
         };
         foreach (var (name, value) in reply.Headers)
@@ -761,8 +761,8 @@ public sealed partial class GitHubSimulator : IDisposable
         public Dictionary<string, string> Headers { get; } = headers ?? new(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>A weak validator over the body, as GitHub sends for lists and objects.</summary>
-        public string? ETag => this.Status == 200 && this.Body is not null
-            ? $"W/\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(this.Body)))}\""
+        public string? ETag => Status == 200 && Body is not null
+            ? $"W/\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Body)))}\""
             : null;
 
         public static Reply Ok(string body) => new(200, body);
@@ -780,9 +780,9 @@ public sealed partial class GitHubSimulator : IDisposable
 
         public string Raw { get; } = raw;
 
-        public string? Get(string name) => this.values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+        public string? Get(string name) => values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
-        public int? Int(string name) => int.TryParse(this.Get(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+        public int? Int(string name) => int.TryParse(Get(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
     }
 
     /// <summary>GitHub's search date syntax for <c>created</c>: <c>A..B</c>, <c>&gt;=A</c>, <c>&gt;A</c>, <c>&lt;=A</c>, <c>&lt;A</c>, or a day.</summary>
@@ -809,6 +809,6 @@ public sealed partial class GitHubSimulator : IDisposable
         }
 
         public bool Contains(DateTimeOffset at) =>
-            (this.FromInclusive ? at >= this.From : at > this.From) && (this.ToInclusive ? at <= this.To : at < this.To);
+            (FromInclusive ? at >= From : at > From) && (ToInclusive ? at <= To : at < To);
     }
 }

@@ -16,9 +16,9 @@ public sealed class RequestLog<TRequest>(Func<TRequest, string> canonicalPath)
     {
         get
         {
-            lock (this.gate)
+            lock (gate)
             {
-                return this.requests.Count;
+                return requests.Count;
             }
         }
     }
@@ -26,36 +26,36 @@ public sealed class RequestLog<TRequest>(Func<TRequest, string> canonicalPath)
     /// <summary>A copy of every request so far, in order.</summary>
     public IReadOnlyList<TRequest> Snapshot()
     {
-        lock (this.gate)
+        lock (gate)
         {
-            return [.. this.requests];
+            return [.. requests];
         }
     }
 
     /// <summary>Requests per canonical path (case-insensitive).</summary>
     public IReadOnlyDictionary<string, int> CountsByPath() =>
-        this.Snapshot().GroupBy(canonicalPath, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        Snapshot().GroupBy(canonicalPath, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>How many requests went to <paramref name="path"/> (canonical, case-insensitive, <c>*</c> matches one segment).</summary>
     public int CountTo(string path)
     {
         var pattern = RequestPaths.Pattern(path);
-        return this.Snapshot().Count(r => pattern.IsMatch(canonicalPath(r)));
+        return Snapshot().Count(r => pattern.IsMatch(canonicalPath(r)));
     }
 
     public void Add(TRequest request)
     {
-        lock (this.gate)
+        lock (gate)
         {
-            this.requests.Add(request);
+            requests.Add(request);
         }
     }
 
     public void Clear()
     {
-        lock (this.gate)
+        lock (gate)
         {
-            this.requests.Clear();
+            requests.Clear();
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed record SimulatedWorkflowRun(
     string Status, string? Conclusion, int Attempt)
 {
     public string HtmlUrl(SimulatedRepository repository) =>
-        $"https://github.com/{repository.FullName}/actions/runs/{this.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        $"https://github.com/{repository.FullName}/actions/runs/{Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>A deployment status.</summary>
@@ -35,13 +35,13 @@ public sealed class SimulatedDeployment
 
     internal SimulatedDeployment(SimulatedRepository repository, long id, string environment, string sha, string reference, DateTimeOffset createdAt, long? runId = null)
     {
-        this.RunId = runId;
-        this.Repository = repository;
-        this.Id = id;
-        this.Environment = environment;
-        this.Sha = sha;
-        this.Ref = reference;
-        this.CreatedAt = createdAt;
+        RunId = runId;
+        Repository = repository;
+        Id = id;
+        Environment = environment;
+        Sha = sha;
+        Ref = reference;
+        CreatedAt = createdAt;
     }
 
     public SimulatedRepository Repository { get; }
@@ -63,32 +63,32 @@ public sealed class SimulatedDeployment
     /// Every status's <c>log_url</c> (and <c>target_url</c>): for a deployment made by a workflow job, that job's page
     /// under the run, as GitHub Actions writes it; otherwise a page under the deployment's id.
     /// </summary>
-    public string LogUrl => this.RunId is { } run
-        ? $"https://github.com/{this.Repository.FullName}/actions/runs/{run.ToString(System.Globalization.CultureInfo.InvariantCulture)}/job/{SimulatedIds.StableNumber($"{run}/{this.Environment}").ToString(System.Globalization.CultureInfo.InvariantCulture)}"
-        : $"https://github.com/{this.Repository.FullName}/actions/runs/{this.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    public string LogUrl => RunId is { } run
+        ? $"https://github.com/{Repository.FullName}/actions/runs/{run.ToString(System.Globalization.CultureInfo.InvariantCulture)}/job/{SimulatedIds.StableNumber($"{run}/{Environment}").ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : $"https://github.com/{Repository.FullName}/actions/runs/{Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
     /// <summary>The statuses, oldest first.</summary>
     public IReadOnlyList<SimulatedDeploymentStatus> Statuses
     {
         get
         {
-            lock (this.Repository.GitHub.Gate)
+            lock (Repository.GitHub.Gate)
             {
-                return [.. this.statuses];
+                return [.. statuses];
             }
         }
     }
 
     /// <summary>updated_at: the newest status (GitHub moves it with every status, also <c>inactive</c>), else created_at.</summary>
-    public DateTimeOffset UpdatedAt => this.Statuses.Count == 0 ? this.CreatedAt : this.Statuses.Max(s => s.CreatedAt);
+    public DateTimeOffset UpdatedAt => Statuses.Count == 0 ? CreatedAt : Statuses.Max(s => s.CreatedAt);
 
     /// <summary>Adds a status (e.g. <c>inactive</c> when a later deployment superseded this one).</summary>
     public SimulatedDeployment Status(string state, DateTimeOffset at)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(state);
-        lock (this.Repository.GitHub.Gate)
+        lock (Repository.GitHub.Gate)
         {
-            this.statuses.Add(new SimulatedDeploymentStatus(this.Repository.GitHub.NextId(), state, SimulatedIds.Second(at)));
+            statuses.Add(new SimulatedDeploymentStatus(Repository.GitHub.NextId(), state, SimulatedIds.Second(at)));
             return this;
         }
     }

@@ -20,18 +20,18 @@ public sealed class SimulatedGitHub
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.repositories];
+                return [.. repositories];
             }
         }
     }
 
     /// <summary>The owners (organisations) in the order their first repository was added.</summary>
-    public IReadOnlyList<string> Organisations => this.Repositories.Select(r => r.Owner).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    public IReadOnlyList<string> Organisations => Repositories.Select(r => r.Owner).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
     /// <summary>All pull requests of all repositories.</summary>
-    public int PullRequestCount => this.Repositories.Sum(r => r.PullRequests.Count);
+    public int PullRequestCount => Repositories.Sum(r => r.PullRequests.Count);
 
     /// <summary>
     /// Generates a realistic, deterministic organisation: for the same arguments the same repositories, pull requests,
@@ -69,15 +69,15 @@ public sealed class SimulatedGitHub
             throw new ArgumentException($"'{fullName}' is not owner/name.", nameof(fullName));
         }
 
-        lock (this.Gate)
+        lock (Gate)
         {
-            if (this.FindLocked(owner, name) is not null)
+            if (FindLocked(owner, name) is not null)
             {
                 throw new ArgumentException($"Repository {fullName} exists already.", nameof(fullName));
             }
 
             var repository = new SimulatedRepository(this, SimulatedIds.StableNumber("repo:" + fullName.ToUpperInvariant()), owner, name, defaultBranch, isPrivate);
-            this.repositories.Add(repository);
+            repositories.Add(repository);
             return repository;
         }
     }
@@ -86,7 +86,7 @@ public sealed class SimulatedGitHub
     public SimulatedRepository Repository(string fullName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(fullName);
-        return fullName.Split('/') is [var owner, var name] && this.TryFindRepository(owner, name, out var repository)
+        return fullName.Split('/') is [var owner, var name] && TryFindRepository(owner, name, out var repository)
             ? repository
             : throw new KeyNotFoundException($"No simulated repository {fullName}.");
     }
@@ -94,25 +94,25 @@ public sealed class SimulatedGitHub
     /// <summary>Finds a repository the way GitHub resolves names: case-insensitively.</summary>
     public bool TryFindRepository(string owner, string name, [NotNullWhen(true)] out SimulatedRepository? repository)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            repository = this.FindLocked(owner, name);
+            repository = FindLocked(owner, name);
             return repository is not null;
         }
     }
 
     internal SimulatedRepository? FindById(long id)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            return this.repositories.FirstOrDefault(r => r.Id == id);
+            return repositories.FirstOrDefault(r => r.Id == id);
         }
     }
 
     /// <summary>Ids for reviews, events and pull requests; unique across the model, deterministic in creation order.</summary>
-    internal long NextId() => ++this.nextId;
+    internal long NextId() => ++nextId;
 
     private SimulatedRepository? FindLocked(string owner, string name) =>
-        this.repositories.FirstOrDefault(r =>
+        repositories.FirstOrDefault(r =>
             string.Equals(r.Owner, owner, StringComparison.OrdinalIgnoreCase) && string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -32,7 +32,7 @@ internal sealed class SimulatedGitHubGenerator
         this.options = options;
         this.seed = seed;
 #pragma warning disable CA5394 // Test data, not security: a seeded, reproducible generator is the point.
-        this.random = new Random(seed);
+        random = new Random(seed);
 #pragma warning restore CA5394
     }
 
@@ -40,41 +40,41 @@ internal sealed class SimulatedGitHubGenerator
     {
         for (var r = 0; r < repositories; r++)
         {
-            var ownerIndex = r % this.options.Organisations;
+            var ownerIndex = r % options.Organisations;
             var owner = ownerIndex < Owners.Length ? Owners[ownerIndex] : $"org-{ownerIndex:D2}";
-            var index = r / this.options.Organisations;
+            var index = r / options.Organisations;
             var name = index < RepositoryNames.Length ? RepositoryNames[index] : $"service-{index:D3}";
-            var repository = this.github.AddRepository($"{owner}/{name}", this.Chance(0.8) ? "main" : "master", isPrivate: this.Chance(0.5));
+            var repository = github.AddRepository($"{owner}/{name}", Chance(0.8) ? "main" : "master", isPrivate: Chance(0.5));
 
-            var gapSeconds = (long)this.options.AverageGap.TotalSeconds;
+            var gapSeconds = (long)options.AverageGap.TotalSeconds;
             for (var i = 0; i < pullRequestsPerRepository; i++)
             {
-                var created = start.AddSeconds((i * gapSeconds) + this.random.NextInt64(0, Math.Max(1, gapSeconds)));
-                if (this.options.Now is { } now && created > now)
+                var created = start.AddSeconds((i * gapSeconds) + random.NextInt64(0, Math.Max(1, gapSeconds)));
+                if (options.Now is { } now && created > now)
                 {
                     break; // later openings are in the future too
                 }
 
-                this.PullRequest(repository, created);
+                PullRequest(repository, created);
             }
 
             // A random of its own per repository, so adding delivery never changes the pull requests of a seed.
 #pragma warning disable CA5394 // Test data, not security.
-            var delivery = new Random(this.seed ^ (int)SimulatedIds.StableNumber("delivery:" + repository.FullName));
+            var delivery = new Random(seed ^ (int)SimulatedIds.StableNumber("delivery:" + repository.FullName));
 #pragma warning restore CA5394
-            if (this.options.WorkflowRuns)
+            if (options.WorkflowRuns)
             {
-                this.Runs(repository, delivery);
+                Runs(repository, delivery);
             }
 
-            if (this.options.Deployments)
+            if (options.Deployments)
             {
-                this.Deployments(repository, delivery);
+                Deployments(repository, delivery);
             }
 
-            if (this.options.PullRequestBranchRuns > 0)
+            if (options.PullRequestBranchRuns > 0)
             {
-                this.PullRequestBranchRuns(repository);
+                PullRequestBranchRuns(repository);
             }
         }
     }
@@ -83,15 +83,15 @@ internal sealed class SimulatedGitHubGenerator
     private void PullRequestBranchRuns(SimulatedRepository repository)
     {
 #pragma warning disable CA5394 // Test data, not security.
-        var random = new Random(this.seed ^ (int)SimulatedIds.StableNumber("branch-runs:" + repository.FullName));
+        var random = new Random(seed ^ (int)SimulatedIds.StableNumber("branch-runs:" + repository.FullName));
         foreach (var pr in repository.PullRequests)
         {
-            foreach (var commit in pr.Commits.Take(this.options.PullRequestBranchRuns))
+            foreach (var commit in pr.Commits.Take(options.PullRequestBranchRuns))
             {
                 var created = commit.CommittedAt + Seconds(random, 5, 120);
                 var started = created + Seconds(random, 5, 300);
                 var finished = started + Seconds(random, 180, 900);
-                if (this.options.Now is { } now && finished > now)
+                if (options.Now is { } now && finished > now)
                 {
                     continue;
                 }
@@ -118,12 +118,12 @@ internal sealed class SimulatedGitHubGenerator
 
             var finished = started + Seconds(random, 180, 900);
             var cancelled = !rerun && random.NextDouble() < 0.03;
-            if (this.options.Now is { } now && created > now)
+            if (options.Now is { } now && created > now)
             {
                 continue;
             }
 
-            DateTimeOffset? Until(DateTimeOffset at) => this.options.Now is { } n && at > n ? null : at;
+            DateTimeOffset? Until(DateTimeOffset at) => options.Now is { } n && at > n ? null : at;
             if (!rerun)
             {
                 repository.Run("build", commit.Sha, created, Until(started), Until(finished), cancelled ? "cancelled" : "success");
@@ -148,8 +148,8 @@ internal sealed class SimulatedGitHubGenerator
             return;
         }
 
-        var now = this.options.Now ?? DateTimeOffset.MaxValue;
-        var interval = this.options.DeploymentInterval;
+        var now = options.Now ?? DateTimeOffset.MaxValue;
+        var interval = options.DeploymentInterval;
         string? lastProduction = null;
         string? previousProduction = null;
         for (var at = trunk[0].At + interval; at <= trunk[^1].At + interval && at <= now; at += interval)
@@ -160,7 +160,7 @@ internal sealed class SimulatedGitHubGenerator
                 continue;
             }
 
-            var run = this.options.DeployWorkflow && at.AddMinutes(-1) <= now
+            var run = options.DeployWorkflow && at.AddMinutes(-1) <= now
                 ? repository.Run("Deploy", head.Sha, at.AddMinutes(-1), at.AddSeconds(-30) <= now ? at.AddSeconds(-30) : null, finishedAt: null)
                 : null;
             var (stagingOk, stagingEnd) = Deployment(repository, random, "staging", head.Sha, at, failureRate: 0.1, now, run);
@@ -221,18 +221,18 @@ internal sealed class SimulatedGitHubGenerator
 
     private void PullRequest(SimulatedRepository repository, DateTimeOffset created)
     {
-        var byBot = this.Chance(0.08);
-        var author = byBot ? this.Pick(BotAuthors) : this.Pick(People);
+        var byBot = Chance(0.08);
+        var author = byBot ? Pick(BotAuthors) : Pick(People);
         var reviewers = People.Where(p => p != author).ToArray();
-        var reviewer = this.Pick(reviewers);
-        var secondReviewer = this.Pick(reviewers.Where(p => p != reviewer).ToArray());
-        var draft = !byBot && this.Chance(0.25);
-        var otherBranch = this.Chance(0.04) ? this.Pick(OtherBranches) : null;
+        var reviewer = Pick(reviewers);
+        var secondReviewer = Pick(reviewers.Where(p => p != reviewer).ToArray());
+        var draft = !byBot && Chance(0.25);
+        var otherBranch = Chance(0.04) ? Pick(OtherBranches) : null;
         var tags = new List<string>();
         var plan = new Plan();
 
-        var commitCount = byBot ? 1 : this.random.Next(1, 6);
-        var firstCommit = created - this.Minutes(5, 2 * 1440);
+        var commitCount = byBot ? 1 : random.Next(1, 6);
+        var firstCommit = created - Minutes(5, 2 * 1440);
         for (var c = 0; c < commitCount; c++)
         {
             var at = firstCommit + ((created - firstCommit) * c / commitCount);
@@ -244,22 +244,22 @@ internal sealed class SimulatedGitHubGenerator
         if (draft)
         {
             tags.Add("draft");
-            var ready = t = created + this.Minutes(20, 1440);
+            var ready = t = created + Minutes(20, 1440);
             plan.Add(ready, pr => pr.MarkReadyForReview(ready));
-            if (this.Chance(0.15))
+            if (Chance(0.15))
             {
                 tags.Add("draft-again");
-                var back = ready + this.Minutes(10, 240);
-                var again = t = back + this.Minutes(30, 1440);
+                var back = ready + Minutes(10, 240);
+                var again = t = back + Minutes(30, 1440);
                 plan.Add(back, pr => pr.ConvertToDraft(back));
                 plan.Add(again, pr => pr.MarkReadyForReview(again));
             }
         }
 
-        var (scenario, end) = byBot ? this.BotStory(plan, t, reviewer) : this.HumanStory(plan, t, author, reviewer, secondReviewer);
+        var (scenario, end) = byBot ? BotStory(plan, t, reviewer) : HumanStory(plan, t, author, reviewer, secondReviewer);
         if (!byBot)
         {
-            this.Extras(plan, tags, t, end, scenario, author, secondReviewer);
+            Extras(plan, tags, t, end, scenario, author, secondReviewer);
         }
 
         if (otherBranch is not null)
@@ -267,7 +267,7 @@ internal sealed class SimulatedGitHubGenerator
             tags.Add("other-branch");
         }
 
-        var now = this.options.Now;
+        var now = options.Now;
         if (now is { } n && created > n)
         {
             return;
@@ -306,15 +306,15 @@ internal sealed class SimulatedGitHubGenerator
 
     private (string Scenario, DateTimeOffset? End) BotStory(Plan plan, DateTimeOffset t, string reviewer)
     {
-        if (this.Chance(0.6))
+        if (Chance(0.6))
         {
-            var merged = t + this.Minutes(5, 360);
+            var merged = t + Minutes(5, 360);
             plan.Add(merged, pr => pr.Merge(merged));
             return ("bot-no-review-merge", merged);
         }
 
-        var approved = t + this.Minutes(30, 1440);
-        var merge = approved + this.Minutes(1, 120);
+        var approved = t + Minutes(30, 1440);
+        var merge = approved + Minutes(1, 120);
         plan.Add(approved, pr => pr.Review(reviewer, SimulatedReviewState.Approved, approved));
         plan.Add(merge, pr => pr.Merge(merge, mergedBy: reviewer));
         return ("bot-approved-merge", merge);
@@ -322,35 +322,35 @@ internal sealed class SimulatedGitHubGenerator
 
     private (string Scenario, DateTimeOffset? End) HumanStory(Plan plan, DateTimeOffset t, string author, string reviewer, string secondReviewer)
     {
-        var roll = this.random.NextDouble();
+        var roll = random.NextDouble();
         if (roll < 0.10)
         {
-            var merged = t + this.Minutes(5, 360);
+            var merged = t + Minutes(5, 360);
             plan.Add(merged, pr => pr.Merge(merged));
             return ("no-review-merge", merged);
         }
 
-        var requested = t + this.Minutes(0, 5);
+        var requested = t + Minutes(0, 5);
         plan.Add(requested, pr => pr.RequestReview(reviewer, requested));
         if (roll < 0.17)
         {
             var last = requested;
-            if (this.Chance(0.5))
+            if (Chance(0.5))
             {
-                var rejected = last = requested + this.Minutes(30, 1440);
+                var rejected = last = requested + Minutes(30, 1440);
                 plan.Add(rejected, pr => pr.Review(reviewer, SimulatedReviewState.ChangesRequested, rejected));
             }
 
-            var closed = last + this.Minutes(60, 5 * 1440);
+            var closed = last + Minutes(60, 5 * 1440);
             plan.Add(closed, pr => pr.Close(closed));
             return ("closed-unmerged", closed);
         }
 
         if (roll < 0.23)
         {
-            if (this.Chance(0.5))
+            if (Chance(0.5))
             {
-                var commented = requested + this.Minutes(30, 1440);
+                var commented = requested + Minutes(30, 1440);
                 plan.Add(commented, pr => pr.Review(reviewer, SimulatedReviewState.Commented, commented));
             }
 
@@ -359,16 +359,16 @@ internal sealed class SimulatedGitHubGenerator
 
         if (roll < 0.33)
         {
-            var approved = requested + this.Minutes(15, 1440);
+            var approved = requested + Minutes(15, 1440);
             plan.Add(approved, pr => pr.Review(reviewer, SimulatedReviewState.Approved, approved));
-            var last = this.MoreCommits(plan, approved, author);
-            if (this.Chance(0.5))
+            var last = MoreCommits(plan, approved, author);
+            if (Chance(0.5))
             {
-                var again = last = last + this.Minutes(10, 600);
+                var again = last = last + Minutes(10, 600);
                 plan.Add(again, pr => pr.Review(reviewer, SimulatedReviewState.Approved, again));
             }
 
-            var merged = last + this.Minutes(5, 600);
+            var merged = last + Minutes(5, 600);
             plan.Add(merged, pr => pr.Merge(merged, mergedBy: reviewer));
             return ("approved-then-commits", merged);
         }
@@ -376,32 +376,32 @@ internal sealed class SimulatedGitHubGenerator
         if (roll < 0.55)
         {
             var at = requested;
-            var rounds = this.random.Next(2, 4);
+            var rounds = random.Next(2, 4);
             for (var round = 1; round < rounds; round++)
             {
-                var reviewed = at + this.Minutes(15, 1440);
-                var verdict = this.Chance(0.7) ? SimulatedReviewState.ChangesRequested : SimulatedReviewState.Commented;
+                var reviewed = at + Minutes(15, 1440);
+                var verdict = Chance(0.7) ? SimulatedReviewState.ChangesRequested : SimulatedReviewState.Commented;
                 plan.Add(reviewed, pr => pr.Review(reviewer, verdict, reviewed));
-                at = this.MoreCommits(plan, reviewed, author);
+                at = MoreCommits(plan, reviewed, author);
             }
 
-            var approved = at + this.Minutes(15, 1440);
-            var merged = approved + this.Minutes(5, 1440);
+            var approved = at + Minutes(15, 1440);
+            var merged = approved + Minutes(5, 1440);
             plan.Add(approved, pr => pr.Review(reviewer, SimulatedReviewState.Approved, approved));
             plan.Add(merged, pr => pr.Merge(merged, mergedBy: reviewer));
             return ("review-rounds", merged);
         }
 
-        var approval = requested + this.Minutes(15, 2 * 1440);
+        var approval = requested + Minutes(15, 2 * 1440);
         plan.Add(approval, pr => pr.Review(reviewer, SimulatedReviewState.Approved, approval));
         var end = approval;
-        if (this.Chance(0.3))
+        if (Chance(0.3))
         {
-            var second = end = approval + this.Minutes(5, 600);
+            var second = end = approval + Minutes(5, 600);
             plan.Add(second, pr => pr.Review(secondReviewer, SimulatedReviewState.Approved, second));
         }
 
-        var merge = end + this.Minutes(5, 1440);
+        var merge = end + Minutes(5, 1440);
         plan.Add(merge, pr => pr.Merge(merge, mergedBy: reviewer));
         return ("reviewed-merge", merge);
     }
@@ -410,38 +410,38 @@ internal sealed class SimulatedGitHubGenerator
     private void Extras(Plan plan, List<string> tags, DateTimeOffset t, DateTimeOffset? end, string scenario, string author, string secondReviewer)
     {
         var window = (end ?? t.AddDays(2)) - t;
-        DateTimeOffset Within() => t + (window * (0.05 + (0.4 * this.random.NextDouble())));
+        DateTimeOffset Within() => t + (window * (0.05 + (0.4 * random.NextDouble())));
 
-        if (this.Chance(0.15))
+        if (Chance(0.15))
         {
             tags.Add("bot-review");
-            var at = t + this.Minutes(1, 4);
-            var bot = this.Pick(BotReviewers);
+            var at = t + Minutes(1, 4);
+            var bot = Pick(BotReviewers);
             plan.Add(at, pr => pr.Review(bot, SimulatedReviewState.Commented, at));
         }
 
-        if (this.Chance(0.03))
+        if (Chance(0.03))
         {
             tags.Add("self-review");
             var at = Within();
             plan.Add(at, pr => pr.Review(author, SimulatedReviewState.Commented, at));
         }
 
-        if (this.Chance(0.03))
+        if (Chance(0.03))
         {
             tags.Add("pending-review");
             plan.Add(t, pr => pr.PendingReview(secondReviewer));
         }
 
-        if (this.Chance(0.03))
+        if (Chance(0.03))
         {
             tags.Add("configured-bot-review");
             var at = Within();
-            var login = this.options.ConfiguredBotLogin;
+            var login = options.ConfiguredBotLogin;
             plan.Add(at, pr => pr.Review(login, SimulatedReviewState.Commented, at, reviewerIsBot: false));
         }
 
-        if (scenario != "no-review-merge" && this.Chance(0.02))
+        if (scenario != "no-review-merge" && Chance(0.02))
         {
             tags.Add("dismissed-review");
             var at = Within();
@@ -453,11 +453,11 @@ internal sealed class SimulatedGitHubGenerator
     private DateTimeOffset MoreCommits(Plan plan, DateTimeOffset after, string author)
     {
         var at = after;
-        var count = this.random.Next(1, 3);
+        var count = random.Next(1, 3);
         for (var i = 0; i < count; i++)
         {
-            var authored = at = at + this.Minutes(30, 1440);
-            var pushed = authored + this.Minutes(1, 120);
+            var authored = at = at + Minutes(30, 1440);
+            var pushed = authored + Minutes(1, 120);
             at = pushed;
             plan.Add(pushed, pr => pr.Commit(authored, author: author, committedAt: pushed));
         }
@@ -465,22 +465,22 @@ internal sealed class SimulatedGitHubGenerator
         return at;
     }
 
-    private bool Chance(double probability) => this.random.NextDouble() < probability;
+    private bool Chance(double probability) => random.NextDouble() < probability;
 
-    private T Pick<T>(T[] items) => items[this.random.Next(items.Length)];
+    private T Pick<T>(T[] items) => items[random.Next(items.Length)];
 
-    private TimeSpan Minutes(int min, int max) => TimeSpan.FromSeconds(this.random.Next(min * 60, (max * 60) + 1));
+    private TimeSpan Minutes(int min, int max) => TimeSpan.FromSeconds(random.Next(min * 60, (max * 60) + 1));
 
     /// <summary>What happens to one pull request, applied in time order up to "now".</summary>
     private sealed class Plan
     {
         private readonly List<(DateTimeOffset At, int Order, Action<SimulatedPullRequest> Step)> steps = [];
 
-        public void Add(DateTimeOffset at, Action<SimulatedPullRequest> step) => this.steps.Add((at, this.steps.Count, step));
+        public void Add(DateTimeOffset at, Action<SimulatedPullRequest> step) => steps.Add((at, steps.Count, step));
 
         public void Apply(SimulatedPullRequest pullRequest, DateTimeOffset? now)
         {
-            foreach (var (at, _, step) in this.steps.OrderBy(s => s.At).ThenBy(s => s.Order))
+            foreach (var (at, _, step) in steps.OrderBy(s => s.At).ThenBy(s => s.Order))
             {
                 if (now is { } n && at > n)
                 {

@@ -17,9 +17,9 @@ public sealed class SimulatedIssue(SimulatedRepository repository, int number, s
 
     public DateTimeOffset? ClosedAt { get; set; }
 
-    public DateTimeOffset UpdatedAt => this.ClosedAt ?? this.CreatedAt;
+    public DateTimeOffset UpdatedAt => ClosedAt ?? CreatedAt;
 
-    public long Id => SimulatedIds.StableNumber($"{this.Repository.FullName}/issue/{this.Number}");
+    public long Id => SimulatedIds.StableNumber($"{Repository.FullName}/issue/{Number}");
 }
 
 /// <summary>A release of a simulated repository; <see cref="PublishedAt"/> is null while it is a draft.</summary>
@@ -40,5 +40,5 @@ public sealed class SimulatedRelease(SimulatedRepository repository, long id, st
 
     public bool IsPrerelease { get; set; }
 
-    public bool IsDraft => this.PublishedAt is null;
+    public bool IsDraft => PublishedAt is null;
 }

@@ -13,10 +13,10 @@ public sealed record SimulatedUser(string Login, bool IsBot)
     }
 
     /// <summary>GitHub's account type: <c>Bot</c> or <c>User</c>.</summary>
-    public string Type => this.IsBot ? "Bot" : "User";
+    public string Type => IsBot ? "Bot" : "User";
 
     /// <summary>A stable numeric id derived from the login.</summary>
-    public long Id => SimulatedIds.StableNumber(this.Login);
+    public long Id => SimulatedIds.StableNumber(Login);
 }
 
 /// <summary>A commit of a pull request.</summary>
@@ -55,7 +55,7 @@ public enum SimulatedReviewState
 public sealed record SimulatedReview(long Id, SimulatedUser Reviewer, SimulatedReviewState State, DateTimeOffset? SubmittedAt, string CommitId)
 {
     /// <summary>The state as GitHub spells it in the reviews list.</summary>
-    public string WireState => this.State switch
+    public string WireState => State switch
     {
         SimulatedReviewState.Approved => "APPROVED",
         SimulatedReviewState.ChangesRequested => "CHANGES_REQUESTED",
@@ -93,7 +93,7 @@ public enum SimulatedTimelineKind
 public sealed record SimulatedTimelineEvent(long Id, SimulatedTimelineKind Kind, DateTimeOffset At, SimulatedUser Actor, SimulatedUser? RequestedReviewer)
 {
     /// <summary>The <c>event</c> name on the wire.</summary>
-    public string WireName => this.Kind switch
+    public string WireName => Kind switch
     {
         SimulatedTimelineKind.ReadyForReview => "ready_for_review",
         SimulatedTimelineKind.ConvertToDraft => "convert_to_draft",

@@ -17,15 +17,15 @@ public sealed class SimulatedPullRequest
 
     internal SimulatedPullRequest(SimulatedRepository repository, int number, long id, SimulatedUser author, DateTimeOffset createdAt, bool openedAsDraft, string baseBranch, string title)
     {
-        this.Repository = repository;
-        this.Number = number;
-        this.Id = id;
-        this.Author = author;
-        this.CreatedAt = createdAt;
-        this.OpenedAsDraft = openedAsDraft;
-        this.BaseBranch = baseBranch;
-        this.Title = title;
-        this.HeadBranch = $"{author.Login.Replace("[bot]", "", StringComparison.Ordinal)}/change-{number.ToString(CultureInfo.InvariantCulture)}";
+        Repository = repository;
+        Number = number;
+        Id = id;
+        Author = author;
+        CreatedAt = createdAt;
+        OpenedAsDraft = openedAsDraft;
+        BaseBranch = baseBranch;
+        Title = title;
+        HeadBranch = $"{author.Login.Replace("[bot]", "", StringComparison.Ordinal)}/change-{number.ToString(CultureInfo.InvariantCulture)}";
     }
 
     public SimulatedRepository Repository { get; }
@@ -53,9 +53,9 @@ public sealed class SimulatedPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.labels.OrderBy(l => l.At).Select(l => l.Name)];
+                return [.. labels.OrderBy(l => l.At).Select(l => l.Name)];
             }
         }
     }
@@ -65,9 +65,9 @@ public sealed class SimulatedPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.labels.OrderBy(l => l.At)];
+                return [.. labels.OrderBy(l => l.At)];
             }
         }
     }
@@ -84,10 +84,10 @@ public sealed class SimulatedPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                var draft = this.OpenedAsDraft;
-                foreach (var e in this.timeline.Where(e => e.Kind is SimulatedTimelineKind.ReadyForReview or SimulatedTimelineKind.ConvertToDraft).OrderBy(e => e.At))
+                var draft = OpenedAsDraft;
+                foreach (var e in timeline.Where(e => e.Kind is SimulatedTimelineKind.ReadyForReview or SimulatedTimelineKind.ConvertToDraft).OrderBy(e => e.At))
                 {
                     draft = e.Kind == SimulatedTimelineKind.ConvertToDraft;
                 }
@@ -107,20 +107,20 @@ public sealed class SimulatedPullRequest
     /// <summary>When it was closed (equal to <see cref="MergedAt"/> for a merge); null while open.</summary>
     public DateTimeOffset? ClosedAt { get; private set; }
 
-    public bool IsMerged => this.MergedAt is not null;
+    public bool IsMerged => MergedAt is not null;
 
     /// <summary><c>open</c> or <c>closed</c>.</summary>
-    public string State => this.ClosedAt is null ? "open" : "closed";
+    public string State => ClosedAt is null ? "open" : "closed";
 
-    public string HtmlUrl => $"https://github.com/{this.Repository.FullName}/pull/{this.Number.ToString(CultureInfo.InvariantCulture)}";
+    public string HtmlUrl => $"https://github.com/{Repository.FullName}/pull/{Number.ToString(CultureInfo.InvariantCulture)}";
 
     public IReadOnlyList<SimulatedCommit> Commits
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.commits.OrderBy(c => c.AuthoredAt)];
+                return [.. commits.OrderBy(c => c.AuthoredAt)];
             }
         }
     }
@@ -129,9 +129,9 @@ public sealed class SimulatedPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.reviews];
+                return [.. reviews];
             }
         }
     }
@@ -141,9 +141,9 @@ public sealed class SimulatedPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.timeline.OrderBy(e => e.At)];
+                return [.. timeline.OrderBy(e => e.At)];
             }
         }
     }
@@ -153,26 +153,26 @@ public sealed class SimulatedPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                var latest = this.CreatedAt;
-                foreach (var c in this.commits)
+                var latest = CreatedAt;
+                foreach (var c in commits)
                 {
                     latest = Max(latest, c.CommittedAt);
                 }
 
-                foreach (var e in this.timeline)
+                foreach (var e in timeline)
                 {
                     latest = Max(latest, e.At);
                 }
 
-                foreach (var r in this.reviews)
+                foreach (var r in reviews)
                 {
                     latest = r.SubmittedAt is { } s ? Max(latest, s) : latest;
                 }
 
-                latest = this.ClosedAt is { } closed ? Max(latest, closed) : latest;
-                return this.touchedAt is { } touched ? Max(latest, touched) : latest;
+                latest = ClosedAt is { } closed ? Max(latest, closed) : latest;
+                return touchedAt is { } touched ? Max(latest, touched) : latest;
             }
         }
     }
@@ -182,16 +182,16 @@ public sealed class SimulatedPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return this.commits.Count == 0
-                    ? SimulatedIds.Sha($"{this.Repository.FullName}#{this.Number}/head")
-                    : this.commits.MaxBy(c => c.AuthoredAt)!.Sha;
+                return commits.Count == 0
+                    ? SimulatedIds.Sha($"{Repository.FullName}#{Number}/head")
+                    : commits.MaxBy(c => c.AuthoredAt)!.Sha;
             }
         }
     }
 
-    private Lock Gate => this.Repository.GitHub.Gate;
+    private Lock Gate => Repository.GitHub.Gate;
 
     /// <summary>Adds a commit authored at <paramref name="authoredAt"/> (by the author unless <paramref name="author"/> is given).</summary>
     /// <param name="authoredAt">The git author date.</param>
@@ -200,17 +200,17 @@ public sealed class SimulatedPullRequest
     /// <param name="committedAt">The git committer date (e.g. later after a rebase); null for the author date.</param>
     public SimulatedPullRequest Commit(DateTimeOffset authoredAt, string? sha = null, string? author = null, DateTimeOffset? committedAt = null)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            var index = this.commits.Count + 1;
+            var index = commits.Count + 1;
             var authored = SimulatedIds.Second(authoredAt);
             var committed = committedAt is { } c ? SimulatedIds.Second(c) : authored;
-            this.commits.Add(new SimulatedCommit(
-                sha ?? SimulatedIds.Sha($"{this.Repository.FullName}#{this.Number}/commit/{index}"),
+            commits.Add(new SimulatedCommit(
+                sha ?? SimulatedIds.Sha($"{Repository.FullName}#{Number}/commit/{index}"),
                 authored,
                 committed < authored ? authored : committed,
-                author is null ? this.Author : SimulatedUser.Named(author),
-                $"Commit {index} of #{this.Number}"));
+                author is null ? Author : SimulatedUser.Named(author),
+                $"Commit {index} of #{Number}"));
             return this;
         }
     }
@@ -218,9 +218,9 @@ public sealed class SimulatedPullRequest
     /// <summary>Names the head branch (e.g. <c>hotfix/login</c>).</summary>
     public SimulatedPullRequest FromBranch(string branch)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.HeadBranch = branch;
+            HeadBranch = branch;
             return this;
         }
     }
@@ -228,24 +228,24 @@ public sealed class SimulatedPullRequest
     /// <summary>Adds a label (by the author) at <paramref name="at"/>.</summary>
     public SimulatedPullRequest Label(string name, DateTimeOffset at)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.labels.Add((name, SimulatedIds.Second(at)));
+            labels.Add((name, SimulatedIds.Second(at)));
             return this;
         }
     }
 
     /// <summary>Marks a draft ready for review (timeline <c>ready_for_review</c>, by the author unless <paramref name="actor"/> is given).</summary>
     public SimulatedPullRequest MarkReadyForReview(DateTimeOffset at, string? actor = null) =>
-        this.AddTimeline(SimulatedTimelineKind.ReadyForReview, at, actor, requestedReviewer: null);
+        AddTimeline(SimulatedTimelineKind.ReadyForReview, at, actor, requestedReviewer: null);
 
     /// <summary>Turns the pull request back into a draft (timeline <c>convert_to_draft</c>).</summary>
     public SimulatedPullRequest ConvertToDraft(DateTimeOffset at, string? actor = null) =>
-        this.AddTimeline(SimulatedTimelineKind.ConvertToDraft, at, actor, requestedReviewer: null);
+        AddTimeline(SimulatedTimelineKind.ConvertToDraft, at, actor, requestedReviewer: null);
 
     /// <summary>Asks <paramref name="reviewer"/> for a review (timeline <c>review_requested</c>; listed in <c>requested_reviewers</c> until they review).</summary>
     public SimulatedPullRequest RequestReview(string reviewer, DateTimeOffset at, string? requester = null) =>
-        this.AddTimeline(SimulatedTimelineKind.ReviewRequested, at, requester, SimulatedUser.Named(reviewer));
+        AddTimeline(SimulatedTimelineKind.ReviewRequested, at, requester, SimulatedUser.Named(reviewer));
 
     /// <summary>Records a submitted review. A review by <see cref="Author"/> is a self-review.</summary>
     /// <param name="reviewer">The reviewer's login; a login ending in <c>[bot]</c> is a bot unless <paramref name="reviewerIsBot"/> says otherwise.</param>
@@ -268,14 +268,14 @@ public sealed class SimulatedPullRequest
             throw new ArgumentException("A review's comments are drafted before it is submitted.", nameof(firstCommentAt));
         }
 
-        return this.AddReview(SimulatedUser.Named(reviewer, reviewerIsBot), state, SimulatedIds.Second(submittedAt), firstCommentAt is { } f ? SimulatedIds.Second(f) : null);
+        return AddReview(SimulatedUser.Named(reviewer, reviewerIsBot), state, SimulatedIds.Second(submittedAt), firstCommentAt is { } f ? SimulatedIds.Second(f) : null);
     }
 
     /// <summary>Records a started but unsubmitted review (<c>PENDING</c>, no <c>submitted_at</c>); it does not move <see cref="UpdatedAt"/>.</summary>
     /// <param name="reviewer">The reviewer's login.</param>
     /// <param name="firstCommentAt">When its first comment was drafted (its <c>createdAt</c>); null: when the pull request was opened.</param>
     public SimulatedPullRequest PendingReview(string reviewer, DateTimeOffset? firstCommentAt = null) =>
-        this.AddReview(SimulatedUser.Named(reviewer), SimulatedReviewState.Pending, submittedAt: null, firstCommentAt is { } f ? SimulatedIds.Second(f) : null);
+        AddReview(SimulatedUser.Named(reviewer), SimulatedReviewState.Pending, submittedAt: null, firstCommentAt is { } f ? SimulatedIds.Second(f) : null);
 
     /// <summary>Merges the pull request (also closes it).</summary>
     /// <param name="at">merged_at and closed_at.</param>
@@ -283,19 +283,19 @@ public sealed class SimulatedPullRequest
     /// <param name="mergedBy">Who merged; null for the author.</param>
     public SimulatedPullRequest Merge(DateTimeOffset at, string? mergeCommitSha = null, string? mergedBy = null)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            if (this.ClosedAt is not null)
+            if (ClosedAt is not null)
             {
-                throw new InvalidOperationException($"#{this.Number} of {this.Repository.FullName} is already {(this.IsMerged ? "merged" : "closed")}.");
+                throw new InvalidOperationException($"#{Number} of {Repository.FullName} is already {(IsMerged ? "merged" : "closed")}.");
             }
 
-            this.MergedAt = this.ClosedAt = SimulatedIds.Second(at);
-            this.MergeCommitSha = mergeCommitSha ?? SimulatedIds.Sha($"{this.Repository.FullName}#{this.Number}/merge");
-            this.MergedBy = mergedBy is null ? this.Author : SimulatedUser.Named(mergedBy);
-            if (string.Equals(this.BaseBranch, this.Repository.DefaultBranch, StringComparison.Ordinal))
+            MergedAt = ClosedAt = SimulatedIds.Second(at);
+            MergeCommitSha = mergeCommitSha ?? SimulatedIds.Sha($"{Repository.FullName}#{Number}/merge");
+            MergedBy = mergedBy is null ? Author : SimulatedUser.Named(mergedBy);
+            if (string.Equals(BaseBranch, Repository.DefaultBranch, StringComparison.Ordinal))
             {
-                this.Repository.Push(this.MergeCommitSha, this.MergedAt.Value);
+                Repository.Push(MergeCommitSha, MergedAt.Value);
             }
 
             return this;
@@ -305,14 +305,14 @@ public sealed class SimulatedPullRequest
     /// <summary>Closes the pull request without merging it.</summary>
     public SimulatedPullRequest Close(DateTimeOffset at)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            if (this.ClosedAt is not null)
+            if (ClosedAt is not null)
             {
-                throw new InvalidOperationException($"#{this.Number} of {this.Repository.FullName} is already {(this.IsMerged ? "merged" : "closed")}.");
+                throw new InvalidOperationException($"#{Number} of {Repository.FullName} is already {(IsMerged ? "merged" : "closed")}.");
             }
 
-            this.ClosedAt = SimulatedIds.Second(at);
+            ClosedAt = SimulatedIds.Second(at);
             return this;
         }
     }
@@ -320,10 +320,10 @@ public sealed class SimulatedPullRequest
     /// <summary>Moves <see cref="UpdatedAt"/> without another recorded fact (a comment, a label, an edited title).</summary>
     public SimulatedPullRequest Touch(DateTimeOffset at)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
             var second = SimulatedIds.Second(at);
-            this.touchedAt = this.touchedAt is { } t && t > second ? t : second;
+            touchedAt = touchedAt is { } t && t > second ? t : second;
             return this;
         }
     }
@@ -332,9 +332,9 @@ public sealed class SimulatedPullRequest
     internal IReadOnlyList<SimulatedUser> PendingReviewRequests()
     {
         var requested = new List<SimulatedUser>();
-        foreach (var e in this.timeline.Where(e => e.Kind == SimulatedTimelineKind.ReviewRequested).OrderBy(e => e.At))
+        foreach (var e in timeline.Where(e => e.Kind == SimulatedTimelineKind.ReviewRequested).OrderBy(e => e.At))
         {
-            var reviewedSince = this.reviews.Any(r => r.SubmittedAt >= e.At && string.Equals(r.Reviewer.Login, e.RequestedReviewer!.Login, StringComparison.OrdinalIgnoreCase));
+            var reviewedSince = reviews.Any(r => r.SubmittedAt >= e.At && string.Equals(r.Reviewer.Login, e.RequestedReviewer!.Login, StringComparison.OrdinalIgnoreCase));
             if (!reviewedSince && !requested.Exists(u => u.Login == e.RequestedReviewer!.Login))
             {
                 requested.Add(e.RequestedReviewer!);
@@ -344,28 +344,28 @@ public sealed class SimulatedPullRequest
         return requested;
     }
 
-    public override string ToString() => $"{this.Repository.FullName}#{this.Number}";
+    public override string ToString() => $"{Repository.FullName}#{Number}";
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
     private SimulatedPullRequest AddTimeline(SimulatedTimelineKind kind, DateTimeOffset at, string? actor, SimulatedUser? requestedReviewer)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            var who = actor is null ? this.Author : SimulatedUser.Named(actor);
-            this.timeline.Add(new SimulatedTimelineEvent(this.Repository.GitHub.NextId(), kind, SimulatedIds.Second(at), who, requestedReviewer));
+            var who = actor is null ? Author : SimulatedUser.Named(actor);
+            timeline.Add(new SimulatedTimelineEvent(Repository.GitHub.NextId(), kind, SimulatedIds.Second(at), who, requestedReviewer));
             return this;
         }
     }
 
     private SimulatedPullRequest AddReview(SimulatedUser reviewer, SimulatedReviewState state, DateTimeOffset? submittedAt, DateTimeOffset? startedAt)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
             // The review is made on the head commit at the time it was submitted.
-            var head = this.commits.Where(c => submittedAt is null || c.AuthoredAt <= submittedAt).MaxBy(c => c.AuthoredAt)?.Sha
-                ?? SimulatedIds.Sha($"{this.Repository.FullName}#{this.Number}/head");
-            this.reviews.Add(new SimulatedReview(this.Repository.GitHub.NextId(), reviewer, state, submittedAt, head) { StartedAt = startedAt ?? submittedAt ?? this.CreatedAt });
+            var head = commits.Where(c => submittedAt is null || c.AuthoredAt <= submittedAt).MaxBy(c => c.AuthoredAt)?.Sha
+                ?? SimulatedIds.Sha($"{Repository.FullName}#{Number}/head");
+            reviews.Add(new SimulatedReview(Repository.GitHub.NextId(), reviewer, state, submittedAt, head) { StartedAt = startedAt ?? submittedAt ?? CreatedAt });
             return this;
         }
     }

@@ -11,12 +11,12 @@ public sealed class SimulatedRepository
 
     internal SimulatedRepository(SimulatedGitHub github, long id, string owner, string name, string defaultBranch, bool isPrivate)
     {
-        this.GitHub = github;
-        this.Id = id;
-        this.Owner = owner;
-        this.Name = name;
-        this.DefaultBranch = defaultBranch;
-        this.IsPrivate = isPrivate;
+        GitHub = github;
+        Id = id;
+        Owner = owner;
+        Name = name;
+        DefaultBranch = defaultBranch;
+        IsPrivate = isPrivate;
     }
 
     public SimulatedGitHub GitHub { get; }
@@ -29,7 +29,7 @@ public sealed class SimulatedRepository
     public string Name { get; }
 
     /// <summary><c>owner/name</c>.</summary>
-    public string FullName => $"{this.Owner}/{this.Name}";
+    public string FullName => $"{Owner}/{Name}";
 
     public string DefaultBranch { get; }
 
@@ -58,9 +58,9 @@ public sealed class SimulatedRepository
     {
         get
         {
-            lock (this.GitHub.Gate)
+            lock (GitHub.Gate)
             {
-                return [.. this.pullRequests];
+                return [.. pullRequests];
             }
         }
     }
@@ -78,25 +78,25 @@ public sealed class SimulatedRepository
     public SimulatedPullRequest OpenPullRequest(string author, DateTimeOffset openedAt, bool draft = false, string? baseBranch = null, bool? authorIsBot = null, string? title = null)
     {
         var user = SimulatedUser.Named(author, authorIsBot);
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            var number = this.pullRequests.Count + 1;
+            var number = pullRequests.Count + 1;
             var pr = new SimulatedPullRequest(
-                this, number, this.GitHub.NextId(), user, SimulatedIds.Second(openedAt), draft, baseBranch ?? this.DefaultBranch, title ?? $"Change {number} by {author}");
-            this.pullRequests.Add(pr);
+                this, number, GitHub.NextId(), user, SimulatedIds.Second(openedAt), draft, baseBranch ?? DefaultBranch, title ?? $"Change {number} by {author}");
+            pullRequests.Add(pr);
             return pr;
         }
     }
 
     /// <summary>Pull request <paramref name="number"/>; throws when absent.</summary>
     public SimulatedPullRequest PullRequest(int number) =>
-        this.FindPullRequest(number) ?? throw new KeyNotFoundException($"No pull request #{number} in {this.FullName}.");
+        FindPullRequest(number) ?? throw new KeyNotFoundException($"No pull request #{number} in {FullName}.");
 
     internal SimulatedPullRequest? FindPullRequest(int number)
     {
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            return number >= 1 && number <= this.pullRequests.Count ? this.pullRequests[number - 1] : null;
+            return number >= 1 && number <= pullRequests.Count ? pullRequests[number - 1] : null;
         }
     }
 
@@ -105,9 +105,9 @@ public sealed class SimulatedRepository
     {
         get
         {
-            lock (this.GitHub.Gate)
+            lock (GitHub.Gate)
             {
-                return [.. this.runs];
+                return [.. runs];
             }
         }
     }
@@ -123,9 +123,9 @@ public sealed class SimulatedRepository
     {
         get
         {
-            lock (this.GitHub.Gate)
+            lock (GitHub.Gate)
             {
-                return [.. this.deployments];
+                return [.. deployments];
             }
         }
     }
@@ -138,9 +138,9 @@ public sealed class SimulatedRepository
     {
         get
         {
-            lock (this.GitHub.Gate)
+            lock (GitHub.Gate)
             {
-                return [.. this.trunk];
+                return [.. trunk];
             }
         }
     }
@@ -150,10 +150,10 @@ public sealed class SimulatedRepository
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sha);
         var second = SimulatedIds.Second(at);
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            var index = this.trunk.FindLastIndex(c => c.At <= second) + 1;
-            this.trunk.Insert(index, new SimulatedTrunkCommit(sha, second));
+            var index = trunk.FindLastIndex(c => c.At <= second) + 1;
+            trunk.Insert(index, new SimulatedTrunkCommit(sha, second));
             return this;
         }
     }
@@ -165,11 +165,11 @@ public sealed class SimulatedRepository
     public string PushDirect(string author, DateTimeOffset authoredAt, DateTimeOffset committedAt)
     {
         var second = SimulatedIds.Second(committedAt);
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            var sha = SimulatedIds.Sha($"{this.FullName}/direct/{this.trunk.Count}/{second.UtcTicks}");
-            var index = this.trunk.FindLastIndex(c => c.At <= second) + 1;
-            this.trunk.Insert(index, new SimulatedTrunkCommit(sha, second) { Author = SimulatedUser.Named(author), AuthoredAt = SimulatedIds.Second(authoredAt) });
+            var sha = SimulatedIds.Sha($"{FullName}/direct/{trunk.Count}/{second.UtcTicks}");
+            var index = trunk.FindLastIndex(c => c.At <= second) + 1;
+            trunk.Insert(index, new SimulatedTrunkCommit(sha, second) { Author = SimulatedUser.Named(author), AuthoredAt = SimulatedIds.Second(authoredAt) });
             return sha;
         }
     }
@@ -192,11 +192,11 @@ public sealed class SimulatedRepository
         DateTimeOffset? started = startedAt is { } s ? SimulatedIds.Second(s) : null;
         DateTimeOffset? finished = finishedAt is { } f ? SimulatedIds.Second(f) : null;
         var status = finished is not null ? "completed" : started is not null ? "in_progress" : "queued";
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
             var run = new SimulatedWorkflowRun(
-                this.GitHub.NextId(), name, branch ?? this.DefaultBranch, headSha, created, started, finished ?? started ?? created, status, finished is null ? null : conclusion, attempt);
-            this.runs.Add(run);
+                GitHub.NextId(), name, branch ?? DefaultBranch, headSha, created, started, finished ?? started ?? created, status, finished is null ? null : conclusion, attempt);
+            runs.Add(run);
             return run;
         }
     }
@@ -209,19 +209,19 @@ public sealed class SimulatedRepository
     public SimulatedWorkflowRun Rerun(SimulatedWorkflowRun run, DateTimeOffset startedAt, DateTimeOffset? finishedAt, string conclusion = "success")
     {
         ArgumentNullException.ThrowIfNull(run);
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            var index = this.runs.FindIndex(r => r.Id == run.Id);
+            var index = runs.FindIndex(r => r.Id == run.Id);
             if (index < 0)
             {
-                throw new KeyNotFoundException($"No workflow run {run.Id} in {this.FullName}.");
+                throw new KeyNotFoundException($"No workflow run {run.Id} in {FullName}.");
             }
 
-            var latest = this.runs[index];
-            if (!this.earlierAttempts.TryGetValue(run.Id, out var earlier))
+            var latest = runs[index];
+            if (!earlierAttempts.TryGetValue(run.Id, out var earlier))
             {
                 earlier = [];
-                this.earlierAttempts.Add(run.Id, earlier);
+                earlierAttempts.Add(run.Id, earlier);
             }
 
             earlier.Add(latest);
@@ -235,7 +235,7 @@ public sealed class SimulatedRepository
                 Status = finished is null ? "in_progress" : "completed",
                 Conclusion = finished is null ? null : conclusion,
             };
-            this.runs[index] = rerun;
+            runs[index] = rerun;
             return rerun;
         }
     }
@@ -244,25 +244,25 @@ public sealed class SimulatedRepository
     public IReadOnlyList<SimulatedWorkflowRun> Attempts(SimulatedWorkflowRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            var latest = this.runs.Find(r => r.Id == run.Id) ?? run;
-            return [.. this.earlierAttempts.TryGetValue(run.Id, out var earlier) ? earlier : [], latest];
+            var latest = runs.Find(r => r.Id == run.Id) ?? run;
+            return [.. earlierAttempts.TryGetValue(run.Id, out var earlier) ? earlier : [], latest];
         }
     }
 
     /// <summary>Attempt <paramref name="attempt"/> of run <paramref name="id"/> (the latest or an earlier one), or null.</summary>
     internal SimulatedWorkflowRun? FindRunAttempt(long id, int attempt)
     {
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            if (this.runs.Find(r => r.Id == id) is not { } latest)
+            if (runs.Find(r => r.Id == id) is not { } latest)
             {
                 return null;
             }
 
             return latest.Attempt == attempt ? latest
-                : this.earlierAttempts.TryGetValue(id, out var earlier) ? earlier.Find(r => r.Attempt == attempt)
+                : earlierAttempts.TryGetValue(id, out var earlier) ? earlier.Find(r => r.Attempt == attempt)
                 : null;
         }
     }
@@ -274,16 +274,16 @@ public sealed class SimulatedRepository
     public SimulatedWorkflowRun FinishRun(SimulatedWorkflowRun run, DateTimeOffset finishedAt, string conclusion = "success")
     {
         ArgumentNullException.ThrowIfNull(run);
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            var index = this.runs.FindIndex(r => r.Id == run.Id);
+            var index = runs.FindIndex(r => r.Id == run.Id);
             if (index < 0)
             {
-                throw new KeyNotFoundException($"No workflow run {run.Id} in {this.FullName}.");
+                throw new KeyNotFoundException($"No workflow run {run.Id} in {FullName}.");
             }
 
-            var finished = this.runs[index] with { Status = "completed", Conclusion = conclusion, UpdatedAt = SimulatedIds.Second(finishedAt), StartedAt = this.runs[index].StartedAt ?? this.runs[index].CreatedAt };
-            this.runs[index] = finished;
+            var finished = runs[index] with { Status = "completed", Conclusion = conclusion, UpdatedAt = SimulatedIds.Second(finishedAt), StartedAt = runs[index].StartedAt ?? runs[index].CreatedAt };
+            runs[index] = finished;
             return finished;
         }
     }
@@ -306,9 +306,9 @@ public sealed class SimulatedRepository
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(environment);
         ArgumentException.ThrowIfNullOrWhiteSpace(sha);
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            var deployment = new SimulatedDeployment(this, this.GitHub.NextId(), environment, sha, this.DefaultBranch, SimulatedIds.Second(createdAt), run?.Id);
+            var deployment = new SimulatedDeployment(this, GitHub.NextId(), environment, sha, DefaultBranch, SimulatedIds.Second(createdAt), run?.Id);
             if (run is not null && startedAt is null && finishedAt is null)
             {
                 // A job waiting at an environment's protection rule: GitHub reports the deployment as waiting.
@@ -324,7 +324,7 @@ public sealed class SimulatedRepository
             {
                 if (state == "success")
                 {
-                    foreach (var previous in this.deployments.Where(d =>
+                    foreach (var previous in deployments.Where(d =>
                                  string.Equals(d.Environment, environment, StringComparison.OrdinalIgnoreCase) && d.Statuses is [.., { State: "success" }]))
                     {
                         previous.Status("inactive", finished);
@@ -334,16 +334,16 @@ public sealed class SimulatedRepository
                 deployment.Status(state, finished);
             }
 
-            this.deployments.Add(deployment);
+            deployments.Add(deployment);
             return deployment;
         }
     }
 
     internal SimulatedDeployment? FindDeployment(long id)
     {
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            return this.deployments.Find(d => d.Id == id);
+            return deployments.Find(d => d.Id == id);
         }
     }
 
@@ -353,20 +353,20 @@ public sealed class SimulatedRepository
     /// </summary>
     internal (string Status, int AheadBy, int BehindBy, IReadOnlyList<SimulatedTrunkCommit> Commits)? Compare(string baseSha, string headSha)
     {
-        lock (this.GitHub.Gate)
+        lock (GitHub.Gate)
         {
-            var b = this.trunk.FindIndex(c => c.Sha == baseSha);
-            var h = this.trunk.FindIndex(c => c.Sha == headSha);
+            var b = trunk.FindIndex(c => c.Sha == baseSha);
+            var h = trunk.FindIndex(c => c.Sha == headSha);
             if (b < 0 || h < 0)
             {
                 return baseSha == headSha && b >= 0 ? ("identical", 0, 0, []) : null;
             }
 
-            return h > b ? ("ahead", h - b, 0, this.trunk.GetRange(b + 1, h - b))
+            return h > b ? ("ahead", h - b, 0, trunk.GetRange(b + 1, h - b))
                 : h < b ? ("behind", 0, b - h, [])
                 : ("identical", 0, 0, []);
         }
     }
 
-    public override string ToString() => this.FullName;
+    public override string ToString() => FullName;
 }

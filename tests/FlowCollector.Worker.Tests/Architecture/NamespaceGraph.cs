@@ -17,7 +17,7 @@ internal sealed partial class NamespaceGraph
     }
 
     /// <summary>Namespace → the namespaces it uses → where (file: what).</summary>
-    public IReadOnlyDictionary<string, Dictionary<string, SortedSet<string>>> Edges => this.edges;
+    public IReadOnlyDictionary<string, Dictionary<string, SortedSet<string>>> Edges => edges;
 
     /// <summary>The graph of every <c>.cs</c> file under <paramref name="sourceRoot"/> (bin and obj left out).</summary>
     public static NamespaceGraph Of(string sourceRoot) =>
@@ -67,15 +67,15 @@ internal sealed partial class NamespaceGraph
 
     /// <summary>Every dependency of a namespace under <paramref name="from"/> on one that <paramref name="allowed"/> rejects, as "a → b (where)".</summary>
     public IReadOnlyList<string> Violations(string from, Func<string, bool> allowed) =>
-        [.. this.edges
+        [.. edges
             .Where(e => Within(e.Key, from))
             .SelectMany(e => e.Value.Where(d => !allowed(d.Key)).Select(d => $"{e.Key} → {d.Key} ({string.Join(", ", d.Value.Take(3))})"))
             .Order(StringComparer.Ordinal)];
 
     /// <summary>Pairs of namespaces that use each other, as "a ↔ b".</summary>
     public IReadOnlyList<string> MutualDependencies() =>
-        [.. this.edges
-            .SelectMany(e => e.Value.Keys.Where(d => string.CompareOrdinal(e.Key, d) < 0 && this.edges.TryGetValue(d, out var back) && back.ContainsKey(e.Key)).Select(d => $"{e.Key} ↔ {d}"))
+        [.. edges
+            .SelectMany(e => e.Value.Keys.Where(d => string.CompareOrdinal(e.Key, d) < 0 && edges.TryGetValue(d, out var back) && back.ContainsKey(e.Key)).Select(d => $"{e.Key} ↔ {d}"))
             .Order(StringComparer.Ordinal)];
 
     /// <summary>Whether <paramref name="ns"/> is <paramref name="root"/> or one of its children.</summary>
@@ -90,10 +90,10 @@ internal sealed partial class NamespaceGraph
             return;
         }
 
-        if (!this.edges.TryGetValue(from, out var targets))
+        if (!edges.TryGetValue(from, out var targets))
         {
             targets = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-            this.edges.Add(from, targets);
+            edges.Add(from, targets);
         }
 
         if (!targets.TryGetValue(to, out var places))

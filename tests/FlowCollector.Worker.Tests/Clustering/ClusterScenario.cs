@@ -22,10 +22,10 @@ internal sealed partial class ClusterScenario : IAsyncDisposable
     public ClusterScenario(string connectionString, SimulatedGitHub model, TimeSpan? latency = null, GitHubSimulatorOptions? github = null)
     {
         // The test server trusts every local connection; the password is there to prove it is never printed.
-        this.ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Password = DatabasePassword }.ConnectionString;
-        this.Directory = System.IO.Directory.CreateTempSubdirectory("flowcollector-cluster-").FullName;
-        this.GitHub = new GitHubSimulator(model, (github ?? new GitHubSimulatorOptions { RateLimit = 1_000_000 }) with { Token = Token, Latency = latency ?? TimeSpan.Zero });
-        this.Repositories = model.Repositories.Select(r => r.FullName).ToList();
+        ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Password = DatabasePassword }.ConnectionString;
+        Directory = System.IO.Directory.CreateTempSubdirectory("flowcollector-cluster-").FullName;
+        GitHub = new GitHubSimulator(model, (github ?? new GitHubSimulatorOptions { RateLimit = 1_000_000 }) with { Token = Token, Latency = latency ?? TimeSpan.Zero });
+        Repositories = model.Repositories.Select(r => r.FullName).ToList();
     }
 
     public string ConnectionString { get; }
@@ -37,7 +37,7 @@ internal sealed partial class ClusterScenario : IAsyncDisposable
     public IReadOnlyList<string> Repositories { get; }
 
     /// <summary>The line-protocol file a named process writes.</summary>
-    public string PointsPath(string name) => Path.Combine(this.Directory, $"points-{name}.lp");
+    public string PointsPath(string name) => Path.Combine(Directory, $"points-{name}.lp");
 
     /// <summary>A configuration for one process: every repository, the shared database, its own points file.</summary>
     public string WriteConfig(string name, IReadOnlyDictionary<string, object?>? extra = null, string? connectionString = null)
@@ -48,23 +48,23 @@ internal sealed partial class ClusterScenario : IAsyncDisposable
             {
                 ["GitHub"] = new Dictionary<string, object?>
                 {
-                    ["ApiBaseAddress"] = this.GitHub.Url,
+                    ["ApiBaseAddress"] = GitHub.Url,
                     ["Token"] = Token,
-                    ["Repositories"] = this.Repositories,
+                    ["Repositories"] = Repositories,
                     ["Resilience"] = new Dictionary<string, object?> { ["Retry"] = new Dictionary<string, object?> { ["Delay"] = "00:00:00.010" } },
                 },
             },
             ["State"] = new Dictionary<string, object?>
             {
-                ["SqlitePath"] = Path.Combine(this.Directory, $"unused-{name}.db"),
+                ["SqlitePath"] = Path.Combine(Directory, $"unused-{name}.db"),
                 ["PostgreSql"] = new Dictionary<string, object?>
                 {
-                    ["ConnectionString"] = connectionString ?? this.ConnectionString,
+                    ["ConnectionString"] = connectionString ?? ConnectionString,
                     ["CheckinInterval"] = "00:00:01",
                     ["CheckinMisfireThreshold"] = "00:00:02",
                 },
             },
-            ["Sinks"] = new Dictionary<string, object?> { ["File"] = new Dictionary<string, object?> { ["Path"] = this.PointsPath(name) } },
+            ["Sinks"] = new Dictionary<string, object?> { ["File"] = new Dictionary<string, object?> { ["Path"] = PointsPath(name) } },
             ["Logging"] = new Dictionary<string, object?>
             {
                 ["LogLevel"] = new Dictionary<string, object?> { ["Default"] = "Information", ["Quartz"] = "Information", ["FlowCollector.Worker.Scheduling"] = "Debug" },
@@ -75,7 +75,7 @@ internal sealed partial class ClusterScenario : IAsyncDisposable
             Set(config, key.Split(':'), value);
         }
 
-        var path = Path.Combine(this.Directory, $"config-{name}.json");
+        var path = Path.Combine(Directory, $"config-{name}.json");
         File.WriteAllText(path, JsonSerializer.Serialize(config));
         return path;
     }
@@ -83,27 +83,27 @@ internal sealed partial class ClusterScenario : IAsyncDisposable
     /// <summary>Starts <c>dotnet flowcollector.dll run --config …</c> as a separate process.</summary>
     public CollectorProcess Start(string name, string config)
     {
-        var process = CollectorProcess.Start(name, ["run", "--config", config, "--urls", "http://127.0.0.1:0"], this.Directory);
-        this.processes.Add(process);
+        var process = CollectorProcess.Start(name, ["run", "--config", config, "--urls", "http://127.0.0.1:0"], Directory);
+        processes.Add(process);
         return process;
     }
 
     /// <summary>Every complete line of a process's points file (none before its first write).</summary>
     public IReadOnlyList<string> Lines(string name)
     {
-        if (!File.Exists(this.PointsPath(name)))
+        if (!File.Exists(PointsPath(name)))
         {
             return [];
         }
 
         // The process may be appending while this reads: a last line without its newline is not written yet.
-        var text = File.ReadAllText(this.PointsPath(name));
+        var text = File.ReadAllText(PointsPath(name));
         return text[..(text.LastIndexOf('\n') + 1)].Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
     }
 
     /// <summary>Runs of each target by <c>collector_sync</c> points: (process, org/repo, run time).</summary>
     public IReadOnlyList<(string Process, string Target, DateTimeOffset At)> Runs(IEnumerable<string> names) =>
-        names.SelectMany(name => this.Lines(name).Where(l => l.StartsWith("collector_sync,", StringComparison.Ordinal)).Select(l => (name, Target(l), RunTime(l)))).ToList();
+        names.SelectMany(name => Lines(name).Where(l => l.StartsWith("collector_sync,", StringComparison.Ordinal)).Select(l => (name, Target(l), RunTime(l)))).ToList();
 
     /// <summary>Every firing each process logged: (process, target key, the tick it was scheduled for, recovering).</summary>
     public static IReadOnlyList<Firing> Firings(IEnumerable<CollectorProcess> processes) =>
@@ -116,7 +116,7 @@ internal sealed partial class ClusterScenario : IAsyncDisposable
     /// <summary>Rows of one SQL query (first column as text) against the shared database.</summary>
     public async Task<IReadOnlyList<string>> QueryAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(this.ConnectionString);
+        await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
@@ -131,16 +131,16 @@ internal sealed partial class ClusterScenario : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in this.processes)
+        foreach (var process in processes)
         {
             await process.DisposeAsync();
         }
 
-        this.GitHub.Dispose();
+        GitHub.Dispose();
         NpgsqlConnection.ClearAllPools();
         try
         {
-            System.IO.Directory.Delete(this.Directory, recursive: true);
+            System.IO.Directory.Delete(Directory, recursive: true);
         }
         catch (IOException)
         {
@@ -192,16 +192,16 @@ internal sealed class CollectorProcess : IAsyncDisposable
 
     private CollectorProcess(string name, Process process, string log)
     {
-        this.Name = name;
+        Name = name;
         this.process = process;
         this.log = log;
     }
 
     public string Name { get; }
 
-    public bool HasExited => this.process.HasExited;
+    public bool HasExited => process.HasExited;
 
-    public int ExitCode => this.process.ExitCode;
+    public int ExitCode => process.ExitCode;
 
     /// <summary>Everything the process printed so far (stdout and stderr interleaved).</summary>
     public string Output
@@ -210,7 +210,7 @@ internal sealed class CollectorProcess : IAsyncDisposable
         {
             try
             {
-                using var stream = new FileStream(this.log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 using var reader = new StreamReader(stream);
                 return reader.ReadToEnd();
             }
@@ -246,10 +246,10 @@ internal sealed class CollectorProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown, no last check-in, fired triggers left behind — what a node crash looks like.</summary>
     public async Task KillAsync()
     {
-        if (!this.process.HasExited)
+        if (!process.HasExited)
         {
-            this.process.Kill(entireProcessTree: true);
-            await this.process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
         }
     }
 
@@ -257,18 +257,18 @@ internal sealed class CollectorProcess : IAsyncDisposable
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         cancel.CancelAfter(timeout);
-        await this.process.WaitForExitAsync(cancel.Token);
-        return this.process.ExitCode;
+        await process.WaitForExitAsync(cancel.Token);
+        return process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!this.process.HasExited)
+            if (!process.HasExited)
             {
-                this.process.Kill(entireProcessTree: true);
-                await this.process.WaitForExitAsync(CancellationToken.None);
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
             }
         }
         catch (InvalidOperationException)
@@ -276,6 +276,6 @@ internal sealed class CollectorProcess : IAsyncDisposable
             // Never started or already reaped.
         }
 
-        this.process.Dispose();
+        process.Dispose();
     }
 }

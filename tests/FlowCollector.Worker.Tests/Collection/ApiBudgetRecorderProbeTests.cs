@@ -89,11 +89,11 @@ public sealed class ApiBudgetRecorderProbeTests
 
         public Task RecordAsync(ApiBudget budget, CancellationToken cancellationToken)
         {
-            this.Recorded.Add(budget);
+            Recorded.Add(budget);
             return Task.CompletedTask;
         }
 
         public Task<ApiBudget?> GetAsync(string credential, CancellationToken cancellationToken) =>
-            Task.FromResult(this.Recorded.LastOrDefault(b => b.Credential == credential));
+            Task.FromResult(Recorded.LastOrDefault(b => b.Credential == credential));
     }
 }

@@ -167,7 +167,7 @@ public sealed class CollectionProgressTests
     {
         public ConcurrentQueue<string> Messages { get; } = new();
 
-        public ILogger CreateLogger(string categoryName) => new Logger(this.Messages);
+        public ILogger CreateLogger(string categoryName) => new Logger(Messages);
 
         public void Dispose()
         {

@@ -137,7 +137,7 @@ public sealed class CollectionTargetsTests
         public IReadOnlyList<RepositoryRef> ConfiguredRepositories => configured;
 
         public Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken) =>
-            this.FailWith is null ? Task.FromResult(this.Listing) : Task.FromException<IReadOnlyList<RepositoryRef>>(this.FailWith);
+            FailWith is null ? Task.FromResult(Listing) : Task.FromException<IReadOnlyList<RepositoryRef>>(FailWith);
 
         public Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken) =>
             throw new NotSupportedException("not read in these tests");

@@ -14,12 +14,12 @@ internal sealed class RecordingSink : IPointSink
 
     public Task WriteAsync(IReadOnlyList<FlowPoint> points, CancellationToken cancellationToken)
     {
-        if (this.FailWith is not null)
+        if (FailWith is not null)
         {
-            return Task.FromException(this.FailWith);
+            return Task.FromException(FailWith);
         }
 
-        this.Points.AddRange(points);
+        Points.AddRange(points);
         return Task.CompletedTask;
     }
 

@@ -27,9 +27,9 @@ public sealed class TargetCollectorLearntPathTests : IDisposable
 
     public void Dispose()
     {
-        this.services.Dispose();
+        services.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(this.directory, recursive: true);
+        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class TargetCollectorLearntPathTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var sink = new RecordingSink();
-        var (collector, store) = await this.CreateAsync(sink, new ValueStreamOptions());
+        var (collector, store) = await CreateAsync(sink, new ValueStreamOptions());
 
         var outcome = await collector.CollectAsync(Target(), ct);
 
@@ -58,7 +58,7 @@ public sealed class TargetCollectorLearntPathTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var sink = new RecordingSink { FailWith = new SinkException("InfluxDB is down") };
-        var (collector, store) = await this.CreateAsync(sink, new ValueStreamOptions());
+        var (collector, store) = await CreateAsync(sink, new ValueStreamOptions());
 
         var outcome = await collector.CollectAsync(Target(), ct);
 
@@ -71,7 +71,7 @@ public sealed class TargetCollectorLearntPathTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var sink = new RecordingSink();
-        var (collector, store) = await this.CreateAsync(sink, new ValueStreamOptions { Environments = ["production"] });
+        var (collector, store) = await CreateAsync(sink, new ValueStreamOptions { Environments = ["production"] });
 
         var outcome = await collector.CollectAsync(Target(), ct);
 
@@ -106,10 +106,10 @@ public sealed class TargetCollectorLearntPathTests : IDisposable
 
     private async Task<(TargetCollector Collector, SqliteStateStore Store)> CreateAsync(IPointSink sink, ValueStreamOptions options)
     {
-        var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.directory, "state.db") }));
+        var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(directory, "state.db") }));
         await store.InitializeAsync(TestContext.Current.CancellationToken);
-        var telemetry = new FlowCollectorTelemetry(this.services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.time);
-        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, ValueStreamCatalog.From(options), TeamDirectory.None, new TargetHealthRegistry(), telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
+        var telemetry = new FlowCollectorTelemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), time);
+        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, ValueStreamCatalog.From(options), TeamDirectory.None, new TargetHealthRegistry(), telemetry, time, NullLogger<TargetCollector>.Instance), store);
     }
 
     private sealed class ScriptedSource(FlowEvent[] events) : IFlowEventSource

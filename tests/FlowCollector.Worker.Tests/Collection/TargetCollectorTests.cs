@@ -24,9 +24,9 @@ public sealed class TargetCollectorTests : IDisposable
 
     public void Dispose()
     {
-        this.services.Dispose();
+        services.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(this.directory, recursive: true);
+        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class TargetCollectorTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var source = new ScriptedSource(MergedPullRequest("42", Now.AddDays(-2)));
         var sink = new RecordingSink();
-        var (collector, store) = await this.CreateAsync(sink);
+        var (collector, store) = await CreateAsync(sink);
 
         var outcome = await collector.CollectAsync(Target(source), ct);
 
@@ -54,12 +54,12 @@ public sealed class TargetCollectorTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var source = new ScriptedSource(MergedPullRequest("42", Now.AddDays(-2)));
         var sink = new RecordingSink();
-        var (collector, store) = await this.CreateAsync(sink);
+        var (collector, store) = await CreateAsync(sink);
         await collector.CollectAsync(Target(source), ct);
         var watermark = (await store.GetTargetAsync(Web.Key, ct))!.Watermark!.Value;
 
         sink.FailWith = new SinkException("InfluxDB at http://influx:8086 is unreachable");
-        this.time.Advance(TimeSpan.FromMinutes(15));
+        time.Advance(TimeSpan.FromMinutes(15));
         var failed = await collector.CollectAsync(Target(source), ct);
 
         Assert.Equal(CollectionResult.Failure, failed.Result);
@@ -69,7 +69,7 @@ public sealed class TargetCollectorTests : IDisposable
         Assert.Equal("InfluxDB at http://influx:8086 is unreachable", state.LastError);
 
         sink.FailWith = null;
-        this.time.Advance(TimeSpan.FromMinutes(15));
+        time.Advance(TimeSpan.FromMinutes(15));
         var recovered = await collector.CollectAsync(Target(source), ct);
 
         Assert.True(recovered.Succeeded);
@@ -83,7 +83,7 @@ public sealed class TargetCollectorTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var source = new ScriptedSource { FailWith = new SourceException("GitHub rejected the token for contoso/web (401 Bad credentials): check Sources:GitHub:Token.") };
         var sink = new RecordingSink();
-        var (collector, store) = await this.CreateAsync(sink);
+        var (collector, store) = await CreateAsync(sink);
 
         var outcome = await collector.CollectAsync(Target(source), ct);
 
@@ -101,7 +101,7 @@ public sealed class TargetCollectorTests : IDisposable
         using var cancelled = new CancellationTokenSource();
         var source = new ScriptedSource(MergedPullRequest("42", Now.AddDays(-2))) { OnRead = cancelled.Cancel };
         var sink = new RecordingSink();
-        var (collector, store) = await this.CreateAsync(sink);
+        var (collector, store) = await CreateAsync(sink);
 
         var outcome = await collector.CollectAsync(Target(source), cancelled.Token);
 
@@ -117,13 +117,13 @@ public sealed class TargetCollectorTests : IDisposable
         var opened = Now.AddDays(-2);
         var merged = opened.AddHours(2.75);
         var sink = new RecordingSink();
-        var (collector, store) = await this.CreateAsync(sink);
+        var (collector, store) = await CreateAsync(sink);
         await collector.CollectAsync(Target(new ScriptedSource(MergedPullRequest("42", opened))), ct);
         Assert.Equal(["42"], (await store.GetPendingChangesAsync(Web.Key, ct)).Keys);
         sink.Points.Clear();
 
         // The next run reads only the production deployment of the merge commit, 1 h after the merge, lasting 10 min.
-        this.time.Advance(TimeSpan.FromHours(1));
+        time.Advance(TimeSpan.FromHours(1));
         var deployment = new ScriptedSource(
             new FlowEvent { Kind = FlowEventKind.DeploymentStarted, Repository = Web, SubjectId = "d1", OccurredAt = merged.AddHours(1), Sha = "m42", Environment = "production" },
             new FlowEvent { Kind = FlowEventKind.DeploymentFinished, Repository = Web, SubjectId = "d1", OccurredAt = merged.AddHours(1).AddMinutes(10), Sha = "m42", Environment = "production", Result = "success" });
@@ -146,7 +146,7 @@ public sealed class TargetCollectorTests : IDisposable
     public async Task A_pending_change_older_than_the_cap_is_forgotten()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (collector, store) = await this.CreateAsync(new RecordingSink());
+        var (collector, store) = await CreateAsync(new RecordingSink());
 
         await collector.CollectAsync(Target(new ScriptedSource([.. MergedPullRequest("42", Now.AddDays(-2)), .. MergedPullRequest("7", Now.AddDays(-120))])), ct);
 
@@ -167,10 +167,10 @@ public sealed class TargetCollectorTests : IDisposable
 
     private async Task<(TargetCollector Collector, SqliteStateStore Store)> CreateAsync(IPointSink sink)
     {
-        var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.directory, "state.db") }));
+        var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(directory, "state.db") }));
         await store.InitializeAsync(TestContext.Current.CancellationToken);
-        var telemetry = new FlowCollectorTelemetry(this.services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.time);
-        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, ValueStreamCatalog.OneForAll(ValueStreamDefinition.Default()), TeamDirectory.None, this.health, telemetry, this.time, NullLogger<TargetCollector>.Instance), store);
+        var telemetry = new FlowCollectorTelemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), time);
+        return (new TargetCollector(store, Options.Create(new CollectionOptions()), sink, ValueStreamCatalog.OneForAll(ValueStreamDefinition.Default()), TeamDirectory.None, health, telemetry, time, NullLogger<TargetCollector>.Instance), store);
     }
 
     private sealed class ScriptedSource(params FlowEvent[] events) : IFlowEventSource
@@ -189,10 +189,10 @@ public sealed class TargetCollectorTests : IDisposable
 
         public Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken)
         {
-            this.Since.Add(since);
-            this.OnRead?.Invoke();
-            return this.FailWith is not null
-                ? Task.FromException<SourceReadResult>(this.FailWith)
+            Since.Add(since);
+            OnRead?.Invoke();
+            return FailWith is not null
+                ? Task.FromException<SourceReadResult>(FailWith)
                 : Task.FromResult(new SourceReadResult(events, HighWatermark, new SourceUsage(4, 4990)));
         }
 

@@ -50,7 +50,7 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
 
         // A direct push by Erin at t+3h45 (commit authored t+3h20), before 3 completed: a direct change named by its SHA.
         //    coding 1500 (t+3h20 → t+3h45).
-        this.directPush = shop.Push(Erin, t.AddHours(3.75), t.AddHours(3).AddMinutes(20));
+        directPush = shop.Push(Erin, t.AddHours(3.75), t.AddHours(3).AddMinutes(20));
 
         // 3: nobody reviews. coding 1800 (t+3h → t+3h30), merge 1800 (→ t+4h).
         var thirdMerge = shop.OpenPullRequest(Dave, t.AddHours(3.5)).Commit(t.AddHours(3)).Complete(t.AddHours(4));
@@ -72,7 +72,7 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
             .Deploy(production, "Deploy_production", t.AddHours(4.5), t.AddHours(4.5).AddMinutes(5), t.AddHours(5))
             .Finish(t.AddHours(5));
 
-        this.ado = new AzureDevOpsSimulator(model);
+        ado = new AzureDevOpsSimulator(model);
     }
 
     private IReadOnlyList<(string Change, string Stage, double Seconds)> ExpectedStages =>
@@ -80,16 +80,16 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
         ("1", "coding", 5400), ("1", "pickup", 1800), ("1", "review", 3600), ("1", "merge", 1800), ("1", "release_wait", 2700), ("1", "deploy:production", 6300),
         ("2", "coding", 5400), ("2", "pickup", 900), ("2", "review", 900), ("2", "merge", 5400), ("2", "release_wait", 900), ("2", "deploy:production", 6300),
         ("3", "coding", 1800), ("3", "merge", 1800), ("3", "release_wait", 2100), ("3", "deploy:production", 1500),
-        (this.directPush, "coding", 1500), (this.directPush, "release_wait", 3000), (this.directPush, "deploy:production", 1500),
+        (directPush, "coding", 1500), (directPush, "release_wait", 3000), (directPush, "deploy:production", 1500),
     ];
 
     public void Dispose()
     {
-        this.ado.Dispose();
+        ado.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(this.directory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
@@ -100,8 +100,8 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
     [Fact]
     public async Task Vote_and_draft_flag_shapes_a_direct_push_a_first_deployment_and_an_overlapping_one_give_the_hand_worked_stages()
     {
-        var points = Path.Combine(this.directory, "points.lp");
-        var config = Path.Combine(this.directory, "config.json");
+        var points = Path.Combine(directory, "points.lp");
+        var config = Path.Combine(directory, "config.json");
 
         // The deployment pipeline's runs are on the merge commits; which runs are CI is another rule (issue 14, CI items), so
         // this stream leaves the CI stages out and their time falls to release_wait.
@@ -112,8 +112,8 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
             {
                 ["AzureDevOps"] = new Dictionary<string, object?>
                 {
-                    ["OrganizationUrl"] = this.ado.Url,
-                    ["Pat"] = this.ado.Pat,
+                    ["OrganizationUrl"] = ado.Url,
+                    ["Pat"] = ado.Pat,
                     ["Repositories"] = new[] { "Web/shop" },
                 },
             },
@@ -127,7 +127,7 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
                     ["Environment"] = p.Length == 4 ? p[1] : null,
                 }).ToArray(),
             },
-            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(this.directory, "state.db") },
+            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(directory, "state.db") },
             ["Sinks"] = new Dictionary<string, object?> { ["File"] = new Dictionary<string, object?> { ["Path"] = points } },
         }), TestContext.Current.CancellationToken);
 
@@ -137,13 +137,13 @@ public sealed partial class AzureDevOpsOnceTests : IDisposable
         var lines = await File.ReadAllLinesAsync(points, TestContext.Current.CancellationToken);
         var stageLines = lines.Where(l => l.StartsWith("change_stage,", StringComparison.Ordinal)).ToList();
         Assert.Equal(
-            this.ExpectedStages.Order(),
+            ExpectedStages.Order(),
             stageLines.Select(l => (Field(l, "change_id").Trim('"'), StageTag().Match(l).Value, double.Parse(Field(l, "seconds"), CultureInfo.InvariantCulture))).Order());
         Assert.DoesNotContain(stageLines, l => l.Contains("clamped=true", StringComparison.Ordinal));
         var leads = lines.Where(l => l.StartsWith("change,", StringComparison.Ordinal))
             .ToDictionary(l => Field(l, "change_id").Trim('"'), l => double.Parse(Field(l, "lead_seconds").TrimEnd('i'), CultureInfo.InvariantCulture));
         Assert.Equal(
-            new[] { ("1", 21600.0), ("2", 19800.0), ("3", 7200.0), (this.directPush, 6000.0) }.OrderBy(p => p.Item1, StringComparer.Ordinal),
+            new[] { ("1", 21600.0), ("2", 19800.0), ("3", 7200.0), (directPush, 6000.0) }.OrderBy(p => p.Item1, StringComparer.Ordinal),
             leads.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)));
     }
 

@@ -20,7 +20,7 @@ public sealed partial class BotRulesPerSourceOnceTests : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(this.directory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
@@ -45,8 +45,8 @@ public sealed partial class BotRulesPerSourceOnceTests : IDisposable
         shop.OpenPullRequest(alice, t).Commit(t.AddHours(-1)).Vote(namesake, 10, t.AddHours(1)).Complete(t.AddHours(2));
         using var ado = new AzureDevOpsSimulator(model);
 
-        var points = Path.Combine(this.directory, "points.lp");
-        var config = Path.Combine(this.directory, "config.json");
+        var points = Path.Combine(directory, "points.lp");
+        var config = Path.Combine(directory, "config.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["Sources"] = new Dictionary<string, object?>
@@ -60,7 +60,7 @@ public sealed partial class BotRulesPerSourceOnceTests : IDisposable
                     ["Repositories"] = new[] { "Web/shop" },
                 },
             },
-            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(this.directory, "state.db") },
+            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(directory, "state.db") },
             ["Sinks"] = new Dictionary<string, object?> { ["File"] = new Dictionary<string, object?> { ["Path"] = points } },
         }), TestContext.Current.CancellationToken);
 

@@ -28,7 +28,7 @@ public sealed partial class DeliveryShapesOnceTests : IDisposable
         using var github = new GitHubSimulator(model);
         var source = new Dictionary<string, object?> { ["GitHub"] = new Dictionary<string, object?> { ["ApiBaseAddress"] = github.Url, ["Token"] = github.Token, ["Repositories"] = new[] { "contoso/shop" } } };
 
-        var stages = await this.OnceAsync(source);
+        var stages = await OnceAsync(source);
 
         foreach (var (number, expected) in GitHubDeliveryShapes.Expected)
         {
@@ -50,7 +50,7 @@ public sealed partial class DeliveryShapesOnceTests : IDisposable
             ["AzureDevOps"] = new Dictionary<string, object?> { ["OrganizationUrl"] = ado.Url, ["Pat"] = ado.Pat, ["Repositories"] = new[] { "Shop/web" } },
         };
 
-        var stages = await this.OnceAsync(source);
+        var stages = await OnceAsync(source);
 
         for (var i = 0; i < ids.Count; i++)
         {
@@ -92,14 +92,14 @@ public sealed partial class DeliveryShapesOnceTests : IDisposable
             },
         };
 
-        var stages = await this.OnceAsync(source, ["production"]);
+        var stages = await OnceAsync(source, ["production"]);
 
         (string, double)[] delivered = [("coding", 3600), ("merge", 3600), ("ci_queue", 300), ("ci", 900), ("release_wait", 300), ("deploy:production", 300)];
         Assert.Equal(delivered, Of(stages, "1"));
         Assert.Equal([("coding", 3600), ("merge", 3600), ("ci_queue", 300), ("ci", 900), ("release_wait", 86_700), ("deploy:production", 300)], Of(stages, "2"));
         Assert.Equal(delivered, Of(stages, "3"));
         Assert.DoesNotContain(stages, s => s.Clamped);
-        var deployments = (await File.ReadAllLinesAsync(Path.Combine(this.directory, "points.lp"), TestContext.Current.CancellationToken)).Where(l => l.StartsWith("deployment,", StringComparison.Ordinal)).ToList();
+        var deployments = (await File.ReadAllLinesAsync(Path.Combine(directory, "points.lp"), TestContext.Current.CancellationToken)).Where(l => l.StartsWith("deployment,", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, deployments.Count);
         Assert.All(deployments, l => Assert.Contains("fallback=ci_run", l, StringComparison.Ordinal));
     }
@@ -109,7 +109,7 @@ public sealed partial class DeliveryShapesOnceTests : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(this.directory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
@@ -119,15 +119,15 @@ public sealed partial class DeliveryShapesOnceTests : IDisposable
 
     private async Task<List<(string Change, string Stage, double Seconds, bool Clamped)>> OnceAsync(Dictionary<string, object?> sources, string[]? environments = null)
     {
-        var points = Path.Combine(this.directory, "points.lp");
+        var points = Path.Combine(directory, "points.lp");
         var config = new Dictionary<string, object?>
         {
             ["Sources"] = sources,
             ["ValueStream"] = new Dictionary<string, object?> { ["Environments"] = environments ?? ["staging", "production"] },
-            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(this.directory, "state.db") },
+            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = Path.Combine(directory, "state.db") },
             ["Sinks"] = new Dictionary<string, object?> { ["File"] = new Dictionary<string, object?> { ["Path"] = points } },
         };
-        var path = Path.Combine(this.directory, "config.json");
+        var path = Path.Combine(directory, "config.json");
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(config), TestContext.Current.CancellationToken);
 
         using var stdout = new StringWriter();

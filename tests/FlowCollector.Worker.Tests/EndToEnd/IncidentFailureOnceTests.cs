@@ -13,7 +13,7 @@ public sealed class IncidentFailureOnceTests : IDisposable
 {
     private readonly WorkerScenario scenario = new();
 
-    public void Dispose() => this.scenario.Dispose();
+    public void Dispose() => scenario.Dispose();
 
     [Fact]
     public async Task An_incident_read_a_run_later_fails_the_deployment_before_it_and_records_its_restore_time()
@@ -26,14 +26,14 @@ public sealed class IncidentFailureOnceTests : IDisposable
         // (change failure rate 1 of 1) — and is closed at t+8h: restore 3,600 s.
         var now = DateTimeOffset.UtcNow;
         var t = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(-10);
-        var ops = this.scenario.Model.AddRepository("contoso/ops");
+        var ops = scenario.Model.AddRepository("contoso/ops");
         var first = ops.OpenPullRequest("alice", t).Commit(t.AddHours(-1))
             .Review("bob", SimulatedReviewState.Approved, t.AddHours(1))
             .Merge(t.AddHours(1.25));
         ops.Deploy("production", first.MergeCommitSha!, t.AddHours(2), t.AddHours(2), t.AddHours(2).AddMinutes(10));
         ops.OpenPullRequest("carol", t.AddHours(6)).Commit(t.AddHours(5.5));
 
-        var (influx, config) = await this.scenario.StartInfluxAsync(ct, new Dictionary<string, object?>
+        var (influx, config) = await scenario.StartInfluxAsync(ct, new Dictionary<string, object?>
             {
                 ["Sources:GitHub:IncidentLabels"] = new[] { "incident" },
 

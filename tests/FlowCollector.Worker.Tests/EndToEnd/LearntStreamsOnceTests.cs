@@ -97,8 +97,8 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
     public async Task Once_without_value_stream_configuration_measures_each_repository_along_its_own_path()
     {
         using var github = new GitHubSimulator(Organisation());
-        var (learnt, stdout, _) = await this.OnceAsync(github, "learnt", valueStream: null);
-        var (configured, configuredStdout, configuredStderr) = await this.OnceAsync(github, "configured", new Dictionary<string, object?> { ["Streams"] = ExplicitStreams });
+        var (learnt, stdout, _) = await OnceAsync(github, "learnt", valueStream: null);
+        var (configured, configuredStdout, configuredStderr) = await OnceAsync(github, "configured", new Dictionary<string, object?> { ["Streams"] = ExplicitStreams });
         Assert.Contains(
             "flowcollector: warning: ValueStream:Streams:5:Match:0 is 'contoso/retired-*', which matches none of the 7 configured or discovered repositories;",
             configuredStderr,
@@ -151,11 +151,11 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
     public async Task Validate_shows_the_stored_learnt_paths_after_a_run()
     {
         using var github = new GitHubSimulator(Organisation());
-        _ = await this.OnceAsync(github, "learnt", valueStream: null);
+        _ = await OnceAsync(github, "learnt", valueStream: null);
 
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await FlowCollectorApp.RunAsync(["validate", "--config", Path.Combine(this.directory, "learnt", "config.json")], stdout, stderr, cancellationToken: TestContext.Current.CancellationToken);
+        var code = await FlowCollectorApp.RunAsync(["validate", "--config", Path.Combine(directory, "learnt", "config.json")], stdout, stderr, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(code == ExitCodes.Ok, $"{stdout}{stderr}");
         Assert.Contains("github:contoso/api: staging → prod-eu → prod-us (production: prod-eu, prod-us), learnt from its deployments (stored)", stdout.ToString(), StringComparison.Ordinal);
@@ -167,7 +167,7 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(this.directory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
@@ -193,13 +193,13 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
         }
 
         using var github = new GitHubSimulator(model);
-        var (_, stdout, _) = await this.OnceAsync(github, "constraint", valueStream: null);
+        var (_, stdout, _) = await OnceAsync(github, "constraint", valueStream: null);
 
         Assert.Contains(
             "github:contoso/queue: constraint (28 days) — release_wait: 15.0 change-hours, 75 % of all waiting, 5 changes, median 3h00m, p75 3h00m; runner-up merge (25 %)",
             stdout,
             StringComparison.Ordinal);
-        var lines = await File.ReadAllLinesAsync(Path.Combine(this.directory, "constraint", "points.lp"), TestContext.Current.CancellationToken);
+        var lines = await File.ReadAllLinesAsync(Path.Combine(directory, "constraint", "points.lp"), TestContext.Current.CancellationToken);
         var rolling = lines.Where(l => l.StartsWith("constraint,", StringComparison.Ordinal) && l.Contains(",period=28d,", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, rolling.Count);
         var first = Assert.Single(rolling, l => l.Contains(",stage=release_wait ", StringComparison.Ordinal));
@@ -212,7 +212,7 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
 
     private async Task<(Points Points, string Stdout, string Stderr)> OnceAsync(GitHubSimulator github, string name, Dictionary<string, object?>? valueStream)
     {
-        var folder = Directory.CreateDirectory(Path.Combine(this.directory, name)).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(directory, name)).FullName;
         var points = Path.Combine(folder, "points.lp");
         var config = new Dictionary<string, object?>
         {
@@ -257,7 +257,7 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
 
         /// <summary>One change's stages in the order the stream defines them (the file lists them in that order per change).</summary>
         public (string, double)[] Of(string repository, string change) =>
-            [.. this.Stages.Where(s => s.Repository == repository && s.Change == change).Select(s => (s.Stage, s.Seconds))];
+            [.. Stages.Where(s => s.Repository == repository && s.Change == change).Select(s => (s.Stage, s.Seconds))];
     }
 
     [GeneratedRegex("""^change_stage,.*repo=(?<repo>[^ ,]+),.*stage=(?<stage>[^ ,]+) change_id="(?<change>[^"]+)",.*seconds=(?<seconds>[0-9.]+)""")]

@@ -16,17 +16,17 @@ public sealed class MovedPointTests : IDisposable
 {
     private readonly WorkerScenario scenario = new();
 
-    public void Dispose() => this.scenario.Dispose();
+    public void Dispose() => scenario.Dispose();
 
     [Fact]
     public async Task A_stage_end_moved_by_a_late_review_overwrites_its_point_instead_of_adding_one()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (influx, config) = await this.scenario.StartInfluxAsync(ct);
+        var (influx, config) = await scenario.StartInfluxAsync(ct);
         await using var server = influx;
 
         // Activity two days later moves the watermark far past #1's deployment (t+4h): the second read does not see it.
-        this.scenario.Model.Repository("contoso/web").PullRequest(5).Touch(this.scenario.T.AddDays(2));
+        scenario.Model.Repository("contoso/web").PullRequest(5).Touch(scenario.T.AddDays(2));
         var first = await WorkerScenario.RunAsync("once", "--config", config);
         Assert.True(first.Code == ExitCodes.Ok, first.Stdout + first.Stderr);
         var before = await StagesOfChangeOneAsync(influx, ct);
@@ -36,8 +36,8 @@ public sealed class MovedPointTests : IDisposable
         // review t+1h → t+3h = 7200 s. Nothing else of #1 moves.
         Assert.Equal(7200, before["pickup"].Seconds);
         Assert.Equal(3600, before["review"].Seconds);
-        this.scenario.Model.Repository("contoso/web").PullRequest(1)
-            .Review("heidi", SimulatedReviewState.Commented, DateTimeOffset.UtcNow.AddSeconds(-5), firstCommentAt: this.scenario.T.AddHours(1));
+        scenario.Model.Repository("contoso/web").PullRequest(1)
+            .Review("heidi", SimulatedReviewState.Commented, DateTimeOffset.UtcNow.AddSeconds(-5), firstCommentAt: scenario.T.AddHours(1));
 
         var second = await WorkerScenario.RunAsync("once", "--config", config);
         Assert.True(second.Code == ExitCodes.Ok, second.Stdout + second.Stderr);

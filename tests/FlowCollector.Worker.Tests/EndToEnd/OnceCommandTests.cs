@@ -9,13 +9,13 @@ public sealed class OnceCommandTests : IDisposable
 {
     private readonly WorkerScenario scenario = new();
 
-    public void Dispose() => this.scenario.Dispose();
+    public void Dispose() => scenario.Dispose();
 
     [Fact]
     public async Task Once_writes_the_hand_worked_stage_points_to_a_real_InfluxDB_and_a_rerun_changes_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (influx, config) = await this.scenario.StartInfluxAsync(ct);
+        var (influx, config) = await scenario.StartInfluxAsync(ct);
         await using var server = influx;
 
         var first = await WorkerScenario.RunAsync("once", "--config", config);
@@ -37,12 +37,12 @@ public sealed class OnceCommandTests : IDisposable
     [Fact]
     public async Task Once_without_a_sink_writes_the_line_protocol_file_and_prints_the_summary()
     {
-        var config = this.scenario.WriteConfig();
+        var config = scenario.WriteConfig();
 
         var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
 
         Assert.True(code == ExitCodes.Ok, stdout + stderr);
-        var lines = await File.ReadAllLinesAsync(this.scenario.PointsPath, TestContext.Current.CancellationToken);
+        var lines = await File.ReadAllLinesAsync(scenario.PointsPath, TestContext.Current.CancellationToken);
         var stageLines = lines.Where(l => l.StartsWith("change_stage,", StringComparison.Ordinal)).ToList();
         Assert.Equal(WorkerScenario.ExpectedStages.Count, stageLines.Count);
         Assert.Contains(stageLines, l => l.StartsWith("change_stage,kind=wait,org=contoso,repo=web,schema=1,source=github,stage=pickup change_id=\"1\",", StringComparison.Ordinal) && l.Contains("seconds=7200", StringComparison.Ordinal));
@@ -72,37 +72,37 @@ public sealed class OnceCommandTests : IDisposable
         Assert.Equal(["lead_seconds=16800", "lead_seconds=18600"], changes.Select(c => System.Text.RegularExpressions.Regex.Match(c, "lead_seconds=[0-9]+").Value).Order(StringComparer.Ordinal));
         var deployment = Assert.Single(lines, l => l.StartsWith("deployment,", StringComparison.Ordinal));
         Assert.Contains("changes=2i", deployment, StringComparison.Ordinal);
-        Assert.Contains($"Points written to: file {this.scenario.PointsPath}", stdout, StringComparison.Ordinal);
+        Assert.Contains($"Points written to: file {scenario.PointsPath}", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Drafted_review_comments_a_direct_push_a_first_deployment_and_an_overlapping_one_give_the_hand_worked_stages()
     {
-        var config = this.scenario.WriteConfig(repositories: ["fabrikam/shop"]);
+        var config = scenario.WriteConfig(repositories: ["fabrikam/shop"]);
 
         var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
 
         Assert.True(code == ExitCodes.Ok, stdout + stderr);
-        var lines = await File.ReadAllLinesAsync(this.scenario.PointsPath, TestContext.Current.CancellationToken);
+        var lines = await File.ReadAllLinesAsync(scenario.PointsPath, TestContext.Current.CancellationToken);
         var stages = lines.Where(l => l.StartsWith("change_stage,", StringComparison.Ordinal)).ToList();
-        Assert.Equal(this.scenario.ExpectedShopStages.Order(), stages.Select(StageOf).Order());
+        Assert.Equal(scenario.ExpectedShopStages.Order(), stages.Select(StageOf).Order());
         Assert.DoesNotContain(stages, l => l.Contains("clamped=true", StringComparison.Ordinal));
         var leads = lines.Where(l => l.StartsWith("change,", StringComparison.Ordinal))
             .ToDictionary(l => Field(l, "change_id").Trim('"'), l => double.Parse(Field(l, "lead_seconds").TrimEnd('i'), CultureInfo.InvariantCulture));
-        Assert.Equal(this.scenario.ExpectedShopLeadSeconds.OrderBy(p => p.Key), leads.OrderBy(p => p.Key));
+        Assert.Equal(scenario.ExpectedShopLeadSeconds.OrderBy(p => p.Key), leads.OrderBy(p => p.Key));
     }
 
     [Fact]
     public async Task A_failing_target_does_not_stop_the_others_and_once_exits_1()
     {
-        var config = this.scenario.WriteConfig(repositories: ["contoso/missing", "contoso/web"]);
+        var config = scenario.WriteConfig(repositories: ["contoso/missing", "contoso/web"]);
 
         var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
 
         Assert.True(code == ExitCodes.Failed, stdout + stderr);
         Assert.Contains("ok      github:contoso/web", stdout, StringComparison.Ordinal);
         Assert.Matches("FAILED  github:contoso/missing: .*Sources:GitHub:Repositories", stdout);
-        var lines = await File.ReadAllLinesAsync(this.scenario.PointsPath, TestContext.Current.CancellationToken);
+        var lines = await File.ReadAllLinesAsync(scenario.PointsPath, TestContext.Current.CancellationToken);
         Assert.Equal(WorkerScenario.ExpectedStages.Count, lines.Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal)));
     }
 
@@ -110,7 +110,7 @@ public sealed class OnceCommandTests : IDisposable
     public async Task A_rejected_token_is_reported_by_key_and_never_printed()
     {
         const string wrong = "ghp_wrong_token_value_0123456789";
-        var config = this.scenario.WriteConfig(token: wrong);
+        var config = scenario.WriteConfig(token: wrong);
 
         var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
 

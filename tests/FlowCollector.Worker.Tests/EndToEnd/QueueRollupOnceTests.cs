@@ -11,14 +11,14 @@ public sealed class QueueRollupOnceTests : IDisposable
 {
     private readonly WorkerScenario scenario = new();
 
-    public void Dispose() => this.scenario.Dispose();
+    public void Dispose() => scenario.Dispose();
 
     [Fact]
     public async Task The_rollup_sums_each_organisation_and_team_and_a_later_run_of_one_target_still_counts_the_others_from_the_state_store()
     {
         var ct = TestContext.Current.CancellationToken;
         var teams = new Dictionary<string, object?> { ["ValueStream:Teams:shop-team:0"] = "fabrikam/*" };
-        var (influx, both) = await this.scenario.StartInfluxAsync(ct, teams, ["contoso/web", "fabrikam/shop"]);
+        var (influx, both) = await scenario.StartInfluxAsync(ct, teams, ["contoso/web", "fabrikam/shop"]);
         await using var server = influx;
 
         var first = await WorkerScenario.RunAsync("once", "--config", both);
@@ -42,7 +42,7 @@ public sealed class QueueRollupOnceTests : IDisposable
 
         // A run of contoso/web alone (a minute later, as the next tick of one target would be): fabrikam/shop's snapshot is
         // in the state store and younger than three of its intervals, so the organisation sums still include it.
-        var webOnly = this.scenario.WriteConfig(new Dictionary<string, object?>(teams)
+        var webOnly = scenario.WriteConfig(new Dictionary<string, object?>(teams)
         {
             ["Sinks:InfluxDb:Url"] = influx.Url.ToString(),
             ["Sinks:InfluxDb:ApiVersion"] = "V1",

@@ -7,13 +7,13 @@ public sealed class ReportCommandTests : IDisposable
 {
     private readonly WorkerScenario scenario = new();
 
-    public void Dispose() => this.scenario.Dispose();
+    public void Dispose() => scenario.Dispose();
 
     [Fact]
     public async Task Report_writes_the_page_and_leaves_no_points_and_no_state()
     {
-        var config = this.scenario.WriteConfig();
-        var page = Path.Combine(this.scenario.Directory, "web.html");
+        var config = scenario.WriteConfig();
+        var page = Path.Combine(scenario.Directory, "web.html");
 
         var (code, stdout, stderr) = await WorkerScenario.RunAsync("report", "--config", config, "--out", page, "--period", "90d");
 
@@ -31,14 +31,14 @@ public sealed class ReportCommandTests : IDisposable
         Assert.Contains("No constraint named: 2 change(s) arrived; a constraint is named from 5.", html, StringComparison.Ordinal);
 
         // Nothing of the collector's own: no points file, no state database.
-        Assert.False(File.Exists(this.scenario.PointsPath), "report must not write points");
-        Assert.False(File.Exists(this.scenario.StatePath), "report must not touch the configured state");
+        Assert.False(File.Exists(scenario.PointsPath), "report must not write points");
+        Assert.False(File.Exists(scenario.StatePath), "report must not touch the configured state");
     }
 
     [Fact]
     public async Task A_period_that_is_not_a_duration_is_one_line_and_exit_2()
     {
-        var config = this.scenario.WriteConfig();
+        var config = scenario.WriteConfig();
 
         var (code, _, stderr) = await WorkerScenario.RunAsync("report", "--config", config, "--period", "a month");
 

@@ -19,7 +19,7 @@ public sealed class SinkOutageTests : IDisposable
 
     private readonly WorkerScenario scenario = new();
 
-    public void Dispose() => this.scenario.Dispose();
+    public void Dispose() => scenario.Dispose();
 
     [Fact]
     public async Task A_server_killed_mid_run_loses_and_duplicates_nothing_once_it_is_back_and_the_run_is_repeated()
@@ -31,14 +31,14 @@ public sealed class SinkOutageTests : IDisposable
         await faulty.CreateDatabaseAsync("flow", ct);
 
         // The reference: the same collection with a server that stays up (its own state file, so both start from scratch).
-        var referenceConfig = this.Config(reference, "reference.db");
+        var referenceConfig = Config(reference, "reference.db");
         var clean = await WorkerScenario.RunAsync("once", "--config", referenceConfig);
         Assert.True(clean.Code == ExitCodes.Ok, clean.Stdout + clean.Stderr);
         var expected = await DeliveryRowsAsync(reference, ct);
         Assert.True(expected.Count >= 12, $"the scenario should write a dozen delivery points, wrote {expected.Count}");
 
         // The fault: batches of 3 lines; the server is killed right after acknowledging the second batch.
-        var faultyConfig = this.Config(faulty, "faulty.db");
+        var faultyConfig = Config(faulty, "faulty.db");
         var outage = new Outage(faulty, acknowledgedWrites: 2);
         var failed = await RunAsync(faultyConfig, services => services.AddHttpClient(InfluxDbSink.HttpClientName).AddHttpMessageHandler(() => new KillingHandler(outage)));
 
@@ -46,7 +46,7 @@ public sealed class SinkOutageTests : IDisposable
         Assert.Contains("Sinks:InfluxDb:Url", failed.Stdout + failed.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Points written to", failed.Stdout, StringComparison.Ordinal); // nothing completed: say so, not where points went
         Assert.Contains("No target completed", failed.Stdout, StringComparison.Ordinal);
-        var state = await new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.scenario.Directory, "faulty.db") }))
+        var state = await new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(scenario.Directory, "faulty.db") }))
             .GetTargetAsync("github:contoso/web", ct);
         Assert.NotNull(state);
         Assert.Null(state.Watermark);
@@ -62,9 +62,9 @@ public sealed class SinkOutageTests : IDisposable
         Assert.Equal(expected, await DeliveryRowsAsync(faulty, ct));
     }
 
-    private string Config(InfluxDbServer influx, string stateFile) => this.scenario.WriteConfig(new Dictionary<string, object?>
+    private string Config(InfluxDbServer influx, string stateFile) => scenario.WriteConfig(new Dictionary<string, object?>
     {
-        ["State:SqlitePath"] = Path.Combine(this.scenario.Directory, stateFile),
+        ["State:SqlitePath"] = Path.Combine(scenario.Directory, stateFile),
         ["Sinks:InfluxDb:Url"] = influx.Url.ToString(),
         ["Sinks:InfluxDb:ApiVersion"] = "V1",
         ["Sinks:InfluxDb:Database"] = "flow",
@@ -104,7 +104,7 @@ public sealed class SinkOutageTests : IDisposable
 
         public async Task BeforeWriteAsync()
         {
-            if (Interlocked.Increment(ref this.writes) == acknowledgedWrites + 1)
+            if (Interlocked.Increment(ref writes) == acknowledgedWrites + 1)
             {
                 await server.StopAsync();
             }

@@ -9,7 +9,7 @@ public sealed class TracingTests : IDisposable
 {
     private readonly WorkerScenario scenario = new();
 
-    public void Dispose() => this.scenario.Dispose();
+    public void Dispose() => scenario.Dispose();
 
     [Fact]
     public async Task Each_target_run_is_a_span_with_every_API_call_under_it()
@@ -22,12 +22,12 @@ public sealed class TracingTests : IDisposable
             ActivityStopped = finished.Add,
         };
         ActivitySource.AddActivityListener(listener);
-        var config = this.scenario.WriteConfig();
+        var config = scenario.WriteConfig();
 
         var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
 
         Assert.True(code == ExitCodes.Ok, stdout + stderr);
-        var githubUrl = this.scenario.GitHub.Url.TrimEnd('/');
+        var githubUrl = scenario.GitHub.Url.TrimEnd('/');
         var calls = finished.Where(a => a.Source.Name == "System.Net.Http" && (a.GetTagItem("url.full") as string ?? "").StartsWith(githubUrl, StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(calls);
         var runs = calls.Select(c => c.TraceId).Distinct().Select(trace => finished.Single(a => a.Source.Name == FlowCollectorTelemetry.Name && a.TraceId == trace)).ToList();

@@ -8,12 +8,12 @@ public sealed class ValidateAndRunCommandTests : IDisposable
 {
     private readonly WorkerScenario scenario = new();
 
-    public void Dispose() => this.scenario.Dispose();
+    public void Dispose() => scenario.Dispose();
 
     [Fact]
     public async Task Validate_with_a_broken_config_prints_every_problem_by_key_and_exits_2()
     {
-        var config = this.scenario.WriteConfig(
+        var config = scenario.WriteConfig(
             new Dictionary<string, object?>
             {
                 ["Sinks:InfluxDb:Url"] = "http://influx:8086",
@@ -39,7 +39,7 @@ public sealed class ValidateAndRunCommandTests : IDisposable
     [Fact]
     public async Task Validate_with_a_good_config_checks_each_target_and_the_sink_and_writes_nothing()
     {
-        var config = this.scenario.WriteConfig(repositories: ["contoso/web", "contoso/missing"]);
+        var config = scenario.WriteConfig(repositories: ["contoso/web", "contoso/missing"]);
 
         var (code, stdout, stderr) = await WorkerScenario.RunAsync("validate", "--config", config);
 
@@ -47,15 +47,15 @@ public sealed class ValidateAndRunCommandTests : IDisposable
         Assert.Contains("Configuration is valid.", stdout, StringComparison.Ordinal);
         Assert.Matches(@"ok\s+github:contoso/web \(every 00:15:00", stdout);
         Assert.Matches(@"FAILED github:contoso/missing", stdout);
-        Assert.False(File.Exists(this.scenario.PointsPath), "validate must not write points");
+        Assert.False(File.Exists(scenario.PointsPath), "validate must not write points");
     }
 
     [Fact]
     public async Task Validate_lists_an_organisation_and_checks_the_repositories_it_found_but_not_archived_ones()
     {
-        this.scenario.Model.AddRepository("contoso/api");
-        this.scenario.Model.AddRepository("contoso/old").IsArchived = true;
-        var config = this.scenario.WriteConfig(new Dictionary<string, object?> { ["Sources:GitHub:Organizations:0:Name"] = "contoso" }, repositories: []);
+        scenario.Model.AddRepository("contoso/api");
+        scenario.Model.AddRepository("contoso/old").IsArchived = true;
+        var config = scenario.WriteConfig(new Dictionary<string, object?> { ["Sources:GitHub:Organizations:0:Name"] = "contoso" }, repositories: []);
 
         var (code, stdout, stderr) = await WorkerScenario.RunAsync("validate", "--config", config);
 
@@ -69,7 +69,7 @@ public sealed class ValidateAndRunCommandTests : IDisposable
     [Fact]
     public async Task Once_with_only_an_organisation_that_cannot_be_listed_says_why_and_collects_nothing()
     {
-        var config = this.scenario.WriteConfig(new Dictionary<string, object?> { ["Sources:GitHub:Organizations:0:Name"] = "no-such-org" }, repositories: []);
+        var config = scenario.WriteConfig(new Dictionary<string, object?> { ["Sources:GitHub:Organizations:0:Name"] = "no-such-org" }, repositories: []);
 
         var (code, stdout, stderr) = await WorkerScenario.RunAsync("once", "--config", config);
 
@@ -78,14 +78,14 @@ public sealed class ValidateAndRunCommandTests : IDisposable
         Assert.Contains("no-such-org", stderr, StringComparison.Ordinal);
         Assert.Contains("every repository listing failed", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(WorkerScenario.Token, stdout + stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(this.scenario.PointsPath));
+        Assert.False(File.Exists(scenario.PointsPath));
     }
 
     [Fact]
     public async Task Validate_reports_an_unreachable_sink_on_one_line_and_exits_1()
     {
         var port = FreePort();
-        var config = this.scenario.WriteConfig(new Dictionary<string, object?>
+        var config = scenario.WriteConfig(new Dictionary<string, object?>
         {
             ["Sinks:InfluxDb:Url"] = $"http://127.0.0.1:{port}",
             ["Sinks:InfluxDb:ApiVersion"] = "V1",
@@ -107,7 +107,7 @@ public sealed class ValidateAndRunCommandTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var port = FreePort();
-        var config = this.scenario.WriteConfig();
+        var config = scenario.WriteConfig();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -136,7 +136,7 @@ public sealed class ValidateAndRunCommandTests : IDisposable
             Assert.Contains("http_response_status_code=\"200\"", text, StringComparison.Ordinal);
             Assert.Contains("flowcollector_targets_backfilling", text, StringComparison.Ordinal);
             Assert.DoesNotContain("flowcollector_api_requests", text, StringComparison.Ordinal);
-            Assert.True(File.Exists(this.scenario.PointsPath));
+            Assert.True(File.Exists(scenario.PointsPath));
 
             // /readyz in detail: every target's state, and none left in its first backfill once it was collected.
             var detail = await EventuallyAsync(() => http.GetAsync("/readyz", ct), r => r.Content.ReadAsStringAsync(ct).Result.Contains("\"collected\"", StringComparison.Ordinal), run);

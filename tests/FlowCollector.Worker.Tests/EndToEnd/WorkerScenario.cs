@@ -16,11 +16,11 @@ internal sealed class WorkerScenario : IDisposable
 
     public WorkerScenario(TimeSpan? latency = null)
     {
-        this.Directory = System.IO.Directory.CreateTempSubdirectory("flowcollector-e2e-").FullName;
-        this.Model = new SimulatedGitHub();
-        var web = this.Model.AddRepository("contoso/web");
+        Directory = System.IO.Directory.CreateTempSubdirectory("flowcollector-e2e-").FullName;
+        Model = new SimulatedGitHub();
+        var web = Model.AddRepository("contoso/web");
         var t = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-3).AddHours(9);
-        this.T = t;
+        T = t;
 
         // #1: commit 1 h before opening; bob comments after 2 h, approves after 3 h; merged 15 min later;
         //     its merge commit deployed to production 45 min after the merge, for 10 min (the first deployment).
@@ -52,8 +52,8 @@ internal sealed class WorkerScenario : IDisposable
         web.OpenPullRequest("frank", t).Commit(t.AddMinutes(-10)).Review("bob", SimulatedReviewState.Approved, t.AddHours(1));
         web.OpenPullRequest("grace", t, baseBranch: "release/1.0").Commit(t.AddMinutes(-10)).Merge(t.AddHours(2));
 
-        this.DirectPushSha = AddReviewAndChangeSetShapes(this.Model.AddRepository("fabrikam/shop"), t);
-        this.GitHub = new GitHubSimulator(this.Model, new GitHubSimulatorOptions { Token = Token, Latency = latency ?? TimeSpan.Zero });
+        DirectPushSha = AddReviewAndChangeSetShapes(Model.AddRepository("fabrikam/shop"), t);
+        GitHub = new GitHubSimulator(Model, new GitHubSimulatorOptions { Token = Token, Latency = latency ?? TimeSpan.Zero });
     }
 
     /// <summary>Expected <c>change_stage</c> points: (change id, stage, seconds), worked out by hand above.</summary>
@@ -73,12 +73,12 @@ internal sealed class WorkerScenario : IDisposable
         ("1", "coding", 3600), ("1", "pickup", 3600), ("1", "review", 7200), ("1", "merge", 1800), ("1", "release_wait", 1800), ("1", "deploy:production", 6300),
         ("2", "coding", 3600), ("2", "pickup", 1800), ("2", "review", 1800), ("2", "merge", 1800), ("2", "release_wait", 7200), ("2", "deploy:production", 6300),
         ("3", "coding", 1800), ("3", "merge", 5400), ("3", "release_wait", 1800), ("3", "deploy:production", 900),
-        (this.DirectPushSha, "coding", 1200), (this.DirectPushSha, "release_wait", 3000), (this.DirectPushSha, "deploy:production", 900),
+        (DirectPushSha, "coding", 1200), (DirectPushSha, "release_wait", 3000), (DirectPushSha, "deploy:production", 900),
     ];
 
     /// <summary>Expected lead times of fabrikam/shop, by change: first commit → the first production deployment carrying it finished.</summary>
     public IReadOnlyDictionary<string, double> ExpectedShopLeadSeconds =>
-        new Dictionary<string, double> { ["1"] = 24300, ["2"] = 22500, ["3"] = 9900, [this.DirectPushSha] = 5100 };
+        new Dictionary<string, double> { ["1"] = 24300, ["2"] = 22500, ["3"] = 9900, [DirectPushSha] = 5100 };
 
     public string Directory { get; }
 
@@ -88,9 +88,9 @@ internal sealed class WorkerScenario : IDisposable
 
     public DateTimeOffset T { get; }
 
-    public string StatePath => Path.Combine(this.Directory, "state.db");
+    public string StatePath => Path.Combine(Directory, "state.db");
 
-    public string PointsPath => Path.Combine(this.Directory, "points.lp");
+    public string PointsPath => Path.Combine(Directory, "points.lp");
 
     /// <summary>
     /// Starts a real InfluxDB 1.x with an empty <c>flow</c> database and writes a configuration whose sink is that
@@ -112,7 +112,7 @@ internal sealed class WorkerScenario : IDisposable
             keys[key] = value;
         }
 
-        return (influx, this.WriteConfig(keys, repositories));
+        return (influx, WriteConfig(keys, repositories));
     }
 
     /// <summary>Writes a configuration file for the collector; <paramref name="extra"/> overrides or adds keys.</summary>
@@ -120,7 +120,7 @@ internal sealed class WorkerScenario : IDisposable
     {
         var github = new Dictionary<string, object?>
         {
-            ["ApiBaseAddress"] = this.GitHub.Url,
+            ["ApiBaseAddress"] = GitHub.Url,
             ["Token"] = token,
             ["Repositories"] = repositories ?? ["contoso/web"],
             ["Resilience"] = new Dictionary<string, object?> { ["Retry"] = new Dictionary<string, object?> { ["Delay"] = "00:00:00.010" } },
@@ -128,15 +128,15 @@ internal sealed class WorkerScenario : IDisposable
         var config = new Dictionary<string, object?>
         {
             ["Sources"] = new Dictionary<string, object?> { ["GitHub"] = github },
-            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = this.StatePath },
-            ["Sinks"] = new Dictionary<string, object?> { ["File"] = new Dictionary<string, object?> { ["Path"] = this.PointsPath } },
+            ["State"] = new Dictionary<string, object?> { ["SqlitePath"] = StatePath },
+            ["Sinks"] = new Dictionary<string, object?> { ["File"] = new Dictionary<string, object?> { ["Path"] = PointsPath } },
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, object?>())
         {
             Set(config, key.Split(':'), value);
         }
 
-        var path = Path.Combine(this.Directory, $"config-{Guid.NewGuid():N}.json");
+        var path = Path.Combine(Directory, $"config-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, JsonSerializer.Serialize(config));
         return path;
     }
@@ -192,11 +192,11 @@ internal sealed class WorkerScenario : IDisposable
 
     public void Dispose()
     {
-        this.GitHub.Dispose();
+        GitHub.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            System.IO.Directory.Delete(this.Directory, recursive: true);
+            System.IO.Directory.Delete(Directory, recursive: true);
         }
         catch (IOException)
         {

@@ -27,14 +27,14 @@ public sealed partial class AzureDevOpsFaultTests : SourceFaultCases
         var now = DateTimeOffset.UtcNow;
         var model = SimulatedAzureDevOps.Generate(seed: 21, projects: 1, reposPerProject: 1, prsPerRepo: 40, now.AddDays(-6), new AzureDevOpsGenerationOptions { Now = now.AddHours(-1) });
         var project = model.Projects[0];
-        this.repository = $"{project.Name}/{project.Repositories[0].Name}";
-        this.target = $"azuredevops:{model.Organization}/{this.repository}";
-        this.ado = new AzureDevOpsSimulator(model);
+        repository = $"{project.Name}/{project.Repositories[0].Name}";
+        target = $"azuredevops:{model.Organization}/{repository}";
+        ado = new AzureDevOpsSimulator(model);
     }
 
-    protected override string UpstreamUrl => this.ado.Url;
+    protected override string UpstreamUrl => ado.Url;
 
-    protected override string Target => this.target;
+    protected override string Target => target;
 
     protected override string CutRequest => PullRequestList;
 
@@ -46,30 +46,30 @@ public sealed partial class AzureDevOpsFaultTests : SourceFaultCases
         Assert.Contains(points, l => l.StartsWith("deployment,", StringComparison.Ordinal));
     }
 
-    protected override void DisposeSimulator() => this.ado.Dispose();
+    protected override void DisposeSimulator() => ado.Dispose();
 
     [Fact]
     public async Task An_HTML_page_that_is_not_the_sign_in_page_points_at_the_organisation_URL_or_a_proxy_not_the_credential()
     {
-        this.Proxy.HtmlNext(PullRequestList, "<!DOCTYPE html><html><head><title>Corporate proxy: access denied</title></head><body>Blocked by policy</body></html>", times: 50);
+        Proxy.HtmlNext(PullRequestList, "<!DOCTYPE html><html><head><title>Corporate proxy: access denied</title></head><body>Blocked by policy</body></html>", times: 50);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Run));
 
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "with an HTML page (200, \"Corporate proxy: access denied\") instead of data");
         Assert.Contains("Sources:AzureDevOps:OrganizationUrl", output, StringComparison.Ordinal);
         Assert.DoesNotContain("credential was not accepted", output, StringComparison.Ordinal);
-        await this.AssertReRunGivesTheFaultFreePointsAsync();
+        await AssertReRunGivesTheFaultFreePointsAsync();
     }
 
     [Fact]
     public async Task The_real_sign_in_page_still_means_the_credential()
     {
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run, ("Sources:AzureDevOps:Pat", "wrongpat0000000000000000000000000000000000000000000")));
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Run, ("Sources:AzureDevOps:Pat", "wrongpat0000000000000000000000000000000000000000000")));
 
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "with a sign-in page (203) instead of data: the credential was not accepted");
-        Assert.Null(await this.Run.WatermarkAsync(this.target));
+        Assert.Null(await Run.WatermarkAsync(target));
     }
 
     [Theory]
@@ -77,26 +77,26 @@ public sealed partial class AzureDevOpsFaultTests : SourceFaultCases
     [InlineData(12)] // 1 in 12
     public async Task Transient_500s_at_a_steady_rate_are_absorbed_by_retries_without_opening_the_circuit(int every)
     {
-        this.Proxy.FailEvery(every);
+        Proxy.FailEvery(every);
 
         // The defaults (Resilience keys unset): what a deployment without tuning gets. FLOWCOLLECTOR_FAULT_RESILIENCE=library
         // measures the resilience library's own defaults instead (breaker at 10 % failures, 2 s retry delay), for docs/faults.md.
         var library = Environment.GetEnvironmentVariable("FLOWCOLLECTOR_FAULT_RESILIENCE") == "library";
         var (code, output, elapsed) = await FaultRun.OnceAsync(library
-            ? this.Config(this.Run, ("Sources:AzureDevOps:Resilience:Retry:Delay", "00:00:02"), ("Sources:AzureDevOps:Resilience:CircuitBreaker:FailureRatio", "0.1"))
-            : this.Config(this.Run, ("Sources:AzureDevOps:Resilience", null)));
+            ? Config(Run, ("Sources:AzureDevOps:Resilience:Retry:Delay", "00:00:02"), ("Sources:AzureDevOps:Resilience:CircuitBreaker:FailureRatio", "0.1"))
+            : Config(Run, ("Sources:AzureDevOps:Resilience", null)));
         if (Environment.GetEnvironmentVariable("FLOWCOLLECTOR_FAULT_FIGURES") is { Length: > 0 } figures)
         {
             await File.AppendAllTextAsync(
                 figures,
-                $"1 in {every} ({(library ? "library defaults" : "FlowCollector defaults")}): exit {code}, {this.Proxy.Injected} 500s in {this.Proxy.Requests - this.FaultFreeRequests} requests (fault-free run: {this.FaultFreeRequests}), {elapsed.TotalSeconds:0.0} s{Environment.NewLine}",
+                $"1 in {every} ({(library ? "library defaults" : "FlowCollector defaults")}): exit {code}, {Proxy.Injected} 500s in {Proxy.Requests - FaultFreeRequests} requests (fault-free run: {FaultFreeRequests}), {elapsed.TotalSeconds:0.0} s{Environment.NewLine}",
                 TestContext.Current.CancellationToken);
         }
 
         Assert.True(code == ExitCodes.Ok, output);
         Assert.DoesNotContain("circuit", output, StringComparison.OrdinalIgnoreCase);
-        Assert.True(this.Proxy.Injected >= (this.FaultFreeRequests / every) - 1, $"{this.Proxy.Injected} 500s injected of {this.Proxy.Requests - this.FaultFreeRequests} requests");
-        Assert.Equal(this.FaultFree, this.Run.DeliveryPoints());
+        Assert.True(Proxy.Injected >= (FaultFreeRequests / every) - 1, $"{Proxy.Injected} 500s injected of {Proxy.Requests - FaultFreeRequests} requests");
+        Assert.Equal(FaultFree, Run.DeliveryPoints());
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed partial class AzureDevOpsFaultTests : SourceFaultCases
     {
         // Azure DevOps may answer fewer than $top items and still say more follow (x-ms-continuationtoken): the first page
         // of pull requests comes back with one item and the token; the rest must still be read.
-        this.Proxy.RewriteNext(PullRequestList, body =>
+        Proxy.RewriteNext(PullRequestList, body =>
         {
             var json = JsonNode.Parse(body)!.AsObject();
             var items = json["value"]!.AsArray();
@@ -118,46 +118,46 @@ public sealed partial class AzureDevOpsFaultTests : SourceFaultCases
             return (json.ToJsonString(), new Dictionary<string, string> { ["x-ms-continuationtoken"] = "more" });
         });
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Run));
 
         Assert.True(code == ExitCodes.Ok, output);
-        Assert.Equal(1, this.Proxy.Injected);
-        Assert.Equal(this.FaultFree, this.Run.DeliveryPoints());
+        Assert.Equal(1, Proxy.Injected);
+        Assert.Equal(FaultFree, Run.DeliveryPoints());
     }
 
     [Fact]
     public async Task A_completed_build_without_finishTime_fails_the_read_clearly_and_keeps_the_watermark()
     {
-        this.Proxy.RewriteNext(CompletedBuilds, body => (FinishTime().Replace(body, "", 1), null), times: 50);
+        Proxy.RewriteNext(CompletedBuilds, body => (FinishTime().Replace(body, "", 1), null), times: 50);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Run));
 
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "as completed without finishTime");
         Assert.Contains("nothing of this read was kept (watermark unchanged)", output, StringComparison.Ordinal);
-        await this.AssertReRunGivesTheFaultFreePointsAsync();
+        await AssertReRunGivesTheFaultFreePointsAsync();
     }
 
     [Fact]
     public async Task A_completed_pull_request_without_closedDate_is_treated_alike()
     {
-        this.Proxy.RewriteNext(PullRequestList, body => (ClosedDate().Replace(body, "", 1), null), times: 50);
+        Proxy.RewriteNext(PullRequestList, body => (ClosedDate().Replace(body, "", 1), null), times: 50);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Run));
 
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "without pullRequestId, creationDate or closedDate");
         Assert.Contains("nothing of this read was kept (watermark unchanged)", output, StringComparison.Ordinal);
-        await this.AssertReRunGivesTheFaultFreePointsAsync();
+        await AssertReRunGivesTheFaultFreePointsAsync();
     }
 
     protected override string Config(FaultRun run, params (string Key, object? Value)[] extra)
     {
         var keys = new Dictionary<string, object?>
         {
-            ["Sources:AzureDevOps:OrganizationUrl"] = this.Proxy.Url,
-            ["Sources:AzureDevOps:Pat"] = this.ado.Pat,
-            ["Sources:AzureDevOps:Repositories"] = new[] { this.repository },
+            ["Sources:AzureDevOps:OrganizationUrl"] = Proxy.Url,
+            ["Sources:AzureDevOps:Pat"] = ado.Pat,
+            ["Sources:AzureDevOps:Repositories"] = new[] { repository },
             ["Sources:AzureDevOps:Resilience:Retry:Delay"] = "00:00:00.010",
         };
         foreach (var (key, value) in extra)

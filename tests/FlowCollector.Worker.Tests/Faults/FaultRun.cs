@@ -13,20 +13,20 @@ public sealed class FaultRun : IDisposable
 {
     public FaultRun(string name)
     {
-        this.Directory = System.IO.Directory.CreateTempSubdirectory($"flowcollector-fault-{name}-").FullName;
+        Directory = System.IO.Directory.CreateTempSubdirectory($"flowcollector-fault-{name}-").FullName;
     }
 
     public string Directory { get; }
 
-    public string StatePath => Path.Combine(this.Directory, "state.db");
+    public string StatePath => Path.Combine(Directory, "state.db");
 
-    public string PointsPath => Path.Combine(this.Directory, "points.lp");
+    public string PointsPath => Path.Combine(Directory, "points.lp");
 
     /// <summary>The configuration keys that put state and points in this run's folder.</summary>
     public IReadOnlyDictionary<string, object?> Keys => new Dictionary<string, object?>
     {
-        ["State:SqlitePath"] = this.StatePath,
-        ["Sinks:File:Path"] = this.PointsPath,
+        ["State:SqlitePath"] = StatePath,
+        ["Sinks:File:Path"] = PointsPath,
     };
 
     /// <summary>Runs <c>once</c>; stdout and stderr together (where the one line is looked for).</summary>
@@ -40,7 +40,7 @@ public sealed class FaultRun : IDisposable
     /// <summary>The target's watermark as the state file holds it (null: never advanced).</summary>
     public async Task<DateTimeOffset?> WatermarkAsync(string target)
     {
-        var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = this.StatePath }));
+        var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = StatePath }));
         var state = await store.GetTargetAsync(target, TestContext.Current.CancellationToken);
         return state?.Watermark;
     }
@@ -50,8 +50,8 @@ public sealed class FaultRun : IDisposable
     /// carry the run's own time), sorted: two runs over the same data give the same list.
     /// </summary>
     public List<string> DeliveryPoints() =>
-        File.Exists(this.PointsPath)
-            ? File.ReadAllLines(this.PointsPath)
+        File.Exists(PointsPath)
+            ? File.ReadAllLines(PointsPath)
                 .Where(l => l.Length > 0 && !l.StartsWith("collector_sync,", StringComparison.Ordinal) && !l.StartsWith("stage_queue,", StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)
                 .ToList()
@@ -59,13 +59,13 @@ public sealed class FaultRun : IDisposable
 
     /// <summary>The <c>collector_sync</c> lines written (one per run, success or failure).</summary>
     public List<string> SyncPoints() =>
-        File.Exists(this.PointsPath) ? File.ReadAllLines(this.PointsPath).Where(l => l.StartsWith("collector_sync,", StringComparison.Ordinal)).ToList() : [];
+        File.Exists(PointsPath) ? File.ReadAllLines(PointsPath).Where(l => l.StartsWith("collector_sync,", StringComparison.Ordinal)).ToList() : [];
 
     /// <summary>Writes a configuration file from nested dictionaries and flat <c>A:B:C</c> keys.</summary>
     public string WriteConfig(IReadOnlyDictionary<string, object?> keys)
     {
         var config = new Dictionary<string, object?>();
-        foreach (var (key, value) in keys.Concat(this.Keys))
+        foreach (var (key, value) in keys.Concat(Keys))
         {
             var node = config;
             var path = key.Split(':');
@@ -83,7 +83,7 @@ public sealed class FaultRun : IDisposable
             node[path[^1]] = value;
         }
 
-        var file = Path.Combine(this.Directory, $"config-{Guid.NewGuid():N}.json");
+        var file = Path.Combine(Directory, $"config-{Guid.NewGuid():N}.json");
         File.WriteAllText(file, JsonSerializer.Serialize(config));
         return file;
     }
@@ -102,7 +102,7 @@ public sealed class FaultRun : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            System.IO.Directory.Delete(this.Directory, recursive: true);
+            System.IO.Directory.Delete(Directory, recursive: true);
         }
         catch (IOException)
         {

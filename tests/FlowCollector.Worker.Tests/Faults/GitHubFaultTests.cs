@@ -18,7 +18,7 @@ public sealed partial class GitHubFaultTests() : SourceFaultCases("github")
 
     private readonly WorkerScenario scenario = new();
 
-    protected override string UpstreamUrl => this.scenario.GitHub.Url;
+    protected override string UpstreamUrl => scenario.GitHub.Url;
 
     protected override string Target => "github:contoso/web";
 
@@ -29,34 +29,34 @@ public sealed partial class GitHubFaultTests() : SourceFaultCases("github")
     protected override void AssertBaseline(List<string> points) =>
         Assert.Equal(WorkerScenario.ExpectedStages.Count, points.Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal)));
 
-    protected override void DisposeSimulator() => this.scenario.Dispose();
+    protected override void DisposeSimulator() => scenario.Dispose();
 
     [Fact]
     public async Task A_runs_list_shorter_than_its_total_count_fails_the_read_and_keeps_the_watermark()
     {
         // The scenario has no workflow runs: GitHub saying there are 3 while delivering none is the same short answer.
-        this.Proxy.RewriteNext(RunsRead, body => (TotalCount().Replace(body, "\"total_count\":3", 1), null), times: 1);
+        Proxy.RewriteNext(RunsRead, body => (TotalCount().Replace(body, "\"total_count\":3", 1), null), times: 1);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Run));
 
-        Assert.Equal(1, this.Proxy.Injected);
+        Assert.Equal(1, Proxy.Injected);
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "GitHub returned an incomplete list for GET /repos/contoso/web/actions/runs");
         Assert.Contains("0 workflow runs delivered across the pages, but total_count said 3", output, StringComparison.Ordinal);
-        await this.AssertReRunGivesTheFaultFreePointsAsync();
+        await AssertReRunGivesTheFaultFreePointsAsync();
     }
 
     [Fact]
     public async Task Transient_500s_on_one_request_in_three_are_absorbed_by_retries()
     {
         // A GitHub read of this repository takes 7 requests: one in three fails at least twice.
-        this.Proxy.FailEvery(3);
+        Proxy.FailEvery(3);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Run));
 
         Assert.True(code == ExitCodes.Ok, output);
-        Assert.True(this.Proxy.Injected >= 2, $"{this.Proxy.Injected} 500s injected");
-        Assert.Equal(this.FaultFree, this.Run.DeliveryPoints());
+        Assert.True(Proxy.Injected >= 2, $"{Proxy.Injected} 500s injected");
+        Assert.Equal(FaultFree, Run.DeliveryPoints());
     }
 
     [Fact]
@@ -66,31 +66,31 @@ public sealed partial class GitHubFaultTests() : SourceFaultCases("github")
         // resets 3 s later by GitHub's clock. Measured on our clock the reset would be 1 h 3 s away, beyond MaxWait (2 min),
         // and the target would fail at once; measured against Date it is 3 s (+1 s margin).
         var skew = TimeSpan.FromHours(1);
-        this.Proxy.DateSkew = skew;
-        this.scenario.GitHub.RateLimitRemaining = 0;
-        this.scenario.GitHub.RateLimitReset = DateTimeOffset.UtcNow + skew + TimeSpan.FromSeconds(3);
+        Proxy.DateSkew = skew;
+        scenario.GitHub.RateLimitRemaining = 0;
+        scenario.GitHub.RateLimitReset = DateTimeOffset.UtcNow + skew + TimeSpan.FromSeconds(3);
         var ct = TestContext.Current.CancellationToken;
         var refill = Task.Run(
             async () =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(3), ct);
-                this.scenario.GitHub.RateLimitRemaining = 5000;
+                scenario.GitHub.RateLimitRemaining = 5000;
             },
             ct);
 
-        var (code, output, elapsed) = await FaultRun.OnceAsync(this.Config(this.Run, ("Sources:GitHub:RateLimit:MaxWait", "00:02:00")));
+        var (code, output, elapsed) = await FaultRun.OnceAsync(Config(Run, ("Sources:GitHub:RateLimit:MaxWait", "00:02:00")));
         await refill;
 
         Assert.True(code == ExitCodes.Ok, output);
         Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
-        Assert.Equal(this.FaultFree, this.Run.DeliveryPoints());
+        Assert.Equal(FaultFree, Run.DeliveryPoints());
     }
 
     protected override string Config(FaultRun run, params (string Key, object? Value)[] extra)
     {
         var keys = new Dictionary<string, object?>
         {
-            ["Sources:GitHub:ApiBaseAddress"] = this.Proxy.Url,
+            ["Sources:GitHub:ApiBaseAddress"] = Proxy.Url,
             ["Sources:GitHub:Token"] = WorkerScenario.Token,
             ["Sources:GitHub:Repositories"] = new[] { "contoso/web" },
             ["Sources:GitHub:Resilience:Retry:Delay"] = "00:00:00.010",

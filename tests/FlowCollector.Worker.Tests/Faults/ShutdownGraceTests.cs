@@ -20,14 +20,14 @@ public sealed class ShutdownGraceTests : IDisposable
 
     private WorkerScenario? scenario;
 
-    public void Dispose() => this.scenario?.Dispose();
+    public void Dispose() => scenario?.Dispose();
 
     [Fact]
     public async Task A_collection_running_at_SIGTERM_finishes_within_the_grace_and_its_points_and_watermark_are_kept()
     {
         // 400 ms per request and about 8 requests: the read needs ~3 s after the signal, the grace allows 60 s.
-        this.scenario = new WorkerScenario(latency: TimeSpan.FromMilliseconds(400));
-        var (code, output, afterSignal) = await this.RunAndTerminateAsync(grace: "00:01:00");
+        scenario = new WorkerScenario(latency: TimeSpan.FromMilliseconds(400));
+        var (code, output, afterSignal) = await RunAndTerminateAsync(grace: "00:01:00");
 
         Assert.True(code == 0, output);
         Assert.True(afterSignal > TimeSpan.FromSeconds(1), $"exited {afterSignal} after SIGTERM: the collection cannot have finished");
@@ -36,8 +36,8 @@ public sealed class ShutdownGraceTests : IDisposable
         Assert.Contains($"Collected {Target}", output, StringComparison.Ordinal);
         Assert.Contains($"FlowCollector {FlowCollector.Worker.Cli.CommandLine.Version} starting: run", output, StringComparison.Ordinal);
         Assert.DoesNotContain("abandoned", output, StringComparison.Ordinal);
-        Assert.NotNull(await this.WatermarkAsync());
-        var stages = File.ReadAllLines(this.scenario.PointsPath).Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal));
+        Assert.NotNull(await WatermarkAsync());
+        var stages = File.ReadAllLines(scenario.PointsPath).Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal));
         Assert.Equal(WorkerScenario.ExpectedStages.Count, stages);
     }
 
@@ -45,15 +45,15 @@ public sealed class ShutdownGraceTests : IDisposable
     public async Task A_collection_still_running_when_the_grace_ends_is_abandoned_with_a_line_naming_it_and_its_watermark_kept()
     {
         // 3 s per request: the read cannot finish in a 2-second grace.
-        this.scenario = new WorkerScenario(latency: TimeSpan.FromSeconds(3));
-        var (code, output, afterSignal) = await this.RunAndTerminateAsync(grace: "00:00:02");
+        scenario = new WorkerScenario(latency: TimeSpan.FromSeconds(3));
+        var (code, output, afterSignal) = await RunAndTerminateAsync(grace: "00:00:02");
 
         Assert.True(code == 0, output);
         Assert.True(afterSignal >= TimeSpan.FromSeconds(1.5), $"exited {afterSignal} after SIGTERM: the grace was not given");
         Assert.True(afterSignal < TimeSpan.FromSeconds(20), $"exited {afterSignal} after SIGTERM");
         Assert.Contains($"Shutdown grace (00:00:02) ended; abandoning the collections still running: {Target}", output, StringComparison.Ordinal);
         Assert.Contains($"Collection of {Target} abandoned by shutdown; its watermark was not advanced", output, StringComparison.Ordinal);
-        Assert.Null(await this.WatermarkAsync());
+        Assert.Null(await WatermarkAsync());
     }
 
     [Theory]
@@ -74,9 +74,9 @@ public sealed class ShutdownGraceTests : IDisposable
     private async Task<(int Code, string Output, TimeSpan AfterSignal)> RunAndTerminateAsync(string grace)
     {
         var ct = TestContext.Current.CancellationToken;
-        var config = this.scenario!.WriteConfig(new Dictionary<string, object?> { ["Collection:ShutdownGrace"] = grace });
-        var log = Path.Combine(this.scenario.Directory, "run.log");
-        var startInfo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = this.scenario.Directory };
+        var config = scenario!.WriteConfig(new Dictionary<string, object?> { ["Collection:ShutdownGrace"] = grace });
+        var log = Path.Combine(scenario.Directory, "run.log");
+        var startInfo = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = scenario.Directory };
         startInfo.ArgumentList.Add("-c");
         startInfo.ArgumentList.Add("exec dotnet \"$@\" > \"$LOG\" 2>&1");
         startInfo.ArgumentList.Add("sh");
@@ -96,12 +96,12 @@ public sealed class ShutdownGraceTests : IDisposable
             // Generous: in CI this process starts while every test module runs at once on two cores (the cluster tests
             // start three more collectors), and it once needed more than 60 s to send its first request.
             var deadline = DateTime.UtcNow.AddSeconds(180);
-            while (this.scenario.GitHub.RequestCount == 0 && DateTime.UtcNow < deadline && !process.HasExited)
+            while (scenario.GitHub.RequestCount == 0 && DateTime.UtcNow < deadline && !process.HasExited)
             {
                 await Task.Delay(50, ct);
             }
 
-            Assert.True(this.scenario.GitHub.RequestCount > 0, "the collection never started: " + Read(log));
+            Assert.True(scenario.GitHub.RequestCount > 0, "the collection never started: " + Read(log));
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync(ct);
@@ -124,7 +124,7 @@ public sealed class ShutdownGraceTests : IDisposable
 
     private async Task<DateTimeOffset?> WatermarkAsync()
     {
-        var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = this.scenario!.StatePath }));
+        var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = scenario!.StatePath }));
         return (await store.GetTargetAsync(Target, TestContext.Current.CancellationToken))?.Watermark;
     }
 

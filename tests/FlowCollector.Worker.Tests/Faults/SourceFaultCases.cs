@@ -12,8 +12,8 @@ public abstract class SourceFaultCases : IAsyncLifetime
 {
     protected SourceFaultCases(string name)
     {
-        this.Baseline = new FaultRun($"{name}-baseline");
-        this.Run = new FaultRun(name);
+        Baseline = new FaultRun($"{name}-baseline");
+        Run = new FaultRun(name);
     }
 
     protected FaultRun Baseline { get; }
@@ -42,47 +42,47 @@ public abstract class SourceFaultCases : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        this.Proxy = await FaultProxy.StartAsync(this.UpstreamUrl, TestContext.Current.CancellationToken);
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Baseline));
+        Proxy = await FaultProxy.StartAsync(UpstreamUrl, TestContext.Current.CancellationToken);
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Baseline));
         Assert.True(code == ExitCodes.Ok, output);
-        this.FaultFree = this.Baseline.DeliveryPoints();
-        this.FaultFreeRequests = this.Proxy.Requests;
-        this.AssertBaseline(this.FaultFree);
+        FaultFree = Baseline.DeliveryPoints();
+        FaultFreeRequests = Proxy.Requests;
+        AssertBaseline(FaultFree);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await this.Proxy.DisposeAsync();
-        this.DisposeSimulator();
-        this.Baseline.Dispose();
-        this.Run.Dispose();
+        await Proxy.DisposeAsync();
+        DisposeSimulator();
+        Baseline.Dispose();
+        Run.Dispose();
         GC.SuppressFinalize(this);
     }
 
     [Fact]
     public async Task A_body_cut_once_is_retried_and_the_run_gives_the_fault_free_points()
     {
-        this.Proxy.CutBodyNext(this.CutRequest);
+        Proxy.CutBodyNext(CutRequest);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Run));
 
         Assert.True(code == ExitCodes.Ok, output);
-        Assert.Equal(1, this.Proxy.Injected);
-        Assert.Equal(this.FaultFree, this.Run.DeliveryPoints());
+        Assert.Equal(1, Proxy.Injected);
+        Assert.Equal(FaultFree, Run.DeliveryPoints());
     }
 
     [Fact]
     public async Task A_body_cut_on_every_attempt_fails_with_one_transient_network_line_and_keeps_the_watermark()
     {
-        this.Proxy.CutBodyNext(this.CutRequest, times: 50);
+        Proxy.CutBodyNext(CutRequest, times: 50);
 
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Run));
 
         Assert.Equal(ExitCodes.Failed, code);
-        FaultRun.AssertOneClearLine(output, this.CutLine);
+        FaultRun.AssertOneClearLine(output, CutLine);
         Assert.Contains("a transient network error", output, StringComparison.Ordinal);
-        Assert.True(this.Proxy.Injected >= 4, $"retried: {this.Proxy.Injected} cuts"); // the first attempt and the standard handler's 3 retries
-        await this.AssertReRunGivesTheFaultFreePointsAsync();
+        Assert.True(Proxy.Injected >= 4, $"retried: {Proxy.Injected} cuts"); // the first attempt and the standard handler's 3 retries
+        await AssertReRunGivesTheFaultFreePointsAsync();
     }
 
     /// <summary>A configuration of <paramref name="run"/> reading the target through the proxy, with <paramref name="extra"/> keys.</summary>
@@ -96,15 +96,15 @@ public abstract class SourceFaultCases : IAsyncLifetime
     /// <summary>After a failed run: no watermark, no delivery point, a failure sync point; then, the fault gone, the fault-free points.</summary>
     protected async Task AssertReRunGivesTheFaultFreePointsAsync()
     {
-        Assert.Null(await this.Run.WatermarkAsync(this.Target));
-        Assert.Empty(this.Run.DeliveryPoints());
-        Assert.Contains(this.Run.SyncPoints(), l => l.Contains("errors=1i", StringComparison.Ordinal));
+        Assert.Null(await Run.WatermarkAsync(Target));
+        Assert.Empty(Run.DeliveryPoints());
+        Assert.Contains(Run.SyncPoints(), l => l.Contains("errors=1i", StringComparison.Ordinal));
 
-        this.Proxy.Clear();
-        var (code, output, _) = await FaultRun.OnceAsync(this.Config(this.Run));
+        Proxy.Clear();
+        var (code, output, _) = await FaultRun.OnceAsync(Config(Run));
 
         Assert.True(code == ExitCodes.Ok, output);
-        Assert.NotNull(await this.Run.WatermarkAsync(this.Target));
-        Assert.Equal(this.FaultFree, this.Run.DeliveryPoints());
+        Assert.NotNull(await Run.WatermarkAsync(Target));
+        Assert.Equal(FaultFree, Run.DeliveryPoints());
     }
 }

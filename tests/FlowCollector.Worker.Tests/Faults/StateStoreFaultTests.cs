@@ -19,7 +19,7 @@ public sealed class StateStoreFaultTests(PostgreSqlFixture postgres) : IDisposab
 
     private readonly WorkerScenario scenario = new();
 
-    public void Dispose() => this.scenario.Dispose();
+    public void Dispose() => scenario.Dispose();
 
     [Fact]
     public async Task A_database_that_refuses_connections_mid_run_fails_the_run_with_one_line_and_a_rerun_gives_the_fault_free_points()
@@ -28,7 +28,7 @@ public sealed class StateStoreFaultTests(PostgreSqlFixture postgres) : IDisposab
         var server = await postgres.ServerAsync();
         var connectionString = await postgres.CreateDatabaseAsync();
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
-        var config = this.scenario.WriteConfig(new Dictionary<string, object?>
+        var config = scenario.WriteConfig(new Dictionary<string, object?>
         {
             ["State:SqlitePath"] = null,
             ["State:PostgreSql:ConnectionString"] = connectionString,
@@ -37,7 +37,7 @@ public sealed class StateStoreFaultTests(PostgreSqlFixture postgres) : IDisposab
         // What a database restart looks like from here: every session is ended (SQLSTATE 57P01) and new ones are refused,
         // at the moment the source reads the pull requests — after the run read its state, before it replays its pending set.
         var cut = 0;
-        this.scenario.GitHub.BeforeRender = (path, _) =>
+        scenario.GitHub.BeforeRender = (path, _) =>
         {
             if (path.EndsWith("/pulls", StringComparison.Ordinal) && Interlocked.Exchange(ref cut, 1) == 0)
             {
@@ -53,23 +53,23 @@ public sealed class StateStoreFaultTests(PostgreSqlFixture postgres) : IDisposab
         Assert.Equal(ExitCodes.Failed, code);
         FaultRun.AssertOneClearLine(output, "The state store (PostgreSQL) failed: ");
         Assert.Contains("Check State:PostgreSql:ConnectionString and that the database is up", output, StringComparison.Ordinal);
-        var lines = File.ReadAllLines(this.scenario.PointsPath);
+        var lines = File.ReadAllLines(scenario.PointsPath);
         Assert.Contains(lines, l => l.StartsWith("collector_sync,", StringComparison.Ordinal) && l.Contains("errors=1i", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.StartsWith("change_stage,", StringComparison.Ordinal));
 
         // The database is back: the watermark was never advanced, and a re-run gives exactly the hand-worked stages.
-        this.scenario.GitHub.BeforeRender = null;
+        scenario.GitHub.BeforeRender = null;
         await server.ExecuteAsync("postgres", $"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS true", ct);
         await using (var store = new PostgresStateStore(Options.Create(new StateOptions { PostgreSql = new PostgreSqlStateOptions { ConnectionString = connectionString } })))
         {
             Assert.Null((await store.GetTargetAsync(Target, ct))?.Watermark);
         }
 
-        File.Delete(this.scenario.PointsPath);
+        File.Delete(scenario.PointsPath);
         var again = await WorkerScenario.RunAsync("once", "--config", config);
 
         Assert.True(again.Code == ExitCodes.Ok, again.Stdout + again.Stderr);
-        var stages = File.ReadAllLines(this.scenario.PointsPath).Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal));
+        var stages = File.ReadAllLines(scenario.PointsPath).Count(l => l.StartsWith("change_stage,", StringComparison.Ordinal));
         Assert.Equal(WorkerScenario.ExpectedStages.Count, stages);
     }
 }

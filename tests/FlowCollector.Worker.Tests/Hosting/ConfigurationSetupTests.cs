@@ -8,14 +8,14 @@ public sealed class ConfigurationSetupTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("flowcollector-config-").FullName;
 
-    public void Dispose() => Directory.Delete(this.directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
     public void A_Kubernetes_secret_file_sets_its_key_and_wins_over_the_config_file()
     {
-        var secrets = Directory.CreateDirectory(Path.Combine(this.directory, "secrets")).FullName;
+        var secrets = Directory.CreateDirectory(Path.Combine(directory, "secrets")).FullName;
         File.WriteAllText(Path.Combine(secrets, "Sources__GitHub__Token"), "from-secret");
-        var file = this.ConfigFile("""{ "Sources": { "GitHub": { "Token": "from-file", "Interval": "00:05:00" } } }""");
+        var file = ConfigFile("""{ "Sources": { "GitHub": { "Token": "from-file", "Interval": "00:05:00" } } }""");
 
         var configuration = Build(["once", "--config", file], new() { ["FLOWCOLLECTOR_SECRETS_DIR"] = secrets });
 
@@ -26,8 +26,8 @@ public sealed class ConfigurationSetupTests : IDisposable
     [Fact]
     public void GITHUB_TOKEN_fills_the_token_only_when_nothing_else_set_it()
     {
-        var none = Build(["once"], new() { ["FLOWCOLLECTOR_SECRETS_DIR"] = this.directory, ["GITHUB_TOKEN"] = "from-env" });
-        var configured = Build(["once", "--config", this.ConfigFile("""{ "Sources": { "GitHub": { "Token": "from-file" } } }""")], new() { ["FLOWCOLLECTOR_SECRETS_DIR"] = this.directory, ["GITHUB_TOKEN"] = "from-env" });
+        var none = Build(["once"], new() { ["FLOWCOLLECTOR_SECRETS_DIR"] = directory, ["GITHUB_TOKEN"] = "from-env" });
+        var configured = Build(["once", "--config", ConfigFile("""{ "Sources": { "GitHub": { "Token": "from-file" } } }""")], new() { ["FLOWCOLLECTOR_SECRETS_DIR"] = directory, ["GITHUB_TOKEN"] = "from-env" });
 
         Assert.Equal("from-env", none["Sources:GitHub:Token"]);
         Assert.Equal("from-file", configured["Sources:GitHub:Token"]);
@@ -36,9 +36,9 @@ public sealed class ConfigurationSetupTests : IDisposable
     [Fact]
     public void Repo_switches_add_to_the_configured_repositories_and_the_command_line_wins()
     {
-        var file = this.ConfigFile("""{ "Sources": { "GitHub": { "Repositories": [ "contoso/web" ] } }, "Collection": { "MaxConcurrentTargets": 2 } }""");
+        var file = ConfigFile("""{ "Sources": { "GitHub": { "Repositories": [ "contoso/web" ] } }, "Collection": { "MaxConcurrentTargets": 2 } }""");
 
-        var configuration = Build(["once", "--config", file, "--repo", "contoso/api", "--Collection:MaxConcurrentTargets=8"], new() { ["FLOWCOLLECTOR_SECRETS_DIR"] = this.directory });
+        var configuration = Build(["once", "--config", file, "--repo", "contoso/api", "--Collection:MaxConcurrentTargets=8"], new() { ["FLOWCOLLECTOR_SECRETS_DIR"] = directory });
 
         Assert.Equal(["contoso/web", "contoso/api"], configuration.GetSection("Sources:GitHub:Repositories").Get<string[]>() ?? []);
         Assert.Equal("8", configuration["Collection:MaxConcurrentTargets"]);
@@ -53,7 +53,7 @@ public sealed class ConfigurationSetupTests : IDisposable
 
     private string ConfigFile(string json)
     {
-        var path = Path.Combine(this.directory, $"{Guid.NewGuid():N}.json");
+        var path = Path.Combine(directory, $"{Guid.NewGuid():N}.json");
         File.WriteAllText(path, json);
         return path;
     }

@@ -16,22 +16,22 @@ internal sealed class ReportChanges(RepositoryRef repository, DateTimeOffset sta
     public ReportChanges Change(string id, double commit, double opened, double approved, double merged, double ciStarted, double ciFinished, params (string Environment, double Started, double Finished)[] deployments)
     {
         var sha = $"m{id}";
-        this.Add(FlowEventKind.CommitAuthored, id, commit, e => e with { Sha = $"c{id}", Actor = "alice" });
-        this.Add(FlowEventKind.ChangeOpened, id, opened, e => e with { Actor = "alice" });
-        this.Add(FlowEventKind.ReviewSubmitted, id, approved, e => e with { Actor = "bob", ReviewState = ReviewState.Approved });
-        this.Add(FlowEventKind.ChangeMerged, id, merged, e => e with { Sha = sha });
+        Add(FlowEventKind.CommitAuthored, id, commit, e => e with { Sha = $"c{id}", Actor = "alice" });
+        Add(FlowEventKind.ChangeOpened, id, opened, e => e with { Actor = "alice" });
+        Add(FlowEventKind.ReviewSubmitted, id, approved, e => e with { Actor = "bob", ReviewState = ReviewState.Approved });
+        Add(FlowEventKind.ChangeMerged, id, merged, e => e with { Sha = sha });
         foreach (var kind in (FlowEventKind[])[FlowEventKind.RunQueued, FlowEventKind.RunStarted])
         {
-            this.Add(kind, $"run{id}", ciStarted, e => e with { Sha = sha, Attempt = 1, Pipeline = "build" });
+            Add(kind, $"run{id}", ciStarted, e => e with { Sha = sha, Attempt = 1, Pipeline = "build" });
         }
 
-        this.Add(FlowEventKind.RunFinished, $"run{id}", ciFinished, e => e with { Sha = sha, Attempt = 1, Pipeline = "build", Result = "success" });
+        Add(FlowEventKind.RunFinished, $"run{id}", ciFinished, e => e with { Sha = sha, Attempt = 1, Pipeline = "build", Result = "success" });
         foreach (var (environment, started, finished) in deployments)
         {
             var deployment = $"d{id}-{environment}";
-            this.Add(FlowEventKind.DeploymentStarted, deployment, started, e => e with { Sha = sha, Environment = environment });
-            this.Add(FlowEventKind.DeploymentFinished, deployment, finished, e => e with { Sha = sha, Environment = environment, Result = "success" });
-            this.Add(FlowEventKind.DeploymentIncludes, deployment, 0, e => e with { Sha = sha, Url = null });
+            Add(FlowEventKind.DeploymentStarted, deployment, started, e => e with { Sha = sha, Environment = environment });
+            Add(FlowEventKind.DeploymentFinished, deployment, finished, e => e with { Sha = sha, Environment = environment, Result = "success" });
+            Add(FlowEventKind.DeploymentIncludes, deployment, 0, e => e with { Sha = sha, Url = null });
         }
 
         return this;
@@ -40,19 +40,19 @@ internal sealed class ReportChanges(RepositoryRef repository, DateTimeOffset sta
     /// <summary>An open pull request, ready for review since <paramref name="opened"/>, nobody has looked at yet.</summary>
     public ReportChanges Open(string id, double commit, double opened)
     {
-        this.Add(FlowEventKind.CommitAuthored, id, commit, e => e with { Sha = $"c{id}", Actor = "alice" });
-        this.Add(FlowEventKind.ChangeOpened, id, opened, e => e with { Actor = "alice" });
+        Add(FlowEventKind.CommitAuthored, id, commit, e => e with { Sha = $"c{id}", Actor = "alice" });
+        Add(FlowEventKind.ChangeOpened, id, opened, e => e with { Actor = "alice" });
         return this;
     }
 
     public RepositoryFlow Flow(ValueStreamDefinition stream)
     {
         var flow = new RepositoryFlow(repository, stream);
-        flow.Apply(this.Events);
+        flow.Apply(Events);
         return flow;
     }
 
-    private void Add(FlowEventKind kind, string subject, double minutes, Func<FlowEvent, FlowEvent> with) => this.Events.Add(with(new FlowEvent
+    private void Add(FlowEventKind kind, string subject, double minutes, Func<FlowEvent, FlowEvent> with) => Events.Add(with(new FlowEvent
     {
         Kind = kind,
         Repository = repository,

@@ -1,8 +1,8 @@
 using FlowCollector.Domain.Events;
 using FlowCollector.Domain.Ports;
+using FlowCollector.State;
 using FlowCollector.Worker.Collection;
 using FlowCollector.Worker.Scheduling;
-using FlowCollector.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -86,7 +86,7 @@ public sealed class RediscoveryTests
         public IReadOnlyList<RepositoryRef> ConfiguredRepositories => [];
 
         public Task<IReadOnlyList<RepositoryRef>> DiscoverRepositoriesAsync(CancellationToken cancellationToken) =>
-            this.Fails ? Task.FromException<IReadOnlyList<RepositoryRef>>(new SourceException("GitHub organisation acme was not found")) : Task.FromResult(this.Listing);
+            Fails ? Task.FromException<IReadOnlyList<RepositoryRef>>(new SourceException("GitHub organisation acme was not found")) : Task.FromResult(Listing);
 
         public Task<SourceReadResult> ReadAsync(RepositoryRef repository, DateTimeOffset since, CancellationToken cancellationToken) =>
             throw new NotSupportedException("not read in these tests");

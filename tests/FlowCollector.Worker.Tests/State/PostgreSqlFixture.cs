@@ -18,31 +18,31 @@ public sealed class PostgreSqlFixture : IAsyncDisposable
     /// <summary>The running server; skips the test (or fails it on CI) when PostgreSQL is not installed.</summary>
     public async Task<PostgreSqlServer> ServerAsync()
     {
-        await this.gate.WaitAsync(TestContext.Current.CancellationToken);
+        await gate.WaitAsync(TestContext.Current.CancellationToken);
         try
         {
-            return this.server ??= await PostgreSqlServer.StartAsync(TestContext.Current.CancellationToken);
+            return server ??= await PostgreSqlServer.StartAsync(TestContext.Current.CancellationToken);
         }
         finally
         {
-            this.gate.Release();
+            gate.Release();
         }
     }
 
     /// <summary>A new empty database; returns the superuser's connection string to it.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
-        var server = await this.ServerAsync();
-        return await server.CreateDatabaseAsync($"test_{Interlocked.Increment(ref this.databases)}_{Guid.NewGuid():N}", TestContext.Current.CancellationToken);
+        var server = await ServerAsync();
+        return await server.CreateDatabaseAsync($"test_{Interlocked.Increment(ref databases)}_{Guid.NewGuid():N}", TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (this.server is not null)
+        if (server is not null)
         {
-            await this.server.DisposeAsync();
+            await server.DisposeAsync();
         }
 
-        this.gate.Dispose();
+        gate.Dispose();
     }
 }

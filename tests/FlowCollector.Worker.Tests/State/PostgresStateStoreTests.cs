@@ -9,11 +9,11 @@ public sealed class PostgresStateStoreTests(PostgreSqlFixture postgres) : StateS
     private readonly List<PostgresStateStore> stores = [];
     private string connectionString = "";
 
-    public async ValueTask InitializeAsync() => this.connectionString = await postgres.CreateDatabaseAsync();
+    public async ValueTask InitializeAsync() => connectionString = await postgres.CreateDatabaseAsync();
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var store in this.stores)
+        foreach (var store in stores)
         {
             await store.DisposeAsync();
         }
@@ -23,7 +23,7 @@ public sealed class PostgresStateStoreTests(PostgreSqlFixture postgres) : StateS
     public async Task The_API_budget_keeps_the_newest_observation_per_credential()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = (PostgresStateStore)await this.OpenAsync();
+        var store = (PostgresStateStore)await OpenAsync();
         var t = new DateTimeOffset(2025, 3, 3, 12, 0, 0, 250, TimeSpan.Zero);
         await store.RecordAsync(new ApiBudget("github:aaaa", "github", 4000, t, "node-1"), ct);
         await store.RecordAsync(new ApiBudget("github:aaaa", "github", 4100, t.AddSeconds(-5), "node-2"), ct); // late report of an older reading
@@ -36,7 +36,7 @@ public sealed class PostgresStateStoreTests(PostgreSqlFixture postgres) : StateS
 
     protected override async Task<IStateStore> OpenAsync()
     {
-        var store = this.Create(this.connectionString);
+        var store = Create(connectionString);
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         return store;
     }
@@ -44,7 +44,7 @@ public sealed class PostgresStateStoreTests(PostgreSqlFixture postgres) : StateS
     private PostgresStateStore Create(string connectionString)
     {
         var store = new PostgresStateStore(Options.Create(new StateOptions { PostgreSql = new PostgreSqlStateOptions { ConnectionString = connectionString } }));
-        this.stores.Add(store);
+        stores.Add(store);
         return store;
     }
 }

@@ -11,13 +11,13 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(this.directory, recursive: true);
+        Directory.Delete(directory, recursive: true);
     }
 
     [Fact]
     public async Task An_unwritable_location_names_the_setting()
     {
-        var blocker = Path.Combine(this.directory, "not-a-directory");
+        var blocker = Path.Combine(directory, "not-a-directory");
         await File.WriteAllTextAsync(blocker, "", TestContext.Current.CancellationToken);
         var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(blocker, "state.db") }));
 
@@ -28,7 +28,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
 
     protected override async Task<IStateStore> OpenAsync()
     {
-        var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(this.directory, "sub", "state.db") }));
+        var store = new SqliteStateStore(Options.Create(new StateOptions { SqlitePath = Path.Combine(directory, "sub", "state.db") }));
         await store.InitializeAsync(TestContext.Current.CancellationToken);
         return store;
     }

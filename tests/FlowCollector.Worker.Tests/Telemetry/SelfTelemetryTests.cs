@@ -20,7 +20,7 @@ public sealed class SelfTelemetryTests : IDisposable
 {
     private readonly WorkerScenario scenario = new();
 
-    public void Dispose() => this.scenario.Dispose();
+    public void Dispose() => scenario.Dispose();
 
     [Fact]
     public void With_the_json_formatter_each_log_line_parses_as_JSON_with_a_UTC_timestamp()
@@ -56,7 +56,7 @@ public sealed class SelfTelemetryTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         await using var otlp = OtlpReceiver.Start();
-        var config = this.scenario.WriteConfig();
+        var config = scenario.WriteConfig();
 
         var (code, stdout, stderr) = await WorkerScenario.RunAsync(
             "once", "--config", config, $"--OTEL_EXPORTER_OTLP_ENDPOINT={otlp.Url}", "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
@@ -203,10 +203,10 @@ public sealed class SelfTelemetryTests : IDisposable
 
         private OtlpReceiver(int port)
         {
-            this.Url = $"http://127.0.0.1:{port}";
-            this.listener.Prefixes.Add(this.Url + "/");
-            this.listener.Start();
-            this.loop = Task.Run(this.ServeAsync);
+            Url = $"http://127.0.0.1:{port}";
+            listener.Prefixes.Add(Url + "/");
+            listener.Start();
+            loop = Task.Run(ServeAsync);
         }
 
         public string Url { get; }
@@ -220,23 +220,23 @@ public sealed class SelfTelemetryTests : IDisposable
             return new OtlpReceiver(port);
         }
 
-        public List<byte[]> Bodies(string path) => this.received.Where(r => r.Path == path).Select(r => r.Body).ToList();
+        public List<byte[]> Bodies(string path) => received.Where(r => r.Path == path).Select(r => r.Body).ToList();
 
         public async ValueTask DisposeAsync()
         {
-            this.listener.Stop();
-            this.listener.Close();
-            await this.loop;
+            listener.Stop();
+            listener.Close();
+            await loop;
         }
 
         private async Task ServeAsync()
         {
-            while (this.listener.IsListening)
+            while (listener.IsListening)
             {
                 HttpListenerContext context;
                 try
                 {
-                    context = await this.listener.GetContextAsync();
+                    context = await listener.GetContextAsync();
                 }
                 catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
                 {
@@ -245,7 +245,7 @@ public sealed class SelfTelemetryTests : IDisposable
 
                 using var body = new MemoryStream();
                 await context.Request.InputStream.CopyToAsync(body);
-                this.received.Enqueue((context.Request.Url!.AbsolutePath, body.ToArray()));
+                received.Enqueue((context.Request.Url!.AbsolutePath, body.ToArray()));
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/x-protobuf";
                 context.Response.Close();

@@ -60,31 +60,31 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(apiBaseAddress);
-        this.appId = app.AppId.Trim();
-        this.key = GitHubAppPrivateKey.Load(app);
-        this.jwt = new GitHubAppJwt(this.appId, this.key);
-        this.baseAddress = GitHubOctokit.RestRoot(apiBaseAddress);
+        appId = app.AppId.Trim();
+        key = GitHubAppPrivateKey.Load(app);
+        jwt = new GitHubAppJwt(appId, key);
+        baseAddress = GitHubOctokit.RestRoot(apiBaseAddress);
         this.handlers = handlers;
         this.time = time;
         this.logger = logger;
-        this.configuredInstallations = new Dictionary<string, long>(app.InstallationIds ?? [], StringComparer.OrdinalIgnoreCase);
+        configuredInstallations = new Dictionary<string, long>(app.InstallationIds ?? [], StringComparer.OrdinalIgnoreCase);
     }
 
     public override async ValueTask<string> GetTokenAsync(string owner, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        var installation = await this.InstallationOfAsync(owner, cancellationToken).ConfigureAwait(false);
-        var slot = this.tokens.GetOrAdd(installation, _ => new TokenSlot());
+        var installation = await InstallationOfAsync(owner, cancellationToken).ConfigureAwait(false);
+        var slot = tokens.GetOrAdd(installation, _ => new TokenSlot());
         Task<InstallationToken> pending;
         lock (slot.Gate)
         {
-            if (slot.Current is { } current && current.ExpiresAt - RefreshBefore > this.time.GetUtcNow())
+            if (slot.Current is { } current && current.ExpiresAt - RefreshBefore > time.GetUtcNow())
             {
                 return current.Token;
             }
 
             // One renewal per installation, whoever asks; it runs on its own so a caller's cancellation does not fail the others.
-            pending = slot.Pending ??= Task.Run(() => this.RenewAsync(slot, installation, owner));
+            pending = slot.Pending ??= Task.Run(() => RenewAsync(slot, installation, owner));
         }
 
         return (await pending.WaitAsync(cancellationToken).ConfigureAwait(false)).Token;
@@ -97,19 +97,19 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
     public override string BudgetKey(string owner)
     {
         ArgumentNullException.ThrowIfNull(owner);
-        return Fingerprint($"app:{this.appId}/owner:{owner.ToUpperInvariant()}");
+        return Fingerprint($"app:{appId}/owner:{owner.ToUpperInvariant()}");
     }
 
-    public void Dispose() => this.key.Dispose();
+    public void Dispose() => key.Dispose();
 
     private async Task<long> InstallationOfAsync(string owner, CancellationToken cancellationToken)
     {
-        if (this.configuredInstallations.TryGetValue(owner, out var configured))
+        if (configuredInstallations.TryGetValue(owner, out var configured))
         {
             return configured;
         }
 
-        var lookup = this.installations.GetOrAdd(owner, o => new Lazy<Task<long>>(() => Task.Run(() => this.LookUpInstallationAsync(o))));
+        var lookup = installations.GetOrAdd(owner, o => new Lazy<Task<long>>(() => Task.Run(() => LookUpInstallationAsync(o))));
         try
         {
             return await lookup.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -117,7 +117,7 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Not cached: once the app is installed (or GitHub answers again) the next read finds it.
-            this.installations.TryRemove(new KeyValuePair<string, Lazy<Task<long>>>(owner, lookup));
+            installations.TryRemove(new KeyValuePair<string, Lazy<Task<long>>>(owner, lookup));
             throw;
         }
     }
@@ -125,14 +125,14 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
     private async Task<long> LookUpInstallationAsync(string owner)
     {
         var escaped = Uri.EscapeDataString(owner);
-        using var transport = GitHubOctokit.Transport(this.handlers);
-        var connection = this.Connect(transport);
+        using var transport = GitHubOctokit.Transport(handlers);
+        var connection = Connect(transport);
         foreach (var path in (string[])[$"orgs/{escaped}/installation", $"users/{escaped}/installation"])
         {
             Installation? installation;
             try
             {
-                installation = await this.SendAsync(() => connection.Get<Installation>(new Uri(path, UriKind.Relative), NoParameters, GitHubOctokit.MediaType, CancellationToken.None), "GET", path, owner).ConfigureAwait(false);
+                installation = await SendAsync(() => connection.Get<Installation>(new Uri(path, UriKind.Relative), NoParameters, GitHubOctokit.MediaType, CancellationToken.None), "GET", path, owner).ConfigureAwait(false);
             }
             catch (NotFoundException)
             {
@@ -141,15 +141,15 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
 
             if (installation is not { Id: > 0 } found)
             {
-                throw this.Malformed($"GET /{path}", owner, "no installation id");
+                throw Malformed($"GET /{path}", owner, "no installation id");
             }
 
-            LogInstallationFound(this.logger, owner, found.Id);
+            LogInstallationFound(logger, owner, found.Id);
             return found.Id;
         }
 
         throw new SourceException(
-            $"The GitHub App {this.appId} is not installed on {owner} (GET /orgs/{owner}/installation and /users/{owner}/installation answered 404): install it on {owner} with access to the repositories to collect (the app's page → Install App), or check {Section}:AppId.");
+            $"The GitHub App {appId} is not installed on {owner} (GET /orgs/{owner}/installation and /users/{owner}/installation answered 404): install it on {owner} with access to the repositories to collect (the app's page → Install App), or check {Section}:AppId.");
     }
 
     private async Task<InstallationToken> RenewAsync(TokenSlot slot, long installation, string owner)
@@ -157,31 +157,31 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         try
         {
             var path = $"app/installations/{installation.ToString(CultureInfo.InvariantCulture)}/access_tokens";
-            using var transport = GitHubOctokit.Transport(this.handlers);
-            var connection = this.Connect(transport);
+            using var transport = GitHubOctokit.Transport(handlers);
+            var connection = Connect(transport);
             AccessToken? minted;
             try
             {
-                minted = await this.SendAsync(() => connection.Post<AccessToken>(new Uri(path, UriKind.Relative), AllRepositories, GitHubOctokit.MediaType, "application/json", CancellationToken.None), "POST", path, owner).ConfigureAwait(false);
+                minted = await SendAsync(() => connection.Post<AccessToken>(new Uri(path, UriKind.Relative), AllRepositories, GitHubOctokit.MediaType, "application/json", CancellationToken.None), "POST", path, owner).ConfigureAwait(false);
             }
             catch (NotFoundException e)
             {
                 throw new SourceException(
-                    $"GitHub has no installation {installation} of the GitHub App {this.appId} (POST /{path} answered 404) for {owner}: the app was uninstalled or {Section}:InstallationIds:{owner} is wrong; install the app on {owner} or fix the id.", e);
+                    $"GitHub has no installation {installation} of the GitHub App {appId} (POST /{path} answered 404) for {owner}: the app was uninstalled or {Section}:InstallationIds:{owner} is wrong; install the app on {owner} or fix the id.", e);
             }
 
             if (minted is null || minted.ExpiresAt == default)
             {
-                throw this.Malformed($"POST /{path}", owner, "no expires_at");
+                throw Malformed($"POST /{path}", owner, "no expires_at");
             }
 
             if (string.IsNullOrEmpty(minted.Token))
             {
-                throw this.Malformed($"POST /{path}", owner, "an empty token");
+                throw Malformed($"POST /{path}", owner, "an empty token");
             }
 
             var token = new InstallationToken(minted.Token, minted.ExpiresAt);
-            LogTokenMinted(this.logger, owner, installation, token.ExpiresAt);
+            LogTokenMinted(logger, owner, installation, token.ExpiresAt);
             lock (slot.Gate)
             {
                 slot.Current = token;
@@ -203,7 +203,7 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
 
     /// <summary>Authenticated by a fresh JWT on every request (it lives 10 minutes; Octokit asks the store each time).</summary>
     private Connection Connect(IHttpClient transport) =>
-        GitHubOctokit.Connect(this.baseAddress, new JwtCredentialStore(this.jwt, this.time), transport);
+        GitHubOctokit.Connect(baseAddress, new JwtCredentialStore(jwt, time), transport);
 
     /// <summary>
     /// One request; Octokit's answer, or a <see cref="SourceException"/> that says what to fix. A 404 stays Octokit's
@@ -222,12 +222,12 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         }
         catch (ApiException e)
         {
-            throw this.Refused(e, $"{method} /{path}", owner);
+            throw Refused(e, $"{method} /{path}", owner);
         }
         catch (HttpRequestException e)
         {
             throw new SourceException(
-                $"Could not reach GitHub at {this.baseAddress} to authenticate as the GitHub App for {owner} ({ErrorText.OneLine(e.Message)}); check {GitHubSourceNames.Section}:ApiBaseAddress and the network.", e);
+                $"Could not reach GitHub at {baseAddress} to authenticate as the GitHub App for {owner} ({ErrorText.OneLine(e.Message)}); check {GitHubSourceNames.Section}:ApiBaseAddress and the network.", e);
         }
         catch (Exception e) when (e is OperationCanceledException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException)
         {
@@ -237,7 +237,7 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         catch (Exception e) when (e is not SourceException)
         {
             // Octokit could not read the body, which may hold a token: name the problem, never the content.
-            throw this.Malformed($"{method} /{path}", owner, e.GetType().Name);
+            throw Malformed($"{method} /{path}", owner, e.GetType().Name);
         }
     }
 
@@ -249,16 +249,16 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
         return status switch
         {
             HttpStatusCode.Unauthorized => new SourceException(
-                $"GitHub rejected the GitHub App's JWT ({code} {said}) at {endpoint} for {owner}: check that {Section}:AppId ({this.appId}) is the app's ID and that {Section}:PrivateKey (or PrivateKeyPath) is a current private key of that app (its settings page → Private keys); GitHub also refuses a JWT when this machine's clock is off by more than a minute."),
+                $"GitHub rejected the GitHub App's JWT ({code} {said}) at {endpoint} for {owner}: check that {Section}:AppId ({appId}) is the app's ID and that {Section}:PrivateKey (or PrivateKeyPath) is a current private key of that app (its settings page → Private keys); GitHub also refuses a JWT when this machine's clock is off by more than a minute."),
             HttpStatusCode.Forbidden => new SourceException(
-                $"GitHub refused {endpoint} for {owner} ({code} {said}): the GitHub App {this.appId}'s installation may be suspended; unsuspend it on {owner} (settings → GitHub Apps)."),
+                $"GitHub refused {endpoint} for {owner} ({code} {said}): the GitHub App {appId}'s installation may be suspended; unsuspend it on {owner} (settings → GitHub Apps)."),
             _ => new SourceException(
-                $"GitHub answered {code} {said} for {endpoint} ({owner}) while authenticating as the GitHub App {this.appId}; the next run tries again."),
+                $"GitHub answered {code} {said} for {endpoint} ({owner}) while authenticating as the GitHub App {appId}; the next run tries again."),
         };
     }
 
     private SourceException Malformed(string endpoint, string owner, string detail) =>
-        new($"GitHub returned a malformed payload for {endpoint} ({owner}): {detail}. Check that {GitHubSourceNames.Section}:ApiBaseAddress ({this.baseAddress}) is a GitHub REST root.");
+        new($"GitHub returned a malformed payload for {endpoint} ({owner}): {detail}. Check that {GitHubSourceNames.Section}:ApiBaseAddress ({baseAddress}) is a GitHub REST root.");
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "GitHub App installation of {Owner}: {InstallationId}")]
     private static partial void LogInstallationFound(ILogger logger, string owner, long installationId);
@@ -269,7 +269,7 @@ public sealed partial class GitHubAppCredentials : GitHubCredentials, IDisposabl
     private sealed record InstallationToken(string Token, DateTimeOffset ExpiresAt)
     {
         // The token must not reach a log through a record's generated ToString.
-        public override string ToString() => $"installation token valid until {this.ExpiresAt:O}";
+        public override string ToString() => $"installation token valid until {ExpiresAt:O}";
     }
 
     /// <summary>Octokit asks for credentials on every request: each gets a JWT minted then, on <see cref="TimeProvider"/>'s clock.</summary>

@@ -40,20 +40,20 @@ internal sealed class GitHubAppJwt
             json.WriteNumber("exp", (now + Lifetime).ToUnixTimeSeconds());
 
             // A numeric App ID goes out as a number (as GitHub's own libraries send it), a Client ID as a string.
-            if (long.TryParse(this.appId, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric))
+            if (long.TryParse(appId, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric))
             {
                 json.WriteNumber("iss", numeric);
             }
             else
             {
-                json.WriteString("iss", this.appId);
+                json.WriteString("iss", appId);
             }
 
             json.WriteEndObject();
         }
 
         var signingInput = Header + "." + Encode(payload.ToArray());
-        var signature = this.key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return signingInput + "." + Encode(signature);
     }
 

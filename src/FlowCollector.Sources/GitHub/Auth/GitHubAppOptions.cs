@@ -29,6 +29,6 @@ public sealed class GitHubAppOptions
 
     /// <summary>True when any key of the section is set: the user means to authenticate as an app.</summary>
     internal bool IsConfigured =>
-        !string.IsNullOrWhiteSpace(this.AppId) || !string.IsNullOrWhiteSpace(this.PrivateKey) || !string.IsNullOrWhiteSpace(this.PrivateKeyPath)
-        || this.InstallationIds is { Count: > 0 };
+        !string.IsNullOrWhiteSpace(AppId) || !string.IsNullOrWhiteSpace(PrivateKey) || !string.IsNullOrWhiteSpace(PrivateKeyPath)
+        || InstallationIds is { Count: > 0 };
 }

@@ -51,12 +51,12 @@ internal sealed class GitHubRepositoryDiscovery
         ArgumentNullException.ThrowIfNull(organization);
         var login = organization.Name.Trim();
         var key = $"{Section}:Organizations:{index}:Name";
-        var connection = GitHubOctokit.Connect(this.baseAddress, new GitHubCredentialStore(this.credentials, login), this.transport);
+        var connection = GitHubOctokit.Connect(baseAddress, new GitHubCredentialStore(credentials, login), transport);
         var escaped = Uri.EscapeDataString(login);
-        var listed = await this.ListPagesAsync(connection, $"orgs/{escaped}/repos", "all", login, key, cancellationToken)
-            ?? await this.ListPagesAsync(connection, $"users/{escaped}/repos", "owner", login, key, cancellationToken)
+        var listed = await ListPagesAsync(connection, $"orgs/{escaped}/repos", "all", login, key, cancellationToken)
+            ?? await ListPagesAsync(connection, $"users/{escaped}/repos", "owner", login, key, cancellationToken)
             ?? throw new SourceException(
-                $"GitHub has no organisation or user '{login}' visible to the token (404 for /orgs/{login}/repos and /users/{login}/repos): check {key} and that {this.credentials.Described} can see it.");
+                $"GitHub has no organisation or user '{login}' visible to the token (404 for /orgs/{login}/repos and /users/{login}/repos): check {key} and that {credentials.Described} can see it.");
 
         var rules = RepositorySelection.For(organization);
         return listed.Where(rules.Selects).Select(r => new RepositoryRef(GitHubSourceNames.Source, r.Owner ?? login, r.Name)).ToList();
@@ -70,17 +70,17 @@ internal sealed class GitHubRepositoryDiscovery
         var parameters = new Dictionary<string, string> { ["type"] = type, ["per_page"] = "100" };
         for (Uri? page = first; page is not null;)
         {
-            var endpoint = "GET " + (page.IsAbsoluteUri ? page : new Uri(this.baseAddress, page.ApplyParameters(parameters))).PathAndQuery;
-            this.Requests++;
+            var endpoint = "GET " + (page.IsAbsoluteUri ? page : new Uri(baseAddress, page.ApplyParameters(parameters))).PathAndQuery;
+            Requests++;
             try
             {
                 var response = await connection.Get<List<ListedRepositoryPayload>>(page, parameters, GitHubOctokit.MediaType, cancellationToken);
                 repositories.AddRange(Parse(response, login, endpoint));
                 page = GitHubOctokit.NextPage(
                     response.HttpResponse,
-                    this.baseAddress,
+                    baseAddress,
                     next => new SourceException(
-                        $"GitHub's next-page link for {endpoint} points to {next.GetLeftPart(UriPartial.Authority)}, not {this.baseAddress.GetLeftPart(UriPartial.Authority)}; the token is not sent elsewhere. Check {Section}:ApiBaseAddress."));
+                        $"GitHub's next-page link for {endpoint} points to {next.GetLeftPart(UriPartial.Authority)}, not {baseAddress.GetLeftPart(UriPartial.Authority)}; the token is not sent elsewhere. Check {Section}:ApiBaseAddress."));
                 parameters = []; // the link carries type, per_page and page itself
             }
             catch (NotFoundException) when (page == first)
@@ -89,11 +89,11 @@ internal sealed class GitHubRepositoryDiscovery
             }
             catch (ApiException e)
             {
-                throw this.Refused(e, login, key, endpoint);
+                throw Refused(e, login, key, endpoint);
             }
             catch (Exception e) when (Unreachable(e, cancellationToken) is { } reason)
             {
-                throw new SourceException($"Could not list the repositories of '{login}' ({key}) at {this.baseAddress}: {reason}; the next discovery tries again (check {Section}:ApiBaseAddress and the network).", e);
+                throw new SourceException($"Could not list the repositories of '{login}' ({key}) at {baseAddress}: {reason}; the next discovery tries again (check {Section}:ApiBaseAddress and the network).", e);
             }
             catch (Exception e) when (e is not SourceException and not OperationCanceledException)
             {
@@ -123,12 +123,12 @@ internal sealed class GitHubRepositoryDiscovery
         return e.StatusCode switch
         {
             HttpStatusCode.Unauthorized => new SourceException(
-                $"GitHub rejected the token while listing the repositories of '{login}' ({key}; {status} {said}) at {endpoint}: check {this.credentials.Described}.", e),
+                $"GitHub rejected the token while listing the repositories of '{login}' ({key}; {status} {said}) at {endpoint}: check {credentials.Described}.", e),
             HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests
                 when limits.Remaining == 0 || limits.RetryAfter is not null || body.Contains("rate limit", StringComparison.OrdinalIgnoreCase) => new SourceException(
                 $"GitHub rate limit exhausted while listing the repositories of '{login}' ({key}; {status}); the next discovery tries again after the reset. Repositories already scheduled keep being collected.", e),
             HttpStatusCode.Forbidden => new SourceException(
-                $"GitHub refused to list the repositories of '{login}' ({status} {said}) at {endpoint}: give {this.credentials.Described} read access to the organisation's repository metadata (an organisation may also require SSO authorisation of the token), or fix {key}.", e),
+                $"GitHub refused to list the repositories of '{login}' ({status} {said}) at {endpoint}: give {credentials.Described} read access to the organisation's repository metadata (an organisation may also require SSO authorisation of the token), or fix {key}.", e),
             HttpStatusCode.NotFound => new SourceException(
                 $"GitHub answered 404 for a page of {endpoint} while listing the repositories of '{login}'; check {key}. The next discovery tries again.", e),
             _ => new SourceException(
@@ -225,10 +225,10 @@ internal sealed class RepositorySelection
     {
         ArgumentNullException.ThrowIfNull(repository);
         return !repository.Disabled
-            && (this.archived || !repository.Archived)
-            && (this.forks || !repository.Fork)
-            && (this.include.Count == 0 || this.include.Exists(g => g.Matches(repository.Name)))
-            && !this.exclude.Exists(g => g.Matches(repository.Name))
-            && (this.topics.Count == 0 || repository.Topics.Any(this.topics.Contains));
+            && (archived || !repository.Archived)
+            && (forks || !repository.Fork)
+            && (include.Count == 0 || include.Exists(g => g.Matches(repository.Name)))
+            && !exclude.Exists(g => g.Matches(repository.Name))
+            && (topics.Count == 0 || repository.Topics.Any(topics.Contains));
     }
 }

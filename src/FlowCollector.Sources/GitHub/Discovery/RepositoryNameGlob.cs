@@ -39,8 +39,8 @@ internal sealed class RepositoryNameGlob
     public bool Matches(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return Glob.Matches(this.pattern, name);
+        return Glob.Matches(pattern, name);
     }
 
-    public override string ToString() => this.pattern;
+    public override string ToString() => pattern;
 }

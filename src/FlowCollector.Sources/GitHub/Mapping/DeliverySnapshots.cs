@@ -30,12 +30,12 @@ internal sealed record DeploymentSnapshot(long Id, string Sha, string Environmen
     internal static readonly string[] FinalStates = ["success", "failure", "error"];
 
     /// <summary>The first <c>in_progress</c> status.</summary>
-    public DeploymentStatusSnapshot? FirstInProgress => this.Chronological.FirstOrDefault(s => s.State == "in_progress");
+    public DeploymentStatusSnapshot? FirstInProgress => Chronological.FirstOrDefault(s => s.State == "in_progress");
 
     /// <summary>The first final status; a later <c>inactive</c> (superseded) or a second final status never moves it.</summary>
-    public DeploymentStatusSnapshot? FirstFinal => this.Chronological.FirstOrDefault(s => FinalStates.Contains(s.State));
+    public DeploymentStatusSnapshot? FirstFinal => Chronological.FirstOrDefault(s => FinalStates.Contains(s.State));
 
-    public bool Succeeded => this.FirstFinal?.State == "success";
+    public bool Succeeded => FirstFinal?.State == "success";
 
     /// <summary>
     /// Oldest first. Times have whole seconds and GraphQL gives statuses no numeric id, so ties within a second are
@@ -44,7 +44,7 @@ internal sealed record DeploymentSnapshot(long Id, string Sha, string Environmen
     /// the same second count as a failure.
     /// </summary>
     private IEnumerable<DeploymentStatusSnapshot> Chronological =>
-        this.Statuses
+        Statuses
             .OrderBy(s => s.CreatedAt)
             .ThenBy(s => Lifecycle(s.State))
             .ThenBy(s => s.State, StringComparer.Ordinal)

@@ -7,12 +7,12 @@ internal sealed class GitHubBots
 
     public GitHubBots(IEnumerable<string> configuredLogins)
     {
-        this.logins = new HashSet<string>(configuredLogins.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()), StringComparer.OrdinalIgnoreCase);
+        logins = new HashSet<string>(configuredLogins.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()), StringComparer.OrdinalIgnoreCase);
     }
 
     public bool IsBot(GitHubAccount? account) =>
         account is not null
         && (string.Equals(account.Type, "Bot", StringComparison.OrdinalIgnoreCase)
             || account.Login.EndsWith("[bot]", StringComparison.OrdinalIgnoreCase)
-            || this.logins.Contains(account.Login));
+            || logins.Contains(account.Login));
 }

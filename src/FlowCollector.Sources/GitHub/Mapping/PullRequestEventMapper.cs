@@ -33,7 +33,7 @@ internal sealed class PullRequestEventMapper
             .ToList();
 
         // What the change is (for the rework rules) rides on the opening only: one carrier is enough for the fold.
-        yield return this.Event(pr, FlowEventKind.ChangeOpened, pr.CreatedAt, pr.Author) with
+        yield return Event(pr, FlowEventKind.ChangeOpened, pr.CreatedAt, pr.Author) with
         {
             IsDraft = OpenedAsDraft(pr, draftToggles),
             SourceBranch = string.IsNullOrEmpty(pr.HeadRef) ? null : pr.HeadRef,
@@ -43,7 +43,7 @@ internal sealed class PullRequestEventMapper
 
         foreach (var commit in pr.Commits)
         {
-            yield return this.Event(pr, FlowEventKind.CommitAuthored, commit.AuthoredAt, commit.Author) with { Sha = commit.Sha };
+            yield return Event(pr, FlowEventKind.CommitAuthored, commit.AuthoredAt, commit.Author) with { Sha = commit.Sha };
         }
 
         foreach (var e in pr.Timeline)
@@ -57,7 +57,7 @@ internal sealed class PullRequestEventMapper
             };
             if (kind is { } k)
             {
-                yield return this.Event(pr, k, e.CreatedAt, e.Actor);
+                yield return Event(pr, k, e.CreatedAt, e.Actor);
             }
         }
 
@@ -70,10 +70,10 @@ internal sealed class PullRequestEventMapper
                 // its own author's token, so it is left out — what a reader sees must not depend on whose token reads.
                 if (review.StartedAt is { } started && started < submitted)
                 {
-                    yield return this.Event(pr, FlowEventKind.ReviewCommented, started, review.User);
+                    yield return Event(pr, FlowEventKind.ReviewCommented, started, review.User);
                 }
 
-                yield return this.Event(pr, FlowEventKind.ReviewSubmitted, submitted, review.User) with { ReviewState = state };
+                yield return Event(pr, FlowEventKind.ReviewSubmitted, submitted, review.User) with { ReviewState = state };
             }
         }
 
@@ -81,16 +81,16 @@ internal sealed class PullRequestEventMapper
         // no "activated" time; work starts at the first commit.
         foreach (var issue in pr.LinkedIssues ?? [])
         {
-            yield return this.Event(pr, FlowEventKind.WorkItemCreated, issue.CreatedAt, actor: null);
+            yield return Event(pr, FlowEventKind.WorkItemCreated, issue.CreatedAt, actor: null);
         }
 
         if (pr.MergedAt is { } merged)
         {
-            yield return this.Event(pr, FlowEventKind.ChangeMerged, merged, actor: null) with { Sha = pr.MergeCommitSha };
+            yield return Event(pr, FlowEventKind.ChangeMerged, merged, actor: null) with { Sha = pr.MergeCommitSha };
         }
         else if (pr.ClosedAt is { } closed)
         {
-            yield return this.Event(pr, FlowEventKind.ChangeClosed, closed, actor: null);
+            yield return Event(pr, FlowEventKind.ChangeClosed, closed, actor: null);
         }
     }
 
@@ -115,11 +115,11 @@ internal sealed class PullRequestEventMapper
     private FlowEvent Event(PullRequestSnapshot pr, FlowEventKind kind, DateTimeOffset at, GitHubAccount? actor) => new()
     {
         Kind = kind,
-        Repository = this.repository,
+        Repository = repository,
         SubjectId = pr.Number.ToString(CultureInfo.InvariantCulture),
         OccurredAt = at.ToUniversalTime(),
         Actor = actor?.Login,
-        ActorIsBot = this.bots.IsBot(actor),
+        ActorIsBot = bots.IsBot(actor),
         Url = pr.HtmlUrl,
         TargetBranch = pr.BaseRef,
     };

@@ -56,15 +56,15 @@ internal sealed class GitHubChangeProbe
     /// <summary>The resources probed, by the name they have in the validators, with their first-page URL (relative to the REST root).</summary>
     public IReadOnlyList<(string Name, string Path)> Resources()
     {
-        var root = $"repos/{this.repository.FullName}";
-        var size = this.reads.PageSize.ToString(CultureInfo.InvariantCulture);
+        var root = $"repos/{repository.FullName}";
+        var size = reads.PageSize.ToString(CultureInfo.InvariantCulture);
         var resources = new List<(string, string)> { ("pulls", $"{root}/pulls?state=all&sort=updated&direction=desc&per_page=1") };
-        if (this.reads.WorkflowRuns)
+        if (reads.WorkflowRuns)
         {
             resources.Add(("runs", $"{root}/actions/runs?exclude_pull_requests=true&per_page={size}"));
         }
 
-        if (this.reads.Deployments)
+        if (reads.Deployments)
         {
             resources.Add(("deployments", $"{root}/deployments?per_page={size}"));
         }
@@ -79,12 +79,12 @@ internal sealed class GitHubChangeProbe
         var unchanged = true;
         var requests = 0;
         int? remaining = null;
-        var secret = await this.token(cancellationToken);
-        foreach (var (name, path) in this.Resources())
+        var secret = await token(cancellationToken);
+        foreach (var (name, path) in Resources())
         {
             stored.TryGetValue(name, out var before);
             requests++;
-            var (same, after, left) = await this.ProbeOneAsync(name, path, before, secret, cancellationToken);
+            var (same, after, left) = await ProbeOneAsync(name, path, before, secret, cancellationToken);
             remaining = left ?? remaining;
             unchanged &= same;
 
@@ -101,12 +101,12 @@ internal sealed class GitHubChangeProbe
     private async Task<(bool Unchanged, ResourceValidator? Validator, int? RateLimitRemaining)> ProbeOneAsync(
         string name, string path, ResourceValidator? before, string secret, CancellationToken cancellationToken)
     {
-        var uri = new Uri(this.baseAddress, path);
+        var uri = new Uri(baseAddress, path);
         var endpoint = "GET /" + path;
         try
         {
             using var request = ConditionalGet.Create(uri, secret, before?.ETag);
-            using var response = await this.http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var remaining = ConditionalGet.RateLimitRemaining(response);
             var etag = response.Headers.ETag?.ToString();
             if (response.StatusCode == HttpStatusCode.NotModified && before is not null)
@@ -117,7 +117,7 @@ internal sealed class GitHubChangeProbe
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                this.ThrowIfTheReadWouldFail(response, body, name, endpoint);
+                ThrowIfTheReadWouldFail(response, body, name, endpoint);
                 return (false, null, remaining);
             }
 
@@ -147,23 +147,23 @@ internal sealed class GitHubChangeProbe
         var status = (int)response.StatusCode;
         var limits = RateLimitHeaders.From(response);
         var rateLimited = limits.Remaining == 0 || limits.RetryAfter is not null || body.Contains("rate limit", StringComparison.OrdinalIgnoreCase);
-        var repo = this.repository.FullName;
+        var repo = repository.FullName;
         switch (response.StatusCode)
         {
             case HttpStatusCode.Unauthorized:
-                throw new SourceException($"GitHub rejected the token for {repo} ({status} {Said(response, body)}): check {this.credential}.");
+                throw new SourceException($"GitHub rejected the token for {repo} ({status} {Said(response, body)}): check {credential}.");
             case HttpStatusCode.NotFound:
                 throw new SourceException(
                     $"GitHub repository {repo} was not found or is not visible to the token ({status} {Said(response, body)} for {endpoint}): check {Section}:Repositories (or the organisation's rules) and that the token can read the repository.");
             case HttpStatusCode.Forbidden when !rateLimited && name == "runs":
                 throw new SourceException(
-                    $"GitHub refused to list the workflow runs of {repo} (403): give {this.credential} read access to Actions (fine-grained token: \"Actions: Read-only\") or set {GitHubSourceNames.ReadWorkflowRunsKey} to false.");
+                    $"GitHub refused to list the workflow runs of {repo} (403): give {credential} read access to Actions (fine-grained token: \"Actions: Read-only\") or set {GitHubSourceNames.ReadWorkflowRunsKey} to false.");
             case HttpStatusCode.Forbidden when !rateLimited && name == "deployments":
                 throw new SourceException(
-                    $"GitHub refused to list the deployments of {repo} (403): give {this.credential} read access to Deployments (fine-grained token: \"Deployments: Read-only\") or set {GitHubSourceNames.ReadDeploymentsKey} to false.");
+                    $"GitHub refused to list the deployments of {repo} (403): give {credential} read access to Deployments (fine-grained token: \"Deployments: Read-only\") or set {GitHubSourceNames.ReadDeploymentsKey} to false.");
             case HttpStatusCode.Forbidden when !rateLimited:
                 throw new SourceException(
-                    $"GitHub refused {endpoint} for {repo} ({status} {Said(response, body)}): give the token read access to the repository's pull requests, contents and metadata ({this.credential}).");
+                    $"GitHub refused {endpoint} for {repo} ({status} {Said(response, body)}): give the token read access to the repository's pull requests, contents and metadata ({credential}).");
             default:
                 return; // rate limits, 5xx after retries, …: the full read decides and reports
         }

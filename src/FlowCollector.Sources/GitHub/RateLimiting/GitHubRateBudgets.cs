@@ -33,9 +33,9 @@ public sealed class GitHubRateBudgets
         ArgumentNullException.ThrowIfNull(meters);
         this.time = time;
         var meter = meters.Create(MeterName);
-        meter.CreateObservableGauge(RemainingInstrument, this.ObserveRemaining, "{request}", "GitHub rate-limit budget left per credential (fingerprint) and resource, as last reported by GitHub.");
-        this.waits = meter.CreateCounter<long>(WaitsInstrument, "{wait}", "GitHub requests that waited for a rate limit, by reason (primary, secondary, pacing).");
-        this.waited = meter.CreateCounter<double>(WaitedInstrument, "s", "Seconds GitHub requests waited for rate limits, by reason (primary, secondary, pacing).");
+        meter.CreateObservableGauge(RemainingInstrument, ObserveRemaining, "{request}", "GitHub rate-limit budget left per credential (fingerprint) and resource, as last reported by GitHub.");
+        waits = meter.CreateCounter<long>(WaitsInstrument, "{wait}", "GitHub requests that waited for a rate limit, by reason (primary, secondary, pacing).");
+        waited = meter.CreateCounter<double>(WaitedInstrument, "s", "Seconds GitHub requests waited for rate limits, by reason (primary, secondary, pacing).");
     }
 
     /// <summary>
@@ -56,20 +56,20 @@ public sealed class GitHubRateBudgets
 
     /// <summary>The remaining budget last reported for a credential fingerprint and resource (null before any answer); for tests and diagnostics.</summary>
     public int? Remaining(string credential, string resource) =>
-        this.budgets.TryGetValue((credential, resource), out var budget) ? budget.Reported?.Remaining : null;
+        budgets.TryGetValue((credential, resource), out var budget) ? budget.Reported?.Remaining : null;
 
     internal RateBudget For(string credential, string resource) =>
-        this.budgets.GetOrAdd((credential, resource), key => new RateBudget(key.Credential, key.Resource));
+        budgets.GetOrAdd((credential, resource), key => new RateBudget(key.Credential, key.Resource));
 
     internal void RecordWait(RateBudget budget, RateLimitWaitReason reason, TimeSpan delay, bool firstOfItsKind)
     {
         var tags = new TagList { { "reason", ReasonTag(reason) }, { "resource", budget.Resource }, { "credential", budget.Credential } };
         if (firstOfItsKind)
         {
-            this.waits.Add(1, tags);
+            waits.Add(1, tags);
         }
 
-        this.waited.Add(delay.TotalSeconds, tags);
+        waited.Add(delay.TotalSeconds, tags);
     }
 
     internal static string ReasonTag(RateLimitWaitReason reason) => reason switch
@@ -82,8 +82,8 @@ public sealed class GitHubRateBudgets
     private IEnumerable<Measurement<long>> ObserveRemaining()
     {
         // A budget not reported on for a whole window (a rotated App installation token) is no longer shown.
-        var stale = this.time.GetUtcNow().AddHours(-1);
-        foreach (var budget in this.budgets.Values)
+        var stale = time.GetUtcNow().AddHours(-1);
+        foreach (var budget in budgets.Values)
         {
             if (budget.Reported is { } reported && (reported.Reset is not { } reset || reset > stale))
             {

@@ -41,7 +41,7 @@ internal sealed partial class GitHubRateLimiter(
         while (true)
         {
             var budget = budgets.For(credential, resource);
-            var counted = await this.AdmitAsync(budget, settings, waits, cancellationToken);
+            var counted = await AdmitAsync(budget, settings, waits, cancellationToken);
             HttpResponseMessage response;
             try
             {
@@ -69,7 +69,7 @@ internal sealed partial class GitHubRateLimiter(
                 return response;
             }
 
-            var (wait, reason) = this.WaitAfter(headers, settings, response.StatusCode == HttpStatusCode.OK, ref secondaryStreak);
+            var (wait, reason) = WaitAfter(headers, settings, response.StatusCode == HttpStatusCode.OK, ref secondaryStreak);
             if (retries >= settings.MaxRetries || waits.Total + wait > settings.MaxWait)
             {
                 var status = (int)response.StatusCode;
@@ -80,7 +80,7 @@ internal sealed partial class GitHubRateLimiter(
 
             retries++;
             response.Dispose();
-            await this.WaitAsync(budgets.For(credential, resource), reason, wait, waits, cancellationToken);
+            await WaitAsync(budgets.For(credential, resource), reason, wait, waits, cancellationToken);
         }
     }
 
@@ -199,7 +199,7 @@ internal sealed partial class GitHubRateLimiter(
                 return admission.Admitted;
             }
 
-            await this.WaitAsync(budget, admission.Reason, admission.Delay, waits, cancellationToken);
+            await WaitAsync(budget, admission.Reason, admission.Delay, waits, cancellationToken);
             if (admission.Admitted)
             {
                 return true;
@@ -245,8 +245,8 @@ internal sealed partial class GitHubRateLimiter(
         /// <summary>Adds a wait; true when it is the first of its reason for this request.</summary>
         public bool Add(RateLimitWaitReason reason, TimeSpan delay)
         {
-            this.Total += delay;
-            return this.reasons.Add(reason);
+            Total += delay;
+            return reasons.Add(reason);
         }
     }
 }

@@ -43,9 +43,9 @@ internal sealed class RateBudget(string credential, string resource)
     {
         get
         {
-            lock (this.gate)
+            lock (gate)
             {
-                return this.remaining is { } left ? (left, this.reset) : null;
+                return remaining is { } left ? (left, reset) : null;
             }
         }
     }
@@ -60,37 +60,37 @@ internal sealed class RateBudget(string credential, string resource)
     public Admission Admit(DateTimeOffset now, double reserve, int replicas)
     {
         replicas = Math.Max(1, replicas);
-        lock (this.gate)
+        lock (gate)
         {
-            if (this.reset is { } windowEnd && now >= windowEnd + ResetMargin && this.limit is { } full)
+            if (reset is { } windowEnd && now >= windowEnd + ResetMargin && limit is { } full)
             {
                 // A new window began: the whole limit is back, though not yet confirmed by an answer.
-                this.remaining = full;
-                this.reset = null;
+                remaining = full;
+                reset = null;
             }
 
-            if (this.remaining is not { } left)
+            if (remaining is not { } left)
             {
                 // Nothing known yet: one request at a time until an answer tells the budget (or that there is none,
                 // as on a GitHub Enterprise Server without rate limiting), so a burst cannot overshoot it blind.
-                return this.answered || this.inFlight == 0
-                    ? this.AdmitNow()
+                return answered || inFlight == 0
+                    ? AdmitNow()
                     : new Admission(false, ProbeWait, RateLimitWaitReason.Pacing);
             }
 
-            var available = left - this.inFlight - (replicas - 1);
+            var available = left - inFlight - (replicas - 1);
             if (available <= 0)
             {
                 var spentByOwnRequests = left - (replicas - 1) > 0;
-                if (this.reset is not { } until)
+                if (reset is not { } until)
                 {
                     // A fresh window, not yet reported on: its in-flight requests' answers tell the figure.
-                    return spentByOwnRequests ? new Admission(false, ProbeWait, RateLimitWaitReason.Pacing) : this.AdmitNow();
+                    return spentByOwnRequests ? new Admission(false, ProbeWait, RateLimitWaitReason.Pacing) : AdmitNow();
                 }
 
                 if (until + ResetMargin <= now)
                 {
-                    return this.AdmitNow();
+                    return AdmitNow();
                 }
 
                 // Spent by what this process has in flight: look again shortly, those answers (a 304 costs nothing) tell.
@@ -99,17 +99,17 @@ internal sealed class RateBudget(string credential, string resource)
                     : new Admission(false, until + ResetMargin - now, RateLimitWaitReason.Primary);
             }
 
-            var reserveCount = this.limit is { } max ? (int)Math.Ceiling(max * reserve) : 0;
-            if (available >= reserveCount || this.reset is not { } resetAt || resetAt <= now)
+            var reserveCount = limit is { } max ? (int)Math.Ceiling(max * reserve) : 0;
+            if (available >= reserveCount || reset is not { } resetAt || resetAt <= now)
             {
-                return this.AdmitNow();
+                return AdmitNow();
             }
 
             // Spread what is left until the reset; every replica does the same on the same reported figure.
             var interval = (resetAt - now) * replicas / available;
-            var slot = this.nextPacedSlot > now ? this.nextPacedSlot : now;
-            this.nextPacedSlot = slot + interval;
-            this.inFlight++;
+            var slot = nextPacedSlot > now ? nextPacedSlot : now;
+            nextPacedSlot = slot + interval;
+            inFlight++;
             return new Admission(true, slot - now, RateLimitWaitReason.Pacing);
         }
     }
@@ -117,9 +117,9 @@ internal sealed class RateBudget(string credential, string resource)
     /// <summary>An admitted request was answered (or given up); its cost is now in the reported figure.</summary>
     public void Release()
     {
-        lock (this.gate)
+        lock (gate)
         {
-            this.inFlight = Math.Max(0, this.inFlight - 1);
+            inFlight = Math.Max(0, inFlight - 1);
         }
     }
 
@@ -127,25 +127,25 @@ internal sealed class RateBudget(string credential, string resource)
     public void Observe(RateLimitHeaders headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        lock (this.gate)
+        lock (gate)
         {
-            this.answered = true;
+            answered = true;
             if (headers.Remaining is not { } left)
             {
                 return;
             }
 
-            this.limit = headers.Limit ?? this.limit;
-            if (headers.Reset is not { } windowEnd || this.reset is not { } known || windowEnd > known)
+            limit = headers.Limit ?? limit;
+            if (headers.Reset is not { } windowEnd || reset is not { } known || windowEnd > known)
             {
                 // A new window (or the first answer): the old window's pacing no longer applies.
-                this.remaining = left;
-                this.reset = headers.Reset;
-                this.nextPacedSlot = default;
+                remaining = left;
+                reset = headers.Reset;
+                nextPacedSlot = default;
             }
             else if (windowEnd == known)
             {
-                this.remaining = Math.Min(this.remaining ?? left, left);
+                remaining = Math.Min(remaining ?? left, left);
             }
         }
     }
@@ -154,7 +154,7 @@ internal sealed class RateBudget(string credential, string resource)
 
     private Admission AdmitNow()
     {
-        this.inFlight++;
+        inFlight++;
         return Admission.Now;
     }
 }

@@ -27,7 +27,7 @@ public sealed class UnboundedOctokitHttpClient : IHttpClient
             mutable.Timeout = TimeSpan.Zero;
         }
 
-        return this.inner.Send(request, cancellationToken, preprocessResponseBody!);
+        return inner.Send(request, cancellationToken, preprocessResponseBody!);
     }
 
     public void SetRequestTimeout(TimeSpan timeout)
@@ -35,5 +35,5 @@ public sealed class UnboundedOctokitHttpClient : IHttpClient
         // Deliberately ignored: see the type's summary.
     }
 
-    public void Dispose() => this.inner.Dispose();
+    public void Dispose() => inner.Dispose();
 }

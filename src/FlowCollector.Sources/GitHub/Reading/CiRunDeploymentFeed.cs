@@ -21,7 +21,7 @@ internal sealed class CiRunDeploymentFeed : IDeploymentFeed
         this.environment = environment;
 
         // A run succeeds at most once (a green attempt is never re-run); its successful attempt is the deployment.
-        this.successes = runs
+        successes = runs
             .Where(r => r.Status == "completed" && string.Equals(r.Conclusion, "success", StringComparison.OrdinalIgnoreCase) && Matches(workflowPattern, r.Workflow))
             .GroupBy(r => r.Id)
             .Select(g => g.OrderBy(r => r.Attempt).First())
@@ -32,13 +32,13 @@ internal sealed class CiRunDeploymentFeed : IDeploymentFeed
     public async IAsyncEnumerable<IReadOnlyList<DeploymentListing>> PagesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask;
-        yield return [.. this.successes.Select(r => new DeploymentListing(r.Id, r.HeadSha, this.environment, r.CreatedAt, r.UpdatedAt))];
+        yield return [.. successes.Select(r => new DeploymentListing(r.Id, r.HeadSha, environment, r.CreatedAt, r.UpdatedAt))];
     }
 
     public Task<IReadOnlyList<DeploymentStatusSnapshot>> StatusesAsync(DeploymentListing deployment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deployment);
-        var run = this.successes.First(r => r.Id == deployment.Id);
+        var run = successes.First(r => r.Id == deployment.Id);
         IReadOnlyList<DeploymentStatusSnapshot> statuses =
         [
             new("in_progress", run.StartedAt ?? run.CreatedAt, run.HtmlUrl),

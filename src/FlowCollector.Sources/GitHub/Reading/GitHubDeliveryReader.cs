@@ -61,7 +61,7 @@ internal sealed class GitHubDeliveryReader
     public async Task<List<WorkflowRunSnapshot>> ReadRunsAsync(string branch, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var runs = new Dictionary<long, WorkflowRunSnapshot>();
-        await this.ReadRunRangeAsync(branch, Second(since), to: null, Second(now), runs, cancellationToken);
+        await ReadRunRangeAsync(branch, Second(since), to: null, Second(now), runs, cancellationToken);
         return runs.Values.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToList();
     }
 
@@ -79,11 +79,11 @@ internal sealed class GitHubDeliveryReader
         {
             for (var attempt = 1; attempt < run.Attempt; attempt++)
             {
-                var path = $"{this.reader.RepositoryPath}/actions/runs/{run.Id.ToString(CultureInfo.InvariantCulture)}/attempts/{attempt.ToString(CultureInfo.InvariantCulture)}";
-                var snapshot = this.Snapshot(await this.reader.GetAsync<WorkflowRun>(path, cancellationToken), path);
+                var path = $"{reader.RepositoryPath}/actions/runs/{run.Id.ToString(CultureInfo.InvariantCulture)}/attempts/{attempt.ToString(CultureInfo.InvariantCulture)}";
+                var snapshot = Snapshot(await reader.GetAsync<WorkflowRun>(path, cancellationToken), path);
                 if (snapshot.Id != run.Id || snapshot.Attempt != attempt)
                 {
-                    throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"run {snapshot.Id} attempt {snapshot.Attempt} instead of run {run.Id} attempt {attempt}");
+                    throw errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"run {snapshot.Id} attempt {snapshot.Attempt} instead of run {run.Id} attempt {attempt}");
                 }
 
                 attempts.Add(snapshot);
@@ -97,34 +97,34 @@ internal sealed class GitHubDeliveryReader
     private async Task ReadRunRangeAsync(
         string branch, DateTimeOffset from, DateTimeOffset? to, DateTimeOffset now, Dictionary<long, WorkflowRunSnapshot> runs, CancellationToken cancellationToken)
     {
-        var path = $"{this.reader.RepositoryPath}/actions/runs";
+        var path = $"{reader.RepositoryPath}/actions/runs";
         var parameters = new Dictionary<string, string>
         {
             ["branch"] = branch,
             ["created"] = to is { } end ? $"{Iso(from)}..{Iso(end)}" : $">={Iso(from)}",
-            ["per_page"] = this.reader.PageSizeValue,
+            ["per_page"] = reader.PageSizeValue,
         };
         var first = true;
         int? reported = null;
         var delivered = 0;
-        await foreach (var page in this.reader.GetWrappedPagesAsync<WorkflowRunsResponse>(path, parameters, cancellationToken))
+        await foreach (var page in reader.GetWrappedPagesAsync<WorkflowRunsResponse>(path, parameters, cancellationToken))
         {
             reported ??= page.TotalCount;
             // A filtered query serves only the first 1,000 runs: halve the range until each half fits (a single second cannot be split).
             var last = to ?? now;
             if (first && page.TotalCount > RunSearchCap && last - from >= TimeSpan.FromSeconds(2))
             {
-                this.RunRangeSplits++;
+                RunRangeSplits++;
                 var middle = Second(from + ((last - from) / 2));
-                await this.ReadRunRangeAsync(branch, from, middle, now, runs, cancellationToken);
-                await this.ReadRunRangeAsync(branch, middle.AddSeconds(1), to, now, runs, cancellationToken);
+                await ReadRunRangeAsync(branch, from, middle, now, runs, cancellationToken);
+                await ReadRunRangeAsync(branch, middle.AddSeconds(1), to, now, runs, cancellationToken);
                 return;
             }
 
             first = false;
             foreach (var run in page.WorkflowRuns ?? [])
             {
-                var snapshot = this.Snapshot(run, path);
+                var snapshot = Snapshot(run, path);
                 runs[snapshot.Id] = snapshot; // a run created while we page may show up twice
                 delivered++;
             }
@@ -135,7 +135,7 @@ internal sealed class GitHubDeliveryReader
         // Runs created while paging only push items onto the next page (seen twice), so delivered ≥ total_count holds.
         if (reported is { } total && delivered < Math.Min(total, RunSearchCap))
         {
-            throw this.errors.IncompleteList(GitHubRestReader.Endpoint(path), $"{delivered} workflow runs delivered across the pages, but total_count said {total}");
+            throw errors.IncompleteList(GitHubRestReader.Endpoint(path), $"{delivered} workflow runs delivered across the pages, but total_count said {total}");
         }
     }
 
@@ -143,7 +143,7 @@ internal sealed class GitHubDeliveryReader
     {
         if (run.Id <= 0 || string.IsNullOrEmpty(run.HeadSha) || run.CreatedAt == default || run.UpdatedAt == default || string.IsNullOrEmpty(run.Status.StringValue))
         {
-            throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"a workflow run without id, head_sha, created_at, updated_at or status (id {run.Id})");
+            throw errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"a workflow run without id, head_sha, created_at, updated_at or status (id {run.Id})");
         }
 
         return new WorkflowRunSnapshot(
@@ -245,7 +245,7 @@ internal sealed class GitHubDeliveryReader
                 else if (!comparisons.TryGetValue((baseline.Sha, deployment.Sha), out var known))
                 {
                     changes = (history is null ? null : await history.ChangeSetAsync(baseline.Sha, deployment.Sha, baseline.CreatedAt - TrunkHistory.Lookback, cancellationToken))
-                        ?? await this.CompareAsync(baseline.Sha, deployment.Sha, cancellationToken);
+                        ?? await CompareAsync(baseline.Sha, deployment.Sha, cancellationToken);
                     comparisons[(baseline.Sha, deployment.Sha)] = changes;
                 }
                 else
@@ -272,15 +272,15 @@ internal sealed class GitHubDeliveryReader
 
     private async Task<IReadOnlyList<DeploymentStatusSnapshot>> ReadStatusesAsync(DeploymentListing deployment, CancellationToken cancellationToken)
     {
-        var path = $"{this.reader.RepositoryPath}/deployments/{deployment.Id.ToString(CultureInfo.InvariantCulture)}/statuses";
+        var path = $"{reader.RepositoryPath}/deployments/{deployment.Id.ToString(CultureInfo.InvariantCulture)}/statuses";
         var statuses = new List<DeploymentStatusSnapshot>();
-        await foreach (var page in this.reader.GetWrappedPagesAsync<List<DeploymentStatus>>(path, new Dictionary<string, string> { ["per_page"] = this.reader.PageSizeValue }, cancellationToken))
+        await foreach (var page in reader.GetWrappedPagesAsync<List<DeploymentStatus>>(path, new Dictionary<string, string> { ["per_page"] = reader.PageSizeValue }, cancellationToken))
         {
             foreach (var status in page)
             {
                 if (string.IsNullOrEmpty(status.State.StringValue) || status.CreatedAt == default)
                 {
-                    throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), "a deployment status without state or created_at");
+                    throw errors.MalformedPayload(GitHubRestReader.Endpoint(path), "a deployment status without state or created_at");
                 }
 
                 // log_url is the status's link (target_url is its deprecated twin) and what GraphQL's logUrl serves.
@@ -294,12 +294,12 @@ internal sealed class GitHubDeliveryReader
 
     private async Task<ChangeSet> CompareAsync(string baseSha, string headSha, CancellationToken cancellationToken)
     {
-        var path = $"{this.reader.RepositoryPath}/compare/{Uri.EscapeDataString(baseSha)}...{Uri.EscapeDataString(headSha)}";
+        var path = $"{reader.RepositoryPath}/compare/{Uri.EscapeDataString(baseSha)}...{Uri.EscapeDataString(headSha)}";
         var shas = new List<string>();
         string? status = null;
         try
         {
-            await foreach (var page in this.reader.GetWrappedPagesAsync<CompareResult>(path, new Dictionary<string, string> { ["per_page"] = this.reader.PageSizeValue }, cancellationToken))
+            await foreach (var page in reader.GetWrappedPagesAsync<CompareResult>(path, new Dictionary<string, string> { ["per_page"] = reader.PageSizeValue }, cancellationToken))
             {
                 status ??= page.Status;
                 shas.AddRange((page.Commits ?? []).Select(c => c.Sha).Where(s => !string.IsNullOrEmpty(s)));
@@ -317,14 +317,14 @@ internal sealed class GitHubDeliveryReader
             "diverged" => new ChangeSet(baseSha, DeploymentComparison.Diverged, shas),
             "identical" => new ChangeSet(baseSha, DeploymentComparison.Identical, []),
             "behind" => new ChangeSet(baseSha, DeploymentComparison.Behind, []),
-            _ => throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"unknown compare status '{status}'"),
+            _ => throw errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"unknown compare status '{status}'"),
         };
     }
 
     private DeploymentListing Listing(Deployment d, string path) =>
         d.Id > 0 && !string.IsNullOrEmpty(d.Sha) && !string.IsNullOrEmpty(d.Environment) && d.CreatedAt != default
             ? new DeploymentListing(d.Id, d.Sha, d.Environment, d.CreatedAt, d.UpdatedAt)
-            : throw this.errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"a deployment without id, sha, environment or created_at (id {d.Id})");
+            : throw errors.MalformedPayload(GitHubRestReader.Endpoint(path), $"a deployment without id, sha, environment or created_at (id {d.Id})");
 
     private static DateTimeOffset Second(DateTimeOffset at)
     {
@@ -367,7 +367,7 @@ internal sealed class GitHubDeliveryReader
             // Walk the deployments older than the window, newest first, reading more pages when needed.
             for (var i = 0; ; i++)
             {
-                if (i == older.Count && !await this.NextPageAsync())
+                if (i == older.Count && !await NextPageAsync())
                 {
                     return null;
                 }
@@ -381,13 +381,13 @@ internal sealed class GitHubDeliveryReader
                 if (!snapshots.TryGetValue(candidate.Id, out var snapshot))
                 {
                     // The cap bounds REST status lists; GraphQL brings statuses with the list but keeps it, so both APIs find the same baselines.
-                    var reads = this.statusReads.GetValueOrDefault(deployment.Environment);
+                    var reads = statusReads.GetValueOrDefault(deployment.Environment);
                     if (reads >= MaxBaselineStatusReads)
                     {
                         return null;
                     }
 
-                    this.statusReads[deployment.Environment] = reads + 1;
+                    statusReads[deployment.Environment] = reads + 1;
                     snapshot = snapshots[candidate.Id] = await SnapshotAsync(feed, candidate, cancellationToken);
                 }
 
@@ -400,15 +400,15 @@ internal sealed class GitHubDeliveryReader
 
         private async Task<bool> NextPageAsync()
         {
-            if (!this.more || this.extraPages >= MaxBaselinePages)
+            if (!more || extraPages >= MaxBaselinePages)
             {
                 return false;
             }
 
-            this.extraPages++;
+            extraPages++;
             if (!await pages.MoveNextAsync())
             {
-                this.more = false;
+                more = false;
                 return false;
             }
 
@@ -421,7 +421,7 @@ internal sealed class GitHubDeliveryReader
                 }
             }
 
-            return older.Count > before || await this.NextPageAsync();
+            return older.Count > before || await NextPageAsync();
         }
 
         private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);

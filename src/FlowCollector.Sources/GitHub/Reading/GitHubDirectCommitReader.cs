@@ -49,7 +49,7 @@ internal sealed class GitHubDirectCommitReader(GitHubGraphQlClient client, Repos
 
                 if (associated == 0)
                 {
-                    events.AddRange(this.Map(node, committed, head.Name));
+                    events.AddRange(Map(node, committed, head.Name));
                 }
             }
 

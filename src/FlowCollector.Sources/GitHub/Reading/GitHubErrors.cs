@@ -36,7 +36,7 @@ internal sealed class GitHubErrors
         this.time = time;
     }
 
-    private string Repo => this.repository.FullName;
+    private string Repo => repository.FullName;
 
     /// <summary>Translates a failure of one request; returns null for cancellation by the caller (rethrow it unchanged).</summary>
     public SourceException? Translate(Exception exception, string endpoint, CancellationToken cancellationToken) => exception switch
@@ -45,33 +45,33 @@ internal sealed class GitHubErrors
 
         // Already explained where it arose, e.g. by the GitHub App credentials Octokit asked for a token.
         SourceException explained => explained,
-        ApiException api => this.FromResponse(api, endpoint),
+        ApiException api => FromResponse(api, endpoint),
         TimeoutRejectedException or OperationCanceledException => new SourceException(
-            $"GitHub did not answer {endpoint} for {this.Repo} in time, even after retries; the next run tries again (timeouts: {GitHubSourceNames.ResilienceSection}).", exception),
+            $"GitHub did not answer {endpoint} for {Repo} in time, even after retries; the next run tries again (timeouts: {GitHubSourceNames.ResilienceSection}).", exception),
         BrokenCircuitException => new SourceException(
-            $"GitHub requests are paused after repeated failures (circuit open) while reading {this.Repo}; the next run tries again.", exception),
+            $"GitHub requests are paused after repeated failures (circuit open) while reading {Repo}; the next run tries again.", exception),
         _ when Http.ResponseCutException.IsCut(exception) => new SourceException(
-            $"The connection to GitHub was cut in the middle of the answer to {endpoint} for {this.Repo}, even after retries (a transient network error); nothing of this read was kept and the next run tries again.", exception),
+            $"The connection to GitHub was cut in the middle of the answer to {endpoint} for {Repo}, even after retries (a transient network error); nothing of this read was kept and the next run tries again.", exception),
         HttpRequestException http => new SourceException(
-            $"Could not reach GitHub at {this.baseAddress} for {this.Repo} ({ErrorText.OneLine(http.Message)}); check {Section}:ApiBaseAddress and the network.", exception),
-        _ => this.MalformedPayload(endpoint, ErrorText.OneLine(exception.Message), exception),
+            $"Could not reach GitHub at {baseAddress} for {Repo} ({ErrorText.OneLine(http.Message)}); check {Section}:ApiBaseAddress and the network.", exception),
+        _ => MalformedPayload(endpoint, ErrorText.OneLine(exception.Message), exception),
     };
 
     /// <summary>An answer's rate-limit headers with the reset on this machine's clock (see <see cref="RateLimitHeaders.From(HttpResponseMessage, DateTimeOffset?)"/>).</summary>
-    public RateLimitHeaders LimitsOf(HttpResponseMessage response) => RateLimitHeaders.From(response, this.time.GetUtcNow());
+    public RateLimitHeaders LimitsOf(HttpResponseMessage response) => RateLimitHeaders.From(response, time.GetUtcNow());
 
     public SourceException MalformedPayload(string endpoint, string detail, Exception? inner = null)
     {
-        var message = $"GitHub returned a malformed payload for {endpoint} ({this.Repo}): {detail}. Check that {Section}:ApiBaseAddress ({this.baseAddress}) is a GitHub REST root.";
+        var message = $"GitHub returned a malformed payload for {endpoint} ({Repo}): {detail}. Check that {Section}:ApiBaseAddress ({baseAddress}) is a GitHub REST root.";
         return inner is null ? new SourceException(message) : new SourceException(message, inner);
     }
 
     /// <summary>A list whose pages do not add up to what GitHub said it holds (<c>total_count</c>).</summary>
     public SourceException IncompleteList(string endpoint, string detail) =>
-        new($"GitHub returned an incomplete list for {endpoint} ({this.Repo}): {detail}. Nothing of this read was kept (watermark unchanged); the next run tries again.");
+        new($"GitHub returned an incomplete list for {endpoint} ({Repo}): {detail}. Nothing of this read was kept (watermark unchanged); the next run tries again.");
 
     public SourceException ForeignPageLink(string endpoint, Uri next) =>
-        new($"GitHub's next-page link for {endpoint} ({this.Repo}) points to {next.GetLeftPart(UriPartial.Authority)}, not {this.baseAddress.GetLeftPart(UriPartial.Authority)}; the token is not sent elsewhere. Check {Section}:ApiBaseAddress.");
+        new($"GitHub's next-page link for {endpoint} ({Repo}) points to {next.GetLeftPart(UriPartial.Authority)}, not {baseAddress.GetLeftPart(UriPartial.Authority)}; the token is not sent elsewhere. Check {Section}:ApiBaseAddress.");
 
     /// <summary>A GraphQL POST answered with a non-success status (after the resilience handler's retries).</summary>
     public SourceException GraphQlStatus(HttpStatusCode statusCode, RateLimitHeaders limits, string body, string endpoint)
@@ -81,19 +81,19 @@ internal sealed class GitHubErrors
         switch (statusCode)
         {
             case HttpStatusCode.Unauthorized:
-                return new SourceException($"GitHub rejected the token for {this.Repo} ({status} {said}) at {endpoint}: check {this.credential}.");
+                return new SourceException($"GitHub rejected the token for {Repo} ({status} {said}) at {endpoint}: check {credential}.");
             case HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests
                 when limits.Remaining == 0 || limits.RetryAfter is not null || body.Contains("rate limit", StringComparison.OrdinalIgnoreCase):
-                return this.RateLimited(status, limits, inner: null);
+                return RateLimited(status, limits, inner: null);
             case HttpStatusCode.Forbidden:
                 return new SourceException(
-                    $"GitHub refused {endpoint} for {this.Repo} ({status} {said}): give {this.credential} read access to the repository's pull requests, contents and metadata.");
+                    $"GitHub refused {endpoint} for {Repo} ({status} {said}): give {credential} read access to the repository's pull requests, contents and metadata.");
             case HttpStatusCode.NotFound:
                 return new SourceException(
                     $"GitHub has no GraphQL API at {endpoint} ({status} {said}); check {Section}:ApiBaseAddress (GitHub Enterprise Server: https://<host>/api/v3/, whose GraphQL root is /api/graphql) or set {Section}:Api to Rest.");
             default:
                 var retried = status >= 500 || statusCode == HttpStatusCode.RequestTimeout ? " after retries" : "";
-                return new SourceException($"GitHub answered {status} {said} for {endpoint} ({this.Repo}){retried}; the next run tries again.");
+                return new SourceException($"GitHub answered {status} {said} for {endpoint} ({Repo}){retried}; the next run tries again.");
         }
     }
 
@@ -107,57 +107,57 @@ internal sealed class GitHubErrors
         {
             // GitHub answers 200 with this error; the rateLimit field, when it came back, tells when the points return.
             return limit?.ResetAt is { } reset && reset != default
-                ? this.RateLimited(200, new RateLimitHeaders(null, 0, reset, null), inner: null, "GraphQL points")
+                ? RateLimited(200, new RateLimitHeaders(null, 0, reset, null), inner: null, "GraphQL points")
                 : new SourceException(
-                    $"GitHub GraphQL rate limit exhausted while reading {this.Repo} (RATE_LIMITED: {said}); the hourly budget of points resets within an hour. {RateLimitAdvice}");
+                    $"GitHub GraphQL rate limit exhausted while reading {Repo} (RATE_LIMITED: {said}); the hourly budget of points resets within an hour. {RateLimitAdvice}");
         }
 
         if (types.Contains("NOT_FOUND"))
         {
             return new SourceException(
-                $"GitHub repository {this.Repo} was not found or is not visible to the token ({endpoint}: {said}): check {Section}:Repositories and that {this.credential} can read the repository.");
+                $"GitHub repository {Repo} was not found or is not visible to the token ({endpoint}: {said}): check {Section}:Repositories and that {credential} can read the repository.");
         }
 
         if (types.Contains("FORBIDDEN") && endpoint.Contains("(Deployments)", StringComparison.Ordinal))
         {
             return new SourceException(
-                $"GitHub refused {endpoint} for {this.Repo} ({said}): give {this.credential} read access to the repository's deployments (\"Deployments: read\"), or set {Section}:ReadDeployments to false to collect without deployment stages.");
+                $"GitHub refused {endpoint} for {Repo} ({said}): give {credential} read access to the repository's deployments (\"Deployments: read\"), or set {Section}:ReadDeployments to false to collect without deployment stages.");
         }
 
         if (types.Contains("FORBIDDEN"))
         {
             return new SourceException(
-                $"GitHub refused {endpoint} for {this.Repo} ({said}): give {this.credential} read access to the repository's pull requests, contents and metadata (an organisation may also require SSO authorisation of the token).");
+                $"GitHub refused {endpoint} for {Repo} ({said}): give {credential} read access to the repository's pull requests, contents and metadata (an organisation may also require SSO authorisation of the token).");
         }
 
         var type = first.Type is { } t ? $" {t}" : "";
         return new SourceException(
-            $"GitHub answered {endpoint} for {this.Repo} with GraphQL errors{type} ({said}); nothing of this read was kept and the next run tries again. If it persists, set {Section}:Api to Rest.");
+            $"GitHub answered {endpoint} for {Repo} with GraphQL errors{type} ({said}); nothing of this read was kept and the next run tries again. If it persists, set {Section}:Api to Rest.");
     }
 
     private SourceException FromResponse(ApiException e, string endpoint)
     {
         var status = (int)e.StatusCode;
         var said = ErrorText.OneLine(e.ApiError?.Message ?? (HttpErrorText.ReasonPhrase((int)e.StatusCode) ?? e.StatusCode.ToString()));
-        var limits = RateLimitHeaders.From(e.HttpResponse, this.time.GetUtcNow());
+        var limits = RateLimitHeaders.From(e.HttpResponse, time.GetUtcNow());
         var body = e.HttpResponse?.Body as string ?? "";
 
         switch (e.StatusCode)
         {
             case HttpStatusCode.Unauthorized:
-                return new SourceException($"GitHub rejected the token for {this.Repo} ({status} {said}): check {this.credential}.", e);
-            case HttpStatusCode.NotFound when endpoint.EndsWith($"/repos/{this.Repo}", StringComparison.OrdinalIgnoreCase):
+                return new SourceException($"GitHub rejected the token for {Repo} ({status} {said}): check {credential}.", e);
+            case HttpStatusCode.NotFound when endpoint.EndsWith($"/repos/{Repo}", StringComparison.OrdinalIgnoreCase):
                 return new SourceException(
-                    $"GitHub repository {this.Repo} was not found or is not visible to the token ({status} {said}): check {Section}:Repositories and that {this.credential} can read the repository.", e);
+                    $"GitHub repository {Repo} was not found or is not visible to the token ({status} {said}): check {Section}:Repositories and that {credential} can read the repository.", e);
             case HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests
                 when limits.Remaining == 0 || limits.RetryAfter is not null || body.Contains("rate limit", StringComparison.OrdinalIgnoreCase):
-                return this.RateLimited(status, limits, e);
+                return RateLimited(status, limits, e);
             case HttpStatusCode.Forbidden:
                 return new SourceException(
-                    $"GitHub refused {endpoint} for {this.Repo} ({status} {said}): give the token read access to the repository's pull requests, contents and metadata ({this.credential}).", e);
+                    $"GitHub refused {endpoint} for {Repo} ({status} {said}): give the token read access to the repository's pull requests, contents and metadata ({credential}).", e);
             default:
                 var retried = status >= 500 || e.StatusCode == HttpStatusCode.RequestTimeout ? " after retries" : "";
-                return new SourceException($"GitHub answered {status} {said} for {endpoint} ({this.Repo}){retried}; the next run tries again.", e);
+                return new SourceException($"GitHub answered {status} {said} for {endpoint} ({Repo}){retried}; the next run tries again.", e);
         }
     }
 
@@ -167,14 +167,14 @@ internal sealed class GitHubErrors
     {
         if (limits.Remaining == 0 && limits.Reset is { } reset)
         {
-            var minutes = Math.Max(0, (int)Math.Ceiling((reset - this.time.GetUtcNow()).TotalMinutes));
+            var minutes = Math.Max(0, (int)Math.Ceiling((reset - time.GetUtcNow()).TotalMinutes));
             var budget = limits.Limit is { } limit ? $", 0 of {limit} {unit} left" : unit == "requests" ? "" : $", 0 {unit} left";
             return WithInner(
-                $"GitHub rate limit exhausted while reading {this.Repo} ({status}{budget}); the budget resets at {reset.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} (in {minutes} min). {RateLimitAdvice}", inner);
+                $"GitHub rate limit exhausted while reading {Repo} ({status}{budget}); the budget resets at {reset.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} (in {minutes} min). {RateLimitAdvice}", inner);
         }
 
         var wait = limits.RetryAfter is { } after ? $"retry after {after.TotalSeconds:0} s" : "wait at least a minute";
-        return WithInner($"GitHub secondary rate limit hit while reading {this.Repo} ({status}); {wait}. {RateLimitAdvice}", inner);
+        return WithInner($"GitHub secondary rate limit hit while reading {Repo} ({status}); {wait}. {RateLimitAdvice}", inner);
     }
 
     private static SourceException WithInner(string message, Exception? inner) =>

@@ -1,8 +1,8 @@
-using FlowCollector.Domain.Ports;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using FlowCollector.Domain.Ports;
 
 namespace FlowCollector.Sources.GitHub.Reading;
 
@@ -48,12 +48,12 @@ internal sealed class GitHubGraphQlClient
     }
 
     /// <summary>How messages name a request, e.g. <c>POST /graphql (PullRequestsByUpdate)</c>.</summary>
-    public string Describe(string operationName) => $"POST {this.endpoint.AbsolutePath} ({operationName})";
+    public string Describe(string operationName) => $"POST {endpoint.AbsolutePath} ({operationName})";
 
     public async Task<GraphQlData> QueryAsync(string document, string operationName, GraphQlVariables variables, CancellationToken cancellationToken)
     {
-        var where = this.Describe(operationName);
-        using var request = new HttpRequestMessage(HttpMethod.Post, this.endpoint)
+        var where = Describe(operationName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
             Content = JsonContent.Create(new GraphQlRequest(document, operationName, variables), GitHubGraphQlJson.Default.GraphQlRequest),
         };
@@ -65,15 +65,15 @@ internal sealed class GitHubGraphQlClient
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("FlowCollector", null));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
-        this.Requests++;
+        Requests++;
         GraphQlResponse? answer;
         try
         {
-            using var response = await this.http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                throw this.errors.GraphQlStatus(response.StatusCode, this.errors.LimitsOf(response), body, where);
+                throw errors.GraphQlStatus(response.StatusCode, errors.LimitsOf(response), body, where);
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -85,24 +85,24 @@ internal sealed class GitHubGraphQlClient
         }
         catch (JsonException e)
         {
-            throw this.errors.MalformedPayload(where, $"not the expected JSON ({e.Message})", e);
+            throw errors.MalformedPayload(where, $"not the expected JSON ({e.Message})", e);
         }
-        catch (Exception e) when (this.errors.Translate(e, where, cancellationToken) is { } translated)
+        catch (Exception e) when (errors.Translate(e, where, cancellationToken) is { } translated)
         {
             throw translated;
         }
 
         if (answer?.Data?.RateLimit is { } limit)
         {
-            this.Points += limit.Cost;
-            this.PointsRemaining = limit.Remaining;
+            Points += limit.Cost;
+            PointsRemaining = limit.Remaining;
         }
 
         if (answer?.Errors is { Count: > 0 } problems)
         {
-            throw this.errors.GraphQlErrors(problems, where, answer.Data?.RateLimit);
+            throw errors.GraphQlErrors(problems, where, answer.Data?.RateLimit);
         }
 
-        return answer?.Data ?? throw this.errors.MalformedPayload(where, "an answer without data or errors");
+        return answer?.Data ?? throw errors.MalformedPayload(where, "an answer without data or errors");
     }
 }

@@ -30,21 +30,21 @@ internal sealed class GitHubGraphQlDeploymentFeed : IDeploymentFeed
     public async IAsyncEnumerable<IReadOnlyList<DeploymentListing>> PagesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const string Operation = nameof(GitHubGraphQlDocuments.Deployments);
-        var where = this.client.Describe(Operation);
+        var where = client.Describe(Operation);
         string? after = null;
         while (true)
         {
-            var data = await this.client.QueryAsync(
+            var data = await client.QueryAsync(
                 GitHubGraphQlDocuments.Deployments,
                 Operation,
-                new GraphQlVariables(this.repository.Owner, this.repository.Name) { First = this.pageSize, Nested = GitHubGraphQlDocuments.NestedPageSize, After = after },
+                new GraphQlVariables(repository.Owner, repository.Name) { First = pageSize, Nested = GitHubGraphQlDocuments.NestedPageSize, After = after },
                 cancellationToken);
-            var page = data.Repository?.Deployments ?? throw this.errors.MalformedPayload(where, "no repository.deployments");
+            var page = data.Repository?.Deployments ?? throw errors.MalformedPayload(where, "no repository.deployments");
             var listings = new List<DeploymentListing>();
-            foreach (var node in page.Nodes ?? throw this.errors.MalformedPayload(where, "no deployments.nodes"))
+            foreach (var node in page.Nodes ?? throw errors.MalformedPayload(where, "no deployments.nodes"))
             {
-                var d = this.EnsureUsable(node, where);
-                this.listed[d.DatabaseId!.Value] = d;
+                var d = EnsureUsable(node, where);
+                listed[d.DatabaseId!.Value] = d;
                 listings.Add(new DeploymentListing(d.DatabaseId.Value, d.CommitOid!, d.Environment!, d.CreatedAt!.Value, d.UpdatedAt!.Value));
             }
 
@@ -54,7 +54,7 @@ internal sealed class GitHubGraphQlDeploymentFeed : IDeploymentFeed
                 yield break;
             }
 
-            after = info.EndCursor is { Length: > 0 } cursor ? cursor : throw this.errors.MalformedPayload(where, "hasNextPage without endCursor");
+            after = info.EndCursor is { Length: > 0 } cursor ? cursor : throw errors.MalformedPayload(where, "hasNextPage without endCursor");
         }
     }
 
@@ -62,17 +62,17 @@ internal sealed class GitHubGraphQlDeploymentFeed : IDeploymentFeed
     {
         ArgumentNullException.ThrowIfNull(deployment);
         const string Operation = nameof(GitHubGraphQlDocuments.DeploymentStatuses);
-        var where = this.client.Describe(Operation);
-        var node = this.listed.TryGetValue(deployment.Id, out var d) ? d : throw new InvalidOperationException($"Deployment {deployment.Id} was not listed by this feed.");
-        var page = node.Statuses ?? throw this.errors.MalformedPayload(this.client.Describe(nameof(GitHubGraphQlDocuments.Deployments)), $"deployment {deployment.Id} without its statuses");
+        var where = client.Describe(Operation);
+        var node = listed.TryGetValue(deployment.Id, out var d) ? d : throw new InvalidOperationException($"Deployment {deployment.Id} was not listed by this feed.");
+        var page = node.Statuses ?? throw errors.MalformedPayload(client.Describe(nameof(GitHubGraphQlDocuments.Deployments)), $"deployment {deployment.Id} without its statuses");
         var statuses = new List<DeploymentStatusSnapshot>();
         while (true)
         {
-            foreach (var status in page.Nodes ?? throw this.errors.MalformedPayload(where, $"no status nodes for deployment {deployment.Id}"))
+            foreach (var status in page.Nodes ?? throw errors.MalformedPayload(where, $"no status nodes for deployment {deployment.Id}"))
             {
                 statuses.Add(status is { State.Length: > 0, CreatedAt: { } at }
                     ? new DeploymentStatusSnapshot(status.State.ToLowerInvariant(), at, string.IsNullOrEmpty(status.LogUrl) ? null : status.LogUrl)
-                    : throw this.errors.MalformedPayload(where, $"a status of deployment {deployment.Id} without state or createdAt"));
+                    : throw errors.MalformedPayload(where, $"a status of deployment {deployment.Id} without state or createdAt"));
             }
 
             if (page.PageInfo is not { HasNextPage: true } info)
@@ -80,19 +80,19 @@ internal sealed class GitHubGraphQlDeploymentFeed : IDeploymentFeed
                 return statuses;
             }
 
-            var cursor = info.EndCursor is { Length: > 0 } c ? c : throw this.errors.MalformedPayload(where, "hasNextPage without endCursor");
-            var id = node.Id is { Length: > 0 } nodeId ? nodeId : throw this.errors.MalformedPayload(where, $"deployment {deployment.Id} without a node id");
-            var data = await this.client.QueryAsync(
+            var cursor = info.EndCursor is { Length: > 0 } c ? c : throw errors.MalformedPayload(where, "hasNextPage without endCursor");
+            var id = node.Id is { Length: > 0 } nodeId ? nodeId : throw errors.MalformedPayload(where, $"deployment {deployment.Id} without a node id");
+            var data = await client.QueryAsync(
                 GitHubGraphQlDocuments.DeploymentStatuses,
                 Operation,
-                new GraphQlVariables(this.repository.Owner, this.repository.Name) { Id = id, Nested = GitHubGraphQlDocuments.NestedPageSize, After = cursor },
+                new GraphQlVariables(repository.Owner, repository.Name) { Id = id, Nested = GitHubGraphQlDocuments.NestedPageSize, After = cursor },
                 cancellationToken);
-            page = data.Node?.Statuses ?? throw this.errors.MalformedPayload(where, $"no statuses for deployment {deployment.Id}");
+            page = data.Node?.Statuses ?? throw errors.MalformedPayload(where, $"no statuses for deployment {deployment.Id}");
         }
     }
 
     private GraphQlDeployment EnsureUsable(GraphQlDeployment? d, string where) =>
         d is { DatabaseId: > 0, CommitOid.Length: > 0, Environment.Length: > 0, CreatedAt: not null, UpdatedAt: not null }
             ? d
-            : throw this.errors.MalformedPayload(where, $"a deployment without databaseId, commitOid, environment, createdAt or updatedAt (id {d?.DatabaseId?.ToString(CultureInfo.InvariantCulture) ?? "none"})");
+            : throw errors.MalformedPayload(where, $"a deployment without databaseId, commitOid, environment, createdAt or updatedAt (id {d?.DatabaseId?.ToString(CultureInfo.InvariantCulture) ?? "none"})");
 }

@@ -44,10 +44,10 @@ internal sealed class GitHubGraphQlReader
     public async Task<PullRequestRead> ReadPullRequestsAsync(DateTimeOffset since, Func<CancellationToken, Task<string>> defaultBranchFallback, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(defaultBranchFallback);
-        var (document, operation, pageSize) = this.linkedIssues
+        var (document, operation, pageSize) = linkedIssues
             ? (GitHubGraphQlDocuments.PullRequestsWithLinkedIssuesByUpdate, nameof(GitHubGraphQlDocuments.PullRequestsWithLinkedIssuesByUpdate), GitHubGraphQlDocuments.LinkedIssuesPullRequestPageSize)
             : (GitHubGraphQlDocuments.PullRequestsByUpdate, nameof(GitHubGraphQlDocuments.PullRequestsByUpdate), GitHubGraphQlDocuments.PullRequestPageSize);
-        var where = this.client.Describe(operation);
+        var where = client.Describe(operation);
         string? defaultBranch = null;
         var selected = new List<PullRequestSnapshot>();
         var seen = new HashSet<int>();
@@ -55,25 +55,25 @@ internal sealed class GitHubGraphQlReader
         string? after = null;
         while (true)
         {
-            var data = await this.client.QueryAsync(
+            var data = await client.QueryAsync(
                 document,
                 operation,
-                this.Variables() with
+                Variables() with
                 {
                     First = pageSize,
                     Nested = GitHubGraphQlDocuments.NestedPageSize,
-                    Linked = this.linkedIssues ? GitHubGraphQlDocuments.LinkedIssuesPerPullRequest : null,
+                    Linked = linkedIssues ? GitHubGraphQlDocuments.LinkedIssuesPerPullRequest : null,
                     After = after,
                 },
                 cancellationToken);
-            var repository = data.Repository ?? throw this.errors.MalformedPayload(where, "no repository");
+            var repository = data.Repository ?? throw errors.MalformedPayload(where, "no repository");
             defaultBranch ??= repository.DefaultBranchRef?.Name is { Length: > 0 } name ? name : await defaultBranchFallback(cancellationToken);
-            var page = repository.PullRequests ?? throw this.errors.MalformedPayload(where, "no repository.pullRequests");
+            var page = repository.PullRequests ?? throw errors.MalformedPayload(where, "no repository.pullRequests");
             var reachedOlder = false;
             var (listed, oldest) = (0, (DateTimeOffset?)null);
-            foreach (var node in page.Nodes ?? throw this.errors.MalformedPayload(where, "no pullRequests.nodes"))
+            foreach (var node in page.Nodes ?? throw errors.MalformedPayload(where, "no pullRequests.nodes"))
             {
-                var pr = this.EnsureUsable(node, where);
+                var pr = EnsureUsable(node, where);
 
                 // Sorted by updatedAt, newest first: like REST, GraphQL has no "since" for pull requests.
                 if (pr.UpdatedAt < since)
@@ -93,11 +93,11 @@ internal sealed class GitHubGraphQlReader
                 highWatermark = highWatermark is { } h && h >= pr.UpdatedAt ? h : pr.UpdatedAt;
                 if (string.Equals(pr.BaseRefName, defaultBranch, StringComparison.Ordinal))
                 {
-                    selected.Add(await this.SnapshotAsync(pr, cancellationToken));
+                    selected.Add(await SnapshotAsync(pr, cancellationToken));
                 }
             }
 
-            var pageInfo = page.PageInfo ?? throw this.errors.MalformedPayload(where, "no pullRequests.pageInfo");
+            var pageInfo = page.PageInfo ?? throw errors.MalformedPayload(where, "no pullRequests.pageInfo");
             var covered = reachedOlder || !pageInfo.HasNextPage;
             ReadProgress.Listed(listed, covered ? since : oldest); // the last page covers the window back to its start
             if (covered)
@@ -105,7 +105,7 @@ internal sealed class GitHubGraphQlReader
                 return new PullRequestRead(defaultBranch, selected, seen.Count, highWatermark);
             }
 
-            after = pageInfo.EndCursor is { Length: > 0 } cursor ? cursor : throw this.errors.MalformedPayload(where, "hasNextPage without endCursor");
+            after = pageInfo.EndCursor is { Length: > 0 } cursor ? cursor : throw errors.MalformedPayload(where, "hasNextPage without endCursor");
         }
     }
 
@@ -125,23 +125,23 @@ internal sealed class GitHubGraphQlReader
         return new GitHubAccount(login, actor.TypeName);
     }
 
-    private GraphQlVariables Variables() => new(this.repository.Owner, this.repository.Name);
+    private GraphQlVariables Variables() => new(repository.Owner, repository.Name);
 
     private GraphQlPullRequest EnsureUsable(GraphQlPullRequest? pr, string where) =>
         pr is { Number: > 0, CreatedAt: not null, UpdatedAt: not null, BaseRefName.Length: > 0, Url.Length: > 0 }
             ? pr
-            : throw this.errors.MalformedPayload(where, $"a pull request without number, createdAt, updatedAt, baseRefName or url (number {pr?.Number})");
+            : throw errors.MalformedPayload(where, $"a pull request without number, createdAt, updatedAt, baseRefName or url (number {pr?.Number})");
 
     private async Task<PullRequestSnapshot> SnapshotAsync(GraphQlPullRequest pr, CancellationToken cancellationToken)
     {
-        var commits = await this.AllAsync(
+        var commits = await AllAsync(
             pr, p => p.Commits, GitHubGraphQlDocuments.PullRequestCommits, nameof(GitHubGraphQlDocuments.PullRequestCommits), cancellationToken);
-        var reviews = await this.AllAsync(
+        var reviews = await AllAsync(
             pr, p => p.Reviews, GitHubGraphQlDocuments.PullRequestReviews, nameof(GitHubGraphQlDocuments.PullRequestReviews), cancellationToken);
-        var timeline = await this.AllAsync(
+        var timeline = await AllAsync(
             pr, p => p.TimelineItems, GitHubGraphQlDocuments.PullRequestTimeline, nameof(GitHubGraphQlDocuments.PullRequestTimeline), cancellationToken);
 
-        var commitsWhere = this.client.Describe(nameof(GitHubGraphQlDocuments.PullRequestCommits));
+        var commitsWhere = client.Describe(nameof(GitHubGraphQlDocuments.PullRequestCommits));
         return new PullRequestSnapshot(
             pr.Number,
             pr.Url!,
@@ -153,7 +153,7 @@ internal sealed class GitHubGraphQlReader
             pr.MergedAt,
             pr.MergeCommit?.Oid is { Length: > 0 } oid ? oid : null,
             pr.ClosedAt,
-            commits.Select(c => this.Commit(c, commitsWhere)).ToList(),
+            commits.Select(c => Commit(c, commitsWhere)).ToList(),
             reviews.Select(r => new ReviewSnapshot(r.DatabaseId ?? 0, Account(r.Author), r.State ?? "", r.SubmittedAt) { StartedAt = r.CreatedAt }).ToList(),
             timeline
                 .Where(e => e.CreatedAt is not null)
@@ -198,14 +198,14 @@ internal sealed class GitHubGraphQlReader
         GraphQlPullRequest pr, Func<GraphQlPullRequest, GraphQlConnection<T>?> list, string document, string operation, CancellationToken cancellationToken)
         where T : class
     {
-        var where = this.client.Describe(operation);
+        var where = client.Describe(operation);
         var all = new List<T>();
-        var page = list(pr) ?? throw this.errors.MalformedPayload(this.client.Describe(nameof(GitHubGraphQlDocuments.PullRequestsByUpdate)), $"pull request {pr.Number} without its {operation} list");
+        var page = list(pr) ?? throw errors.MalformedPayload(client.Describe(nameof(GitHubGraphQlDocuments.PullRequestsByUpdate)), $"pull request {pr.Number} without its {operation} list");
         while (true)
         {
-            foreach (var node in page.Nodes ?? throw this.errors.MalformedPayload(where, $"no nodes for pull request {pr.Number}"))
+            foreach (var node in page.Nodes ?? throw errors.MalformedPayload(where, $"no nodes for pull request {pr.Number}"))
             {
-                all.Add(node ?? throw this.errors.MalformedPayload(where, $"a null node for pull request {pr.Number}"));
+                all.Add(node ?? throw errors.MalformedPayload(where, $"a null node for pull request {pr.Number}"));
             }
 
             if (page.PageInfo is not { HasNextPage: true } info)
@@ -213,18 +213,18 @@ internal sealed class GitHubGraphQlReader
                 return all;
             }
 
-            var cursor = info.EndCursor is { Length: > 0 } c ? c : throw this.errors.MalformedPayload(where, "hasNextPage without endCursor");
-            var data = await this.client.QueryAsync(
-                document, operation, this.Variables() with { Number = pr.Number, Nested = GitHubGraphQlDocuments.NestedPageSize, After = cursor }, cancellationToken);
-            var next = data.Repository?.PullRequest ?? throw this.errors.MalformedPayload(where, $"no repository.pullRequest for number {pr.Number}");
-            page = list(next) ?? throw this.errors.MalformedPayload(where, $"pull request {pr.Number} without its list");
+            var cursor = info.EndCursor is { Length: > 0 } c ? c : throw errors.MalformedPayload(where, "hasNextPage without endCursor");
+            var data = await client.QueryAsync(
+                document, operation, Variables() with { Number = pr.Number, Nested = GitHubGraphQlDocuments.NestedPageSize, After = cursor }, cancellationToken);
+            var next = data.Repository?.PullRequest ?? throw errors.MalformedPayload(where, $"no repository.pullRequest for number {pr.Number}");
+            page = list(next) ?? throw errors.MalformedPayload(where, $"pull request {pr.Number} without its list");
         }
     }
 
     private CommitSnapshot Commit(GraphQlPullRequestCommit node, string where) =>
         node.Commit is { Oid.Length: > 0, AuthoredDate: { } authored } commit
             ? new CommitSnapshot(commit.Oid, authored, commit.Author?.User?.Login is { Length: > 0 } login ? new GitHubAccount(login, "User") : null)
-            : throw this.errors.MalformedPayload(where, "a commit without oid or authoredDate");
+            : throw errors.MalformedPayload(where, "a commit without oid or authoredDate");
 
     private static string? EventName(string? typeName) => typeName switch
     {

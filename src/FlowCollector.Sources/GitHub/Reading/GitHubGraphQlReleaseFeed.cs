@@ -42,7 +42,7 @@ internal sealed class GitHubGraphQlReleaseFeed(GitHubGraphQlClient client, Repos
 
                 // Listed by creation (the only order GitHub offers) but dated by publication: a release drafted long
                 // before it was published is still seen as long as it was created within the deployment look-back.
-                this.published[id] = at;
+                published[id] = at;
                 listings.Add(new DeploymentListing(id, sha, environment, created < at ? created : at, at));
             }
 
@@ -73,7 +73,7 @@ internal sealed class ObservedDeploymentFeed(IDeploymentFeed inner) : IDeploymen
     {
         await foreach (var page in inner.PagesAsync(cancellationToken))
         {
-            this.ListedAny |= page.Count > 0;
+            ListedAny |= page.Count > 0;
             yield return page;
         }
     }

@@ -28,7 +28,7 @@ internal sealed class GitHubRestReader
         this.connection = connection;
         this.errors = errors;
         this.pageSize = pageSize;
-        this.repositoryPath = $"repos/{Uri.EscapeDataString(repository.Owner)}/{Uri.EscapeDataString(repository.Name)}";
+        repositoryPath = $"repos/{Uri.EscapeDataString(repository.Owner)}/{Uri.EscapeDataString(repository.Name)}";
     }
 
     /// <summary>Requests sent in this read (a request retried by the resilience handler counts once).</summary>
@@ -39,22 +39,22 @@ internal sealed class GitHubRestReader
 
     public async Task<string> GetDefaultBranchAsync(CancellationToken cancellationToken)
     {
-        var repository = await this.GetAsync<Repository>(this.repositoryPath, cancellationToken);
+        var repository = await GetAsync<Repository>(repositoryPath, cancellationToken);
         return string.IsNullOrEmpty(repository.DefaultBranch)
-            ? throw this.errors.MalformedPayload(Endpoint(this.repositoryPath), "no default_branch")
+            ? throw errors.MalformedPayload(Endpoint(repositoryPath), "no default_branch")
             : repository.DefaultBranch;
     }
 
     /// <summary>Pull requests, most recently updated first, one page at a time so the caller can stop early.</summary>
     public IAsyncEnumerable<IReadOnlyList<PullRequest>> GetPullRequestPagesByUpdateAsync(CancellationToken cancellationToken) =>
-        this.GetPagesAsync<PullRequest>(
-            $"{this.repositoryPath}/pulls",
+        GetPagesAsync<PullRequest>(
+            $"{repositoryPath}/pulls",
             new Dictionary<string, string>
             {
                 ["state"] = "all",
                 ["sort"] = "updated",
                 ["direction"] = "desc",
-                ["per_page"] = this.PageSizeText,
+                ["per_page"] = PageSizeText,
             },
             cancellationToken);
 
@@ -63,10 +63,10 @@ internal sealed class GitHubRestReader
     {
         ArgumentNullException.ThrowIfNull(pr);
         var number = pr.Number.ToString(CultureInfo.InvariantCulture);
-        var commitsPath = $"{this.repositoryPath}/pulls/{number}/commits";
-        var commits = await this.GetAllAsync<PullRequestCommit>(commitsPath, cancellationToken);
-        var reviews = await this.GetAllAsync<PullRequestReview>($"{this.repositoryPath}/pulls/{number}/reviews", cancellationToken);
-        var timeline = await this.GetAllAsync<TimelineEventInfo>($"{this.repositoryPath}/issues/{number}/timeline", cancellationToken);
+        var commitsPath = $"{repositoryPath}/pulls/{number}/commits";
+        var commits = await GetAllAsync<PullRequestCommit>(commitsPath, cancellationToken);
+        var reviews = await GetAllAsync<PullRequestReview>($"{repositoryPath}/pulls/{number}/reviews", cancellationToken);
+        var timeline = await GetAllAsync<TimelineEventInfo>($"{repositoryPath}/issues/{number}/timeline", cancellationToken);
 
         return new PullRequestSnapshot(
             pr.Number,
@@ -79,7 +79,7 @@ internal sealed class GitHubRestReader
             pr.MergedAt,
             string.IsNullOrEmpty(pr.MergeCommitSha) ? null : pr.MergeCommitSha,
             pr.ClosedAt,
-            commits.Select(c => this.Commit(c, commitsPath)).ToList(),
+            commits.Select(c => Commit(c, commitsPath)).ToList(),
             reviews.Select(r => new ReviewSnapshot(r.Id, Account(r.User), r.State.StringValue ?? "", r.SubmittedAt == default ? null : r.SubmittedAt)).ToList(),
             timeline
                 .Where(e => e.Event.StringValue is not null && e.CreatedAt != default)
@@ -98,25 +98,25 @@ internal sealed class GitHubRestReader
         ArgumentNullException.ThrowIfNull(pr);
         if (pr.Number <= 0 || pr.CreatedAt == default || pr.UpdatedAt == default || string.IsNullOrEmpty(pr.Base?.Ref) || string.IsNullOrEmpty(pr.HtmlUrl))
         {
-            throw this.errors.MalformedPayload(listEndpoint, $"a pull request without number, created_at, updated_at, base.ref or html_url (number {pr.Number})");
+            throw errors.MalformedPayload(listEndpoint, $"a pull request without number, created_at, updated_at, base.ref or html_url (number {pr.Number})");
         }
     }
 
     /// <summary>The <c>repos/{owner}/{name}</c> path of this read, escaped.</summary>
-    internal string RepositoryPath => this.repositoryPath;
+    internal string RepositoryPath => repositoryPath;
 
-    internal string PageSizeValue => this.PageSizeText;
+    internal string PageSizeValue => PageSizeText;
 
     public static string Endpoint(string pathOrUrl) =>
         "GET " + (Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : "/" + pathOrUrl);
 
-    private string PageSizeText => this.pageSize.ToString(CultureInfo.InvariantCulture);
+    private string PageSizeText => pageSize.ToString(CultureInfo.InvariantCulture);
 
     private CommitSnapshot Commit(PullRequestCommit commit, string endpoint)
     {
         if (string.IsNullOrEmpty(commit.Sha) || commit.Commit?.Author is null || commit.Commit.Author.Date == default)
         {
-            throw this.errors.MalformedPayload(Endpoint(endpoint), "a commit without sha or commit.author.date");
+            throw errors.MalformedPayload(Endpoint(endpoint), "a commit without sha or commit.author.date");
         }
 
         return new CommitSnapshot(commit.Sha, commit.Commit.Author.Date, Account(commit.Author));
@@ -128,7 +128,7 @@ internal sealed class GitHubRestReader
     private async Task<List<T>> GetAllAsync<T>(string path, CancellationToken cancellationToken)
     {
         var all = new List<T>();
-        await foreach (var page in this.GetPagesAsync<T>(path, new Dictionary<string, string> { ["per_page"] = this.PageSizeText }, cancellationToken))
+        await foreach (var page in GetPagesAsync<T>(path, new Dictionary<string, string> { ["per_page"] = PageSizeText }, cancellationToken))
         {
             all.AddRange(page);
         }
@@ -137,7 +137,7 @@ internal sealed class GitHubRestReader
     }
 
     private IAsyncEnumerable<IReadOnlyList<T>> GetPagesAsync<T>(string path, IDictionary<string, string> parameters, CancellationToken cancellationToken) =>
-        this.GetWrappedPagesAsync<List<T>>(path, parameters, cancellationToken);
+        GetWrappedPagesAsync<List<T>>(path, parameters, cancellationToken);
 
     /// <summary>Pages of a list whose body is <typeparamref name="TPage"/> (a plain array or an object wrapping one), following <c>Link: rel="next"</c>.</summary>
     internal async IAsyncEnumerable<TPage> GetWrappedPagesAsync<TPage>(
@@ -146,11 +146,11 @@ internal sealed class GitHubRestReader
         var uri = new Uri(path, UriKind.Relative);
         while (true)
         {
-            var response = await this.SendAsync<TPage>(uri, parameters, cancellationToken);
+            var response = await SendAsync<TPage>(uri, parameters, cancellationToken);
             yield return response.Body;
 
             // Octokit would send the token to whatever host the link names; only follow links to our own API.
-            if (GitHubOctokit.NextPage(response.HttpResponse, this.connection.BaseAddress, n => this.errors.ForeignPageLink(Endpoint(path), n)) is not { } next)
+            if (GitHubOctokit.NextPage(response.HttpResponse, connection.BaseAddress, n => errors.ForeignPageLink(Endpoint(path), n)) is not { } next)
             {
                 yield break;
             }
@@ -161,30 +161,30 @@ internal sealed class GitHubRestReader
     }
 
     internal async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
-        (await this.SendAsync<T>(new Uri(path, UriKind.Relative), new Dictionary<string, string>(), cancellationToken)).Body;
+        (await SendAsync<T>(new Uri(path, UriKind.Relative), new Dictionary<string, string>(), cancellationToken)).Body;
 
     private async Task<IApiResponse<T>> SendAsync<T>(Uri uri, IDictionary<string, string> parameters, CancellationToken cancellationToken)
     {
         var endpoint = Endpoint(uri.ApplyParameters(parameters).OriginalString);
-        this.Requests++;
+        Requests++;
         IApiResponse<T> response;
         try
         {
-            response = await this.connection.Get<T>(uri, parameters, MediaType, cancellationToken);
+            response = await connection.Get<T>(uri, parameters, MediaType, cancellationToken);
         }
         catch (ApiException e)
         {
-            this.Observe(e.HttpResponse);
-            throw this.errors.Translate(e, endpoint, cancellationToken)!;
+            Observe(e.HttpResponse);
+            throw errors.Translate(e, endpoint, cancellationToken)!;
         }
-        catch (Exception e) when (this.errors.Translate(e, endpoint, cancellationToken) is { } translated)
+        catch (Exception e) when (errors.Translate(e, endpoint, cancellationToken) is { } translated)
         {
             throw translated;
         }
 
-        this.Observe(response.HttpResponse);
+        Observe(response.HttpResponse);
         return response.Body is null
-            ? throw this.errors.MalformedPayload(endpoint, $"no JSON body (content type '{response.HttpResponse.ContentType}')")
+            ? throw errors.MalformedPayload(endpoint, $"no JSON body (content type '{response.HttpResponse.ContentType}')")
             : response;
     }
 
@@ -192,7 +192,7 @@ internal sealed class GitHubRestReader
     {
         if (response is not null && RateLimitHeaders.From(response).Remaining is { } remaining)
         {
-            this.RateLimitRemaining = remaining;
+            RateLimitRemaining = remaining;
         }
     }
 }

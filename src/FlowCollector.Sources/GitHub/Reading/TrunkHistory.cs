@@ -57,17 +57,17 @@ internal sealed class TrunkHistory
     {
         while (true)
         {
-            if (this.commits.ContainsKey(baseSha) && this.commits.ContainsKey(headSha) && Compute(this.commits, baseSha, headSha) is { } changes)
+            if (commits.ContainsKey(baseSha) && commits.ContainsKey(headSha) && Compute(commits, baseSha, headSha) is { } changes)
             {
                 return changes;
             }
 
-            if (this.exhausted || this.oldestFetched < notBefore || this.Pages >= this.MaxPages)
+            if (exhausted || oldestFetched < notBefore || Pages >= MaxPages)
             {
                 return null;
             }
 
-            await this.NextPageAsync(cancellationToken);
+            await NextPageAsync(cancellationToken);
         }
     }
 
@@ -140,29 +140,29 @@ internal sealed class TrunkHistory
     private async Task NextPageAsync(CancellationToken cancellationToken)
     {
         const string Operation = nameof(GitHubGraphQlDocuments.TrunkHistory);
-        var where = this.client.Describe(Operation);
-        var data = await this.client.QueryAsync(
+        var where = client.Describe(Operation);
+        var data = await client.QueryAsync(
             GitHubGraphQlDocuments.TrunkHistory,
             Operation,
             new GraphQlVariables(this.repository.Owner, this.repository.Name)
             {
-                First = GitHubGraphQlDocuments.ListPageSize, Nested = GitHubGraphQlDocuments.NestedPageSize, After = this.after,
+                First = GitHubGraphQlDocuments.ListPageSize, Nested = GitHubGraphQlDocuments.NestedPageSize, After = after,
             },
             cancellationToken);
-        this.Pages++;
-        var repository = data.Repository ?? throw this.errors.MalformedPayload(where, "no repository");
+        Pages++;
+        var repository = data.Repository ?? throw errors.MalformedPayload(where, "no repository");
         if (repository.DefaultBranchRef?.Target is not { } target)
         {
-            this.exhausted = true; // an empty repository: no history to compute on
+            exhausted = true; // an empty repository: no history to compute on
             return;
         }
 
-        var page = target.History ?? throw this.errors.MalformedPayload(where, $"no history on the default branch's {target.TypeName ?? "target"}");
-        foreach (var node in page.Nodes ?? throw this.errors.MalformedPayload(where, "no history.nodes"))
+        var page = target.History ?? throw errors.MalformedPayload(where, $"no history on the default branch's {target.TypeName ?? "target"}");
+        foreach (var node in page.Nodes ?? throw errors.MalformedPayload(where, "no history.nodes"))
         {
             if (node is not { Oid.Length: > 0, Parents.Nodes: { } parents })
             {
-                throw this.errors.MalformedPayload(where, "a commit without oid or parents");
+                throw errors.MalformedPayload(where, "a commit without oid or parents");
             }
 
             // More parents than one page holds (an octopus merge beyond 100): leave the commit out, so walks through it fall back to compare.
@@ -171,21 +171,21 @@ internal sealed class TrunkHistory
                 continue;
             }
 
-            if (node.CommittedDate is { } committed && (this.oldestFetched is null || committed < this.oldestFetched))
+            if (node.CommittedDate is { } committed && (oldestFetched is null || committed < oldestFetched))
             {
-                this.oldestFetched = committed;
+                oldestFetched = committed;
             }
 
-            this.commits.TryAdd(node.Oid, (this.commits.Count, parents.Select(p => p?.Oid is { Length: > 0 } oid ? oid : throw this.errors.MalformedPayload(where, $"a parent of {node.Oid} without oid")).ToArray()));
+            commits.TryAdd(node.Oid, (commits.Count, parents.Select(p => p?.Oid is { Length: > 0 } oid ? oid : throw errors.MalformedPayload(where, $"a parent of {node.Oid} without oid")).ToArray()));
         }
 
         if (page.PageInfo is { HasNextPage: true } info)
         {
-            this.after = info.EndCursor is { Length: > 0 } cursor ? cursor : throw this.errors.MalformedPayload(where, "hasNextPage without endCursor");
+            after = info.EndCursor is { Length: > 0 } cursor ? cursor : throw errors.MalformedPayload(where, "hasNextPage without endCursor");
         }
         else
         {
-            this.exhausted = true;
+            exhausted = true;
         }
     }
 }

@@ -26,11 +26,11 @@ internal sealed class GitHubAppCredentialsProbe : IDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        this.provider = new ServiceCollection().AddSingleton(time).AddGitHubSource(configuration).BuildServiceProvider(validateScopes: true);
-        this.Credentials = this.provider.GetRequiredService<GitHubCredentials>();
+        provider = new ServiceCollection().AddSingleton(time).AddGitHubSource(configuration).BuildServiceProvider(validateScopes: true);
+        Credentials = provider.GetRequiredService<GitHubCredentials>();
     }
 
     public GitHubCredentials Credentials { get; }
 
-    public void Dispose() => this.provider.Dispose();
+    public void Dispose() => provider.Dispose();
 }

@@ -12,7 +12,7 @@ public sealed class GitHubAppOptionsTests : IDisposable
     private const string Token = "ghp_s3cr3tTokenThatMustNeverBeEchoed000";
     private readonly string directory = Directory.CreateTempSubdirectory("flowcollector-app-key-").FullName;
 
-    public void Dispose() => Directory.Delete(this.directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     // Each row: settings on top of contoso/web with a valid app (AppId + PrivateKey, no token); {dir} is a temp folder;
     // the exact messages expected.
@@ -68,9 +68,9 @@ public sealed class GitHubAppOptionsTests : IDisposable
     [MemberData(nameof(InvalidCases))]
     public void Rejects_invalid_settings_with_one_actionable_message_each_and_never_the_key(string scenario, string[] settings, string[] expected)
     {
-        var error = Assert.Throws<OptionsValidationException>(() => this.Validate(settings));
+        var error = Assert.Throws<OptionsValidationException>(() => Validate(settings));
 
-        var wanted = expected.Select(this.Expand).ToList();
+        var wanted = expected.Select(Expand).ToList();
         Assert.True(wanted.SequenceEqual(error.Failures), $"{scenario}:\nexpected: {string.Join(" | ", wanted)}\nactual:   {string.Join(" | ", error.Failures)}");
         Assert.DoesNotContain(Token, error.Message, StringComparison.Ordinal);
         GitHubAppAuthenticationTests.AssertNoSecret(error.Message);
@@ -86,7 +86,7 @@ public sealed class GitHubAppOptionsTests : IDisposable
     [InlineData("an app without repositories", "Repositories:0=")]
     public void Accepts_valid_settings(string scenario, params string[] settings)
     {
-        var options = this.Validate(settings);
+        var options = Validate(settings);
 
         Assert.True(options.App.IsConfigured, scenario);
     }
@@ -94,7 +94,7 @@ public sealed class GitHubAppOptionsTests : IDisposable
     [Fact]
     public void A_configured_app_replaces_the_token_credentials()
     {
-        using var provider = this.Build([]);
+        using var provider = Build([]);
 
         Assert.IsType<GitHubAppCredentials>(provider.GetRequiredService<GitHubCredentials>());
     }
@@ -102,27 +102,27 @@ public sealed class GitHubAppOptionsTests : IDisposable
     [Fact]
     public void Without_an_app_the_token_credentials_are_used()
     {
-        using var provider = this.Build(["App:AppId=", "App:PrivateKey=", $"Token={Token}"]);
+        using var provider = Build(["App:AppId=", "App:PrivateKey=", $"Token={Token}"]);
 
         Assert.IsType<GitHubTokenCredentials>(provider.GetRequiredService<GitHubCredentials>());
     }
 
     private string Expand(string text) => text
-        .Replace("{dir}", this.directory, StringComparison.Ordinal)
+        .Replace("{dir}", directory, StringComparison.Ordinal)
         .Replace("{public}", GitHubAppKeys.App.ExportRSAPublicKeyPem(), StringComparison.Ordinal)
         .Replace("{pkcs8}", GitHubAppKeys.App.ExportPkcs8PrivateKeyPem(), StringComparison.Ordinal)
         .Replace("{flat}", GitHubAppKeys.AppPem.Replace("\n", "\\n", StringComparison.Ordinal), StringComparison.Ordinal);
 
     private GitHubSourceOptions Validate(string[] settings)
     {
-        using var provider = this.Build(settings);
+        using var provider = Build(settings);
         provider.GetRequiredService<IStartupValidator>().Validate();
         return provider.GetRequiredService<IOptions<GitHubSourceOptions>>().Value;
     }
 
     private ServiceProvider Build(string[] settings)
     {
-        File.WriteAllText(Path.Combine(this.directory, "app.pem"), GitHubAppKeys.AppPem);
+        File.WriteAllText(Path.Combine(directory, "app.pem"), GitHubAppKeys.AppPem);
         var values = new Dictionary<string, string?>
         {
             ["Sources:GitHub:Repositories:0"] = "contoso/web",
@@ -132,7 +132,7 @@ public sealed class GitHubAppOptionsTests : IDisposable
         foreach (var setting in settings)
         {
             var (key, value) = setting.Split('=', 2) is [var k, var v] ? (k, v) : throw new ArgumentException(setting);
-            values["Sources:GitHub:" + key] = this.Expand(value);
+            values["Sources:GitHub:" + key] = Expand(value);
         }
 
         if (values["Sources:GitHub:Repositories:0"] == "")

@@ -72,8 +72,8 @@ public sealed class GitHubRateLimitedReadTests
             var model = new SimulatedGitHub();
             model.AddRepository("contoso/web").OpenPullRequest("alice", T0.AddHours(-2)).Merge(T0.AddHours(1));
             var token = "ghp_" + test.GetHashCode(StringComparison.Ordinal).ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + "_never_shown";
-            this.GitHub = new GitHubSimulator(model, new GitHubSimulatorOptions { Time = this.time, Token = token, RateLimitWindow = TimeSpan.FromHours(1) });
-            this.Waits = new RateLimitWaits(token);
+            GitHub = new GitHubSimulator(model, new GitHubSimulatorOptions { Time = time, Token = token, RateLimitWindow = TimeSpan.FromHours(1) });
+            Waits = new RateLimitWaits(token);
             var settings = new Dictionary<string, string?> { ["Sources:GitHub:Api"] = api, ["Sources:GitHub:ReadDeployments"] = "false" };
             if (maxRetries is { } retries)
             {
@@ -85,20 +85,20 @@ public sealed class GitHubRateLimitedReadTests
                 settings[$"{GitHubRateLimitOptions.SectionName}:MaxWait"] = wait.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            this.host = GitHubSourceHost.For(this.GitHub, ["contoso/web"], settings, this.time);
+            host = GitHubSourceHost.For(GitHub, ["contoso/web"], settings, time);
         }
 
         public GitHubSimulator GitHub { get; }
 
         public RateLimitWaits Waits { get; }
 
-        public Task<SourceReadResult> ReadAsync() => this.Waits.DriveAsync(this.time, this.host.ReadAsync("contoso/web", T0.AddDays(-1)));
+        public Task<SourceReadResult> ReadAsync() => Waits.DriveAsync(time, host.ReadAsync("contoso/web", T0.AddDays(-1)));
 
         public void Dispose()
         {
-            this.host.Dispose();
-            this.Waits.Dispose();
-            this.GitHub.Dispose();
+            host.Dispose();
+            Waits.Dispose();
+            GitHub.Dispose();
         }
     }
 }

@@ -167,16 +167,16 @@ public sealed class GitHubRateLimiterTests
 
         public Harness(int limit, int remaining, TimeSpan window, double reserve = 0.1, int replicas = 1)
         {
-            this.Time = new FakeTimeProvider(T0);
-            this.services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-            this.Waits = new RateLimitWaits(Token);
-            this.Stub = new StubGitHub(this.Time, limit, remaining, window);
-            var budgets = new GitHubRateBudgets(this.services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), this.Time);
-            var limiter = new GitHubRateLimiter(budgets, Options.Create(new GitHubRateLimitOptions { Reserve = reserve }), new FixedReplicas(replicas), this.Time, this.logger)
+            Time = new FakeTimeProvider(T0);
+            services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+            Waits = new RateLimitWaits(Token);
+            Stub = new StubGitHub(Time, limit, remaining, window);
+            var budgets = new GitHubRateBudgets(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Time);
+            var limiter = new GitHubRateLimiter(budgets, Options.Create(new GitHubRateLimitOptions { Reserve = reserve }), new FixedReplicas(replicas), Time, logger)
             {
-                InnerHandler = this.Stub,
+                InnerHandler = Stub,
             };
-            this.invoker = new HttpMessageInvoker(limiter);
+            invoker = new HttpMessageInvoker(limiter);
         }
 
         public FakeTimeProvider Time { get; }
@@ -185,10 +185,10 @@ public sealed class GitHubRateLimiterTests
 
         public RateLimitWaits Waits { get; }
 
-        public IReadOnlyList<string> Logs => this.logger.Lines;
+        public IReadOnlyList<string> Logs => logger.Lines;
 
         public Task<HttpResponseMessage> SendAsync(HttpMethod? method = null, string path = "/repos/contoso/web/pulls", string? body = null) =>
-            this.SendCancellableAsync(TestContext.Current.CancellationToken, method, path, body);
+            SendCancellableAsync(TestContext.Current.CancellationToken, method, path, body);
 
         public Task<HttpResponseMessage> SendCancellableAsync(CancellationToken cancellationToken, HttpMethod? method = null, string path = "/repos/contoso/web/pulls", string? body = null)
         {
@@ -199,14 +199,14 @@ public sealed class GitHubRateLimiterTests
                 request.Content = new StringContent(body);
             }
 
-            return this.invoker.SendAsync(request, cancellationToken);
+            return invoker.SendAsync(request, cancellationToken);
         }
 
         public void Dispose()
         {
-            this.invoker.Dispose();
-            this.Waits.Dispose();
-            this.services.Dispose();
+            invoker.Dispose();
+            Waits.Dispose();
+            services.Dispose();
         }
     }
 
@@ -235,29 +235,29 @@ public sealed class GitHubRateLimiterTests
         private int answering;
 
         /// <summary>Requests received and not yet answered.</summary>
-        public int Answering => Volatile.Read(ref this.answering);
+        public int Answering => Volatile.Read(ref answering);
 
         public IReadOnlyList<int> PerWindow
         {
             get
             {
-                lock (this.gate)
+                lock (gate)
                 {
-                    return [.. this.perWindow];
+                    return [.. perWindow];
                 }
             }
         }
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref this.answering);
+            Interlocked.Increment(ref answering);
             try
             {
-                return await this.AnswerAsync(request, cancellationToken);
+                return await AnswerAsync(request, cancellationToken);
             }
             finally
             {
-                Interlocked.Decrement(ref this.answering);
+                Interlocked.Decrement(ref answering);
             }
         }
 
@@ -265,25 +265,25 @@ public sealed class GitHubRateLimiterTests
         {
             var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
             await Task.Yield();
-            lock (this.gate)
+            lock (gate)
             {
                 var now = time.GetUtcNow();
-                this.SentAt.Add(now);
+                SentAt.Add(now);
                 if (body is not null)
                 {
-                    this.Bodies.Add(body);
+                    Bodies.Add(body);
                 }
 
-                if (now >= this.reset)
+                if (now >= reset)
                 {
-                    this.reset = now + window;
-                    this.left = limit;
-                    this.perWindow.Add(0);
+                    reset = now + window;
+                    left = limit;
+                    perWindow.Add(0);
                 }
 
-                if (this.SecondaryLimits.TryDequeue(out var retryAfter))
+                if (SecondaryLimits.TryDequeue(out var retryAfter))
                 {
-                    var secondary = this.Answer(HttpStatusCode.Forbidden, """{"message":"You have exceeded a secondary rate limit."}""");
+                    var secondary = Answer(HttpStatusCode.Forbidden, """{"message":"You have exceeded a secondary rate limit."}""");
                     if (retryAfter is not null)
                     {
                         secondary.Headers.TryAddWithoutValidation("retry-after", retryAfter);
@@ -292,15 +292,15 @@ public sealed class GitHubRateLimiterTests
                     return secondary;
                 }
 
-                if (this.left <= 0)
+                if (left <= 0)
                 {
-                    this.Refused++;
-                    return this.Answer(HttpStatusCode.Forbidden, """{"message":"API rate limit exceeded for user ID 1."}""");
+                    Refused++;
+                    return Answer(HttpStatusCode.Forbidden, """{"message":"API rate limit exceeded for user ID 1."}""");
                 }
 
-                this.left--;
-                this.perWindow[^1]++;
-                return this.Answer(HttpStatusCode.OK, "[]");
+                left--;
+                perWindow[^1]++;
+                return Answer(HttpStatusCode.OK, "[]");
             }
         }
 
@@ -308,9 +308,9 @@ public sealed class GitHubRateLimiterTests
         {
             var response = new HttpResponseMessage(status) { Content = new StringContent(body) };
             response.Headers.TryAddWithoutValidation("x-ratelimit-limit", limit.ToString(CultureInfo.InvariantCulture));
-            response.Headers.TryAddWithoutValidation("x-ratelimit-remaining", this.left.ToString(CultureInfo.InvariantCulture));
-            response.Headers.TryAddWithoutValidation("x-ratelimit-used", (limit - this.left).ToString(CultureInfo.InvariantCulture));
-            response.Headers.TryAddWithoutValidation("x-ratelimit-reset", this.reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+            response.Headers.TryAddWithoutValidation("x-ratelimit-remaining", left.ToString(CultureInfo.InvariantCulture));
+            response.Headers.TryAddWithoutValidation("x-ratelimit-used", (limit - left).ToString(CultureInfo.InvariantCulture));
+            response.Headers.TryAddWithoutValidation("x-ratelimit-reset", reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
             response.Headers.TryAddWithoutValidation("x-ratelimit-resource", "core");
             return response;
         }
@@ -320,7 +320,7 @@ public sealed class GitHubRateLimiterTests
     {
         private readonly System.Collections.Concurrent.ConcurrentQueue<string> lines = new();
 
-        public IReadOnlyList<string> Lines => [.. this.lines];
+        public IReadOnlyList<string> Lines => [.. lines];
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -328,6 +328,6 @@ public sealed class GitHubRateLimiterTests
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            this.lines.Enqueue(formatter(state, exception));
+            lines.Enqueue(formatter(state, exception));
     }
 }

@@ -20,34 +20,34 @@ internal sealed class RateLimitWaits : IDisposable
 
     public RateLimitWaits(string token)
     {
-        this.Credential = GitHubRateBudgets.Fingerprint("token " + token);
-        this.listener.InstrumentPublished = (instrument, l) =>
+        Credential = GitHubRateBudgets.Fingerprint("token " + token);
+        listener.InstrumentPublished = (instrument, l) =>
         {
             if (instrument.Meter.Name == GitHubRateBudgets.MeterName && instrument.Name.StartsWith("flowcollector.ratelimit.", StringComparison.Ordinal))
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        this.listener.SetMeasurementEventCallback<double>((instrument, value, measurementTags, _) => this.OnMeasurement(instrument, value, measurementTags));
-        this.listener.SetMeasurementEventCallback<long>((instrument, value, measurementTags, _) => this.OnMeasurement(instrument, value, measurementTags));
-        this.listener.Start();
+        listener.SetMeasurementEventCallback<double>((instrument, value, measurementTags, _) => OnMeasurement(instrument, value, measurementTags));
+        listener.SetMeasurementEventCallback<long>((instrument, value, measurementTags, _) => OnMeasurement(instrument, value, measurementTags));
+        listener.Start();
     }
 
     /// <summary>The fingerprint the limiter reports this token's budget under.</summary>
     public string Credential { get; }
 
     /// <summary>Every wait started so far: reason (primary, secondary, pacing) and seconds.</summary>
-    public IReadOnlyList<(string Reason, double Seconds)> All => [.. this.all];
+    public IReadOnlyList<(string Reason, double Seconds)> All => [.. all];
 
     /// <summary>Every measurement's instrument and tags as text, for "the token never appears" checks.</summary>
-    public IReadOnlyList<(string Name, string Tags)> Tags => [.. this.tags];
+    public IReadOnlyList<(string Name, string Tags)> Tags => [.. tags];
 
     /// <summary>Awaits <paramref name="work"/>, advancing <paramref name="time"/> by each wait as it starts.</summary>
     public async Task<T> DriveAsync<T>(FakeTimeProvider time, Task<T> work)
     {
         while (!work.IsCompleted)
         {
-            if (this.pending.TryDequeue(out var wait))
+            if (pending.TryDequeue(out var wait))
             {
                 time.Advance(TimeSpan.FromSeconds(wait.Seconds));
             }
@@ -63,32 +63,32 @@ internal sealed class RateLimitWaits : IDisposable
     /// <summary>Reads the remaining-budget gauge now: resource → remaining, for this credential.</summary>
     public IReadOnlyDictionary<string, long> Remaining()
     {
-        this.gauge.Clear();
-        this.listener.RecordObservableInstruments();
-        return this.gauge.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        gauge.Clear();
+        listener.RecordObservableInstruments();
+        return gauge.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 
-    public void Dispose() => this.listener.Dispose();
+    public void Dispose() => listener.Dispose();
 
     private void OnMeasurement<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> measurementTags)
     {
         var text = string.Join(",", measurementTags.ToArray().Select(t => $"{t.Key}={t.Value}"));
         var credential = measurementTags.ToArray().FirstOrDefault(t => t.Key == "credential").Value as string;
-        if (credential != this.Credential)
+        if (credential != Credential)
         {
             return;
         }
 
-        this.tags.Enqueue((instrument.Name, text));
+        tags.Enqueue((instrument.Name, text));
         if (instrument.Name == GitHubRateBudgets.RemainingInstrument && value is long remaining)
         {
-            this.gauge[(string)measurementTags.ToArray().First(t => t.Key == "resource").Value!] = remaining;
+            gauge[(string)measurementTags.ToArray().First(t => t.Key == "resource").Value!] = remaining;
         }
         if (instrument.Name == GitHubRateBudgets.WaitedInstrument && value is double seconds)
         {
             var reason = (string)measurementTags.ToArray().First(t => t.Key == "reason").Value!;
-            this.pending.Enqueue((reason, seconds));
-            this.all.Enqueue((reason, seconds));
+            pending.Enqueue((reason, seconds));
+            all.Enqueue((reason, seconds));
         }
     }
 }

@@ -29,11 +29,11 @@ public sealed class UnboundedOctokitHttpClientTests
 
         public Task<IResponse> Send(IRequest request, CancellationToken cancellationToken, Func<object, object>? preprocessResponseBody = null)
         {
-            this.Sent.Add(request);
+            Sent.Add(request);
             return Task.FromResult<IResponse>(null!); // the answer is not what this test is about
         }
 
-        public void SetRequestTimeout(TimeSpan timeout) => this.Timeouts.Add(timeout);
+        public void SetRequestTimeout(TimeSpan timeout) => Timeouts.Add(timeout);
 
         public void Dispose()
         {

@@ -122,10 +122,10 @@ internal sealed class AdoQuery(string raw)
 
     public string Raw { get; } = raw;
 
-    public string? Get(string name) => this.values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+    public string? Get(string name) => values.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 
-    public int? Int(string name) => int.TryParse(this.Get(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+    public int? Int(string name) => int.TryParse(Get(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     public DateTimeOffset? Time(string name) =>
-        DateTimeOffset.TryParse(this.Get(name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value) ? value : null;
+        DateTimeOffset.TryParse(Get(name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value) ? value : null;
 }

@@ -56,12 +56,12 @@ internal sealed class AzureDevOpsPayloads
         switch (route.Kind)
         {
             case AdoRouteKind.Repository:
-                return (Json(w => this.Repository(w, repo!)), null);
+                return (Json(w => Repository(w, repo!)), null);
             case AdoRouteKind.Repositories:
                 // Not paged, in name order, with disabled, empty and forked repositories (the listing hides none of them).
-                return (Wrap(project!.Repositories.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList(), (w, r) => this.Repository(w, r)), null);
+                return (Wrap(project!.Repositories.OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList(), (w, r) => Repository(w, r)), null);
             case AdoRouteKind.PullRequests:
-                return (SkipList(query, ListPullRequests(repo!, query), (w, pr) => this.PullRequest(w, pr)), null);
+                return (SkipList(query, ListPullRequests(repo!, query), (w, pr) => PullRequest(w, pr)), null);
             case AdoRouteKind.PullRequestCommits or AdoRouteKind.PullRequestThreads or AdoRouteKind.PullRequestWorkItems:
                 var pr = route.Number is > 0 and <= int.MaxValue ? repo!.FindPullRequest((int)route.Number) : null;
                 if (pr is null)
@@ -71,13 +71,13 @@ internal sealed class AzureDevOpsPayloads
 
                 return route.Kind switch
                 {
-                    AdoRouteKind.PullRequestCommits => ContinuationList(query, pr.Commits.Reverse().ToList(), (w, c) => this.Commit(w, repo!, c.Sha, c.Author, c.AuthoredAt, "Change"), defaultPageSize),
-                    AdoRouteKind.PullRequestThreads => (Wrap(pr.Threads, (w, t) => this.Thread(w, pr, t)), null),
+                    AdoRouteKind.PullRequestCommits => ContinuationList(query, pr.Commits.Reverse().ToList(), (w, c) => Commit(w, repo!, c.Sha, c.Author, c.AuthoredAt, "Change"), defaultPageSize),
+                    AdoRouteKind.PullRequestThreads => (Wrap(pr.Threads, (w, t) => Thread(w, pr, t)), null),
                     _ => (Wrap(pr.WorkItems, (w, i) =>
                     {
                         w.WriteStartObject();
                         w.WriteString("id", i.Id.ToString(CultureInfo.InvariantCulture));
-                        w.WriteString("url", $"{this.root}_apis/wit/workItems/{i.Id}");
+                        w.WriteString("url", $"{root}_apis/wit/workItems/{i.Id}");
                         w.WriteEndObject();
                     }), null),
                 };
@@ -92,17 +92,17 @@ internal sealed class AzureDevOpsPayloads
                     .Where(p => (fromDate is null || p.At >= fromDate) && (toDate is null || p.At <= toDate))
                     .OrderByDescending(p => p.Id)
                     .ToList();
-                return (SkipList(query, pushes, (w, p) => this.Push(w, repo, p, withRefUpdates, commits: 0)), null);
+                return (SkipList(query, pushes, (w, p) => Push(w, repo, p, withRefUpdates, commits: 0)), null);
             case AdoRouteKind.Push:
                 var push = repo!.Pushes.FirstOrDefault(p => p.Id == route.Number);
-                return push is null ? null : (Json(w => this.Push(w, repo, push, withRefUpdates: true, commits: query.Int("includeCommits") ?? 0)), null);
+                return push is null ? null : (Json(w => Push(w, repo, push, withRefUpdates: true, commits: query.Int("includeCommits") ?? 0)), null);
             case AdoRouteKind.WorkItems:
-                return (this.WorkItems(query), null);
+                return (WorkItems(query), null);
             case AdoRouteKind.Builds:
-                return ContinuationList(query, ListBuilds(project!, query), (w, b) => this.Build(w, b), defaultPageSize);
+                return ContinuationList(query, ListBuilds(project!, query), (w, b) => Build(w, b), defaultPageSize);
             case AdoRouteKind.BuildTimeline:
                 var build = project!.FindBuild((int)route.Number);
-                return build is null ? null : (Json(w => this.Timeline(w, build)), null);
+                return build is null ? null : (Json(w => Timeline(w, build)), null);
             case AdoRouteKind.BuildChanges:
                 var changed = project!.FindBuild((int)route.Number);
                 if (changed is null)
@@ -117,7 +117,7 @@ internal sealed class AzureDevOpsPayloads
                     commits = commits.TakeLast(1).ToList();
                 }
 
-                return ContinuationList(query, commits.AsEnumerable().Reverse().ToList(), (w, c) => this.Change(w, changed.Repository, c), defaultPageSize);
+                return ContinuationList(query, commits.AsEnumerable().Reverse().ToList(), (w, c) => Change(w, changed.Repository, c), defaultPageSize);
             case AdoRouteKind.ChangesBetweenBuilds:
                 var from = project!.FindBuild(query.Int("fromBuildId") ?? 0);
                 var to = project.FindBuild(query.Int("toBuildId") ?? 0);
@@ -127,9 +127,9 @@ internal sealed class AzureDevOpsPayloads
                 }
 
                 var between = to.Repository.Between(from.SourceVersion, to.SourceVersion).AsEnumerable().Reverse().Take(query.Int("$top") ?? 50).ToList();
-                return (Wrap(between, (w, c) => this.Change(w, to.Repository, c)), null);
+                return (Wrap(between, (w, c) => Change(w, to.Repository, c)), null);
             case AdoRouteKind.Environments:
-                return ContinuationList(query, project!.Environments, (w, e) => this.Environment(w, e), defaultPageSize);
+                return ContinuationList(query, project!.Environments, (w, e) => Environment(w, e), defaultPageSize);
             case AdoRouteKind.EnvironmentDeploymentRecords:
                 var environment = project!.Environments.FirstOrDefault(e => e.Id == route.Number);
                 if (environment is null)
@@ -142,13 +142,13 @@ internal sealed class AzureDevOpsPayloads
                 return ContinuationList(query, records, (w, r) => Record(w, r), defaultPageSize, topName: "top");
             case AdoRouteKind.Build:
                 var single = project!.FindBuild((int)route.Number);
-                return single is null ? null : (Json(w => this.Build(w, single)), null);
+                return single is null ? null : (Json(w => Build(w, single)), null);
             case AdoRouteKind.ReleaseDeployments:
                 var minModified = query.Time("minModifiedTime");
                 var ascending = string.Equals(query.Get("queryOrder"), "ascending", StringComparison.OrdinalIgnoreCase);
                 var listed = project!.Releases.SelectMany(r => r.Deployments).Where(d => minModified is null || d.LastModifiedOn >= minModified);
                 var ordered = (ascending ? listed.OrderBy(d => d.Id) : listed.OrderByDescending(d => d.Id)).ToList();
-                return ContinuationList(query, ordered, (w, d) => this.ReleaseDeployment(w, d), defaultPageSize);
+                return ContinuationList(query, ordered, (w, d) => ReleaseDeployment(w, d), defaultPageSize);
             case AdoRouteKind.Release:
                 var release = project!.Releases.FirstOrDefault(r => r.Id == route.Number);
                 return release is null ? null : (Json(w => Release(w, release)), null);
@@ -165,7 +165,7 @@ internal sealed class AzureDevOpsPayloads
         w.WriteStartObject("release");
         w.WriteNumber("id", release.Id);
         w.WriteString("name", release.Name);
-        w.WriteString("url", $"{this.root}{release.Project.Id}/_apis/Release/releases/{release.Id}");
+        w.WriteString("url", $"{root}{release.Project.Id}/_apis/Release/releases/{release.Id}");
         w.WriteStartArray("artifacts");
         w.WriteEndArray();
         w.WriteString("reason", "none");
@@ -183,7 +183,7 @@ internal sealed class AzureDevOpsPayloads
         w.WriteString("reason", "automated");
         w.WriteString("deploymentStatus", d.Status);
         w.WriteString("operationStatus", d.Status switch { "succeeded" => "Approved", "notDeployed" => "Rejected", "inProgress" => "Deploying", _ => "PhaseFailed" });
-        this.Identity(w, "requestedBy", SimulatedAdoIdentity.Person("release@contoso.com"));
+        Identity(w, "requestedBy", SimulatedAdoIdentity.Person("release@contoso.com"));
         Time(w, "queuedOn", d.QueuedOn);
         Time(w, "startedOn", d.StartedOn);
         Time(w, "completedOn", d.CompletedOn);
@@ -331,7 +331,7 @@ internal sealed class AzureDevOpsPayloads
     private void Identity(Utf8JsonWriter w, string name, SimulatedAdoIdentity identity, int? vote = null)
     {
         w.WriteStartObject(name);
-        this.IdentityBody(w, identity, vote);
+        IdentityBody(w, identity, vote);
         w.WriteEndObject();
     }
 
@@ -344,14 +344,14 @@ internal sealed class AzureDevOpsPayloads
         }
 
         w.WriteString("displayName", identity.DisplayName);
-        w.WriteString("url", $"{this.root}_apis/Identities/{identity.Id}");
+        w.WriteString("url", $"{root}_apis/Identities/{identity.Id}");
         w.WriteString("id", identity.Id);
         if (identity.UniqueName is not null)
         {
             w.WriteString("uniqueName", identity.UniqueName);
         }
 
-        w.WriteString("imageUrl", $"{this.root}_api/_common/identityImage?id={identity.Id}");
+        w.WriteString("imageUrl", $"{root}_api/_common/identityImage?id={identity.Id}");
         if (identity.IsContainer)
         {
             w.WriteBoolean("isContainer", true);
@@ -363,7 +363,7 @@ internal sealed class AzureDevOpsPayloads
         w.WriteStartObject("project");
         w.WriteString("id", project.Id);
         w.WriteString("name", project.Name);
-        w.WriteString("url", $"{this.root}_apis/projects/{project.Id}");
+        w.WriteString("url", $"{root}_apis/projects/{project.Id}");
         w.WriteString("state", "wellFormed");
         w.WriteNumber("revision", 11);
         w.WriteString("visibility", "private");
@@ -375,8 +375,8 @@ internal sealed class AzureDevOpsPayloads
         w.WriteStartObject();
         w.WriteString("id", repo.Id);
         w.WriteString("name", repo.Name);
-        w.WriteString("url", $"{this.root}{repo.Project.Id}/_apis/git/repositories/{repo.Id}");
-        this.ProjectRef(w, repo.Project);
+        w.WriteString("url", $"{root}{repo.Project.Id}/_apis/git/repositories/{repo.Id}");
+        ProjectRef(w, repo.Project);
         if (full)
         {
             if (repo.DefaultBranch.Length > 0)
@@ -385,8 +385,8 @@ internal sealed class AzureDevOpsPayloads
             }
 
             w.WriteNumber("size", repo.DefaultBranch.Length > 0 ? 104_857 : 0);
-            w.WriteString("remoteUrl", $"{this.root}{Uri.EscapeDataString(repo.Project.Name)}/_git/{Uri.EscapeDataString(repo.Name)}");
-            w.WriteString("webUrl", $"{this.root}{Uri.EscapeDataString(repo.Project.Name)}/_git/{Uri.EscapeDataString(repo.Name)}");
+            w.WriteString("remoteUrl", $"{root}{Uri.EscapeDataString(repo.Project.Name)}/_git/{Uri.EscapeDataString(repo.Name)}");
+            w.WriteString("webUrl", $"{root}{Uri.EscapeDataString(repo.Project.Name)}/_git/{Uri.EscapeDataString(repo.Name)}");
             if (repo.IsFork)
             {
                 w.WriteBoolean("isFork", true);
@@ -402,14 +402,14 @@ internal sealed class AzureDevOpsPayloads
     private void PullRequest(Utf8JsonWriter w, SimulatedAdoPullRequest pr)
     {
         var repo = pr.Repository;
-        var prUrl = $"{this.root}{repo.Project.Id}/_apis/git/repositories/{repo.Id}/pullRequests/{pr.Id}";
+        var prUrl = $"{root}{repo.Project.Id}/_apis/git/repositories/{repo.Id}/pullRequests/{pr.Id}";
         w.WriteStartObject();
         w.WritePropertyName("repository");
-        this.Repository(w, repo, full: false);
+        Repository(w, repo, full: false);
         w.WriteNumber("pullRequestId", pr.Id);
         w.WriteNumber("codeReviewId", pr.Id);
         w.WriteString("status", pr.Status);
-        this.Identity(w, "createdBy", pr.Author);
+        Identity(w, "createdBy", pr.Author);
         Time(w, "creationDate", pr.CreatedAt);
         if (pr.ClosedAt is { } closed)
         {
@@ -428,21 +428,21 @@ internal sealed class AzureDevOpsPayloads
         {
             w.WriteStartObject("lastMergeSourceCommit");
             w.WriteString("commitId", head.Sha);
-            w.WriteString("url", $"{this.root}{repo.Project.Id}/_apis/git/repositories/{repo.Id}/commits/{head.Sha}");
+            w.WriteString("url", $"{root}{repo.Project.Id}/_apis/git/repositories/{repo.Id}/commits/{head.Sha}");
             w.WriteEndObject();
         }
 
         var merge = pr.MergeCommitSha ?? SimulatedAzureDevOps.Sha($"{repo.Id}/pr/{pr.Id}/merge-preview");
         w.WriteStartObject("lastMergeCommit");
         w.WriteString("commitId", merge);
-        w.WriteString("url", $"{this.root}{repo.Project.Id}/_apis/git/repositories/{repo.Id}/commits/{merge}");
+        w.WriteString("url", $"{root}{repo.Project.Id}/_apis/git/repositories/{repo.Id}/commits/{merge}");
         w.WriteEndObject();
         w.WriteStartArray("reviewers");
         foreach (var (identity, vote) in pr.Reviewers)
         {
             w.WriteStartObject();
             w.WriteString("reviewerUrl", $"{prUrl}/reviewers/{identity.Id}");
-            this.IdentityBody(w, identity, vote);
+            IdentityBody(w, identity, vote);
             w.WriteEndObject();
         }
 
@@ -466,7 +466,7 @@ internal sealed class AzureDevOpsPayloads
         }
 
         w.WriteString("comment", comment);
-        w.WriteString("url", $"{this.root}{repo.Project.Id}/_apis/git/repositories/{repo.Id}/commits/{sha}");
+        w.WriteString("url", $"{root}{repo.Project.Id}/_apis/git/repositories/{repo.Id}/commits/{sha}");
         w.WriteEndObject();
     }
 
@@ -491,16 +491,16 @@ internal sealed class AzureDevOpsPayloads
             w.WriteStartArray("commits");
             foreach (var commit in push.Commits.Reverse().Take(commits))
             {
-                this.Commit(w, repo, commit.Sha, commit.Author, commit.AuthoredAt, "Direct push");
+                Commit(w, repo, commit.Sha, commit.Author, commit.AuthoredAt, "Direct push");
             }
 
             w.WriteEndArray();
         }
 
-        this.Identity(w, "pushedBy", push.Pusher);
+        Identity(w, "pushedBy", push.Pusher);
         w.WriteNumber("pushId", push.Id);
         Time(w, "date", push.At);
-        w.WriteString("url", $"{this.root}_apis/git/repositories/{repo.Id}/pushes/{push.Id}");
+        w.WriteString("url", $"{root}_apis/git/repositories/{repo.Id}/pushes/{push.Id}");
         w.WriteEndObject();
     }
 
@@ -541,7 +541,7 @@ internal sealed class AzureDevOpsPayloads
             w.WriteStartObject();
             w.WriteNumber("id", i + 1);
             w.WriteNumber("parentCommentId", i == 0 ? 0 : 1);
-            this.Identity(w, "author", system ? SimulatedAzureDevOps.ServiceAccounts : i == 0 ? thread.Actor : pr.Author);
+            Identity(w, "author", system ? SimulatedAzureDevOps.ServiceAccounts : i == 0 ? thread.Actor : pr.Author);
             w.WriteString("content", i == 0 ? content : "Fixed, thanks.");
             Time(w, "publishedDate", thread.At.AddMinutes(i));
             Time(w, "lastUpdatedDate", thread.At.AddMinutes(i));
@@ -608,7 +608,7 @@ internal sealed class AzureDevOpsPayloads
         if (thread.Kind == SimulatedAdoThreadKind.VoteUpdate && thread.VoterShape == SimulatedAdoVoterShape.IdentityRef)
         {
             w.WriteStartObject("identities");
-            this.Identity(w, VoterKey, thread.Actor);
+            Identity(w, VoterKey, thread.Actor);
             w.WriteEndObject();
         }
 
@@ -648,7 +648,7 @@ internal sealed class AzureDevOpsPayloads
             {
                 w.WriteStartObject();
                 w.WriteNumber("id", incident.Id);
-                w.WriteString("url", $"{this.root}_apis/wit/workItems/{incident.Id}");
+                w.WriteString("url", $"{root}_apis/wit/workItems/{incident.Id}");
                 w.WriteEndObject();
             }
 
@@ -678,7 +678,7 @@ internal sealed class AzureDevOpsPayloads
         return Wrap(page, (w, c) =>
         {
             var author = c.PullRequestId is { } id && repo.FindPullRequest(id) is { } pr ? pr.Author : SimulatedAdoIdentity.Person("direct@contoso.com");
-            this.Commit(w, repo, c.Sha, author, c.At, c.PullRequestId is { } prId ? $"Merged PR {prId}" : "Direct push");
+            Commit(w, repo, c.Sha, author, c.At, c.PullRequestId is { } prId ? $"Merged PR {prId}" : "Direct push");
         });
     }
 
@@ -692,11 +692,11 @@ internal sealed class AzureDevOpsPayloads
             foreach (var uri in uris.Distinct(StringComparer.Ordinal))
             {
                 w.WriteStartArray(uri);
-                foreach (var item in this.PullRequestOf(uri)?.WorkItems ?? [])
+                foreach (var item in PullRequestOf(uri)?.WorkItems ?? [])
                 {
                     w.WriteStartObject();
                     w.WriteNumber("id", item.Id);
-                    w.WriteString("url", $"{this.root}_apis/wit/workItems/{item.Id}");
+                    w.WriteString("url", $"{root}_apis/wit/workItems/{item.Id}");
                     w.WriteEndObject();
                 }
 
@@ -722,7 +722,7 @@ internal sealed class AzureDevOpsPayloads
             return null;
         }
 
-        var project = this.model.Projects.FirstOrDefault(p => string.Equals(p.Id, projectId, StringComparison.OrdinalIgnoreCase));
+        var project = model.Projects.FirstOrDefault(p => string.Equals(p.Id, projectId, StringComparison.OrdinalIgnoreCase));
         var repository = project?.Repositories.FirstOrDefault(r => string.Equals(r.Id, repositoryId, StringComparison.OrdinalIgnoreCase));
         return repository?.FindPullRequest(number);
     }
@@ -730,9 +730,9 @@ internal sealed class AzureDevOpsPayloads
     private string WorkItems(AdoQuery query)
     {
         var ids = (query.Get("ids") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(id => int.Parse(id, CultureInfo.InvariantCulture)).ToList();
-        var known = this.model.Projects.SelectMany(p => p.Repositories).SelectMany(r => r.PullRequests).SelectMany(p => p.WorkItems)
+        var known = model.Projects.SelectMany(p => p.Repositories).SelectMany(r => r.PullRequests).SelectMany(p => p.WorkItems)
             .GroupBy(i => i.Id).ToDictionary(g => g.Key, g => g.First());
-        var incidents = this.model.Projects.SelectMany(p => p.Incidents).GroupBy(i => i.Id).ToDictionary(g => g.Key, g => g.First());
+        var incidents = model.Projects.SelectMany(p => p.Incidents).GroupBy(i => i.Id).ToDictionary(g => g.Key, g => g.First());
         return Wrap(ids, (w, id) =>
         {
             if (incidents.TryGetValue(id, out var incident))
@@ -763,7 +763,7 @@ internal sealed class AzureDevOpsPayloads
             Time(w, "System.CreatedDate", item.CreatedAt);
             Time(w, "Microsoft.VSTS.Common.ActivatedDate", item.ActivatedAt);
             w.WriteEndObject();
-            w.WriteString("url", $"{this.root}_apis/wit/workItems/{item.Id}");
+            w.WriteString("url", $"{root}_apis/wit/workItems/{item.Id}");
             w.WriteEndObject();
         });
     }
@@ -774,7 +774,7 @@ internal sealed class AzureDevOpsPayloads
         w.WriteStartObject();
         w.WriteStartObject("_links");
         w.WriteStartObject("web");
-        w.WriteString("href", $"{this.root}{project.Id}/_build/results?buildId={build.Id}");
+        w.WriteString("href", $"{root}{project.Id}/_build/results?buildId={build.Id}");
         w.WriteEndObject();
         w.WriteEndObject();
         w.WriteNumber("id", build.Id);
@@ -788,14 +788,14 @@ internal sealed class AzureDevOpsPayloads
         Time(w, "queueTime", build.QueueTime);
         Time(w, "startTime", build.StartTime);
         Time(w, "finishTime", build.FinishTime);
-        w.WriteString("url", $"{this.root}{project.Id}/_apis/build/Builds/{build.Id}");
+        w.WriteString("url", $"{root}{project.Id}/_apis/build/Builds/{build.Id}");
         w.WriteStartObject("definition");
         w.WriteNumber("id", build.DefinitionId);
         w.WriteString("name", build.Pipeline);
         w.WriteString("type", "build");
         w.WriteNumber("revision", 4);
         w.WriteEndObject();
-        this.ProjectRef(w, project);
+        ProjectRef(w, project);
         w.WriteString("uri", $"vstfs:///Build/Build/{build.Id}");
         w.WriteString("sourceBranch", build.SourceBranch);
         w.WriteString("sourceVersion", build.SourceVersion);
@@ -812,7 +812,7 @@ internal sealed class AzureDevOpsPayloads
         w.WriteEndObject();
     }
 
-    private string TimelineUrl(SimulatedAdoBuild build) => $"{this.root}{build.Project.Id}/_apis/build/builds/{build.Id}/Timeline";
+    private string TimelineUrl(SimulatedAdoBuild build) => $"{root}{build.Project.Id}/_apis/build/builds/{build.Id}/Timeline";
 
     private void Timeline(Utf8JsonWriter w, SimulatedAdoBuild build)
     {
@@ -870,7 +870,7 @@ internal sealed class AzureDevOpsPayloads
         w.WriteEndArray();
         w.WriteString("id", SimulatedAzureDevOps.Guid($"timeline/{build.Id}"));
         w.WriteNumber("changeId", build.Timeline.Count);
-        w.WriteString("url", this.TimelineUrl(build));
+        w.WriteString("url", TimelineUrl(build));
         w.WriteEndObject();
     }
 
@@ -887,7 +887,7 @@ internal sealed class AzureDevOpsPayloads
         w.WriteString("uniqueName", author.UniqueName ?? author.DisplayName);
         w.WriteEndObject();
         Time(w, "timestamp", commit.At);
-        w.WriteString("location", $"{this.root}_apis/git/repositories/{repo.Id}/commits/{commit.Sha}");
+        w.WriteString("location", $"{root}_apis/git/repositories/{repo.Id}/commits/{commit.Sha}");
         w.WriteEndObject();
     }
 
@@ -897,7 +897,7 @@ internal sealed class AzureDevOpsPayloads
         w.WriteNumber("id", environment.Id);
         w.WriteString("name", environment.Name);
         w.WriteString("description", "");
-        this.Identity(w, "createdBy", SimulatedAdoIdentity.Person("admin@contoso.com"));
+        Identity(w, "createdBy", SimulatedAdoIdentity.Person("admin@contoso.com"));
         w.WriteString("createdOn", "2024-01-08T10:00:00.000Z");
         w.WriteString("lastModifiedOn", "2024-01-08T10:00:00.000Z");
         w.WriteStartObject("project");

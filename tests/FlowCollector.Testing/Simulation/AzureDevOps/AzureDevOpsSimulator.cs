@@ -53,24 +53,24 @@ public sealed class AzureDevOpsSimulator : IDisposable
     public AzureDevOpsSimulator(SimulatedAzureDevOps model, AzureDevOpsSimulatorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        this.Model = model;
+        Model = model;
         this.options = options ?? new AzureDevOpsSimulatorOptions();
-        this.prefix = "/" + (this.options.PathPrefix ?? model.Organization).Trim('/');
-        this.server = WireMockServer.Start(new WireMockServerSettings
+        prefix = "/" + (this.options.PathPrefix ?? model.Organization).Trim('/');
+        server = WireMockServer.Start(new WireMockServerSettings
         {
             Urls = [$"http://127.0.0.1:{FreeLoopbackPort()}"],
             StartAdminInterface = false,
             MaxRequestLogCount = 100,
         });
-        var response = Response.Create().WithCallback(this.Handle);
+        var response = Response.Create().WithCallback(Handle);
         if (this.options.Latency > TimeSpan.Zero)
         {
             response = response.WithDelay(this.options.Latency);
         }
 
-        this.server.Given(Request.Create().UsingAnyMethod()).RespondWith(response);
-        this.Url = this.server.Url!.TrimEnd('/') + this.prefix + "/";
-        this.payloads = new AzureDevOpsPayloads(this.Url, model);
+        server.Given(Request.Create().UsingAnyMethod()).RespondWith(response);
+        Url = server.Url!.TrimEnd('/') + prefix + "/";
+        payloads = new AzureDevOpsPayloads(Url, model);
     }
 
     public SimulatedAzureDevOps Model { get; }
@@ -78,34 +78,34 @@ public sealed class AzureDevOpsSimulator : IDisposable
     /// <summary>The organisation or collection URL to configure as <c>Sources:AzureDevOps:OrganizationUrl</c>, ending with '/'.</summary>
     public string Url { get; }
 
-    public string Pat => this.options.Pat;
+    public string Pat => options.Pat;
 
-    public int RequestCount => this.requests.Count;
+    public int RequestCount => requests.Count;
 
-    public IReadOnlyList<AzureDevOpsSimulatedRequest> Requests => this.requests.Snapshot();
+    public IReadOnlyList<AzureDevOpsSimulatedRequest> Requests => requests.Snapshot();
 
     /// <summary>Requests per canonical path.</summary>
     public IReadOnlyDictionary<string, int> RequestCountsByPath =>
-        this.requests.CountsByPath();
+        requests.CountsByPath();
 
     /// <summary>How many requests went to a canonical path (<c>*</c> matches one segment, e.g. <c>/Web/_apis/build/builds/*/timeline</c>).</summary>
-    public int RequestsTo(string path) => this.requests.CountTo(path);
+    public int RequestsTo(string path) => requests.CountTo(path);
 
     /// <summary>Requests that did not match the published description (see <see cref="AzureDevOpsSimulatorOptions.EnforceContract"/>).</summary>
     public IReadOnlyList<ContractViolation> ContractViolations
     {
         get
         {
-            lock (this.counters)
+            lock (counters)
             {
-                return [.. this.violations];
+                return [.. violations];
             }
         }
     }
 
     public void ResetCounts()
     {
-        this.requests.Clear();
+        requests.Clear();
     }
 
     /// <summary>
@@ -119,19 +119,19 @@ public sealed class AzureDevOpsSimulator : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
         body ??= AzureDevOpsPayloads.Error(message ?? ReasonPhrase((int)status), "SimulatedFault");
-        lock (this.counters)
+        lock (counters)
         {
-            this.faults.Add(new Fault(RequestPaths.Pattern(path), times, (int)status, body, contentType, headers ?? new Dictionary<string, string>(), PassThrough: false));
+            faults.Add(new Fault(RequestPaths.Pattern(path), times, (int)status, body, contentType, headers ?? new Dictionary<string, string>(), PassThrough: false));
         }
     }
 
     /// <summary>The next <paramref name="times"/> requests to <paramref name="path"/> answer 203 with the HTML sign-in page (what Azure DevOps does for a bad PAT).</summary>
     public void SignInNext(string path, int times = 1) =>
-        this.FailNext(path, times, HttpStatusCode.NonAuthoritativeInformation, body: SignInPage, contentType: "text/html; charset=utf-8");
+        FailNext(path, times, HttpStatusCode.NonAuthoritativeInformation, body: SignInPage, contentType: "text/html; charset=utf-8");
 
     /// <summary>The next <paramref name="times"/> requests to <paramref name="path"/> answer 200 with a body cut in the middle.</summary>
     public void MalformNext(string path, int times = 1) =>
-        this.FailNext(path, times, HttpStatusCode.OK, body: "{\"count\": 3, \"value\": [ {\"id\": 1, ");
+        FailNext(path, times, HttpStatusCode.OK, body: "{\"count\": 3, \"value\": [ {\"id\": 1, ");
 
     /// <summary>
     /// The next <paramref name="times"/> requests to <paramref name="path"/> are answered normally but as Azure DevOps does
@@ -139,9 +139,9 @@ public sealed class AzureDevOpsSimulator : IDisposable
     /// </summary>
     public void ThrottleNext(string path, int times, int retryAfterSeconds)
     {
-        lock (this.counters)
+        lock (counters)
         {
-            this.faults.Add(new Fault(RequestPaths.Pattern(path), times, 200, null, null, new Dictionary<string, string>
+            faults.Add(new Fault(RequestPaths.Pattern(path), times, 200, null, null, new Dictionary<string, string>
             {
                 ["Retry-After"] = retryAfterSeconds.ToString(CultureInfo.InvariantCulture),
                 ["X-RateLimit-Resource"] = "Core",
@@ -155,8 +155,8 @@ public sealed class AzureDevOpsSimulator : IDisposable
 
     public void Dispose()
     {
-        this.server.Stop();
-        this.server.Dispose();
+        server.Stop();
+        server.Dispose();
     }
 
     private static int FreeLoopbackPort()
@@ -177,14 +177,14 @@ public sealed class AzureDevOpsSimulator : IDisposable
         var url = request.Url ?? "";
         var at = url.IndexOf('?', StringComparison.Ordinal);
         var query = new AdoQuery(at < 0 ? "" : url[(at + 1)..]);
-        var route = AdoRoute.Resolve(this.Model, this.prefix, request.Path);
+        var route = AdoRoute.Resolve(Model, prefix, request.Path);
         Reply reply;
-        lock (this.Model.Gate)
+        lock (Model.Gate)
         {
-            reply = this.Answer(request, route, query);
+            reply = Answer(request, route, query);
         }
 
-        this.requests.Add(new AzureDevOpsSimulatedRequest(request.Method, route.CanonicalPath, request.Path, query.Raw, reply.Status, Header(request, "Authorization")?.Split(' ')[0], DateTimeOffset.UtcNow));
+        requests.Add(new AzureDevOpsSimulatedRequest(request.Method, route.CanonicalPath, request.Path, query.Raw, reply.Status, Header(request, "Authorization")?.Split(' ')[0], DateTimeOffset.UtcNow));
 
         var headers = new Dictionary<string, WireMockList<string>>(StringComparer.OrdinalIgnoreCase)
         {
@@ -205,15 +205,15 @@ public sealed class AzureDevOpsSimulator : IDisposable
 
     private Reply Answer(IRequestMessage request, AdoRoute route, AdoQuery query)
     {
-        var fault = this.TakeFault(route.CanonicalPath);
+        var fault = TakeFault(route.CanonicalPath);
         if (fault is { PassThrough: false })
         {
             return new Reply(fault.Status, fault.Body!, fault.ContentType!, new Dictionary<string, string>(fault.Headers));
         }
 
-        if (!this.Authorised(Header(request, "Authorization")))
+        if (!Authorised(Header(request, "Authorization")))
         {
-            return this.options.RejectedCredentialStatus == 203
+            return options.RejectedCredentialStatus == 203
                 ? new Reply(203, SignInPage, "text/html; charset=utf-8")
                 : Reply.Error(401, "TF400813: The user '' is not authorized to access this resource.", "UnauthorizedRequestException");
         }
@@ -223,7 +223,7 @@ public sealed class AzureDevOpsSimulator : IDisposable
             return Reply.Error(400, "No api-version was supplied for the \"GET\" request. The version must be supplied either as part of the Accept header (e.g. \"application/json; api-version=1.0\") or as a query parameter (e.g. '?api-version=1.0').", "VssVersionNotSpecifiedException");
         }
 
-        if (this.CheckContract(request, query) is { } refused)
+        if (CheckContract(request, query) is { } refused)
         {
             return refused;
         }
@@ -235,13 +235,13 @@ public sealed class AzureDevOpsSimulator : IDisposable
             AdoRouteKind.UnknownRepository => Reply.Error(404, $"TF401019: The Git repository with name or identifier {route.Missing} does not exist or you do not have permissions for the operation you are attempting.", "GitRepositoryNotFoundException"),
             AdoRouteKind.Unknown => Reply.Error(404, "The resource cannot be found.", "NotFound"),
             AdoRouteKind.Wiql when string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase) =>
-                new Reply(200, this.payloads.Wiql(route.Project!, request.Body ?? ""), "application/json; charset=utf-8"),
+                new Reply(200, payloads.Wiql(route.Project!, request.Body ?? ""), "application/json; charset=utf-8"),
             AdoRouteKind.CommitsBatch when string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase) =>
-                new Reply(200, this.payloads.CommitsBatch(route.Repository!, query, request.Body ?? "{}"), "application/json; charset=utf-8"),
+                new Reply(200, payloads.CommitsBatch(route.Repository!, query, request.Body ?? "{}"), "application/json; charset=utf-8"),
             AdoRouteKind.ArtifactUriQuery when string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase) =>
-                new Reply(200, this.payloads.ArtifactUriQuery(request.Body ?? ""), "application/json; charset=utf-8"),
+                new Reply(200, payloads.ArtifactUriQuery(request.Body ?? ""), "application/json; charset=utf-8"),
             _ when !string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase) => Reply.Error(405, "Method not allowed.", "NotSupported"),
-            _ => this.payloads.Render(route, query, this.options.DefaultPageSize) is { } rendered
+            _ => payloads.Render(route, query, options.DefaultPageSize) is { } rendered
                 ? new Reply(200, rendered.Body, "application/json; charset=utf-8; api-version=" + (query.Get("api-version") ?? "7.1"), rendered.Continuation is null ? null : new Dictionary<string, string> { ["x-ms-continuationtoken"] = rendered.Continuation })
                 : Reply.Error(404, "The resource cannot be found.", "NotFound"),
         };
@@ -265,12 +265,12 @@ public sealed class AzureDevOpsSimulator : IDisposable
     /// </summary>
     private Reply? CheckContract(IRequestMessage request, AdoQuery query)
     {
-        if (!this.options.EnforceContract || !request.Path.StartsWith(this.prefix + "/", StringComparison.OrdinalIgnoreCase))
+        if (!options.EnforceContract || !request.Path.StartsWith(prefix + "/", StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
-        var relative = "/" + string.Join('/', request.Path[this.prefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString));
+        var relative = "/" + string.Join('/', request.Path[prefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString));
         var version = query.Get("api-version") ?? AcceptedVersion(Header(request, "Accept"));
         var violation = AzureDevOpsRestContract.Instance.Check(request.Method, relative, query.Raw, version);
         if (violation is null)
@@ -278,9 +278,9 @@ public sealed class AzureDevOpsSimulator : IDisposable
             return null;
         }
 
-        lock (this.counters)
+        lock (counters)
         {
-            this.violations.Add(violation);
+            violations.Add(violation);
         }
 
         return violation.Kind switch
@@ -310,7 +310,7 @@ public sealed class AzureDevOpsSimulator : IDisposable
 
         if (scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            return this.options.BearerToken is not null && string.Equals(value, this.options.BearerToken, StringComparison.Ordinal);
+            return options.BearerToken is not null && string.Equals(value, options.BearerToken, StringComparison.Ordinal);
         }
 
         if (!scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
@@ -322,7 +322,7 @@ public sealed class AzureDevOpsSimulator : IDisposable
         {
             var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value));
             var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            return colon >= 0 && string.Equals(decoded[(colon + 1)..], this.options.Pat, StringComparison.Ordinal);
+            return colon >= 0 && string.Equals(decoded[(colon + 1)..], options.Pat, StringComparison.Ordinal);
         }
         catch (FormatException)
         {
@@ -332,9 +332,9 @@ public sealed class AzureDevOpsSimulator : IDisposable
 
     private Fault? TakeFault(string path)
     {
-        lock (this.counters)
+        lock (counters)
         {
-            var fault = this.faults.Find(f => f.Remaining > 0 && f.Pattern.IsMatch(path));
+            var fault = faults.Find(f => f.Remaining > 0 && f.Pattern.IsMatch(path));
             if (fault is not null)
             {
                 fault.Remaining--;

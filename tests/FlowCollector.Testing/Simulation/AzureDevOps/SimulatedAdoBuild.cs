@@ -12,16 +12,16 @@ public sealed class SimulatedAdoBuild
 
     internal SimulatedAdoBuild(SimulatedAdoProject project, SimulatedAdoRepository repository, int id, string pipeline, string sha, string sourceBranch, string reason, DateTimeOffset queuedAt)
     {
-        this.Project = project;
-        this.Repository = repository;
-        this.Id = id;
-        this.Pipeline = pipeline;
-        this.SourceVersion = sha;
-        this.SourceBranch = sourceBranch;
-        this.Reason = reason;
-        this.QueueTime = queuedAt;
-        this.DefinitionId = 10 + (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(project.Id + "/" + pipeline.ToUpperInvariant())), 0) % 900);
-        this.BuildNumber = $"{queuedAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.{id.ToString(CultureInfo.InvariantCulture)}";
+        Project = project;
+        Repository = repository;
+        Id = id;
+        Pipeline = pipeline;
+        SourceVersion = sha;
+        SourceBranch = sourceBranch;
+        Reason = reason;
+        QueueTime = queuedAt;
+        DefinitionId = 10 + (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(project.Id + "/" + pipeline.ToUpperInvariant())), 0) % 900);
+        BuildNumber = $"{queuedAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.{id.ToString(CultureInfo.InvariantCulture)}";
     }
 
     public SimulatedAdoProject Project { get; }
@@ -60,22 +60,22 @@ public sealed class SimulatedAdoBuild
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.timeline];
+                return [.. timeline];
             }
         }
     }
 
-    internal Lock Gate => this.Project.Gate;
+    internal Lock Gate => Project.Gate;
 
     /// <summary>An agent picked the run up.</summary>
     public SimulatedAdoBuild Start(DateTimeOffset at)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.StartTime = SimulatedAzureDevOps.Ms(at);
-            this.Status = "inProgress";
+            StartTime = SimulatedAzureDevOps.Ms(at);
+            Status = "inProgress";
             return this;
         }
     }
@@ -97,25 +97,25 @@ public sealed class SimulatedAdoBuild
         DateTimeOffset? jobStartedAt = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        lock (this.Gate)
+        lock (Gate)
         {
-            var order = this.timeline.Count(r => r.Type == "Stage") + 1;
-            var stageId = SimulatedAzureDevOps.Guid($"{this.Id}/stage/{name}/{attempt}");
+            var order = timeline.Count(r => r.Type == "Stage") + 1;
+            var stageId = SimulatedAzureDevOps.Guid($"{Id}/stage/{name}/{attempt}");
             if (result == "skipped")
             {
-                this.timeline.Add(new(stageId, null, "Stage", name, name, "completed", "skipped", null, null, attempt, order));
+                timeline.Add(new(stageId, null, "Stage", name, name, "completed", "skipped", null, null, attempt, order));
                 return this;
             }
 
             var finishing = finish is null ? null : (DateTimeOffset?)SimulatedAzureDevOps.Ms(finish.Value);
-            this.timeline.Add(new(stageId, null, "Stage", name, name, finishing is null ? "inProgress" : "completed", finishing is null ? null : result, SimulatedAzureDevOps.Ms(start), finishing, attempt, order));
+            timeline.Add(new(stageId, null, "Stage", name, name, finishing is null ? "inProgress" : "completed", finishing is null ? null : result, SimulatedAzureDevOps.Ms(start), finishing, attempt, order));
             var jobStart = SimulatedAzureDevOps.Ms(start).AddSeconds(3);
             if (approval is { } a)
             {
-                var checkpointId = SimulatedAzureDevOps.Guid($"{this.Id}/checkpoint/{name}/{attempt}");
+                var checkpointId = SimulatedAzureDevOps.Guid($"{Id}/checkpoint/{name}/{attempt}");
                 var approvalFinish = a.Finish is null ? null : (DateTimeOffset?)SimulatedAzureDevOps.Ms(a.Finish.Value);
-                this.timeline.Add(new(checkpointId, stageId, "Checkpoint", "Checkpoint", null, approvalFinish is null ? "inProgress" : "completed", approvalFinish is null ? null : a.Result, SimulatedAzureDevOps.Ms(a.Start), approvalFinish, 1, 1));
-                this.timeline.Add(new(SimulatedAzureDevOps.Guid($"{this.Id}/approval/{name}/{attempt}"), checkpointId, "Checkpoint.Approval", "Checkpoint.Approval", null, approvalFinish is null ? "inProgress" : "completed", approvalFinish is null ? null : a.Result, SimulatedAzureDevOps.Ms(a.Start), approvalFinish, 1, 1));
+                timeline.Add(new(checkpointId, stageId, "Checkpoint", "Checkpoint", null, approvalFinish is null ? "inProgress" : "completed", approvalFinish is null ? null : a.Result, SimulatedAzureDevOps.Ms(a.Start), approvalFinish, 1, 1));
+                timeline.Add(new(SimulatedAzureDevOps.Guid($"{Id}/approval/{name}/{attempt}"), checkpointId, "Checkpoint.Approval", "Checkpoint.Approval", null, approvalFinish is null ? "inProgress" : "completed", approvalFinish is null ? null : a.Result, SimulatedAzureDevOps.Ms(a.Start), approvalFinish, 1, 1));
                 if (approvalFinish is null || a.Result != "succeeded")
                 {
                     return this; // the job never starts
@@ -125,10 +125,10 @@ public sealed class SimulatedAdoBuild
             }
 
             jobStart = jobStartedAt is { } given ? SimulatedAzureDevOps.Ms(given) : jobStart;
-            var phaseId = SimulatedAzureDevOps.Guid($"{this.Id}/phase/{name}/{attempt}");
+            var phaseId = SimulatedAzureDevOps.Guid($"{Id}/phase/{name}/{attempt}");
             var jobName = job ?? (name.StartsWith("Deploy", StringComparison.OrdinalIgnoreCase) ? "Deploy" : "Job");
-            this.timeline.Add(new(phaseId, stageId, "Phase", jobName, jobName, finishing is null ? "inProgress" : "completed", finishing is null ? null : result, jobStart, finishing, attempt, 1));
-            this.timeline.Add(new(SimulatedAzureDevOps.Guid($"{this.Id}/job/{name}/{attempt}"), phaseId, "Job", jobName, $"{name}.{jobName}.__default", finishing is null ? "inProgress" : "completed", finishing is null ? null : result, jobStart, finishing, attempt, 1));
+            timeline.Add(new(phaseId, stageId, "Phase", jobName, jobName, finishing is null ? "inProgress" : "completed", finishing is null ? null : result, jobStart, finishing, attempt, 1));
+            timeline.Add(new(SimulatedAzureDevOps.Guid($"{Id}/job/{name}/{attempt}"), phaseId, "Job", jobName, $"{name}.{jobName}.__default", finishing is null ? "inProgress" : "completed", finishing is null ? null : result, jobStart, finishing, attempt, 1));
             return this;
         }
     }
@@ -140,10 +140,10 @@ public sealed class SimulatedAdoBuild
         SimulatedAdoEnvironment environment, string stage, DateTimeOffset queued, DateTimeOffset? started, DateTimeOffset? finished, string result = "succeeded", string job = "Deploy", int stageAttempt = 1)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        lock (this.Gate)
+        lock (Gate)
         {
             environment.Add(new SimulatedAdoDeploymentRecord(
-                this.Project.Organization.NextRecordId(),
+                Project.Organization.NextRecordId(),
                 environment,
                 this,
                 stage,
@@ -160,12 +160,12 @@ public sealed class SimulatedAdoBuild
     /// <summary>Completes the run with <paramref name="result"/>.</summary>
     public SimulatedAdoBuild Finish(DateTimeOffset at, string result = "succeeded")
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.StartTime ??= this.QueueTime;
-            this.FinishTime = SimulatedAzureDevOps.Ms(at);
-            this.Status = "completed";
-            this.Result = result;
+            StartTime ??= QueueTime;
+            FinishTime = SimulatedAzureDevOps.Ms(at);
+            Status = "completed";
+            Result = result;
             return this;
         }
     }

@@ -11,9 +11,9 @@ public sealed class SimulatedAdoProject
 
     internal SimulatedAdoProject(SimulatedAzureDevOps organization, string name)
     {
-        this.Organization = organization;
-        this.Name = name;
-        this.Id = SimulatedAzureDevOps.Guid($"project:{organization.Organization}/{name}".ToUpperInvariant());
+        Organization = organization;
+        Name = name;
+        Id = SimulatedAzureDevOps.Guid($"project:{organization.Organization}/{name}".ToUpperInvariant());
     }
 
     public SimulatedAzureDevOps Organization { get; }
@@ -26,9 +26,9 @@ public sealed class SimulatedAdoProject
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.repositories];
+                return [.. repositories];
             }
         }
     }
@@ -37,9 +37,9 @@ public sealed class SimulatedAdoProject
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.builds];
+                return [.. builds];
             }
         }
     }
@@ -48,9 +48,9 @@ public sealed class SimulatedAdoProject
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.environments];
+                return [.. environments];
             }
         }
     }
@@ -60,9 +60,9 @@ public sealed class SimulatedAdoProject
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.releases];
+                return [.. releases];
             }
         }
     }
@@ -72,21 +72,21 @@ public sealed class SimulatedAdoProject
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.incidents];
+                return [.. incidents];
             }
         }
     }
 
-    internal Lock Gate => this.Organization.Gate;
+    internal Lock Gate => Organization.Gate;
 
     /// <summary>An incident work item opened at <paramref name="createdAt"/>, resolved at <paramref name="resolvedAt"/> (null: still open).</summary>
     public SimulatedAdoProject AddIncident(int id, DateTimeOffset createdAt, DateTimeOffset? resolvedAt, string type = "Incident", params string[] tags)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.incidents.Add(new SimulatedAdoIncident(id, type, tags, SimulatedAzureDevOps.Ms(createdAt), resolvedAt is { } r ? SimulatedAzureDevOps.Ms(r) : null));
+            incidents.Add(new SimulatedAdoIncident(id, type, tags, SimulatedAzureDevOps.Ms(createdAt), resolvedAt is { } r ? SimulatedAzureDevOps.Ms(r) : null));
             return this;
         }
     }
@@ -96,10 +96,10 @@ public sealed class SimulatedAdoProject
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(definition);
         ArgumentNullException.ThrowIfNull(build);
-        lock (this.Gate)
+        lock (Gate)
         {
-            var release = new SimulatedAdoRelease(this, this.releases.Count + 1, definition, build);
-            this.releases.Add(release);
+            var release = new SimulatedAdoRelease(this, releases.Count + 1, definition, build);
+            releases.Add(release);
             return release;
         }
     }
@@ -107,34 +107,34 @@ public sealed class SimulatedAdoProject
     public SimulatedAdoRepository AddRepository(string name, string defaultBranch = "main")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        lock (this.Gate)
+        lock (Gate)
         {
-            if (this.FindRepository(name) is not null)
+            if (FindRepository(name) is not null)
             {
-                throw new ArgumentException($"Repository {name} exists already in {this.Name}.", nameof(name));
+                throw new ArgumentException($"Repository {name} exists already in {Name}.", nameof(name));
             }
 
             var repository = new SimulatedAdoRepository(this, name, defaultBranch);
-            this.repositories.Add(repository);
+            repositories.Add(repository);
             return repository;
         }
     }
 
     /// <summary>The repository <paramref name="name"/> (case-insensitive); throws when absent.</summary>
     public SimulatedAdoRepository Repository(string name) =>
-        this.FindRepository(name) ?? throw new KeyNotFoundException($"No simulated repository {this.Name}/{name}.");
+        FindRepository(name) ?? throw new KeyNotFoundException($"No simulated repository {Name}/{name}.");
 
     /// <summary>The environment <paramref name="name"/>, created on first use.</summary>
     public SimulatedAdoEnvironment Environment(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        lock (this.Gate)
+        lock (Gate)
         {
-            var environment = this.environments.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+            var environment = environments.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
             if (environment is null)
             {
-                environment = new SimulatedAdoEnvironment(this, this.Organization.NextEnvironmentId(), name);
-                this.environments.Add(environment);
+                environment = new SimulatedAdoEnvironment(this, Organization.NextEnvironmentId(), name);
+                environments.Add(environment);
             }
 
             return environment;
@@ -150,28 +150,28 @@ public sealed class SimulatedAdoProject
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentException.ThrowIfNullOrWhiteSpace(pipeline);
         ArgumentException.ThrowIfNullOrWhiteSpace(sha);
-        lock (this.Gate)
+        lock (Gate)
         {
-            var build = new SimulatedAdoBuild(this, repository, this.Organization.NextBuildId(), pipeline, sha, branch ?? "refs/heads/" + repository.DefaultBranch, reason, SimulatedAzureDevOps.Ms(queuedAt));
-            this.builds.Add(build);
+            var build = new SimulatedAdoBuild(this, repository, Organization.NextBuildId(), pipeline, sha, branch ?? "refs/heads/" + repository.DefaultBranch, reason, SimulatedAzureDevOps.Ms(queuedAt));
+            builds.Add(build);
             return build;
         }
     }
 
     public SimulatedAdoBuild? FindBuild(int id)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            return this.builds.FirstOrDefault(b => b.Id == id);
+            return builds.FirstOrDefault(b => b.Id == id);
         }
     }
 
     /// <summary>A repository by name or id (case-insensitive).</summary>
     public SimulatedAdoRepository? FindRepository(string nameOrId)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            return this.repositories.FirstOrDefault(r =>
+            return repositories.FirstOrDefault(r =>
                 string.Equals(r.Name, nameOrId, StringComparison.OrdinalIgnoreCase) || string.Equals(r.Id, nameOrId, StringComparison.OrdinalIgnoreCase));
         }
     }
@@ -184,9 +184,9 @@ public sealed class SimulatedAdoEnvironment
 
     internal SimulatedAdoEnvironment(SimulatedAdoProject project, int id, string name)
     {
-        this.Project = project;
-        this.Id = id;
-        this.Name = name;
+        Project = project;
+        Id = id;
+        Name = name;
     }
 
     public SimulatedAdoProject Project { get; }
@@ -200,14 +200,14 @@ public sealed class SimulatedAdoEnvironment
     {
         get
         {
-            lock (this.Project.Gate)
+            lock (Project.Gate)
             {
-                return [.. this.records];
+                return [.. records];
             }
         }
     }
 
-    internal void Add(SimulatedAdoDeploymentRecord record) => this.records.Add(record);
+    internal void Add(SimulatedAdoDeploymentRecord record) => records.Add(record);
 }
 
 /// <summary>One deployment job of one stage attempt of one run to one environment.</summary>
@@ -226,5 +226,5 @@ public sealed record SimulatedAdoDeploymentRecord(
 /// <summary>An incident work item; it last changed when it was resolved (or created).</summary>
 public sealed record SimulatedAdoIncident(int Id, string Type, IReadOnlyList<string> Tags, DateTimeOffset CreatedAt, DateTimeOffset? ResolvedAt)
 {
-    public DateTimeOffset ChangedAt => this.ResolvedAt ?? this.CreatedAt;
+    public DateTimeOffset ChangedAt => ResolvedAt ?? CreatedAt;
 }

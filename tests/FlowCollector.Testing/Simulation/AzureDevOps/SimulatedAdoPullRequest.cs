@@ -15,12 +15,12 @@ public sealed class SimulatedAdoPullRequest
 
     internal SimulatedAdoPullRequest(SimulatedAdoRepository repository, int id, SimulatedAdoIdentity author, DateTimeOffset createdAt, bool draft, string targetBranch)
     {
-        this.Repository = repository;
-        this.Id = id;
-        this.Author = author;
-        this.CreatedAt = createdAt;
-        this.OpenedAsDraft = draft;
-        this.TargetBranch = targetBranch;
+        Repository = repository;
+        Id = id;
+        Author = author;
+        CreatedAt = createdAt;
+        OpenedAsDraft = draft;
+        TargetBranch = targetBranch;
     }
 
     public SimulatedAdoRepository Repository { get; }
@@ -36,7 +36,7 @@ public sealed class SimulatedAdoPullRequest
     /// <summary>The target branch without <c>refs/heads/</c>.</summary>
     public string TargetBranch { get; }
 
-    public string SourceBranch => $"users/{(this.Author.UniqueName ?? "bot").Split('@')[0]}/change-{this.Id.ToString(CultureInfo.InvariantCulture)}";
+    public string SourceBranch => $"users/{(Author.UniqueName ?? "bot").Split('@')[0]}/change-{Id.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary><c>active</c>, <c>completed</c> or <c>abandoned</c>.</summary>
     public string Status { get; private set; } = "active";
@@ -52,10 +52,10 @@ public sealed class SimulatedAdoPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                var draft = this.OpenedAsDraft;
-                foreach (var toggle in this.threads.Where(t => t.Kind == SimulatedAdoThreadKind.DraftToggle).OrderBy(t => t.At))
+                var draft = OpenedAsDraft;
+                foreach (var toggle in threads.Where(t => t.Kind == SimulatedAdoThreadKind.DraftToggle).OrderBy(t => t.At))
                 {
                     draft = toggle.NowDraft;
                 }
@@ -69,9 +69,9 @@ public sealed class SimulatedAdoPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.commits.OrderBy(c => c.AuthoredAt)];
+                return [.. commits.OrderBy(c => c.AuthoredAt)];
             }
         }
     }
@@ -80,9 +80,9 @@ public sealed class SimulatedAdoPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.threads.OrderBy(t => t.Id)];
+                return [.. threads.OrderBy(t => t.Id)];
             }
         }
     }
@@ -92,9 +92,9 @@ public sealed class SimulatedAdoPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.reviewers.Values];
+                return [.. reviewers.Values];
             }
         }
     }
@@ -103,23 +103,23 @@ public sealed class SimulatedAdoPullRequest
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.workItems];
+                return [.. workItems];
             }
         }
     }
 
-    internal Lock Gate => this.Repository.Gate;
+    internal Lock Gate => Repository.Gate;
 
     /// <summary>A commit authored at <paramref name="authoredAt"/> (by the author unless <paramref name="author"/> says otherwise).</summary>
     public SimulatedAdoPullRequest Commit(DateTimeOffset authoredAt, SimulatedAdoIdentity? author = null, string? sha = null)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            var by = author ?? this.Author;
-            sha ??= SimulatedAzureDevOps.Sha($"{this.Repository.Id}/pr/{this.Id}/commit/{this.commits.Count}");
-            this.commits.Add(new SimulatedAdoCommit(sha, SimulatedAzureDevOps.Ms(authoredAt), by));
+            var by = author ?? Author;
+            sha ??= SimulatedAzureDevOps.Sha($"{Repository.Id}/pr/{Id}/commit/{commits.Count}");
+            commits.Add(new SimulatedAdoCommit(sha, SimulatedAzureDevOps.Ms(authoredAt), by));
             return this;
         }
     }
@@ -128,10 +128,10 @@ public sealed class SimulatedAdoPullRequest
     public SimulatedAdoPullRequest AddReviewer(SimulatedAdoIdentity reviewer, DateTimeOffset at, SimulatedAdoIdentity? by = null)
     {
         ArgumentNullException.ThrowIfNull(reviewer);
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.reviewers.TryAdd(reviewer.Id, (reviewer, 0));
-            this.AddThread(SimulatedAdoThreadKind.ReviewersUpdate, at, by ?? this.Author, subject: reviewer);
+            reviewers.TryAdd(reviewer.Id, (reviewer, 0));
+            AddThread(SimulatedAdoThreadKind.ReviewersUpdate, at, by ?? Author, subject: reviewer);
             return this;
         }
     }
@@ -147,10 +147,10 @@ public sealed class SimulatedAdoPullRequest
     public SimulatedAdoPullRequest Vote(SimulatedAdoIdentity voter, int vote, DateTimeOffset at, SimulatedAdoVoterShape shape = SimulatedAdoVoterShape.TfId)
     {
         ArgumentNullException.ThrowIfNull(voter);
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.reviewers[voter.Id] = (voter, vote);
-            this.AddThread(SimulatedAdoThreadKind.VoteUpdate, at, voter, vote: vote, voterShape: shape);
+            reviewers[voter.Id] = (voter, vote);
+            AddThread(SimulatedAdoThreadKind.VoteUpdate, at, voter, vote: vote, voterShape: shape);
             return this;
         }
     }
@@ -159,9 +159,9 @@ public sealed class SimulatedAdoPullRequest
     public SimulatedAdoPullRequest Comment(SimulatedAdoIdentity author, DateTimeOffset at, string text = "Could you explain this change?", int replies = 0)
     {
         ArgumentNullException.ThrowIfNull(author);
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.AddThread(SimulatedAdoThreadKind.Text, at, author, text: text, replies: replies);
+            AddThread(SimulatedAdoThreadKind.Text, at, author, text: text, replies: replies);
             return this;
         }
     }
@@ -169,9 +169,9 @@ public sealed class SimulatedAdoPullRequest
     /// <summary>Draft → published (an <c>IsDraftUpdate</c> thread), its flag written as <paramref name="flag"/> says.</summary>
     public SimulatedAdoPullRequest Publish(DateTimeOffset at, SimulatedAdoDraftFlagShape flag = SimulatedAdoDraftFlagShape.Text)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.AddThread(SimulatedAdoThreadKind.DraftToggle, at, this.Author, nowDraft: false, draftFlag: flag);
+            AddThread(SimulatedAdoThreadKind.DraftToggle, at, Author, nowDraft: false, draftFlag: flag);
             return this;
         }
     }
@@ -179,9 +179,9 @@ public sealed class SimulatedAdoPullRequest
     /// <summary>Published → draft (an <c>IsDraftUpdate</c> thread), its flag written as <paramref name="flag"/> says.</summary>
     public SimulatedAdoPullRequest ConvertToDraft(DateTimeOffset at, SimulatedAdoDraftFlagShape flag = SimulatedAdoDraftFlagShape.Text)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.AddThread(SimulatedAdoThreadKind.DraftToggle, at, this.Author, nowDraft: true, draftFlag: flag);
+            AddThread(SimulatedAdoThreadKind.DraftToggle, at, Author, nowDraft: true, draftFlag: flag);
             return this;
         }
     }
@@ -189,9 +189,9 @@ public sealed class SimulatedAdoPullRequest
     /// <summary>Links a work item (the change's demand) created at <paramref name="createdAt"/>, activated at <paramref name="activatedAt"/>.</summary>
     public SimulatedAdoPullRequest LinkWorkItem(int id, DateTimeOffset createdAt, DateTimeOffset? activatedAt = null, string type = "User Story")
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.workItems.Add(new SimulatedAdoWorkItem(id, type, SimulatedAzureDevOps.Ms(createdAt), activatedAt is { } a ? SimulatedAzureDevOps.Ms(a) : null));
+            workItems.Add(new SimulatedAdoWorkItem(id, type, SimulatedAzureDevOps.Ms(createdAt), activatedAt is { } a ? SimulatedAzureDevOps.Ms(a) : null));
             return this;
         }
     }
@@ -199,32 +199,32 @@ public sealed class SimulatedAdoPullRequest
     /// <summary>Completes (merges) the pull request: its merge commit lands on the target branch. Returns the merge SHA.</summary>
     public string Complete(DateTimeOffset at)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            if (this.Status != "active")
+            if (Status != "active")
             {
-                throw new InvalidOperationException($"Pull request {this.Id} is {this.Status}.");
+                throw new InvalidOperationException($"Pull request {Id} is {Status}.");
             }
 
-            this.Status = "completed";
-            this.ClosedAt = SimulatedAzureDevOps.Ms(at);
-            this.MergeCommitSha = SimulatedAzureDevOps.Sha($"{this.Repository.Id}/pr/{this.Id}/merge");
-            if (string.Equals(this.TargetBranch, this.Repository.DefaultBranch, StringComparison.Ordinal))
+            Status = "completed";
+            ClosedAt = SimulatedAzureDevOps.Ms(at);
+            MergeCommitSha = SimulatedAzureDevOps.Sha($"{Repository.Id}/pr/{Id}/merge");
+            if (string.Equals(TargetBranch, Repository.DefaultBranch, StringComparison.Ordinal))
             {
-                this.Repository.Land(this.MergeCommitSha, this.ClosedAt.Value, this.Id, this.Author);
+                Repository.Land(MergeCommitSha, ClosedAt.Value, Id, Author);
             }
 
-            return this.MergeCommitSha;
+            return MergeCommitSha;
         }
     }
 
     /// <summary>Abandons the pull request.</summary>
     public SimulatedAdoPullRequest Abandon(DateTimeOffset at)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.Status = "abandoned";
-            this.ClosedAt = SimulatedAzureDevOps.Ms(at);
+            Status = "abandoned";
+            ClosedAt = SimulatedAzureDevOps.Ms(at);
             return this;
         }
     }
@@ -240,7 +240,7 @@ public sealed class SimulatedAdoPullRequest
         int replies = 0,
         SimulatedAdoVoterShape voterShape = SimulatedAdoVoterShape.TfId,
         SimulatedAdoDraftFlagShape draftFlag = SimulatedAdoDraftFlagShape.Text) =>
-        this.threads.Add(new SimulatedAdoThread(this.Repository.Project.Organization.NextThreadId(), kind, SimulatedAzureDevOps.Ms(at), actor, subject, vote, nowDraft, text, replies)
+        threads.Add(new SimulatedAdoThread(Repository.Project.Organization.NextThreadId(), kind, SimulatedAzureDevOps.Ms(at), actor, subject, vote, nowDraft, text, replies)
         {
             VoterShape = voterShape,
             DraftFlag = draftFlag,

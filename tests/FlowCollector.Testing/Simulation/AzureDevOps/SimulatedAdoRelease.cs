@@ -10,18 +10,18 @@ public sealed class SimulatedAdoRelease
 
     internal SimulatedAdoRelease(SimulatedAdoProject project, int id, string definition, SimulatedAdoBuild build)
     {
-        this.Project = project;
-        this.Id = id;
-        this.Definition = definition;
-        this.Build = build;
-        this.DefinitionId = 1 + (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(project.Id + "/release/" + definition.ToUpperInvariant())), 0) % 500);
+        Project = project;
+        Id = id;
+        Definition = definition;
+        Build = build;
+        DefinitionId = 1 + (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(project.Id + "/release/" + definition.ToUpperInvariant())), 0) % 500);
     }
 
     public SimulatedAdoProject Project { get; }
 
     public int Id { get; }
 
-    public string Name => $"Release-{this.Id}";
+    public string Name => $"Release-{Id}";
 
     public string Definition { get; }
 
@@ -34,9 +34,9 @@ public sealed class SimulatedAdoRelease
     {
         get
         {
-            lock (this.Project.Gate)
+            lock (Project.Gate)
             {
-                return [.. this.deployments];
+                return [.. deployments];
             }
         }
     }
@@ -49,11 +49,11 @@ public sealed class SimulatedAdoRelease
     public SimulatedAdoRelease Deploy(string environment, DateTimeOffset queued, DateTimeOffset? started, DateTimeOffset? completed, string status = "succeeded", int attempt = 1)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(environment);
-        lock (this.Project.Gate)
+        lock (Project.Gate)
         {
             var last = new[] { queued, started ?? queued, completed ?? queued }.Max();
-            this.deployments.Add(new SimulatedAdoReleaseDeployment(
-                this.Project.Organization.NextRecordId(), this, environment, attempt, status,
+            deployments.Add(new SimulatedAdoReleaseDeployment(
+                Project.Organization.NextRecordId(), this, environment, attempt, status,
                 SimulatedAzureDevOps.Ms(queued), started is { } s ? SimulatedAzureDevOps.Ms(s) : null, completed is { } c ? SimulatedAzureDevOps.Ms(c) : null, SimulatedAzureDevOps.Ms(last)));
             return this;
         }
@@ -66,5 +66,5 @@ public sealed record SimulatedAdoReleaseDeployment(
 {
     /// <summary>Definition environment ids are stable per release pipeline and stage name.</summary>
     public int DefinitionEnvironmentId =>
-        (this.Release.DefinitionId * 100) + (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(this.Environment.ToUpperInvariant())), 0) % 100);
+        (Release.DefinitionId * 100) + (int)(BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Environment.ToUpperInvariant())), 0) % 100);
 }

@@ -9,10 +9,10 @@ public sealed class SimulatedAdoRepository
 
     internal SimulatedAdoRepository(SimulatedAdoProject project, string name, string defaultBranch)
     {
-        this.Project = project;
-        this.Name = name;
-        this.DefaultBranch = defaultBranch;
-        this.Id = SimulatedAzureDevOps.Guid($"repo:{project.Id}/{name}".ToUpperInvariant());
+        Project = project;
+        Name = name;
+        DefaultBranch = defaultBranch;
+        Id = SimulatedAzureDevOps.Guid($"repo:{project.Id}/{name}".ToUpperInvariant());
     }
 
     public SimulatedAdoProject Project { get; }
@@ -34,9 +34,9 @@ public sealed class SimulatedAdoRepository
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.pullRequests];
+                return [.. pullRequests];
             }
         }
     }
@@ -45,9 +45,9 @@ public sealed class SimulatedAdoRepository
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.trunk.OrderBy(c => c.At)];
+                return [.. trunk.OrderBy(c => c.At)];
             }
         }
     }
@@ -57,21 +57,21 @@ public sealed class SimulatedAdoRepository
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.pushes];
+                return [.. pushes];
             }
         }
     }
 
-    internal Lock Gate => this.Project.Gate;
+    internal Lock Gate => Project.Gate;
 
     /// <summary>Disables the repository (Project settings → Repositories → Disable repository).</summary>
     public SimulatedAdoRepository Disable()
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.IsDisabled = true;
+            IsDisabled = true;
             return this;
         }
     }
@@ -79,9 +79,9 @@ public sealed class SimulatedAdoRepository
     /// <summary>Marks the repository as a fork of another one.</summary>
     public SimulatedAdoRepository MarkAsFork()
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            this.IsFork = true;
+            IsFork = true;
             return this;
         }
     }
@@ -90,10 +90,10 @@ public sealed class SimulatedAdoRepository
     public SimulatedAdoPullRequest OpenPullRequest(SimulatedAdoIdentity author, DateTimeOffset openedAt, bool draft = false, string? targetBranch = null)
     {
         ArgumentNullException.ThrowIfNull(author);
-        lock (this.Gate)
+        lock (Gate)
         {
-            var pr = new SimulatedAdoPullRequest(this, this.Project.Organization.NextPullRequestId(), author, SimulatedAzureDevOps.Ms(openedAt), draft, targetBranch ?? this.DefaultBranch);
-            this.pullRequests.Add(pr);
+            var pr = new SimulatedAdoPullRequest(this, Project.Organization.NextPullRequestId(), author, SimulatedAzureDevOps.Ms(openedAt), draft, targetBranch ?? DefaultBranch);
+            pullRequests.Add(pr);
             return pr;
         }
     }
@@ -101,11 +101,11 @@ public sealed class SimulatedAdoRepository
     /// <summary>A commit pushed straight to the default branch; returns its SHA.</summary>
     public string Push(DateTimeOffset at, string? sha = null)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            sha ??= SimulatedAzureDevOps.Sha($"{this.Id}/push/{this.trunk.Count}/{at.UtcTicks}");
+            sha ??= SimulatedAzureDevOps.Sha($"{Id}/push/{trunk.Count}/{at.UtcTicks}");
             var commit = new SimulatedAdoCommit(sha, SimulatedAzureDevOps.Ms(at), SimulatedAdoIdentity.Person("direct@contoso.com"));
-            this.AddPush(commit.Author, SimulatedAzureDevOps.Ms(at), [commit], pullRequestId: null);
+            AddPush(commit.Author, SimulatedAzureDevOps.Ms(at), [commit], pullRequestId: null);
             return sha;
         }
     }
@@ -118,43 +118,43 @@ public sealed class SimulatedAdoRepository
     {
         ArgumentNullException.ThrowIfNull(pusher);
         ArgumentNullException.ThrowIfNull(authoredAt);
-        lock (this.Gate)
+        lock (Gate)
         {
             var commits = authoredAt
-                .Select((authored, i) => new SimulatedAdoCommit(SimulatedAzureDevOps.Sha($"{this.Id}/push/{this.pushes.Count}/{i}"), SimulatedAzureDevOps.Ms(authored), pusher))
+                .Select((authored, i) => new SimulatedAdoCommit(SimulatedAzureDevOps.Sha($"{Id}/push/{pushes.Count}/{i}"), SimulatedAzureDevOps.Ms(authored), pusher))
                 .ToList();
-            this.AddPush(pusher, SimulatedAzureDevOps.Ms(at), commits, pullRequestId: null);
+            AddPush(pusher, SimulatedAzureDevOps.Ms(at), commits, pullRequestId: null);
             return commits[^1].Sha;
         }
     }
 
     public SimulatedAdoPullRequest? FindPullRequest(int id)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            return this.pullRequests.FirstOrDefault(p => p.Id == id);
+            return pullRequests.FirstOrDefault(p => p.Id == id);
         }
     }
 
     /// <summary>A completed pull request's merge commit lands on the trunk: Azure DevOps records it as a push by the completer.</summary>
     internal void Land(string sha, DateTimeOffset at, int pullRequestId, SimulatedAdoIdentity completedBy) =>
-        this.AddPush(completedBy, at, [new SimulatedAdoCommit(sha, at, completedBy)], pullRequestId);
+        AddPush(completedBy, at, [new SimulatedAdoCommit(sha, at, completedBy)], pullRequestId);
 
     private void AddPush(SimulatedAdoIdentity pusher, DateTimeOffset at, List<SimulatedAdoCommit> commits, int? pullRequestId)
     {
-        var head = this.trunk.OrderBy(c => c.At).LastOrDefault()?.Sha ?? SimulatedAdoPush.NoCommit;
+        var head = trunk.OrderBy(c => c.At).LastOrDefault()?.Sha ?? SimulatedAdoPush.NoCommit;
         foreach (var commit in commits)
         {
-            this.trunk.Add(new SimulatedAdoTrunkCommit(commit.Sha, at, pullRequestId));
+            trunk.Add(new SimulatedAdoTrunkCommit(commit.Sha, at, pullRequestId));
         }
 
-        this.pushes.Add(new SimulatedAdoPush(this.pushes.Count + 1, at, pusher, head, commits[^1].Sha, commits));
+        pushes.Add(new SimulatedAdoPush(pushes.Count + 1, at, pusher, head, commits[^1].Sha, commits));
     }
 
     /// <summary>Trunk commits after <paramref name="fromSha"/> (exclusive; null: from the start) up to <paramref name="toSha"/> (inclusive).</summary>
     internal List<SimulatedAdoTrunkCommit> Between(string? fromSha, string toSha)
     {
-        var ordered = this.trunk.OrderBy(c => c.At).ToList();
+        var ordered = trunk.OrderBy(c => c.At).ToList();
         var to = ordered.FindIndex(c => c.Sha == toSha);
         if (to < 0)
         {

@@ -21,7 +21,7 @@ public sealed class SimulatedAzureDevOps
     public SimulatedAzureDevOps(string organization = "contoso")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(organization);
-        this.Organization = organization;
+        Organization = organization;
     }
 
     /// <summary>The organisation (or collection) name, e.g. <c>contoso</c> or <c>DefaultCollection</c>.</summary>
@@ -34,18 +34,18 @@ public sealed class SimulatedAzureDevOps
     {
         get
         {
-            lock (this.Gate)
+            lock (Gate)
             {
-                return [.. this.projects];
+                return [.. projects];
             }
         }
     }
 
     /// <summary>All pull requests of all repositories.</summary>
-    public int PullRequestCount => this.Projects.SelectMany(p => p.Repositories).Sum(r => r.PullRequests.Count);
+    public int PullRequestCount => Projects.SelectMany(p => p.Repositories).Sum(r => r.PullRequests.Count);
 
     /// <summary>All builds of all projects.</summary>
-    public int BuildCount => this.Projects.Sum(p => p.Builds.Count);
+    public int BuildCount => Projects.Sum(p => p.Builds.Count);
 
     internal Lock Gate { get; } = new();
 
@@ -70,42 +70,42 @@ public sealed class SimulatedAzureDevOps
     public SimulatedAdoProject AddProject(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        lock (this.Gate)
+        lock (Gate)
         {
-            if (this.FindProject(name) is not null)
+            if (FindProject(name) is not null)
             {
                 throw new ArgumentException($"Project {name} exists already.", nameof(name));
             }
 
             var project = new SimulatedAdoProject(this, name);
-            this.projects.Add(project);
+            projects.Add(project);
             return project;
         }
     }
 
     /// <summary>The project <paramref name="name"/> (case-insensitive); throws when absent.</summary>
     public SimulatedAdoProject Project(string name) =>
-        this.FindProject(name) ?? throw new KeyNotFoundException($"No simulated project {name}.");
+        FindProject(name) ?? throw new KeyNotFoundException($"No simulated project {name}.");
 
     /// <summary>A project by name or id, as Azure DevOps resolves it (case-insensitive).</summary>
     public SimulatedAdoProject? FindProject(string nameOrId)
     {
-        lock (this.Gate)
+        lock (Gate)
         {
-            return this.projects.FirstOrDefault(p =>
+            return projects.FirstOrDefault(p =>
                 string.Equals(p.Name, nameOrId, StringComparison.OrdinalIgnoreCase) || string.Equals(p.Id, nameOrId, StringComparison.OrdinalIgnoreCase));
         }
     }
 
-    internal int NextPullRequestId() => ++this.nextPullRequestId;
+    internal int NextPullRequestId() => ++nextPullRequestId;
 
-    internal int NextBuildId() => ++this.nextBuildId;
+    internal int NextBuildId() => ++nextBuildId;
 
-    internal long NextRecordId() => ++this.nextRecordId;
+    internal long NextRecordId() => ++nextRecordId;
 
-    internal int NextEnvironmentId() => ++this.nextEnvironmentId;
+    internal int NextEnvironmentId() => ++nextEnvironmentId;
 
-    internal int NextThreadId() => ++this.nextThreadId;
+    internal int NextThreadId() => ++nextThreadId;
 
     /// <summary>A GUID derived from <paramref name="seed"/>, so the same model always serves the same ids.</summary>
     internal static string Guid(string seed)
@@ -143,5 +143,5 @@ public sealed record SimulatedAdoIdentity(string DisplayName, string? UniqueName
     public static SimulatedAdoIdentity BuildService(string organization) =>
         new($"Project Collection Build Service ({organization})", $"Build\\{SimulatedAzureDevOps.Guid("build-service:" + organization)}");
 
-    public string Id => SimulatedAzureDevOps.Guid("identity:" + (this.UniqueName ?? this.DisplayName).ToUpperInvariant());
+    public string Id => SimulatedAzureDevOps.Guid("identity:" + (UniqueName ?? DisplayName).ToUpperInvariant());
 }

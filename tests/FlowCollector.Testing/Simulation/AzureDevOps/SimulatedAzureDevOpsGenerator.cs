@@ -29,7 +29,7 @@ internal sealed class SimulatedAzureDevOpsGenerator
         this.options = options;
         this.seed = seed;
 #pragma warning disable CA5394 // Test data, not security: a seeded, reproducible generator is the point.
-        this.random = new Random(seed);
+        random = new Random(seed);
 #pragma warning restore CA5394
     }
 
@@ -37,40 +37,40 @@ internal sealed class SimulatedAzureDevOpsGenerator
     {
         for (var p = 0; p < projects; p++)
         {
-            var project = this.model.AddProject(p < ProjectNames.Length ? ProjectNames[p] : $"Project {p:D2}");
+            var project = model.AddProject(p < ProjectNames.Length ? ProjectNames[p] : $"Project {p:D2}");
             for (var r = 0; r < reposPerProject; r++)
             {
-                var repository = project.AddRepository(r < RepositoryNames.Length ? RepositoryNames[r] : $"service-{r:D3}", this.Chance(0.85) ? "main" : "master");
-                var gap = (long)this.options.AverageGap.TotalSeconds;
+                var repository = project.AddRepository(r < RepositoryNames.Length ? RepositoryNames[r] : $"service-{r:D3}", Chance(0.85) ? "main" : "master");
+                var gap = (long)options.AverageGap.TotalSeconds;
                 for (var i = 0; i < prsPerRepo; i++)
                 {
-                    var opened = start.AddSeconds((i * gap) + this.random.NextInt64(0, Math.Max(1, gap)));
-                    if (this.options.Now is { } now && opened > now)
+                    var opened = start.AddSeconds((i * gap) + random.NextInt64(0, Math.Max(1, gap)));
+                    if (options.Now is { } now && opened > now)
                     {
                         break;
                     }
 
-                    this.PullRequest(repository, opened);
+                    PullRequest(repository, opened);
                 }
 
-                if (this.options.Pipelines)
+                if (options.Pipelines)
                 {
 #pragma warning disable CA5394 // Test data, not security.
-                    var delivery = new Random(this.seed ^ BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("delivery:" + repository.Id)), 0));
+                    var delivery = new Random(seed ^ BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("delivery:" + repository.Id)), 0));
 #pragma warning restore CA5394
-                    this.Pipelines(repository, delivery);
+                    Pipelines(repository, delivery);
                 }
             }
         }
     }
 
-    private bool Chance(double p) => this.random.NextDouble() < p;
+    private bool Chance(double p) => random.NextDouble() < p;
 
     private SimulatedAdoIdentity Person(Random random, SimulatedAdoIdentity? not = null)
     {
         while (true)
         {
-            var person = SimulatedAdoIdentity.Person($"{People[random.Next(People.Length)]}@{this.options.Organization}.com");
+            var person = SimulatedAdoIdentity.Person($"{People[random.Next(People.Length)]}@{options.Organization}.com");
             if (not is null || person.Id != not.Id)
             {
                 return person;
@@ -78,27 +78,27 @@ internal sealed class SimulatedAzureDevOpsGenerator
         }
     }
 
-    private bool Happened(DateTimeOffset at) => this.options.Now is not { } now || at <= now;
+    private bool Happened(DateTimeOffset at) => options.Now is not { } now || at <= now;
 
     private void PullRequest(SimulatedAdoRepository repository, DateTimeOffset opened)
     {
-        var scenario = Scenarios[this.random.Next(Scenarios.Length)];
-        var author = this.Person(this.random);
-        var reviewer = this.Person(this.random, author);
+        var scenario = Scenarios[random.Next(Scenarios.Length)];
+        var author = Person(random);
+        var reviewer = Person(random, author);
         var draft = scenario == "draft";
         var pr = repository.OpenPullRequest(author, opened, draft);
         pr.Scenario = scenario;
         var t = opened;
-        var commits = 1 + this.random.Next(3);
+        var commits = 1 + random.Next(3);
         for (var c = 0; c < commits; c++)
         {
-            pr.Commit(opened.AddMinutes(-60 * (commits - c)) .AddMinutes(-this.random.Next(600)));
+            pr.Commit(opened.AddMinutes(-60 * (commits - c)) .AddMinutes(-random.Next(600)));
         }
 
         void At(double minutes, Action<DateTimeOffset> action)
         {
             t = t.AddMinutes(minutes);
-            if (this.Happened(t))
+            if (Happened(t))
             {
                 action(t);
             }
@@ -106,41 +106,41 @@ internal sealed class SimulatedAzureDevOpsGenerator
 
         if (scenario == "work-item")
         {
-            var created = opened.AddDays(-1 - this.random.Next(10));
-            pr.LinkWorkItem(++this.nextWorkItem, created, created.AddHours(2 + this.random.Next(48)));
+            var created = opened.AddDays(-1 - random.Next(10));
+            pr.LinkWorkItem(++nextWorkItem, created, created.AddHours(2 + random.Next(48)));
         }
 
         if (draft)
         {
-            At(30 + this.random.Next(600), at => pr.Publish(at));
+            At(30 + random.Next(600), at => pr.Publish(at));
         }
 
         At(1, at => pr.AddReviewer(reviewer, at));
-        var pickup = 5 + this.random.Next(480);
+        var pickup = 5 + random.Next(480);
         switch (scenario)
         {
             case "review-rounds":
                 At(pickup, at => pr.Comment(reviewer, at, "Please add a test.", replies: 1));
                 At(2, at => pr.Vote(reviewer, -5, at));
-                At(30 + this.random.Next(240), at => pr.Commit(at));
-                At(20 + this.random.Next(120), at => pr.Vote(reviewer, 10, at));
+                At(30 + random.Next(240), at => pr.Commit(at));
+                At(20 + random.Next(120), at => pr.Vote(reviewer, 10, at));
                 break;
             case "two-approvers":
-                var second = this.Person(this.random, author);
+                var second = Person(random, author);
                 At(pickup, at => pr.Vote(reviewer, 5, at));
-                At(10 + this.random.Next(120), at => pr.Vote(second, 10, at));
+                At(10 + random.Next(120), at => pr.Vote(second, 10, at));
                 break;
             case "rejected-abandoned":
                 At(pickup, at => pr.Vote(reviewer, -10, at));
-                At(60 + this.random.Next(600), at => pr.Abandon(at));
+                At(60 + random.Next(600), at => pr.Abandon(at));
                 return;
             case "self-vote":
                 At(1, at => pr.Vote(author, 10, at));
                 At(pickup, at => pr.Vote(reviewer, 10, at));
                 break;
             case "bot-comment":
-                At(2, at => pr.Comment(SimulatedAdoIdentity.BuildService(this.options.Organization), at, "Code coverage: 81%"));
-                At(1, at => pr.Comment(SimulatedAdoIdentity.Person(this.options.ConfiguredBotName), at, "Lint: 2 warnings"));
+                At(2, at => pr.Comment(SimulatedAdoIdentity.BuildService(options.Organization), at, "Code coverage: 81%"));
+                At(1, at => pr.Comment(SimulatedAdoIdentity.Person(options.ConfiguredBotName), at, "Lint: 2 warnings"));
                 At(pickup, at => pr.Vote(reviewer, 10, at));
                 break;
             default:
@@ -148,7 +148,7 @@ internal sealed class SimulatedAzureDevOpsGenerator
                 break;
         }
 
-        At(5 + this.random.Next(240), at => pr.Complete(at));
+        At(5 + random.Next(240), at => pr.Complete(at));
     }
 
     /// <summary>
@@ -164,14 +164,14 @@ internal sealed class SimulatedAzureDevOpsGenerator
         foreach (var commit in repository.Trunk)
         {
             var queued = commit.At.AddSeconds(5 + random.Next(90));
-            if (!this.Happened(queued))
+            if (!Happened(queued))
             {
                 continue;
             }
 
             var build = project.QueueBuild(repository, pipeline, commit.Sha, queued);
             var started = queued.AddSeconds(10 + random.Next(random.NextDouble() < 0.1 ? 1800 : 240)); // agent wait
-            if (!this.Happened(started))
+            if (!Happened(started))
             {
                 continue;
             }
@@ -179,7 +179,7 @@ internal sealed class SimulatedAzureDevOpsGenerator
             build.Start(started);
             var buildDone = started.AddMinutes(3 + random.Next(12));
             var buildFails = random.NextDouble() < 0.08;
-            if (!this.Happened(buildDone))
+            if (!Happened(buildDone))
             {
                 build.Stage("Build", started, null);
                 continue;
@@ -195,7 +195,7 @@ internal sealed class SimulatedAzureDevOpsGenerator
             var stagingQueued = buildDone.AddSeconds(2);
             var stagingStart = stagingQueued.AddSeconds(5 + random.Next(120));
             var stagingDone = stagingStart.AddMinutes(2 + random.Next(8));
-            if (!this.Happened(stagingDone))
+            if (!Happened(stagingDone))
             {
                 build.Stage("Deploy_staging", stagingQueued, null);
                 continue;
@@ -206,7 +206,7 @@ internal sealed class SimulatedAzureDevOpsGenerator
             var approvalStart = stagingDone.AddSeconds(3);
             var approvalDone = approvalStart.AddMinutes(10 + random.Next(8 * 60));
             var roll = random.NextDouble();
-            if (!this.Happened(approvalDone))
+            if (!Happened(approvalDone))
             {
                 build.Stage("Deploy_production", approvalStart, null, approval: (approvalStart, null, ""));
                 continue; // waiting for approval: the run stays in progress, its records stay hidden
