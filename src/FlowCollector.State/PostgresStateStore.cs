@@ -136,26 +136,14 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
     {
         await using var command = DataSource.CreateCommand("SELECT change_id, payload FROM flowcollector_pending_change WHERE target_key = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = targetKey });
-        return await ReadPairsAsync(command, cancellationToken);
+        return await KeyValueRows.ReadAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, string>> GetResourceOfEveryTargetAsync(string resource, CancellationToken cancellationToken)
     {
         await using var command = DataSource.CreateCommand("SELECT target_key, etag FROM flowcollector_etag WHERE resource = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = resource });
-        return await ReadPairsAsync(command, cancellationToken);
-    }
-
-    private static async Task<Dictionary<string, string>> ReadPairsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result[reader.GetString(0)] = reader.GetString(1);
-        }
-
-        return result;
+        return await KeyValueRows.ReadAsync(command, cancellationToken);
     }
 
     public async Task ReplacePendingChangesAsync(string targetKey, IReadOnlyDictionary<string, string> pending, CancellationToken cancellationToken)

@@ -125,7 +125,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT target_key, etag FROM etag WHERE resource = $resource";
         command.Parameters.AddWithValue("$resource", resource);
-        return await ReadPairsAsync(command, cancellationToken);
+        return await KeyValueRows.ReadAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, string>> GetPendingChangesAsync(string targetKey, CancellationToken cancellationToken)
@@ -134,19 +134,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT change_id, payload FROM pending_change WHERE target_key = $key";
         command.Parameters.AddWithValue("$key", targetKey);
-        return await ReadPairsAsync(command, cancellationToken);
-    }
-
-    private static async Task<Dictionary<string, string>> ReadPairsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result[reader.GetString(0)] = reader.GetString(1);
-        }
-
-        return result;
+        return await KeyValueRows.ReadAsync(command, cancellationToken);
     }
 
     public async Task ReplacePendingChangesAsync(string targetKey, IReadOnlyDictionary<string, string> pending, CancellationToken cancellationToken)

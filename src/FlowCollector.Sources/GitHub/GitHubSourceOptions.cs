@@ -59,7 +59,7 @@ public sealed class GitHubSourceOptions
     /// <summary>How far before the watermark each run starts reading again (default 1 hour, zero allowed), so updates GitHub indexes late are not missed. Re-written points replace themselves.</summary>
     public TimeSpan Overlap { get; set; } = ScheduleDefaults.Overlap;
 
-    /// <summary>Logins treated as bots (case-insensitive), besides accounts of type <c>Bot</c> and logins ending in <c>[bot]</c>. Default: none.</summary>
+    /// <summary>GitHub logins treated as bots (case-insensitive), besides accounts of type <c>Bot</c> and logins ending in <c>[bot]</c>; Azure DevOps has its own list (<c>BotNames</c>). Default: none.</summary>
     [Required(ErrorMessage = "Sources:GitHub:BotLogins is null; leave it out or set a list of logins.")]
     public List<string> BotLogins { get; set; } = [];
 

@@ -32,7 +32,7 @@ public sealed class DeliveryPointsTests
         // Wait: pickup 1800 + merge 1800 + ci_queue 300 + release_wait 600 + promotion_wait:production 4200 = 8700.
         Assert.Equal(
             "change,environment=production,org=contoso,production=true,repo=web,schema=1,source=github "
-            + "change_id=42,commits=1,direct=false,flow_efficiency=0.3958333333333333,flow_seconds=14400,lead_seconds=14400,"
+            + "change_id=42,clamped_stages=0,commits=1,direct=false,flow_efficiency=0.3958333333333333,flow_seconds=14400,lead_seconds=14400,"
             + "process_seconds=5700,rework=false,url=https://github.com/contoso/web/pull/42,wait_seconds=8700 "
             + At(240, "42"),
             Render(point));

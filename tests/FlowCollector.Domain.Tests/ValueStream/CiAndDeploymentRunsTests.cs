@@ -1,4 +1,5 @@
 using FlowCollector.Domain.Events;
+using FlowCollector.Domain.Points;
 using FlowCollector.Domain.ValueStream;
 using static FlowCollector.Domain.Tests.ValueStream.ChangeEvents;
 using Span = FlowCollector.Domain.Tests.ValueStream.DeploymentStagesTests.Span;
@@ -214,6 +215,11 @@ public sealed class CiAndDeploymentRunsTests
         // Default: Lint is CI too (started 124, green 200), so ci_queue ends at 124 and ci at 200, after staging deployed.
         Assert.Equal([S("ci_queue", 240), S("ci", 4560), Clamped("release_wait"), Clamped("deploy:staging")], byDefault.Skip(4).Take(4));
         Assert.Equal([.. CiSpans, S("promotion_wait:production", 4200), S("deploy:production", 600)], byName);
+
+        // The change point counts its clamped spans — release_wait and deploy:staging by default, none by name — which the
+        // health board's "Negative spans clamped" sums.
+        Assert.Equal(2, Assert.Single(ChangePoints.From(TimelineOf42(Flow(events, StagingThenProduction))!)).Field(FlowSchema.Fields.ClampedStages)!.Value.AsInteger);
+        Assert.Equal(0, Assert.Single(ChangePoints.From(TimelineOf42(Flow(events, named))!)).Field(FlowSchema.Fields.ClampedStages)!.Value.AsInteger);
     }
 
     [Fact]

@@ -45,14 +45,17 @@ public sealed class FaultRun : IDisposable
         return state?.Watermark;
     }
 
+    /// <summary>The measurements stamped with the run's own time.</summary>
+    private static readonly string[] RunTimed = ["collector_sync,", "stage_queue,", "queue_rollup,"];
+
     /// <summary>
-    /// The points that describe the delivery (every measurement but <c>collector_sync</c> and <c>stage_queue</c>, which
-    /// carry the run's own time), sorted: two runs over the same data give the same list.
+    /// The points that describe the delivery (every measurement but <c>collector_sync</c>, <c>stage_queue</c> and
+    /// <c>queue_rollup</c>, which carry the run's own time), sorted: two runs over the same data give the same list.
     /// </summary>
     public List<string> DeliveryPoints() =>
         File.Exists(PointsPath)
             ? File.ReadAllLines(PointsPath)
-                .Where(l => l.Length > 0 && !l.StartsWith("collector_sync,", StringComparison.Ordinal) && !l.StartsWith("stage_queue,", StringComparison.Ordinal))
+                .Where(l => l.Length > 0 && !RunTimed.Any(m => l.StartsWith(m, StringComparison.Ordinal)))
                 .Order(StringComparer.Ordinal)
                 .ToList()
             : [];
