@@ -202,40 +202,27 @@ public sealed partial class GitHubEventSource : IFlowEventSource
         var defaultBranch = await reader.GetDefaultBranchAsync(cancellationToken);
         var listEndpoint = GitHubRestReader.Endpoint($"repos/{repository.FullName}/pulls");
         var selected = new List<PullRequest>();
-        var seen = new HashSet<int>();
-        DateTimeOffset? highWatermark = null;
+        var listing = new PullRequestListing(since);
         await foreach (var page in reader.GetPullRequestPagesByUpdateAsync(cancellationToken))
         {
-            var reachedOlder = false;
-            var (listed, oldest) = (0, (DateTimeOffset?)null);
+            listing.StartPage();
             foreach (var pr in page)
             {
                 reader.EnsureUsable(pr, listEndpoint);
-
-                // Sorted by updated_at, newest first: GitHub has no "since" for pull requests, so stop at the first older one.
-                if (pr.UpdatedAt < since)
+                var step = listing.Next(pr.Number, pr.UpdatedAt);
+                if (step == ListingStep.Stop)
                 {
-                    reachedOlder = true;
                     break;
                 }
 
-                (listed, oldest) = (listed + 1, pr.UpdatedAt);
-
-                // A pull request updated while we page moves to page 1 and may show up twice; read it once.
-                if (!seen.Add(pr.Number))
-                {
-                    continue;
-                }
-
-                highWatermark = highWatermark is { } h && h >= pr.UpdatedAt ? h : pr.UpdatedAt;
-                if (string.Equals(pr.Base.Ref, defaultBranch, StringComparison.Ordinal))
+                if (step == ListingStep.Take && string.Equals(pr.Base.Ref, defaultBranch, StringComparison.Ordinal))
                 {
                     selected.Add(pr);
                 }
             }
 
-            ReadProgress.Listed(listed, oldest);
-            if (reachedOlder)
+            ReadProgress.Listed(listing.ListedOnPage, listing.OldestOnPage);
+            if (listing.ReachedOlder)
             {
                 break;
             }
@@ -249,7 +236,7 @@ public sealed partial class GitHubEventSource : IFlowEventSource
             ReadProgress.Detailed(snapshots.Count, selected.Count);
         }
 
-        return new PullRequestRead(defaultBranch, snapshots, seen.Count, highWatermark);
+        return new PullRequestRead(defaultBranch, snapshots, listing.Distinct, listing.HighWatermark);
     }
 
     public async Task<TargetCheck> CheckAsync(RepositoryRef repository, CancellationToken cancellationToken)

@@ -50,8 +50,7 @@ internal sealed class GitHubGraphQlReader
         var where = client.Describe(operation);
         string? defaultBranch = null;
         var selected = new List<PullRequestSnapshot>();
-        var seen = new HashSet<int>();
-        DateTimeOffset? highWatermark = null;
+        var listing = new PullRequestListing(since);
         string? after = null;
         while (true)
         {
@@ -69,40 +68,28 @@ internal sealed class GitHubGraphQlReader
             var repository = data.Repository ?? throw errors.MalformedPayload(where, "no repository");
             defaultBranch ??= repository.DefaultBranchRef?.Name is { Length: > 0 } name ? name : await defaultBranchFallback(cancellationToken);
             var page = repository.PullRequests ?? throw errors.MalformedPayload(where, "no repository.pullRequests");
-            var reachedOlder = false;
-            var (listed, oldest) = (0, (DateTimeOffset?)null);
+            listing.StartPage();
             foreach (var node in page.Nodes ?? throw errors.MalformedPayload(where, "no pullRequests.nodes"))
             {
                 var pr = EnsureUsable(node, where);
-
-                // Sorted by updatedAt, newest first: like REST, GraphQL has no "since" for pull requests.
-                if (pr.UpdatedAt < since)
+                var step = listing.Next(pr.Number, pr.UpdatedAt!.Value);
+                if (step == ListingStep.Stop)
                 {
-                    reachedOlder = true;
                     break;
                 }
 
-                (listed, oldest) = (listed + 1, pr.UpdatedAt);
-
-                // A pull request updated while we page moves to the front and may show up twice; read it once.
-                if (!seen.Add(pr.Number))
-                {
-                    continue;
-                }
-
-                highWatermark = highWatermark is { } h && h >= pr.UpdatedAt ? h : pr.UpdatedAt;
-                if (string.Equals(pr.BaseRefName, defaultBranch, StringComparison.Ordinal))
+                if (step == ListingStep.Take && string.Equals(pr.BaseRefName, defaultBranch, StringComparison.Ordinal))
                 {
                     selected.Add(await SnapshotAsync(pr, cancellationToken));
                 }
             }
 
             var pageInfo = page.PageInfo ?? throw errors.MalformedPayload(where, "no pullRequests.pageInfo");
-            var covered = reachedOlder || !pageInfo.HasNextPage;
-            ReadProgress.Listed(listed, covered ? since : oldest); // the last page covers the window back to its start
+            var covered = listing.ReachedOlder || !pageInfo.HasNextPage;
+            ReadProgress.Listed(listing.ListedOnPage, covered ? since : listing.OldestOnPage); // the last page covers the window back to its start
             if (covered)
             {
-                return new PullRequestRead(defaultBranch, selected, seen.Count, highWatermark);
+                return new PullRequestRead(defaultBranch, selected, listing.Distinct, listing.HighWatermark);
             }
 
             after = pageInfo.EndCursor is { Length: > 0 } cursor ? cursor : throw errors.MalformedPayload(where, "hasNextPage without endCursor");
