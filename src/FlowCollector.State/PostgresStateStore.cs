@@ -88,13 +88,7 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
         await using var command = DataSource.CreateCommand(
             "SELECT watermark, last_success, last_attempt, last_error FROM flowcollector_target_state WHERE target_key = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = targetKey });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new TargetState(targetKey, ReadTime(reader, 0), ReadTime(reader, 1), ReadTime(reader, 2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        return await StateRows.ReadTargetAsync(command, targetKey, cancellationToken);
     }
 
     public async Task SaveTargetAsync(TargetState state, CancellationToken cancellationToken)
@@ -110,9 +104,9 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
             """,
             cancellationToken,
             state.TargetKey,
-            ToDb(state.Watermark),
-            ToDb(state.LastSuccess),
-            ToDb(state.LastAttempt),
+            StateRows.ToDb(state.Watermark),
+            StateRows.ToDb(state.LastSuccess),
+            StateRows.ToDb(state.LastAttempt),
             (object?)state.LastError ?? DBNull.Value);
     }
 
@@ -136,14 +130,14 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
     {
         await using var command = DataSource.CreateCommand("SELECT change_id, payload FROM flowcollector_pending_change WHERE target_key = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = targetKey });
-        return await KeyValueRows.ReadAsync(command, cancellationToken);
+        return await StateRows.ReadPairsAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, string>> GetResourceOfEveryTargetAsync(string resource, CancellationToken cancellationToken)
     {
         await using var command = DataSource.CreateCommand("SELECT target_key, etag FROM flowcollector_etag WHERE resource = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = resource });
-        return await KeyValueRows.ReadAsync(command, cancellationToken);
+        return await StateRows.ReadPairsAsync(command, cancellationToken);
     }
 
     public async Task ReplacePendingChangesAsync(string targetKey, IReadOnlyDictionary<string, string> pending, CancellationToken cancellationToken)
@@ -235,10 +229,6 @@ internal sealed class PostgresStateStore : IStateStore, IApiBudgetStore, IAsyncD
 
     public override string ToString() => "postgresql " + PostgreSqlConnection.Describe(connection);
 
-    private static object ToDb(DateTimeOffset? time) => time is { } t ? t.ToUnixTimeMilliseconds() : DBNull.Value;
-
-    private static DateTimeOffset? ReadTime(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
     private InvalidOperationException StartupError(string problem, string fix, Exception? inner) =>
         new(PostgreSqlConnection.Redact(

@@ -67,13 +67,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT watermark, last_success, last_attempt, last_error FROM target_state WHERE target_key = $key";
         command.Parameters.AddWithValue("$key", targetKey);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new TargetState(targetKey, ReadTime(reader, 0), ReadTime(reader, 1), ReadTime(reader, 2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        return await StateRows.ReadTargetAsync(command, targetKey, cancellationToken);
     }
 
     public async Task SaveTargetAsync(TargetState state, CancellationToken cancellationToken)
@@ -91,9 +85,9 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
             """,
             cancellationToken,
             ("$key", state.TargetKey),
-            ("$watermark", ToDb(state.Watermark)),
-            ("$success", ToDb(state.LastSuccess)),
-            ("$attempt", ToDb(state.LastAttempt)),
+            ("$watermark", StateRows.ToDb(state.Watermark)),
+            ("$success", StateRows.ToDb(state.LastSuccess)),
+            ("$attempt", StateRows.ToDb(state.LastAttempt)),
             ("$error", (object?)state.LastError ?? DBNull.Value));
     }
 
@@ -125,7 +119,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT target_key, etag FROM etag WHERE resource = $resource";
         command.Parameters.AddWithValue("$resource", resource);
-        return await KeyValueRows.ReadAsync(command, cancellationToken);
+        return await StateRows.ReadPairsAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, string>> GetPendingChangesAsync(string targetKey, CancellationToken cancellationToken)
@@ -134,7 +128,7 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT change_id, payload FROM pending_change WHERE target_key = $key";
         command.Parameters.AddWithValue("$key", targetKey);
-        return await KeyValueRows.ReadAsync(command, cancellationToken);
+        return await StateRows.ReadPairsAsync(command, cancellationToken);
     }
 
     public async Task ReplacePendingChangesAsync(string targetKey, IReadOnlyDictionary<string, string> pending, CancellationToken cancellationToken)
@@ -157,10 +151,6 @@ internal sealed class SqliteStateStore(IOptions<StateOptions> options) : IStateS
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static object ToDb(DateTimeOffset? time) => time is { } t ? t.ToUnixTimeMilliseconds() : DBNull.Value;
-
-    private static DateTimeOffset? ReadTime(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
