@@ -128,6 +128,11 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
             [("coding", 3600), ("merge", 3600), ("release_wait", 3600), ("deploy:staging", 600), ("promotion_wait:prod-eu", 6600), ("deploy:prod-eu", 600), ("promotion_wait:prod-us", 0), ("deploy:prod-us", 0)],
             learnt.Of("api", "4"));
 
+        // Their change points say how many spans were clamped, what the health board's "Negative spans clamped" sums:
+        // api #4 the two prod-us stages, api #2 none.
+        Assert.Contains(",clamped_stages=2i,", ChangeLine(learnt, "api", "4"), StringComparison.Ordinal);
+        Assert.Contains(",clamped_stages=0i,", ChangeLine(learnt, "api", "2"), StringComparison.Ordinal);
+
         // bank #1 along four environments; lib #1 production only; docs #1 never deployed (coding and merge only).
         Assert.Equal(
             [("coding", 3600), ("merge", 3600), ("release_wait", 3600), ("deploy:dev", 600), ("promotion_wait:test", 3000), ("deploy:test", 600),
@@ -209,6 +214,41 @@ public sealed partial class LearntStreamsOnceTests : IDisposable
         var second = Assert.Single(rolling, l => l.Contains(",stage=merge ", StringComparison.Ordinal));
         Assert.Contains(" rank=2i,change_hours=5,share=0.25,changes=5i,median_seconds=3600,p75_seconds=3600 ", second, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Once_writes_the_rolling_7_and_28_day_points_the_wait_is_rising_rule_compares_worked_by_hand()
+    {
+        // Twenty changes, each opened at t, merged at t+1h without review (merge 3600 s) and deployed to production from
+        // t+d (release_wait d). Fifteen 8 to 22 days ago with d = 1 h; five 1 to 5 days ago with d = 3 h.
+        // 7 days: the five recent ones — release_wait 15 h, merge 5 h → release_wait rank 1, share 0.75, median = p75 =
+        // 10800 s, 5 changes; merge p75 3600 s.
+        // 28 days: all twenty — release_wait 15 × 1 h + 5 × 3 h = 30 h, merge 20 h → share 0.6, 20 changes; the p75 of
+        // release_wait is the 15th of 20 sorted waits = 3600 s, the median (10th) 3600 s. So "wait is rising" sees
+        // 10800 / 3600 = 3× on release_wait (with 5 changes, below its minimum of 20, it would not fire).
+        var model = new SimulatedGitHub();
+        var queue = model.AddRepository("contoso/queue");
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (day, release) in Enumerable.Range(8, 15).Select(d => (d, 1)).Concat(Enumerable.Range(1, 5).Select(d => (d, 3))).OrderByDescending(x => x.Item1))
+        {
+            var t = now.AddDays(-day);
+            var sha = queue.OpenPullRequest("alice", t).Commit(t.AddHours(-1)).Merge(t.AddHours(1)).MergeCommitSha!;
+            queue.Deploy("production", sha, t.AddHours(1 + release), t.AddHours(1 + release), t.AddHours(1 + release).AddMinutes(10));
+        }
+
+        using var github = new GitHubSimulator(model);
+        _ = await OnceAsync(github, "rolling", valueStream: null);
+
+        var lines = await File.ReadAllLinesAsync(Path.Combine(directory, "rolling", "points.lp"), TestContext.Current.CancellationToken);
+        string Point(string period, string stage) =>
+            Assert.Single(lines, l => l.StartsWith($"constraint,org=contoso,period={period},repo=queue,schema=1,source=github,stage={stage} ", StringComparison.Ordinal));
+        Assert.Contains(" rank=1i,change_hours=15,share=0.75,changes=5i,median_seconds=10800,p75_seconds=10800,", Point("7d", "release_wait"), StringComparison.Ordinal);
+        Assert.Contains(" rank=2i,change_hours=5,share=0.25,changes=5i,median_seconds=3600,p75_seconds=3600 ", Point("7d", "merge"), StringComparison.Ordinal);
+        Assert.Contains(" rank=1i,change_hours=30,share=0.6,changes=20i,median_seconds=3600,p75_seconds=3600,", Point("28d", "release_wait"), StringComparison.Ordinal);
+        Assert.Contains(" rank=2i,change_hours=20,share=0.4,changes=20i,median_seconds=3600,p75_seconds=3600 ", Point("28d", "merge"), StringComparison.Ordinal);
+    }
+
+    private static string ChangeLine(Points points, string repository, string change) =>
+        Assert.Single(points.Lines, l => l.StartsWith("change,", StringComparison.Ordinal) && l.Contains($",repo={repository},", StringComparison.Ordinal) && l.Contains($"change_id=\"{change}\"", StringComparison.Ordinal));
 
     private async Task<(Points Points, string Stdout, string Stderr)> OnceAsync(GitHubSimulator github, string name, Dictionary<string, object?>? valueStream)
     {
