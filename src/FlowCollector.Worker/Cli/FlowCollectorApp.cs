@@ -204,18 +204,9 @@ public static partial class FlowCollectorApp
     /// </summary>
     private static async Task WriteQueueRollupAsync(IServiceProvider services, TextWriter stdout, CancellationToken cancellationToken)
     {
-        if (services.GetRequiredService<IOptions<CollectionOptions>>().Value.QueueRollupInterval <= TimeSpan.Zero)
+        if (await services.GetRequiredService<QueueRollupWriter>().WriteAsync(cancellationToken) is { } error)
         {
-            return;
-        }
-
-        try
-        {
-            await services.GetRequiredService<QueueRollupWriter>().WriteAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is SinkException || StateStoreFailure.Describe(e) is not null)
-        {
-            await stdout.WriteLineAsync($"queue rollup not written: {(e as SinkException)?.Message ?? StateStoreFailure.Describe(e)}");
+            await stdout.WriteLineAsync($"queue rollup not written: {error}");
         }
     }
 
