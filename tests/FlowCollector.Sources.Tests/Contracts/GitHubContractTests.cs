@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FlowCollector.Sources.Tests.GitHub;
+using FlowCollector.Testing;
 using FlowCollector.Testing.Contracts;
 using FlowCollector.Testing.Simulation;
 

@@ -1,5 +1,6 @@
 using FlowCollector.Sources.GitHub;
 using FlowCollector.Sources.GitHub.Reading;
+using FlowCollector.Testing;
 using GraphQL;
 using GraphQL.Types;
 using GraphQL.Validation;

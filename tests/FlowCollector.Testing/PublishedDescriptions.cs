@@ -1,10 +1,13 @@
-namespace FlowCollector.Sources.Tests;
+using Xunit;
+
+namespace FlowCollector.Testing;
 
 /// <summary>
-/// GitHub's published descriptions, installed from npm under the repository's <c>.tools/npm</c> by .ci/run (or named by
-/// an environment variable): missing, a test that needs one is skipped on a developer's machine and fails under CI=true.
+/// Published descriptions (GitHub's API descriptions, Grafana's dashboard schema), installed from npm under the
+/// repository's <c>.tools/npm</c> by .ci/run (or named by an environment variable): missing, a test that needs one is
+/// skipped on a developer's machine and fails under CI=true.
 /// </summary>
-internal static class PublishedDescriptions
+public static class PublishedDescriptions
 {
     /// <summary>
     /// <paramref name="variable"/>'s value, else <c>.tools/npm/node_modules/{package name}/{relativeFile}</c>'s folder or

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using FlowCollector.Testing;
+using FlowCollector.Testing.Servers;
+
+namespace FlowCollector.Dashboards.Tests.Grafana;
+
+/// <summary>
+/// Type-checks dashboards against Grafana's own published schema: the TypeScript types of npm <c>@grafana/schema</c>
+/// (the dashboard model, and per panel type its options and field config), with the TypeScript compiler. A dashboard
+/// becomes a TypeScript object literal of the matching type, so an option name Grafana does not have, or a value
+/// outside an option's allowed set, is a compile error. Everything stays optional (Grafana fills in what a file leaves
+/// out); names and values must exist.
+/// </summary>
+internal static partial class GrafanaSchemaCheck
+{
+    /// <summary>The schema of the oldest Grafana the boards support (schemaVersion 39 = Grafana 10.4).</summary>
+    public const string SchemaPackage = "@grafana/schema@10.4.19";
+
+    public const string TypeScriptPackage = "typescript@5.9.3";
+
+    private const string SchemaVariable = "FLOWCOLLECTOR_GRAFANA_SCHEMA";
+
+    private const string TypeScriptVariable = "FLOWCOLLECTOR_TYPESCRIPT";
+
+    /// <summary>
+    /// Checks <paramref name="dashboards"/> (file name → dashboard JSON); returns one line per compile error, naming the
+    /// dashboard and the panel (or the dashboard's own settings) it is in.
+    /// </summary>
+    public static IReadOnlyList<string> Check(IReadOnlyDictionary<string, JsonObject> dashboards)
+    {
+        var schema = PublishedDescriptions.Locate(SchemaVariable, SchemaPackage, "", "dist/esm/index.d.ts");
+        var typescript = PublishedDescriptions.Locate(TypeScriptVariable, TypeScriptPackage, "", "bin/tsc");
+        var node = Node();
+        var work = Directory.CreateTempSubdirectory("flowcollector-grafana-schema-");
+        try
+        {
+            CopyDeclarations(Path.Combine(schema, "dist", "esm"), Path.Combine(work.FullName, "schema"));
+            var (source, parts) = Source(dashboards, work.FullName);
+            File.WriteAllText(Path.Combine(work.FullName, "check.ts"), source);
+            File.WriteAllText(Path.Combine(work.FullName, "tsconfig.json"), """
+                {
+                  "compilerOptions": {
+                    "strict": true, "noEmit": true, "target": "es2022", "module": "es2022", "moduleResolution": "bundler",
+                    "skipLibCheck": true, "baseUrl": ".", "paths": { "@grafana/schema": ["./schema/index.d.ts"] }
+                  },
+                  "files": ["check.ts"]
+                }
+                """);
+            var (code, output) = Run(node, [Path.Combine(typescript, "bin", "tsc"), "--pretty", "false", "-p", work.FullName], work.FullName);
+            var errors = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(line => Located(line, parts))
+                .ToList();
+            if (code != 0 && errors.Count == 0)
+            {
+                errors.Add($"tsc exited with {code} and printed nothing");
+            }
+
+            return errors;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The schema's declarations, with each enum rewritten as the union of its values: a dashboard file holds the values
+    /// (<c>"absolute"</c>), which TypeScript does not accept for an enum type (<c>ThresholdsMode</c>).
+    /// </summary>
+    private static void CopyDeclarations(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*.d.ts", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.WriteAllText(target, EnumDeclaration().Replace(File.ReadAllText(file), match =>
+            {
+                var values = EnumValue().Matches(match.Groups["body"].Value).Select(v => v.Groups["value"].Value).ToList();
+                return values.Count == 0 ? match.Value : $"{match.Groups["export"].Value}type {match.Groups["name"].Value} = {string.Join(" | ", values)};";
+            }));
+        }
+    }
+
+    private static (string Source, List<(int FirstLine, string Name)> Parts) Source(IReadOnlyDictionary<string, JsonObject> dashboards, string work)
+    {
+        var panelTypes = dashboards.Values
+            .SelectMany(d => Flatten(d["panels"]?.AsArray() ?? []))
+            .Select(p => p["type"]?.GetValue<string>() ?? "")
+            .Where(t => t != "row")
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var source = new StringBuilder();
+        source.AppendLine("import type * as dash from './schema/raw/dashboard/x/dashboard_types.gen';");
+        var withFieldConfig = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in panelTypes)
+        {
+            var file = Directory.GetFiles(Path.Combine(work, "schema", "raw", "composable", type, "panelcfg", "x"), "*_types.gen.d.ts").SingleOrDefault()
+                ?? throw new InvalidDataException($"Grafana's schema has no panel type '{type}'");
+            source.AppendLine(CultureInfo.InvariantCulture, $"import type * as {Identifier(type)} from './{Path.GetRelativePath(work, file)[..^".d.ts".Length]}';");
+            if (File.ReadAllText(file).Contains("export interface FieldConfig ", StringComparison.Ordinal))
+            {
+                withFieldConfig.Add(type);
+            }
+        }
+
+        source.AppendLine("""
+            type DeepPartial<T> = T extends (infer U)[] ? DeepPartial<U>[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+            // Grafana keeps a query variable's query text as `definition` too (QueryVariableModel,
+            // public/app/features/variables/types.ts); the published schema leaves it out.
+            type Variable = DeepPartial<dash.VariableModel> & { definition?: string };
+            // The InfluxDB data source's annotation query (its AnnotationEditor: query, textColumn, tagsColumn,
+            // timeEndColumn), which the dashboard schema leaves to the data source.
+            type Annotation = DeepPartial<dash.AnnotationQuery> & { query?: string; textColumn?: string; tagsColumn?: string; timeEndColumn?: string };
+            type Board = Omit<DeepPartial<dash.Dashboard>, 'panels' | 'templating' | 'annotations'> & { templating?: { list?: Variable[] }; annotations?: { list?: Annotation[] } };
+            type Override = { matcher: dash.MatcherConfig; properties: { id: string; value?: unknown }[] };
+            type PanelOf<O, F> = Omit<DeepPartial<dash.Panel>, 'options' | 'fieldConfig'> & { options?: DeepPartial<O>; fieldConfig?: { defaults?: Omit<DeepPartial<dash.FieldConfig>, 'custom'> & { custom?: DeepPartial<F> }; overrides?: Override[] } };
+            type Row = DeepPartial<dash.RowPanel>;
+            """);
+        var parts = new List<(int FirstLine, string Name)>();
+        var options = new JsonSerializerOptions { WriteIndented = true };
+        foreach (var (name, original) in dashboards.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            var dashboard = original.DeepClone().AsObject();
+            // A collapsed row keeps its panels inside it: each is checked as a panel of its own type.
+            var panels = Flatten(dashboard["panels"]?.AsArray() ?? []);
+            dashboard.Remove("panels");
+            Append(source, parts, $"{name}: the dashboard's settings, variables and annotations", "Board", dashboard.ToJsonString(options));
+            for (var i = 0; i < panels.Count; i++)
+            {
+                var panel = panels[i];
+                var type = panel["type"]?.GetValue<string>() ?? "";
+                var typeName = type == "row"
+                    ? "Row"
+                    : $"PanelOf<{Identifier(type)}.Options, {(withFieldConfig.Contains(type) ? Identifier(type) + ".FieldConfig" : "Record<string, never>")}>";
+                Append(source, parts, $"{name}: panel {panel["id"]} \"{panel["title"]}\" ({type})", typeName, panel.ToJsonString(options));
+            }
+        }
+
+        return (source.ToString(), parts);
+    }
+
+    private static List<JsonObject> Flatten(JsonArray panels)
+    {
+        var flat = new List<JsonObject>();
+        foreach (var panel in panels.OfType<JsonObject>())
+        {
+            var copy = panel.DeepClone().AsObject();
+            var inner = copy["panels"] as JsonArray;
+            copy.Remove("panels");
+            flat.Add(copy);
+            flat.AddRange(Flatten(inner ?? []));
+        }
+
+        return flat;
+    }
+
+    private static void Append(StringBuilder source, List<(int FirstLine, string Name)> parts, string name, string type, string json)
+    {
+        parts.Add((source.ToString().Count(c => c == '\n') + 1, name));
+        source.AppendLine(CultureInfo.InvariantCulture, $"export const part{parts.Count}: {type} = {json};");
+    }
+
+    private static string Identifier(string panelType) => "p_" + NonIdentifier().Replace(panelType, "_");
+
+    /// <summary>"check.ts(95,5): error TS2353: …" → "value-stream.json: panel 4 "…" (stat): error TS2353: …".</summary>
+    private static string Located(string line, List<(int FirstLine, string Name)> parts)
+    {
+        var match = ErrorLocation().Match(line);
+        if (!match.Success)
+        {
+            return line;
+        }
+
+        var at = int.Parse(match.Groups["line"].Value, CultureInfo.InvariantCulture);
+        var part = parts.LastOrDefault(p => p.FirstLine <= at);
+        return $"{part.Name ?? "check.ts"}: {match.Groups["message"].Value}";
+    }
+
+    private static string Node()
+    {
+        var found = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, "node"))
+            .FirstOrDefault(File.Exists);
+        return found ?? RequiredBinary.Find("/usr/bin/node", "nodejs");
+    }
+
+    private static (int Code, string Output) Run(string file, IEnumerable<string> arguments, string directory)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("tsc did not finish within 5 minutes");
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    [GeneratedRegex(@"(?<export>export )?declare enum (?<name>\w+)\s*\{(?<body>[^}]*)\}")]
+    private static partial Regex EnumDeclaration();
+
+    [GeneratedRegex("""=\s*(?<value>"[^"]*"|'[^']*'|-?\d+)""")]
+    private static partial Regex EnumValue();
+
+    [GeneratedRegex("[^A-Za-z0-9_]")]
+    private static partial Regex NonIdentifier();
+
+    [GeneratedRegex(@"^check\.ts\((?<line>\d+),\d+\): (?<message>.*)$")]
+    private static partial Regex ErrorLocation();
+}

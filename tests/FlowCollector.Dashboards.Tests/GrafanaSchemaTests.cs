@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using FlowCollector.Dashboards.Tests.Grafana;
+
+namespace FlowCollector.Dashboards.Tests;
+
+/// <summary>
+/// The boards against Grafana's own published schema (npm <c>@grafana/schema</c> 10.4, the oldest Grafana the boards
+/// declare): every option name exists for its panel type and every value is one Grafana allows. Grafana ignores what
+/// it does not know, so a misspelt option is a setting silently lost; no Grafana server is needed to find one.
+/// </summary>
+public sealed class GrafanaSchemaTests
+{
+    [Fact]
+    public void Every_board_uses_only_names_and_values_Grafanas_published_schema_has()
+    {
+        var dashboards = GrafanaFiles.DashboardNames.ToDictionary(n => n, GrafanaFiles.Dashboard, StringComparer.Ordinal);
+
+        var errors = GrafanaSchemaCheck.Check(dashboards);
+
+        Assert.True(errors.Count == 0, string.Join('\n', errors));
+    }
+
+    [Fact]
+    public void A_misspelt_option_a_value_outside_its_set_and_an_unknown_panel_setting_are_each_named_with_their_panel()
+    {
+        var board = JsonNode.Parse("""
+            {
+              "title": "Broken", "schemaVersion": 39,
+              "templating": { "list": [ { "name": "repo", "type": "query", "definition": "SHOW TAG VALUES WITH KEY = \"repo\"", "includeAll": true } ] },
+              "panels": [
+                { "id": 1, "type": "stat", "title": "Fine", "options": { "colorMode": "value", "reduceOptions": { "calcs": ["lastNotNull"] } },
+                  "fieldConfig": { "defaults": { "unit": "s", "thresholds": { "mode": "absolute", "steps": [ { "color": "green", "value": null } ] } }, "overrides": [] } },
+                { "id": 2, "type": "stat", "title": "Misspelt", "options": { "reduceOption": { "calcs": ["lastNotNull"] } } },
+                { "id": 3, "type": "bargauge", "title": "Bad value", "options": { "displayMode": "fancy" } },
+                { "id": 4, "type": "timeseries", "title": "Unknown setting", "maxDataPoint": 100 },
+                { "id": 5, "type": "row", "title": "Section", "collapsed": true, "panels": [
+                  { "id": 6, "type": "table", "title": "Nested", "fieldConfig": { "defaults": { "custom": { "align": "middle" } } } } ] }
+              ]
+            }
+            """)!.AsObject();
+
+        var errors = GrafanaSchemaCheck.Check(new Dictionary<string, JsonObject>(StringComparer.Ordinal) { ["broken.json"] = board });
+
+        var all = string.Join('\n', errors);
+        Assert.False(errors.Any(e => e.Contains("\"Fine\"", StringComparison.Ordinal) || e.Contains("settings, variables", StringComparison.Ordinal)), all);
+        Assert.True(errors.Any(e => e.StartsWith("broken.json: panel 2 \"Misspelt\" (stat)", StringComparison.Ordinal) && e.Contains("'\"reduceOption\"'", StringComparison.Ordinal)), all);
+        Assert.True(errors.Any(e => e.StartsWith("broken.json: panel 3 \"Bad value\" (bargauge)", StringComparison.Ordinal) && e.Contains("\"fancy\"", StringComparison.Ordinal)), all);
+        Assert.True(errors.Any(e => e.StartsWith("broken.json: panel 4 \"Unknown setting\" (timeseries)", StringComparison.Ordinal) && e.Contains("'\"maxDataPoint\"'", StringComparison.Ordinal)), all);
+        Assert.True(errors.Any(e => e.StartsWith("broken.json: panel 6 \"Nested\" (table)", StringComparison.Ordinal) && e.Contains("\"middle\"", StringComparison.Ordinal)), all);
+    }
+}
