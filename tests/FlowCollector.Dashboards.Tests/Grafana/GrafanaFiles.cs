@@ -41,6 +41,16 @@ public static class GrafanaFiles
         return JsonSerializer.SerializeToNode(Normalise(data)) ?? throw new InvalidDataException($"{path} is empty.");
     }
 
+    /// <summary>
+    /// Reads a YAML file into JSON nodes with its plain scalars typed as YAML's core schema types them (<c>86400</c> a
+    /// number, <c>false</c> a boolean, <c>15m</c> a string), as Grafana reads a provisioning file.
+    /// </summary>
+    public static JsonNode TypedYaml(string path)
+    {
+        var data = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build().Deserialize<object?>(File.ReadAllText(path));
+        return JsonSerializer.SerializeToNode(Normalise(data)) ?? throw new InvalidDataException($"{path} is empty.");
+    }
+
     private static object? Normalise(object? value) => value switch
     {
         IDictionary<object, object?> map => map.ToDictionary(kv => kv.Key.ToString()!, kv => Normalise(kv.Value), StringComparer.Ordinal),

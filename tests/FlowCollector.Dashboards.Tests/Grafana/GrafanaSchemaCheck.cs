@@ -14,7 +14,8 @@ namespace FlowCollector.Dashboards.Tests.Grafana;
 /// (the dashboard model, and per panel type its options and field config), with the TypeScript compiler. A dashboard
 /// becomes a TypeScript object literal of the matching type, so an option name Grafana does not have, or a value
 /// outside an option's allowed set, is a compile error. Everything stays optional (Grafana fills in what a file leaves
-/// out); names and values must exist.
+/// out); names and values must exist. Alert rule files are checked the same way against the foundation SDK's rule and
+/// server-side expression types.
 /// </summary>
 internal static partial class GrafanaSchemaCheck
 {
@@ -23,30 +24,69 @@ internal static partial class GrafanaSchemaCheck
 
     public const string TypeScriptPackage = "typescript@5.9.3";
 
+    /// <summary>Grafana's published types for alert rules and server-side expressions (reduce, math, threshold…).</summary>
+    public const string FoundationSdkPackage = "@grafana/grafana-foundation-sdk@0.0.21";
+
     private const string SchemaVariable = "FLOWCOLLECTOR_GRAFANA_SCHEMA";
 
     private const string TypeScriptVariable = "FLOWCOLLECTOR_TYPESCRIPT";
+
+    private const string FoundationSdkVariable = "FLOWCOLLECTOR_GRAFANA_FOUNDATION_SDK";
 
     /// <summary>
     /// Checks <paramref name="dashboards"/> (file name → dashboard JSON); returns one line per compile error, naming the
     /// dashboard and the panel (or the dashboard's own settings) it is in.
     /// </summary>
-    public static IReadOnlyList<string> Check(IReadOnlyDictionary<string, JsonObject> dashboards)
+    public static IReadOnlyList<string> CheckDashboards(IReadOnlyDictionary<string, JsonObject> dashboards)
     {
         var schema = PublishedDescriptions.Locate(SchemaVariable, SchemaPackage, "", "dist/esm/index.d.ts");
+        return Compile(
+            work =>
+            {
+                CopyDeclarations(Path.Combine(schema, "dist", "esm"), Path.Combine(work, "schema"));
+                return Source(dashboards, work);
+            },
+            """{ "@grafana/schema": ["./schema/index.d.ts"] }""");
+    }
+
+    /// <summary>
+    /// Checks alert rule provisioning files (file name → the file's YAML as JSON, scalars typed) against the foundation
+    /// SDK's rule and expression types: each rule's own settings (its <c>for</c>, states, annotations, labels…) and each
+    /// server-side expression's model (reduce, math, threshold…). The group level (<c>orgId</c>, <c>folder</c>,
+    /// <c>interval</c>) is the file format's own and not in those types; the InfluxQL query models are the data
+    /// source's.
+    /// </summary>
+    public static IReadOnlyList<string> CheckAlertRules(IReadOnlyDictionary<string, JsonObject> files)
+    {
+        var sdk = PublishedDescriptions.Locate(FoundationSdkVariable, FoundationSdkPackage, "", "dist/alerting/types.gen.d.ts");
+        return Compile(
+            work =>
+            {
+                foreach (var folder in (string[])["alerting", "expr", "common", "cog"])
+                {
+                    CopyDeclarations(Path.Combine(sdk, "dist", folder), Path.Combine(work, "sdk", folder));
+                }
+
+                return RuleSource(files);
+            },
+            "{}");
+    }
+
+    /// <summary>Writes the declarations and check.ts (from <paramref name="prepare"/>) to a temporary folder and compiles them.</summary>
+    private static List<string> Compile(Func<string, (string Source, List<(int FirstLine, string Name)> Parts)> prepare, string paths)
+    {
         var typescript = PublishedDescriptions.Locate(TypeScriptVariable, TypeScriptPackage, "", "bin/tsc");
         var node = Node();
         var work = Directory.CreateTempSubdirectory("flowcollector-grafana-schema-");
         try
         {
-            CopyDeclarations(Path.Combine(schema, "dist", "esm"), Path.Combine(work.FullName, "schema"));
-            var (source, parts) = Source(dashboards, work.FullName);
+            var (source, parts) = prepare(work.FullName);
             File.WriteAllText(Path.Combine(work.FullName, "check.ts"), source);
-            File.WriteAllText(Path.Combine(work.FullName, "tsconfig.json"), """
+            File.WriteAllText(Path.Combine(work.FullName, "tsconfig.json"), $$"""
                 {
                   "compilerOptions": {
                     "strict": true, "noEmit": true, "target": "es2022", "module": "es2022", "moduleResolution": "bundler",
-                    "skipLibCheck": true, "baseUrl": ".", "paths": { "@grafana/schema": ["./schema/index.d.ts"] }
+                    "skipLibCheck": true, "baseUrl": ".", "paths": {{paths}}
                   },
                   "files": ["check.ts"]
                 }
@@ -66,6 +106,42 @@ internal static partial class GrafanaSchemaCheck
         {
             work.Delete(recursive: true);
         }
+    }
+
+    private static (string Source, List<(int FirstLine, string Name)> Parts) RuleSource(IReadOnlyDictionary<string, JsonObject> files)
+    {
+        var source = new StringBuilder();
+        source.AppendLine("""
+            import type * as alerting from './sdk/alerting/types.gen';
+            import type * as expr from './sdk/expr/types.gen';
+            // Each expression type without the SDK's marker method (a type brand, not a field of the JSON).
+            type Expression = expr.expr extends infer T ? (T extends unknown ? Omit<T, '_implementsDataqueryVariant'> : never) : never;
+            type ExpressionQuery = Omit<alerting.Query, 'model' | 'datasourceUid'> & { datasourceUid: '__expr__'; model: Expression };
+            type DataSourceQuery = Omit<alerting.Query, 'model'> & { model: Record<string, unknown> };
+            // A rule as the file holds it: the API's rule less what the file's group gives it (folder, organisation, group
+            // name) and what the server sets (id, provenance, updated); its queries are checked one by one.
+            type FileRule = Omit<alerting.Rule, 'data' | 'folderUID' | 'orgID' | 'ruleGroup' | 'id' | 'provenance' | 'updated'> & { data: unknown[] };
+            """);
+        var parts = new List<(int FirstLine, string Name)>();
+        var options = new JsonSerializerOptions { WriteIndented = true };
+        foreach (var (name, file) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            foreach (var rule in (file["groups"]?.AsArray() ?? []).SelectMany(g => g?["rules"]?.AsArray() ?? []).OfType<JsonObject>())
+            {
+                var copy = rule.DeepClone().AsObject();
+                var data = copy["data"]?.AsArray() ?? [];
+                copy["data"] = new JsonArray();
+                var label = $"{name}: rule {rule["uid"]} \"{rule["title"]}\"";
+                Append(source, parts, label, "FileRule", copy.ToJsonString(options));
+                foreach (var query in data.OfType<JsonObject>())
+                {
+                    var type = query["datasourceUid"]?.GetValue<string>() == "__expr__" ? "ExpressionQuery" : "DataSourceQuery";
+                    Append(source, parts, $"{label}, query {query["refId"]}", type, query.ToJsonString(options));
+                }
+            }
+        }
+
+        return (source.ToString(), parts);
     }
 
     /// <summary>
