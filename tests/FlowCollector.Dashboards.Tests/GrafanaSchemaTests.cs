@@ -12,17 +12,17 @@ namespace FlowCollector.Dashboards.Tests;
 public sealed class GrafanaSchemaTests
 {
     [Fact]
-    public void Every_board_uses_only_names_and_values_Grafanas_published_schema_has()
+    public async Task Every_board_uses_only_names_and_values_Grafanas_published_schema_has()
     {
         var dashboards = GrafanaFiles.DashboardNames.ToDictionary(n => n, GrafanaFiles.Dashboard, StringComparer.Ordinal);
 
-        var errors = GrafanaSchemaCheck.CheckDashboards(dashboards);
+        var errors = await GrafanaSchemaCheck.CheckDashboardsAsync(dashboards);
 
         Assert.True(errors.Count == 0, string.Join('\n', errors));
     }
 
     [Fact]
-    public void A_misspelt_option_a_value_outside_its_set_and_an_unknown_panel_setting_are_each_named_with_their_panel()
+    public async Task A_misspelt_option_a_value_outside_its_set_and_an_unknown_panel_setting_are_each_named_with_their_panel()
     {
         var board = JsonNode.Parse("""
             {
@@ -40,7 +40,7 @@ public sealed class GrafanaSchemaTests
             }
             """)!.AsObject();
 
-        var errors = GrafanaSchemaCheck.CheckDashboards(new Dictionary<string, JsonObject>(StringComparer.Ordinal) { ["broken.json"] = board });
+        var errors = await GrafanaSchemaCheck.CheckDashboardsAsync(new Dictionary<string, JsonObject>(StringComparer.Ordinal) { ["broken.json"] = board });
 
         var all = string.Join('\n', errors);
         Assert.False(errors.Any(e => e.Contains("\"Fine\"", StringComparison.Ordinal) || e.Contains("settings, variables", StringComparison.Ordinal)), all);
@@ -51,18 +51,18 @@ public sealed class GrafanaSchemaTests
     }
 
     [Fact]
-    public void Every_alert_rule_and_expression_uses_only_names_and_values_Grafanas_published_types_have()
+    public async Task Every_alert_rule_and_expression_uses_only_names_and_values_Grafanas_published_types_have()
     {
         var rules = GrafanaFiles.TypedYaml(GrafanaFiles.AlertRulesFile).AsObject();
 
-        var errors = GrafanaSchemaCheck.CheckAlertRules(new Dictionary<string, JsonObject>(StringComparer.Ordinal) { ["flowcollector-alert-rules.yaml"] = rules });
+        var errors = await GrafanaSchemaCheck.CheckAlertRulesAsync(new Dictionary<string, JsonObject>(StringComparer.Ordinal) { ["flowcollector-alert-rules.yaml"] = rules });
 
         Assert.True(errors.Count == 0, string.Join('\n', errors));
         Assert.Equal(9, rules["groups"]!.AsArray().Sum(g => g!["rules"]!.AsArray().Count)); // the check saw every rule
     }
 
     [Fact]
-    public void A_wrong_reducer_threshold_type_state_or_rule_setting_is_named_with_its_rule_and_query()
+    public async Task A_wrong_reducer_threshold_type_state_or_rule_setting_is_named_with_its_rule_and_query()
     {
         var file = JsonNode.Parse("""
             {
@@ -83,7 +83,7 @@ public sealed class GrafanaSchemaTests
             }
             """)!.AsObject();
 
-        var errors = GrafanaSchemaCheck.CheckAlertRules(new Dictionary<string, JsonObject>(StringComparer.Ordinal) { ["broken.yaml"] = file });
+        var errors = await GrafanaSchemaCheck.CheckAlertRulesAsync(new Dictionary<string, JsonObject>(StringComparer.Ordinal) { ["broken.yaml"] = file });
 
         var all = string.Join('\n', errors);
         Assert.False(errors.Any(e => e.Contains("rule good", StringComparison.Ordinal)), all);

@@ -35,21 +35,16 @@ public static class GrafanaFiles
         ?? throw new InvalidDataException($"{name} is not a JSON object.");
 
     /// <summary>Reads a YAML file into JSON nodes (scalars stay strings, as YAML does not type them without a schema).</summary>
-    public static JsonNode Yaml(string path)
-    {
-        var data = new DeserializerBuilder().Build().Deserialize<object?>(File.ReadAllText(path));
-        return JsonSerializer.SerializeToNode(Normalise(data)) ?? throw new InvalidDataException($"{path} is empty.");
-    }
+    public static JsonNode Yaml(string path) => Read(path, new DeserializerBuilder());
 
     /// <summary>
     /// Reads a YAML file into JSON nodes with its plain scalars typed as YAML's core schema types them (<c>86400</c> a
     /// number, <c>false</c> a boolean, <c>15m</c> a string), as Grafana reads a provisioning file.
     /// </summary>
-    public static JsonNode TypedYaml(string path)
-    {
-        var data = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build().Deserialize<object?>(File.ReadAllText(path));
-        return JsonSerializer.SerializeToNode(Normalise(data)) ?? throw new InvalidDataException($"{path} is empty.");
-    }
+    public static JsonNode TypedYaml(string path) => Read(path, new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization());
+
+    private static JsonNode Read(string path, DeserializerBuilder builder) =>
+        JsonSerializer.SerializeToNode(Normalise(builder.Build().Deserialize<object?>(File.ReadAllText(path)))) ?? throw new InvalidDataException($"{path} is empty.");
 
     private static object? Normalise(object? value) => value switch
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -37,10 +36,10 @@ internal static partial class GrafanaSchemaCheck
     /// Checks <paramref name="dashboards"/> (file name → dashboard JSON); returns one line per compile error, naming the
     /// dashboard and the panel (or the dashboard's own settings) it is in.
     /// </summary>
-    public static IReadOnlyList<string> CheckDashboards(IReadOnlyDictionary<string, JsonObject> dashboards)
+    public static Task<List<string>> CheckDashboardsAsync(IReadOnlyDictionary<string, JsonObject> dashboards)
     {
         var schema = PublishedDescriptions.Locate(SchemaVariable, SchemaPackage, "", "dist/esm/index.d.ts");
-        return Compile(
+        return CompileAsync(
             work =>
             {
                 CopyDeclarations(Path.Combine(schema, "dist", "esm"), Path.Combine(work, "schema"));
@@ -56,10 +55,10 @@ internal static partial class GrafanaSchemaCheck
     /// <c>interval</c>) is the file format's own and not in those types; the InfluxQL query models are the data
     /// source's.
     /// </summary>
-    public static IReadOnlyList<string> CheckAlertRules(IReadOnlyDictionary<string, JsonObject> files)
+    public static Task<List<string>> CheckAlertRulesAsync(IReadOnlyDictionary<string, JsonObject> files)
     {
         var sdk = PublishedDescriptions.Locate(FoundationSdkVariable, FoundationSdkPackage, "", "dist/alerting/types.gen.d.ts");
-        return Compile(
+        return CompileAsync(
             work =>
             {
                 foreach (var folder in (string[])["alerting", "expr", "common", "cog"])
@@ -73,7 +72,7 @@ internal static partial class GrafanaSchemaCheck
     }
 
     /// <summary>Writes the declarations and check.ts (from <paramref name="prepare"/>) to a temporary folder and compiles them.</summary>
-    private static List<string> Compile(Func<string, (string Source, List<(int FirstLine, string Name)> Parts)> prepare, string paths)
+    private static async Task<List<string>> CompileAsync(Func<string, (string Source, List<string> Parts)> prepare, string paths)
     {
         var typescript = PublishedDescriptions.Locate(TypeScriptVariable, TypeScriptPackage, "", "bin/tsc");
         var node = Node();
@@ -91,13 +90,19 @@ internal static partial class GrafanaSchemaCheck
                   "files": ["check.ts"]
                 }
                 """);
-            var (code, output) = Run(node, [Path.Combine(typescript, "bin", "tsc"), "--pretty", "false", "-p", work.FullName], work.FullName);
-            var errors = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(line => Located(line, parts))
+            var tsc = await ToolRun.RunAsync(
+                node,
+                [Path.Combine(typescript, "bin", "tsc"), "--pretty", "false", "-p", work.FullName],
+                TimeSpan.FromMinutes(5),
+                TestContext.Current.CancellationToken,
+                work.FullName);
+            var firstLines = FirstLines(source);
+            var errors = (tsc.Stdout + tsc.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(line => Located(line, parts, firstLines))
                 .ToList();
-            if (code != 0 && errors.Count == 0)
+            if (tsc.ExitCode != 0 && errors.Count == 0)
             {
-                errors.Add($"tsc exited with {code} and printed nothing");
+                errors.Add($"tsc exited with {tsc.ExitCode} and printed nothing");
             }
 
             return errors;
@@ -108,7 +113,7 @@ internal static partial class GrafanaSchemaCheck
         }
     }
 
-    private static (string Source, List<(int FirstLine, string Name)> Parts) RuleSource(IReadOnlyDictionary<string, JsonObject> files)
+    private static (string Source, List<string> Parts) RuleSource(IReadOnlyDictionary<string, JsonObject> files)
     {
         var source = new StringBuilder();
         source.AppendLine("""
@@ -122,7 +127,7 @@ internal static partial class GrafanaSchemaCheck
             // name) and what the server sets (id, provenance, updated); its queries are checked one by one.
             type FileRule = Omit<alerting.Rule, 'data' | 'folderUID' | 'orgID' | 'ruleGroup' | 'id' | 'provenance' | 'updated'> & { data: unknown[] };
             """);
-        var parts = new List<(int FirstLine, string Name)>();
+        var parts = new List<string>();
         var options = new JsonSerializerOptions { WriteIndented = true };
         foreach (var (name, file) in files.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
@@ -162,7 +167,7 @@ internal static partial class GrafanaSchemaCheck
         }
     }
 
-    private static (string Source, List<(int FirstLine, string Name)> Parts) Source(IReadOnlyDictionary<string, JsonObject> dashboards, string work)
+    private static (string Source, List<string> Parts) Source(IReadOnlyDictionary<string, JsonObject> dashboards, string work)
     {
         var panelTypes = dashboards.Values
             .SelectMany(d => Flatten(d["panels"]?.AsArray() ?? []))
@@ -198,7 +203,7 @@ internal static partial class GrafanaSchemaCheck
             type PanelOf<O, F> = Omit<DeepPartial<dash.Panel>, 'options' | 'fieldConfig'> & { options?: DeepPartial<O>; fieldConfig?: { defaults?: Omit<DeepPartial<dash.FieldConfig>, 'custom'> & { custom?: DeepPartial<F> }; overrides?: Override[] } };
             type Row = DeepPartial<dash.RowPanel>;
             """);
-        var parts = new List<(int FirstLine, string Name)>();
+        var parts = new List<string>();
         var options = new JsonSerializerOptions { WriteIndented = true };
         foreach (var (name, original) in dashboards.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
@@ -236,16 +241,21 @@ internal static partial class GrafanaSchemaCheck
         return flat;
     }
 
-    private static void Append(StringBuilder source, List<(int FirstLine, string Name)> parts, string name, string type, string json)
+    /// <summary>Adds one checked part, <c>export const part{N}</c> (N from 1), to the source; its name is parts[N - 1].</summary>
+    private static void Append(StringBuilder source, List<string> parts, string name, string type, string json)
     {
-        parts.Add((source.ToString().Count(c => c == '\n') + 1, name));
+        parts.Add(name);
         source.AppendLine(CultureInfo.InvariantCulture, $"export const part{parts.Count}: {type} = {json};");
     }
+
+    /// <summary>The line (from 1) each part starts on, in part order.</summary>
+    private static List<int> FirstLines(string source) =>
+        source.Split('\n').Select((line, index) => (line, index)).Where(l => PartStart().IsMatch(l.line)).Select(l => l.index + 1).ToList();
 
     private static string Identifier(string panelType) => "p_" + NonIdentifier().Replace(panelType, "_");
 
     /// <summary>"check.ts(95,5): error TS2353: …" → "value-stream.json: panel 4 "…" (stat): error TS2353: …".</summary>
-    private static string Located(string line, List<(int FirstLine, string Name)> parts)
+    private static string Located(string line, List<string> parts, List<int> firstLines)
     {
         var match = ErrorLocation().Match(line);
         if (!match.Success)
@@ -254,8 +264,8 @@ internal static partial class GrafanaSchemaCheck
         }
 
         var at = int.Parse(match.Groups["line"].Value, CultureInfo.InvariantCulture);
-        var part = parts.LastOrDefault(p => p.FirstLine <= at);
-        return $"{part.Name ?? "check.ts"}: {match.Groups["message"].Value}";
+        var part = firstLines.FindLastIndex(first => first <= at);
+        return $"{(part < 0 ? "check.ts" : parts[part])}: {match.Groups["message"].Value}";
     }
 
     private static string Node()
@@ -267,26 +277,6 @@ internal static partial class GrafanaSchemaCheck
         return found ?? RequiredBinary.Find("/usr/bin/node", "nodejs");
     }
 
-    private static (int Code, string Output) Run(string file, IEnumerable<string> arguments, string directory)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("tsc did not finish within 5 minutes");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
     [GeneratedRegex(@"(?<export>export )?declare enum (?<name>\w+)\s*\{(?<body>[^}]*)\}")]
     private static partial Regex EnumDeclaration();
 
@@ -295,6 +285,9 @@ internal static partial class GrafanaSchemaCheck
 
     [GeneratedRegex("[^A-Za-z0-9_]")]
     private static partial Regex NonIdentifier();
+
+    [GeneratedRegex(@"^export const part\d+: ")]
+    private static partial Regex PartStart();
 
     [GeneratedRegex(@"^check\.ts\((?<line>\d+),\d+\): (?<message>.*)$")]
     private static partial Regex ErrorLocation();

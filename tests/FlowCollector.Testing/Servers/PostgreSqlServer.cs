@@ -195,36 +195,11 @@ public sealed class PostgreSqlServer : IAsyncDisposable
 
     private static async Task RunAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {fileName}");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        if (process.ExitCode != 0)
+        var result = await ToolRun.RunAsync(fileName, arguments, CommandTimeout, cancellationToken);
+        if (result.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"{fileName} {string.Join(' ', arguments)} exited with code {process.ExitCode}:{Environment.NewLine}{await stdout}{await stderr}");
+                $"{fileName} {string.Join(' ', arguments)} exited with code {result.ExitCode}:{Environment.NewLine}{result.Stdout}{result.Stderr}");
         }
     }
 }
