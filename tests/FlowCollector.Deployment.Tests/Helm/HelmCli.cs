@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using FlowCollector.Testing;
 
 namespace FlowCollector.Deployment.Tests.Helm;
 
@@ -50,38 +51,19 @@ internal static class HelmCli
 
     public static async Task<HelmResult> RunAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Require())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["HELM_CACHE_HOME"] = Path.Combine(HelmHome, "cache");
-        start.Environment["HELM_CONFIG_HOME"] = Path.Combine(HelmHome, "config");
-        start.Environment["HELM_DATA_HOME"] = Path.Combine(HelmHome, "data");
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new HelmResult(process.ExitCode, await stdout, await stderr);
+        var result = await ToolRun.RunAsync(
+            Require(),
+            arguments,
+            TimeSpan.FromSeconds(60),
+            TestContext.Current.CancellationToken,
+            RepositoryPaths.Root,
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["HELM_CACHE_HOME"] = Path.Combine(HelmHome, "cache"),
+                ["HELM_CONFIG_HOME"] = Path.Combine(HelmHome, "config"),
+                ["HELM_DATA_HOME"] = Path.Combine(HelmHome, "data"),
+            });
+        return new HelmResult(result.ExitCode, result.Stdout, result.Stderr);
     }
 
     /// <summary>
